@@ -1,0 +1,69 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "./components/error-boundary";
+import { getOptionalUser } from "./utils/auth.server";
+import stylesHref from "./styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+
+export const meta: MetaFunction = () => [{ title: "Summit Desk" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request, context);
+  return json({ user: user ? { id: user.id, name: user.name, email: user.email, color: user.color } : null });
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const user = data?.user ?? null;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <header className="topbar">
+          <Link to="/" className="brand">
+            Summit Desk
+          </Link>
+          <nav className="topnav">
+            {user ? (
+              <>
+                <Link to="/teams">Teams</Link>
+                <span className="who" title={user.email}>
+                  <span className="dot" style={{ background: user.color }} aria-hidden /> {user.name}
+                </span>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    Sign out
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <>
+                <Link to="/login">Sign in</Link>
+                <Link to="/signup">Create account</Link>
+              </>
+            )}
+          </nav>
+        </header>
+        <main className="page">{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

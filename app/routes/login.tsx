@@ -1,0 +1,109 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
+
+
+import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
+import { Field } from "../components/field";
+import { LoginSchema } from "../utils/account-validation";
+import { assertSameOrigin, getOptionalUser, safeRedirectPath } from "../utils/auth.server";
+import { parseForm } from "../utils/form";
+import { signInAndRedirect } from "../utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Summit Desk" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
+  if (await getOptionalUser(request, context)) throw redirect(redirectTo);
+  const demoUsers = context.config.DEMO_LOGIN
+    ? context.db
+        .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
+        .from(users)
+        .leftJoin(memberships, eq(memberships.userId, users.id))
+        .where(and(eq(users.isDemo, true)))
+        .all()
+    : [];
+  const seen = new Set<string>();
+  return json({ demoUsers: demoUsers.filter((u) => !seen.has(u.id) && seen.add(u.id)) });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request, context);
+  const formData = await request.formData();
+  const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/teams");
+
+  if (formData.get("intent") === "demo") {
+    const userId = String(formData.get("userId") ?? "");
+    const user = context.config.DEMO_LOGIN
+      ? context.db.select().from(users).where(and(eq(users.id, userId), eq(users.isDemo, true))).get()
+      : undefined;
+    if (!user) return json({ errors: { form: ["Demo sign-in is not available for that account."] } }, { status: 400 });
+    return signInAndRedirect(context, user.id, redirectTo);
+  }
+
+  const parsed = parseForm(LoginSchema, formData);
+  if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
+  const user = getUserByEmail(context.db, parsed.data.email);
+  // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) {
+    return json({ errors: { form: ["That email and password do not match an account."] } }, { status: 401 });
+  }
+  return signInAndRedirect(context, user.id, redirectTo);
+}
+
+const DUMMY_HASH =
+  "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+export default function Login() {
+  const { demoUsers } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const redirectTo = params.get("redirectTo") ?? "/teams";
+  const busy = useNavigation().state !== "idle";
+  const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
+  return (
+    <div className="auth-layout">
+      <section className="card auth-card">
+        <h1>Sign in</h1>
+        <Form method="post" noValidate>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          {errors.form ? (
+            <p className="form-error" role="alert">
+              {errors.form.join(" ")}
+            </p>
+          ) : null}
+          <Field label="Email" name="email" type="email" autoComplete="email" required errors={errors.email} />
+          <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </Form>
+        <p className="muted">
+          New here? <Link to={`/signup?redirectTo=${encodeURIComponent(redirectTo)}`}>Create an account</Link>
+        </p>
+      </section>
+      {demoUsers.length ? (
+        <section className="card auth-card demo-card" aria-labelledby="demo-heading">
+          <h2 id="demo-heading">Try the demo desk</h2>
+          <p className="muted">Sign in with one click as a member of the Kazakhstan–Türkiye desk.</p>
+          <ul className="demo-list">
+            {demoUsers.map((u) => (
+              <li key={u.id}>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="demo" />
+                  <input type="hidden" name="userId" value={u.id} />
+                  <input type="hidden" name="redirectTo" value={redirectTo} />
+                  <button type="submit" className="button demo-button" disabled={busy}>
+                    <span>{u.name}</span>
+                    <span className={`role-badge role-${u.role}`}>{u.role}</span>
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}

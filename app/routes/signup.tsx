@@ -1,0 +1,67 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { createUser, getUserByEmail, hashPassword } from "../utils/db.server";
+
+import { Field } from "../components/field";
+import { SignupSchema } from "../utils/account-validation";
+import { assertSameOrigin, getOptionalUser, safeRedirectPath } from "../utils/auth.server";
+import { parseForm } from "../utils/form";
+import { signInAndRedirect } from "../utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Create account · Summit Desk" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getOptionalUser(request, context)) throw redirect("/teams");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request, context);
+  const formData = await request.formData();
+  const parsed = parseForm(SignupSchema, formData);
+  if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
+  if (getUserByEmail(context.db, parsed.data.email)) {
+    return json({ errors: { email: ["An account with this email already exists. Sign in instead."] } }, { status: 409 });
+  }
+  const user = createUser(context.db, {
+    email: parsed.data.email,
+    name: parsed.data.name,
+    passwordHash: await hashPassword(parsed.data.password),
+  });
+  return signInAndRedirect(context, user.id, safeRedirectPath(parsed.data.redirectTo, "/teams"));
+}
+
+export default function Signup() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const redirectTo = params.get("redirectTo") ?? "/teams";
+  const busy = useNavigation().state !== "idle";
+  const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
+  return (
+    <div className="auth-layout">
+      <section className="card auth-card">
+        <h1>Create your account</h1>
+        <Form method="post" noValidate>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <Field label="Full name" name="name" autoComplete="name" required maxLength={100} errors={errors.name} />
+          <Field label="Email" name="email" type="email" autoComplete="email" required errors={errors.email} />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            hint="At least 8 characters."
+            errors={errors.password}
+          />
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? "Creating…" : "Create account"}
+          </button>
+        </Form>
+        <p className="muted">
+          Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`}>Sign in</Link>
+        </p>
+      </section>
+    </div>
+  );
+}

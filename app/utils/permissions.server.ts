@@ -1,0 +1,62 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
+import { getMembership, getTeam } from "../../db/queries/teams";
+import { isValidId } from "../../db/ids";
+import type { Briefing, Role } from "../../db/schema";
+import type { CurrentUser } from "./auth.server";
+import { forbidden, notFound } from "./errors";
+
+const RANK: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 3 };
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: "owner",
+  editor: "editor",
+  commenter: "commenter",
+  viewer: "viewer",
+};
+
+export function roleAtLeast(role: Role, min: Role): boolean {
+  return RANK[role] >= RANK[min];
+}
+
+/** Can change the briefing body: editors and owners, and nobody once it is final. */
+export function canEditBody(role: Role, briefing: Pick<Briefing, "status">): boolean {
+  return roleAtLeast(role, "editor") && briefing.status !== "final";
+}
+
+/** The team and the caller's role in it; 404 for an unknown team, 403 for a non-member. */
+export function requireTeamRole(context: AppLoadContext, teamId: string | undefined, user: CurrentUser, min: Role = "viewer") {
+  if (!isValidId(teamId)) throw notFound("Team");
+  const team = getTeam(context.db, teamId);
+  if (!team) throw notFound("Team");
+  const membership = getMembership(context.db, teamId, user.id);
+  if (!membership) throw forbidden("You are not a member of this team.");
+  if (!roleAtLeast(membership.role, min)) {
+    throw forbidden(`This needs the ${min} role in ${team.name}; you are ${membership.role}.`);
+  }
+  return { team, role: membership.role };
+}
+
+/**
+ * The briefing and the caller's role; 404 when it does not exist, 403 when they are not in its team
+ * or their role is below `min`.
+ */
+export function requireBriefingRole(
+  context: AppLoadContext,
+  briefingId: string | undefined,
+  user: CurrentUser,
+  min: Role = "viewer",
+): { briefing: Briefing; role: Role } {
+  if (!isValidId(briefingId)) throw notFound("Briefing");
+  const access = getBriefingAccess(context.db, briefingId, user.id);
+  if (!access) {
+    // Ids are unguessable, so 404 for unknown and 403 for another team's says what is wrong
+    // without revealing anything a guesser could use.
+    if (!getBriefing(context.db, briefingId)) throw notFound("Briefing");
+    throw forbidden("You are not a member of the team that owns this briefing.");
+  }
+  if (!roleAtLeast(access.role, min)) {
+    throw forbidden(`This needs the ${min} role; you are ${access.role}.`);
+  }
+  return access;
+}

@@ -1,0 +1,24 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * Opens one connection for the process. The server passes it to Remix through the load context,
+ * so app code never opens a second one.
+ */
+export function openDatabase(databasePath: string): Db {
+  if (databasePath !== ":memory:") fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  const sqlite = new Database(databasePath);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  // WAL + NORMAL is durable across process crashes (kill -9); only an OS crash can lose the last commit.
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export { schema };

@@ -1,0 +1,106 @@
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { newId } from "../ids";
+import { briefings, memberships, users, type Briefing, type BriefingStatus, type Classification, type Role } from "../schema";
+
+export interface BriefingInput {
+  title: string;
+  summitName: string;
+  city: string;
+  startDate: string;
+  endDate: string;
+  classification: Classification;
+}
+
+export function createBriefing(db: Db, teamId: string, input: BriefingInput, userId: string, id: string = newId()): Briefing {
+  const now = new Date();
+  return db
+    .insert(briefings)
+    .values({
+      id,
+      teamId,
+      ...input,
+      status: "draft",
+      createdBy: userId,
+      createdAt: now,
+      updatedAt: now,
+      lastEditedBy: userId,
+      lastEditedAt: now,
+    })
+    .returning()
+    .get();
+}
+
+export function getBriefing(db: Db, briefingId: string): Briefing | undefined {
+  return db.select().from(briefings).where(eq(briefings.id, briefingId)).get();
+}
+
+/** The briefing with the caller's role in its team, or undefined when it does not exist or they are no member. */
+export function getBriefingAccess(db: Db, briefingId: string, userId: string): { briefing: Briefing; role: Role } | undefined {
+  return db
+    .select({ briefing: briefings, role: memberships.role })
+    .from(briefings)
+    .innerJoin(memberships, and(eq(memberships.teamId, briefings.teamId), eq(memberships.userId, userId)))
+    .where(eq(briefings.id, briefingId))
+    .get();
+}
+
+export type BriefingSort = "last_edited" | "title" | "created";
+
+export function listBriefings(db: Db, teamId: string, opts: { archived?: boolean; sort?: BriefingSort } = {}) {
+  const order =
+    opts.sort === "title"
+      ? sql`${briefings.title} collate nocase asc`
+      : opts.sort === "created"
+        ? desc(briefings.createdAt)
+        : desc(briefings.lastEditedAt);
+  return db
+    .select({
+      id: briefings.id,
+      title: briefings.title,
+      summitName: briefings.summitName,
+      city: briefings.city,
+      startDate: briefings.startDate,
+      endDate: briefings.endDate,
+      classification: briefings.classification,
+      status: briefings.status,
+      archivedAt: briefings.archivedAt,
+      lastEditedAt: briefings.lastEditedAt,
+      lastEditedByName: users.name,
+      openThreads: sql<number>`(select count(*) from comment_threads t where t.briefing_id = ${briefings.id} and t.resolved_at is null)`,
+    })
+    .from(briefings)
+    .leftJoin(users, eq(users.id, briefings.lastEditedBy))
+    .where(and(eq(briefings.teamId, teamId), opts.archived ? isNotNull(briefings.archivedAt) : isNull(briefings.archivedAt)))
+    .orderBy(order)
+    .all();
+}
+
+export function updateBriefingDetails(db: Db, briefingId: string, input: Partial<BriefingInput>, userId: string): void {
+  const now = new Date();
+  db.update(briefings)
+    .set({ ...input, updatedAt: now, lastEditedAt: now, lastEditedBy: userId })
+    .where(eq(briefings.id, briefingId))
+    .run();
+}
+
+export function setBriefingArchived(db: Db, briefingId: string, archived: boolean): void {
+  db.update(briefings)
+    .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
+    .where(eq(briefings.id, briefingId))
+    .run();
+}
+
+export function setBriefingStatus(db: Db, briefingId: string, status: BriefingStatus, userId: string): void {
+  const now = new Date();
+  db.update(briefings).set({ status, updatedAt: now, lastEditedBy: userId, lastEditedAt: now }).where(eq(briefings.id, briefingId)).run();
+}
+
+/** Records that a user changed the body, for "last edited by" in the list. */
+export function touchBriefing(db: Db, briefingId: string, userId: string | null, at: Date = new Date()): void {
+  db.update(briefings).set({ lastEditedAt: at, lastEditedBy: userId }).where(eq(briefings.id, briefingId)).run();
+}
+
+export function deleteBriefing(db: Db, briefingId: string): void {
+  db.delete(briefings).where(eq(briefings.id, briefingId)).run();
+}

@@ -1,0 +1,54 @@
+import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { teams } from "./teams";
+import { users } from "./users";
+
+import { BRIEFING_STATUSES, CLASSIFICATIONS } from "../enums";
+
+export { BRIEFING_STATUSES, CLASSIFICATIONS, type BriefingStatus, type Classification } from "../enums";
+
+export const briefings = sqliteTable(
+  "briefings",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    summitName: text("summit_name").notNull(),
+    city: text("city").notNull(),
+    /** ISO dates (YYYY-MM-DD). */
+    startDate: text("start_date").notNull(),
+    endDate: text("end_date").notNull(),
+    classification: text("classification", { enum: CLASSIFICATIONS }).notNull(),
+    status: text("status", { enum: BRIEFING_STATUSES }).notNull().default("draft"),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    lastEditedBy: text("last_edited_by").references(() => users.id, { onDelete: "set null" }),
+    lastEditedAt: integer("last_edited_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("briefings_team_idx").on(t.teamId, t.lastEditedAt)],
+);
+
+/** Frozen copies recorded when a briefing is finalized; viewable and exportable later. */
+export const briefingVersions = sqliteTable(
+  "briefing_versions",
+  {
+    id: text("id").primaryKey(),
+    briefingId: text("briefing_id")
+      .notNull()
+      .references(() => briefings.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    /** Y.encodeStateAsUpdate of the document at finalization. */
+    snapshot: blob("snapshot", { mode: "buffer" }).notNull(),
+    contentHash: text("content_hash").notNull(),
+    title: text("title").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("briefing_versions_briefing_idx").on(t.briefingId, t.version)],
+);
+
+export type Briefing = typeof briefings.$inferSelect;
+export type BriefingVersion = typeof briefingVersions.$inferSelect;

@@ -1,0 +1,67 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import { hashPassword } from "../server/auth/password";
+import type { Logger } from "../server/logger";
+import type { Db } from "./client";
+import { createBriefing } from "./queries/briefings";
+import { createTeam } from "./queries/teams";
+import { createUser } from "./queries/users";
+import { documentSnapshots, memberships, teams } from "./schema";
+import type { Role } from "./schema";
+import { buildSeedDocument } from "./seed-document";
+
+export const DEMO_TEAM_ID = "demo-kz-tr-desk";
+export const DEMO_BRIEFING_ID = "ankara-summit";
+export const DEMO_PASSWORD = "summit-demo-2026";
+
+export const DEMO_USERS: { id: string; email: string; name: string; role: Role }[] = [
+  { id: "demo-owner", email: "aigerim@demo.summitdesk.test", name: "Aigerim Nurpeisova", role: "owner" },
+  { id: "demo-editor", email: "emre@demo.summitdesk.test", name: "Emre Yıldız", role: "editor" },
+  { id: "demo-commenter", email: "dana@demo.summitdesk.test", name: "Dana Seitkali", role: "commenter" },
+  { id: "demo-viewer", email: "selin@demo.summitdesk.test", name: "Selin Çelik", role: "viewer" },
+];
+
+/** The article the demo briefing is drawn from; copied into db/ so the seed works from any checkout. */
+export function readSampleArticle(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return fs.readFileSync(path.join(here, "seed-article.txt"), "utf8");
+}
+
+/**
+ * Seeds the demo team, one user per role and the Ankara summit briefing into a database that does
+ * not have them yet. Idempotent: a second run finds the demo team and does nothing.
+ */
+export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
+  if (db.select({ id: teams.id }).from(teams).where(eq(teams.id, DEMO_TEAM_ID)).get()) return false;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const state = buildSeedDocument(readSampleArticle());
+  db.transaction((tx) => {
+    const t = tx as unknown as Db;
+    for (const u of DEMO_USERS) createUser(t, { id: u.id, email: u.email, name: u.name, passwordHash, isDemo: true });
+    createTeam(t, "Kazakhstan–Türkiye desk", DEMO_USERS[0].id, DEMO_TEAM_ID);
+    for (const u of DEMO_USERS.slice(1)) {
+      t.insert(memberships).values({ teamId: DEMO_TEAM_ID, userId: u.id, role: u.role, createdAt: new Date() }).run();
+    }
+    createBriefing(
+      t,
+      DEMO_TEAM_ID,
+      {
+        title: "Kazakhstan–Türkiye presidential summit, Ankara",
+        summitName: "Kazakhstan–Türkiye Presidential Summit",
+        city: "Ankara",
+        startDate: "2026-12-14",
+        endDate: "2026-12-15",
+        classification: "RESTRICTED",
+      },
+      DEMO_USERS[0].id,
+      DEMO_BRIEFING_ID,
+    );
+    t.insert(documentSnapshots)
+      .values({ briefingId: DEMO_BRIEFING_ID, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() })
+      .run();
+  });
+  logger?.info("seed", "seeded demo team and briefing", { teamId: DEMO_TEAM_ID, briefingId: DEMO_BRIEFING_ID });
+  return true;
+}

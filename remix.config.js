@@ -1,0 +1,22 @@
+/**
+ * Remix v2, classic compiler. The output directory can be moved with SD_BUILD_DIR so that
+ * several builds (a test run, a benchmark, a developer's server) never overwrite each other.
+ * @type {import('@remix-run/dev').AppConfig}
+ */
+const buildDir = process.env.SD_BUILD_DIR || "build";
+
+export default {
+  ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  serverModuleFormat: "esm",
+  serverPlatform: "node",
+  serverBuildPath: `${buildDir}/server/index.js`,
+  assetsBuildDirectory: `${buildDir}/client`,
+  publicPath: "/build/",
+  serverDependenciesToBundle: [],
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_lazyRouteDiscovery: true,
+  },
+};

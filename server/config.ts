@@ -1,0 +1,64 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of `process.env` in `server/` and `db/`. Parsed once; an invalid environment
+ * lists every bad variable and stops the process before anything listens.
+ */
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const DEV_SECRET = "summit-desk-development-secret-change-me";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_PATH: z.string().min(1).default("./data/briefings.db"),
+  SD_BUILD_DIR: z.string().min(1).default("build"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  COOKIE_SECURE: bool.default("false"),
+  /** Extra origins allowed to open WebSockets and post forms, comma separated. */
+  ALLOWED_ORIGINS: z.string().default(""),
+  /** Seed the demo team and the Ankara briefing into an empty database. */
+  SEED_DEMO: bool.default("true"),
+  /** Offer one-click sign-in as the demo users on the login page. */
+  DEMO_LOGIN: bool.default("true"),
+  COLLAB_FLUSH_MS: z.coerce.number().int().min(1).max(5000).default(50),
+  PROJECTION_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(500),
+  COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  COLLAB_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  COLLAB_MAX_CONNECTIONS_PER_BRIEFING: z.coerce.number().int().min(1).default(200),
+  COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(50),
+  COLLAB_MAX_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(400),
+  COLLAB_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  COLLAB_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(500),
+  /** Exposes GET /metrics; empty disables it, otherwise callers send `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().default(""),
+  PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
+  PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
+  FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { databasePath: string; buildDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.NODE_ENV === "production" && cfg.SESSION_SECRET === DEV_SECRET) {
+    throw new Error("Invalid environment:\n  SESSION_SECRET: must be set in production");
+  }
+  return {
+    ...cfg,
+    databasePath: cfg.DATABASE_PATH === ":memory:" ? ":memory:" : path.resolve(cfg.DATABASE_PATH),
+    buildDir: path.resolve(cfg.SD_BUILD_DIR),
+  };
+}

@@ -1,0 +1,28 @@
+import type { Cookie } from "@remix-run/node";
+import type { Db } from "../db/client";
+import type { Config } from "./config";
+import type { AppEvents } from "./events";
+import type { Logger } from "./logger";
+
+/**
+ * What every Remix loader and action receives as `context`. Built once in server/start.ts; app
+ * code reads the database and services from here instead of opening its own.
+ */
+export interface SummitContext {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  events: AppEvents;
+  sessionCookie: Cookie;
+  /** Services registered by later layers (collaboration, export) under a name. */
+  services: Services;
+}
+
+/** Filled by the layers that provide them; a missing one means that feature is not mounted. */
+export interface Services {
+  [name: string]: unknown;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends SummitContext {}
+}

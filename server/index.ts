@@ -1,0 +1,36 @@
+import { loadConfig } from "./config";
+import { createLogger } from "./logger";
+import { layers } from "./layers";
+import { startServer } from "./start";
+
+/** Entry point: `node --import tsx server/index.ts`. Nothing imports this file. */
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+const logger = createLogger(config.LOG_LEVEL);
+
+process.on("uncaughtException", (err) => logger.error("uncaught exception", err));
+process.on("unhandledRejection", (err) => logger.error("unhandled rejection", err));
+
+try {
+  const running = await startServer(config, logger, layers(config));
+  const shutdown = (signal: string) => {
+    logger.info("server", "signal received", { signal });
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error("shutdown failed", err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+} catch (err) {
+  logger.error("start failed", err);
+  process.exit(1);
+}

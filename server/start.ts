@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { openDatabase, type Db } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { seedDemo } from "../db/seed";
+import { createSessionCookie } from "./auth/session-cookie";
+import type { Config } from "./config";
+import type { Services, SummitContext } from "./context";
+import { createAppEvents } from "./events";
+import type { Logger } from "./logger";
+
+/**
+ * A layer mounted on the server (collaboration, export, metrics). `attach` runs after the
+ * database is ready and before the server listens; `close` runs on shutdown, in reverse order.
+ */
+export interface ServerLayer {
+  name: string;
+  attach(ctx: LayerContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+export interface LayerContext extends Omit<SummitContext, "services"> {
+  server: http.Server;
+  app: express.Express;
+  services: Services;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger, layers: ServerLayer[] = []): Promise<RunningServer> {
+  const db = openDatabase(config.databasePath);
+  migrateDatabase(db);
+  if (config.SEED_DEMO) await seedDemo(db, logger);
+
+  const buildPath = path.join(config.buildDir, "server", "index.js");
+  if (!fs.existsSync(buildPath)) {
+    throw new Error(`No Remix build at ${buildPath}: run \`npm run build\` (npm start does it for you).`);
+  }
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+
+  const events = createAppEvents();
+  const sessionCookie = createSessionCookie(config);
+  const services: Services = {};
+  const app = express();
+  const server = http.createServer(app);
+  const ctx: LayerContext = { db, config, logger, events, sessionCookie, services, server, app };
+
+  app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    next();
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok", database: "ready" });
+  });
+  for (const layer of layers) await layer.attach(ctx);
+
+  app.use("/build", express.static(path.join(config.buildDir, "client"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.NODE_ENV === "production" ? "production" : "development",
+      getLoadContext: (): SummitContext => ({ db, config, logger, events, sessionCookie, services }),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
+  logger.info("server", "listening", { url, port, database: config.databasePath });
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info("server", "shutting down");
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const layer of [...layers].reverse()) {
+        try {
+          await layer.close?.();
+        } catch (err) {
+          logger.error("layer close failed", err, { layer: layer.name });
+        }
+      }
+      server.closeAllConnections();
+      await stopped;
+      db.$client.close();
+      logger.info("server", "stopped");
+    })());
+
+  return { url, port, db, close };
+}
