@@ -13,6 +13,7 @@ import { createSessionCookie } from "./auth/session-cookie";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
 import { createAppEvents } from "./events";
+import { parseAllowedOrigins, sameOriginMutations } from "./http/same-origin";
 import type { Logger } from "./logger";
 
 /**
@@ -63,6 +64,7 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     res.setHeader("X-Frame-Options", "DENY");
     next();
   });
+  app.use(sameOriginMutations(parseAllowedOrigins(config.ALLOWED_ORIGINS)));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", database: "ready" });
   });

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
 import { LoginSchema } from "../utils/account-validation";
-import { assertSameOrigin, getOptionalUser, safeRedirectPath } from "../utils/auth.server";
+import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
 import { signInAndRedirect } from "../utils/session.server";
 
@@ -28,7 +28,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  assertSameOrigin(request, context);
   const formData = await request.formData();
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/teams");
 

@@ -4,7 +4,7 @@ import { createUser, getUserByEmail, hashPassword } from "../utils/db.server";
 
 import { Field } from "../components/field";
 import { SignupSchema } from "../utils/account-validation";
-import { assertSameOrigin, getOptionalUser, safeRedirectPath } from "../utils/auth.server";
+import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
 import { signInAndRedirect } from "../utils/session.server";
 
@@ -16,7 +16,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  assertSameOrigin(request, context);
   const formData = await request.formData();
   const parsed = parseForm(SignupSchema, formData);
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });

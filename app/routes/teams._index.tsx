@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { createTeam, listTeamsForUser } from "../utils/db.server";
 import { Field } from "../components/field";
-import { assertSameOrigin, requireUser } from "../utils/auth.server";
+import { requireUser } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
 
 export const meta: MetaFunction = () => [{ title: "Teams · Summit Desk" }];
@@ -19,7 +19,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  assertSameOrigin(request, context);
   const user = await requireUser(request, context);
   const parsed = parseForm(CreateTeamSchema, await request.formData());
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });

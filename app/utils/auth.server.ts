@@ -30,22 +30,3 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
   }
   return user;
 }
-
-/**
- * Rejects cross-site form posts: a mutation must come from our own origin (SameSite=Lax already
- * keeps the cookie off most of them; this closes the rest).
- */
-export function assertSameOrigin(request: Request, context: AppLoadContext): void {
-  const origin = request.headers.get("Origin");
-  if (!origin) return; // Non-browser clients (scripts, tests) send no Origin; the cookie still applies.
-  const own = new URL(request.url).origin;
-  const host = request.headers.get("Host");
-  const allowed = new Set([own, ...context.config.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)]);
-  if (host) {
-    allowed.add(`http://${host}`);
-    allowed.add(`https://${host}`);
-  }
-  if (!allowed.has(origin)) {
-    throw new Response("Cross-origin request refused.", { status: 403, statusText: "Forbidden" });
-  }
-}

@@ -1,0 +1,37 @@
+import { DEMO_PASSWORD, DEMO_USERS } from "../../db/seed";
+
+export type DemoRole = "owner" | "editor" | "commenter" | "viewer";
+
+export function demoUser(role: DemoRole) {
+  return DEMO_USERS.find((u) => u.role === role)!;
+}
+
+/** Signs in through the real /login form and returns the Cookie header value for later requests. */
+export async function login(baseUrl: string, email: string, password: string = DEMO_PASSWORD): Promise<string> {
+  const res = await fetch(`${baseUrl}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ email, password, redirectTo: "/teams" }),
+    redirect: "manual",
+  });
+  const setCookie = res.headers.get("set-cookie");
+  if (res.status !== 302 || !setCookie) throw new Error(`login failed for ${email}: HTTP ${res.status}`);
+  return setCookie.split(";")[0];
+}
+
+export function loginAs(baseUrl: string, role: DemoRole): Promise<string> {
+  return login(baseUrl, demoUser(role).email);
+}
+
+/** POSTs a form like a browser on our origin would (same-origin Origin header, session cookie). */
+export function postForm(baseUrl: string, path: string, cookie: string | null, fields: Record<string, string>) {
+  return fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: { ...(cookie ? { Cookie: cookie } : {}), Origin: baseUrl },
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
+}
+
+export function get(baseUrl: string, path: string, cookie?: string | null) {
+  return fetch(`${baseUrl}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+}

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface TestServer {
+  url: string;
+  port: number;
+  databasePath: string;
+  process: ChildProcess;
+  /** Every log line the server printed (JSON objects), for assertions and for debugging failures. */
+  logs: Record<string, unknown>[];
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse a database file (to restart a server on the same data). */
+  databasePath?: string;
+  env?: Record<string, string>;
+}
+
+/** A fresh temporary directory that is removed when the process exits. */
+export function tempDir(prefix = "summit-desk-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Starts the real server (`server/index.ts`) as a child process on an ephemeral port with its own
+ * SQLite file, seeded with the demo data unless SEED_DEMO=0 is passed.
+ */
+export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
+  const databasePath = opts.databasePath ?? path.join(tempDir(), "test.db");
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_PATH: databasePath,
+      LOG_LEVEL: "info",
+      SESSION_SECRET: "test-secret-test-secret-test-secret",
+      COLLAB_FLUSH_MS: "20",
+      PROJECTION_DEBOUNCE_MS: "100",
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20_000);
+    const onLine = (line: string) => {
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.message === "listening" && typeof entry.url === "string") {
+          clearTimeout(timer);
+          resolve(entry.url);
+        }
+      } catch {
+        /* not a log line */
+      }
+    };
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let i;
+      while ((i = buffer.indexOf("\n")) >= 0) {
+        onLine(buffer.slice(0, i));
+        buffer = buffer.slice(i + 1);
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      for (const line of chunk.toString().split("\n")) if (line.trim()) onLine(line);
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${stderr}`));
+    });
+  });
+
+  const port = Number(new URL(url).port);
+  return {
+    url,
+    port,
+    databasePath,
+    process: child,
+    logs,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { get, login, loginAs, postForm } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("health", () => {
+  it("answers /healthz once the database is ready", async () => {
+    const res = await get(server.url, "/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", database: "ready" });
+  });
+});
+
+describe("sign in and out", () => {
+  it("redirects anonymous visitors to /login with redirectTo", async () => {
+    const res = await get(server.url, "/teams");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?redirectTo=%2Fteams");
+  });
+
+  it("signs in a demo user with the README password and honours redirectTo", async () => {
+    const res = await postForm(server.url, "/login", null, {
+      email: "aigerim@demo.summitdesk.test",
+      password: "summit-demo-2026",
+      redirectTo: "/briefings/ankara-summit",
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/briefings/ankara-summit");
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it("refuses a wrong password with a clear message", async () => {
+    const res = await postForm(server.url, "/login", null, { email: "aigerim@demo.summitdesk.test", password: "nope-nope" });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain("do not match an account");
+  });
+
+  it("refuses an open redirect after sign-in", async () => {
+    const res = await postForm(server.url, "/login", null, {
+      email: "emre@demo.summitdesk.test",
+      password: "summit-demo-2026",
+      redirectTo: "//evil.example/phish",
+    });
+    expect(res.headers.get("location")).toBe("/teams");
+  });
+
+  it("signs up a new user, who then has no teams", async () => {
+    const res = await postForm(server.url, "/signup", null, { name: "Aru Test", email: "aru@example.test", password: "long-enough-pw" });
+    expect(res.status).toBe(302);
+    const cookie = res.headers.get("set-cookie")!.split(";")[0];
+    const teams = await get(server.url, "/teams", cookie);
+    expect(teams.status).toBe(200);
+    expect(await teams.text()).toContain("You are not in a team yet");
+    const again = await postForm(server.url, "/signup", null, { name: "Aru", email: "ARU@example.test", password: "long-enough-pw" });
+    expect(again.status).toBe(409);
+  });
+
+  it("shows field errors for an invalid sign-up", async () => {
+    const res = await postForm(server.url, "/signup", null, { name: "", email: "not-an-email", password: "short" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("Enter your name.");
+    expect(html).toContain("Enter a valid email address.");
+    expect(html).toContain("at least 8 characters");
+  });
+
+  it("sign-out revokes the session on the server, not just the cookie", async () => {
+    const cookie = await loginAs(server.url, "editor");
+    expect((await get(server.url, "/teams", cookie)).status).toBe(200);
+    const out = await postForm(server.url, "/logout", cookie, {});
+    expect(out.status).toBe(302);
+    // Replaying the old cookie must not work any more.
+    const after = await get(server.url, "/teams", cookie);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toContain("/login");
+  });
+
+  it("refuses a cross-origin form post", async () => {
+    const cookie = await login(server.url, "aigerim@demo.summitdesk.test");
+    const res = await fetch(`${server.url}/teams`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: "https://evil.example" },
+      body: new URLSearchParams({ name: "Hijacked" }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(403);
+  });
+});
