@@ -23,6 +23,6 @@ export interface Services {
   [name: string]: unknown;
 }
 
-declare module "@remix-run/node" {
+declare module "@remix-run/server-runtime" {
   interface AppLoadContext extends SummitContext {}
 }

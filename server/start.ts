@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
@@ -77,7 +77,7 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     createRequestHandler({
       build,
       mode: config.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (): SummitContext => ({ db, config, logger, events, sessionCookie, services }),
+      getLoadContext: (): AppLoadContext => ({ db, config, logger, events, sessionCookie, services }),
     }),
   );
 

@@ -1,0 +1,81 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { STATUS_LABELS } from "../../../db/enums";
+import { BriefingActions } from "../../components/briefing-actions";
+import { GeneralErrorBoundary } from "../../components/error-boundary";
+import { requireUser } from "../../utils/auth.server";
+import { getTeam } from "../../utils/db.server";
+import { canEditBody, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
+
+const BriefingEditor = lazy(() => import("../../editor/briefing-editor.client"));
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.briefing.title} · Summit Desk` : "Briefing · Summit Desk" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const team = getTeam(context.db, briefing.teamId)!;
+  return json({
+    briefing,
+    team: { id: team.id, name: team.name },
+    role,
+    user: { id: user.id, name: user.name, color: user.color },
+    permissions: {
+      editBody: canEditBody(role, briefing),
+      comment: roleAtLeast(role, "commenter"),
+      changeStatus: roleAtLeast(role, "editor"),
+    },
+  });
+}
+
+/** The editor is client-only: it loads after hydration so the page paints first. */
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+export default function BriefingPage() {
+  const data = useLoaderData<typeof loader>();
+  const { briefing, team } = data;
+  const hydrated = useHydrated();
+  return (
+    <div className="briefing-page">
+      <div className="page-header">
+        <div>
+          <p className="muted breadcrumb">
+            <Link to={`/teams/${team.id}`}>{team.name}</Link>
+          </p>
+          <h1>{briefing.title}</h1>
+          <p className="muted">
+            {briefing.summitName} · {briefing.city} · {briefing.startDate}
+            {briefing.endDate !== briefing.startDate ? ` – ${briefing.endDate}` : ""}
+          </p>
+        </div>
+        <div className="briefing-meta">
+          <span className="classification">{briefing.classification}</span>
+          <span className={`status-badge status-${briefing.status}`}>{STATUS_LABELS[briefing.status]}</span>
+          <span className={`role-badge role-${data.role}`}>{data.role}</span>
+        </div>
+      </div>
+      <BriefingActions briefing={briefing} role={data.role} />
+      {hydrated ? (
+        <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
+          <BriefingEditor
+            briefingId={briefing.id}
+            user={data.user}
+            editable={data.permissions.editBody}
+            canComment={data.permissions.comment}
+          />
+        </Suspense>
+      ) : (
+        <p className="muted editor-loading">Loading the editor…</p>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
