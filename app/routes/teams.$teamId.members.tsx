@@ -1,0 +1,201 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ROLES } from "../../db/enums";
+import { requireUser } from "../utils/auth.server";
+import {
+  createInvitation,
+  getMembership,
+  isValidId,
+  LastOwnerError,
+  listMembers,
+  listOpenInvitations,
+  removeMember,
+  revokeInvitation,
+  setMemberRole,
+} from "../utils/db.server";
+import { badRequest } from "../utils/errors";
+import { parseForm } from "../utils/form";
+import { requireTeamRole } from "../utils/permissions.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { team, role } = requireTeamRole(context, params.teamId, user);
+  const origin = new URL(request.url).origin;
+  return json({
+    me: user.id,
+    role,
+    members: listMembers(context.db, team.id),
+    invitations:
+      role === "owner"
+        ? listOpenInvitations(context.db, team.id).map((i) => ({ id: i.id, role: i.role, expiresAt: i.expiresAt, url: `${origin}/invite/${i.id}` }))
+        : [],
+  });
+}
+
+const RoleSchema = z.object({ role: z.enum(ROLES, { errorMap: () => ({ message: "Choose a role." }) }) });
+const MemberSchema = z.object({ userId: z.string().refine(isValidId, "Unknown member.") });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  // Every change to membership is for owners only.
+  const { team } = requireTeamRole(context, params.teamId, user, "owner");
+
+  try {
+    switch (intent) {
+      case "invite": {
+        const parsed = parseForm(RoleSchema, form);
+        if (parsed.errors) return json({ error: parsed.errors.role?.join(" ") }, { status: 400 });
+        createInvitation(context.db, team.id, parsed.data.role, user.id);
+        return json({ ok: true });
+      }
+      case "revoke": {
+        const id = String(form.get("invitationId") ?? "");
+        if (!isValidId(id)) throw badRequest("Unknown invitation.");
+        revokeInvitation(context.db, team.id, id);
+        return json({ ok: true });
+      }
+      case "role": {
+        const parsed = parseForm(RoleSchema.merge(MemberSchema), form);
+        if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
+        if (!getMembership(context.db, team.id, parsed.data.userId)) throw badRequest("That person is not a member of this team.");
+        setMemberRole(context.db, team.id, parsed.data.userId, parsed.data.role);
+        context.events.emit("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: parsed.data.role });
+        return json({ ok: true });
+      }
+      case "remove": {
+        const parsed = parseForm(MemberSchema, form);
+        if (parsed.errors) return json({ error: "Unknown member." }, { status: 400 });
+        removeMember(context.db, team.id, parsed.data.userId);
+        context.events.emit("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: null });
+        return json({ ok: true });
+      }
+      default:
+        throw badRequest("Unknown action.");
+    }
+  } catch (err) {
+    if (err instanceof LastOwnerError) return json({ error: err.message }, { status: 409 });
+    throw err;
+  }
+}
+
+export default function Members() {
+  const { me, role, members, invitations } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as { error?: string } | undefined;
+  const isOwner = role === "owner";
+  return (
+    <div className="grid-members">
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+      <table className="list">
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Role</th>
+            {isOwner ? (
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.userId}>
+              <td>
+                <span className="dot" style={{ background: m.color }} aria-hidden /> <strong>{m.name}</strong>
+                {m.userId === me ? <span className="muted"> (you)</span> : null}
+                <div className="muted">{m.email}</div>
+              </td>
+              <td>
+                {isOwner ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="role" />
+                    <input type="hidden" name="userId" value={m.userId} />
+                    <select name="role" defaultValue={m.role} aria-label={`Role of ${m.name}`}>
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" className="button small">
+                      Change
+                    </button>
+                  </Form>
+                ) : (
+                  <span className={`role-badge role-${m.role}`}>{m.role}</span>
+                )}
+              </td>
+              {isOwner ? (
+                <td>
+                  <div className="row-actions">
+                    <Form
+                      method="post"
+                      onSubmit={(e) => {
+                        if (!confirm(`Remove ${m.name} from the team? Their open editors close at once.`)) e.preventDefault();
+                      }}
+                    >
+                      <input type="hidden" name="intent" value="remove" />
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <button type="submit" className="button small danger">
+                        Remove
+                      </button>
+                    </Form>
+                  </div>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {isOwner ? (
+        <section className="card" style={{ marginTop: "1.5rem" }} aria-labelledby="invite-heading">
+          <h2 id="invite-heading" style={{ marginTop: 0 }}>
+            Invite a colleague
+          </h2>
+          <p className="muted">Anyone with the link can join this team with the chosen role for 7 days. Send it over a channel you trust.</p>
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="invite" />
+            <label>
+              Role{" "}
+              <select name="role" defaultValue="editor">
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="button primary">
+              Create invitation link
+            </button>
+          </Form>
+          {invitations.length ? (
+            <ul className="invite-list">
+              {invitations.map((i) => (
+                <li key={i.id}>
+                  <span className={`role-badge role-${i.role}`}>{i.role}</span> <code className="invite-link">{i.url}</code>{" "}
+                  <span className="muted">expires {new Date(i.expiresAt).toISOString().slice(0, 10)}</span>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="revoke" />
+                    <input type="hidden" name="invitationId" value={i.id} />
+                    <button type="submit" className="button small">
+                      Revoke
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
