@@ -1,22 +1,48 @@
 import { getSchema, type AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
+import { AgendaTopic } from "./agenda-topic/agenda-topic";
+import { BlockId } from "./block-id/block-id";
+import { CountryFact } from "./country-fact/country-fact";
+import { BriefingDocument } from "./document/document";
+import { Quote } from "./quote/quote";
+
+export * from "./agenda-topic/agenda-topic";
+export * from "./agenda-topic/numbering";
+export * from "./block-id/block-id";
+export * from "./country-fact/countries";
+export * from "./country-fact/country-fact";
+export * from "./country-fact/stale";
+export * from "./document/document";
+export * from "./quote/quote";
+export * from "./shared/attrs";
+export { sanitizeWith, validateWith, type AttrRule, type AttrRules } from "./shared/attribute-spec";
 
 /** The Y.Doc field (XmlFragment) that holds the briefing body; the Collaboration extension's default. */
 export const COLLAB_FIELD = "default";
 
 /**
  * Bumped when the schema changes incompatibly; clients of another version are asked to reload.
- * Node names are stored in every Y.Doc: renaming one needs a migration and an ADR.
+ * Node names are stored in every Y.Doc: renaming one needs a migration and an ADR (docs/decisions/0201).
  */
 export const EDITOR_SCHEMA_VERSION = 1;
+
+/** Node names stored in every Y.Doc. Frozen: see docs/decisions/0201. */
+export const BLOCK_NODE_NAMES = { quote: "quote", agendaTopic: "agendaTopic", countryFact: "countryFact" } as const;
 
 /** The one schema definition, shared by the browser editor, the server (projection, PDF) and tests. */
 export const briefingExtensions: AnyExtension[] = [
   StarterKit.configure({
+    // Replaced by BriefingDocument, which also admits agenda topics.
+    document: false,
     // Collaboration brings its own per-user undo.
     undoRedo: false,
     link: { openOnClick: false, autolink: true, protocols: ["http", "https", "mailto"] },
   }),
+  BriefingDocument,
+  Quote,
+  AgendaTopic,
+  CountryFact,
+  BlockId,
 ];
 
 let cachedSchema: ReturnType<typeof getSchema> | undefined;

@@ -1,0 +1,137 @@
+import { mergeAttributes, Node } from "@tiptap/core";
+import { TextSelection } from "@tiptap/pm/state";
+import { newBlockId } from "../shared/attrs";
+import { sanitizeAll, TEXT, tiptapAttributes, validateAll, type AttrRules } from "../shared/attribute-spec";
+
+export const AGENDA_PRIORITIES = ["high", "medium", "low"] as const;
+export const AGENDA_STATUSES = ["proposed", "agreed", "contested"] as const;
+export type AgendaPriority = (typeof AGENDA_PRIORITIES)[number];
+export type AgendaStatus = (typeof AGENDA_STATUSES)[number];
+
+/** Attributes of an `agendaTopic` block. Its number is computed from document order, never stored. */
+export type AgendaTopicAttrs = {
+  /** Stable id of the block (projection key, link anchor `#block-<blockId>`). */
+  blockId: string;
+  title: string;
+  /** @default "medium" */
+  priority: AgendaPriority;
+  /** @default "proposed" */
+  status: AgendaStatus;
+  /** Display name of the responsible team member. @default "" */
+  owner: string;
+  /** User id of the responsible team member. @default "" */
+  ownerId: string;
+};
+
+export const AGENDA_TOPIC_ATTR_RULES: AttrRules<AgendaTopicAttrs> = {
+  blockId: { kind: "id", label: "Block id" },
+  title: TEXT("Title", 300),
+  priority: { kind: "enum", values: AGENDA_PRIORITIES, fallback: "medium", label: "Priority" },
+  status: { kind: "enum", values: AGENDA_STATUSES, fallback: "proposed", label: "Status" },
+  owner: TEXT("Owner"),
+  ownerId: { kind: "id", label: "Owner" },
+};
+
+/** Every agenda-topic attribute with a safe value (defaults for missing or invalid ones). */
+export const sanitizeAgendaTopicAttrs = (input?: Partial<Record<keyof AgendaTopicAttrs, unknown>> | null): AgendaTopicAttrs =>
+  sanitizeAll(AGENDA_TOPIC_ATTR_RULES, input);
+/** Field errors for the given agenda-topic attributes; `{}` when valid. */
+export const validateAgendaTopicAttrs = (input: Partial<Record<keyof AgendaTopicAttrs, unknown>>) =>
+  validateAll(AGENDA_TOPIC_ATTR_RULES, input);
+
+/** The content group agenda topics belong to; the document allows `(block | topic)+`. */
+export const AGENDA_TOPIC_GROUP = "topic";
+
+export interface AgendaTopicOptions {
+  /** Extra HTML attributes on the rendered `<section>`. @default {} */
+  HTMLAttributes: Record<string, unknown>;
+}
+
+declare module "@tiptap/core" {
+  interface Commands<ReturnType> {
+    agendaTopic: {
+      /**
+       * Inserts an agenda topic after the top-level block holding the selection (or in place of an
+       * empty paragraph) and puts the cursor in its body. Topics never nest.
+       */
+      insertAgendaTopic: (attrs?: Partial<AgendaTopicAttrs>) => ReturnType;
+    };
+  }
+}
+
+/**
+ * One item of the summit agenda: a title with priority, status and owner, and a body of ordinary
+ * blocks holding talking points and our draft position. Lives only at the top level of the
+ * document (its own content group), so topics cannot nest. Frozen node name `agendaTopic`.
+ */
+export const AgendaTopic = Node.create<AgendaTopicOptions>({
+  name: "agendaTopic",
+  group: AGENDA_TOPIC_GROUP,
+  content: "block+",
+  defining: true,
+  isolating: true,
+  draggable: true,
+
+  addOptions() {
+    return { HTMLAttributes: {} };
+  },
+
+  addAttributes() {
+    return tiptapAttributes(AGENDA_TOPIC_ATTR_RULES);
+  },
+
+  parseHTML() {
+    return [{ tag: 'section[data-type="agenda-topic"]', contentElement: "[data-agenda-topic-body]" }];
+  },
+
+  renderHTML({ node, HTMLAttributes }) {
+    const attrs = node.attrs as AgendaTopicAttrs;
+    const meta = [`Priority: ${attrs.priority}`, `Status: ${attrs.status}`];
+    if (attrs.owner) meta.push(`Owner: ${attrs.owner}`);
+    return [
+      "section",
+      mergeAttributes(this.options.HTMLAttributes, HTMLAttributes, {
+        "data-type": "agenda-topic",
+        id: attrs.blockId ? `block-${attrs.blockId}` : undefined,
+        class: "briefing-agenda-topic",
+      }),
+      [
+        "header",
+        { class: "agenda-topic-header", contenteditable: "false" },
+        ["span", { class: "agenda-topic-title" }, attrs.title || "Untitled topic"],
+        ["span", { class: "agenda-topic-meta" }, meta.join(" · ")],
+      ],
+      ["div", { class: "agenda-topic-body", "data-agenda-topic-body": "" }, 0],
+    ];
+  },
+
+  addCommands() {
+    return {
+      insertAgendaTopic:
+        (input = {}) =>
+        ({ state, tr, dispatch }) => {
+          const { schema, selection } = state;
+          const paragraph = schema.nodes.paragraph;
+          const attrs = sanitizeAgendaTopicAttrs(input);
+          if (!attrs.blockId) attrs.blockId = newBlockId();
+          const topic = schema.nodes[this.name].create(attrs, paragraph.create());
+
+          const { $from } = selection;
+          let from = selection.to;
+          let to = selection.to;
+          if ($from.depth > 0) {
+            const top = $from.node(1);
+            const replaceEmpty = top.type === paragraph && top.content.size === 0;
+            to = $from.after(1);
+            from = replaceEmpty ? $from.before(1) : to;
+          }
+          if (dispatch) {
+            tr.replaceWith(from, to, topic);
+            tr.setSelection(TextSelection.near(tr.doc.resolve(from + 2)));
+            tr.scrollIntoView();
+          }
+          return true;
+        },
+    };
+  },
+});
