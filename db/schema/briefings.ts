@@ -44,6 +44,11 @@ export const briefingVersions = sqliteTable(
     snapshot: blob("snapshot", { mode: "buffer" }).notNull(),
     contentHash: text("content_hash").notNull(),
     title: text("title").notNull(),
+    /**
+     * The briefing fields at finalization (summit, city, dates, classification) as JSON: the hash
+     * covers them, so a later export of this version prints them as they were.
+     */
+    details: text("details", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE `briefing_versions` ADD `details` text DEFAULT '{}' NOT NULL;
