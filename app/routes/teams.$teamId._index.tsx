@@ -8,7 +8,8 @@ import { createBriefingWithTemplate } from "../utils/briefings.server";
 import { deleteBriefing, listBriefings, setBriefingArchived, updateBriefingDetails, type BriefingSort } from "../utils/db.server";
 import { badRequest } from "../utils/errors";
 import { parseForm } from "../utils/form";
-import { requireBriefingRole, requireTeamRole, roleAtLeast } from "../utils/permissions.server";
+import { requireBriefingRole, requireTeamRole } from "../utils/permissions.server";
+import { roleAtLeast } from "../utils/roles";
 
 const SORTS: { value: BriefingSort; label: string }[] = [
   { value: "last_edited", label: "Last edited" },

@@ -5,24 +5,9 @@ import { isValidId } from "../../db/ids";
 import type { Briefing, Role } from "../../db/schema";
 import type { CurrentUser } from "./auth.server";
 import { forbidden, notFound } from "./errors";
+import { roleAtLeast } from "./roles";
 
-const RANK: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 3 };
-
-export const ROLE_LABELS: Record<Role, string> = {
-  owner: "owner",
-  editor: "editor",
-  commenter: "commenter",
-  viewer: "viewer",
-};
-
-export function roleAtLeast(role: Role, min: Role): boolean {
-  return RANK[role] >= RANK[min];
-}
-
-/** Can change the briefing body: editors and owners, and nobody once it is final. */
-export function canEditBody(role: Role, briefing: Pick<Briefing, "status">): boolean {
-  return roleAtLeast(role, "editor") && briefing.status !== "final";
-}
+export { canEditBody, roleAtLeast } from "./roles";
 
 /** The team and the caller's role in it; 404 for an unknown team, 403 for a non-member. */
 export function requireTeamRole(context: AppLoadContext, teamId: string | undefined, user: CurrentUser, min: Role = "viewer") {

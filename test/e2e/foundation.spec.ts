@@ -1,0 +1,56 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const run = browserAvailable();
+
+describe.skipIf(!run)("foundation in a real browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("signs in with one click as a demo user and opens the Ankara briefing", async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto("/briefings/ankara-summit");
+    await page.waitForURL(/\/login\?redirectTo=/);
+    await page.getByRole("button", { name: /Emre Yıldız/ }).click();
+    await page.waitForURL(/\/briefings\/ankara-summit$/);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Kazakhstan–Türkiye presidential summit, Ankara");
+    await context.close();
+  });
+
+  it("signs in with email and password, sees the list and creates a briefing", async () => {
+    const context = await signedInContext(browser, server.url, "aigerim@demo.summitdesk.test");
+    const page = await context.newPage();
+    await page.goto("/teams");
+    await page.getByRole("link", { name: /Kazakhstan–Türkiye desk/ }).click();
+    await page.getByRole("link", { name: "Kazakhstan–Türkiye presidential summit, Ankara" }).waitFor();
+
+    // Submitting empty shows field errors instead of failing.
+    await page.getByRole("button", { name: "Create briefing" }).click();
+    await page.getByText("Give the briefing a title.").waitFor();
+
+    await page.getByLabel("Title", { exact: true }).fill("Astana follow-up talks");
+    await page.getByLabel("Summit", { exact: true }).fill("KZ–TR follow-up");
+    await page.getByLabel("City", { exact: true }).fill("Astana");
+    await page.getByLabel("Starts").fill("2027-03-01");
+    await page.getByLabel("Ends").fill("2027-03-02");
+    await page.getByRole("button", { name: "Create briefing" }).click();
+    await page.waitForURL(/\/briefings\/[A-Za-z0-9_-]+$/);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Astana follow-up talks");
+
+    await page.getByRole("link", { name: "Kazakhstan–Türkiye desk" }).click();
+    await page.waitForURL(/\/teams\//);
+    const rows = page.locator("table.briefings-table tbody tr");
+    await expect(rows.first().textContent()).resolves.toContain("Astana follow-up talks");
+    await context.close();
+  });
+});
