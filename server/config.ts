@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   COLLAB_MAX_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(400),
   COLLAB_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   COLLAB_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(500),
+  /** WebSocket keepalive: a ping every interval; no pong by the next one closes with 4408. */
+  COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
   /** Exposes GET /metrics; empty disables it, otherwise callers send `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().default(""),
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(2),

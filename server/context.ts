@@ -1,6 +1,8 @@
 import type { Cookie } from "@remix-run/node";
 import type { Db } from "../db/client";
+import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
+import type { PdfService } from "./export/service";
 import type { AppEvents } from "./events";
 import type { Logger } from "./logger";
 
@@ -21,6 +23,10 @@ export interface SummitContext {
 /** Filled by the layers that provide them; a missing one means that feature is not mounted. */
 export interface Services {
   [name: string]: unknown;
+  /** PDF rendering in a pool of child processes (server/export). */
+  pdf?: PdfService;
+  /** Live Yjs documents (server/collab). */
+  collab?: CollabService;
 }
 
 declare module "@remix-run/server-runtime" {

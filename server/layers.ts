@@ -1,4 +1,7 @@
+import { collabLayer } from "./collab/collab-layer";
 import type { Config } from "./config";
+import { exportLayer } from "./export/layer";
+import { metricsLayer } from "./metrics";
 import type { ServerLayer } from "./start";
 
 /**
@@ -6,5 +9,5 @@ import type { ServerLayer } from "./start";
  * metrics) adds its own entry here.
  */
 export function layers(_config: Config): ServerLayer[] {
-  return [];
+  return [metricsLayer(), collabLayer(), exportLayer()];
 }

@@ -1,0 +1,42 @@
+/**
+ * Every WebSocket close code the collaboration server sends after the handshake, with its reason.
+ * 4400–4499 mirror HTTP 4xx: a deliberate refusal that reconnecting cannot fix, and y-websocket's
+ * default `shouldReconnect` stops retrying on them. 4500–4599 mirror 5xx: transient, the client
+ * reconnects with backoff. Documented for clients in docs/collab-protocol.md.
+ */
+export const CLOSE = {
+  malformedMessage: { code: 4400, reason: "malformed message" },
+  unauthenticated: { code: 4401, reason: "session ended: sign in again" },
+  forbidden: { code: 4403, reason: "access to this briefing was removed" },
+  unknownBriefing: { code: 4404, reason: "briefing not found or deleted" },
+  pingTimeout: { code: 4408, reason: "no pong within the keepalive interval" },
+  tooManyConnections: { code: 4409, reason: "too many connections" },
+  messageTooLarge: { code: 4413, reason: "message too large" },
+  documentTooLarge: { code: 4414, reason: "document too large" },
+  rateLimited: { code: 4429, reason: "too many messages per second" },
+  slowReader: { code: 4430, reason: "client is not reading: too many bytes queued" },
+  readOnlyViolation: { code: 4431, reason: "read-only connection kept sending document updates" },
+  internalError: { code: 4500, reason: "the briefing could not be loaded" },
+  serverRestarting: { code: 4503, reason: "server restarting" },
+  editorUpdateRequired: { code: 4504, reason: "editor update required: reload the page" },
+} as const;
+
+export type CloseKind = keyof typeof CLOSE;
+export type CloseSpec = { code: number; reason: string };
+
+/**
+ * The `ws` library closes a socket itself on a protocol error (1002 bad frame, 1007 invalid
+ * UTF-8, 1009 message too big) before it tells us. We translate those codes to ours so a client
+ * always sees one of the codes above.
+ */
+export function closeForWsCode(code: number | undefined): CloseSpec | null {
+  if (code === 1009) return CLOSE.messageTooLarge;
+  if (code === 1002 || code === 1007) return { code: CLOSE.malformedMessage.code, reason: "malformed frame" };
+  return null;
+}
+
+/** Close reasons must fit in a control frame (123 bytes of UTF-8). */
+export function clampReason(reason: string): string {
+  const buf = Buffer.from(reason, "utf8");
+  return buf.length <= 123 ? reason : buf.subarray(0, 120).toString("utf8").replace(/\uFFFD+$/, "");
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { parseAllowedOrigins } from "../http/same-origin";
+import { setCollabStatsSource } from "../metrics";
+import { createSqliteDocumentStore } from "../persistence/document-store";
+import type { ServerLayer } from "../start";
+import { CLOSE } from "./close-codes";
+import { RoomRegistry } from "./rooms";
+import { createCollabService } from "./service";
+import { createUpgradeHandler } from "./upgrade";
+
+/** Read-only connections may send this many document updates (all dropped) before they are closed. */
+const READ_ONLY_STRIKE_LIMIT = 20;
+
+/**
+ * Real-time collaboration: the `/collab/<briefingId>` WebSocket endpoint, the rooms, Yjs
+ * persistence, and `services.collab`. On close (SIGTERM) it stops accepting, closes sockets with
+ * 4503, and stores every room before resolving.
+ */
+export function collabLayer(): ServerLayer {
+  let shutdown: (() => Promise<void>) | null = null;
+  return {
+    name: "collab",
+    attach({ db, config, logger, events, sessionCookie, services, server }) {
+      const store = createSqliteDocumentStore(db);
+      const registry = new RoomRegistry(
+        db,
+        store,
+        {
+          flushMs: config.COLLAB_FLUSH_MS,
+          compactAfter: config.COLLAB_COMPACT_AFTER_UPDATES,
+          maxDocumentBytes: config.COLLAB_MAX_DOCUMENT_BYTES,
+          settleMs: config.PROJECTION_DEBOUNCE_MS,
+          readOnlyStrikeLimit: READ_ONLY_STRIKE_LIMIT,
+          maxMessagesPerSecond: config.COLLAB_MAX_MESSAGES_PER_SECOND,
+          maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
+          pingIntervalMs: config.COLLAB_PING_INTERVAL_MS,
+          maxConnectionsPerBriefing: config.COLLAB_MAX_CONNECTIONS_PER_BRIEFING,
+          maxConnectionsPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
+        },
+        logger,
+      );
+      services.collab = createCollabService(registry, store);
+      setCollabStatsSource(registry);
+
+      const upgrade = createUpgradeHandler({
+        db,
+        logger,
+        sessionCookie,
+        registry,
+        allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS),
+        maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
+      });
+      const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);
+      server.on("upgrade", onUpgrade);
+
+      const guard = (what: string, fn: () => void) => {
+        try {
+          fn();
+        } catch (err) {
+          logger.error(`collab: handling ${what} failed`, err);
+        }
+      };
+      const onMembership = (e: { teamId: string; userId: string }) => guard("membershipChanged", () => registry.membershipChanged(e.teamId, e.userId));
+      const onSession = (e: { sessionId: string }) => guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
+      const onChanged = (e: { briefingId: string }) => guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
+      const onDeleted = (e: { briefingId: string }) => guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
+      events.on("membershipChanged", onMembership);
+      events.on("sessionRevoked", onSession);
+      events.on("briefingChanged", onChanged);
+      events.on("briefingDeleted", onDeleted);
+
+      shutdown = async () => {
+        upgrade.stop();
+        server.off("upgrade", onUpgrade);
+        let failed = registry.shutdown(CLOSE.serverRestarting);
+        // Storage may be briefly busy: retry for a few seconds before giving up loudly.
+        for (let attempt = 0; failed.length > 0 && attempt < 20; attempt++) {
+          await new Promise((r) => setTimeout(r, 200));
+          failed = registry.shutdown(CLOSE.serverRestarting);
+        }
+        if (failed.length > 0) logger.error("collab: rooms not stored at shutdown", undefined, { briefingIds: failed.join(",") });
+        events.off("membershipChanged", onMembership);
+        events.off("sessionRevoked", onSession);
+        events.off("briefingChanged", onChanged);
+        events.off("briefingDeleted", onDeleted);
+        setCollabStatsSource(null);
+        logger.info("collab", "stopped", { rooms: registry.stats().rooms });
+      };
+    },
+    async close() {
+      await shutdown?.();
+    },
+  };
+}

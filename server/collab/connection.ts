@@ -1,0 +1,218 @@
+import crypto from "node:crypto";
+import * as decoding from "lib0/decoding";
+import type { RawData, WebSocket } from "ws";
+import type { Role } from "../../db/schema";
+import { getErrorMessage, type Logger } from "../logger";
+import { collabMetrics } from "../metrics";
+import type { Presence } from "./awareness-guard";
+import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from "./protocol";
+
+/** Who is on the other end, established at the upgrade from the session cookie. */
+export interface CollabIdentity {
+  userId: string;
+  sessionId: string;
+  role: Role;
+  presence: Presence;
+}
+
+export interface ConnectionLimits {
+  maxMessagesPerSecond: number;
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+}
+
+/** The room side of a connection: what a decoded message turns into. */
+export interface ConnectionHost {
+  readonly briefingId: string;
+  readonly final: boolean;
+  replySyncStep1(conn: Connection, stateVector: Uint8Array): void;
+  receiveUpdate(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void;
+  receiveAwareness(conn: Connection, update: Uint8Array): void;
+  sendAwarenessTo(conn: Connection): void;
+  removeConnection(conn: Connection): void;
+}
+
+const WRITER_ROLES: ReadonlySet<Role> = new Set(["owner", "editor"]);
+
+/**
+ * One socket: decodes y-websocket messages, enforces the per-connection limits, runs the keepalive
+ * and closes with a code from close-codes.ts. Any error in here ends this connection only.
+ */
+export class Connection {
+  readonly id = crypto.randomBytes(6).toString("base64url");
+  /** Awareness client ids this connection set; nobody else may set them. */
+  readonly awarenessIds = new Set<number>();
+  readOnlyStrikes = 0;
+  private role: Role;
+  private closed = false;
+  private alive = true;
+  private tokens: number;
+  private lastRefill = Date.now();
+  private readonly pingTimer: NodeJS.Timeout;
+  private killTimer: NodeJS.Timeout | null = null;
+  private readonly nativeClose: WebSocket["close"];
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly identity: CollabIdentity,
+    private readonly host: ConnectionHost,
+    private readonly limits: ConnectionLimits,
+    private readonly logger: Logger,
+  ) {
+    this.role = identity.role;
+    this.tokens = limits.maxMessagesPerSecond;
+    ws.binaryType = "nodebuffer";
+    // `ws` closes the socket itself on a bad frame (1002/1007) or an oversized message (1009)
+    // before emitting 'error'; route that close through ours so the client sees our 44xx code.
+    this.nativeClose = ws.close.bind(ws);
+    ws.close = ((code?: number, reason?: string | Buffer) => {
+      const mapped = closeForWsCode(code);
+      if (!mapped) return this.nativeClose(code, reason);
+      collabMetrics.rejectedMessages.inc({ reason: mapped === CLOSE.messageTooLarge ? "message_too_large" : "bad_frame" });
+      this.close(mapped);
+    }) as WebSocket["close"];
+    ws.on("error", (err) => this.logger.debug("collab", "socket error", { ...this.fields(), error: getErrorMessage(err) }));
+    ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on("pong", () => (this.alive = true));
+    ws.on("close", () => this.onSocketClosed());
+    this.pingTimer = setInterval(() => this.keepalive(), limits.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  get userId(): string {
+    return this.identity.userId;
+  }
+
+  get sessionId(): string {
+    return this.identity.sessionId;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Read-only for commenters and viewers, and for everyone while the briefing is final. */
+  get readOnly(): boolean {
+    return !WRITER_ROLES.has(this.role) || this.host.final;
+  }
+
+  /** Applies a role change at once (a downgrade makes the next update be dropped). */
+  setRole(role: Role): void {
+    this.role = role;
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      collabMetrics.rejectedMessages.inc({ reason: "slow_reader" });
+      this.close(CLOSE.slowReader);
+      return;
+    }
+    try {
+      this.ws.send(message);
+    } catch (err) {
+      this.logger.warn("collab", "send failed", { ...this.fields(), error: getErrorMessage(err) });
+      this.close(CLOSE.internalError);
+    }
+  }
+
+  /** Closes with one of our codes, leaves the room at once, and kills the socket if the client never answers. */
+  close(spec: CloseSpec): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    collabMetrics.closes.inc({ code: String(spec.code) });
+    this.logger.info("collab", "connection closed by server", { ...this.fields(), code: spec.code, reason: spec.reason });
+    try {
+      this.nativeClose(spec.code, clampReason(spec.reason));
+    } catch {
+      this.ws.terminate();
+    }
+    this.killTimer = setTimeout(() => this.ws.terminate(), 2000);
+    this.killTimer.unref();
+    this.host.removeConnection(this);
+  }
+
+  private onSocketClosed(): void {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    this.host.removeConnection(this);
+  }
+
+  private keepalive(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.close(CLOSE.pingTimeout);
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      this.close(CLOSE.pingTimeout);
+    }
+  }
+
+  private takeToken(): boolean {
+    const now = Date.now();
+    const rate = this.limits.maxMessagesPerSecond;
+    this.tokens = Math.min(rate, this.tokens + ((now - this.lastRefill) / 1000) * rate);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private reject(reason: string, spec: CloseSpec): void {
+    collabMetrics.rejectedMessages.inc({ reason });
+    this.close(spec);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    this.alive = true;
+    try {
+      if (!isBinary) return this.reject("text_frame", { code: CLOSE.malformedMessage.code, reason: "text frames are not supported" });
+      if (!this.takeToken()) return this.reject("rate_limit", CLOSE.rateLimited);
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      this.dispatch(bytes);
+    } catch (err) {
+      this.logger.info("collab", "malformed message", { ...this.fields(), error: getErrorMessage(err) });
+      this.reject("malformed", { code: CLOSE.malformedMessage.code, reason: `malformed message: ${getErrorMessage(err)}` });
+    }
+  }
+
+  private dispatch(bytes: Uint8Array): void {
+    const decoder = decoding.createDecoder(bytes);
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_SYNC) {
+      const step = decoding.readVarUint(decoder);
+      const payload = decoding.readVarUint8Array(decoder);
+      expectEnd(decoder);
+      if (step === SYNC_STEP1) this.host.replySyncStep1(this, payload);
+      else if (step === SYNC_STEP2 || step === SYNC_UPDATE) this.host.receiveUpdate(this, payload, step === SYNC_STEP2 ? "sync" : "update");
+      else throw new Error(`unknown sync step ${step}`);
+    } else if (type === MESSAGE_AWARENESS) {
+      const payload = decoding.readVarUint8Array(decoder);
+      expectEnd(decoder);
+      this.host.receiveAwareness(this, payload);
+    } else if (type === MESSAGE_QUERY_AWARENESS) {
+      expectEnd(decoder);
+      this.host.sendAwarenessTo(this);
+    } else {
+      throw new Error(`unknown message type ${type}`);
+    }
+  }
+
+  fields() {
+    return { briefingId: this.host.briefingId, userId: this.identity.userId, connId: this.id };
+  }
+}
+
+function expectEnd(decoder: decoding.Decoder): void {
+  if (decoding.hasContent(decoder)) throw new Error("trailing bytes after message");
+}

@@ -1,0 +1,185 @@
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
+import * as Y from "yjs";
+import type { Logger } from "../logger";
+import { collabMetrics } from "../metrics";
+import type { DocumentStore } from "../persistence/document-store";
+import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "./awareness-guard";
+import { CLOSE, type CloseSpec } from "./close-codes";
+import type { Connection, ConnectionHost } from "./connection";
+import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
+import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
+
+export interface RoomOptions extends PersistenceOptions {
+  maxDocumentBytes: number;
+  settleMs: number;
+  /** Document updates a read-only connection may send before it is closed with 4431. */
+  readOnlyStrikeLimit: number;
+}
+
+export interface RoomCallbacks {
+  /** The document settled (debounced after the last change, and once after loading). */
+  settled(room: Room): void;
+  /** A connection left (closed by either side). */
+  left(conn: Connection): void;
+  /** The last connection left (the registry decides whether to unload). */
+  empty(room: Room): void;
+  /** Storage says the briefing is gone. */
+  gone(room: Room): void;
+}
+
+/** A state vector with no clients: a client joining with an empty document. */
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
+
+/**
+ * One briefing's live document: its Y.Doc, its awareness and its connections. Broadcasts each
+ * update, hands it to storage, and schedules the settled callback (projection).
+ */
+export class Room implements ConnectionHost {
+  readonly doc = new Y.Doc();
+  readonly awareness = new Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+  readonly persistence: RoomPersistence;
+  private readonly awarenessOwners = new Map<number, Connection>();
+  private fullState: Uint8Array | null = null;
+  private settleTimer: NodeJS.Timeout | null = null;
+  private destroyed = false;
+
+  /** Loads the stored document; throws when storage fails or holds something that is not Yjs. */
+  constructor(
+    readonly briefingId: string,
+    public teamId: string,
+    public final: boolean,
+    store: DocumentStore,
+    private readonly options: RoomOptions,
+    private readonly callbacks: RoomCallbacks,
+    private readonly logger: Logger,
+  ) {
+    const started = process.hrtime.bigint();
+    const stored = store.load(briefingId);
+    this.doc.transact(() => {
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+    });
+    collabMetrics.loadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
+    this.persistence.onGone = () => callbacks.gone(this);
+    // A long log (e.g. after a crash) is folded at once so the next load is one snapshot read.
+    if (stored.logLength >= options.compactAfter) this.persistence.compact();
+    this.awareness.setLocalState(null);
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.awareness.on("update", ({ added, updated, removed }: Record<string, number[]>) => {
+      const changed = added.concat(updated, removed);
+      if (changed.length > 0) this.broadcast(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)));
+    });
+    setImmediate(() => this.emitSettled());
+  }
+
+  addConnection(conn: Connection): void {
+    this.connections.add(conn);
+    conn.send(syncStep1Message(Y.encodeStateVector(this.doc)));
+    const clients = Array.from(this.awareness.getStates().keys());
+    if (clients.length > 0) conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, clients)));
+  }
+
+  removeConnection(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    const ids = Array.from(conn.awarenessIds).filter((id) => this.awarenessOwners.get(id) === conn);
+    for (const id of ids) this.awarenessOwners.delete(id);
+    if (ids.length > 0 && !this.destroyed) removeAwarenessStates(this.awareness, ids, null);
+    this.callbacks.left(conn);
+    if (this.connections.size === 0) this.callbacks.empty(this);
+  }
+
+  replySyncStep1(conn: Connection, stateVector: Uint8Array): void {
+    const update = isEmptyStateVector(stateVector) ? this.encodeFullState() : Y.encodeStateAsUpdate(this.doc, stateVector);
+    conn.send(syncStep2Message(update));
+  }
+
+  receiveUpdate(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
+    if (conn.readOnly) return this.dropReadOnly(conn, update, kind);
+    if (this.persistence.bytes + update.byteLength > this.options.maxDocumentBytes) {
+      collabMetrics.rejectedMessages.inc({ reason: "document_too_large" });
+      conn.close(CLOSE.documentTooLarge);
+      return;
+    }
+    // Parse fully before touching the document: a truncated update must not half-apply.
+    Y.decodeUpdate(update);
+    Y.applyUpdate(this.doc, update, conn);
+  }
+
+  receiveAwareness(conn: Connection, update: Uint8Array): void {
+    const entries = decodeAwarenessUpdate(update);
+    const { accepted, rejected } = filterAwareness(
+      entries,
+      conn.awarenessIds,
+      (id) => id === this.doc.clientID || (this.awarenessOwners.has(id) && this.awarenessOwners.get(id) !== conn),
+      conn.identity.presence,
+    );
+    if (rejected > 0) collabMetrics.rejectedMessages.inc({ reason: "awareness_not_owned" }, rejected);
+    for (const id of conn.awarenessIds) this.awarenessOwners.set(id, conn);
+    if (accepted.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
+  }
+
+  sendAwarenessTo(conn: Connection): void {
+    const clients = Array.from(this.awareness.getStates().keys());
+    conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, clients)));
+  }
+
+  closeAll(spec: CloseSpec): void {
+    for (const conn of Array.from(this.connections)) conn.close(spec);
+  }
+
+  /** Fires a pending settled callback now (before unloading) and releases the document. */
+  destroy(): void {
+    if (this.destroyed) return;
+    if (this.settleTimer) this.emitSettled();
+    this.destroyed = true;
+    this.persistence.dispose();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  encodeFullState(): Uint8Array {
+    return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.fullState = null;
+    const author = this.isConnection(origin) ? origin : null;
+    collabMetrics.updatesReceived.inc();
+    const message = updateMessage(update);
+    for (const conn of this.connections) if (conn !== author) conn.send(message);
+    this.persistence.enqueue(update, author?.userId ?? null);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.emitSettled(), this.options.settleMs);
+  }
+
+  private dropReadOnly(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
+    // A read-only client answers our sync step 1 with its own state; that is expected and ignored.
+    if (kind === "sync") {
+      if (update.byteLength > 2) collabMetrics.rejectedMessages.inc({ reason: "read_only_sync" });
+      return;
+    }
+    collabMetrics.rejectedMessages.inc({ reason: "read_only_update" });
+    conn.readOnlyStrikes++;
+    if (conn.readOnlyStrikes >= this.options.readOnlyStrikeLimit) conn.close(CLOSE.readOnlyViolation);
+  }
+
+  private emitSettled(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    if (this.destroyed) return;
+    this.callbacks.settled(this);
+  }
+
+  private broadcast(message: Uint8Array): void {
+    for (const conn of this.connections) conn.send(message);
+  }
+
+  private isConnection(origin: unknown): origin is Connection {
+    return typeof origin === "object" && origin !== null && this.connections.has(origin as Connection);
+  }
+}
+
+function isEmptyStateVector(sv: Uint8Array): boolean {
+  return sv.byteLength === EMPTY_STATE_VECTOR.byteLength && sv[0] === EMPTY_STATE_VECTOR[0];
+}

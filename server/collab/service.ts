@@ -1,0 +1,49 @@
+import * as Y from "yjs";
+import { isValidId } from "../../db/ids";
+import type { DocumentStore } from "../persistence/document-store";
+import type { RoomRegistry } from "./rooms";
+
+/** What the collaboration layer offers Remix loaders (`context.services.collab`) and other layers. */
+export interface CollabService {
+  /** A detached copy of the briefing's current document: the live room's state if loaded, else from storage. */
+  getDocument(briefingId: string): Y.Doc;
+  /**
+   * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change), once
+   * after a room loads, and once before it unloads if a change was still unsettled. `doc` is the
+   * live document: read it synchronously, never modify it; use getDocument to keep a copy.
+   * Returns an unsubscribe function.
+   */
+  onDocumentSettled(listener: (briefingId: string, doc: Y.Doc) => void): () => void;
+  /** Live numbers for dashboards and the benchmark. */
+  stats(): CollabStats;
+}
+
+export interface CollabStats {
+  /** Briefing documents loaded in memory. */
+  rooms: number;
+  /** Open WebSocket connections. */
+  connections: number;
+  /** Updates received but not yet stored. */
+  pendingUpdates: number;
+}
+
+export function createCollabService(registry: RoomRegistry, store: DocumentStore): CollabService {
+  return {
+    getDocument(briefingId) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      const doc = new Y.Doc();
+      const room = registry.get(briefingId);
+      if (room) {
+        Y.applyUpdate(doc, room.encodeFullState());
+      } else {
+        const stored = store.load(briefingId);
+        doc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
+      }
+      return doc;
+    },
+    onDocumentSettled(listener) {
+      return registry.onSettled((briefingId, room) => listener(briefingId, room.doc));
+    },
+    stats: () => registry.stats(),
+  };
+}

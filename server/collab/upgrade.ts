@@ -1,0 +1,111 @@
+import { STATUS_CODES, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Cookie } from "@remix-run/node";
+import { WebSocketServer } from "ws";
+import type { Db } from "../../db/client";
+import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
+import { getSessionUser } from "../../db/queries/sessions";
+import { isValidId } from "../../db/ids";
+import { readSessionToken } from "../auth/session-cookie";
+import { isAllowedOrigin } from "../http/same-origin";
+import type { Logger } from "../logger";
+import { collabMetrics } from "../metrics";
+import { presenceFor } from "./awareness-guard";
+import type { CollabIdentity } from "./connection";
+import type { RoomRegistry } from "./rooms";
+
+export const COLLAB_PATH_PREFIX = "/collab/";
+
+export interface UpgradeDeps {
+  db: Db;
+  logger: Logger;
+  sessionCookie: Cookie;
+  registry: RoomRegistry;
+  allowedOrigins: readonly string[];
+  maxMessageBytes: number;
+}
+
+type Admission =
+  | { ok: true; briefingId: string; identity: CollabIdentity; teamId: string; final: boolean }
+  | { ok: false; status: number; message: string };
+
+/**
+ * The HTTP `upgrade` handler for `/collab/<briefingId>`: checks the path and id, the Origin, the
+ * session cookie, then membership, and refuses with a plain HTTP response before any socket or
+ * room exists (401 / 403 / 404 / 400, 429 or 503 over a connection cap).
+ */
+export function createUpgradeHandler(deps: UpgradeDeps) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes, clientTracking: false, perMessageDeflate: false });
+  wss.on("error", (err) => deps.logger.error("collab websocket server error", err));
+  let accepting = true;
+
+  async function admit(req: IncomingMessage): Promise<Admission> {
+    const pathname = (req.url ?? "").split("?")[0];
+    if (!pathname.startsWith(COLLAB_PATH_PREFIX)) return { ok: false, status: 404, message: "Not found." };
+    const briefingId = pathname.slice(COLLAB_PATH_PREFIX.length);
+    if (!isValidId(briefingId)) return { ok: false, status: 400, message: "Malformed briefing id." };
+    const origin = req.headers.origin;
+    // Browsers always send Origin; scripts without one still need a valid session cookie below.
+    if (origin !== undefined && (origin === "null" || !isAllowedOrigin(origin, req.headers.host, deps.allowedOrigins))) {
+      return { ok: false, status: 403, message: "Cross-origin WebSocket refused." };
+    }
+    const token = await readSessionToken(deps.sessionCookie, req.headers.cookie);
+    const session = token ? getSessionUser(deps.db, token) : null;
+    if (!session) return { ok: false, status: 401, message: "Sign in to open this briefing." };
+    const access = getBriefingAccess(deps.db, briefingId, session.user.id);
+    if (!access) {
+      return getBriefing(deps.db, briefingId)
+        ? { ok: false, status: 403, message: "You are not a member of this briefing's team." }
+        : { ok: false, status: 404, message: "Briefing not found." };
+    }
+    const identity: CollabIdentity = {
+      userId: session.user.id,
+      sessionId: session.sessionId,
+      role: access.role,
+      presence: presenceFor(session.user),
+    };
+    return { ok: true, briefingId, identity, teamId: access.briefing.teamId, final: access.briefing.status === "final" };
+  }
+
+  async function handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Node attaches no error listener to an upgraded socket; without one a reset kills the process.
+    socket.on("error", (err) => deps.logger.debug("collab", "upgrade socket error", { error: err.message }));
+    try {
+      if (!accepting) return refuse(socket, 503, "Server restarting.");
+      const admission = await admit(req);
+      if (!admission.ok) return refuse(socket, admission.status, admission.message);
+      if (!accepting) return refuse(socket, 503, "Server restarting.");
+      if (socket.destroyed) return;
+      const { briefingId, identity } = admission;
+      const over = deps.registry.capacityProblem(briefingId, identity.userId);
+      if (over === "user") return refuse(socket, 429, "Too many open connections for this user.");
+      if (over === "briefing") return refuse(socket, 503, "Too many open connections to this briefing.");
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final);
+      });
+    } catch (err) {
+      deps.logger.error("collab upgrade failed", err, { url: (req.url ?? "").slice(0, 100) });
+      refuse(socket, 500, "Internal error.");
+    }
+  }
+
+  return {
+    handle,
+    /** Stop accepting new sockets (shutdown): later upgrades get 503. */
+    stop() {
+      accepting = false;
+      wss.close();
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  collabMetrics.refusedUpgrades.inc({ status: String(status) });
+  if (socket.destroyed) return;
+  const body = Buffer.from(message, "utf8");
+  socket.once("finish", () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n${message}`,
+  );
+}

@@ -1,0 +1,115 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { ServerLayer } from "./start";
+
+/**
+ * The process's Prometheus registry. Other areas (PDF export) register their own metrics on it:
+ * `new Histogram({ name, help, registers: [metricsRegistry] })`.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: "summit_" });
+
+/** Live numbers the collaboration layer reports when /metrics is scraped. */
+export interface CollabStatsSource {
+  stats(): { rooms: number; connections: number; pendingUpdates: number };
+}
+let statsSource: CollabStatsSource | null = null;
+export function setCollabStatsSource(source: CollabStatsSource | null): void {
+  statsSource = source;
+}
+
+const registers = [metricsRegistry];
+
+export const collabMetrics = {
+  rooms: new Gauge({
+    name: "summit_collab_rooms",
+    help: "Briefing documents loaded in memory",
+    registers,
+    collect() {
+      this.set(statsSource?.stats().rooms ?? 0);
+    },
+  }),
+  connections: new Gauge({
+    name: "summit_collab_connections",
+    help: "Open collaboration WebSocket connections",
+    registers,
+    collect() {
+      this.set(statsSource?.stats().connections ?? 0);
+    },
+  }),
+  pendingUpdates: new Gauge({
+    name: "summit_collab_pending_updates",
+    help: "Document updates received but not yet stored",
+    registers,
+    collect() {
+      this.set(statsSource?.stats().pendingUpdates ?? 0);
+    },
+  }),
+  updatesReceived: new Counter({ name: "summit_collab_updates_received_total", help: "Document updates applied from clients", registers }),
+  updatesPersisted: new Counter({ name: "summit_collab_updates_persisted_total", help: "Document updates written to storage", registers }),
+  persistFailures: new Counter({ name: "summit_collab_persist_failures_total", help: "Failed store attempts (retried next tick)", registers }),
+  compactions: new Counter({ name: "summit_collab_compactions_total", help: "Update logs folded into a snapshot", registers }),
+  persistSeconds: new Histogram({
+    name: "summit_collab_persist_seconds",
+    help: "Time to store one batch of updates",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  }),
+  loadSeconds: new Histogram({
+    name: "summit_collab_load_seconds",
+    help: "Time to load a briefing document from storage",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 1, 5],
+    registers,
+  }),
+  rejectedMessages: new Counter({
+    name: "summit_collab_rejected_messages_total",
+    help: "Messages dropped or refused, by reason",
+    labelNames: ["reason"] as const,
+    registers,
+  }),
+  closes: new Counter({
+    name: "summit_collab_closes_total",
+    help: "Connections closed by the server, by close code",
+    labelNames: ["code"] as const,
+    registers,
+  }),
+  refusedUpgrades: new Counter({
+    name: "summit_collab_refused_upgrades_total",
+    help: "WebSocket upgrades refused before the socket opened, by HTTP status",
+    labelNames: ["status"] as const,
+    registers,
+  }),
+};
+
+/**
+ * GET /metrics in Prometheus text format. Off unless METRICS_TOKEN is set; then the caller must
+ * send `Authorization: Bearer <token>`. Without a token, or with a wrong one, the route answers
+ * 404 so its existence is not advertised.
+ */
+export function metricsLayer(): ServerLayer {
+  return {
+    name: "metrics",
+    attach({ app, config }) {
+      const token = config.METRICS_TOKEN;
+      app.get("/metrics", async (req, res, next) => {
+        if (!token || !safeEqual(req.headers.authorization ?? "", `Bearer ${token}`)) {
+          res.status(404).type("text/plain").send("Not Found");
+          return;
+        }
+        try {
+          res.setHeader("Content-Type", metricsRegistry.contentType);
+          res.setHeader("Cache-Control", "no-store");
+          res.send(await metricsRegistry.metrics());
+        } catch (err) {
+          next(err);
+        }
+      });
+    },
+  };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}

@@ -1,0 +1,147 @@
+import http from "node:http";
+import WebSocket from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { COLLAB_FIELD } from "../../extensions";
+import { loginAs, type DemoRole } from "./http";
+
+export const DEMO_BRIEFING = "ankara-summit";
+
+/** A `ws` class that sends our session cookie and an Origin header, as a browser on our origin would. */
+export function webSocketWith(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  };
+}
+
+export interface YClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Every close the provider saw, in order. */
+  closes: { code: number; reason: string }[];
+  destroy(): void;
+}
+
+export interface ConnectOptions {
+  briefingId?: string;
+  /** Override the Origin header (default: the server's own origin); null sends none. */
+  origin?: string | null;
+  /** Wait for the first sync (default true). */
+  waitForSync?: boolean;
+  /** Let the provider reconnect after a close (default false: a test wants to see each close). */
+  reconnect?: boolean;
+}
+
+/** A stock y-websocket provider on `/collab/<briefingId>`, authenticated by `cookie`. */
+export async function connectClient(baseUrl: string, cookie: string | null, opts: ConnectOptions = {}): Promise<YClient> {
+  const doc = new Y.Doc();
+  const headers: Record<string, string> = {};
+  if (cookie) headers.Cookie = cookie;
+  const origin = opts.origin === undefined ? baseUrl : opts.origin;
+  if (origin) headers.Origin = origin;
+  const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", opts.briefingId ?? DEMO_BRIEFING, doc, {
+    WebSocketPolyfill: webSocketWith(headers) as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  const closes: YClient["closes"] = [];
+  provider.on("connection-close", (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason });
+    if (!opts.reconnect) provider.shouldConnect = false;
+  });
+  const client: YClient = {
+    doc,
+    provider,
+    closes,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+  if (opts.waitForSync !== false) await waitForSync(provider);
+  return client;
+}
+
+export function waitForSync(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("client did not sync")), timeoutMs);
+    const onSync = (synced: boolean) => {
+      if (!synced) return;
+      clearTimeout(timer);
+      provider.off("sync", onSync);
+      resolve();
+    };
+    provider.on("sync", onSync);
+  });
+}
+
+/** `n` synced clients signed in as `role` (one sign-in, one cookie shared, like tabs of one browser). */
+export async function connectClients(baseUrl: string, role: DemoRole, n: number, opts: ConnectOptions = {}): Promise<YClient[]> {
+  const cookie = await loginAs(baseUrl, role);
+  return Promise.all(Array.from({ length: n }, () => connectClient(baseUrl, cookie, opts)));
+}
+
+/** Retries `assertion` until it passes or `timeoutMs` elapses (then throws its last error). */
+export async function eventually<T>(assertion: () => T | Promise<T>, timeoutMs = 5000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+/** The ProseMirror body fragment every briefing document uses. */
+export function body(doc: Y.Doc): Y.XmlFragment {
+  return doc.getXmlFragment(COLLAB_FIELD);
+}
+
+/** The text of the body's first paragraph (the seeded "Purpose: …" line): a place to type into. */
+export function firstParagraph(doc: Y.Doc): Y.XmlText {
+  for (const node of body(doc).toArray()) {
+    if (node instanceof Y.XmlElement && node.nodeName === "paragraph") {
+      const text = node.get(0);
+      if (text instanceof Y.XmlText) return text;
+    }
+  }
+  throw new Error("no paragraph with text in the document");
+}
+
+/** Syncs a fresh client as the owner and returns the body as stored/served by the server. */
+export async function readBody(baseUrl: string, cookie: string, briefingId = DEMO_BRIEFING): Promise<string> {
+  const client = await connectClient(baseUrl, cookie, { briefingId });
+  const text = body(client.doc).toString();
+  client.destroy();
+  return text;
+}
+
+/** The HTTP status the server answers a WebSocket upgrade with (101 when it accepts). */
+export function upgradeStatus(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(baseUrl + path, {
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        ...headers,
+      },
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("upgrade", (_res, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
