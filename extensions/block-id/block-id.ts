@@ -95,6 +95,14 @@ function repairTransaction(transactions: readonly Transaction[], state: EditorSt
   return tr;
 }
 
+/** The ProseMirror plugin behind the `BlockId` extension. */
+export function createBlockIdPlugin(): Plugin {
+  return new Plugin({
+    key: blockIdPluginKey,
+    appendTransaction: (transactions, _oldState, newState) => repairTransaction(transactions, newState),
+  });
+}
+
 /**
  * Gives every structured block a unique `blockId`: one that lacks an id, or duplicates an earlier
  * block's (a pasted copy), gets a fresh one. It never touches a block whose id is already unique, so
@@ -119,11 +127,6 @@ export const BlockId = Extension.create({
   },
 
   addProseMirrorPlugins() {
-    return [
-      new Plugin({
-        key: blockIdPluginKey,
-        appendTransaction: (transactions, _oldState, newState) => repairTransaction(transactions, newState),
-      }),
-    ];
+    return [createBlockIdPlugin()];
   },
 });
