@@ -1,6 +1,73 @@
-import type { Role } from "../../db/enums";
+import { Link, useFetcher } from "@remix-run/react";
+import { useState } from "react";
+import type { BriefingStatus, Role } from "../../db/enums";
+import { roleAtLeast } from "../utils/roles";
+import { STATUS_TRANSITIONS } from "../utils/status";
 
-/** Status workflow and export controls for a briefing (filled in by the finalize/export work). */
-export function BriefingActions(_props: { briefing: { id: string; status: string }; role: Role }) {
-  return null;
+type StatusResult = { ok: true; status: BriefingStatus; version: number | null } | { ok: false; error: string };
+
+/**
+ * Status workflow (send for review, finalize, reopen), PDF export and the version list. Buttons
+ * appear only for roles that may use them; the server checks every transition again.
+ */
+export function BriefingActions({ briefing, role }: { briefing: { id: string; status: BriefingStatus | string }; role: Role }) {
+  const fetcher = useFetcher<StatusResult>();
+  const [confirming, setConfirming] = useState(false);
+  const base = `/briefings/${briefing.id}`;
+  const transitions = STATUS_TRANSITIONS.filter((t) => t.from === briefing.status && roleAtLeast(role, t.minRole));
+  const busy = fetcher.state !== "idle";
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const isFinal = briefing.status === "final";
+
+  return (
+    <div className="briefing-actions" aria-label="Briefing actions">
+      <div className="briefing-actions-row">
+        {transitions.map((t) =>
+          t.to === "final" && !confirming ? (
+            <button key={t.to} type="button" className="button primary" onClick={() => setConfirming(true)} disabled={busy}>
+              {t.label}…
+            </button>
+          ) : t.to === "final" ? null : (
+            <fetcher.Form key={t.to} method="post" action={`${base}/status`} className="inline-form">
+              <input type="hidden" name="to" value={t.to} />
+              <button type="submit" className={`button${t.to === "in_review" ? " primary" : ""}`} disabled={busy}>
+                {t.label}
+              </button>
+            </fetcher.Form>
+          ),
+        )}
+        <a className="button" href={`${base}/export.pdf`} download>
+          {isFinal ? "Export PDF" : "Export draft PDF"}
+        </a>
+        <Link className="button" to={`${base}/versions`}>
+          Versions
+        </Link>
+      </div>
+      {confirming ? (
+        <fetcher.Form
+          method="post"
+          action={`${base}/status`}
+          className="notice finalize-confirm"
+          onSubmit={() => setConfirming(false)}
+        >
+          <input type="hidden" name="to" value="final" />
+          <span>Finalizing freezes the text for everyone and records a new version with a content hash.</span>
+          <button type="submit" className="button primary" disabled={busy}>
+            Confirm finalize
+          </button>
+          <button type="button" className="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </fetcher.Form>
+      ) : null}
+      {isFinal ? (
+        <p className="hint">Final: editing is frozen.{role === "owner" ? " Reopen to make changes." : " The owner can reopen it."}</p>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
 }

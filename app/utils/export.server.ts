@@ -1,0 +1,121 @@
+import type { AppLoadContext } from "@remix-run/node";
+import * as Y from "yjs";
+import { getTeam } from "../../db/queries/teams";
+import type { Briefing } from "../../db/schema";
+import { PdfExportError } from "../../server/export/errors";
+import { updateToJSON } from "../../server/export/document-json";
+import { buildExportModel, type ExportInfo } from "../../server/export/model";
+import type { RenderJob } from "../../server/export/worker-protocol";
+import type { CurrentUser } from "./auth.server";
+import { badRequest, notFound } from "./errors";
+import { getVersion, type StoredVersion } from "./status.server";
+
+/** `?version=<n>`: a positive integer, or null when absent. Anything else is a 400. */
+export function parseVersionParam(url: URL): number | null {
+  const raw = url.searchParams.get("version");
+  if (raw === null || raw === "") return null;
+  if (!/^[1-9]\d{0,8}$/.test(raw)) throw badRequest("`version` must be a positive whole number.");
+  return Number(raw);
+}
+
+/** A file name safe in any browser: ASCII letters, digits and dashes from the title. */
+export function pdfFileName(title: string, suffix: string): string {
+  const slug = title
+    .replace(/ı/g, "i")
+    .replace(/İ/g, "I")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
+  return `${slug || "briefing"}-${suffix}.pdf`;
+}
+
+function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): ExportInfo {
+  const d = version?.details ?? {};
+  const pick = (k: keyof Briefing & string) => (typeof d[k] === "string" ? d[k] : String(briefing[k] ?? ""));
+  return {
+    title: version?.title ?? briefing.title,
+    summitName: pick("summitName"),
+    city: pick("city"),
+    startDate: pick("startDate"),
+    endDate: pick("endDate"),
+    classification: pick("classification"),
+    status: version ? "final" : briefing.status,
+    team: getTeam(context.db, briefing.teamId)?.name ?? "",
+    exportedAt: new Date(),
+    staleMonths: context.config.FACT_STALE_MONTHS,
+    version: version
+      ? { number: version.version, contentHash: version.contentHash, createdAt: version.createdAt, createdBy: version.createdByName }
+      : null,
+  };
+}
+
+/**
+ * The PDF response for a briefing: a stored final version when `version` is given (or when the
+ * briefing is final, its latest version), else the live document watermarked DRAFT. Rendering
+ * happens in the PDF service's child processes.
+ */
+export async function exportBriefingPdf(
+  context: AppLoadContext,
+  briefing: Briefing,
+  user: CurrentUser,
+  requested: number | null,
+): Promise<Response> {
+  const pdfService = context.services.pdf;
+  if (!pdfService) return new Response("PDF export is not available on this server.", { status: 503 });
+
+  let stored: StoredVersion | null = null;
+  if (requested !== null) {
+    stored = getVersion(context.db, briefing.id, requested) ?? null;
+    if (!stored) throw notFound(`Version ${requested}`);
+  } else if (briefing.status === "final") {
+    stored = getVersion(context.db, briefing.id, null) ?? null;
+  }
+
+  let job: RenderJob;
+  if (stored) {
+    job = { update: new Uint8Array(stored.snapshot), info: infoFor(context, briefing, stored) };
+  } else {
+    const collab = context.services.collab;
+    if (!collab) return new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
+    const doc = collab.getDocument(briefing.id);
+    try {
+      job = { update: Y.encodeStateAsUpdate(doc), info: infoFor(context, briefing, null) };
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
+  try {
+    const { pdf, stats } = await pdfService.render(job);
+    context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, bytes: pdf.length });
+    const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
+    // A plain ArrayBuffer-backed view: what the fetch Response type accepts, without copying.
+    return new Response(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength), {
+      status: 200,
+      headers: {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": `attachment; filename="${name}"`,
+        "Content-Length": String(pdf.length),
+        "Cache-Control": "private, no-store",
+      },
+    });
+  } catch (err) {
+    if (err instanceof PdfExportError) {
+      context.logger.warn("export", "pdf export failed", { ...fields, code: err.code });
+      return new Response(err.message, { status: err.httpStatus, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    }
+    throw err;
+  }
+}
+
+/** A stored version as template data, for the read-only view (same model the PDF prints). */
+export function versionView(context: AppLoadContext, briefing: Briefing, version: number) {
+  const stored = getVersion(context.db, briefing.id, version);
+  if (!stored) throw notFound(`Version ${version}`);
+  const info = infoFor(context, briefing, stored);
+  return buildExportModel(updateToJSON(new Uint8Array(stored.snapshot)), info);
+}

@@ -1,0 +1,143 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { and, desc, eq, max } from "drizzle-orm";
+import * as Y from "yjs";
+import type { Db } from "../../db/client";
+import { newId } from "../../db/ids";
+import { briefings, briefingVersions, users, type Briefing, type BriefingStatus, type Role } from "../../db/schema";
+import { contentHash, type HashedFields } from "../../server/export/content-hash";
+import { documentJSON } from "../../server/export/document-json";
+import type { CurrentUser } from "./auth.server";
+import { forbidden } from "./errors";
+import { roleAtLeast } from "./roles";
+import { STATUS_TRANSITIONS, type StatusTransition } from "./status";
+
+export { STATUS_TRANSITIONS };
+
+export type StatusChangeResult =
+  | { ok: true; status: BriefingStatus; version: number | null }
+  | { ok: false; error: string };
+
+/** The transition from the briefing's status to `to`, or an explanation of why there is none. */
+export function findTransition(from: BriefingStatus, to: BriefingStatus): StatusTransition | string {
+  if (from === to) return `The briefing is already ${to.replace("_", " ")}.`;
+  const t = STATUS_TRANSITIONS.find((x) => x.from === from && x.to === to);
+  if (t) return t;
+  if (from === "draft" && to === "final") return "Send the briefing for review before finalizing it.";
+  if (from === "final") return "A final briefing can only be reopened to draft.";
+  return `A briefing cannot move from ${from.replace("_", " ")} to ${to.replace("_", " ")}.`;
+}
+
+function briefingFields(b: Briefing): HashedFields {
+  return {
+    title: b.title,
+    summitName: b.summitName,
+    city: b.city,
+    startDate: b.startDate,
+    endDate: b.endDate,
+    classification: b.classification,
+  };
+}
+
+/**
+ * Moves a briefing along draft → in_review → final (editors and owners) or reopens a final one
+ * (owners). Finalizing records a version: the Yjs state, the sha256 of the canonical body + fields,
+ * who and when. Everything from reading the document to the status write runs synchronously, so no
+ * edit can land between the snapshot and the freeze; `briefingChanged` then makes the collaboration
+ * server refuse further edits at once.
+ */
+export function changeBriefingStatus(
+  context: AppLoadContext,
+  access: { briefing: Briefing; role: Role },
+  user: CurrentUser,
+  to: BriefingStatus,
+): StatusChangeResult {
+  const { briefing, role } = access;
+  const transition = findTransition(briefing.status, to);
+  if (typeof transition === "string") return { ok: false, error: transition };
+  if (!roleAtLeast(role, transition.minRole)) {
+    throw forbidden(`${transition.label} needs the ${transition.minRole} role; you are ${role}.`);
+  }
+  let version: number | null = null;
+  if (to === "final") {
+    const collab = context.services.collab;
+    if (!collab) return { ok: false, error: "The collaboration service is not running, so the document cannot be recorded." };
+    const doc = collab.getDocument(briefing.id);
+    try {
+      const fields = briefingFields(briefing);
+      const hash = contentHash(documentJSON(doc), fields);
+      const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc));
+      version = context.db.transaction((tx) => {
+        const db = tx as unknown as Db;
+        const next = (db.select({ v: max(briefingVersions.version) }).from(briefingVersions).where(eq(briefingVersions.briefingId, briefing.id)).get()?.v ?? 0) + 1;
+        const now = new Date();
+        db.insert(briefingVersions)
+          .values({
+            id: newId(),
+            briefingId: briefing.id,
+            version: next,
+            snapshot,
+            contentHash: hash,
+            title: briefing.title,
+            details: { ...fields },
+            createdBy: user.id,
+            createdAt: now,
+          })
+          .run();
+        db.update(briefings).set({ status: "final", updatedAt: now }).where(eq(briefings.id, briefing.id)).run();
+        return next;
+      });
+    } finally {
+      doc.destroy();
+    }
+  } else {
+    context.db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
+  }
+  context.events.emit("briefingChanged", { briefingId: briefing.id });
+  context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
+  return { ok: true, status: to, version };
+}
+
+export interface VersionSummary {
+  version: number;
+  contentHash: string;
+  title: string;
+  createdAt: Date;
+  createdByName: string | null;
+}
+
+export function listVersions(db: Db, briefingId: string): VersionSummary[] {
+  return db
+    .select({
+      version: briefingVersions.version,
+      contentHash: briefingVersions.contentHash,
+      title: briefingVersions.title,
+      createdAt: briefingVersions.createdAt,
+      createdByName: users.name,
+    })
+    .from(briefingVersions)
+    .leftJoin(users, eq(users.id, briefingVersions.createdBy))
+    .where(eq(briefingVersions.briefingId, briefingId))
+    .orderBy(desc(briefingVersions.version))
+    .all();
+}
+
+/** One stored version with its snapshot, or undefined. `version` null means the latest. */
+export function getVersion(db: Db, briefingId: string, version: number | null) {
+  const query = db
+    .select({
+      version: briefingVersions.version,
+      snapshot: briefingVersions.snapshot,
+      contentHash: briefingVersions.contentHash,
+      title: briefingVersions.title,
+      details: briefingVersions.details,
+      createdAt: briefingVersions.createdAt,
+      createdByName: users.name,
+    })
+    .from(briefingVersions)
+    .leftJoin(users, eq(users.id, briefingVersions.createdBy));
+  return version === null
+    ? query.where(eq(briefingVersions.briefingId, briefingId)).orderBy(desc(briefingVersions.version)).limit(1).get()
+    : query.where(and(eq(briefingVersions.briefingId, briefingId), eq(briefingVersions.version, version))).get();
+}
+
+export type StoredVersion = NonNullable<ReturnType<typeof getVersion>>;

@@ -1,0 +1,113 @@
+/**
+ * The brief as data: what the Typst template (`template/briefing.typ`) reads with `json()` and what
+ * the read-only version view renders. Every string is shown literally; nothing here is markup.
+ */
+export interface ExportModel {
+  meta: ExportMeta;
+  blocks: ExportBlock[];
+}
+
+export interface ExportMeta {
+  title: string;
+  summitName: string;
+  city: string;
+  /** Human dates, e.g. "14–15 December 2026". */
+  dates: string;
+  team: string;
+  classification: string;
+  status: "draft" | "in_review" | "final";
+  statusLabel: string;
+  /** "5 March 2026, 14:32 UTC". */
+  exportedAt: string;
+  /** ISO timestamp of the export, for the PDF metadata. */
+  exportedAtIso: string;
+  /** True unless this export is a stored final version: the template then draws the DRAFT watermark. */
+  draft: boolean;
+  /** Stored final version number, or null for the live document. */
+  version: number | null;
+  /** Full sha256 of the stored version, or null. */
+  contentHash: string | null;
+  /** First 12 hex digits of contentHash, printed in the footer. */
+  shortHash: string | null;
+  /** When the stored version was finalized, human form. */
+  finalizedAt: string | null;
+  finalizedBy: string | null;
+}
+
+/** A run of text with its marks. `br` is a hard line break. */
+export interface Run {
+  t: string;
+  b?: true;
+  i?: true;
+  u?: true;
+  s?: true;
+  code?: true;
+  /** http(s) or mailto target; other schemes are dropped and the text stays plain. */
+  href?: string;
+  br?: true;
+}
+
+export interface Lang {
+  /** ISO 639 code as Typst wants it ("en", "tr", "kk"). */
+  lang: string;
+  /** ISO 3166 region or "". */
+  region: string;
+  /** False for languages Typst has no hyphenation patterns for (Kazakh): wrap, don't hyphenate. */
+  hyphenate: boolean;
+}
+
+export type ExportBlock =
+  | { kind: "heading"; level: number; runs: Run[] }
+  | { kind: "paragraph"; runs: Run[] }
+  | { kind: "list"; ordered: boolean; start: number; items: ExportBlock[][] }
+  | { kind: "blockquote"; blocks: ExportBlock[] }
+  | { kind: "code"; text: string }
+  | { kind: "rule" }
+  | ExportQuote
+  | ExportTopic
+  | ExportFacts;
+
+export interface ExportQuote {
+  kind: "quote";
+  runs: Run[];
+  speaker: string;
+  speakerRole: string;
+  country: string;
+  date: string;
+  source: string;
+  sourceHref: string;
+  lang: Lang;
+  translation: string;
+}
+
+export interface ExportTopic {
+  kind: "topic";
+  /** 1-based position among agenda topics in document order. */
+  number: number;
+  /** Heading level in the PDF outline (one below the surrounding heading). */
+  level: number;
+  title: string;
+  priority: "high" | "medium" | "low";
+  status: "proposed" | "agreed" | "contested";
+  owner: string;
+  blocks: ExportBlock[];
+}
+
+export interface ExportFact {
+  country: string;
+  label: string;
+  value: string;
+  unit: string;
+  asOf: string;
+  source: string;
+  sourceHref: string;
+  stale: boolean;
+}
+
+/** Consecutive country facts, shown as one table. */
+export interface ExportFacts {
+  kind: "facts";
+  /** The country when every row shares it (table caption), else "". */
+  country: string;
+  rows: ExportFact[];
+}

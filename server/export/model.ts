@@ -1,0 +1,309 @@
+import { countryName } from "../../extensions/country-fact/countries";
+import { isFactStale } from "../../extensions/country-fact/stale";
+import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
+
+/** ProseMirror JSON as stored (via the shared schema's `toJSON`). */
+export interface PMNode {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: PMNode[];
+  text?: string;
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+}
+
+export interface ExportInfo {
+  title: string;
+  summitName: string;
+  city: string;
+  startDate: string;
+  endDate: string;
+  classification: string;
+  status: "draft" | "in_review" | "final";
+  team: string;
+  exportedAt: Date;
+  /** Set when exporting a stored final version. */
+  version?: { number: number; contentHash: string; createdAt: Date; createdBy: string | null } | null;
+  /** FACT_STALE_MONTHS. */
+  staleMonths: number;
+}
+
+const STATUS_LABELS = { draft: "Draft", in_review: "In review", final: "Final" } as const;
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** Languages Typst has hyphenation patterns for; others wrap unhyphenated (Kazakh among them). */
+const HYPHENATED = new Set(
+  "af sq be bg ca hr cs da nl en et fi fr ka de el hu is it ku la lt lv mn nb nn no pl pt ru sr sk sl es sv tr tk uk".split(" "),
+);
+
+/** Strips control characters (keeping tabs as spaces) so nothing invisible reaches the PDF. */
+function clean(value: unknown, max = 20_000): string {
+  if (typeof value !== "string") return "";
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/\t/g, " ").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "").slice(0, max);
+}
+
+function oneLine(value: unknown, max = 2_000): string {
+  return clean(value, max).replace(/\s+/g, " ").trim();
+}
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+/** Only web and mail links become clickable; everything else stays text. */
+export function safeHref(value: unknown): string {
+  const s = oneLine(value);
+  return /^(https?:\/\/|mailto:)[^\s]+$/i.test(s) ? s : "";
+}
+
+/** "2026-12-14" → "14 December 2026"; anything else is returned as typed. */
+export function humanDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return iso;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+export function dateRange(start: string, end: string): string {
+  if (!end || end === start) return humanDate(start);
+  const a = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(end);
+  if (a && b && a[1] === b[1] && a[2] === b[2]) return `${Number(a[3])}–${humanDate(end)}`;
+  return `${humanDate(start)} – ${humanDate(end)}`;
+}
+
+function timestamp(d: Date): string {
+  const hh = String(d.getUTCHours()).padStart(2, "0");
+  const mm = String(d.getUTCMinutes()).padStart(2, "0");
+  return `${humanDate(d.toISOString().slice(0, 10))}, ${hh}:${mm} UTC`;
+}
+
+/** BCP 47 tag → what Typst's `text(lang:, region:)` accepts; unknown shapes fall back to English. */
+export function typstLang(tag: unknown): Lang {
+  const parts = oneLine(tag, 40).split(/[-_]/);
+  const lang = /^[a-zA-Z]{2,3}$/.test(parts[0] ?? "") ? parts[0].toLowerCase() : "en";
+  const region = parts.slice(1).find((p) => /^[a-zA-Z]{2}$/.test(p))?.toUpperCase() ?? "";
+  return { lang, region, hyphenate: HYPHENATED.has(lang) };
+}
+
+function runs(nodes: PMNode[] | undefined): Run[] {
+  const out: Run[] = [];
+  for (const node of nodes ?? []) {
+    if (node.type === "hardBreak") {
+      out.push({ t: "", br: true });
+      continue;
+    }
+    if (node.type !== "text") {
+      // An unknown inline node still shows its text rather than vanishing.
+      out.push(...runs(node.content));
+      continue;
+    }
+    const run: Run = { t: clean(node.text) };
+    for (const mark of node.marks ?? []) {
+      if (mark.type === "bold") run.b = true;
+      else if (mark.type === "italic") run.i = true;
+      else if (mark.type === "underline") run.u = true;
+      else if (mark.type === "strike") run.s = true;
+      else if (mark.type === "code") run.code = true;
+      else if (mark.type === "link") {
+        const href = safeHref(mark.attrs?.href);
+        if (href) run.href = href;
+      }
+      // Comment marks and anything else are not part of the printed brief.
+    }
+    if (run.t) out.push(run);
+  }
+  return out;
+}
+
+function plain(nodes: PMNode[] | undefined): string {
+  return runs(nodes)
+    .map((r) => (r.br ? "\n" : r.t))
+    .join("");
+}
+
+class Builder {
+  private topicNumber = 0;
+  private headingLevel = 0;
+
+  constructor(private readonly info: ExportInfo) {}
+
+  blocks(nodes: PMNode[] | undefined, depth: number, inTopic = 0): ExportBlock[] {
+    const out: ExportBlock[] = [];
+    for (const node of nodes ?? []) {
+      const block = this.block(node, depth, inTopic);
+      if (!block) continue;
+      const last = out[out.length - 1];
+      // Consecutive country facts read best as one table.
+      if (block.kind === "facts" && last?.kind === "facts") {
+        last.rows.push(...block.rows);
+        if (last.country !== block.country) last.country = "";
+      } else out.push(block);
+    }
+    return out;
+  }
+
+  private block(node: PMNode, depth: number, inTopic: number): ExportBlock | null {
+    if (depth > 40) return null; // a pathological nesting depth is cut, not recursed into
+    const a = node.attrs ?? {};
+    switch (node.type) {
+      case "paragraph": {
+        const r = runs(node.content);
+        return r.length ? { kind: "paragraph", runs: r } : null;
+      }
+      case "heading": {
+        const own = Math.min(Math.max(Number(a.level) || 1, 1), 6);
+        if (!inTopic) this.headingLevel = own;
+        const level = inTopic ? Math.min(inTopic + own, 6) : own;
+        const r = runs(node.content);
+        return r.length ? { kind: "heading", level, runs: r } : null;
+      }
+      case "bulletList":
+      case "orderedList":
+      case "taskList":
+        return {
+          kind: "list",
+          ordered: node.type === "orderedList",
+          start: Math.max(1, Math.floor(Number(a.start) || 1)),
+          items: (node.content ?? []).map((item) => this.blocks(item.content, depth + 1, inTopic)),
+        };
+      case "blockquote":
+        return { kind: "blockquote", blocks: this.blocks(node.content, depth + 1, inTopic) };
+      case "codeBlock":
+        return { kind: "code", text: clean(plain(node.content)) };
+      case "horizontalRule":
+        return { kind: "rule" };
+      case "quote": {
+        const country = oneLine(a.country, 2).toUpperCase();
+        const source = oneLine(a.source);
+        return {
+          kind: "quote",
+          runs: runs(node.content),
+          speaker: oneLine(a.speaker),
+          speakerRole: oneLine(a.speakerRole),
+          country: /^[A-Z]{2}$/.test(country) ? countryName(country) : "",
+          date: humanDate(oneLine(a.date, 10)),
+          source,
+          sourceHref: safeHref(source),
+          lang: typstLang(a.lang || "en"),
+          translation: clean(a.translation).trim(),
+        };
+      }
+      case "agendaTopic": {
+        if (inTopic) return { kind: "blockquote", blocks: this.blocks(node.content, depth + 1, inTopic) };
+        const level = Math.min(this.headingLevel + 1, 6);
+        return {
+          kind: "topic",
+          number: ++this.topicNumber,
+          level,
+          title: oneLine(a.title) || "Untitled topic",
+          priority: pick(a.priority, ["high", "medium", "low"] as const, "medium"),
+          status: pick(a.status, ["proposed", "agreed", "contested"] as const, "proposed"),
+          owner: oneLine(a.owner),
+          blocks: this.blocks(node.content, depth + 1, level),
+        };
+      }
+      case "countryFact": {
+        const code = oneLine(a.country, 2).toUpperCase();
+        const asOf = oneLine(a.asOf, 10);
+        const source = oneLine(a.source);
+        const row: ExportFact = {
+          country: /^[A-Z]{2}$/.test(code) ? countryName(code) : oneLine(a.countryName),
+          label: oneLine(a.label),
+          value: oneLine(a.value),
+          unit: oneLine(a.unit),
+          asOf: humanDate(asOf),
+          source,
+          sourceHref: safeHref(source),
+          stale: isFactStale(asOf, this.info.exportedAt, this.info.staleMonths),
+        };
+        return { kind: "facts", country: row.country, rows: [row] };
+      }
+      default:
+        // Unknown block: keep its text so nothing the author wrote silently disappears.
+        if (node.content?.some((c) => c.type === "text")) {
+          const r = runs(node.content);
+          return r.length ? { kind: "paragraph", runs: r } : null;
+        }
+        if (node.content?.length) return { kind: "blockquote", blocks: this.blocks(node.content, depth + 1, inTopic) };
+        return null;
+    }
+  }
+}
+
+/** The brief as template data: briefing fields + the body read through the shared schema. */
+export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
+  const version = info.version ?? null;
+  const meta: ExportMeta = {
+    title: oneLine(info.title),
+    summitName: oneLine(info.summitName),
+    city: oneLine(info.city),
+    dates: dateRange(oneLine(info.startDate, 10), oneLine(info.endDate, 10)),
+    team: oneLine(info.team),
+    classification: oneLine(info.classification, 40),
+    status: info.status,
+    statusLabel: STATUS_LABELS[info.status] ?? "Draft",
+    exportedAt: timestamp(info.exportedAt),
+    exportedAtIso: info.exportedAt.toISOString(),
+    draft: !version,
+    version: version?.number ?? null,
+    contentHash: version?.contentHash ?? null,
+    shortHash: version ? version.contentHash.slice(0, 12) : null,
+    finalizedAt: version ? timestamp(version.createdAt) : null,
+    finalizedBy: version?.createdBy ? oneLine(version.createdBy) : null,
+  };
+  return { meta, blocks: new Builder(info).blocks(doc.content, 0) };
+}
+
+/** Every string the template will print, with where it came from (for the glyph check). */
+export function* modelTexts(model: ExportModel): Generator<{ text: string; where: string }> {
+  for (const [key, value] of Object.entries(model.meta)) {
+    if (typeof value === "string") yield { text: value, where: `briefing ${key}` };
+  }
+  function* ofRuns(r: Run[], where: string) {
+    for (const run of r) yield { text: run.t, where };
+  }
+  function* walk(blocks: ExportBlock[], where: string): Generator<{ text: string; where: string }> {
+    for (const b of blocks) {
+      switch (b.kind) {
+        case "heading":
+          yield* ofRuns(b.runs, `heading “${plainRuns(b.runs).slice(0, 40)}”`);
+          break;
+        case "paragraph":
+          yield* ofRuns(b.runs, where);
+          break;
+        case "list":
+          for (const item of b.items) yield* walk(item, where);
+          break;
+        case "blockquote":
+          yield* walk(b.blocks, where);
+          break;
+        case "code":
+          yield { text: b.text, where };
+          break;
+        case "quote": {
+          const w = `quote by ${b.speaker || "an unnamed speaker"}`;
+          yield* ofRuns(b.runs, w);
+          for (const t of [b.speaker, b.speakerRole, b.country, b.date, b.source, b.translation]) yield { text: t, where: w };
+          break;
+        }
+        case "topic": {
+          const w = `agenda topic ${b.number} “${b.title.slice(0, 40)}”`;
+          yield { text: b.title, where: w };
+          yield { text: b.owner, where: w };
+          yield* walk(b.blocks, w);
+          break;
+        }
+        case "facts":
+          for (const r of b.rows) {
+            const w = `country fact “${r.label.slice(0, 40)}”`;
+            for (const t of [r.country, r.label, r.value, r.unit, r.asOf, r.source]) yield { text: t, where: w };
+          }
+          break;
+      }
+    }
+  }
+  yield* walk(model.blocks, "body text");
+}
+
+function plainRuns(r: Run[]): string {
+  return r.map((x) => x.t).join("");
+}

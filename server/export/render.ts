@@ -1,0 +1,87 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { NodeCompiler } from "@myriaddreamin/typst-ts-node-compiler";
+import { findMissingGlyphs, loadPdfFonts, type PdfFonts } from "./fonts";
+import { modelTexts } from "./model";
+import type { ExportModel } from "./model-types";
+import { PdfExportError } from "./errors";
+
+export const TEMPLATE_FILE = "briefing.typ";
+export const DATA_FILE = "brief.json";
+
+export function templateSource(): string {
+  return fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "template", TEMPLATE_FILE), "utf8");
+}
+
+/**
+ * Prepares a compiler root that holds nothing but the template: the compiler can read no file of the
+ * application (Typst refuses paths outside the root), and the data arrives as a virtual file.
+ */
+export function prepareSandbox(root: string): void {
+  fs.mkdirSync(root, { recursive: true });
+  for (const entry of fs.readdirSync(root)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  fs.writeFileSync(path.join(root, TEMPLATE_FILE), templateSource());
+}
+
+/**
+ * A Typst compiler bound to one sandbox root, with only the Noto Sans faces loaded. System fonts stay
+ * out because the worker runs with FONTCONFIG_FILE pointing at an empty configuration (the compiler
+ * has no switch for it, see typst.ts#893), and the template sets `fallback: false`.
+ */
+export class BriefingRenderer {
+  private readonly compiler: NodeCompiler;
+  private readonly fonts: PdfFonts;
+
+  constructor(private readonly root: string) {
+    this.fonts = loadPdfFonts();
+    this.compiler = NodeCompiler.create({ workspace: root, fontArgs: [{ fontBlobs: this.fonts.blobs }] });
+  }
+
+  render(model: ExportModel): { pdf: Buffer; pages: number } {
+    const missing = findMissingGlyphs(modelTexts(model), this.fonts.coverage);
+    if (missing.length) {
+      const list = missing
+        .slice(0, 8)
+        .map((m) => `“${m.char}” (${m.codePoint}) in ${m.where}`)
+        .join("; ");
+      throw new PdfExportError(
+        "missing_glyph",
+        `The PDF fonts cannot draw ${missing.length} character${missing.length === 1 ? "" : "s"} in this brief: ${list}. Replace ${missing.length === 1 ? "it" : "them"} and export again.`,
+      );
+    }
+    const main = path.join(this.root, TEMPLATE_FILE);
+    this.compiler.mapShadow(path.join(this.root, DATA_FILE), Buffer.from(JSON.stringify(model)));
+    try {
+      const result = this.compiler.compile({ mainFilePath: main });
+      const error = result.takeError();
+      if (error || !result.result) {
+        const diags = error ? this.compiler.fetchDiagnostics(error) : [];
+        throw new PdfExportError("compile_failed", `The PDF template failed: ${describe(diags)}`);
+      }
+      const warnings = result.takeWarnings();
+      if (warnings) {
+        const diags = this.compiler.fetchDiagnostics(warnings);
+        // A font problem means wrong or missing glyphs in the output: fail rather than print tofu.
+        if (diags.some((d) => /font|glyph/i.test(String((d as { message?: unknown }).message)))) {
+          throw new PdfExportError("font_problem", `The PDF fonts are not usable: ${describe(diags)}`);
+        }
+      }
+      const pdf = this.compiler.pdf(result.result);
+      return { pdf, pages: result.result.numOfPages };
+    } finally {
+      this.compiler.unmapShadow(path.join(this.root, DATA_FILE));
+      // Drop memoized layout of documents not seen in the last few renders; the process is recycled anyway.
+      this.compiler.evictCache(10);
+    }
+  }
+}
+
+function describe(diags: unknown[]): string {
+  return (
+    diags
+      .slice(0, 3)
+      .map((d) => String((d as { message?: unknown }).message ?? d))
+      .join("; ") || "unknown error"
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * A PDF render process (forked by pool.ts). Rendering is synchronous and takes the whole thread, so
+ * it runs here, never on the server's event loop. Reads the brief, builds the template data, checks
+ * every character against the fonts, compiles. The pool recycles this process after a few renders
+ * because the compiler's memory is not returned.
+ */
+import { updateToJSON } from "./document-json";
+import { PdfExportError } from "./errors";
+import { buildExportModel } from "./model";
+import { BriefingRenderer } from "./render";
+import type { FromWorker, RenderJob, ToWorker } from "./worker-protocol";
+import { sampleWarmupModel } from "./warmup";
+
+const root = process.env.SD_TYPST_ROOT;
+if (!root || !process.send) {
+  process.stderr.write("pdf worker: started without SD_TYPST_ROOT or an IPC channel\n");
+  process.exit(2);
+}
+
+const send = (msg: FromWorker) => process.send!(msg);
+
+const started = performance.now();
+const renderer = new BriefingRenderer(root);
+// One small render warms the compiler (fonts parsed, template evaluated) before real work arrives.
+renderer.render(sampleWarmupModel());
+send({ type: "ready", ms: Math.round(performance.now() - started) });
+
+function run(job: RenderJob) {
+  const t0 = performance.now();
+  const doc = job.doc ?? (job.update ? updateToJSON(job.update) : null);
+  if (!doc) throw new PdfExportError("no_document", "Nothing to export: the job carried no document.");
+  const info = { ...job.info, exportedAt: new Date(job.info.exportedAt) };
+  const { pdf, pages } = renderer.render(buildExportModel(doc, info));
+  return {
+    pdf,
+    stats: {
+      ms: Math.round(performance.now() - t0),
+      pages,
+      rss: process.memoryUsage().rss,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+    },
+  };
+}
+
+process.on("message", (msg: ToWorker) => {
+  if (msg?.type !== "render") return;
+  try {
+    const { pdf, stats } = run(msg.job);
+    send({ type: "done", id: msg.id, pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength), stats });
+  } catch (err) {
+    const code = err instanceof PdfExportError ? err.code : "compile_failed";
+    send({ type: "failed", id: msg.id, code, message: err instanceof Error ? err.message : String(err) });
+  }
+});
+
+// The parent went away: nothing left to render for.
+process.on("disconnect", () => process.exit(0));
