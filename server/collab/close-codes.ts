@@ -11,6 +11,7 @@ export const CLOSE = {
   unknownBriefing: { code: 4404, reason: "briefing not found or deleted" },
   pingTimeout: { code: 4408, reason: "no pong within the keepalive interval" },
   tooManyConnections: { code: 4409, reason: "too many connections" },
+  diverged: { code: 4412, reason: "local changes were refused while read-only: reload to continue" },
   messageTooLarge: { code: 4413, reason: "message too large" },
   documentTooLarge: { code: 4414, reason: "document too large" },
   rateLimited: { code: 4429, reason: "too many messages per second" },

@@ -100,6 +100,16 @@ export class Connection {
   /** Applies a role change at once (a downgrade makes the next update be dropped). */
   setRole(role: Role): void {
     this.role = role;
+    this.checkDiverged();
+  }
+
+  /**
+   * A connection whose updates were dropped holds content the room never got; its later updates
+   * build on it and could never be applied. When it may write again it is closed (4412) so the
+   * editor reloads from the server instead of silently diverging.
+   */
+  checkDiverged(): void {
+    if (this.readOnlyStrikes > 0 && !this.readOnly) this.close(CLOSE.diverged);
   }
 
   send(message: Uint8Array): void {

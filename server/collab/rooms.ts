@@ -99,6 +99,7 @@ export class RoomRegistry {
     const briefing = getBriefing(this.db, briefingId);
     if (!briefing) return this.briefingDeleted(briefingId);
     room.final = briefing.status === "final";
+    if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
     if (room.teamId !== briefing.teamId) {
       room.teamId = briefing.teamId;
       for (const conn of Array.from(room.connections)) this.membershipChanged(briefing.teamId, conn.userId);

@@ -34,6 +34,13 @@ export interface ConnectOptions {
   reconnect?: boolean;
 }
 
+const live = new Set<YClient>();
+
+/** Destroys every client a test opened and did not destroy (use in afterEach, so a failed test leaks nothing). */
+export function destroyAllClients(): void {
+  for (const c of Array.from(live)) c.destroy();
+}
+
 /** A stock y-websocket provider on `/collab/<briefingId>`, authenticated by `cookie`. */
 export async function connectClient(baseUrl: string, cookie: string | null, opts: ConnectOptions = {}): Promise<YClient> {
   const doc = new Y.Doc();
@@ -56,10 +63,12 @@ export async function connectClient(baseUrl: string, cookie: string | null, opts
     provider,
     closes,
     destroy() {
+      live.delete(client);
       provider.destroy();
       doc.destroy();
     },
   };
+  live.add(client);
   if (opts.waitForSync !== false) await waitForSync(provider);
   return client;
 }
@@ -144,4 +153,37 @@ export function upgradeStatus(baseUrl: string, path: string, headers: Record<str
     req.on("error", reject);
     req.end();
   });
+}
+
+export interface RawSocket {
+  ws: WebSocket;
+  messages: Buffer[];
+  /** Resolves with the close code and reason the server sent. */
+  closed: Promise<{ code: number; reason: string }>;
+  opened: Promise<void>;
+}
+
+/** A bare `ws` socket on `/collab/<briefingId>` for sending hand-made (or broken) messages. */
+export function rawSocket(baseUrl: string, cookie: string, briefingId = DEMO_BRIEFING): RawSocket {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${briefingId}`, { headers: { Cookie: cookie, Origin: baseUrl } });
+  const messages: Buffer[] = [];
+  ws.on("message", (data) => messages.push(data as Buffer));
+  ws.on("error", () => {});
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
+  return { ws, messages, closed, opened };
+}
+
+/** Reads one counter or gauge value from /metrics (label filter as `{reason="x"}` text). */
+export async function metricValue(baseUrl: string, token: string, name: string, labels = ""): Promise<number> {
+  const res = await fetch(`${baseUrl}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  const text = await res.text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(" ").pop()) : 0;
 }
