@@ -1,0 +1,82 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loginAs, postForm } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { body, connectClient, destroyAllClients, eventually, firstParagraph, upgradeStatus } from "../helpers/yclient";
+
+const TEAM = "demo-kz-tr-desk";
+let server: TestServer;
+let owner: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await loginAs(server.url, "owner");
+});
+afterEach(() => destroyAllClients());
+afterAll(async () => {
+  await server?.stop();
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const members = (fields: Record<string, string>) => postForm(server.url, `/teams/${TEAM}/members`, owner, fields);
+
+describe("access changes reach open sockets at once", () => {
+  it("a downgraded editor stops writing immediately and can write again after an upgrade", async () => {
+    const editorCookie = await loginAs(server.url, "editor");
+    const editor = await connectClient(server.url, editorCookie);
+    const watcher = await connectClient(server.url, owner);
+    firstParagraph(editor.doc).insert(0, "before ");
+    await eventually(() => expect(firstParagraph(watcher.doc).toString()).toContain("before "));
+
+    expect((await members({ intent: "role", userId: "demo-editor", role: "viewer" })).status).toBe(200);
+    const second = await connectClient(server.url, editorCookie); // sits idle while read-only
+    firstParagraph(editor.doc).insert(0, "while-viewer ");
+    await pause(300);
+    expect(body(watcher.doc).toString()).not.toContain("while-viewer");
+
+    expect((await members({ intent: "role", userId: "demo-editor", role: "editor" })).status).toBe(200);
+    // The socket whose edit was refused must reload; the idle one writes straight away.
+    await eventually(() => expect(editor.closes.map((c) => c.code)).toEqual([4412]));
+    firstParagraph(second.doc).insert(0, "upgraded ");
+    await eventually(() => expect(firstParagraph(watcher.doc).toString()).toContain("upgraded "));
+    expect(body(watcher.doc).toString()).not.toContain("while-viewer");
+  });
+
+  it("signing out closes that session's sockets with 4401 and leaves other sessions open", async () => {
+    const session1 = await loginAs(server.url, "commenter");
+    const session2 = await loginAs(server.url, "commenter");
+    const a = await connectClient(server.url, session1);
+    const b = await connectClient(server.url, session2);
+    const res = await postForm(server.url, "/logout", session1, {});
+    expect(res.status).toBe(302);
+    await eventually(() => expect(a.closes).toEqual([{ code: 4401, reason: "session ended: sign in again" }]));
+    await pause(100);
+    expect(b.closes).toEqual([]);
+    expect(await upgradeStatus(server.url, "/collab/ankara-summit", { Cookie: session1, Origin: server.url })).toBe(401);
+  });
+
+  it("deleting a briefing closes its sockets with 4404", async () => {
+    const res = await postForm(server.url, `/teams/${TEAM}?index`, owner, {
+      intent: "create",
+      title: "Doomed briefing",
+      summitName: "Test summit",
+      city: "Astana",
+      startDate: "2027-01-10",
+      endDate: "2027-01-11",
+      classification: "UNCLASSIFIED",
+    });
+    expect(res.status).toBe(302);
+    const briefingId = res.headers.get("location")!.split("/").pop()!;
+    const client = await connectClient(server.url, owner, { briefingId });
+    const del = await postForm(server.url, `/teams/${TEAM}?index`, owner, { intent: "delete", briefingId });
+    expect(del.status).toBe(200);
+    await eventually(() => expect(client.closes.map((c) => c.code)).toEqual([4404]));
+    expect(await upgradeStatus(server.url, `/collab/${briefingId}`, { Cookie: owner, Origin: server.url })).toBe(404);
+  });
+
+  it("removing a member closes their sockets with 4403, and they cannot reconnect", async () => {
+    const viewerCookie = await loginAs(server.url, "viewer");
+    const viewer = await connectClient(server.url, viewerCookie);
+    expect((await members({ intent: "remove", userId: "demo-viewer" })).status).toBe(200);
+    await eventually(() => expect(viewer.closes).toEqual([{ code: 4403, reason: "access to this briefing was removed" }]));
+    expect(await upgradeStatus(server.url, "/collab/ankara-summit", { Cookie: viewerCookie, Origin: server.url })).toBe(403);
+  });
+});
