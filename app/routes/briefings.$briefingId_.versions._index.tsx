@@ -49,7 +49,7 @@ export default function VersionsPage() {
             {versions.map((v) => (
               <tr key={v.version}>
                 <td>
-                  <Link to={`${base}/versions/${v.version}`}>Version {v.version}</Link>
+                  <Link to={`${base}/versions/${v.version}`}>{`Version ${v.version}`}</Link>
                 </td>
                 <td>{new Date(v.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</td>
                 <td>{v.createdByName ?? "—"}</td>
