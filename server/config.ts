@@ -43,6 +43,12 @@ const EnvSchema = z.object({
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
   PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
+  /** Failed sign-ins allowed per email address in 15 minutes. */
+  AUTH_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  /** Sign-in and sign-up attempts allowed per client address in 15 minutes. */
+  AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  /** Largest HTTP request body (forms, comments). */
+  HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 

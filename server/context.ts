@@ -4,6 +4,7 @@ import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { PdfService } from "./export/service";
 import type { AppEvents } from "./events";
+import type { AuthRateLimits } from "./http/rate-limit";
 import type { Logger } from "./logger";
 
 /**
@@ -16,6 +17,10 @@ export interface SummitContext {
   logger: Logger;
   events: AppEvents;
   sessionCookie: Cookie;
+  /** Limits on sign-in and sign-up attempts. */
+  authLimits: AuthRateLimits;
+  /** The peer address of the HTTP connection (for rate limits; the app is served directly, not behind a proxy). */
+  clientAddress: string;
   /** Services registered by later layers (collaboration, export) under a name. */
   services: Services;
 }

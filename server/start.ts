@@ -13,6 +13,8 @@ import { createSessionCookie } from "./auth/session-cookie";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
 import { createAppEvents } from "./events";
+import { bodyLimit } from "./http/body-limit";
+import { createAuthRateLimits } from "./http/rate-limit";
 import { parseAllowedOrigins, sameOriginMutations } from "./http/same-origin";
 import type { Logger } from "./logger";
 
@@ -26,7 +28,7 @@ export interface ServerLayer {
   close?(): void | Promise<void>;
 }
 
-export interface LayerContext extends Omit<SummitContext, "services"> {
+export interface LayerContext extends Omit<SummitContext, "services" | "clientAddress"> {
   server: http.Server;
   app: express.Express;
   services: Services;
@@ -53,9 +55,10 @@ export async function startServer(config: Config, logger: Logger, layers: Server
   const events = createAppEvents();
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
+  const authLimits = createAuthRateLimits({ perEmail: config.AUTH_FAILURES_PER_EMAIL, perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS });
   const app = express();
   const server = http.createServer(app);
-  const ctx: LayerContext = { db, config, logger, events, sessionCookie, services, server, app };
+  const ctx: LayerContext = { db, config, logger, events, sessionCookie, authLimits, services, server, app };
 
   app.disable("x-powered-by");
   app.use((_req, res, next) => {
@@ -65,6 +68,7 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     next();
   });
   app.use(sameOriginMutations(parseAllowedOrigins(config.ALLOWED_ORIGINS)));
+  app.use(bodyLimit(config.HTTP_MAX_BODY_BYTES));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", database: "ready" });
   });
@@ -77,7 +81,16 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     createRequestHandler({
       build,
       mode: config.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (): AppLoadContext => ({ db, config, logger, events, sessionCookie, services }),
+      getLoadContext: (req): AppLoadContext => ({
+        db,
+        config,
+        logger,
+        events,
+        sessionCookie,
+        authLimits,
+        services,
+        clientAddress: req.socket.remoteAddress ?? "unknown",
+      }),
     }),
   );
 

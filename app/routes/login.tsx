@@ -8,9 +8,12 @@ import { Field } from "../components/field";
 import { LoginSchema } from "../utils/account-validation";
 import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
+import { retryAfterHeaders } from "../utils/http";
 import { signInAndRedirect } from "../utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Summit Desk" }];
+
+export const headers = retryAfterHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
@@ -30,6 +33,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/teams");
+  const byAddress = context.authLimits.authPerAddress.hit(context.clientAddress);
+  if (!byAddress.ok) return tooManyAttempts(byAddress.retryAfterSeconds);
 
   if (formData.get("intent") === "demo") {
     const userId = String(formData.get("userId") ?? "");
@@ -42,13 +47,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const parsed = parseForm(LoginSchema, formData);
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
+  const emailKey = parsed.data.email.toLowerCase();
+  const byEmail = context.authLimits.loginPerEmail.hit(emailKey);
+  if (!byEmail.ok) return tooManyAttempts(byEmail.retryAfterSeconds);
   const user = getUserByEmail(context.db, parsed.data.email);
   // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
     return json({ errors: { form: ["That email and password do not match an account."] } }, { status: 401 });
   }
+  context.authLimits.loginPerEmail.reset(emailKey);
   return signInAndRedirect(context, user.id, redirectTo);
+}
+
+function tooManyAttempts(retryAfterSeconds: number) {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return json(
+    { errors: { form: [`Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`] } as Record<string, string[]> },
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
 }
 
 const DUMMY_HASH =

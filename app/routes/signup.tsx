@@ -6,9 +6,12 @@ import { Field } from "../components/field";
 import { SignupSchema } from "../utils/account-validation";
 import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
+import { retryAfterHeaders } from "../utils/http";
 import { signInAndRedirect } from "../utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Create account · Summit Desk" }];
+
+export const headers = retryAfterHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getOptionalUser(request, context)) throw redirect("/teams");
@@ -16,6 +19,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const limit = context.authLimits.authPerAddress.hit(context.clientAddress);
+  if (!limit.ok) {
+    return json(
+      { errors: { form: ["Too many attempts from this address. Try again later."] } as Record<string, string[]> },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
+  }
   const formData = await request.formData();
   const parsed = parseForm(SignupSchema, formData);
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
@@ -42,6 +52,11 @@ export default function Signup() {
         <h1>Create your account</h1>
         <Form method="post" noValidate>
           <input type="hidden" name="redirectTo" value={redirectTo} />
+          {errors.form ? (
+            <p className="form-error" role="alert">
+              {errors.form.join(" ")}
+            </p>
+          ) : null}
           <Field label="Full name" name="name" autoComplete="name" required maxLength={100} errors={errors.name} />
           <Field label="Email" name="email" type="email" autoComplete="email" required errors={errors.email} />
           <Field

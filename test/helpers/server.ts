@@ -48,6 +48,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       SESSION_SECRET: "test-secret-test-secret-test-secret",
       COLLAB_FLUSH_MS: "20",
       PROJECTION_DEBOUNCE_MS: "100",
+      // Every test client signs in from 127.0.0.1; the per-address limit has its own test.
+      AUTH_ATTEMPTS_PER_ADDRESS: "100000",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -95,3 +95,41 @@ describe("sign in and out", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("limits on account endpoints", () => {
+  it("answers 429 after too many failed sign-ins for one email, and a later success is still refused until the window passes", async () => {
+    const email = "emre@demo.summitdesk.test";
+    for (let i = 0; i < 10; i++) {
+      const res = await postForm(server.url, "/login", null, { email, password: `wrong-${i}` });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await postForm(server.url, "/login", null, { email, password: "summit-demo-2026" });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await blocked.text()).toContain("Too many sign-in attempts");
+    // Other accounts are unaffected.
+    expect((await postForm(server.url, "/login", null, { email: "dana@demo.summitdesk.test", password: "summit-demo-2026" })).status).toBe(302);
+  });
+
+  it("limits attempts per client address", async () => {
+    const limited = await startTestServer({ env: { AUTH_ATTEMPTS_PER_ADDRESS: "3" } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await postForm(limited.url, "/login", null, { email: "x@example.test", password: "whatever1" })).status).toBe(401);
+      }
+      expect((await postForm(limited.url, "/signup", null, { name: "X", email: "x@example.test", password: "whatever12" })).status).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it("refuses a request body over the limit with 413 before reading it", async () => {
+    const res = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "email=a%40b.c&password=" + "x".repeat(2 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain("too large");
+  });
+});

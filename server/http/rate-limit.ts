@@ -1,0 +1,48 @@
+/**
+ * A fixed-window counter per key (an email, an IP address). In memory: one process serves the
+ * app, and a restart forgetting the counts is acceptable for these limits.
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Counts one attempt; `ok` false means the caller should answer 429 with `retryAfterSeconds`. */
+  hit(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number } {
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) {
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+      if (this.windows.size > 10_000) this.sweep(now);
+    }
+    w.count += 1;
+    return { ok: w.count <= this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) };
+  }
+
+  reset(key: string): void {
+    this.windows.delete(key);
+  }
+
+  private sweep(now: number): void {
+    for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
+  }
+}
+
+/** The limits on account endpoints, per 15-minute window. */
+export interface AuthRateLimits {
+  /** Failed sign-ins per email (AUTH_FAILURES_PER_EMAIL); a success resets it. */
+  loginPerEmail: RateLimiter;
+  /** Sign-in and sign-up attempts per client address (AUTH_ATTEMPTS_PER_ADDRESS). */
+  authPerAddress: RateLimiter;
+}
+
+export function createAuthRateLimits(limits: { perEmail: number; perAddress: number }): AuthRateLimits {
+  const fifteenMinutes = 15 * 60 * 1000;
+  return {
+    loginPerEmail: new RateLimiter(limits.perEmail, fifteenMinutes),
+    authPerAddress: new RateLimiter(limits.perAddress, fifteenMinutes),
+  };
+}
