@@ -10,7 +10,7 @@ import { createTeam } from "./queries/teams";
 import { createUser } from "./queries/users";
 import { documentSnapshots, memberships, teams } from "./schema";
 import type { Role } from "./schema";
-import { buildSeedDocument } from "./seed-document";
+import { buildSeedDocument, seedFactLibrary } from "./seed-document";
 
 export const DEMO_TEAM_ID = "demo-kz-tr-desk";
 export const DEMO_BRIEFING_ID = "ankara-summit";
@@ -58,6 +58,7 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
       DEMO_USERS[0].id,
       DEMO_BRIEFING_ID,
     );
+    seedFactLibrary(t, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
     t.insert(documentSnapshots)
       .values({ briefingId: DEMO_BRIEFING_ID, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() })
       .run();

@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./sessions";
 export * from "./teams";
 export * from "./briefings";
+export * from "./blocks";
