@@ -133,7 +133,12 @@ export async function readBody(baseUrl: string, cookie: string, briefingId = DEM
 /** The HTTP status the server answers a WebSocket upgrade with (101 when it accepts). */
 export function upgradeStatus(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(baseUrl + path, {
+    const { hostname, port } = new URL(baseUrl);
+    // Options instead of a URL string: the path goes out exactly as given (no dot-segment folding).
+    const req = http.request({
+      hostname,
+      port,
+      path,
       headers: {
         Connection: "Upgrade",
         Upgrade: "websocket",
