@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const run = browserAvailable();
+
+describe.skipIf(!run)("finalize and export in a real browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ env: { PDF_WORKERS: "1" } }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("sends for review, finalizes, downloads the PDF, lists the version and reopens", async () => {
+    const context = await signedInContext(browser, server.url, "aigerim@demo.summitdesk.test");
+    const page = await context.newPage();
+    await page.goto("/briefings/ankara-summit");
+
+    await page.getByRole("button", { name: "Send for review" }).click();
+    await page.locator(".status-badge", { hasText: "In review" }).waitFor();
+
+    await page.getByRole("button", { name: "Finalize…" }).click();
+    await page.getByRole("button", { name: "Confirm finalize" }).click();
+    await page.locator(".status-badge", { hasText: "Final" }).waitFor();
+    await page.getByText("Final: editing is frozen.").waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export PDF" }).click()]);
+    expect(download.suggestedFilename()).toBe("kazakhstan-turkiye-presidential-summit-ankara-v1.pdf");
+    const file = await download.path();
+    expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
+
+    await page.getByRole("link", { name: "Versions" }).click();
+    await page.waitForURL(/\/versions$/);
+    await page.getByRole("link", { name: "Version 1" }).click();
+    await page.waitForURL(/\/versions\/1$/);
+    await page.getByText("Final · read-only").waitFor();
+
+    await page.goto("/briefings/ankara-summit");
+    await page.getByRole("button", { name: "Reopen" }).click();
+    await page.locator(".status-badge", { hasText: "Draft" }).waitFor();
+    await expect(page.getByRole("link", { name: "Export draft PDF" }).isVisible()).resolves.toBe(true);
+    await context.close();
+  }, 90_000);
+
+  it("shows a viewer no status buttons but lets them export", async () => {
+    const context = await signedInContext(browser, server.url, "selin@demo.summitdesk.test");
+    const page = await context.newPage();
+    await page.goto("/briefings/ankara-summit");
+    await page.getByRole("link", { name: "Export draft PDF" }).waitFor();
+    await expect(page.getByRole("button", { name: "Send for review" }).count()).resolves.toBe(0);
+    await context.close();
+  });
+});
