@@ -2,6 +2,8 @@ import type { HeadersFunction } from "@remix-run/node";
 
 /** Route `headers` export that passes an action's Retry-After (rate limits) through to the document response. */
 export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : {};
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
 };
