@@ -1,0 +1,59 @@
+import type { Role } from "../../db/enums";
+
+/** One comment as the JSON API and the live channel send it. Times are epoch milliseconds. */
+export interface CommentView {
+  id: string;
+  authorId: string | null;
+  authorName: string | null;
+  authorColor: string | null;
+  /** Plain text with `<@userId>` mention tokens; "" once deleted. */
+  body: string;
+  mentions: string[];
+  createdAt: number;
+  editedAt: number | null;
+  /** The first comment of a thread with replies leaves this tombstone when deleted. */
+  deleted: boolean;
+}
+
+export interface ThreadView {
+  id: string;
+  /** base64 Yjs relative positions (see app/comments/anchor.ts). */
+  anchorStart: string;
+  anchorEnd: string;
+  quotedText: string;
+  createdBy: string | null;
+  createdAt: number;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  resolvedByName: string | null;
+  /** The server's view when the thread was read: its text is gone from the document. */
+  detached: boolean;
+  comments: CommentView[];
+}
+
+export interface CommentMember {
+  userId: string;
+  name: string;
+  color: string;
+  role: Role;
+}
+
+export interface CommentsViewer {
+  id: string;
+  role: Role;
+  canComment: boolean;
+  canResolve: boolean;
+}
+
+/** GET /briefings/:briefingId/comments */
+export interface CommentsPayload {
+  threads: ThreadView[];
+  members: CommentMember[];
+  viewer: CommentsViewer;
+}
+
+/** Messages on GET /briefings/:briefingId/comments/events (`data:` JSON of the `message` event). */
+export type CommentEvent =
+  | { type: "thread"; thread: ThreadView }
+  | { type: "threadDeleted"; threadId: string }
+  | { type: "access"; role: Role };

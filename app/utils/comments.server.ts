@@ -1,0 +1,246 @@
+import { json, type AppLoadContext } from "@remix-run/node";
+import type { z } from "zod";
+import {
+  addComment,
+  createThread,
+  deleteComment,
+  getComment,
+  getThread,
+  listThreads,
+  setThreadResolved,
+  updateComment,
+  type StoredThread,
+} from "../../db/queries/comments";
+import { listMembers } from "../../db/queries/teams";
+import { isValidId } from "../../db/ids";
+import type { Briefing, Role } from "../../db/schema";
+import { base64ToBytes, decodeAnchor, rangeText } from "../comments/anchor";
+import { CommentIntentForm, NewThreadForm, QUOTED_TEXT_MAX, ThreadIntentForm } from "../comments/limits";
+import { mentionedIds } from "../comments/mentions";
+import type { CommentMember, CommentsPayload, ThreadView } from "../comments/types";
+import { getCurrentSession, type CurrentUser } from "./auth.server";
+import { withBodyDocument, decodeStoredAnchor, type BodyDocument } from "./comment-document.server";
+import { publishCommentEvent } from "./comment-events.server";
+import { forbidden, notFound } from "./errors";
+import type { FieldErrors } from "./form";
+import { requireBriefingRole } from "./permissions.server";
+import { roleAtLeast } from "./roles";
+
+/**
+ * Comment threads on a briefing: every write is checked here, on the server. Commenters and up
+ * open threads and reply; authors alone edit or delete their comments; editors and owners
+ * resolve and reopen; viewers only read. Each change is published to the live channel.
+ */
+
+export interface CommentsAccess {
+  briefing: Briefing;
+  role: Role;
+  user: CurrentUser;
+}
+
+type Result = Response;
+
+/**
+ * The signed-in user and their role on the briefing: 401 without a session (an API answer, not a
+ * redirect to the login page), 404 for an unknown briefing, 403 for another team's.
+ */
+export async function requireCommentsAccess(
+  request: Request,
+  context: AppLoadContext,
+  briefingId: string | undefined,
+): Promise<CommentsAccess & { sessionId: string }> {
+  const session = await getCurrentSession(request, context);
+  if (!session) throw new Response("Sign in to continue.", { status: 401 });
+  const { briefing, role } = requireBriefingRole(context, briefingId, session.user);
+  return { briefing, role, user: session.user, sessionId: session.sessionId };
+}
+
+const canComment = (role: Role) => roleAtLeast(role, "commenter");
+const canResolve = (role: Role) => roleAtLeast(role, "editor");
+
+function requireRole(access: CommentsAccess, ok: boolean, what: string): void {
+  if (!ok) throw forbidden(`${what}; you are ${access.role}.`);
+}
+
+function fieldErrors(errors: FieldErrors, status = 400): Response {
+  return json({ ok: false as const, errors }, { status });
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, form: FormData): { data: z.infer<T> } | { response: Response } {
+  const raw: Record<string, FormDataEntryValue> = {};
+  for (const [k, v] of form) raw[k] = v;
+  const result = schema.safeParse(raw);
+  if (result.success) return { data: result.data };
+  const flat = result.error.flatten();
+  const errors: FieldErrors = { ...flat.fieldErrors };
+  if (flat.formErrors.length) errors.intent = flat.formErrors;
+  return { response: fieldErrors(errors) };
+}
+
+function toView(t: StoredThread, body: BodyDocument | null): ThreadView {
+  const anchor = decodeStoredAnchor(t.anchorStart, t.anchorEnd);
+  return {
+    id: t.id,
+    anchorStart: Buffer.from(t.anchorStart).toString("base64"),
+    anchorEnd: Buffer.from(t.anchorEnd).toString("base64"),
+    quotedText: t.quotedText,
+    createdBy: t.createdBy,
+    createdAt: t.createdAt.getTime(),
+    resolvedAt: t.resolvedAt?.getTime() ?? null,
+    resolvedBy: t.resolvedBy,
+    resolvedByName: t.resolvedByName,
+    detached: body ? !anchor || body.resolve(anchor) === null : false,
+    comments: t.comments.map((c) => ({
+      id: c.id,
+      authorId: c.authorId,
+      authorName: c.authorName,
+      authorColor: c.authorColor,
+      body: c.body,
+      mentions: c.mentions,
+      createdAt: c.createdAt.getTime(),
+      editedAt: c.editedAt?.getTime() ?? null,
+      deleted: c.body === "",
+    })),
+  };
+}
+
+function members(context: AppLoadContext, teamId: string): CommentMember[] {
+  return listMembers(context.db, teamId).map((m) => ({ userId: m.userId, name: m.name, color: m.color, role: m.role }));
+}
+
+/** The thread views of a briefing, with detached state computed in the server's copy of the body. */
+export function threadViews(context: AppLoadContext, briefingId: string, threads: StoredThread[]): ThreadView[] {
+  if (threads.length === 0) return [];
+  return withBodyDocument(context, briefingId, (body) => threads.map((t) => toView(t, body)));
+}
+
+export function commentsPayload(context: AppLoadContext, access: CommentsAccess): CommentsPayload {
+  return {
+    threads: threadViews(context, access.briefing.id, listThreads(context.db, access.briefing.id)),
+    members: members(context, access.briefing.teamId),
+    viewer: { id: access.user.id, role: access.role, canComment: canComment(access.role), canResolve: canResolve(access.role) },
+  };
+}
+
+/** Mentions must name members of the briefing's team. */
+function checkMentions(context: AppLoadContext, teamId: string, body: string): { mentions: string[] } | { response: Response } {
+  const ids = mentionedIds(body);
+  if (ids.length === 0) return { mentions: [] };
+  const team = new Set(members(context, teamId).map((m) => m.userId));
+  if (ids.some((id) => !team.has(id))) return { response: fieldErrors({ body: ["You can only mention members of this team."] }) };
+  return { mentions: ids };
+}
+
+function publishThread(context: AppLoadContext, access: CommentsAccess, threadId: string, status = 200): Response {
+  const stored = getThread(context.db, threadId);
+  if (!stored) {
+    publishCommentEvent(context, access.briefing.id, { type: "threadDeleted", threadId });
+    return json({ ok: true as const, threadId, deleted: true }, { status });
+  }
+  const [thread] = threadViews(context, access.briefing.id, [stored]);
+  publishCommentEvent(context, access.briefing.id, { type: "thread", thread });
+  return json({ ok: true as const, thread }, { status });
+}
+
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= QUOTED_TEXT_MAX ? flat : `${flat.slice(0, QUOTED_TEXT_MAX - 1).trimEnd()}…`;
+}
+
+/** POST /briefings/:id/comments: a new thread on the range given by two encoded relative positions. */
+export function createThreadAction(context: AppLoadContext, access: CommentsAccess, form: FormData): Result {
+  requireRole(access, canComment(access.role), "Commenting needs the commenter role");
+  const parsed = parse(NewThreadForm, form);
+  if ("response" in parsed) return parsed.response;
+  const { anchorStart, anchorEnd, body } = parsed.data;
+  const mentions = checkMentions(context, access.briefing.teamId, body);
+  if ("response" in mentions) return mentions.response;
+  const anchor = decodeAnchor({ start: anchorStart, end: anchorEnd });
+  if (!anchor) return fieldErrors({ anchorStart: ["That is not a text position."] });
+
+  const located = withBodyDocument(context, access.briefing.id, (doc) => {
+    const range = doc.resolve(anchor);
+    if (range) return { quoted: rangeText(doc.pmDoc, range) };
+    return { ahead: doc.isAhead(anchor) };
+  });
+  if ("ahead" in located) {
+    return located.ahead
+      ? fieldErrors({ anchorStart: ["The selected text has not reached the server yet. Try again in a moment."] }, 409)
+      : fieldErrors({ anchorStart: ["The selection is not in this briefing's text."] });
+  }
+  if (located.quoted.trim() === "") return fieldErrors({ anchorStart: ["Select some text to comment on."] });
+
+  const threadId = createThread(context.db, {
+    briefingId: access.briefing.id,
+    anchorStart: base64ToBytes(anchorStart),
+    anchorEnd: base64ToBytes(anchorEnd),
+    quotedText: shorten(located.quoted),
+    authorId: access.user.id,
+    body,
+    mentions: mentions.mentions,
+  });
+  context.logger.info("comments", "thread opened", { briefingId: access.briefing.id, userId: access.user.id, threadId });
+  return publishThread(context, access, threadId, 201);
+}
+
+function requireThread(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined) {
+  if (!isValidId(threadId)) throw notFound("Thread");
+  const thread = getThread(context.db, threadId);
+  if (!thread || thread.briefingId !== access.briefing.id) throw notFound("Thread");
+  return thread;
+}
+
+export function threadViewFor(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined): ThreadView {
+  return threadViews(context, access.briefing.id, [requireThread(context, access, threadId)])[0];
+}
+
+/** POST /briefings/:id/comments/:threadId with intent=reply|resolve|reopen. */
+export function threadAction(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined, form: FormData): Result {
+  const thread = requireThread(context, access, threadId);
+  const parsed = parse(ThreadIntentForm, form);
+  if ("response" in parsed) return parsed.response;
+  const input = parsed.data;
+  const fields = { briefingId: access.briefing.id, userId: access.user.id, threadId: thread.id };
+  if (input.intent === "reply") {
+    requireRole(access, canComment(access.role), "Replying needs the commenter role");
+    const mentions = checkMentions(context, access.briefing.teamId, input.body);
+    if ("response" in mentions) return mentions.response;
+    addComment(context.db, thread.id, access.user.id, input.body, mentions.mentions);
+    context.logger.info("comments", "reply added", fields);
+    return publishThread(context, access, thread.id, 201);
+  }
+  requireRole(access, canResolve(access.role), `${input.intent === "resolve" ? "Resolving" : "Reopening"} a thread needs the editor role`);
+  setThreadResolved(context.db, thread.id, input.intent === "resolve" ? access.user.id : null);
+  context.logger.info("comments", input.intent === "resolve" ? "thread resolved" : "thread reopened", fields);
+  return publishThread(context, access, thread.id);
+}
+
+/** POST /briefings/:id/comments/:threadId/:commentId with intent=edit|delete: the author's own comment only. */
+export function commentAction(
+  context: AppLoadContext,
+  access: CommentsAccess,
+  threadId: string | undefined,
+  commentId: string | undefined,
+  form: FormData,
+): Result {
+  const thread = requireThread(context, access, threadId);
+  if (!isValidId(commentId)) throw notFound("Comment");
+  const comment = getComment(context.db, commentId);
+  if (!comment || comment.threadId !== thread.id || comment.body === "") throw notFound("Comment");
+  const parsed = parse(CommentIntentForm, form);
+  if ("response" in parsed) return parsed.response;
+  const input = parsed.data;
+  requireRole(access, canComment(access.role), `${input.intent === "edit" ? "Editing" : "Deleting"} comments needs the commenter role`);
+  if (comment.authorId !== access.user.id) throw forbidden(`You can only ${input.intent} your own comments.`);
+  const fields = { briefingId: access.briefing.id, userId: access.user.id, threadId: thread.id, commentId: comment.id };
+  if (input.intent === "edit") {
+    const mentions = checkMentions(context, access.briefing.teamId, input.body);
+    if ("response" in mentions) return mentions.response;
+    updateComment(context.db, comment.id, input.body, mentions.mentions);
+    context.logger.info("comments", "comment edited", fields);
+  } else {
+    deleteComment(context.db, comment.id);
+    context.logger.info("comments", "comment deleted", fields);
+  }
+  return publishThread(context, access, thread.id);
+}
