@@ -130,6 +130,13 @@ describe("PDF content", () => {
     expect(text).not.toContain("root:x:0:0");
   });
 
+  it("prints hostile briefing fields on the cover literally", async () => {
+    const { pdf: out } = await pdf.render({ doc: { type: "doc", content: [] }, info: sampleInfo({ title: '#panic("x") ] $', city: '#read("/etc/passwd")' }) });
+    const text = flat(pdfText(out));
+    expect(text).toContain('#panic("x") ] $');
+    expect(text).toContain('#read("/etc/passwd")');
+  });
+
   it("embeds Noto Sans and no other font", () => {
     const fonts = pdfFonts(draft);
     expect(fonts.length).toBeGreaterThan(0);
