@@ -2,6 +2,7 @@ import { collabLayer } from "./collab/collab-layer";
 import type { Config } from "./config";
 import { exportLayer } from "./export/layer";
 import { metricsLayer } from "./metrics";
+import { projectionLayer } from "./persistence/projection-layer";
 import type { ServerLayer } from "./start";
 
 /**
@@ -9,5 +10,5 @@ import type { ServerLayer } from "./start";
  * metrics) adds its own entry here.
  */
 export function layers(_config: Config): ServerLayer[] {
-  return [metricsLayer(), collabLayer(), exportLayer()];
+  return [metricsLayer(), collabLayer(), projectionLayer(), exportLayer()];
 }
