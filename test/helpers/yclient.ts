@@ -8,12 +8,14 @@ import { loginAs, type DemoRole } from "./http";
 export const DEMO_BRIEFING = "ankara-summit";
 
 /** A `ws` class that sends our session cookie and an Origin header, as a browser on our origin would. */
-export function webSocketWith(headers: Record<string, string>): typeof WebSocket {
-  return class extends WebSocket {
+export function webSocketWith(headers: Record<string, string>): typeof globalThis.WebSocket {
+  class WebSocketWithHeaders extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { headers });
     }
-  };
+  }
+  // y-websocket only calls `new WS(url, protocols)`; `ws` is API-compatible for that use.
+  return WebSocketWithHeaders as unknown as typeof globalThis.WebSocket;
 }
 
 export interface YClient {
@@ -49,7 +51,7 @@ export async function connectClient(baseUrl: string, cookie: string | null, opts
   const origin = opts.origin === undefined ? baseUrl : opts.origin;
   if (origin) headers.Origin = origin;
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", opts.briefingId ?? DEMO_BRIEFING, doc, {
-    WebSocketPolyfill: webSocketWith(headers) as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: webSocketWith(headers),
     disableBc: true,
     maxBackoffTime: 200,
   });
