@@ -1,0 +1,170 @@
+// What the benchmark runs on: a fresh SQLite file with the demo seed plus the briefings each
+// scenario uses, and the documents/edits it sends (deterministic, so both servers get the same).
+import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
+import * as Y from "yjs";
+import { buildTemplateDocument } from "../../db/briefing-template";
+import { openDatabase } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { createBriefing } from "../../db/queries/briefings";
+import { documentSnapshots } from "../../db/schema";
+import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../db/seed";
+import { buildSeedDocument } from "../../db/seed-document";
+import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
+import { createRandom } from "./util";
+
+export const BRIEFINGS = {
+  fanout: "bench-fanout",
+  typing: "bench-typing",
+  history: "bench-history",
+  pdf: "bench-pdf-50-pages",
+  pdfLive: "bench-pdf-live",
+  churn: (i: number) => `bench-churn-${String(i).padStart(4, "0")}`,
+};
+
+export interface Fixtures {
+  /** The Ankara demo body (fan-out, typing). */
+  seedState: Uint8Array;
+  /** The body every new briefing starts with (history, churn). */
+  templateState: Uint8Array;
+  /** A generated brief of about 50 pages (PDF). */
+  longState: Uint8Array;
+}
+
+/** Creates the database the way the server would (migrate + demo seed) and adds the bench briefings. */
+export async function prepareDatabase(databasePath: string, churnCount: number): Promise<Fixtures> {
+  const db = openDatabase(databasePath);
+  try {
+    migrateDatabase(db);
+    await seedDemo(db);
+    const seedState = buildSeedDocument(readSampleArticle());
+    const templateState = buildTemplateDocument("the Bench Summit");
+    const longState = longBriefState(50);
+    const owner = DEMO_USERS[0].id;
+    const add = (id: string, title: string, state: Uint8Array) => {
+      createBriefing(
+        db,
+        DEMO_TEAM_ID,
+        { title, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" },
+        owner,
+        id,
+      );
+      db.insert(documentSnapshots).values({ briefingId: id, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() }).run();
+    };
+    db.transaction(() => {
+      add(BRIEFINGS.fanout, "Bench: live fan-out", seedState);
+      add(BRIEFINGS.typing, "Bench: concurrent typists", seedState);
+      add(BRIEFINGS.history, "Bench: long history", templateState);
+      add(BRIEFINGS.pdf, "Bench: 50-page brief", longState);
+      add(BRIEFINGS.pdfLive, "Bench: live edits during export", seedState);
+      for (let i = 0; i < churnCount; i++) add(BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState);
+    });
+    return { seedState, templateState, longState };
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** Counts of a briefing's stored Yjs state: snapshot bytes and update-log rows. */
+export function storedDocument(databasePath: string, briefingId: string): { snapshotBytes: number; logRows: number } {
+  const db = openDatabase(databasePath);
+  try {
+    const snap = db.$client.prepare("SELECT length(state) AS n FROM document_snapshots WHERE briefing_id = ?").get(briefingId) as
+      | { n: number }
+      | undefined;
+    const log = db.$client.prepare("SELECT count(*) AS n FROM document_updates WHERE briefing_id = ?").get(briefingId) as { n: number };
+    return { snapshotBytes: snap?.n ?? 0, logRows: log.n };
+  } finally {
+    db.$client.close();
+  }
+}
+
+const WORDS =
+  "delegation summit ministry bilateral agreement trade corridor energy transit logistics investment protocol memorandum cooperation region security dialogue partnership infrastructure railway customs tariff visa education culture agriculture digital"
+    .split(" ");
+
+function sentence(rnd: () => number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rnd() * WORDS.length)]);
+  const s = out.join(" ");
+  return s[0].toUpperCase() + s.slice(1) + ".";
+}
+
+function paragraphText(rnd: () => number): string {
+  return Array.from({ length: 6 }, () => sentence(rnd, 10 + Math.floor(rnd() * 8))).join(" ");
+}
+
+/**
+ * A brief of roughly `pages` A4 pages: per page a heading, three paragraphs of ~85 words, and in
+ * turn an agenda topic, a quote (Turkish or Kazakh words) or a country fact.
+ */
+export function longBriefState(pages: number): Uint8Array {
+  const rnd = createRandom(50);
+  const text = (t: string) => ({ type: "text", text: t });
+  const para = (t: string) => ({ type: "paragraph", content: [text(t)] });
+  const content: unknown[] = [
+    { type: "heading", attrs: { level: 1 }, content: [text("Kazakhstan–Türkiye summit: delegation brief")] },
+    para("Purpose: a long generated brief to measure export time. Türkçe: şğİı — Қазақша: ӘҒҚҢӨҰҮҺІ."),
+  ];
+  for (let p = 1; p <= pages; p++) {
+    content.push({ type: "heading", attrs: { level: 2 }, content: [text(`Section ${p}: ${sentence(rnd, 4).slice(0, -1)}`)] });
+    for (let i = 0; i < 3; i++) content.push(para(paragraphText(rnd)));
+    if (p % 3 === 0) {
+      content.push({
+        type: "agendaTopic",
+        attrs: { blockId: `topic-${p}`, title: `Topic ${p}: ${sentence(rnd, 3).slice(0, -1)}`, priority: "high", status: "proposed", owner: "Desk" },
+        content: [para(paragraphText(rnd))],
+      });
+    } else if (p % 3 === 1) {
+      content.push({
+        type: "quote",
+        attrs: { blockId: `quote-${p}`, speaker: "Speaker", speakerRole: "Minister", country: p % 2 ? "TR" : "KZ", date: "2026-05-01", lang: p % 2 ? "tr" : "kk" },
+        content: [text(p % 2 ? "İki ülke arasındaki ticaret hacmi şu anda ılımlı bir büyüme gösteriyor." : "Екі ел арасындағы сауда көлемі өсіп келеді, Қазақстан үшін маңызды.")],
+      });
+    } else {
+      content.push({
+        type: "countryFact",
+        attrs: { blockId: `fact-${p}`, country: "KZ", label: "Trade turnover", value: String(1000 + p), unit: "USD m", asOf: "2026-01-01", source: "Statistics bureau" },
+      });
+    }
+  }
+  const doc = prosemirrorJSONToYDoc(getBriefingSchema(), { type: "doc", content }, COLLAB_FIELD);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * `edits` typing edits on top of `base`, grouped `perBatch` to a transaction: inserts of 1–4
+ * letters and (one in ten) deletes of 1–2 characters, at random places in random paragraphs.
+ * Returns the updates a client would send: one per batch (after one per text node it had to
+ * add to an empty paragraph).
+ */
+export function historyUpdates(base: Uint8Array, edits: number, perBatch: number): Uint8Array[] {
+  const rnd = createRandom(100_000);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, base);
+  const updates: Uint8Array[] = [];
+  doc.on("update", (u: Uint8Array) => updates.push(u));
+  const texts: Y.XmlText[] = [];
+  for (const node of doc.getXmlFragment(COLLAB_FIELD).toArray()) {
+    if (node instanceof Y.XmlElement && node.nodeName === "paragraph") {
+      let t = node.get(0);
+      if (!(t instanceof Y.XmlText)) {
+        t = new Y.XmlText();
+        node.insert(0, [t]);
+      }
+      texts.push(t as Y.XmlText);
+    }
+  }
+  for (let done = 0; done < edits; ) {
+    const n = Math.min(perBatch, edits - done);
+    doc.transact(() => {
+      for (let i = 0; i < n; i++) {
+        const text = texts[Math.floor(rnd() * texts.length)];
+        const len = text.length;
+        if (len > 4 && rnd() < 0.1) text.delete(Math.floor(rnd() * (len - 2)), 1 + Math.floor(rnd() * 2));
+        else text.insert(Math.floor(rnd() * (len + 1)), "abcd".slice(0, 1 + Math.floor(rnd() * 4)));
+      }
+    });
+    done += n;
+  }
+  return updates;
+}

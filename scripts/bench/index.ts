@@ -1,0 +1,342 @@
+// `npm run bench [-- --quick] [-- --write]`: builds and starts our real server and the reference
+// y-websocket server (@y/websocket-server 0.1.1) side by side, drives both with the same stock
+// WebsocketProvider clients in separate client processes, prints a table against the targets in
+// DESIGN.md and (full run, or --write) writes docs/benchmarks.md. Every loop is bounded in count
+// and time, everything listens on 127.0.0.1, and a watchdog ends the run if it overruns.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BRIEFINGS, prepareDatabase } from "./fixtures";
+import { ROOT, buildApp, startClients, type ClientProcess } from "./processes";
+import {
+  RECEIVERS_PER_PROCESS,
+  churn,
+  exportOverHttp,
+  fanout,
+  history,
+  latencyDuringExport,
+  typing,
+  type FanoutResult,
+} from "./scenarios";
+import { fmtKB, fmtMB, fmtMs, fmtUs, loadAverage, ratio, textTable, writeReport, type Row, type Verdict } from "./report";
+import { startOurs, startReference, type Side } from "./sides";
+import { nowMs } from "./util";
+import { runPdfHelper } from "./pdf-helper";
+
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",").map(Number);
+const budgetArg = Number(argv.find((a) => a.startsWith("--budget="))?.slice(9));
+const writeDocs = (argv.includes("--write") || !quick) && !only;
+const runs = (n: number) => !only || only.includes(n);
+
+const SIZES = quick
+  ? {
+      fanoutClients: [2, 16],
+      fanout: { edits: 20, warmup: 5, intervalMs: 20 },
+      typing: { typists: 4, edits: 20, minMs: 5, maxMs: 20 },
+      history: { edits: 2_000, joins: 2 },
+      churn: { briefings: 20, warmup: 3, idleMs: 1_500 },
+      pdf: { warm: 1, clients: 4, probe: { edits: 15, warmup: 3, intervalMs: 20 } },
+      budgetMs: 100_000,
+    }
+  : {
+      fanoutClients: [2, 16, 64],
+      fanout: { edits: 300, warmup: 30, intervalMs: 25 },
+      typing: { typists: 16, edits: 300, minMs: 10, maxMs: 40 },
+      history: { edits: 100_000, joins: 5 },
+      churn: { briefings: 500, warmup: 5, idleMs: 12_000 },
+      pdf: { warm: 5, clients: 16, probe: { edits: 200, warmup: 20, intervalMs: 25 } },
+      budgetMs: 12 * 60_000,
+    };
+
+const started = new Date();
+const t0 = nowMs();
+const loadBefore = loadAverage();
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "summit-bench-"));
+const databasePath = path.join(work, "bench.db");
+const logOf = (name: string) => path.join(work, `${name}.log`);
+const rows: Row[] = [];
+const details: string[] = [];
+const live = { sides: new Set<Side>(), clients: [] as ClientProcess[] };
+
+let printed = 0;
+function log(message: string): void {
+  // Rows finished since the last message, so a long run shows progress.
+  if (rows.length > printed) console.log(textTable(rows.slice(printed)).replace(/^/gm, "    "));
+  printed = rows.length;
+  console.log(`[bench ${((nowMs() - t0) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+}
+
+function cleanup(): void {
+  for (const side of live.sides) if (side.server.child.exitCode === null) side.server.child.kill("SIGKILL");
+  for (const c of live.clients) c.kill();
+}
+process.on("exit", () => {
+  cleanup();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+if (budgetArg > 0) SIZES.budgetMs = budgetArg * 1000;
+const watchdog = setTimeout(() => {
+  console.error(`bench: over the time budget (${SIZES.budgetMs / 1000} s); stopping. Logs were in ${work}`);
+  process.exit(2);
+}, SIZES.budgetMs);
+watchdog.unref();
+
+async function ours(): Promise<Side> {
+  const side = await startOurs(databasePath, logOf("ours"));
+  live.sides.add(side);
+  return side;
+}
+async function reference(): Promise<Side> {
+  const side = await startReference(logOf("reference"));
+  live.sides.add(side);
+  return side;
+}
+async function stop(side: Side): Promise<void> {
+  await side.stop();
+  live.sides.delete(side);
+}
+
+const verdict = (ok: boolean): Verdict => (ok ? "pass" : "FAIL");
+
+async function main(): Promise<void> {
+  log(`mode: ${quick ? "quick (smoke sizes)" : "full"}; load average ${loadBefore}; work dir ${work}`);
+  log("building the app into .build-bench");
+  buildApp();
+  log("preparing the database (migrate, demo seed, bench briefings)");
+  const fixtures = await prepareDatabase(databasePath, SIZES.churn.briefings);
+
+  const receiverProcesses = Math.ceil(Math.max(...SIZES.fanoutClients) / RECEIVERS_PER_PROCESS);
+  log(`starting ${receiverProcesses + 2} client processes and both servers`);
+  const clients = await startClients("client", receiverProcesses + 2);
+  live.clients.push(...clients);
+  const [writer, joiner, ...receivers] = clients;
+  let us = await ours();
+  let ref = await reference();
+
+  // 1. Live fan-out ------------------------------------------------------------------------------
+  const fan: Record<number, { ours: FanoutResult; ref: FanoutResult }> = {};
+  for (const n of runs(1) ? SIZES.fanoutClients : []) {
+    log(`fan-out to ${n} clients`);
+    const o = await fanout(us, writer, receivers, n, fixtures, SIZES.fanout);
+    const r = await fanout(ref, writer, receivers, n, fixtures, SIZES.fanout);
+    fan[n] = { ours: o, ref: r };
+    const main = n === Math.max(...SIZES.fanoutClients) && n >= 64;
+    const s = `1. Fan-out, ${n} clients`;
+    rows.push(
+      { scenario: s, metric: "p50 delivery", ours: fmtMs(o.p50), reference: fmtMs(r.p50), ratio: ratio(o.p50, r.p50), target: "—", verdict: "info" },
+      {
+        scenario: s,
+        metric: "p99 delivery",
+        ours: fmtMs(o.p99),
+        reference: fmtMs(r.p99),
+        ratio: ratio(o.p99, r.p99),
+        target: main ? "≤ 1.2× reference" : "—",
+        verdict: main ? verdict(o.p99 <= 1.2 * r.p99) : "info",
+      },
+      { scenario: s, metric: "max delivery", ours: fmtMs(o.max), reference: fmtMs(r.max), ratio: ratio(o.max, r.max), target: "—", verdict: "info" },
+      {
+        scenario: s,
+        metric: "server CPU per delivered update",
+        ours: fmtUs(o.cpuPerUpdateUs),
+        reference: fmtUs(r.cpuPerUpdateUs),
+        ratio: ratio(o.cpuPerUpdateUs, r.cpuPerUpdateUs),
+        target: main ? "≤ reference" : "—",
+        verdict: main ? verdict(o.cpuPerUpdateUs <= r.cpuPerUpdateUs) : "info",
+      },
+      { scenario: s, metric: "server peak RSS (VmHWM)", ours: fmtMB(o.peakRssBytes), reference: fmtMB(r.peakRssBytes), ratio: ratio(o.peakRssBytes, r.peakRssBytes), target: "—", verdict: "info" },
+    );
+    const delivered = o.delivered === o.expected && r.delivered === r.expected;
+    if (!delivered) rows.push({ scenario: s, metric: "updates delivered", ours: `${o.delivered}/${o.expected}`, reference: `${r.delivered}/${r.expected}`, ratio: "—", target: "all", verdict: "FAIL" });
+    details.push(
+      `Fan-out ${n}: ${SIZES.fanout.edits} measured edits (after ${SIZES.fanout.warmup} warm-up) every ${SIZES.fanout.intervalMs} ms; delivered ours ${o.delivered}/${o.expected}, reference ${r.delivered}/${r.expected}.`,
+    );
+  }
+
+  // 2. Concurrent typists ------------------------------------------------------------------------
+  if (runs(2)) {
+  log(`${SIZES.typing.typists} concurrent typists`);
+  const typingProcs = receivers.slice(0, 4);
+  const restart = async (side: Side) => {
+    await stop(side);
+    return ours();
+  };
+  const typedOurs = await typing(us, typingProcs, joiner, fixtures, SIZES.typing, restart);
+  us = typedOurs.side;
+  const typedRef = (await typing(ref, typingProcs, joiner, fixtures, SIZES.typing, null)).result;
+  const to = typedOurs.result;
+  {
+    const s = `2. ${to.typists} typists × ${to.edits} edits`;
+    rows.push(
+      { scenario: s, metric: "all clients converge", ours: yes(to.converged), reference: yes(typedRef.converged), ratio: "—", target: "converge", verdict: verdict(to.converged) },
+      { scenario: s, metric: "time to converge after last edit", ours: fmtMs(to.convergeMs), reference: fmtMs(typedRef.convergeMs), ratio: ratio(to.convergeMs, typedRef.convergeMs), target: "—", verdict: "info" },
+      {
+        scenario: s,
+        metric: "stored state = clients' state",
+        ours: `${yes(to.storedEqual)} (after restart)`,
+        reference: `${yes(typedRef.storedEqual)} (no persistence; same process)`,
+        ratio: "—",
+        target: "equal",
+        verdict: verdict(to.storedEqual),
+      },
+    );
+  }
+
+  }
+
+  // 3. Join with 100,000 edits of history ----------------------------------------------------------
+  if (runs(3)) {
+  log(`join a briefing with ${SIZES.history.edits} edits of history`);
+  const ho = await history(us, writer, receivers[0], joiner, fixtures, databasePath, SIZES.history);
+  const hr = await history(ref, writer, receivers[0], joiner, fixtures, databasePath, SIZES.history);
+  {
+    const s = `3. Join, ${SIZES.history.edits.toLocaleString("en")} edits of history`;
+    rows.push(
+      { scenario: s, metric: "full sync, room loaded (median)", ours: fmtMs(ho.syncMs, 1), reference: fmtMs(hr.syncMs, 1), ratio: ratio(ho.syncMs, hr.syncMs), target: "< reference", verdict: verdict(ho.syncMs < hr.syncMs) },
+      { scenario: s, metric: "full sync, room not loaded", ours: fmtMs(ho.coldSyncMs, 1), reference: "n/a (never unloads)", ratio: "—", target: "—", verdict: "info" },
+      { scenario: s, metric: "bytes received to sync", ours: fmtKB(ho.bytes), reference: fmtKB(hr.bytes), ratio: ratio(ho.bytes, hr.bytes), target: "—", verdict: "info" },
+      { scenario: s, metric: "new client's content = writer's", ours: yes(ho.sameContent), reference: yes(hr.sameContent), ratio: "—", target: "equal", verdict: verdict(ho.sameContent) },
+    );
+    details.push(
+      `History: ${ho.edits} edits sent as ${ho.updates} updates (500 edits per transaction) through one client; ours stored it as: ${ho.compacted}. Join runs (ms) ours ${ho.syncRunsMs.map((x) => x.toFixed(1)).join(", ")}; reference ${hr.syncRunsMs.map((x) => x.toFixed(1)).join(", ")}.`,
+    );
+  }
+
+  }
+
+  // 4. Briefings opened and closed in turn (fresh servers) --------------------------------------------
+  if (runs(4)) {
+  log(`${SIZES.churn.briefings} briefings opened and closed in turn`);
+  await Promise.all([stop(us), stop(ref)]);
+  us = await ours();
+  ref = await reference();
+  const co = await churn(us, joiner, fixtures, SIZES.churn);
+  const cr = await churn(ref, joiner, fixtures, SIZES.churn);
+  {
+    const s = `4. ${co.briefings} briefings opened in turn`;
+    const heapRatio = co.after.heapUsed / co.before.heapUsed;
+    rows.push(
+      { scenario: s, metric: "rooms in memory after idle", ours: String(co.after.rooms), reference: `${cr.after.rooms} (never unloads)`, ratio: "—", target: "0", verdict: verdict(co.after.rooms === 0) },
+      {
+        scenario: s,
+        metric: "heap used after idle / before",
+        ours: `${fmtMB(co.after.heapUsed)} / ${fmtMB(co.before.heapUsed)}`,
+        reference: `${fmtMB(cr.after.heapUsed)} / ${fmtMB(cr.before.heapUsed)}`,
+        ratio: `${heapRatio.toFixed(2)}× vs ${(cr.after.heapUsed / cr.before.heapUsed).toFixed(2)}×`,
+        target: "≤ 1.2× idle",
+        verdict: verdict(heapRatio <= 1.2),
+      },
+      {
+        scenario: s,
+        metric: "RSS after idle / before",
+        ours: `${fmtMB(co.after.rss)} / ${fmtMB(co.before.rss)}`,
+        reference: `${fmtMB(cr.after.rss)} / ${fmtMB(cr.before.rss)}`,
+        ratio: `${(co.after.rss / co.before.rss).toFixed(2)}× vs ${(cr.after.rss / cr.before.rss).toFixed(2)}×`,
+        target: "—",
+        verdict: "info",
+      },
+      { scenario: s, metric: "time to open+edit+close each", ours: fmtMs(co.ms / Math.max(1, co.opened - SIZES.churn.warmup)), reference: fmtMs(cr.ms / Math.max(1, cr.opened - SIZES.churn.warmup)), ratio: ratio(co.ms, cr.ms), target: "—", verdict: "info" },
+    );
+    if (co.failures.length || cr.failures.length || co.opened !== co.briefings) {
+      rows.push({ scenario: s, metric: "briefings opened", ours: `${co.opened}/${co.briefings}`, reference: `${cr.opened}/${cr.briefings}`, ratio: "—", target: "all", verdict: "FAIL" });
+      details.push(`Churn failures: ours ${co.failures.join("; ") || "none"}; reference ${cr.failures.join("; ") || "none"}.`);
+    }
+  }
+  }
+  await stop(ref);
+
+  // 5. PDF export ------------------------------------------------------------------------------------
+  if (runs(5)) {
+  log("PDF export of a generated 50-page brief");
+  const ex = await exportOverHttp(us, SIZES.pdf.warm);
+  const s5 = "5. PDF, 50-page brief";
+  if (ex.available) {
+    rows.push(
+      { scenario: s5, metric: "export over HTTP, first (cold)", ours: fmtMs(ex.coldMs, 0), reference: "n/a", ratio: "—", target: "—", verdict: "info" },
+      { scenario: s5, metric: "export over HTTP, warm (median)", ours: fmtMs(ex.warmMs, 0), reference: "n/a", ratio: "—", target: "≤ 500 ms", verdict: verdict((ex.warmMs ?? Infinity) <= 500) },
+      { scenario: s5, metric: "render process peak RSS", ours: fmtMB(ex.peakWorkerRssBytes), reference: "n/a", ratio: "—", target: "—", verdict: "info" },
+    );
+    details.push(`PDF over HTTP: ${fmtKB(ex.bytes)} PDF; warm runs (ms) ${ex.warmRunsMs.map((x) => x.toFixed(0)).join(", ")}.`);
+    const lat = await latencyDuringExport(us, writer, receivers, SIZES.pdf.clients, fixtures, SIZES.pdf.probe);
+    const delta = lat.duringExport.p99 - lat.idle.p99;
+    rows.push(
+      {
+        scenario: s5,
+        metric: `live edit p99 to ${SIZES.pdf.clients} clients: during export vs idle`,
+        ours: `${fmtMs(lat.duringExport.p99)} vs ${fmtMs(lat.idle.p99)}`,
+        reference: "n/a",
+        ratio: "—",
+        target: "≤ idle + a few ms (5)",
+        verdict: verdict(delta <= 5 && lat.exportsDuring > 0),
+      },
+      {
+        scenario: s5,
+        metric: "live edit max during export vs idle",
+        ours: `${fmtMs(lat.duringExport.max)} vs ${fmtMs(lat.idle.max)}`,
+        reference: "n/a",
+        ratio: "—",
+        target: "—",
+        verdict: "info",
+      },
+    );
+    details.push(`Live edits during export: ${lat.exportsDuring} exports ran back to back while ${SIZES.pdf.probe.edits} edits were delivered to ${SIZES.pdf.clients} clients (${lat.duringExport.delivered}/${lat.duringExport.expected} delivered).`);
+  } else {
+    rows.push({ scenario: s5, metric: "export over HTTP", ours: `failed: ${ex.status}`, reference: "n/a", ratio: "—", target: "≤ 500 ms", verdict: "FAIL" });
+  }
+  const helper = await runPdfHelper(quick);
+  rows.push(...helper.rows);
+  details.push(...helper.details);
+  }
+  await stop(us);
+
+  // Report ---------------------------------------------------------------------------------------------
+  const loadAfter = loadAverage();
+  printed = rows.length;
+  console.log("\n" + textTable(rows) + "\n");
+  for (const d of details) console.log(`- ${d}`);
+  console.log(`\nLoad average before: ${loadBefore}; after: ${loadAfter}`);
+  if (writeDocs) {
+    const file = path.join(ROOT, "docs/benchmarks.md");
+    writeReport(file, {
+      command: quick ? "npm run bench -- --quick --write" : "npm run bench",
+      started,
+      durationS: (nowMs() - t0) / 1000,
+      loadBefore,
+      loadAfter,
+      rows,
+      details,
+      method: METHOD,
+    });
+    log(`wrote ${path.relative(ROOT, file)}`);
+  }
+  const failed = rows.filter((r) => r.verdict === "FAIL").length;
+  log(`${failed === 0 ? "all targets met" : `${failed} target(s) missed`} in ${((nowMs() - t0) / 1000).toFixed(0)} s`);
+}
+
+function yes(b: boolean): string {
+  return b ? "yes" : "NO";
+}
+
+const METHOD = [
+  "Servers: ours is `server/index.ts` run with `node --import tsx` in production mode (Remix build in `.build-bench`, sessions, persistence to a fresh temporary SQLite file seeded with the demo data plus the bench briefings, /metrics on, 127.0.0.1, port 0, default limits). The reference is `@y/websocket-server` 0.1.1's `setupWSConnection` wired exactly as its `src/server.js` (its own `ws` copy, no persistence) in `scripts/bench/reference-server.mjs`, which only adds port 0 and a stats URL. Both run at the same time as separate processes.",
+  "Clients: stock y-websocket 3.1 `WebsocketProvider`s (ws polyfill, `disableBc`), in separate Node processes (`scripts/bench/worker.ts`): one writer process, one joiner process and receiver processes of at most 8 clients each (64 clients = 8 processes). Clients of ours sign in through the real /login form and connect with the session cookie and Origin; receivers are spread over the four demo users (roles owner, editor, commenter, viewer) so the per-user connection cap (50) is respected.",
+  "Latency: the writer inserts `«n»` into the first paragraph and takes `process.hrtime` just before; each receiver takes `process.hrtime` in a `message` listener registered before the provider's, and the text observer then maps the marker to that arrival. `process.hrtime` is CLOCK_MONOTONIC, one clock for all processes on the machine. Edits are paced (interval in Details) so rounds do not queue; warm-up edits are discarded. Percentiles are over all (edit, receiver) deliveries.",
+  "CPU: utime+stime of the server process (all threads) from /proc/<pid>/stat over the measured edits, divided by updates delivered to receivers (the reference also echoes each update to its writer; that echo is not counted as a delivery). Peak RSS is VmHWM of the server process since it started (runs go 2 → 16 → 64, so it is that run's peak).",
+  "Typists: 16 clients in 4 processes (owner and editor sessions) each make single-character edits (85% insert, 15% delete) at random positions of random paragraphs, 10–40 ms apart. Convergence is reached when every client's state vector covers the union of all typists' state vectors; the time is from the last edit sent to the last client converging. Then ours is stopped with SIGTERM and restarted on the same database and a fresh client's content and state vector are compared with the typists'.",
+  "History: 100,000 typing edits (inserts of 1–4 letters, one in ten a delete) at random positions, generated once with a seeded PRNG and sent as the same updates (500 edits per transaction) through one client to each server. For ours, everyone then leaves so the room stores, compacts into a snapshot and unloads (checked in the database); one cold join is measured, then a client keeps the room loaded and new clients join (median of the runs). Sync time is from creating the provider (so it includes the WebSocket upgrade and, for ours, the session check) to its `sync` event; bytes are all WebSocket payload bytes received until then.",
+  "Briefings in turn: each briefing is opened by a new client, synced, edited once and closed, one after another, from one client process. Memory is read after idling (heap = lowest of the last 3 s of samples, since V8 collects lazily): ours from its own /metrics (`summit_collab_rooms`, `summit_nodejs_heap_size_used_bytes`, `summit_process_resident_memory_bytes`), the reference from `process.memoryUsage()` and its `docs` map.",
+  "PDF: the generated brief (scripts/bench/fixtures.ts, ~50 pages of headings, paragraphs, agenda topics, quotes in Turkish and Kazakh, country facts) is exported through GET /briefings/:id/export.pdf on the running server, first cold, then warm; render-process RSS is sampled from the server's child processes. Live-edit latency to 16 clients is measured with no export running and while exports run back to back.",
+];
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    console.error(`Server logs: ${work}/*.log (kept)`);
+    process.removeAllListeners("exit");
+    cleanup();
+    process.exit(1);
+  },
+);

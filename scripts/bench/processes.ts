@@ -1,0 +1,200 @@
+// Child processes of the benchmark: our server, the reference server and the client processes,
+// plus what /proc says about a process (CPU seconds, RSS, peak RSS).
+import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { COLLAB_FIELD } from "../../extensions";
+import type { WorkerReply } from "./protocol";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const BUILD_DIR = ".build-bench";
+const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux x86-64/arm64
+
+export interface ProcStat {
+  cpuSeconds: number;
+  rssBytes: number;
+  peakRssBytes: number;
+}
+
+/** utime+stime (all threads) from /proc/<pid>/stat, VmRSS and VmHWM from /proc/<pid>/status. */
+export function procStat(pid: number): ProcStat {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+  return { cpuSeconds, rssBytes: kb("VmRSS"), peakRssBytes: kb("VmHWM") };
+}
+
+/** Builds the Remix app into its own directory (never ./build). */
+export function buildApp(): void {
+  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], {
+    cwd: ROOT,
+    env: { ...process.env, SD_BUILD_DIR: BUILD_DIR, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+export interface ServerProcess {
+  name: string;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** SIGTERM, wait for exit (SIGKILL after `graceMs`); resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/** Spawns a server and waits for its JSON "listening" log line (with a `url`). */
+function spawnServer(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const log = fs.createWriteStream(logFile, { flags: "a" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within 30 s (log: ${logFile})`));
+    }, 30_000);
+    const onData = (chunk: Buffer) => {
+      log.write(chunk);
+      buffer += chunk.toString();
+      let i;
+      while ((i = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        if (!line.includes('"listening"')) continue;
+        try {
+          const entry = JSON.parse(line) as { message?: string; url?: string };
+          if (entry.message === "listening" && entry.url) {
+            clearTimeout(timer);
+            buffer = "";
+            child.stdout!.off("data", onData);
+            child.stdout!.on("data", (c: Buffer) => log.write(c));
+            resolve({
+              name,
+              url: entry.url,
+              pid: child.pid!,
+              child,
+              async stop(graceMs = 15_000) {
+                if (child.exitCode !== null || child.signalCode) return child.exitCode;
+                child.kill("SIGTERM");
+                const t = setTimeout(() => child.kill("SIGKILL"), graceMs);
+                const code = await exited;
+                clearTimeout(t);
+                return code;
+              },
+            });
+          }
+        } catch {
+          /* not a JSON line */
+        }
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (c: Buffer) => log.write(c));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before listening (log: ${logFile})`));
+    });
+  });
+}
+
+export const METRICS_TOKEN = "bench-metrics-token";
+
+/** Our real server (server/index.ts) in production mode on 127.0.0.1, port 0, on `databasePath`. */
+export function startOurServer(databasePath: string, logFile: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnServer(
+    "ours",
+    ["--import", "tsx", "server/index.ts"],
+    {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_PATH: databasePath,
+      SD_BUILD_DIR: BUILD_DIR,
+      SESSION_SECRET: "bench-secret-bench-secret-bench-secret",
+      METRICS_TOKEN,
+      LOG_LEVEL: "info",
+      // The bench signs in a few times per server start; keep the sign-in limiter out of the way.
+      AUTH_ATTEMPTS_PER_ADDRESS: "10000",
+      ...env,
+    },
+    logFile,
+  );
+}
+
+/** @y/websocket-server 0.1.1 (scripts/bench/reference-server.mjs), no persistence, 127.0.0.1, port 0. */
+export function startReferenceServer(logFile: string): Promise<ServerProcess> {
+  const entry = path.join(ROOT, "scripts/bench/reference-server.mjs");
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0" };
+  delete env.YPERSISTENCE;
+  delete env.CALLBACK_URL;
+  return spawnServer("reference", [entry], env, logFile);
+}
+
+/** A client process (scripts/bench/worker.ts) driven by request/response over IPC. */
+export class ClientProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly ready: Promise<void>;
+  private readonly child: ChildProcess;
+
+  constructor(readonly name: string) {
+    this.child = fork(path.join(ROOT, "scripts/bench/worker.ts"), [], {
+      cwd: ROOT,
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, BENCH_COLLAB_FIELD: COLLAB_FIELD },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve: () => resolve(), reject });
+    });
+    this.child.on("message", (msg: WorkerReply) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error) p.reject(new Error(`${this.name}: ${msg.error}`));
+      else p.resolve(msg.result);
+    });
+    this.child.on("exit", (code) => {
+      for (const p of this.pending.values()) p.reject(new Error(`${this.name} exited with ${code}`));
+      this.pending.clear();
+    });
+  }
+
+  /** Sends a command; rejects after `timeoutMs` so no step of the bench can hang. */
+  call<T = Record<string, unknown>>(cmd: string, args: object, timeoutMs = 120_000): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${this.name}: ${cmd} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.child.send({ id, cmd, args });
+    });
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill("SIGKILL");
+  }
+}
+
+/** `n` client processes, started in parallel. */
+export async function startClients(prefix: string, n: number): Promise<ClientProcess[]> {
+  const clients = Array.from({ length: n }, (_, i) => new ClientProcess(`${prefix}${i}`));
+  await Promise.all(clients.map((c) => c.ready));
+  return clients;
+}

@@ -1,0 +1,435 @@
+// The benchmark scenarios. Each drives stock y-websocket clients in client processes against one
+// server (ours or the reference) and returns plain numbers; index.ts compares and reports them.
+import fs from "node:fs";
+import type { DemoRole } from "../../test/helpers/http";
+import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures } from "./fixtures";
+import { procStat, type ClientProcess } from "./processes";
+import { RECEIVER_ROLES, cpuSeconds, type MemoryReading, type Side } from "./sides";
+import { median, nowMs, percentile, sleep } from "./util";
+
+/** Receivers per client process: few enough that one event loop does not dominate the latency. */
+export const RECEIVERS_PER_PROCESS = 8;
+
+let nextSeq = 1;
+
+// ---------------------------------------------------------------- live fan-out
+
+export interface LatencyResult {
+  p50: number;
+  p99: number;
+  max: number;
+  delivered: number;
+  expected: number;
+}
+
+export interface FanoutResult extends LatencyResult {
+  clients: number;
+  cpuPerUpdateUs: number;
+  peakRssBytes: number;
+}
+
+export interface FanoutOptions {
+  edits: number;
+  warmup: number;
+  intervalMs: number;
+}
+
+/** A latency probe on one briefing: a writer process and receivers spread over `receivers` processes. */
+export class LatencyProbe {
+  private readonly used: ClientProcess[];
+  private readonly key: string;
+
+  constructor(
+    private readonly side: Side,
+    private readonly room: string,
+    private readonly writer: ClientProcess,
+    receivers: ClientProcess[],
+    private readonly clients: number,
+  ) {
+    this.used = receivers.slice(0, Math.ceil(clients / RECEIVERS_PER_PROCESS));
+    this.key = `probe-${side.kind}-${room}-${clients}-${nextSeq}`;
+  }
+
+  async open(seedState: Uint8Array): Promise<void> {
+    const { side, room, key } = this;
+    await this.writer.call("connect", { ...side.target(room, "owner"), key, count: 1, seedState: side.seed(seedState) });
+    await Promise.all(
+      this.used.map((p, i) =>
+        p.call("connect", {
+          ...side.target(room, RECEIVER_ROLES[i % RECEIVER_ROLES.length]),
+          key,
+          count: Math.min(RECEIVERS_PER_PROCESS, this.clients - i * RECEIVERS_PER_PROCESS),
+        }),
+      ),
+    );
+    await Promise.all(this.used.map((p) => p.call("armLatency", { key })));
+  }
+
+  /** Writes `edits` markers `intervalMs` apart and returns delivery latencies (send → arrival at each receiver). */
+  async run(edits: number, intervalMs: number): Promise<LatencyResult> {
+    const firstSeq = nextSeq;
+    nextSeq += edits;
+    const { sends } = await this.writer.call<{ sends: [number, number][] }>("write", { key: this.key, count: edits, firstSeq, intervalMs });
+    const lastMarker = `«${firstSeq + edits - 1}»`;
+    await Promise.all(this.used.map((p) => p.call("waitText", { key: this.key, includes: lastMarker, timeoutMs: 10_000 }, 20_000)));
+    const replies = await Promise.all(this.used.map((p) => p.call<{ perClient: [number, number][][] }>("arrivals", { key: this.key })));
+    const sentAt = new Map(sends);
+    const latencies: number[] = [];
+    for (const reply of replies) {
+      for (const arrivals of reply.perClient) {
+        for (const [seq, at] of arrivals) {
+          const sent = sentAt.get(seq);
+          if (sent !== undefined) latencies.push(at - sent);
+        }
+      }
+    }
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: Math.max(...latencies),
+      delivered: latencies.length,
+      expected: edits * this.clients,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.writer, ...this.used].map((p) => p.call("destroy", { key: this.key })));
+  }
+}
+
+export async function fanout(
+  side: Side,
+  writer: ClientProcess,
+  receivers: ClientProcess[],
+  clients: number,
+  fixtures: Fixtures,
+  opts: FanoutOptions,
+): Promise<FanoutResult> {
+  const probe = new LatencyProbe(side, BRIEFINGS.fanout, writer, receivers, clients);
+  await probe.open(fixtures.seedState);
+  await probe.run(opts.warmup, opts.intervalMs);
+  const cpu0 = cpuSeconds(side);
+  const result = await probe.run(opts.edits, opts.intervalMs);
+  const cpu = cpuSeconds(side) - cpu0;
+  await probe.close();
+  return {
+    ...result,
+    clients,
+    cpuPerUpdateUs: result.delivered > 0 ? (cpu / result.delivered) * 1e6 : Number.NaN,
+    peakRssBytes: procStat(side.server.pid).peakRssBytes,
+  };
+}
+
+// ---------------------------------------------------------------- concurrent typists
+
+export interface TypingResult {
+  typists: number;
+  edits: number;
+  converged: boolean;
+  convergeMs: number;
+  /** A fresh client (after a restart, for ours) holds exactly what the typists hold. */
+  storedEqual: boolean;
+  note: string;
+}
+
+type StateVector = Record<string, number>;
+
+function mergeStateVectors(list: StateVector[]): StateVector {
+  const out: StateVector = {};
+  for (const sv of list) for (const [id, clock] of Object.entries(sv)) out[id] = Math.max(out[id] ?? 0, clock);
+  return out;
+}
+
+export async function typing(
+  side: Side,
+  procs: ClientProcess[],
+  joiner: ClientProcess,
+  fixtures: Fixtures,
+  opts: { typists: number; edits: number; minMs: number; maxMs: number },
+  /** Ours: SIGTERM the server and start it again on the same database; returns the new side. */
+  restart: ((side: Side) => Promise<Side>) | null,
+): Promise<{ result: TypingResult; side: Side }> {
+  const key = `typing-${side.kind}`;
+  const room = BRIEFINGS.typing;
+  const perProcess = Math.ceil(opts.typists / procs.length);
+  const roleOf = (i: number): DemoRole => (i % 2 === 0 ? "owner" : "editor");
+  // The first process seeds the reference; the others join once the document is there.
+  await procs[0].call("connect", { ...side.target(room, roleOf(0)), key, count: perProcess, seedState: side.seed(fixtures.seedState) });
+  await Promise.all(procs.slice(1).map((p, i) => p.call("connect", { ...side.target(room, roleOf(i + 1)), key, count: perProcess })));
+  await Promise.all(procs.map((p) => p.call("waitText", { key, includes: "Purpose", timeoutMs: 10_000 })));
+  const typed = await Promise.all(
+    procs.map((p, i) =>
+      p.call<{ lastSend: number; stateVectors: StateVector[] }>(
+        "type",
+        { key, edits: opts.edits, minMs: opts.minMs, maxMs: opts.maxMs, seed: i + 1 },
+        opts.edits * opts.maxMs * 2 + 30_000,
+      ),
+    ),
+  );
+  const target = mergeStateVectors(typed.flatMap((t) => t.stateVectors));
+  const lastSend = Math.max(...typed.map((t) => t.lastSend));
+  const states = await Promise.all(
+    procs.map((p) => p.call<{ reachedAt: number[]; digests: string[] }>("awaitState", { key, target, timeoutMs: 30_000 }, 60_000)),
+  );
+  const reached = states.flatMap((s) => s.reachedAt);
+  const digests = states.flatMap((s) => s.digests);
+  const converged = reached.every(Number.isFinite) && new Set(digests).size === 1;
+  await Promise.all(procs.map((p) => p.call("destroy", { key })));
+
+  let current = side;
+  let note = "";
+  if (restart) {
+    // Let the group commit take the last updates, then restart: what a fresh client gets is what was stored.
+    await sleep(300);
+    current = await restart(side);
+    note = "fresh client after SIGTERM + restart";
+  } else {
+    note = "fresh client, same process (no persistence)";
+  }
+  const joined = await joiner.call<{ runs: { digest: string }[] }>("join", { ...current.target(room, "viewer"), repeats: 1, pauseMs: 0 });
+  return {
+    side: current,
+    result: {
+      typists: perProcess * procs.length,
+      edits: opts.edits,
+      converged,
+      convergeMs: Math.max(...reached) - lastSend,
+      storedEqual: converged && joined.runs[0].digest === digests[0],
+      note,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- join with long history
+
+export interface HistoryResult {
+  edits: number;
+  updates: number;
+  /** Median full-sync time of a new client while the room is loaded. */
+  syncMs: number;
+  syncRunsMs: number[];
+  bytes: number;
+  /** Ours: the first join after the room was unloaded (loads the compacted snapshot). */
+  coldSyncMs: number | null;
+  compacted: string;
+  sameContent: boolean;
+}
+
+let cachedHistory: { edits: number; updates: string[] } | null = null;
+
+function historyBatches(fixtures: Fixtures, edits: number): string[] {
+  if (cachedHistory?.edits !== edits) {
+    const updates = historyUpdates(fixtures.templateState, edits, 500);
+    cachedHistory = { edits, updates: updates.map((u) => Buffer.from(u).toString("base64")) };
+  }
+  return cachedHistory.updates;
+}
+
+export async function history(
+  side: Side,
+  writer: ClientProcess,
+  checker: ClientProcess,
+  joiner: ClientProcess,
+  fixtures: Fixtures,
+  databasePath: string,
+  opts: { edits: number; joins: number },
+): Promise<HistoryResult> {
+  const room = BRIEFINGS.history;
+  const updates = historyBatches(fixtures, opts.edits);
+  await writer.call("connect", { ...side.target(room, "owner"), key: "hist-w", count: 1, seedState: side.seed(fixtures.templateState) });
+  await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
+  const sent = await writer.call<{ stateVector: StateVector; digest: string }>("sendUpdates", { key: "hist-w", updates, intervalMs: 5 }, 120_000);
+  const check = await checker.call<{ reachedAt: number[] }>("awaitState", { key: "hist-c", target: sent.stateVector, timeoutMs: 60_000 }, 90_000);
+  if (!check.reachedAt.every(Number.isFinite)) throw new Error(`${side.kind}: the history did not reach a second client`);
+
+  let coldSyncMs: number | null = null;
+  let compacted = "n/a (no persistence)";
+  if (side.kind === "ours") {
+    // Everyone leaves: the room stores, compacts and unloads. Wait until storage shows it.
+    await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
+    const deadline = Date.now() + 30_000;
+    let stored = storedDocument(databasePath, room);
+    while ((stored.logRows > 0 || (await side.memory()).rooms > 0) && Date.now() < deadline) {
+      await sleep(100);
+      stored = storedDocument(databasePath, room);
+    }
+    compacted = `${stored.logRows} log rows, snapshot ${(stored.snapshotBytes / 1024).toFixed(0)} KB`;
+    const cold = await joiner.call<{ runs: { ms: number }[] }>("join", { ...side.target(room, "viewer"), repeats: 1, pauseMs: 0 }, 60_000);
+    coldSyncMs = cold.runs[0].ms;
+    // Keep the room loaded for the measured joins, as it is while people work in it.
+    await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
+  }
+  await sleep(200);
+  const warm = await joiner.call<{ runs: { ms: number; bytes: number; digest: string }[] }>(
+    "join",
+    { ...side.target(room, "viewer"), repeats: opts.joins, pauseMs: 100 },
+    120_000,
+  );
+  await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
+  const runs = warm.runs.map((r) => r.ms);
+  return {
+    edits: opts.edits,
+    updates: updates.length,
+    syncMs: median(runs),
+    syncRunsMs: runs,
+    bytes: warm.runs[0].bytes,
+    coldSyncMs,
+    compacted,
+    sameContent: warm.runs.every((r) => r.digest === sent.digest),
+  };
+}
+
+// ---------------------------------------------------------------- many briefings opened in turn
+
+export interface ChurnResult {
+  briefings: number;
+  opened: number;
+  failures: string[];
+  ms: number;
+  before: MemoryReading;
+  after: MemoryReading;
+}
+
+export async function churn(
+  side: Side,
+  client: ClientProcess,
+  fixtures: Fixtures,
+  opts: { briefings: number; warmup: number; idleMs: number },
+): Promise<ChurnResult> {
+  const rooms = Array.from({ length: opts.briefings }, (_, i) => BRIEFINGS.churn(i));
+  const target = side.target("", "owner");
+  const seedState = side.seed(fixtures.templateState);
+  // Warm up the code paths on a few briefings, then let the server idle before the baseline.
+  await client.call("churn", { ...target, rooms: rooms.slice(0, opts.warmup), seedState, timeoutMs: 30_000 });
+  const before = await idleReading(side, opts.idleMs);
+  const run = await client.call<{ ok: number; failures: string[]; ms: number }>(
+    "churn",
+    { ...target, rooms: rooms.slice(opts.warmup), seedState, timeoutMs: 180_000 },
+    200_000,
+  );
+  const after = await idleReading(side, opts.idleMs);
+  return { briefings: opts.briefings, opened: run.ok + opts.warmup, failures: run.failures, ms: run.ms, before, after };
+}
+
+/** Waits `idleMs` with nothing connected, then reads memory; heap is the lowest seen in the last 3 s (GC noise). */
+async function idleReading(side: Side, idleMs: number): Promise<MemoryReading> {
+  const readings: MemoryReading[] = [];
+  const started = Date.now();
+  while (Date.now() - started < idleMs) {
+    readings.push(await side.memory());
+    await sleep(500);
+  }
+  readings.push(await side.memory());
+  const tail = readings.slice(-6);
+  const last = readings[readings.length - 1];
+  return { rooms: last.rooms, heapUsed: Math.min(...tail.map((r) => r.heapUsed)), rss: last.rss };
+}
+
+// ---------------------------------------------------------------- PDF export
+
+export interface ExportTimings {
+  available: boolean;
+  status: string;
+  coldMs: number | null;
+  warmMs: number | null;
+  warmRunsMs: number[];
+  bytes: number;
+  peakWorkerRssBytes: number | null;
+}
+
+/** Children of a process (the PDF render processes of our server). */
+function childPids(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Exports the 50-page brief through GET /briefings/:id/export.pdf, cold once then warm `warm` times. */
+export async function exportOverHttp(side: Side, warm: number): Promise<ExportTimings> {
+  const { cookie } = side.target("", "owner");
+  const url = `${side.server.url}/briefings/${BRIEFINGS.pdf}/export.pdf`;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    for (const pid of childPids(side.server.pid)) {
+      try {
+        peak = Math.max(peak, procStat(pid).peakRssBytes);
+      } catch {
+        /* exited */
+      }
+    }
+  }, 50);
+  try {
+    const once = async () => {
+      const t0 = nowMs();
+      const res = await fetch(url, { headers: { Cookie: cookie ?? "" } });
+      const body = new Uint8Array(await res.arrayBuffer());
+      const ms = nowMs() - t0;
+      const type = res.headers.get("content-type") ?? "";
+      if (res.status !== 200 || !type.includes("pdf")) throw new Error(`export answered ${res.status} ${type}`);
+      return { ms, bytes: body.byteLength };
+    };
+    const cold = await once();
+    const runs: number[] = [];
+    for (let i = 0; i < warm; i++) runs.push((await once()).ms);
+    return {
+      available: true,
+      status: "ok",
+      coldMs: cold.ms,
+      warmMs: median(runs),
+      warmRunsMs: runs,
+      bytes: cold.bytes,
+      peakWorkerRssBytes: peak || null,
+    };
+  } catch (err) {
+    return { available: false, status: (err as Error).message, coldMs: null, warmMs: null, warmRunsMs: [], bytes: 0, peakWorkerRssBytes: null };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+export interface ExportLatencyResult {
+  idle: LatencyResult;
+  duringExport: LatencyResult;
+  exportsDuring: number;
+}
+
+/** Live-edit latency to `clients` receivers, first alone, then while exports run back to back. */
+export async function latencyDuringExport(
+  side: Side,
+  writer: ClientProcess,
+  receivers: ClientProcess[],
+  clients: number,
+  fixtures: Fixtures,
+  opts: FanoutOptions,
+): Promise<ExportLatencyResult> {
+  const probe = new LatencyProbe(side, BRIEFINGS.pdfLive, writer, receivers, clients);
+  await probe.open(fixtures.seedState);
+  await probe.run(opts.warmup, opts.intervalMs);
+  const idle = await probe.run(opts.edits, opts.intervalMs);
+  const { cookie } = side.target("", "owner");
+  const url = `${side.server.url}/briefings/${BRIEFINGS.pdf}/export.pdf`;
+  let exporting = true;
+  let exportsDuring = 0;
+  const loop = (async () => {
+    while (exporting) {
+      const res = await fetch(url, { headers: { Cookie: cookie ?? "" } });
+      await res.arrayBuffer();
+      if (res.status !== 200) break;
+      exportsDuring++;
+    }
+  })();
+  // Let the first export start before the measured edits.
+  await sleep(50);
+  const duringExport = await probe.run(opts.edits, opts.intervalMs);
+  exporting = false;
+  await loop;
+  await probe.close();
+  return { idle, duringExport, exportsDuring };
+}
