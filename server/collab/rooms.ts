@@ -109,9 +109,12 @@ export class RoomRegistry {
   briefingDeleted(briefingId: string): void {
     const room = this.rooms.get(briefingId);
     if (!room) return;
+    // Out of the registry first, so the closes below do not try to store a deleted briefing.
+    this.rooms.delete(briefingId);
     room.persistence.dispose();
     room.closeAll(CLOSE.unknownBriefing);
-    this.unload(room);
+    room.destroy();
+    this.logger.info("collab", "room dropped: briefing deleted", { briefingId });
   }
 
   /** Shutdown: close every socket with `spec`, store every room, unload. Returns rooms that could not be stored. */
@@ -155,6 +158,7 @@ export class RoomRegistry {
 
   /** Unloads a room with no connections once storage holds everything; false while it cannot. */
   private tryUnload(room: Room): boolean {
+    if (this.rooms.get(room.briefingId) !== room) return true; // already dropped
     if (room.connections.size > 0) return false;
     if (!room.persistence.flush()) return false; // retried on the next tick; onDrained comes back here
     if (room.persistence.logLength > 0) room.persistence.compact();
@@ -163,7 +167,7 @@ export class RoomRegistry {
   }
 
   private unload(room: Room): void {
-    if (this.rooms.get(room.briefingId) === room) this.rooms.delete(room.briefingId);
+    this.rooms.delete(room.briefingId);
     room.destroy();
     this.logger.info("collab", "room unloaded", { briefingId: room.briefingId });
   }

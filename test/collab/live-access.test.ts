@@ -70,6 +70,8 @@ describe("access changes reach open sockets at once", () => {
     expect(del.status).toBe(200);
     await eventually(() => expect(client.closes.map((c) => c.code)).toEqual([4404]));
     expect(await upgradeStatus(server.url, `/collab/${briefingId}`, { Cookie: owner, Origin: server.url })).toBe(404);
+    // Nothing tried to store the deleted briefing's document.
+    expect(server.logs.filter((l) => l.level === "error")).toEqual([]);
   });
 
   it("removing a member closes their sockets with 4403, and they cannot reconnect", async () => {
