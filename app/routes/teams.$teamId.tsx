@@ -17,6 +17,9 @@ export default function TeamLayout() {
   const { team, role } = useLoaderData<typeof loader>();
   const tabs = [
     { to: `/teams/${team.id}`, label: "Briefings", end: true },
+    { to: `/teams/${team.id}/search`, label: "Search", end: false },
+    { to: `/teams/${team.id}/quotes`, label: "Quotes", end: false },
+    { to: `/teams/${team.id}/facts`, label: "Country facts", end: false },
     { to: `/teams/${team.id}/members`, label: "Members", end: false },
   ];
   return (

@@ -1,0 +1,126 @@
+import type { AppLoadContext } from "@remix-run/node";
+import {
+  createLibraryFact,
+  getLibraryFact,
+  listLibraryCountries,
+  listLibraryFacts,
+  listQuoteFacets,
+  listTeamQuotes,
+  MATCH_END,
+  MATCH_START,
+  searchBriefings,
+  updateLibraryFact,
+} from "../../db/queries/blocks";
+import { isValidId } from "../../db/ids";
+import type { LibraryFact } from "../../db/schema";
+import { countryFlag, countryName } from "../../extensions/country-fact/countries";
+import { isFactStale } from "../../extensions/country-fact/stale";
+import { isCountryCode } from "../../extensions/shared/attrs";
+import { indexBriefingTitle } from "../../server/persistence/projection";
+import type { LibraryFactForm } from "./fact-validation";
+
+export { indexBriefingTitle };
+
+/** A library fact as pages and the editor's fact picker receive it. */
+export type LibraryFactDTO = {
+  id: string;
+  country: string;
+  countryName: string;
+  flag: string;
+  label: string;
+  value: string;
+  unit: string;
+  asOf: string;
+  source: string;
+  /** ISO timestamp of the last change. */
+  updatedAt: string;
+  stale: boolean;
+};
+
+function toDTO(f: LibraryFact, staleMonths: number, now: Date): LibraryFactDTO {
+  return {
+    id: f.id,
+    country: f.country,
+    countryName: countryName(f.country),
+    flag: countryFlag(f.country),
+    label: f.label,
+    value: f.value,
+    unit: f.unit,
+    asOf: f.asOf,
+    source: f.source,
+    updatedAt: f.updatedAt.toISOString(),
+    stale: isFactStale(f.asOf, now, staleMonths),
+  };
+}
+
+/** Query-string filters are untrusted: bounded, and a country filter only when it is an ISO code. */
+export function readFilters(url: URL, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) out[name] = (url.searchParams.get(name) ?? "").trim().slice(0, 200);
+  if ("country" in out) out.country = isCountryCode(out.country.toUpperCase()) ? out.country.toUpperCase() : "";
+  return out;
+}
+
+export function teamLibrary(context: AppLoadContext, teamId: string, filters: { q?: string; country?: string } = {}, now = new Date()) {
+  const months = context.config.FACT_STALE_MONTHS;
+  return {
+    facts: listLibraryFacts(context.db, teamId, filters).map((f) => toDTO(f, months, now)),
+    countries: listLibraryCountries(context.db, teamId).map((code) => ({ code, name: countryName(code), flag: countryFlag(code) })),
+    staleMonths: months,
+  };
+}
+
+export function getTeamLibraryFact(context: AppLoadContext, teamId: string, factId: string): LibraryFactDTO | undefined {
+  if (!isValidId(factId)) return undefined;
+  const fact = getLibraryFact(context.db, teamId, factId);
+  return fact ? toDTO(fact, context.config.FACT_STALE_MONTHS, new Date()) : undefined;
+}
+
+export function addLibraryFact(context: AppLoadContext, teamId: string, input: LibraryFactForm, userId: string): LibraryFactDTO {
+  return toDTO(createLibraryFact(context.db, teamId, input, userId), context.config.FACT_STALE_MONTHS, new Date());
+}
+
+/** Undefined when the team has no fact with that id (another team's id included). */
+export function editLibraryFact(context: AppLoadContext, teamId: string, factId: string, input: LibraryFactForm, userId: string) {
+  if (!isValidId(factId)) return undefined;
+  const fact = updateLibraryFact(context.db, teamId, factId, input, userId);
+  return fact ? toDTO(fact, context.config.FACT_STALE_MONTHS, new Date()) : undefined;
+}
+
+export function teamQuotes(context: AppLoadContext, teamId: string, filters: { speaker?: string; country?: string }) {
+  const facets = listQuoteFacets(context.db, teamId);
+  return {
+    quotes: listTeamQuotes(context.db, teamId, filters).map((q) => ({ ...q, countryName: countryName(q.country), flag: countryFlag(q.country) })),
+    speakers: facets.speakers,
+    countries: facets.countries.map((code) => ({ code, name: countryName(code) })),
+  };
+}
+
+/** A piece of highlighted text: `match` pieces are the words that matched the search. */
+export type TextSegment = { text: string; match: boolean };
+
+/** Splits text marked with MATCH_START/MATCH_END into segments, so pages never build HTML from it. */
+export function toSegments(marked: string): TextSegment[] {
+  const out: TextSegment[] = [];
+  let match = false;
+  let current = "";
+  for (const ch of marked) {
+    if (ch === MATCH_START || ch === MATCH_END) {
+      if (current) out.push({ text: current, match });
+      current = "";
+      match = ch === MATCH_START;
+    } else current += ch;
+  }
+  if (current) out.push({ text: current, match });
+  return out;
+}
+
+export function searchTeam(context: AppLoadContext, teamId: string, q: string) {
+  return searchBriefings(context.db, teamId, q).map((hit) => ({
+    briefingId: hit.briefingId,
+    title: hit.title,
+    status: hit.status,
+    titleSegments: toSegments(hit.titleHighlighted),
+    snippetSegments: toSegments(hit.snippet),
+  }));
+}
