@@ -43,7 +43,8 @@ async function expectConverged(clients: YClient[], expectedLength: number): Prom
   }, 15_000);
 }
 
-describe("y-websocket sync", () => {
+// Several tests restart the server (a few seconds each, more on a busy machine).
+describe("y-websocket sync", { timeout: 120_000 }, () => {
   it("serves the seeded briefing to a stock WebsocketProvider", async () => {
     const client = await connectClient(server.url, ownerCookie);
     expect(body(client.doc).toString()).toContain("Kazakhstan");
