@@ -1,0 +1,197 @@
+import type { Editor } from "@tiptap/core";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { EncodedAnchor } from "./anchor";
+import { commentHighlightsKey, THREAD_ACTIVATE_EVENT, type CommentHighlightsMeta, type HighlightRange } from "./comment-highlights";
+import { CommentComposer } from "./comment-composer";
+import { ThreadCard } from "./thread-card";
+import { anchorForSelection, useAnchorRanges } from "./use-anchor-ranges";
+import { useCommentThreads } from "./use-comment-threads";
+import { useMarginLayout } from "./use-margin-layout";
+
+interface Draft {
+  anchor: EncodedAnchor;
+  from: number;
+  to: number;
+  text: string;
+}
+
+const DRAFT_ID = "__draft__";
+
+/**
+ * The comments sidebar beside the editor: threads aligned with the text they are anchored to
+ * (in document order; detached threads last), a margin "Comment" button for the selection, and
+ * the highlight ranges pushed into the CommentHighlights editor extension.
+ */
+export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; briefingId: string }) {
+  const api = useCommentThreads(briefingId);
+  const { threads, viewer, members } = api;
+  const ranges = useAnchorRanges(editor, threads);
+  const [showResolved, setShowResolved] = useState(false);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
+
+  const resolvedCount = threads.filter((t) => t.resolvedAt !== null).length;
+  const openCount = threads.length - resolvedCount;
+
+  // Anchored threads in document order, then detached ones, oldest first.
+  const visible = useMemo(() => {
+    const shown = threads.filter((t) => showResolved || t.resolvedAt === null);
+    const anchored = shown.filter((t) => ranges.get(t.id)).sort((a, b) => ranges.get(a.id)!.from - ranges.get(b.id)!.from);
+    const detached = shown.filter((t) => !ranges.get(t.id)).sort((a, b) => a.createdAt - b.createdAt);
+    return { anchored, detached };
+  }, [threads, ranges, showResolved]);
+
+  // Highlights in the editor follow what the panel shows.
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    const list: HighlightRange[] = visible.anchored.map((t) => ({ threadId: t.id, ...ranges.get(t.id)!, resolved: t.resolvedAt !== null }));
+    if (draft) list.push({ threadId: DRAFT_ID, from: draft.from, to: draft.to, draft: true });
+    const meta: CommentHighlightsMeta = { ranges: list, activeThreadId: activeId };
+    editor.view.dispatch(editor.state.tr.setMeta(commentHighlightsKey, meta).setMeta("addToHistory", false));
+  }, [editor, visible, ranges, draft, activeId]);
+
+  // Clicking highlighted text focuses its thread.
+  useEffect(() => {
+    const dom = editor && !editor.isDestroyed ? editor.view.dom : null;
+    if (!dom) return;
+    const onActivate = (e: Event) => setActiveId((e as CustomEvent<{ threadId: string }>).detail.threadId);
+    dom.addEventListener(THREAD_ACTIVATE_EVENT, onActivate);
+    return () => dom.removeEventListener(THREAD_ACTIVATE_EVENT, onActivate);
+  }, [editor]);
+
+  // The margin "Comment" button follows a non-empty selection.
+  useEffect(() => {
+    if (!editor) return;
+    const update = () => {
+      const { from, to, empty } = editor.state.selection;
+      setSelection(empty ? null : { from, to });
+    };
+    update();
+    editor.on("selectionUpdate", update);
+    return () => {
+      editor.off("selectionUpdate", update);
+    };
+  }, [editor]);
+
+  const startDraft = useCallback(() => {
+    if (!editor) return;
+    const picked = anchorForSelection(editor);
+    if (picked) {
+      setDraft(picked);
+      setActiveId(DRAFT_ID);
+    }
+  }, [editor]);
+
+  const activate = useCallback(
+    (id: string) => {
+      setActiveId(id);
+      const range = ranges.get(id);
+      if (!editor || editor.isDestroyed || !range) return;
+      const { node } = editor.view.domAtPos(range.from);
+      const el = node instanceof Element ? node : node.parentElement;
+      el?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    },
+    [editor, ranges],
+  );
+
+  const anchoredItems = useMemo(() => {
+    const items = visible.anchored.map((t) => ({ id: t.id, from: ranges.get(t.id)!.from }));
+    if (draft) items.push({ id: DRAFT_ID, from: draft.from });
+    return items.sort((a, b) => a.from - b.from);
+  }, [visible.anchored, ranges, draft]);
+  const layout = useMarginLayout(editor, anchoredItems, activeId, selection?.from ?? null);
+
+  // Scroll the focused card into view when the text was clicked.
+  const cardRef = layout.cardRef;
+  useEffect(() => {
+    if (activeId) cardRef(activeId).current?.scrollIntoView?.({ block: "nearest" });
+  }, [activeId, cardRef]);
+
+  if (!viewer) {
+    return (
+      <aside className="comments-panel" aria-label="Comments">
+        <h2 className="side-heading">Comments</h2>
+        <p className="muted small">{api.loadError ?? "Loading comments…"}</p>
+      </aside>
+    );
+  }
+
+  const canStart = viewer.canComment && selection !== null && !draft;
+  return (
+    <aside className="comments-panel" aria-label="Comments">
+      <div className="comments-header">
+        <h2 className="side-heading">
+          Comments <span className="muted small">{openCount} open</span>
+        </h2>
+        {resolvedCount > 0 && (
+          <label className="small comments-filter">
+            <input type="checkbox" checked={showResolved} onChange={(e) => setShowResolved(e.target.checked)} /> Show resolved ({resolvedCount})
+          </label>
+        )}
+        {api.connection === "reconnecting" && <p className="muted small">Reconnecting…</p>}
+        {api.loadError && <p className="field-error small">{api.loadError}</p>}
+      </div>
+      <div className="comments-margin" ref={layout.containerRef} style={{ minHeight: layout.height }}>
+        {canStart && layout.buttonTop !== null && (
+          <button type="button" className="button small primary comment-start" style={{ top: layout.buttonTop }} onMouseDown={(e) => e.preventDefault()} onClick={startDraft}>
+            Comment
+          </button>
+        )}
+        {draft && (
+          <article ref={layout.cardRef(DRAFT_ID)} className="thread-card is-active is-draft" style={layout.style(DRAFT_ID)} aria-label="New comment">
+            <blockquote className="thread-quote">{draft.text.length > 160 ? `${draft.text.slice(0, 159)}…` : draft.text}</blockquote>
+            <CommentComposer
+              members={members}
+              placeholder="Add a comment…"
+              submitLabel="Comment"
+              autoFocus
+              onCancel={() => setDraft(null)}
+              onSubmit={async (body) => {
+                const result = await api.createThread(draft.anchor, body);
+                if (!result.ok) return result.message;
+                setDraft(null);
+                if (result.thread) setActiveId(result.thread.id);
+                return null;
+              }}
+            />
+          </article>
+        )}
+        {visible.anchored.map((t) => (
+          <ThreadCard
+            key={t.id}
+            ref={layout.cardRef(t.id)}
+            style={layout.style(t.id)}
+            thread={t}
+            detached={false}
+            active={t.id === activeId}
+            viewer={viewer}
+            members={members}
+            api={api}
+            onActivate={() => activate(t.id)}
+          />
+        ))}
+        {threads.length === 0 && !draft && (
+          <p className="muted small comments-empty">{viewer.canComment ? "No comments yet. Select text in the briefing and choose Comment." : "No comments yet."}</p>
+        )}
+      </div>
+      {visible.detached.length > 0 && (
+        <section className="comments-detached" aria-label="Detached threads">
+          <h3 className="small muted">Text deleted ({visible.detached.length})</h3>
+          {visible.detached.map((t) => (
+            <ThreadCard
+              key={t.id}
+              thread={t}
+              detached
+              active={t.id === activeId}
+              viewer={viewer}
+              members={members}
+              api={api}
+              onActivate={() => setActiveId(t.id)}
+            />
+          ))}
+        </section>
+      )}
+    </aside>
+  );
+}
