@@ -116,7 +116,7 @@ export default function FactsLibrary() {
           </option>
         ))}
       </datalist>
-      <Form method="get" className="list-toolbar" role="search" aria-label="Filter facts">
+      <Form method="get" className="list-toolbar filter-form" role="search" aria-label="Filter facts">
         <label>
           <span className="sr-only">Search facts</span>
           <input type="search" name="q" defaultValue={filters.q} placeholder="Search label, value or source" />
@@ -127,7 +127,7 @@ export default function FactsLibrary() {
             <option value="">All countries</option>
             {countries.map((c) => (
               <option key={c.code} value={c.code}>
-                {c.flag} {c.name}
+                {c.name}
               </option>
             ))}
           </select>
@@ -161,7 +161,7 @@ export default function FactsLibrary() {
               return (
                 <tr key={f.id} id={`fact-${f.id}`} aria-current={saved === f.id ? "true" : undefined}>
                   <td>
-                    <span aria-hidden>{f.flag}</span> {f.countryName}
+                    <span className="country-code">{f.country}</span> {f.countryName}
                   </td>
                   <td>
                     <strong>{f.label}</strong>

@@ -22,7 +22,7 @@ export default function QuotesFinder() {
   return (
     <section aria-labelledby="quotes-heading">
       <h2 id="quotes-heading">Quotes</h2>
-      <Form method="get" className="list-toolbar" role="search" aria-label="Filter quotes">
+      <Form method="get" className="list-toolbar filter-form" role="search" aria-label="Filter quotes">
         <label>
           <span className="sr-only">Speaker</span>
           <input type="search" name="speaker" list="quote-speakers" defaultValue={filters.speaker} placeholder="Speaker" />
@@ -61,7 +61,7 @@ export default function QuotesFinder() {
                 <p>
                   — <strong>{q.speaker || "Unknown speaker"}</strong>
                   {q.speakerRole ? `, ${q.speakerRole}` : ""}
-                  {q.country ? ` (${q.flag} ${q.countryName})` : ""}
+                  {q.country ? ` (${q.countryName})` : ""}
                   {q.date ? `, ${q.date}` : ""}
                 </p>
                 <p className="muted">

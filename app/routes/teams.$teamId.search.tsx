@@ -25,7 +25,7 @@ export default function SearchBriefings() {
   return (
     <section aria-labelledby="search-heading">
       <h2 id="search-heading">Search briefings</h2>
-      <Form method="get" className="list-toolbar" role="search">
+      <Form method="get" className="list-toolbar filter-form" role="search">
         <label>
           <span className="sr-only">Search</span>
           <input type="search" name="q" defaultValue={q} placeholder="Words in a title or body, e.g. Cavusoglu" autoFocus={!q} />

@@ -13,7 +13,7 @@ import {
 } from "../../db/queries/blocks";
 import { isValidId } from "../../db/ids";
 import type { LibraryFact } from "../../db/schema";
-import { countryFlag, countryName } from "../../extensions/country-fact/countries";
+import { countryName } from "../../extensions/country-fact/countries";
 import { isFactStale } from "../../extensions/country-fact/stale";
 import { isCountryCode } from "../../extensions/shared/attrs";
 import { indexBriefingTitle } from "../../server/persistence/projection";
@@ -26,7 +26,6 @@ export type LibraryFactDTO = {
   id: string;
   country: string;
   countryName: string;
-  flag: string;
   label: string;
   value: string;
   unit: string;
@@ -42,7 +41,6 @@ function toDTO(f: LibraryFact, staleMonths: number, now: Date): LibraryFactDTO {
     id: f.id,
     country: f.country,
     countryName: countryName(f.country),
-    flag: countryFlag(f.country),
     label: f.label,
     value: f.value,
     unit: f.unit,
@@ -65,7 +63,7 @@ export function teamLibrary(context: AppLoadContext, teamId: string, filters: { 
   const months = context.config.FACT_STALE_MONTHS;
   return {
     facts: listLibraryFacts(context.db, teamId, filters).map((f) => toDTO(f, months, now)),
-    countries: listLibraryCountries(context.db, teamId).map((code) => ({ code, name: countryName(code), flag: countryFlag(code) })),
+    countries: listLibraryCountries(context.db, teamId).map((code) => ({ code, name: countryName(code) })),
     staleMonths: months,
   };
 }
@@ -90,7 +88,7 @@ export function editLibraryFact(context: AppLoadContext, teamId: string, factId:
 export function teamQuotes(context: AppLoadContext, teamId: string, filters: { speaker?: string; country?: string }) {
   const facets = listQuoteFacets(context.db, teamId);
   return {
-    quotes: listTeamQuotes(context.db, teamId, filters).map((q) => ({ ...q, countryName: countryName(q.country), flag: countryFlag(q.country) })),
+    quotes: listTeamQuotes(context.db, teamId, filters).map((q) => ({ ...q, countryName: countryName(q.country) })),
     speakers: facets.speakers,
     countries: facets.countries.map((code) => ({ code, name: countryName(code) })),
   };
