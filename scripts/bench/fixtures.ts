@@ -93,9 +93,12 @@ function paragraphText(rnd: () => number): string {
   return Array.from({ length: 6 }, () => sentence(rnd, 10 + Math.floor(rnd() * 8))).join(" ");
 }
 
+/** Sections per rendered page, measured with the export template (50 sections came out as 41 pages). */
+const SECTIONS_PER_PAGE = 50 / 41;
+
 /**
- * A brief of roughly `pages` A4 pages: per page a heading, three paragraphs of ~85 words, and in
- * turn an agenda topic, a quote (Turkish or Kazakh words) or a country fact.
+ * A brief of roughly `pages` A4 pages: sections of a heading, three paragraphs of ~85 words, and
+ * in turn an agenda topic, a quote (Turkish or Kazakh words) or a country fact.
  */
 export function longBriefState(pages: number): Uint8Array {
   const rnd = createRandom(50);
@@ -105,7 +108,7 @@ export function longBriefState(pages: number): Uint8Array {
     { type: "heading", attrs: { level: 1 }, content: [text("Kazakhstan–Türkiye summit: delegation brief")] },
     para("Purpose: a long generated brief to measure export time. Türkçe: şğİı — Қазақша: ӘҒҚҢӨҰҮҺІ."),
   ];
-  for (let p = 1; p <= pages; p++) {
+  for (let p = 1; p <= Math.round(pages * SECTIONS_PER_PAGE); p++) {
     content.push({ type: "heading", attrs: { level: 2 }, content: [text(`Section ${p}: ${sentence(rnd, 4).slice(0, -1)}`)] });
     for (let i = 0; i < 3; i++) content.push(para(paragraphText(rnd)));
     if (p % 3 === 0) {

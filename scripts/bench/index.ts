@@ -7,10 +7,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BRIEFINGS, prepareDatabase } from "./fixtures";
-import { ROOT, buildApp, startClients, type ClientProcess } from "./processes";
+import { BUILD_DIR, ROOT, buildApp, startClients, type ClientProcess } from "./processes";
 import {
   RECEIVERS_PER_PROCESS,
   churn,
+  durability,
+  editorPage,
   exportOverHttp,
   fanout,
   history,
@@ -38,6 +40,7 @@ const SIZES = quick
       history: { edits: 2_000, joins: 2 },
       churn: { briefings: 20, warmup: 3, idleMs: 1_500 },
       pdf: { warm: 1, clients: 4, probe: { edits: 15, warmup: 3, intervalMs: 20 } },
+      pageRuns: 3,
       budgetMs: 100_000,
     }
   : {
@@ -47,6 +50,7 @@ const SIZES = quick
       history: { edits: 100_000, joins: 5 },
       churn: { briefings: 500, warmup: 5, idleMs: 12_000 },
       pdf: { warm: 5, clients: 16, probe: { edits: 200, warmup: 20, intervalMs: 25 } },
+      pageRuns: 20,
       budgetMs: 12 * 60_000,
     };
 
@@ -289,6 +293,35 @@ async function main(): Promise<void> {
   rows.push(...helper.rows);
   details.push(...helper.details);
   }
+
+  // 6. Editor page -------------------------------------------------------------------------------------
+  if (runs(6)) {
+    log("editor page: server render and editor JavaScript");
+    const page = await editorPage(us, path.join(ROOT, BUILD_DIR, "client"), SIZES.pageRuns);
+    const s = "6. Editor page";
+    rows.push(
+      { scenario: s, metric: "server render (median)", ours: fmtMs(page.renderMs, 1), reference: "n/a", ratio: "—", target: "< 100 ms", verdict: verdict(page.renderMs < 100) },
+      {
+        scenario: s,
+        metric: "editor JavaScript, gzipped",
+        ours: `${fmtKB(page.editorGzipBytes)} (${page.editorFiles} files${page.lazy ? ", lazy" : ", NOT lazy"})`,
+        reference: "n/a",
+        ratio: "—",
+        target: "< 250 KB, after first paint",
+        verdict: verdict(page.editorGzipBytes < 250 * 1024 && page.lazy),
+      },
+    );
+    details.push(`Briefing page render runs (ms): ${page.renderRunsMs.map((x) => x.toFixed(1)).join(", ")}.`);
+  }
+
+  // 7. Durability ----------------------------------------------------------------------------------------
+  if (runs(7)) {
+    log("durability: edit, 260 ms, kill -9, restart");
+    live.sides.delete(us);
+    const d = await durability(us, writer, joiner, fixtures, 260, ours);
+    us = d.side;
+    rows.push({ scenario: "7. Durability", metric: "edit 260 ms before kill -9 survives", ours: yes(d.survived), reference: "n/a (no persistence)", ratio: "—", target: "survives", verdict: verdict(d.survived) });
+  }
   await stop(us);
 
   // Report ---------------------------------------------------------------------------------------------
@@ -327,6 +360,8 @@ const METHOD = [
   "Typists: 16 clients in 4 processes (owner and editor sessions) each make single-character edits (85% insert, 15% delete) at random positions of random paragraphs, 10–40 ms apart. Convergence is reached when every client's state vector covers the union of all typists' state vectors; the time is from the last edit sent to the last client converging. Then ours is stopped with SIGTERM and restarted on the same database and a fresh client's content and state vector are compared with the typists'.",
   "History: 100,000 typing edits (inserts of 1–4 letters, one in ten a delete) at random positions, generated once with a seeded PRNG and sent as the same updates (500 edits per transaction) through one client to each server. For ours, everyone then leaves so the room stores, compacts into a snapshot and unloads (checked in the database); one cold join is measured, then a client keeps the room loaded and new clients join (median of the runs). Sync time is from creating the provider (so it includes the WebSocket upgrade and, for ours, the session check) to its `sync` event; bytes are all WebSocket payload bytes received until then.",
   "Briefings in turn: each briefing is opened by a new client, synced, edited once and closed, one after another, from one client process. Memory is read after idling (heap = lowest of the last 3 s of samples, since V8 collects lazily): ours from its own /metrics (`summit_collab_rooms`, `summit_nodejs_heap_size_used_bytes`, `summit_process_resident_memory_bytes`), the reference from `process.memoryUsage()` and its `docs` map.",
+  "Editor page: GET /briefings/:id signed in (median after one warm-up). Editor JavaScript is the gzipped static-import closure of the lazily loaded `briefing-editor.client` chunk minus the modules the page loads first (entry, root and route closures from the Remix manifest).",
+  "Durability: a client inserts a marker, the server is killed with SIGKILL 260 ms later, restarted on the same database, and a fresh client looks for the marker.",
   "PDF: the generated brief (scripts/bench/fixtures.ts, ~50 pages of headings, paragraphs, agenda topics, quotes in Turkish and Kazakh, country facts) is exported through GET /briefings/:id/export.pdf on the running server, first cold, then warm; render-process RSS is sampled from the server's child processes. Live-edit latency to 16 clients is measured with no export running and while exports run back to back.",
 ];
 

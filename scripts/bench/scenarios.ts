@@ -1,6 +1,8 @@
 // The benchmark scenarios. Each drives stock y-websocket clients in client processes against one
 // server (ours or the reference) and returns plain numbers; index.ts compares and reports them.
 import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
 import type { DemoRole } from "../../test/helpers/http";
 import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures } from "./fixtures";
 import { procStat, type ClientProcess } from "./processes";
@@ -432,4 +434,85 @@ export async function latencyDuringExport(
   await loop;
   await probe.close();
   return { idle, duringExport, exportsDuring };
+}
+
+// ---------------------------------------------------------------- editor page
+
+export interface PageResult {
+  renderMs: number;
+  renderRunsMs: number[];
+  editorGzipBytes: number;
+  editorFiles: number;
+  lazy: boolean;
+}
+
+const STATIC_IMPORT = /(?:import|export)\s*(?:[\w${},*\s]+from\s*)?"(\/build\/[^"]+\.js)"/g;
+
+/** Static-import closure of a built client module (paths as served under /build/). */
+function importClosure(clientDir: string, start: string[]): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    const url = queue.pop()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const source = fs.readFileSync(path.join(clientDir, url.replace(/^\/build\//, "")), "utf8");
+    for (const m of source.matchAll(STATIC_IMPORT)) queue.push(m[1]);
+  }
+  return seen;
+}
+
+/**
+ * Server render time of the briefing page (median of `runs`, after one warm-up) and the gzipped
+ * JavaScript the editor adds on top of what the page loads first: the static-import closure of the
+ * lazily loaded `briefing-editor.client` chunk minus the route's own closure.
+ */
+export async function editorPage(side: Side, clientDir: string, runs: number): Promise<PageResult> {
+  const { cookie } = side.target("", "owner");
+  const url = `${side.server.url}/briefings/${BRIEFINGS.fanout}`;
+  const renderRunsMs: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t = nowMs();
+    const res = await fetch(url, { headers: { Cookie: cookie ?? "" } });
+    const html = await res.text();
+    if (res.status !== 200 || !html.includes("<html")) throw new Error(`briefing page answered ${res.status}`);
+    if (i > 0) renderRunsMs.push(nowMs() - t);
+  }
+  const manifestFile = fs.readdirSync(clientDir).find((f) => /^manifest-.*\.js$/.test(f));
+  const editorFile = fs.readdirSync(path.join(clientDir, "_shared")).find((f) => f.startsWith("briefing-editor.client-"));
+  if (!manifestFile || !editorFile) throw new Error("no manifest or editor chunk in the client build");
+  const manifest = JSON.parse(fs.readFileSync(path.join(clientDir, manifestFile), "utf8").replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as {
+    entry: { module: string; imports: string[] };
+    routes: Record<string, { module: string; imports?: string[] }>;
+  };
+  const route = manifest.routes["routes/briefings.$briefingId"];
+  const root = manifest.routes.root;
+  const initial = importClosure(clientDir, [manifest.entry.module, ...manifest.entry.imports, root.module, ...(root.imports ?? []), route.module, ...(route.imports ?? [])]);
+  const editor = [...importClosure(clientDir, [`/build/_shared/${editorFile}`])].filter((u) => !initial.has(u));
+  const gzip = editor.reduce((n, u) => n + zlib.gzipSync(fs.readFileSync(path.join(clientDir, u.replace(/^\/build\//, "")))).byteLength, 0);
+  return { renderMs: median(renderRunsMs), renderRunsMs, editorGzipBytes: gzip, editorFiles: editor.length, lazy: !initial.has(`/build/_shared/${editorFile}`) };
+}
+
+// ---------------------------------------------------------------- durability
+
+/** Ours: an edit, `waitMs` of quiet, kill -9, restart; is the edit there? */
+export async function durability(
+  side: Side,
+  writer: ClientProcess,
+  joiner: ClientProcess,
+  fixtures: Fixtures,
+  waitMs: number,
+  restart: () => Promise<Side>,
+): Promise<{ survived: boolean; side: Side }> {
+  const room = BRIEFINGS.pdfLive;
+  const marker = `«durable-${Date.now()}»`;
+  await writer.call("connect", { ...side.target(room, "owner"), key: "durable", count: 1, seedState: side.seed(fixtures.seedState) });
+  await writer.call("insertText", { key: "durable", text: marker });
+  await sleep(waitMs);
+  side.server.child.kill("SIGKILL");
+  await new Promise((resolve) => (side.server.child.exitCode !== null || side.server.child.signalCode ? resolve(null) : side.server.child.once("exit", resolve)));
+  await writer.call("destroy", { key: "durable" });
+  const next = await restart();
+  const joined = await joiner.call<{ runs: { text: string }[] }>("join", { ...next.target(room, "viewer"), repeats: 1, pauseMs: 0, withText: true });
+  return { survived: joined.runs[0].text.includes(marker), side: next };
 }

@@ -182,6 +182,12 @@ const handlers = {
     return { sends };
   },
 
+  /** The group's first client types `text` at the start of the first paragraph. */
+  async insertText(a: { key: string; text: string }) {
+    firstText(group(a.key)[0].doc).insert(0, a.text);
+    return { at: nowMs() };
+  },
+
   /** Arrival times per client: [[seq, ms], …] for each. */
   async arrivals(a: { key: string }) {
     return { perClient: group(a.key).map((c) => Array.from(c.arrivals.entries())) };
@@ -249,14 +255,14 @@ const handlers = {
   },
 
   /** Full-sync timing of a brand-new client, `repeats` times in a row. */
-  async join(a: Target & { repeats: number; pauseMs: number }) {
-    const runs: { ms: number; bytes: number; digest: string }[] = [];
+  async join(a: Target & { repeats: number; pauseMs: number; withText?: boolean }) {
+    const runs: { ms: number; bytes: number; digest: string; text?: string }[] = [];
     for (let r = 0; r < a.repeats; r++) {
       const t0 = nowMs();
       const c = openClient(a);
       await waitSynced(c, 60_000);
       const ms = nowMs() - t0;
-      runs.push({ ms, bytes: c.bytes, digest: digest(c.doc) });
+      runs.push({ ms, bytes: c.bytes, digest: digest(c.doc), text: a.withText ? body(c.doc).toString() : undefined });
       destroyClient(c);
       await sleep(a.pauseMs);
     }
