@@ -60,7 +60,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
 
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${stderr}`)), 60_000);
     const onLine = (line: string) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
