@@ -1,13 +1,134 @@
-/** The live collaborative editor (client-only). Placeholder until the co-editing work lands. */
-export default function BriefingEditor(props: {
+import { EditorContent } from "@tiptap/react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { AgendaOutline } from "./agenda-outline";
+import type { CollabSession, CollabSnapshot } from "./collab-provider";
+import { EditorEnvProvider, type EditorEnv, type TeamMember } from "./editor-env";
+import { FactPicker } from "./fact-picker";
+import { BlockDatalists } from "./node-views/quote-view";
+import { PresenceList } from "./presence-list";
+import { ReadOnlyBanner, type ReadOnlyReason } from "./read-only-banner";
+import { SaveStatus } from "./save-status";
+import { SlashMenuPopup } from "./slash-menu";
+import { Toolbar } from "./toolbar";
+import { useBriefingEditor } from "./use-briefing-editor";
+import { useCollabSession } from "./use-collab-session";
+import { CommentsPanel } from "../comments/comments-panel";
+
+export interface BriefingEditorProps {
   briefingId: string;
+  teamId: string;
   user: { id: string; name: string; color: string };
+  /** What the server allows right now (role and briefing status); the socket enforces it too. */
   editable: boolean;
   canComment: boolean;
-}) {
+  role: string;
+  status: string;
+  members: TeamMember[];
+  factStaleMonths: number;
+  /** Called when the server changed this user's access while the page is open (re-run the loader). */
+  onAccessChanged?: () => void;
+}
+
+/** The live collaborative editor (client-only; the route loads it lazily after hydration). */
+export default function BriefingEditor(props: BriefingEditorProps) {
+  const { session, snapshot } = useCollabSession(props.briefingId, props.user.id);
+  const onAccessChanged = useRef(props.onAccessChanged);
+  onAccessChanged.current = props.onAccessChanged;
+
+  useEffect(() => {
+    if (snapshot.problem?.kind === "signed-out") {
+      const back = window.location.pathname + window.location.search;
+      window.location.assign(`/login?redirectTo=${encodeURIComponent(back)}`);
+    }
+  }, [snapshot.problem]);
+  useEffect(() => {
+    if (snapshot.downgradedToReadOnly) onAccessChanged.current?.();
+  }, [snapshot.downgradedToReadOnly]);
+
+  const reason: ReadOnlyReason | null = snapshot.downgradedToReadOnly
+    ? "downgraded"
+    : props.editable
+      ? null
+      : props.status === "final"
+        ? "final"
+        : props.role === "commenter"
+          ? "commenter"
+          : "viewer";
+
+  const banner =
+    snapshot.problem && snapshot.problem.kind !== "read-only" ? (
+      <div className="editor-problem" role="alert">
+        <p>{snapshot.problem.message}</p>
+        {(snapshot.problem.kind === "reload" || snapshot.problem.kind === "diverged") && (
+          <button type="button" className="button small primary" onClick={() => window.location.reload()}>
+            Reload now
+          </button>
+        )}
+      </div>
+    ) : reason ? (
+      <ReadOnlyBanner reason={reason} />
+    ) : null;
+
+  if (session && snapshot.ready) {
+    const readOnly = reason !== null || Boolean(snapshot.problem?.terminal);
+    return <LiveEditor {...props} session={session} snapshot={snapshot} readOnly={readOnly} banner={banner} />;
+  }
   return (
-    <div className="editor-shell" data-briefing-id={props.briefingId}>
-      <p className="muted">The live editor is not available yet.</p>
+    <div className="editor-layout" data-briefing-id={props.briefingId}>
+      <div className="editor-main">
+        {banner}
+        <div className="editor-card editor-waiting">
+          <div className="editor-topbar">
+            <span />
+            <SaveStatus snapshot={snapshot} />
+          </div>
+          <p className="muted">{snapshot.problem ? "The briefing could not be opened." : "Loading the briefing…"}</p>
+        </div>
+      </div>
+      <aside className="editor-side" />
     </div>
+  );
+}
+
+function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snapshot: CollabSnapshot; readOnly: boolean; banner: ReactNode }) {
+  const { session, snapshot, readOnly } = props;
+  const editor = useBriefingEditor(session, props.user, !readOnly);
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const surfaceRef = useRef<HTMLDivElement>(null);
+
+  const ui = useMemo(() => ({ openFactPicker: () => setPickerOpen(true) }), []);
+  const env: EditorEnv = useMemo(
+    () => ({ teamId: props.teamId, members: props.members, factStaleMonths: props.factStaleMonths, readOnly, openFactPicker: ui.openFactPicker }),
+    [props.teamId, props.members, props.factStaleMonths, readOnly, ui],
+  );
+
+  return (
+    <EditorEnvProvider value={env}>
+      <div className="editor-layout" data-briefing-id={props.briefingId}>
+        <div className="editor-main">
+          {props.banner}
+          <div className="editor-card">
+            <div className="editor-topbar">
+              {editor && !readOnly ? <Toolbar editor={editor} ui={ui} disabled={false} /> : <span className="muted small">Read-only</span>}
+              <SaveStatus snapshot={snapshot} />
+            </div>
+            <div className="editor-surface" ref={surfaceRef}>
+              <EditorContent editor={editor} />
+              {editor && !readOnly && <SlashMenuPopup editor={editor} ui={ui} container={surfaceRef} />}
+            </div>
+          </div>
+        </div>
+        <CommentsPanel editor={editor} briefingId={props.briefingId} />
+        <aside className="editor-side">
+          <section>
+            <h2 className="side-heading">In this briefing</h2>
+            <PresenceList awareness={session.provider.awareness} you={props.user} />
+          </section>
+          {editor && <AgendaOutline editor={editor} />}
+        </aside>
+      </div>
+      <BlockDatalists />
+      {editor && pickerOpen && <FactPicker editor={editor} teamId={props.teamId} staleMonths={props.factStaleMonths} onClose={() => setPickerOpen(false)} />}
+    </EditorEnvProvider>
   );
 }

@@ -1,14 +1,17 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { STATUS_LABELS } from "../../../db/enums";
 import { BriefingActions } from "../../components/briefing-actions";
 import { GeneralErrorBoundary } from "../../components/error-boundary";
 import { requireUser } from "../../utils/auth.server";
-import { getTeam } from "../../utils/db.server";
+import { getTeam, listMembers } from "../../utils/db.server";
+import editorStylesHref from "../../styles/editor.css";
 import { canEditBody, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
 
 const BriefingEditor = lazy(() => import("../../editor/briefing-editor.client"));
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: editorStylesHref }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.briefing.title} · Summit Desk` : "Briefing · Summit Desk" }];
 
@@ -21,6 +24,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     team: { id: team.id, name: team.name },
     role,
     user: { id: user.id, name: user.name, color: user.color },
+    // Owners of agenda topics are picked from the team; only what the picker shows is sent.
+    members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
+    factStaleMonths: context.config.FACT_STALE_MONTHS,
     permissions: {
       editBody: canEditBody(role, briefing),
       comment: roleAtLeast(role, "commenter"),
@@ -40,6 +46,9 @@ export default function BriefingPage() {
   const data = useLoaderData<typeof loader>();
   const { briefing, team } = data;
   const hydrated = useHydrated();
+  const revalidator = useRevalidator();
+  // The collaboration server changed this user's access: re-run the loader for the new role.
+  const onAccessChanged = useCallback(() => revalidator.revalidate(), [revalidator]);
   return (
     <div className="briefing-page">
       <div className="page-header">
@@ -64,9 +73,15 @@ export default function BriefingPage() {
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
           <BriefingEditor
             briefingId={briefing.id}
+            teamId={team.id}
             user={data.user}
             editable={data.permissions.editBody}
             canComment={data.permissions.comment}
+            role={data.role}
+            status={briefing.status}
+            members={data.members}
+            factStaleMonths={data.factStaleMonths}
+            onAccessChanged={onAccessChanged}
           />
         </Suspense>
       ) : (

@@ -1,0 +1,90 @@
+/**
+ * What the editor does when the server closes the collaboration socket with one of its 4xxx codes
+ * (the server's list lives in server/collab/close-codes.ts; the browser build may not import it,
+ * so the codes the editor reacts to are repeated here).
+ */
+export type ProblemKind = "signed-out" | "forbidden" | "not-found" | "reload" | "diverged" | "read-only" | "rejected";
+
+export interface ConnectionProblem {
+  kind: ProblemKind;
+  /** Whether the provider should stop reconnecting. */
+  terminal: boolean;
+  message: string;
+}
+
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_NOT_FOUND = 4404;
+/** Edits were refused while read-only and the socket could write again: reload from the server. */
+export const CLOSE_DIVERGED = 4412;
+/** Transient 44xx codes: a keepalive miss (a sleeping laptop), rate limiting, a slow reader. */
+export const CLOSE_PING_TIMEOUT = 4408;
+export const CLOSE_RATE_LIMITED = 4429;
+export const CLOSE_SLOW_READER = 4430;
+/** The connection is read-only (role lowered, briefing final) and kept sending document updates. */
+export const CLOSE_READ_ONLY_VIOLATION = 4431;
+export const CLOSE_TRY_AGAIN = 4503;
+export const CLOSE_RELOAD = 4504;
+
+/** The server said (close code or y-protocols "permission denied") that this user may not edit now. */
+export const READ_ONLY_PROBLEM: ConnectionProblem = {
+  kind: "read-only",
+  terminal: false,
+  message: "You can no longer edit this briefing: it is read-only for you now.",
+};
+
+/**
+ * The server refuses an upgrade with a plain HTTP status, which a browser WebSocket cannot see
+ * (it reports 1006). The editor asks the page URL, which runs the same checks, and maps its answer.
+ */
+export function problemFromPageStatus(status: number, redirected: boolean): ConnectionProblem | null {
+  if (redirected) return problemFromClose(CLOSE_UNAUTHORIZED, "");
+  if (status === 401) return problemFromClose(CLOSE_UNAUTHORIZED, "");
+  if (status === 403) return problemFromClose(CLOSE_FORBIDDEN, "");
+  if (status === 404) return problemFromClose(CLOSE_NOT_FOUND, "");
+  return null;
+}
+
+/** Maps a close event to what the user must be told; `null` means "transient, just reconnect". */
+export function problemFromClose(code: number, reason: string): ConnectionProblem | null {
+  switch (code) {
+    case CLOSE_UNAUTHORIZED:
+      return { kind: "signed-out", terminal: true, message: "Your session has ended. Taking you to sign in…" };
+    case CLOSE_FORBIDDEN:
+      return {
+        kind: "forbidden",
+        terminal: true,
+        message: "You no longer have access to this briefing. Ask a team owner if you think this is a mistake.",
+      };
+    case CLOSE_NOT_FOUND:
+      return { kind: "not-found", terminal: true, message: "This briefing no longer exists." };
+    case CLOSE_RELOAD:
+      return {
+        kind: "reload",
+        terminal: true,
+        message: "Summit Desk has been updated. Reload the page to keep editing; your changes are kept on this device.",
+      };
+    case CLOSE_DIVERGED:
+      return {
+        kind: "diverged",
+        terminal: true,
+        message: "Some of your recent edits were made while you could not edit, and were not saved. Reload to continue from the saved briefing.",
+      };
+    case CLOSE_READ_ONLY_VIOLATION:
+      return READ_ONLY_PROBLEM;
+    case CLOSE_PING_TIMEOUT:
+    case CLOSE_RATE_LIMITED:
+    case CLOSE_SLOW_READER:
+    case CLOSE_TRY_AGAIN:
+      return null;
+    default:
+      if (code >= 4400 && code < 4500) {
+        return {
+          kind: "rejected",
+          terminal: true,
+          message: `The server closed the connection${reason ? `: ${reason}` : ""}. Reload the page to reconnect.`,
+        };
+      }
+      return null;
+  }
+}

@@ -1,0 +1,28 @@
+import { createContext, useContext } from "react";
+
+export interface TeamMember {
+  userId: string;
+  name: string;
+  role: string;
+}
+
+/** Page data the node views and dialogs need; provided above <EditorContent> (portals keep context). */
+export interface EditorEnv {
+  teamId: string;
+  members: TeamMember[];
+  /** A country fact older than this many months is flagged stale. */
+  factStaleMonths: number;
+  /** True when the user may not change the body (role, final briefing, or a downgraded connection). */
+  readOnly: boolean;
+  openFactPicker: () => void;
+}
+
+const EditorEnvContext = createContext<EditorEnv | null>(null);
+
+export const EditorEnvProvider = EditorEnvContext.Provider;
+
+export function useEditorEnv(): EditorEnv {
+  const env = useContext(EditorEnvContext);
+  if (!env) throw new Error("useEditorEnv must be used inside <EditorEnvProvider>");
+  return env;
+}

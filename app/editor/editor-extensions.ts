@@ -1,0 +1,44 @@
+import type { AnyExtension } from "@tiptap/core";
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { briefingExtensions, COLLAB_FIELD } from "../../extensions";
+import type { CollabSession } from "./collab-provider";
+import { withNodeViews } from "./node-views";
+import { Placeholders } from "./placeholder-plugin";
+import { SlashMenu } from "./slash-menu-plugin";
+import { CommentHighlights } from "../comments/comment-highlights";
+
+/** The caret of another user: a thin coloured bar with a small name tag (styles in editor.css). */
+export function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const color = typeof user.color === "string" ? user.color : "#6b7280";
+  const caret = document.createElement("span");
+  caret.className = "collab-caret";
+  caret.style.borderColor = color;
+  const label = document.createElement("span");
+  label.className = "collab-caret-label";
+  label.style.backgroundColor = color;
+  label.textContent = typeof user.name === "string" ? user.name : "Someone";
+  caret.append(document.createTextNode("\u2060"), label, document.createTextNode("\u2060"));
+  return caret;
+}
+
+const PLACEHOLDERS: Record<string, string> = {
+  paragraph: "Type “/” for headings, lists, quotes, agenda topics and facts…",
+  heading: "Heading",
+};
+
+/**
+ * The shared schema (extensions/) with React node views, bound to one collaboration session.
+ * Content comes only from the Y.Doc: nothing here sets initial content.
+ */
+export function buildEditorExtensions(session: CollabSession, user: { name: string; color: string }): AnyExtension[] {
+  return [
+    ...withNodeViews(briefingExtensions),
+    Collaboration.configure({ document: session.doc, field: COLLAB_FIELD }),
+    // The server overwrites `user` in awareness from the session; this is the local first guess.
+    CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: renderCaret }),
+    Placeholders.configure({ text: PLACEHOLDERS }),
+    SlashMenu,
+    CommentHighlights,
+  ];
+}

@@ -1,0 +1,85 @@
+import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
+import { AGENDA_PRIORITIES, AGENDA_STATUSES, type AgendaTopicAttrs } from "../../../extensions/agenda-topic/agenda-topic";
+import { agendaNumberAt } from "../agenda-numbers";
+import { useEditorEnv } from "../editor-env";
+import { AttrSelect } from "./attr-fields";
+
+const PRIORITY_LABELS: Record<string, string> = { high: "High priority", medium: "Medium priority", low: "Low priority" };
+const STATUS_LABELS: Record<string, string> = { proposed: "Proposed", agreed: "Agreed", contested: "Contested" };
+
+/** One agenda item: live number, title, priority, status and owner above an editable body. */
+export function AgendaTopicView({ node, editor, getPos, updateAttributes }: ReactNodeViewProps) {
+  const env = useEditorEnv();
+  const a = node.attrs as AgendaTopicAttrs;
+  // Recomputed on every transaction, so moving or inserting a topic renumbers all of them.
+  const number = useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      const pos = getPos();
+      return typeof pos === "number" ? agendaNumberAt(e.state.doc, pos) : 0;
+    },
+  });
+  const ownerKnown = !a.ownerId || env.members.some((m) => m.userId === a.ownerId);
+
+  return (
+    <NodeViewWrapper
+      as="section"
+      id={a.blockId ? `block-${a.blockId}` : undefined}
+      className={`block block-agenda status-${a.status} priority-${a.priority}`}
+      data-type="agenda-topic"
+    >
+      <header className="agenda-head" contentEditable={false}>
+        <span className="agenda-number" aria-label={`Agenda item ${number}`} data-testid="agenda-number">
+          {number || "·"}
+        </span>
+        <label className="sr-only" htmlFor={`title-${a.blockId}`}>
+          Topic title
+        </label>
+        <input
+          id={`title-${a.blockId}`}
+          className="agenda-title"
+          value={a.title}
+          placeholder="Topic title"
+          disabled={env.readOnly}
+          onChange={(e) => updateAttributes({ title: e.target.value })}
+        />
+        <div className="agenda-controls">
+          <AttrSelect label="Priority" hideLabel className={`pill priority-${a.priority}`} value={a.priority} disabled={env.readOnly} onChange={(v) => updateAttributes({ priority: v })}>
+            {AGENDA_PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </AttrSelect>
+          <AttrSelect label="Status" hideLabel className={`pill status-${a.status}`} value={a.status} disabled={env.readOnly} onChange={(v) => updateAttributes({ status: v })}>
+            {AGENDA_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </AttrSelect>
+          <AttrSelect
+            label="Owner"
+            hideLabel
+            className="pill owner"
+            value={a.ownerId}
+            disabled={env.readOnly}
+            onChange={(id) => {
+              const member = env.members.find((m) => m.userId === id);
+              updateAttributes({ ownerId: member?.userId ?? "", owner: member?.name ?? "" });
+            }}
+          >
+            <option value="">No owner</option>
+            {!ownerKnown && <option value={a.ownerId}>{a.owner || "Former member"} (not in team)</option>}
+            {env.members.map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {m.name}
+              </option>
+            ))}
+          </AttrSelect>
+        </div>
+      </header>
+      <NodeViewContent className="agenda-body" />
+    </NodeViewWrapper>
+  );
+}

@@ -1,0 +1,27 @@
+import { useEditor } from "@tiptap/react";
+import { useEffect } from "react";
+import type { CollabSession } from "./collab-provider";
+import { buildEditorExtensions } from "./editor-extensions";
+
+/**
+ * The Tiptap editor for one collaboration session. Client-only (`immediatelyRender: false`), and
+ * editable only while the caller says so: the server decides who may edit, the UI follows.
+ */
+export function useBriefingEditor(session: CollabSession, user: { name: string; color: string }, editable: boolean) {
+  const editor = useEditor(
+    {
+      immediatelyRender: false,
+      shouldRerenderOnTransaction: false,
+      editable,
+      extensions: buildEditorExtensions(session, user),
+      editorProps: {
+        attributes: { class: "briefing-body", "aria-label": "Briefing text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
+      },
+    },
+    [session],
+  );
+  useEffect(() => {
+    if (editor && !editor.isDestroyed && editor.isEditable !== editable) editor.setEditable(editable);
+  }, [editor, editable]);
+  return editor;
+}

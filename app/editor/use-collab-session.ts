@@ -1,0 +1,33 @@
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { CollabSession, type CollabSnapshot } from "./collab-provider";
+
+const NO_SNAPSHOT: CollabSnapshot = {
+  connection: "connecting",
+  localLoaded: false,
+  everSynced: false,
+  ready: false,
+  save: "connecting",
+  unconfirmed: false,
+  problem: null,
+  downgradedToReadOnly: false,
+};
+const noopSubscribe = () => () => {};
+
+/** One CollabSession per (briefing, user) for as long as the component is mounted. */
+export function useCollabSession(briefingId: string, userId: string) {
+  const [session, setSession] = useState<CollabSession | null>(null);
+  useEffect(() => {
+    const s = new CollabSession({ briefingId, userId });
+    setSession(s);
+    return () => {
+      setSession(null);
+      s.destroy();
+    };
+  }, [briefingId, userId]);
+  const snapshot = useSyncExternalStore(
+    session?.subscribe ?? noopSubscribe,
+    session?.getSnapshot ?? (() => NO_SNAPSHOT),
+    () => NO_SNAPSHOT,
+  );
+  return { session, snapshot };
+}
