@@ -37,6 +37,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = parseForm(BriefingDetailsSchema, form);
     if (parsed.errors) return json({ intent, errors: parsed.errors }, { status: 400 });
     const briefing = createBriefingWithTemplate(context, team.id, parsed.data, user.id);
+    // Listeners index the new title for search.
+    context.events.emit("briefingChanged", { briefingId: briefing.id });
     return redirect(`/briefings/${briefing.id}`);
   }
 
