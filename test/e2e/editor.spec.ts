@@ -25,7 +25,13 @@ async function openBriefing(page: Page) {
 async function caretAtEndOf(page: Page, needle: string) {
   await page.evaluate((text) => {
     const root = document.querySelector<HTMLElement>(".ProseMirror")!;
-    const p = Array.from(root.querySelectorAll("p")).find((el) => el.textContent!.includes(text));
+    // Other people's carets are widgets inside the text; leave their name labels out.
+    const textOf = (el: Element) => {
+      const copy = el.cloneNode(true) as Element;
+      copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
+      return copy.textContent!;
+    };
+    const p = Array.from(root.querySelectorAll("p")).find((el) => textOf(el).includes(text));
     if (!p) throw new Error(`no paragraph with "${text}"`);
     p.scrollIntoView({ block: "center" });
     root.focus();
