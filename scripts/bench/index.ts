@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BRIEFINGS, prepareDatabase } from "./fixtures";
-import { BUILD_DIR, ROOT, buildApp, startClients, type ClientProcess } from "./processes";
+import { BUILD_DIR, ROOT, buildApp, killChildren, startClients } from "./processes";
 import {
   RECEIVERS_PER_PROCESS,
   churn,
@@ -62,7 +62,6 @@ const databasePath = path.join(work, "bench.db");
 const logOf = (name: string) => path.join(work, `${name}.log`);
 const rows: Row[] = [];
 const details: string[] = [];
-const live = { sides: new Set<Side>(), clients: [] as ClientProcess[] };
 
 let printed = 0;
 function log(message: string): void {
@@ -73,8 +72,7 @@ function log(message: string): void {
 }
 
 function cleanup(): void {
-  for (const side of live.sides) if (side.server.child.exitCode === null) side.server.child.kill("SIGKILL");
-  for (const c of live.clients) c.kill();
+  killChildren();
 }
 process.on("exit", () => {
   cleanup();
@@ -88,19 +86,10 @@ const watchdog = setTimeout(() => {
 }, SIZES.budgetMs);
 watchdog.unref();
 
-async function ours(): Promise<Side> {
-  const side = await startOurs(databasePath, logOf("ours"));
-  live.sides.add(side);
-  return side;
-}
-async function reference(): Promise<Side> {
-  const side = await startReference(logOf("reference"));
-  live.sides.add(side);
-  return side;
-}
+const ours = () => startOurs(databasePath, logOf("ours"));
+const reference = () => startReference(logOf("reference"));
 async function stop(side: Side): Promise<void> {
   await side.stop();
-  live.sides.delete(side);
 }
 
 const verdict = (ok: boolean): Verdict => (ok ? "pass" : "FAIL");
@@ -115,7 +104,6 @@ async function main(): Promise<void> {
   const receiverProcesses = Math.ceil(Math.max(...SIZES.fanoutClients) / RECEIVERS_PER_PROCESS);
   log(`starting ${receiverProcesses + 2} client processes and both servers`);
   const clients = await startClients("client", receiverProcesses + 2);
-  live.clients.push(...clients);
   const [writer, joiner, ...receivers] = clients;
   let us = await ours();
   let ref = await reference();
@@ -317,7 +305,6 @@ async function main(): Promise<void> {
   // 7. Durability ----------------------------------------------------------------------------------------
   if (runs(7)) {
     log("durability: edit, 260 ms, kill -9, restart");
-    live.sides.delete(us);
     const d = await durability(us, writer, joiner, fixtures, 260, ours);
     us = d.side;
     rows.push({ scenario: "7. Durability", metric: "edit 260 ms before kill -9 survives", ours: yes(d.survived), reference: "n/a (no persistence)", ratio: "—", target: "survives", verdict: verdict(d.survived) });

@@ -46,9 +46,23 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/** Every child this run started (servers and client processes), so an abort can end them all. */
+const children = new Set<ChildProcess>();
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** SIGKILLs every child process of this run that is still running. */
+export function killChildren(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+
 /** Spawns a server and waits for its JSON "listening" log line (with a `url`). */
 function spawnServer(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
   const log = fs.createWriteStream(logFile, { flags: "a" });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -143,12 +157,12 @@ export class ClientProcess {
   private readonly child: ChildProcess;
 
   constructor(readonly name: string) {
-    this.child = fork(path.join(ROOT, "scripts/bench/worker.ts"), [], {
+    this.child = track(fork(path.join(ROOT, "scripts/bench/worker.ts"), [], {
       cwd: ROOT,
       execArgv: ["--import", "tsx"],
       env: { ...process.env, BENCH_COLLAB_FIELD: COLLAB_FIELD },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    }));
     this.ready = new Promise((resolve, reject) => {
       this.pending.set(0, { resolve: () => resolve(), reject });
     });
