@@ -221,11 +221,34 @@ describe.skipIf(!run)("the briefing editor in the browser", () => {
     await owner.screenshot({ path: `${SHOTS}/editor-blocks.png` });
   });
 
+  it("links accept only http, https and mailto; undo takes back only your own change", async () => {
+    await caretAtEndOf(owner, "Owner adds a line.");
+    await owner.keyboard.type(" See the agenda.");
+    for (let i = 0; i < "agenda.".length; i++) await owner.keyboard.press("Shift+ArrowLeft");
+    await owner.getByRole("button", { name: "Link", exact: true }).click();
+    const address = owner.getByLabel("Link address");
+    await address.fill("javascript:alert(1)");
+    await owner.getByRole("button", { name: "Add link" }).click();
+    await owner.getByText("Only http, https and mailto links are allowed.").waitFor();
+    await address.fill("mfa.gov.kz/en");
+    await owner.getByRole("button", { name: "Add link" }).click();
+    await eventually(async () => expect(await editor.locator('.ProseMirror a[href="https://mfa.gov.kz/en"]').innerText()).toBe("agenda."), 10_000);
+    await owner.screenshot({ path: `${SHOTS}/editor-link.png` });
+
+    // The editor types too; the owner's undo removes the owner's link, not the editor's words.
+    await caretAtEndOf(editor, "Editor adds a line.");
+    await editor.keyboard.type(" Kept.");
+    await eventually(async () => expect(await editorText(owner)).toContain("Kept."), 10_000);
+    await owner.getByRole("button", { name: "Undo" }).click();
+    await eventually(async () => expect(await editor.locator('.ProseMirror a[href="https://mfa.gov.kz/en"]').count()).toBe(0), 10_000);
+    expect(await editorText(editor)).toContain("Kept.");
+  });
+
   it("offline: the indicator says so, edits are kept, and reach the other person on reconnect", async () => {
     await editorCtx.setOffline(true);
     await eventually(async () => expect(await saveState(editor)).toBe("offline"), 10_000);
     expect(await editor.getByTestId("save-status").innerText()).toBe("Offline — changes kept on this device");
-    await caretAtEndOf(editor, "Editor adds a line.");
+    await caretAtEndOf(editor, "Kept.");
     await editor.keyboard.type(" Written while offline.");
     await owner.waitForTimeout(500);
     expect(await editorText(owner)).not.toContain("Written while offline.");
