@@ -46,9 +46,11 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
         DEMO_TEAM_ID,
         { title, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" },
         owner,
-        id,
+        id
       );
-      db.insert(documentSnapshots).values({ briefingId: id, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() }).run();
+      db.insert(documentSnapshots)
+        .values({ briefingId: id, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() })
+        .run();
     };
     db.transaction(() => {
       add(BRIEFINGS.fanout, "Bench: live fan-out", seedState);
@@ -79,8 +81,9 @@ export function storedDocument(databasePath: string, briefingId: string): { snap
 }
 
 const WORDS =
-  "delegation summit ministry bilateral agreement trade corridor energy transit logistics investment protocol memorandum cooperation region security dialogue partnership infrastructure railway customs tariff visa education culture agriculture digital"
-    .split(" ");
+  "delegation summit ministry bilateral agreement trade corridor energy transit logistics investment protocol memorandum cooperation region security dialogue partnership infrastructure railway customs tariff visa education culture agriculture digital".split(
+    " "
+  );
 
 function sentence(rnd: () => number, words: number): string {
   const out: string[] = [];
@@ -114,19 +117,46 @@ export function longBriefState(pages: number): Uint8Array {
     if (p % 3 === 0) {
       content.push({
         type: "agendaTopic",
-        attrs: { blockId: `topic-${p}`, title: `Topic ${p}: ${sentence(rnd, 3).slice(0, -1)}`, priority: "high", status: "proposed", owner: "Desk" },
+        attrs: {
+          blockId: `topic-${p}`,
+          title: `Topic ${p}: ${sentence(rnd, 3).slice(0, -1)}`,
+          priority: "high",
+          status: "proposed",
+          owner: "Desk",
+        },
         content: [para(paragraphText(rnd))],
       });
     } else if (p % 3 === 1) {
       content.push({
         type: "quote",
-        attrs: { blockId: `quote-${p}`, speaker: "Speaker", speakerRole: "Minister", country: p % 2 ? "TR" : "KZ", date: "2026-05-01", lang: p % 2 ? "tr" : "kk" },
-        content: [text(p % 2 ? "İki ülke arasındaki ticaret hacmi şu anda ılımlı bir büyüme gösteriyor." : "Екі ел арасындағы сауда көлемі өсіп келеді, Қазақстан үшін маңызды.")],
+        attrs: {
+          blockId: `quote-${p}`,
+          speaker: "Speaker",
+          speakerRole: "Minister",
+          country: p % 2 ? "TR" : "KZ",
+          date: "2026-05-01",
+          lang: p % 2 ? "tr" : "kk",
+        },
+        content: [
+          text(
+            p % 2
+              ? "İki ülke arasındaki ticaret hacmi şu anda ılımlı bir büyüme gösteriyor."
+              : "Екі ел арасындағы сауда көлемі өсіп келеді, Қазақстан үшін маңызды."
+          ),
+        ],
       });
     } else {
       content.push({
         type: "countryFact",
-        attrs: { blockId: `fact-${p}`, country: "KZ", label: "Trade turnover", value: String(1000 + p), unit: "USD m", asOf: "2026-01-01", source: "Statistics bureau" },
+        attrs: {
+          blockId: `fact-${p}`,
+          country: "KZ",
+          label: "Trade turnover",
+          value: String(1000 + p),
+          unit: "USD m",
+          asOf: "2026-01-01",
+          source: "Statistics bureau",
+        },
       });
     }
   }
@@ -135,10 +165,10 @@ export function longBriefState(pages: number): Uint8Array {
 }
 
 /**
- * `edits` typing edits on top of `base`, grouped `perBatch` to a transaction: inserts of 1–4
- * letters and (one in ten) deletes of 1–2 characters, at random places in random paragraphs.
- * Returns the updates a client would send: one per batch (after one per text node it had to
- * add to an empty paragraph).
+ * `edits` keystrokes of typing on top of `base`, grouped `perBatch` to a transaction: a typist
+ * types letters at a cursor, one keystroke in ten is a backspace, and one in twenty-five first
+ * moves the cursor to a random place in a random paragraph. Returns the updates a client would
+ * send: one per batch (after one per text node it had to add to an empty paragraph).
  */
 export function historyUpdates(base: Uint8Array, edits: number, perBatch: number): Uint8Array[] {
   const rnd = createRandom(100_000);
@@ -157,14 +187,18 @@ export function historyUpdates(base: Uint8Array, edits: number, perBatch: number
       texts.push(t as Y.XmlText);
     }
   }
+  let text = texts[0];
+  let cursor = 0;
   for (let done = 0; done < edits; ) {
     const n = Math.min(perBatch, edits - done);
     doc.transact(() => {
       for (let i = 0; i < n; i++) {
-        const text = texts[Math.floor(rnd() * texts.length)];
-        const len = text.length;
-        if (len > 4 && rnd() < 0.1) text.delete(Math.floor(rnd() * (len - 2)), 1 + Math.floor(rnd() * 2));
-        else text.insert(Math.floor(rnd() * (len + 1)), "abcd".slice(0, 1 + Math.floor(rnd() * 4)));
+        if (rnd() < 0.04) {
+          text = texts[Math.floor(rnd() * texts.length)];
+          cursor = Math.floor(rnd() * (text.length + 1));
+        }
+        if (cursor > 0 && rnd() < 0.1) text.delete(--cursor, 1);
+        else text.insert(cursor++, String.fromCharCode(97 + Math.floor(rnd() * 26)));
       }
     });
     done += n;

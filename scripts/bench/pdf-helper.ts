@@ -23,17 +23,27 @@ export async function runPdfHelper(quick: boolean): Promise<{ rows: Row[]; detai
   }
   try {
     const mod = (await import(pathToFileURL(file).href)) as { benchPdf?: (o: { quick: boolean }) => Promise<PdfBenchResult> };
-    if (typeof mod.benchPdf !== "function") return { rows: [row("render", "pdf.ts exports no benchPdf()", "≤ 500 ms warm", "FAIL")], details: [] };
+    if (typeof mod.benchPdf !== "function")
+      return { rows: [row("render", "pdf.ts exports no benchPdf()", "≤ 500 ms warm", "FAIL")], details: [] };
     const r = await mod.benchPdf({ quick });
     return {
       rows: [
         row(`render, cold (new render process), ${r.pages} pages`, fmtMs(r.coldMs, 0)),
-        row("render, warm, changed brief each time (median)", fmtMs(r.warmMedianMs, 0), "≤ 500 ms", r.warmMedianMs <= 500 ? "pass" : "FAIL"),
+        row(
+          "render, warm, changed brief each time (median)",
+          fmtMs(r.warmMedianMs, 0),
+          "≤ 500 ms",
+          r.warmMedianMs <= 500 ? "pass" : "FAIL"
+        ),
         row("render process peak RSS", fmtMB(r.workerPeakRssMb * 1048576)),
         row("main event loop delay during renders, p99 / max", `${fmtMs(r.eventLoopP99DelayMs, 1)} / ${fmtMs(r.eventLoopMaxDelayMs, 1)}`),
       ],
       details: [
-        `pdf.ts benchPdf(): ${r.pages} pages, ${(r.pdfBytes / 1024).toFixed(0)} KB; warm median ${r.warmMedianMs.toFixed(0)} ms (p95 ${r.warmP95Ms.toFixed(0)}, min ${r.warmMinMs.toFixed(0)}; inside the render process ${r.workerRenderMedianMs.toFixed(0)} ms); cold ${r.coldMs.toFixed(0)} ms (render itself ${r.coldRenderMs.toFixed(0)} ms).`,
+        `pdf.ts benchPdf(): ${r.pages} pages, ${(r.pdfBytes / 1024).toFixed(0)} KB; warm median ${r.warmMedianMs.toFixed(
+          0
+        )} ms (p95 ${r.warmP95Ms.toFixed(0)}, min ${r.warmMinMs.toFixed(0)}; inside the render process ${r.workerRenderMedianMs.toFixed(
+          0
+        )} ms); cold ${r.coldMs.toFixed(0)} ms (render itself ${r.coldRenderMs.toFixed(0)} ms).`,
       ],
     };
   } catch (err) {

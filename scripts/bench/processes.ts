@@ -136,7 +136,7 @@ export function startOurServer(databasePath: string, logFile: string, env: Recor
       AUTH_ATTEMPTS_PER_ADDRESS: "10000",
       ...env,
     },
-    logFile,
+    logFile
   );
 }
 
@@ -157,12 +157,14 @@ export class ClientProcess {
   private readonly child: ChildProcess;
 
   constructor(readonly name: string) {
-    this.child = track(fork(path.join(ROOT, "scripts/bench/worker.ts"), [], {
-      cwd: ROOT,
-      execArgv: ["--import", "tsx"],
-      env: { ...process.env, BENCH_COLLAB_FIELD: COLLAB_FIELD },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    }));
+    this.child = track(
+      fork(path.join(ROOT, "scripts/bench/worker.ts"), [], {
+        cwd: ROOT,
+        execArgv: ["--import", "tsx"],
+        env: { ...process.env, BENCH_COLLAB_FIELD: COLLAB_FIELD },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      })
+    );
     this.ready = new Promise((resolve, reject) => {
       this.pending.set(0, { resolve: () => resolve(), reject });
     });

@@ -16,7 +16,8 @@ export interface Row {
 
 export const fmtMs = (ms: number | null | undefined, digits = 2) => (ms == null || !Number.isFinite(ms) ? "—" : `${ms.toFixed(digits)} ms`);
 export const fmtUs = (us: number) => (Number.isFinite(us) ? `${us.toFixed(1)} µs` : "—");
-export const fmtMB = (bytes: number | null | undefined) => (bytes == null || !Number.isFinite(bytes) ? "—" : `${(bytes / 1048576).toFixed(1)} MB`);
+export const fmtMB = (bytes: number | null | undefined) =>
+  bytes == null || !Number.isFinite(bytes) ? "—" : `${(bytes / 1048576).toFixed(1)} MB`;
 export const fmtKB = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 /** ours / reference, as "1.23×" (— when either is missing). */
@@ -38,7 +39,11 @@ const COLUMNS: [keyof Row, string][] = [
 export function textTable(rows: Row[]): string {
   const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...rows.map((r) => r[key].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
-  return [line(COLUMNS.map(([, t]) => t)), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(COLUMNS.map(([k]) => r[k])))].join("\n");
+  return [
+    line(COLUMNS.map(([, t]) => t)),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(COLUMNS.map(([k]) => r[k]))),
+  ].join("\n");
 }
 
 export function markdownTable(rows: Row[]): string {
@@ -72,7 +77,19 @@ const ANALYSIS_START = "<!-- analysis:start -->";
 const ANALYSIS_END = "<!-- analysis:end -->";
 
 /** Writes the report, keeping the hand-written analysis block of the previous file. */
-export function writeReport(file: string, parts: { command: string; started: Date; durationS: number; loadBefore: string; loadAfter: string; rows: Row[]; details: string[]; method: string[] }): void {
+export function writeReport(
+  file: string,
+  parts: {
+    command: string;
+    started: Date;
+    durationS: number;
+    loadBefore: string;
+    loadAfter: string;
+    rows: Row[];
+    details: string[];
+    method: string[];
+  }
+): void {
   let analysis = `${ANALYSIS_START}\n_(no analysis written yet)_\n${ANALYSIS_END}`;
   if (fs.existsSync(file)) {
     const old = fs.readFileSync(file, "utf8");

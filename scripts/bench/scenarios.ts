@@ -46,10 +46,26 @@ export class LatencyProbe {
     private readonly room: string,
     private readonly writer: ClientProcess,
     receivers: ClientProcess[],
-    private readonly clients: number,
+    private readonly clients: number
   ) {
     this.used = receivers.slice(0, Math.ceil(clients / RECEIVERS_PER_PROCESS));
     this.key = `probe-${side.kind}-${room}-${clients}-${nextSeq}`;
+  }
+
+  /** An opened probe whose warm-up edits (discarded) have gone through. */
+  static async warmed(
+    side: Side,
+    room: string,
+    writer: ClientProcess,
+    receivers: ClientProcess[],
+    clients: number,
+    fixtures: Fixtures,
+    opts: FanoutOptions
+  ): Promise<LatencyProbe> {
+    const probe = new LatencyProbe(side, room, writer, receivers, clients);
+    await probe.open(fixtures.seedState);
+    await probe.run(opts.warmup, opts.intervalMs);
+    return probe;
   }
 
   async open(seedState: Uint8Array): Promise<void> {
@@ -61,8 +77,8 @@ export class LatencyProbe {
           ...side.target(room, RECEIVER_ROLES[i % RECEIVER_ROLES.length]),
           key,
           count: Math.min(RECEIVERS_PER_PROCESS, this.clients - i * RECEIVERS_PER_PROCESS),
-        }),
-      ),
+        })
+      )
     );
     await Promise.all(this.used.map((p) => p.call("armLatency", { key })));
   }
@@ -105,11 +121,9 @@ export async function fanout(
   receivers: ClientProcess[],
   clients: number,
   fixtures: Fixtures,
-  opts: FanoutOptions,
+  opts: FanoutOptions
 ): Promise<FanoutResult> {
-  const probe = new LatencyProbe(side, BRIEFINGS.fanout, writer, receivers, clients);
-  await probe.open(fixtures.seedState);
-  await probe.run(opts.warmup, opts.intervalMs);
+  const probe = await LatencyProbe.warmed(side, BRIEFINGS.fanout, writer, receivers, clients, fixtures, opts);
   const cpu0 = cpuSeconds(side);
   const result = await probe.run(opts.edits, opts.intervalMs);
   const cpu = cpuSeconds(side) - cpu0;
@@ -149,7 +163,7 @@ export async function typing(
   fixtures: Fixtures,
   opts: { typists: number; edits: number; minMs: number; maxMs: number },
   /** Ours: SIGTERM the server and start it again on the same database; returns the new side. */
-  restart: ((side: Side) => Promise<Side>) | null,
+  restart: ((side: Side) => Promise<Side>) | null
 ): Promise<{ result: TypingResult; side: Side }> {
   const key = `typing-${side.kind}`;
   const room = BRIEFINGS.typing;
@@ -164,14 +178,14 @@ export async function typing(
       p.call<{ lastSend: number; stateVectors: StateVector[] }>(
         "type",
         { key, edits: opts.edits, minMs: opts.minMs, maxMs: opts.maxMs, seed: i + 1 },
-        opts.edits * opts.maxMs * 2 + 30_000,
-      ),
-    ),
+        opts.edits * opts.maxMs * 2 + 30_000
+      )
+    )
   );
   const target = mergeStateVectors(typed.flatMap((t) => t.stateVectors));
   const lastSend = Math.max(...typed.map((t) => t.lastSend));
   const states = await Promise.all(
-    procs.map((p) => p.call<{ reachedAt: number[]; digests: string[] }>("awaitState", { key, target, timeoutMs: 30_000 }, 60_000)),
+    procs.map((p) => p.call<{ reachedAt: number[]; digests: string[] }>("awaitState", { key, target, timeoutMs: 30_000 }, 60_000))
   );
   const reached = states.flatMap((s) => s.reachedAt);
   const digests = states.flatMap((s) => s.digests);
@@ -210,6 +224,9 @@ export interface HistoryResult {
   /** Median full-sync time of a new client while the room is loaded. */
   syncMs: number;
   syncRunsMs: number[];
+  /** Median time to the socket being open, and to the full state (the largest message) arriving. */
+  openMs: number;
+  stateArrivedMs: number;
   bytes: number;
   /** Ours: the first join after the room was unloaded (loads the compacted snapshot). */
   coldSyncMs: number | null;
@@ -217,11 +234,14 @@ export interface HistoryResult {
   sameContent: boolean;
 }
 
+/** Keystrokes per update sent while building the history (a real editor sends one per keystroke). */
+export const HISTORY_BATCH = 100;
+
 let cachedHistory: { edits: number; updates: string[] } | null = null;
 
 function historyBatches(fixtures: Fixtures, edits: number): string[] {
   if (cachedHistory?.edits !== edits) {
-    const updates = historyUpdates(fixtures.templateState, edits, 500);
+    const updates = historyUpdates(fixtures.templateState, edits, HISTORY_BATCH);
     cachedHistory = { edits, updates: updates.map((u) => Buffer.from(u).toString("base64")) };
   }
   return cachedHistory.updates;
@@ -234,14 +254,22 @@ export async function history(
   joiner: ClientProcess,
   fixtures: Fixtures,
   databasePath: string,
-  opts: { edits: number; joins: number },
+  opts: { edits: number; joins: number }
 ): Promise<HistoryResult> {
   const room = BRIEFINGS.history;
   const updates = historyBatches(fixtures, opts.edits);
   await writer.call("connect", { ...side.target(room, "owner"), key: "hist-w", count: 1, seedState: side.seed(fixtures.templateState) });
   await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
-  const sent = await writer.call<{ stateVector: StateVector; digest: string }>("sendUpdates", { key: "hist-w", updates, intervalMs: 5 }, 120_000);
-  const check = await checker.call<{ reachedAt: number[] }>("awaitState", { key: "hist-c", target: sent.stateVector, timeoutMs: 60_000 }, 90_000);
+  const sent = await writer.call<{ stateVector: StateVector; digest: string }>(
+    "sendUpdates",
+    { key: "hist-w", updates, intervalMs: 3 },
+    120_000
+  );
+  const check = await checker.call<{ reachedAt: number[] }>(
+    "awaitState",
+    { key: "hist-c", target: sent.stateVector, timeoutMs: 60_000 },
+    90_000
+  );
   if (!check.reachedAt.every(Number.isFinite)) throw new Error(`${side.kind}: the history did not reach a second client`);
 
   let coldSyncMs: number | null = null;
@@ -262,10 +290,10 @@ export async function history(
     await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
   }
   await sleep(200);
-  const warm = await joiner.call<{ runs: { ms: number; bytes: number; digest: string }[] }>(
+  const warm = await joiner.call<{ runs: { ms: number; openMs: number; largestMs: number; bytes: number; digest: string }[] }>(
     "join",
     { ...side.target(room, "viewer"), repeats: opts.joins, pauseMs: 100 },
-    120_000,
+    120_000
   );
   await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
   const runs = warm.runs.map((r) => r.ms);
@@ -274,6 +302,8 @@ export async function history(
     updates: updates.length,
     syncMs: median(runs),
     syncRunsMs: runs,
+    openMs: median(warm.runs.map((r) => r.openMs)),
+    stateArrivedMs: median(warm.runs.map((r) => r.largestMs)),
     bytes: warm.runs[0].bytes,
     coldSyncMs,
     compacted,
@@ -296,7 +326,7 @@ export async function churn(
   side: Side,
   client: ClientProcess,
   fixtures: Fixtures,
-  opts: { briefings: number; warmup: number; idleMs: number },
+  opts: { briefings: number; warmup: number; idleMs: number }
 ): Promise<ChurnResult> {
   const rooms = Array.from({ length: opts.briefings }, (_, i) => BRIEFINGS.churn(i));
   const target = side.target("", "owner");
@@ -307,7 +337,7 @@ export async function churn(
   const run = await client.call<{ ok: number; failures: string[]; ms: number }>(
     "churn",
     { ...target, rooms: rooms.slice(opts.warmup), seedState, timeoutMs: 180_000 },
-    200_000,
+    200_000
   );
   const after = await idleReading(side, opts.idleMs);
   return { briefings: opts.briefings, opened: run.ok + opts.warmup, failures: run.failures, ms: run.ms, before, after };
@@ -342,12 +372,7 @@ export interface ExportTimings {
 /** Children of a process (the PDF render processes of our server). */
 function childPids(pid: number): number[] {
   try {
-    return fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -390,7 +415,15 @@ export async function exportOverHttp(side: Side, warm: number): Promise<ExportTi
       peakWorkerRssBytes: peak || null,
     };
   } catch (err) {
-    return { available: false, status: (err as Error).message, coldMs: null, warmMs: null, warmRunsMs: [], bytes: 0, peakWorkerRssBytes: null };
+    return {
+      available: false,
+      status: (err as Error).message,
+      coldMs: null,
+      warmMs: null,
+      warmRunsMs: [],
+      bytes: 0,
+      peakWorkerRssBytes: null,
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -409,11 +442,9 @@ export async function latencyDuringExport(
   receivers: ClientProcess[],
   clients: number,
   fixtures: Fixtures,
-  opts: FanoutOptions,
+  opts: FanoutOptions
 ): Promise<ExportLatencyResult> {
-  const probe = new LatencyProbe(side, BRIEFINGS.pdfLive, writer, receivers, clients);
-  await probe.open(fixtures.seedState);
-  await probe.run(opts.warmup, opts.intervalMs);
+  const probe = await LatencyProbe.warmed(side, BRIEFINGS.pdfLive, writer, receivers, clients, fixtures, opts);
   const idle = await probe.run(opts.edits, opts.intervalMs);
   const { cookie } = side.target("", "owner");
   const url = `${side.server.url}/briefings/${BRIEFINGS.pdf}/export.pdf`;
@@ -481,16 +512,34 @@ export async function editorPage(side: Side, clientDir: string, runs: number): P
   const manifestFile = fs.readdirSync(clientDir).find((f) => /^manifest-.*\.js$/.test(f));
   const editorFile = fs.readdirSync(path.join(clientDir, "_shared")).find((f) => f.startsWith("briefing-editor.client-"));
   if (!manifestFile || !editorFile) throw new Error("no manifest or editor chunk in the client build");
-  const manifest = JSON.parse(fs.readFileSync(path.join(clientDir, manifestFile), "utf8").replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as {
+  const manifest = JSON.parse(
+    fs
+      .readFileSync(path.join(clientDir, manifestFile), "utf8")
+      .replace(/^window\.__remixManifest=/, "")
+      .replace(/;\s*$/, "")
+  ) as {
     entry: { module: string; imports: string[] };
     routes: Record<string, { module: string; imports?: string[] }>;
   };
   const route = manifest.routes["routes/briefings.$briefingId"];
   const root = manifest.routes.root;
-  const initial = importClosure(clientDir, [manifest.entry.module, ...manifest.entry.imports, root.module, ...(root.imports ?? []), route.module, ...(route.imports ?? [])]);
+  const initial = importClosure(clientDir, [
+    manifest.entry.module,
+    ...manifest.entry.imports,
+    root.module,
+    ...(root.imports ?? []),
+    route.module,
+    ...(route.imports ?? []),
+  ]);
   const editor = [...importClosure(clientDir, [`/build/_shared/${editorFile}`])].filter((u) => !initial.has(u));
   const gzip = editor.reduce((n, u) => n + zlib.gzipSync(fs.readFileSync(path.join(clientDir, u.replace(/^\/build\//, "")))).byteLength, 0);
-  return { renderMs: median(renderRunsMs), renderRunsMs, editorGzipBytes: gzip, editorFiles: editor.length, lazy: !initial.has(`/build/_shared/${editorFile}`) };
+  return {
+    renderMs: median(renderRunsMs),
+    renderRunsMs,
+    editorGzipBytes: gzip,
+    editorFiles: editor.length,
+    lazy: !initial.has(`/build/_shared/${editorFile}`),
+  };
 }
 
 // ---------------------------------------------------------------- durability
@@ -502,7 +551,7 @@ export async function durability(
   joiner: ClientProcess,
   fixtures: Fixtures,
   waitMs: number,
-  restart: () => Promise<Side>,
+  restart: () => Promise<Side>
 ): Promise<{ survived: boolean; side: Side }> {
   const room = BRIEFINGS.pdfLive;
   const marker = `«durable-${Date.now()}»`;
@@ -510,9 +559,16 @@ export async function durability(
   await writer.call("insertText", { key: "durable", text: marker });
   await sleep(waitMs);
   side.server.child.kill("SIGKILL");
-  await new Promise((resolve) => (side.server.child.exitCode !== null || side.server.child.signalCode ? resolve(null) : side.server.child.once("exit", resolve)));
+  await new Promise((resolve) =>
+    side.server.child.exitCode !== null || side.server.child.signalCode ? resolve(null) : side.server.child.once("exit", resolve)
+  );
   await writer.call("destroy", { key: "durable" });
   const next = await restart();
-  const joined = await joiner.call<{ runs: { text: string }[] }>("join", { ...next.target(room, "viewer"), repeats: 1, pauseMs: 0, withText: true });
+  const joined = await joiner.call<{ runs: { text: string }[] }>("join", {
+    ...next.target(room, "viewer"),
+    repeats: 1,
+    pauseMs: 0,
+    withText: true,
+  });
   return { survived: joined.runs[0].text.includes(marker), side: next };
 }

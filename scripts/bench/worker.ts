@@ -18,6 +18,9 @@ interface Client {
   lastArrival: number;
   /** Latency probe: marker sequence number → arrival time (ms). */
   arrivals: Map<number, number>;
+  /** When the socket opened, and when the largest message so far arrived (ms). */
+  openedAt: number;
+  largest: { bytes: number; at: number };
 }
 
 const groups = new Map<string, Client[]>();
@@ -29,10 +32,12 @@ function socketClass(headers: Record<string, string>, client: () => Client) {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { headers });
       // Registered before the provider's onmessage, so it runs first for each message.
+      this.on("open", () => (client().openedAt = nowMs()));
       this.on("message", (data: ArrayBuffer | Buffer) => {
         const c = client();
         c.lastArrival = nowMs();
         c.bytes += data.byteLength;
+        if (data.byteLength > c.largest.bytes) c.largest = { bytes: data.byteLength, at: c.lastArrival };
       });
       this.on("error", () => {});
     }
@@ -58,7 +63,7 @@ function openClient(target: Target): Client {
     disableBc: true,
     maxBackoffTime: 500,
   });
-  client = { doc, provider, bytes: 0, lastArrival: 0, arrivals: new Map() };
+  client = { doc, provider, bytes: 0, lastArrival: 0, arrivals: new Map(), openedAt: Number.NaN, largest: { bytes: 0, at: Number.NaN } };
   return client;
 }
 
@@ -209,7 +214,7 @@ const handlers = {
           lastSend[i] = nowMs();
           await sleep(a.minMs + rnd() * (a.maxMs - a.minMs));
         }
-      }),
+      })
     );
     return { lastSend: Math.max(...lastSend), stateVectors: clients.map((c) => stateVector(c.doc)) };
   },
@@ -238,8 +243,8 @@ const handlers = {
             }, a.timeoutMs);
             c.doc.on("update", onUpdate);
             check();
-          }),
-      ),
+          })
+      )
     );
     return { reachedAt, digests: clients.map((c) => digest(c.doc)) };
   },
@@ -256,13 +261,20 @@ const handlers = {
 
   /** Full-sync timing of a brand-new client, `repeats` times in a row. */
   async join(a: Target & { repeats: number; pauseMs: number; withText?: boolean }) {
-    const runs: { ms: number; bytes: number; digest: string; text?: string }[] = [];
+    const runs: { ms: number; openMs: number; largestMs: number; bytes: number; digest: string; text?: string }[] = [];
     for (let r = 0; r < a.repeats; r++) {
       const t0 = nowMs();
       const c = openClient(a);
       await waitSynced(c, 60_000);
       const ms = nowMs() - t0;
-      runs.push({ ms, bytes: c.bytes, digest: digest(c.doc), text: a.withText ? body(c.doc).toString() : undefined });
+      runs.push({
+        ms,
+        openMs: c.openedAt - t0,
+        largestMs: c.largest.at - t0,
+        bytes: c.bytes,
+        digest: digest(c.doc),
+        text: a.withText ? body(c.doc).toString() : undefined,
+      });
       destroyClient(c);
       await sleep(a.pauseMs);
     }
@@ -319,7 +331,7 @@ process.on("message", (msg: WorkerRequest) => {
   if (!handler) return reply({ error: `unknown command ${msg.cmd}` });
   handler(msg.args).then(
     (result) => reply({ result }),
-    (err: Error) => reply({ error: err.stack ?? String(err) }),
+    (err: Error) => reply({ error: err.stack ?? String(err) })
   );
 });
 process.on("disconnect", () => process.exit(0));
