@@ -36,7 +36,7 @@ export const briefingExtensions: AnyExtension[] = [
     document: false,
     // Collaboration brings its own per-user undo.
     undoRedo: false,
-    link: { openOnClick: false, autolink: true, protocols: ["http", "https", "mailto"] },
+    link: { openOnClick: false, autolink: true },
   }),
   BriefingDocument,
   Quote,
