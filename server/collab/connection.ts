@@ -6,7 +6,15 @@ import { getErrorMessage, type Logger } from "../logger";
 import { collabMetrics } from "../metrics";
 import type { Presence } from "./awareness-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
-import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from "./protocol";
+import {
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  permissionDeniedMessage,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+} from "./protocol";
 
 /** Who is on the other end, established at the upgrade from the session cookie. */
 export interface CollabIdentity {
@@ -99,8 +107,20 @@ export class Connection {
 
   /** Applies a role change at once (a downgrade makes the next update be dropped). */
   setRole(role: Role): void {
+    const wasReadOnly = this.readOnly;
     this.role = role;
+    if (!wasReadOnly) this.notifyIfReadOnly();
     this.checkDiverged();
+  }
+
+  /**
+   * Tells a client that just lost write access (role lowered, briefing finalized) at once, with
+   * y-protocols' "permission denied", so its editor stops accepting typing it would lose.
+   */
+  notifyIfReadOnly(): void {
+    if (!this.readOnly) return;
+    const reason = this.host.final ? "briefing is final" : `role ${this.role} is read-only`;
+    this.send(permissionDeniedMessage(reason));
   }
 
   /**

@@ -1,8 +1,10 @@
 import * as encoding from "lib0/encoding";
+import { writePermissionDenied } from "y-protocols/auth";
 
 /** y-websocket message types (y-websocket `src/y-websocket.js`, y-protocols `sync.js`). */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 export const SYNC_STEP1 = 0;
 export const SYNC_STEP2 = 1;
@@ -20,3 +22,11 @@ export const syncStep1Message = (stateVector: Uint8Array) => frame(MESSAGE_SYNC,
 export const syncStep2Message = (update: Uint8Array) => frame(MESSAGE_SYNC, SYNC_STEP2, update);
 export const updateMessage = (update: Uint8Array) => frame(MESSAGE_SYNC, SYNC_UPDATE, update);
 export const awarenessMessage = (update: Uint8Array) => frame(MESSAGE_AWARENESS, null, update);
+
+/** y-protocols auth "permission denied": a stock client logs it; our editor turns read-only. */
+export function permissionDeniedMessage(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AUTH);
+  writePermissionDenied(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}

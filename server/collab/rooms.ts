@@ -98,7 +98,9 @@ export class RoomRegistry {
     if (!room) return;
     const briefing = getBriefing(this.db, briefingId);
     if (!briefing) return this.briefingDeleted(briefingId);
+    const wasFinal = room.final;
     room.final = briefing.status === "final";
+    if (room.final && !wasFinal) for (const conn of Array.from(room.connections)) conn.notifyIfReadOnly();
     if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
     if (room.teamId !== briefing.teamId) {
       room.teamId = briefing.teamId;

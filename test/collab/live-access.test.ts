@@ -1,3 +1,4 @@
+import { readAuthMessage } from "y-protocols/auth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loginAs, postForm } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -38,6 +39,30 @@ describe("access changes reach open sockets at once", () => {
     firstParagraph(second.doc).insert(0, "upgraded ");
     await eventually(() => expect(firstParagraph(watcher.doc).toString()).toContain("upgraded "));
     expect(body(watcher.doc).toString()).not.toContain("while-viewer");
+  });
+
+  it("a downgrade and a finalization tell the connection at once with y-protocols permission denied", async () => {
+    const editorCookie = await loginAs(server.url, "editor");
+    const editor = await connectClient(server.url, editorCookie);
+    const denied: string[] = [];
+    editor.provider.messageHandlers[2] = (_encoder, decoder) => {
+      readAuthMessage(decoder, editor.doc, (_doc, reason) => denied.push(reason));
+    };
+    expect((await members({ intent: "role", userId: "demo-editor", role: "commenter" })).status).toBe(200);
+    await eventually(() => expect(denied).toEqual(["role commenter is read-only"]));
+    expect((await members({ intent: "role", userId: "demo-editor", role: "editor" })).status).toBe(200);
+
+    const writer = await connectClient(server.url, editorCookie);
+    const deniedWriter: string[] = [];
+    writer.provider.messageHandlers[2] = (_encoder, decoder) => {
+      readAuthMessage(decoder, writer.doc, (_doc, reason) => deniedWriter.push(reason));
+    };
+    const toReview = await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "in_review" });
+    expect(toReview.status).toBe(200);
+    const toFinal = await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "final" });
+    expect(toFinal.status).toBe(200);
+    await eventually(() => expect(deniedWriter).toEqual(["briefing is final"]));
+    expect((await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "draft" })).status).toBe(200);
   });
 
   it("signing out closes that session's sockets with 4401 and leaves other sessions open", async () => {
