@@ -10,6 +10,7 @@ import { badRequest, notFound } from "../utils/errors";
 import { LibraryFactSchema } from "../utils/fact-validation";
 import { parseForm, type FieldErrors } from "../utils/form";
 import { requireTeamRole, roleAtLeast } from "../utils/permissions.server";
+import { CountryFilterControls } from "../components/filter-controls";
 
 export const meta: MetaFunction = () => [{ title: "Country facts · Summit Desk" }];
 
@@ -121,21 +122,7 @@ export default function FactsLibrary() {
           <span className="sr-only">Search facts</span>
           <input type="search" name="q" defaultValue={filters.q} placeholder="Search label, value or source" />
         </label>
-        <label>
-          <span className="sr-only">Country</span>
-          <select name="country" defaultValue={filters.country}>
-            <option value="">All countries</option>
-            {countries.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="button small">
-          Filter
-        </button>
-        {filtered ? <Link to=".">Clear</Link> : null}
+        <CountryFilterControls countries={countries} selected={filters.country} filtered={filtered} />
       </Form>
 
       {facts.length === 0 ? (

@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { requireUser } from "../utils/auth.server";
 import { readFilters, teamQuotes } from "../utils/blocks.server";
 import { requireTeamRole } from "../utils/permissions.server";
+import { CountryFilterControls } from "../components/filter-controls";
 
 export const meta: MetaFunction = () => [{ title: "Quotes · Summit Desk" }];
 
@@ -32,21 +33,7 @@ export default function QuotesFinder() {
             <option key={s} value={s} />
           ))}
         </datalist>
-        <label>
-          <span className="sr-only">Country</span>
-          <select name="country" defaultValue={filters.country}>
-            <option value="">All countries</option>
-            {countries.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="button small">
-          Filter
-        </button>
-        {filtered ? <Link to=".">Clear</Link> : null}
+        <CountryFilterControls countries={countries} selected={filters.country} filtered={filtered} />
       </Form>
       {quotes.length === 0 ? (
         <p className="empty">{filtered ? "No quotes match." : "No quotes yet: add a quote block to a briefing and it appears here."}</p>
