@@ -53,7 +53,7 @@ const SIZES = quick
       fanout: { edits: 300, warmup: 30, intervalMs: 25 },
       typing: { typists: 16, edits: 300, minMs: 10, maxMs: 40 },
       history: { edits: 100_000, joins: 9 },
-      churn: { briefings: 500, warmup: 5, idleMs: 12_000 },
+      churn: { briefings: 500, warmup: 5, idleMs: 15_000 },
       pdf: { warm: 5, clients: 16, probe: { edits: 200, warmup: 20, intervalMs: 25 } },
       pageRuns: 20,
       budgetMs: 12 * 60_000,
@@ -99,6 +99,25 @@ async function stop(side: Side): Promise<void> {
 
 const verdict = (ok: boolean): Verdict => (ok ? "pass" : "FAIL");
 
+/** Runs one scenario; an error becomes a failed row (with the message) and the run goes on. */
+async function guard(scenario: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`bench: ${scenario} failed:`, err);
+    rows.push({
+      scenario,
+      metric: "error",
+      ours: message.split("\n")[0].slice(0, 120),
+      reference: "—",
+      ratio: "—",
+      target: "runs",
+      verdict: "FAIL",
+    });
+  }
+}
+
 async function main(): Promise<void> {
   log(`mode: ${quick ? "quick (smoke sizes)" : "full"}; load average ${loadBefore}; work dir ${work}`);
   log("building the app into .build-bench");
@@ -115,375 +134,383 @@ async function main(): Promise<void> {
 
   // 1. Live fan-out ------------------------------------------------------------------------------
   const fan: Record<number, { ours: FanoutResult; ref: FanoutResult }> = {};
-  for (const n of runs(1) ? SIZES.fanoutClients : []) {
-    log(`fan-out to ${n} clients`);
-    const o = await fanout(us, writer, receivers, n, fixtures, SIZES.fanout);
-    const r = await fanout(ref, writer, receivers, n, fixtures, SIZES.fanout);
-    fan[n] = { ours: o, ref: r };
-    const main = n === Math.max(...SIZES.fanoutClients) && n >= 64;
-    const s = `1. Fan-out, ${n} clients`;
-    rows.push(
-      {
-        scenario: s,
-        metric: "p50 delivery",
-        ours: fmtMs(o.p50),
-        reference: fmtMs(r.p50),
-        ratio: ratio(o.p50, r.p50),
-        target: "—",
-        verdict: "info",
-      },
-      {
-        scenario: s,
-        metric: "p99 delivery",
-        ours: fmtMs(o.p99),
-        reference: fmtMs(r.p99),
-        ratio: ratio(o.p99, r.p99),
-        target: main ? "≤ 1.2× reference" : "—",
-        verdict: main ? verdict(o.p99 <= 1.2 * r.p99) : "info",
-      },
-      {
-        scenario: s,
-        metric: "max delivery",
-        ours: fmtMs(o.max),
-        reference: fmtMs(r.max),
-        ratio: ratio(o.max, r.max),
-        target: "—",
-        verdict: "info",
-      },
-      {
-        scenario: s,
-        metric: "server CPU per delivered update",
-        ours: fmtUs(o.cpuPerUpdateUs),
-        reference: fmtUs(r.cpuPerUpdateUs),
-        ratio: ratio(o.cpuPerUpdateUs, r.cpuPerUpdateUs),
-        target: main ? "≤ reference" : "—",
-        verdict: main ? verdict(o.cpuPerUpdateUs <= r.cpuPerUpdateUs) : "info",
-      },
-      {
-        scenario: s,
-        metric: "server peak RSS (VmHWM)",
-        ours: fmtMB(o.peakRssBytes),
-        reference: fmtMB(r.peakRssBytes),
-        ratio: ratio(o.peakRssBytes, r.peakRssBytes),
-        target: "—",
-        verdict: "info",
-      }
-    );
-    const delivered = o.delivered === o.expected && r.delivered === r.expected;
-    if (!delivered)
-      rows.push({
-        scenario: s,
-        metric: "updates delivered",
-        ours: `${o.delivered}/${o.expected}`,
-        reference: `${r.delivered}/${r.expected}`,
-        ratio: "—",
-        target: "all",
-        verdict: "FAIL",
-      });
-    details.push(
-      `Fan-out ${n}: ${SIZES.fanout.edits} measured edits (after ${SIZES.fanout.warmup} warm-up) every ${SIZES.fanout.intervalMs} ms; delivered ours ${o.delivered}/${o.expected}, reference ${r.delivered}/${r.expected}.`
-    );
-  }
-
-  // 2. Concurrent typists ------------------------------------------------------------------------
-  if (runs(2)) {
-    log(`${SIZES.typing.typists} concurrent typists`);
-    const typingProcs = receivers.slice(0, 4);
-    const restart = async (side: Side) => {
-      await stop(side);
-      return ours();
-    };
-    const typedOurs = await typing(us, typingProcs, joiner, fixtures, SIZES.typing, restart);
-    us = typedOurs.side;
-    const typedRef = (await typing(ref, typingProcs, joiner, fixtures, SIZES.typing, null)).result;
-    const to = typedOurs.result;
-    {
-      const s = `2. ${to.typists} typists × ${to.edits} edits`;
+  await guard("1. Fan-out", async () => {
+    for (const n of runs(1) ? SIZES.fanoutClients : []) {
+      log(`fan-out to ${n} clients`);
+      const o = await fanout(us, writer, receivers, n, fixtures, SIZES.fanout);
+      const r = await fanout(ref, writer, receivers, n, fixtures, SIZES.fanout);
+      fan[n] = { ours: o, ref: r };
+      const main = n === Math.max(...SIZES.fanoutClients) && n >= 64;
+      const s = `1. Fan-out, ${n} clients`;
       rows.push(
         {
           scenario: s,
-          metric: "all clients converge",
-          ours: yes(to.converged),
-          reference: yes(typedRef.converged),
-          ratio: "—",
-          target: "converge",
-          verdict: verdict(to.converged),
-        },
-        {
-          scenario: s,
-          metric: "time to converge after last edit",
-          ours: fmtMs(to.convergeMs),
-          reference: fmtMs(typedRef.convergeMs),
-          ratio: ratio(to.convergeMs, typedRef.convergeMs),
+          metric: "p50 delivery",
+          ours: fmtMs(o.p50),
+          reference: fmtMs(r.p50),
+          ratio: ratio(o.p50, r.p50),
           target: "—",
           verdict: "info",
         },
         {
           scenario: s,
-          metric: "stored state = clients' state",
-          ours: `${yes(to.storedEqual)} (after restart)`,
-          reference: `${yes(typedRef.storedEqual)} (no persistence; same process)`,
-          ratio: "—",
-          target: "equal",
-          verdict: verdict(to.storedEqual),
-        }
-      );
-    }
-  }
-
-  // 3. Join with 100,000 edits of history ----------------------------------------------------------
-  if (runs(3)) {
-    log(`join a briefing with ${SIZES.history.edits} edits of history`);
-    const ho = await history(us, writer, receivers[0], joiner, fixtures, databasePath, SIZES.history);
-    const hr = await history(ref, writer, receivers[0], joiner, fixtures, databasePath, SIZES.history);
-    {
-      const s = `3. Join, ${SIZES.history.edits.toLocaleString("en")} edits of history`;
-      rows.push(
-        {
-          scenario: s,
-          metric: "full sync, room loaded (median)",
-          ours: fmtMs(ho.syncMs, 1),
-          reference: fmtMs(hr.syncMs, 1),
-          ratio: ratio(ho.syncMs, hr.syncMs),
-          target: "< reference",
-          verdict: verdict(ho.syncMs < hr.syncMs),
+          metric: "p99 delivery",
+          ours: fmtMs(o.p99),
+          reference: fmtMs(r.p99),
+          ratio: ratio(o.p99, r.p99),
+          target: main ? "≤ 1.2× reference" : "—",
+          verdict: main ? verdict(o.p99 <= 1.2 * r.p99) : "info",
         },
         {
           scenario: s,
-          metric: "full state arrives (server's part, median)",
-          ours: fmtMs(ho.stateArrivedMs, 1),
-          reference: fmtMs(hr.stateArrivedMs, 1),
-          ratio: ratio(ho.stateArrivedMs, hr.stateArrivedMs),
+          metric: "max delivery",
+          ours: fmtMs(o.max),
+          reference: fmtMs(r.max),
+          ratio: ratio(o.max, r.max),
           target: "—",
           verdict: "info",
         },
         {
           scenario: s,
-          metric: "full sync, room not loaded",
-          ours: fmtMs(ho.coldSyncMs, 1),
-          reference: "n/a (never unloads)",
-          ratio: "—",
-          target: "—",
-          verdict: "info",
+          metric: "server CPU per delivered update",
+          ours: fmtUs(o.cpuPerUpdateUs),
+          reference: fmtUs(r.cpuPerUpdateUs),
+          ratio: ratio(o.cpuPerUpdateUs, r.cpuPerUpdateUs),
+          target: main ? "≤ reference" : "—",
+          verdict: main ? verdict(o.cpuPerUpdateUs <= r.cpuPerUpdateUs) : "info",
         },
         {
           scenario: s,
-          metric: "bytes received to sync",
-          ours: fmtKB(ho.bytes),
-          reference: fmtKB(hr.bytes),
-          ratio: ratio(ho.bytes, hr.bytes),
-          target: "—",
-          verdict: "info",
-        },
-        {
-          scenario: s,
-          metric: "new client's content = writer's",
-          ours: yes(ho.sameContent),
-          reference: yes(hr.sameContent),
-          ratio: "—",
-          target: "equal",
-          verdict: verdict(ho.sameContent),
-        }
-      );
-      details.push(
-        `History: ${ho.edits} edits sent as ${
-          ho.updates
-        } updates (${HISTORY_BATCH} keystrokes per update) through one client; ours stored it as: ${
-          ho.compacted
-        }. Join runs (ms) ours ${ho.syncRunsMs.map((x) => x.toFixed(1)).join(", ")}; reference ${hr.syncRunsMs
-          .map((x) => x.toFixed(1))
-          .join(", ")}. Median time to socket open / full state arrived: ours ${ho.openMs.toFixed(1)} / ${ho.stateArrivedMs.toFixed(
-          1
-        )} ms, reference ${hr.openMs.toFixed(1)} / ${hr.stateArrivedMs.toFixed(1)} ms (the rest is the client applying the state).`
-      );
-    }
-  }
-
-  // 4. Briefings opened and closed in turn (fresh servers) --------------------------------------------
-  if (runs(4)) {
-    log(`${SIZES.churn.briefings} briefings opened and closed in turn`);
-    await Promise.all([stop(us), stop(ref)]);
-    us = await ours();
-    ref = await reference();
-    const co = await churn(us, joiner, fixtures, SIZES.churn);
-    const cr = await churn(ref, joiner, fixtures, SIZES.churn);
-    {
-      const s = `4. ${co.briefings} briefings opened in turn`;
-      const heapRatio = co.after.heapUsed / co.before.heapUsed;
-      rows.push(
-        {
-          scenario: s,
-          metric: "rooms in memory after idle",
-          ours: String(co.after.rooms),
-          reference: `${cr.after.rooms} (never unloads)`,
-          ratio: "—",
-          target: "0",
-          verdict: verdict(co.after.rooms === 0),
-        },
-        {
-          scenario: s,
-          metric: "heap used after idle / before",
-          ours: `${fmtMB(co.after.heapUsed)} / ${fmtMB(co.before.heapUsed)}`,
-          reference: `${fmtMB(cr.after.heapUsed)} / ${fmtMB(cr.before.heapUsed)}`,
-          ratio: `${heapRatio.toFixed(2)}× vs ${(cr.after.heapUsed / cr.before.heapUsed).toFixed(2)}×`,
-          target: "≤ 1.2× idle",
-          verdict: verdict(heapRatio <= 1.2),
-        },
-        {
-          scenario: s,
-          metric: "RSS after idle / before",
-          ours: `${fmtMB(co.after.rss)} / ${fmtMB(co.before.rss)}`,
-          reference: `${fmtMB(cr.after.rss)} / ${fmtMB(cr.before.rss)}`,
-          ratio: `${(co.after.rss / co.before.rss).toFixed(2)}× vs ${(cr.after.rss / cr.before.rss).toFixed(2)}×`,
-          target: "—",
-          verdict: "info",
-        },
-        {
-          scenario: s,
-          metric: "time to open+edit+close each",
-          ours: fmtMs(co.ms / Math.max(1, co.opened - SIZES.churn.warmup)),
-          reference: fmtMs(cr.ms / Math.max(1, cr.opened - SIZES.churn.warmup)),
-          ratio: ratio(co.ms, cr.ms),
+          metric: "server peak RSS (VmHWM)",
+          ours: fmtMB(o.peakRssBytes),
+          reference: fmtMB(r.peakRssBytes),
+          ratio: ratio(o.peakRssBytes, r.peakRssBytes),
           target: "—",
           verdict: "info",
         }
       );
-      if (co.failures.length || cr.failures.length || co.opened !== co.briefings) {
+      const delivered = o.delivered === o.expected && r.delivered === r.expected;
+      if (!delivered)
         rows.push({
           scenario: s,
-          metric: "briefings opened",
-          ours: `${co.opened}/${co.briefings}`,
-          reference: `${cr.opened}/${cr.briefings}`,
+          metric: "updates delivered",
+          ours: `${o.delivered}/${o.expected}`,
+          reference: `${r.delivered}/${r.expected}`,
           ratio: "—",
           target: "all",
           verdict: "FAIL",
         });
-        details.push(`Churn failures: ours ${co.failures.join("; ") || "none"}; reference ${cr.failures.join("; ") || "none"}.`);
-      }
+      details.push(
+        `Fan-out ${n}: ${SIZES.fanout.edits} measured edits (after ${SIZES.fanout.warmup} warm-up) every ${SIZES.fanout.intervalMs} ms; delivered ours ${o.delivered}/${o.expected}, reference ${r.delivered}/${r.expected}.`
+      );
     }
-  }
+  });
+
+  // 2. Concurrent typists ------------------------------------------------------------------------
+  if (runs(2))
+    await guard("2. Typists", async () => {
+      log(`${SIZES.typing.typists} concurrent typists`);
+      const typingProcs = receivers.slice(0, 4);
+      const restart = async (side: Side) => {
+        await stop(side);
+        return ours();
+      };
+      const typedOurs = await typing(us, typingProcs, joiner, fixtures, SIZES.typing, restart);
+      us = typedOurs.side;
+      const typedRef = (await typing(ref, typingProcs, joiner, fixtures, SIZES.typing, null)).result;
+      const to = typedOurs.result;
+      {
+        const s = `2. ${to.typists} typists × ${to.edits} edits`;
+        rows.push(
+          {
+            scenario: s,
+            metric: "all clients converge",
+            ours: yes(to.converged),
+            reference: yes(typedRef.converged),
+            ratio: "—",
+            target: "converge",
+            verdict: verdict(to.converged),
+          },
+          {
+            scenario: s,
+            metric: "time to converge after last edit",
+            ours: fmtMs(to.convergeMs),
+            reference: fmtMs(typedRef.convergeMs),
+            ratio: ratio(to.convergeMs, typedRef.convergeMs),
+            target: "—",
+            verdict: "info",
+          },
+          {
+            scenario: s,
+            metric: "stored state = clients' state",
+            ours: `${yes(to.storedEqual)} (after restart)`,
+            reference: `${yes(typedRef.storedEqual)} (no persistence; same process)`,
+            ratio: "—",
+            target: "equal",
+            verdict: verdict(to.storedEqual),
+          }
+        );
+      }
+    });
+
+  // 3. Join with 100,000 edits of history ----------------------------------------------------------
+  if (runs(3))
+    await guard("3. Join with history", async () => {
+      log(`join a briefing with ${SIZES.history.edits} edits of history`);
+      const ho = await history(us, writer, receivers[0], joiner, fixtures, databasePath, SIZES.history);
+      const hr = await history(ref, writer, receivers[0], joiner, fixtures, databasePath, SIZES.history);
+      {
+        const s = `3. Join, ${SIZES.history.edits.toLocaleString("en")} edits of history`;
+        rows.push(
+          {
+            scenario: s,
+            metric: "full sync, room loaded (median)",
+            ours: fmtMs(ho.syncMs, 1),
+            reference: fmtMs(hr.syncMs, 1),
+            ratio: ratio(ho.syncMs, hr.syncMs),
+            target: "< reference",
+            verdict: verdict(ho.syncMs < hr.syncMs),
+          },
+          {
+            scenario: s,
+            metric: "full state arrives (server's part, median)",
+            ours: fmtMs(ho.stateArrivedMs, 1),
+            reference: fmtMs(hr.stateArrivedMs, 1),
+            ratio: ratio(ho.stateArrivedMs, hr.stateArrivedMs),
+            target: "—",
+            verdict: "info",
+          },
+          {
+            scenario: s,
+            metric: "full sync, room not loaded",
+            ours: fmtMs(ho.coldSyncMs, 1),
+            reference: "n/a (never unloads)",
+            ratio: "—",
+            target: "—",
+            verdict: "info",
+          },
+          {
+            scenario: s,
+            metric: "bytes received to sync",
+            ours: fmtKB(ho.bytes),
+            reference: fmtKB(hr.bytes),
+            ratio: ratio(ho.bytes, hr.bytes),
+            target: "—",
+            verdict: "info",
+          },
+          {
+            scenario: s,
+            metric: "new client's content = writer's",
+            ours: yes(ho.sameContent),
+            reference: yes(hr.sameContent),
+            ratio: "—",
+            target: "equal",
+            verdict: verdict(ho.sameContent),
+          }
+        );
+        details.push(
+          `History: ${ho.edits} edits sent as ${
+            ho.updates
+          } updates (${HISTORY_BATCH} keystrokes per update) through one client; ours stored it as: ${
+            ho.compacted
+          }. Join runs (ms) ours ${ho.syncRunsMs.map((x) => x.toFixed(1)).join(", ")}; reference ${hr.syncRunsMs
+            .map((x) => x.toFixed(1))
+            .join(", ")}. Median time to socket open / full state arrived: ours ${ho.openMs.toFixed(1)} / ${ho.stateArrivedMs.toFixed(
+            1
+          )} ms, reference ${hr.openMs.toFixed(1)} / ${hr.stateArrivedMs.toFixed(1)} ms (the rest is the client applying the state).`
+        );
+      }
+    });
+
+  // 4. Briefings opened and closed in turn (fresh servers) --------------------------------------------
+  if (runs(4))
+    await guard("4. Briefings in turn", async () => {
+      log(`${SIZES.churn.briefings} briefings opened and closed in turn`);
+      await Promise.all([stop(us), stop(ref)]);
+      us = await ours();
+      ref = await reference();
+      const co = await churn(us, joiner, fixtures, SIZES.churn);
+      const cr = await churn(ref, joiner, fixtures, SIZES.churn);
+      {
+        const s = `4. ${co.briefings} briefings opened in turn`;
+        const heapRatio = co.after.heapUsed / co.before.heapUsed;
+        rows.push(
+          {
+            scenario: s,
+            metric: "rooms in memory after idle",
+            ours: String(co.after.rooms),
+            reference: `${cr.after.rooms} (never unloads)`,
+            ratio: "—",
+            target: "0",
+            verdict: verdict(co.after.rooms === 0),
+          },
+          {
+            scenario: s,
+            metric: "heap used after idle / before",
+            ours: `${fmtMB(co.after.heapUsed)} / ${fmtMB(co.before.heapUsed)}`,
+            reference: `${fmtMB(cr.after.heapUsed)} / ${fmtMB(cr.before.heapUsed)}`,
+            ratio: `${heapRatio.toFixed(2)}× vs ${(cr.after.heapUsed / cr.before.heapUsed).toFixed(2)}×`,
+            target: "≤ 1.2× idle",
+            verdict: verdict(heapRatio <= 1.2),
+          },
+          {
+            scenario: s,
+            metric: "RSS after idle / before",
+            ours: `${fmtMB(co.after.rss)} / ${fmtMB(co.before.rss)}`,
+            reference: `${fmtMB(cr.after.rss)} / ${fmtMB(cr.before.rss)}`,
+            ratio: `${(co.after.rss / co.before.rss).toFixed(2)}× vs ${(cr.after.rss / cr.before.rss).toFixed(2)}×`,
+            target: "—",
+            verdict: "info",
+          },
+          {
+            scenario: s,
+            metric: "time to open+edit+close each",
+            ours: fmtMs(co.ms / Math.max(1, co.opened - SIZES.churn.warmup)),
+            reference: fmtMs(cr.ms / Math.max(1, cr.opened - SIZES.churn.warmup)),
+            ratio: ratio(co.ms, cr.ms),
+            target: "—",
+            verdict: "info",
+          }
+        );
+        if (co.failures.length || cr.failures.length || co.opened !== co.briefings) {
+          rows.push({
+            scenario: s,
+            metric: "briefings opened",
+            ours: `${co.opened}/${co.briefings}`,
+            reference: `${cr.opened}/${cr.briefings}`,
+            ratio: "—",
+            target: "all",
+            verdict: "FAIL",
+          });
+          details.push(`Churn failures: ours ${co.failures.join("; ") || "none"}; reference ${cr.failures.join("; ") || "none"}.`);
+        }
+      }
+    });
   await stop(ref);
 
   // 5. PDF export ------------------------------------------------------------------------------------
-  if (runs(5)) {
-    log("PDF export of a generated 50-page brief");
-    const ex = await exportOverHttp(us, SIZES.pdf.warm);
-    const s5 = "5. PDF, 50-page brief";
-    if (ex.available) {
-      rows.push(
-        {
+  if (runs(5))
+    await guard("5. PDF", async () => {
+      log("PDF export of a generated 50-page brief");
+      const ex = await exportOverHttp(us, SIZES.pdf.warm);
+      const s5 = "5. PDF, 50-page brief";
+      if (ex.available) {
+        rows.push(
+          {
+            scenario: s5,
+            metric: "export over HTTP, first (cold)",
+            ours: fmtMs(ex.coldMs, 0),
+            reference: "n/a",
+            ratio: "—",
+            target: "—",
+            verdict: "info",
+          },
+          {
+            scenario: s5,
+            metric: "export over HTTP, warm (median)",
+            ours: fmtMs(ex.warmMs, 0),
+            reference: "n/a",
+            ratio: "—",
+            target: "≤ 500 ms",
+            verdict: verdict((ex.warmMs ?? Infinity) <= 500),
+          },
+          {
+            scenario: s5,
+            metric: "render process peak RSS",
+            ours: fmtMB(ex.peakWorkerRssBytes),
+            reference: "n/a",
+            ratio: "—",
+            target: "—",
+            verdict: "info",
+          }
+        );
+        details.push(`PDF over HTTP: ${fmtKB(ex.bytes)} PDF; warm runs (ms) ${ex.warmRunsMs.map((x) => x.toFixed(0)).join(", ")}.`);
+        const lat = await latencyDuringExport(us, writer, receivers, SIZES.pdf.clients, fixtures, SIZES.pdf.probe);
+        const delta = lat.duringExport.p99 - lat.idle.p99;
+        rows.push(
+          {
+            scenario: s5,
+            metric: `live edit p99 to ${SIZES.pdf.clients} clients: during export vs idle`,
+            ours: `${fmtMs(lat.duringExport.p99)} vs ${fmtMs(lat.idle.p99)}`,
+            reference: "n/a",
+            ratio: "—",
+            target: "≤ idle + a few ms (5)",
+            verdict: verdict(delta <= 5 && lat.exportsDuring > 0),
+          },
+          {
+            scenario: s5,
+            metric: "live edit max during export vs idle",
+            ours: `${fmtMs(lat.duringExport.max)} vs ${fmtMs(lat.idle.max)}`,
+            reference: "n/a",
+            ratio: "—",
+            target: "—",
+            verdict: "info",
+          }
+        );
+        details.push(
+          `Live edits during export: ${lat.exportsDuring} exports ran back to back while ${SIZES.pdf.probe.edits} edits were delivered to ${SIZES.pdf.clients} clients (${lat.duringExport.delivered}/${lat.duringExport.expected} delivered).`
+        );
+      } else {
+        rows.push({
           scenario: s5,
-          metric: "export over HTTP, first (cold)",
-          ours: fmtMs(ex.coldMs, 0),
-          reference: "n/a",
-          ratio: "—",
-          target: "—",
-          verdict: "info",
-        },
-        {
-          scenario: s5,
-          metric: "export over HTTP, warm (median)",
-          ours: fmtMs(ex.warmMs, 0),
+          metric: "export over HTTP",
+          ours: `failed: ${ex.status}`,
           reference: "n/a",
           ratio: "—",
           target: "≤ 500 ms",
-          verdict: verdict((ex.warmMs ?? Infinity) <= 500),
-        },
-        {
-          scenario: s5,
-          metric: "render process peak RSS",
-          ours: fmtMB(ex.peakWorkerRssBytes),
-          reference: "n/a",
-          ratio: "—",
-          target: "—",
-          verdict: "info",
-        }
-      );
-      details.push(`PDF over HTTP: ${fmtKB(ex.bytes)} PDF; warm runs (ms) ${ex.warmRunsMs.map((x) => x.toFixed(0)).join(", ")}.`);
-      const lat = await latencyDuringExport(us, writer, receivers, SIZES.pdf.clients, fixtures, SIZES.pdf.probe);
-      const delta = lat.duringExport.p99 - lat.idle.p99;
-      rows.push(
-        {
-          scenario: s5,
-          metric: `live edit p99 to ${SIZES.pdf.clients} clients: during export vs idle`,
-          ours: `${fmtMs(lat.duringExport.p99)} vs ${fmtMs(lat.idle.p99)}`,
-          reference: "n/a",
-          ratio: "—",
-          target: "≤ idle + a few ms (5)",
-          verdict: verdict(delta <= 5 && lat.exportsDuring > 0),
-        },
-        {
-          scenario: s5,
-          metric: "live edit max during export vs idle",
-          ours: `${fmtMs(lat.duringExport.max)} vs ${fmtMs(lat.idle.max)}`,
-          reference: "n/a",
-          ratio: "—",
-          target: "—",
-          verdict: "info",
-        }
-      );
-      details.push(
-        `Live edits during export: ${lat.exportsDuring} exports ran back to back while ${SIZES.pdf.probe.edits} edits were delivered to ${SIZES.pdf.clients} clients (${lat.duringExport.delivered}/${lat.duringExport.expected} delivered).`
-      );
-    } else {
-      rows.push({
-        scenario: s5,
-        metric: "export over HTTP",
-        ours: `failed: ${ex.status}`,
-        reference: "n/a",
-        ratio: "—",
-        target: "≤ 500 ms",
-        verdict: "FAIL",
-      });
-    }
-    const helper = await runPdfHelper(quick);
-    rows.push(...helper.rows);
-    details.push(...helper.details);
-  }
+          verdict: "FAIL",
+        });
+      }
+      const helper = await runPdfHelper(quick);
+      rows.push(...helper.rows);
+      details.push(...helper.details);
+    });
 
   // 6. Editor page -------------------------------------------------------------------------------------
-  if (runs(6)) {
-    log("editor page: server render and editor JavaScript");
-    const page = await editorPage(us, path.join(ROOT, BUILD_DIR, "client"), SIZES.pageRuns);
-    const s = "6. Editor page";
-    rows.push(
-      {
-        scenario: s,
-        metric: "server render (median)",
-        ours: fmtMs(page.renderMs, 1),
-        reference: "n/a",
-        ratio: "—",
-        target: "< 100 ms",
-        verdict: verdict(page.renderMs < 100),
-      },
-      {
-        scenario: s,
-        metric: "editor JavaScript, gzipped",
-        ours: `${fmtKB(page.editorGzipBytes)} (${page.editorFiles} files${page.lazy ? ", lazy" : ", NOT lazy"})`,
-        reference: "n/a",
-        ratio: "—",
-        target: "< 250 KB, after first paint",
-        verdict: verdict(page.editorGzipBytes < 250 * 1024 && page.lazy),
-      }
-    );
-    details.push(`Briefing page render runs (ms): ${page.renderRunsMs.map((x) => x.toFixed(1)).join(", ")}.`);
-  }
+  if (runs(6))
+    await guard("6. Editor page", async () => {
+      log("editor page: server render and editor JavaScript");
+      const page = await editorPage(us, path.join(ROOT, BUILD_DIR, "client"), SIZES.pageRuns);
+      const s = "6. Editor page";
+      rows.push(
+        {
+          scenario: s,
+          metric: "server render (median)",
+          ours: fmtMs(page.renderMs, 1),
+          reference: "n/a",
+          ratio: "—",
+          target: "< 100 ms",
+          verdict: verdict(page.renderMs < 100),
+        },
+        {
+          scenario: s,
+          metric: "editor JavaScript, gzipped",
+          ours: `${fmtKB(page.editorGzipBytes)} (${page.editorFiles} files${page.lazy ? ", lazy" : ", NOT lazy"})`,
+          reference: "n/a",
+          ratio: "—",
+          target: "< 250 KB, after first paint",
+          verdict: verdict(page.editorGzipBytes < 250 * 1024 && page.lazy),
+        }
+      );
+      details.push(`Briefing page render runs (ms): ${page.renderRunsMs.map((x) => x.toFixed(1)).join(", ")}.`);
+    });
 
   // 7. Durability ----------------------------------------------------------------------------------------
-  if (runs(7)) {
-    log("durability: edit, 260 ms, kill -9, restart");
-    const d = await durability(us, writer, joiner, fixtures, 260, ours);
-    us = d.side;
-    rows.push({
-      scenario: "7. Durability",
-      metric: "edit 260 ms before kill -9 survives",
-      ours: yes(d.survived),
-      reference: "n/a (no persistence)",
-      ratio: "—",
-      target: "survives",
-      verdict: verdict(d.survived),
+  if (runs(7))
+    await guard("7. Durability", async () => {
+      log("durability: edit, 260 ms, kill -9, restart");
+      const d = await durability(us, writer, joiner, fixtures, 260, ours);
+      us = d.side;
+      rows.push({
+        scenario: "7. Durability",
+        metric: "edit 260 ms before kill -9 survives",
+        ours: yes(d.survived),
+        reference: "n/a (no persistence)",
+        ratio: "—",
+        target: "survives",
+        verdict: verdict(d.survived),
+      });
     });
-  }
   await stop(us);
 
   // Report ---------------------------------------------------------------------------------------------
@@ -521,7 +548,7 @@ const METHOD = [
   "CPU: utime+stime of the server process (all threads) from /proc/<pid>/stat over the measured edits, divided by updates delivered to receivers (the reference also echoes each update to its writer; that echo is not counted as a delivery). Peak RSS is VmHWM of the server process since it started (runs go 2 → 16 → 64, so it is that run's peak).",
   "Typists: 16 clients in 4 processes (owner and editor sessions) each make single-character edits (85% insert, 15% delete) at random positions of random paragraphs, 10–40 ms apart. Convergence is reached when every client's state vector covers the union of all typists' state vectors; the time is from the last edit sent to the last client converging. Then ours is stopped with SIGTERM and restarted on the same database and a fresh client's content and state vector are compared with the typists'.",
   "History: 100,000 keystrokes of typing (letters typed at a cursor, one in ten a backspace, one in twenty-five first moves the cursor to a random place in a random paragraph), generated once with a seeded PRNG and sent as the same updates (100 keystrokes each, about 330 updates a second) through one client to each server; ours compacts its log every 500 updates while this happens. For ours, everyone then leaves so the room stores, compacts into a snapshot and unloads (checked in the database); one cold join is measured, then a client keeps the room loaded and new clients join (median of the runs). Sync time is from creating the provider (so it includes the WebSocket upgrade and, for ours, the session check) to its `sync` event; the server's part is the time until the full state (the largest message) has arrived; bytes are all WebSocket payload bytes received until the sync event.",
-  "Briefings in turn: each briefing is opened by a new client, synced, edited once and closed, one after another, from one client process. Memory is read after idling (heap = lowest of the last 3 s of samples, since V8 collects lazily): ours from its own /metrics (`summit_collab_rooms`, `summit_nodejs_heap_size_used_bytes`, `summit_process_resident_memory_bytes`), the reference from `process.memoryUsage()` and its `docs` map.",
+  "Briefings in turn: each briefing is opened by a new client, synced, edited once and closed, one after another, from one client process. Memory is read after idling (15 s without any request, then the lowest heap of three readings a second apart; V8 collects lazily, so heap after idle can still hold garbage): ours from its own /metrics (`summit_collab_rooms`, `summit_nodejs_heap_size_used_bytes`, `summit_process_resident_memory_bytes`), the reference from `process.memoryUsage()` and its `docs` map.",
   "Editor page: GET /briefings/:id signed in (median after one warm-up). Editor JavaScript is the gzipped static-import closure of the lazily loaded `briefing-editor.client` chunk minus the modules the page loads first (entry, root and route closures from the Remix manifest).",
   "Durability: a client inserts a marker, the server is killed with SIGKILL 260 ms later, restarted on the same database, and a fresh client looks for the marker.",
   "PDF: the generated brief (scripts/bench/fixtures.ts, ~50 pages of headings, paragraphs, agenda topics, quotes in Turkish and Kazakh, country facts) is exported through GET /briefings/:id/export.pdf on the running server, first cold, then warm; render-process RSS is sampled from the server's child processes. Live-edit latency to 16 clients is measured with no export running and while exports run back to back.",

@@ -343,18 +343,20 @@ export async function churn(
   return { briefings: opts.briefings, opened: run.ok + opts.warmup, failures: run.failures, ms: run.ms, before, after };
 }
 
-/** Waits `idleMs` with nothing connected, then reads memory; heap is the lowest seen in the last 3 s (GC noise). */
+/**
+ * Waits `idleMs` with nothing connected and without scraping (scrapes allocate, and V8 only runs its
+ * idle-time collection when allocation stops), then takes three readings a second apart; heap is the
+ * lowest of them.
+ */
 async function idleReading(side: Side, idleMs: number): Promise<MemoryReading> {
+  await sleep(idleMs);
   const readings: MemoryReading[] = [];
-  const started = Date.now();
-  while (Date.now() - started < idleMs) {
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await sleep(1000);
     readings.push(await side.memory());
-    await sleep(500);
   }
-  readings.push(await side.memory());
-  const tail = readings.slice(-6);
   const last = readings[readings.length - 1];
-  return { rooms: last.rooms, heapUsed: Math.min(...tail.map((r) => r.heapUsed)), rss: last.rss };
+  return { rooms: last.rooms, heapUsed: Math.min(...readings.map((r) => r.heapUsed)), rss: last.rss };
 }
 
 // ---------------------------------------------------------------- PDF export
