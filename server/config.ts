@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   /** Largest HTTP request body (forms, comments). */
   HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Exit when the parent process goes away (test servers must not outlive a killed test run). */
+  EXIT_WITH_PARENT: bool.default("false"),
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 

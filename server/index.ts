@@ -30,6 +30,12 @@ try {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  if (config.EXIT_WITH_PARENT) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown("parent exited");
+    }, 1000).unref();
+  }
 } catch (err) {
   logger.error("start failed", err);
   process.exit(1);

@@ -20,12 +20,24 @@ export function getErrorMessage(err: unknown): string {
   return "Unknown error";
 }
 
+/**
+ * A closed stdout or stderr (the reader of a pipe went away) emits EPIPE errors; unhandled, each
+ * one is an uncaught exception that is logged to the same closed stream, and the process spins.
+ * A stream that failed once is not written to again.
+ */
+const deadStreams = new WeakSet<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", () => deadStreams.add(stream));
+}
+
 export function createLogger(level: Level = "info"): Logger {
   const min = ORDER[level];
   const write = (lvl: Exclude<Level, "silent">, category: string, message: string, fields?: LogFields) => {
     if (ORDER[lvl] < min) return;
+    const stream = lvl === "error" || lvl === "warn" ? process.stderr : process.stdout;
+    if (deadStreams.has(stream)) return;
     const line = JSON.stringify({ t: new Date().toISOString(), level: lvl, category, message, ...fields });
-    (lvl === "error" || lvl === "warn" ? process.stderr : process.stdout).write(line + "\n");
+    stream.write(line + "\n");
   };
   return {
     debug: (c, m, f) => write("debug", c, m, f),

@@ -50,6 +50,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       PROJECTION_DEBOUNCE_MS: "100",
       // Every test client signs in from 127.0.0.1; the per-address limit has its own test.
       AUTH_ATTEMPTS_PER_ADDRESS: "100000",
+      EXIT_WITH_PARENT: "true",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
