@@ -1,7 +1,4 @@
-import { and, asc, eq, lte, max } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { touchBriefing } from "../../db/queries/briefings";
-import { briefings, documentSnapshots, documentUpdates } from "../../db/schema";
 
 /** One Yjs update received from a client, waiting to be stored. */
 export interface PendingUpdate {
@@ -39,63 +36,58 @@ export interface DocumentStore {
   compact(briefingId: string, state: Uint8Array): void;
 }
 
+/**
+ * The SQLite store. Statements are prepared once: this runs on every group-commit tick, and
+ * drizzle's query builder compiles a new statement per `.run()` (measured: 4.7 ms against 0.3 ms
+ * for a one-update flush, on the event loop every tick).
+ */
 export function createSqliteDocumentStore(db: Db): DocumentStore {
+  const sqlite = db.$client;
+  const q = {
+    exists: sqlite.prepare<[string]>("select 1 from briefings where id = ?").pluck(),
+    snapshot: sqlite.prepare<[string], { state: Buffer }>("select state from document_snapshots where briefing_id = ?"),
+    log: sqlite.prepare<[string], Buffer>("select \"update\" from document_updates where briefing_id = ? order by id").pluck(),
+    insert: sqlite.prepare<[string, Buffer, string | null, number]>(
+      "insert into document_updates (briefing_id, \"update\", user_id, created_at) values (?, ?, ?, ?)",
+    ),
+    touch: sqlite.prepare<[number, string | null, string]>("update briefings set last_edited_at = ?, last_edited_by = ? where id = ?"),
+    lastLogId: sqlite.prepare<[string], number | null>("select max(id) from document_updates where briefing_id = ?").pluck(),
+    upsertSnapshot: sqlite.prepare<[string, Buffer, number, number]>(
+      `insert into document_snapshots (briefing_id, state, last_update_id, updated_at) values (?, ?, ?, ?)
+       on conflict(briefing_id) do update set state = excluded.state, last_update_id = excluded.last_update_id, updated_at = excluded.updated_at`,
+    ),
+    dropLog: sqlite.prepare<[string, number]>("delete from document_updates where briefing_id = ? and id <= ?"),
+  };
+
+  const append = sqlite.transaction((briefingId: string, updates: readonly PendingUpdate[]) => {
+    for (const u of updates) q.insert.run(briefingId, Buffer.from(u.update), u.userId, u.receivedAt.getTime());
+    // One "last edited" write per flush, credited to the author of the newest update.
+    const last = updates[updates.length - 1];
+    q.touch.run(last.receivedAt.getTime(), last.userId, briefingId);
+  });
+
+  const compact = sqlite.transaction((briefingId: string, state: Uint8Array) => {
+    const lastUpdateId = q.lastLogId.get(briefingId) ?? 0;
+    q.upsertSnapshot.run(briefingId, Buffer.from(state), lastUpdateId, Date.now());
+    if (lastUpdateId > 0) q.dropLog.run(briefingId, lastUpdateId);
+  });
+
   return {
-    exists(briefingId) {
-      return db.select({ id: briefings.id }).from(briefings).where(eq(briefings.id, briefingId)).get() !== undefined;
-    },
+    exists: (briefingId) => q.exists.get(briefingId) !== undefined,
 
     load(briefingId) {
-      const snapshot = db
-        .select({ state: documentSnapshots.state, lastUpdateId: documentSnapshots.lastUpdateId })
-        .from(documentSnapshots)
-        .where(eq(documentSnapshots.briefingId, briefingId))
-        .get();
-      const log = db
-        .select({ update: documentUpdates.update })
-        .from(documentUpdates)
-        .where(eq(documentUpdates.briefingId, briefingId))
-        .orderBy(asc(documentUpdates.id))
-        .all();
+      const snapshot = q.snapshot.get(briefingId);
+      const log = q.log.all(briefingId);
       const updates: Uint8Array[] = [];
       if (snapshot) updates.push(new Uint8Array(snapshot.state));
-      for (const row of log) updates.push(new Uint8Array(row.update));
+      for (const row of log) updates.push(new Uint8Array(row));
       return { updates, logLength: log.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
     },
 
     append(briefingId, updates) {
-      if (updates.length === 0) return;
-      db.transaction((tx) => {
-        for (const u of updates) {
-          tx.insert(documentUpdates)
-            .values({ briefingId, update: Buffer.from(u.update), userId: u.userId, createdAt: u.receivedAt })
-            .run();
-        }
-        // One "last edited" write per flush, credited to the author of the newest update.
-        const last = updates[updates.length - 1];
-        touchBriefing(tx as unknown as Db, briefingId, last.userId, last.receivedAt);
-      });
+      if (updates.length > 0) append(briefingId, updates);
     },
 
-    compact(briefingId, state) {
-      db.transaction((tx) => {
-        const top = tx
-          .select({ id: max(documentUpdates.id) })
-          .from(documentUpdates)
-          .where(eq(documentUpdates.briefingId, briefingId))
-          .get();
-        const lastUpdateId = top?.id ?? 0;
-        const row = { state: Buffer.from(state), lastUpdateId, updatedAt: new Date() };
-        tx.insert(documentSnapshots)
-          .values({ briefingId, ...row })
-          .onConflictDoUpdate({ target: documentSnapshots.briefingId, set: row })
-          .run();
-        if (lastUpdateId > 0) {
-          tx.delete(documentUpdates)
-            .where(and(eq(documentUpdates.briefingId, briefingId), lte(documentUpdates.id, lastUpdateId)))
-            .run();
-        }
-      });
-    },
+    compact: (briefingId, state) => compact(briefingId, state),
   };
 }
