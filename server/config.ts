@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -40,7 +41,8 @@ const EnvSchema = z.object({
   COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
   /** Exposes GET /metrics; empty disables it, otherwise callers send `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().default(""),
-  PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  /** PDF render processes; by default one core is left to the collaboration process. */
+  PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(Math.max(1, os.availableParallelism() - 1)),
   PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
   PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
   /** Failed sign-ins allowed per email address in 15 minutes. */

@@ -70,7 +70,9 @@ export class Room implements ConnectionHost {
       const changed = added.concat(updated, removed);
       if (changed.length > 0) this.broadcast(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)));
     });
-    setImmediate(() => this.emitSettled());
+    // Logged updates may not have been projected (a crash between store and projection); a
+    // document that is only a snapshot was projected before it was compacted and unloaded.
+    if (stored.logLength > 0) setImmediate(() => this.emitSettled());
   }
 
   addConnection(conn: Connection): void {

@@ -12,6 +12,9 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
   maxConnectionsPerUser: number;
 }
 
+/** Log rows at which an unloading room folds its log into the snapshot. */
+const UNLOAD_COMPACT_MIN_ROWS = 32;
+
 export type SettledListener = (briefingId: string, room: Room) => void;
 
 /**
@@ -163,7 +166,8 @@ export class RoomRegistry {
     if (this.rooms.get(room.briefingId) !== room) return true; // already dropped
     if (room.connections.size > 0) return false;
     if (!room.persistence.flush()) return false; // retried on the next tick; onDrained comes back here
-    if (room.persistence.logLength > 0) room.persistence.compact();
+    // A short log is cheap to replay; rewriting the whole snapshot after a one-keystroke visit is not.
+    if (room.persistence.logLength >= UNLOAD_COMPACT_MIN_ROWS) room.persistence.compact();
     this.unload(room);
     return true;
   }

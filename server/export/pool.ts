@@ -142,6 +142,12 @@ export class PdfPool {
         SD_TYPST_ROOT: this.root,
       },
     });
+    // Renders take a whole core each; below the collaboration process's priority they cannot delay live edits much.
+    try {
+      if (child.pid) os.setPriority(child.pid, 10);
+    } catch {
+      /* not permitted here: renders run at normal priority */
+    }
     const worker: Worker = { child, ready: false, renders: 0, current: null, retiring: false };
     this.workers.add(worker);
     this.counters.spawned++;
