@@ -1,5 +1,8 @@
 import type { Config } from "../config";
 import type { Logger } from "../logger";
+import { Histogram } from "prom-client";
+import { metricsRegistry } from "../metrics";
+import { PdfExportError } from "./errors";
 import { PdfPool, type RenderResult } from "./pool";
 import type { RenderJob } from "./worker-protocol";
 
@@ -14,6 +17,14 @@ export interface PdfService {
   close(): Promise<void>;
 }
 
+const exportSeconds = new Histogram({
+  name: "summit_pdf_export_seconds",
+  help: "PDF renders by outcome (ok, missing_glyph, timeout, busy, …), queueing included",
+  labelNames: ["outcome"],
+  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  registers: [metricsRegistry],
+});
+
 export function createPdfService(
   config: Pick<Config, "PDF_WORKERS" | "PDF_TIMEOUT_MS" | "PDF_RENDERS_PER_WORKER">,
   logger?: Logger,
@@ -25,7 +36,17 @@ export function createPdfService(
     logger,
   });
   return {
-    render: (job) => pool.render(job),
+    async render(job) {
+      const stop = exportSeconds.startTimer();
+      try {
+        const result = await pool.render(job);
+        stop({ outcome: "ok" });
+        return result;
+      } catch (err) {
+        stop({ outcome: err instanceof PdfExportError ? err.code : "error" });
+        throw err;
+      }
+    },
     stats: () => ({ processes: pool.size, ...pool.counters }),
     close: () => pool.close(),
   };
