@@ -1,0 +1,52 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
+import { demoUser, loginAs } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { eventually, readBody } from "../helpers/yclient";
+
+/**
+ * Offline work that outlives the tab: typed while disconnected, tab closed before the network came
+ * back, merged from IndexedDB when the briefing is opened again.
+ */
+const run = browserAvailable();
+
+describe.skipIf(!run)("offline edits survive closing the tab", () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("keeps text typed offline in a closed tab and merges it on return", async () => {
+    const context = await signedInContext(browser, server.url, demoUser("editor").email);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto("/briefings/ankara-summit");
+    const paragraph = page.locator(".ProseMirror p", { hasText: "Prepare the delegation" });
+    await paragraph.waitFor();
+    await eventually(async () => expect(await page.getByTestId("save-status").getAttribute("data-state")).toBe("saved"), 15_000);
+
+    await context.setOffline(true);
+    await eventually(async () => expect(await page.getByTestId("save-status").innerText()).toBe("Offline — changes kept on this device"), 15_000);
+    await paragraph.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Drafted on the plane.");
+    await page.waitForTimeout(500); // y-indexeddb writes each update as it happens
+    await page.close();
+
+    const owner = await loginAs(server.url, "owner");
+    expect(await readBody(server.url, owner)).not.toContain("Drafted on the plane.");
+
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.goto("/briefings/ankara-summit");
+    await eventually(async () => expect(await readBody(server.url, owner)).toContain("Drafted on the plane."), 20_000, 250);
+    await eventually(async () => expect(await again.getByTestId("save-status").getAttribute("data-state")).toBe("saved"), 15_000);
+    await context.close();
+  });
+});
