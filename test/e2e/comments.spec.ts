@@ -1,7 +1,6 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 
 /**
  * Comments in two real browsers: Dana (commenter) comments on a phrase and mentions Emre; Emre
@@ -51,19 +50,11 @@ async function openBriefing(page: Page) {
 }
 
 describe.skipIf(!run)("comments in the browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it("a commenter's thread appears live for the editor, follows edits, and only the editor resolves it", async () => {
-    const danaContext = await signedInContext(browser, server.url, "dana@demo.summitdesk.test");
-    const emreContext = await signedInContext(browser, server.url, "emre@demo.summitdesk.test");
+    const danaContext = await signedInContext(env.browser, env.server.url, "dana@demo.summitdesk.test");
+    const emreContext = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
     const dana = await danaContext.newPage();
     const emre = await emreContext.newPage();
     dana.setDefaultTimeout(10_000);
@@ -122,7 +113,7 @@ describe.skipIf(!run)("comments in the browser", () => {
     const threadId = await danaCard.getAttribute("data-thread-id");
     const refused = await danaContext.request.post(`/briefings/ankara-summit/comments/${threadId}`, {
       form: { intent: "resolve" },
-      headers: { Origin: server.url },
+      headers: { Origin: env.server.url },
     });
     expect(refused.status()).toBe(403);
 

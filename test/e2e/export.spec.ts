@@ -1,24 +1,14 @@
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 
 const run = browserAvailable();
 
 describe.skipIf(!run)("finalize and export in a real browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ env: { PDF_WORKERS: "1" } }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser({ env: { PDF_WORKERS: "1" } });
 
   it("sends for review, finalizes, downloads the PDF, lists the version and reopens", async () => {
-    const context = await signedInContext(browser, server.url, "aigerim@demo.summitdesk.test");
+    const context = await signedInContext(env.browser, env.server.url, "aigerim@demo.summitdesk.test");
     const page = await context.newPage();
     await page.goto("/briefings/ankara-summit");
 
@@ -49,7 +39,7 @@ describe.skipIf(!run)("finalize and export in a real browser", () => {
   }, 90_000);
 
   it("shows a viewer no status buttons but lets them export", async () => {
-    const context = await signedInContext(browser, server.url, "selin@demo.summitdesk.test");
+    const context = await signedInContext(env.browser, env.server.url, "selin@demo.summitdesk.test");
     const page = await context.newPage();
     await page.goto("/briefings/ankara-summit");
     await page.getByRole("link", { name: "Export draft PDF" }).waitFor();

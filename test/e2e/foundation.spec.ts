@@ -1,23 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 
 const run = browserAvailable();
 
 describe.skipIf(!run)("foundation in a real browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it("signs in with one click as a demo user and opens the Ankara briefing", async () => {
-    const context = await browser.newContext({ baseURL: server.url });
+    const context = await env.browser.newContext({ baseURL: env.server.url });
     const page = await context.newPage();
     await page.goto("/briefings/ankara-summit");
     await page.waitForURL(/\/login\?redirectTo=/);
@@ -28,7 +18,7 @@ describe.skipIf(!run)("foundation in a real browser", () => {
   });
 
   it("signs in with email and password, sees the list and creates a briefing", async () => {
-    const context = await signedInContext(browser, server.url, "aigerim@demo.summitdesk.test");
+    const context = await signedInContext(env.browser, env.server.url, "aigerim@demo.summitdesk.test");
     const page = await context.newPage();
     await page.goto("/teams");
     await page.getByRole("link", { name: /Kazakhstan–Türkiye desk/ }).click();

@@ -1,8 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 import { demoUser, loginAs } from "../helpers/http";
-import { startTestServer, type TestServer } from "../helpers/server";
 import { eventually, readBody } from "../helpers/yclient";
 
 /**
@@ -12,18 +10,10 @@ import { eventually, readBody } from "../helpers/yclient";
 const run = browserAvailable();
 
 describe.skipIf(!run)("offline edits survive closing the tab", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it("keeps text typed offline in a closed tab and merges it on return", async () => {
-    const context = await signedInContext(browser, server.url, demoUser("editor").email);
+    const context = await signedInContext(env.browser, env.server.url, demoUser("editor").email);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto("/briefings/ankara-summit");
@@ -39,13 +29,13 @@ describe.skipIf(!run)("offline edits survive closing the tab", () => {
     await page.waitForTimeout(500); // y-indexeddb writes each update as it happens
     await page.close();
 
-    const owner = await loginAs(server.url, "owner");
-    expect(await readBody(server.url, owner)).not.toContain("Drafted on the plane.");
+    const owner = await loginAs(env.server.url, "owner");
+    expect(await readBody(env.server.url, owner)).not.toContain("Drafted on the plane.");
 
     await context.setOffline(false);
     const again = await context.newPage();
     await again.goto("/briefings/ankara-summit");
-    await eventually(async () => expect(await readBody(server.url, owner)).toContain("Drafted on the plane."), 20_000, 250);
+    await eventually(async () => expect(await readBody(env.server.url, owner)).toContain("Drafted on the plane."), 20_000, 250);
     await eventually(async () => expect(await again.getByTestId("save-status").getAttribute("data-state")).toBe("saved"), 15_000);
     await context.close();
   });

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed";
+import { startTestServer, type StartOptions, type TestServer } from "./server";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -43,4 +45,20 @@ export async function signedInContext(browser: Browser, baseUrl: string, email: 
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
   await page.close();
   return context;
+}
+
+/**
+ * A real server and Chromium for the enclosing `describe`: started before its tests, stopped after.
+ * Read `env.server` and `env.browser` inside tests.
+ */
+export function useServerAndBrowser(opts: StartOptions = {}): { server: TestServer; browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    [env.server, env.browser] = await Promise.all([startTestServer(opts), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
