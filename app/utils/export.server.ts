@@ -1,5 +1,4 @@
 import type { AppLoadContext } from "@remix-run/node";
-import * as Y from "yjs";
 import { getTeam } from "../../db/queries/teams";
 import type { Briefing } from "../../db/schema";
 import { PdfExportError } from "../../server/export/errors";
@@ -80,12 +79,7 @@ export async function exportBriefingPdf(
   } else {
     const collab = context.services.collab;
     if (!collab) return new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
-    const doc = collab.getDocument(briefing.id);
-    try {
-      job = { update: Y.encodeStateAsUpdate(doc), info: infoFor(context, briefing, null) };
-    } finally {
-      doc.destroy();
-    }
+    job = { update: collab.getState(briefing.id), info: infoFor(context, briefing, null) };
   }
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };

@@ -8,6 +8,12 @@ export interface CollabService {
   /** A detached copy of the briefing's current document: the live room's state if loaded, else from storage. */
   getDocument(briefingId: string): Y.Doc;
   /**
+   * The briefing's current state as one Yjs update, without building a document: the live room's
+   * cached encoding if loaded, else merged from storage. For work that ships the state elsewhere
+   * (the PDF render processes), so the event loop does not decode and re-encode it.
+   */
+  getState(briefingId: string): Uint8Array;
+  /**
    * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change), once
    * after a room loads, and once before it unloads if a change was still unsettled. `doc` is the
    * live document: read it synchronously, never modify it; use getDocument to keep a copy.
@@ -40,6 +46,11 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
         doc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
       }
       return doc;
+    },
+    getState(briefingId) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      const room = registry.get(briefingId);
+      return room ? room.encodeFullState() : Y.mergeUpdates(store.load(briefingId).updates);
     },
     onDocumentSettled(listener) {
       return registry.onSettled((briefingId, room) => listener(briefingId, room.doc));
