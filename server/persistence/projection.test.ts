@@ -93,6 +93,15 @@ describe("projection of a briefing body", () => {
     expect(searchBriefings(db, DEMO_TEAM_ID, "Edited")).toEqual([]);
   });
 
+  it("finds Turkish dotless ı and dotted İ words when typed with plain i", () => {
+    newBriefing("proj-tr");
+    projectBriefing(db, "proj-tr", ydoc(p("Görüşmeye Emre Yıldız ve İstanbul heyeti katılacak.")));
+    for (const q of ["Yildiz", "yıldız", "Istanbul", "istanbul", "İstanbul"]) {
+      expect(searchBriefings(db, DEMO_TEAM_ID, q).map((h) => h.briefingId), q).toContain("proj-tr");
+    }
+    expect(searchBriefings(db, DEMO_TEAM_ID, "Yildiz")[0].snippet).toContain("Yıldız");
+  });
+
   it("skips blocks with a missing or repeated id instead of failing", () => {
     newBriefing("proj-2");
     const result = projectBriefing(db, "proj-2", ydoc(quote("dup", "A", "one"), quote("dup", "B", "two"), quote("", "C", "three")))!;

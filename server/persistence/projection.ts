@@ -145,9 +145,20 @@ export interface ProjectionResult {
   searchUpdated: boolean;
 }
 
+/**
+ * FTS5's unicode61 tokenizer folds diacritics (ş → s) but not Turkish dotless ı or dotted İ, so
+ * "Yildiz" would not find "Yıldız". Words with those letters are indexed a second time, folded, after
+ * the text (where a snippet rarely reaches).
+ */
+export function withTurkishFolds(text: string): string {
+  const words = new Set(text.match(/[\p{L}\p{N}]*[ıİ][\p{L}\p{N}]*/gu) ?? []);
+  if (words.size === 0) return text;
+  return `${text}\n${[...words].map((w) => w.replace(/ı/g, "i").replace(/İ/g, "I")).join(" ")}`;
+}
+
 function replaceSearchRow(db: Db, briefingId: string, title: string, body: string): void {
   db.run(sql`delete from briefing_search where briefing_id = ${briefingId}`);
-  db.run(sql`insert into briefing_search (briefing_id, title, body) values (${briefingId}, ${title}, ${body})`);
+  db.run(sql`insert into briefing_search (briefing_id, title, body) values (${briefingId}, ${title}, ${withTurkishFolds(body)})`);
 }
 
 function searchRowTitle(db: Db, briefingId: string): string | undefined {
