@@ -2,7 +2,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import * as authProtocol from "y-protocols/auth";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { COLLAB_FIELD } from "../../extensions";
+import { COLLAB_FIELD, EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { problemFromClose, problemFromPageStatus, type ConnectionProblem } from "./connection-problems";
 import { SaveTracker } from "./save-tracker";
 
@@ -84,6 +84,8 @@ export class CollabSession {
     this.local = new IndexeddbPersistence(localStoreName(opts.briefingId, opts.userId), this.doc);
     this.provider = new WebsocketProvider(opts.serverUrl ?? defaultServerUrl(), opts.briefingId, this.doc, {
       connect: true,
+      // The server closes with 4504 when this tab's schema is older than its own.
+      params: { schema: String(EDITOR_SCHEMA_VERSION) },
       shouldReconnect: (event) => !this.onServerClose(event.code, event.reason),
     });
     this.tracker = new SaveTracker(this.doc, this.provider);

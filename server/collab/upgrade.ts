@@ -10,7 +10,9 @@ import { readSessionToken } from "../auth/session-cookie";
 import { isAllowedOrigin } from "../http/same-origin";
 import type { Logger } from "../logger";
 import { collabMetrics } from "../metrics";
+import { EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { presenceFor } from "./awareness-guard";
+import { CLOSE } from "./close-codes";
 import type { CollabIdentity } from "./connection";
 import type { RoomRegistry } from "./rooms";
 
@@ -80,7 +82,15 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       const over = deps.registry.capacityProblem(briefingId, identity.userId);
       if (over === "user") return refuse(socket, 429, "Too many open connections for this user.");
       if (over === "briefing") return refuse(socket, 503, "Too many open connections to this briefing.");
+      const outdated = clientSchemaOutdated(req.url ?? "");
       wss.handleUpgrade(req, socket, head, (ws) => {
+        if (outdated) {
+          // Closed after the handshake so the browser sees the code and reloads the page.
+          ws.on("error", () => {});
+          collabMetrics.closes.inc({ code: String(CLOSE.editorUpdateRequired.code) });
+          ws.close(CLOSE.editorUpdateRequired.code, CLOSE.editorUpdateRequired.reason);
+          return;
+        }
         deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final);
       });
     } catch (err) {
@@ -97,6 +107,17 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       wss.close();
     },
   };
+}
+
+/**
+ * The browser editor sends `?schema=<EDITOR_SCHEMA_VERSION>`; a tab loaded before a schema change
+ * must reload instead of writing nodes the server reads differently. Clients that send no version
+ * (scripts, stock providers) are not checked.
+ */
+export function clientSchemaOutdated(url: string): boolean {
+  const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+  const sent = new URLSearchParams(query).get("schema");
+  return sent !== null && sent !== String(EDITOR_SCHEMA_VERSION);
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {

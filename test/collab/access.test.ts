@@ -1,3 +1,4 @@
+import { EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +53,16 @@ describe("upgrade refusals", () => {
     const res = await postForm(server.url, "/signup", null, { name: "Outsider", email: "outsider@example.test", password: "long-enough-pw" });
     const outsider = res.headers.get("set-cookie")!.split(";")[0];
     expect(await upgradeStatus(server.url, "/collab/ankara-summit", { Cookie: outsider, Origin: server.url })).toBe(403);
+  });
+});
+
+describe("editor schema version", () => {
+  it("closes a tab built for another schema version with 4504 and admits the current one", async () => {
+    const cookie = await loginAs(server.url, "editor");
+    const old = await connectClient(server.url, cookie, { params: { schema: "0" }, waitForSync: false });
+    await eventually(() => expect(old.closes).toEqual([{ code: 4504, reason: "editor update required: reload the page" }]));
+    const current = await connectClient(server.url, cookie, { params: { schema: String(EDITOR_SCHEMA_VERSION) } });
+    expect(current.provider.synced).toBe(true);
   });
 });
 

@@ -34,6 +34,8 @@ export interface ConnectOptions {
   waitForSync?: boolean;
   /** Let the provider reconnect after a close (default false: a test wants to see each close). */
   reconnect?: boolean;
+  /** Query parameters on the socket URL (the browser editor sends `schema`). */
+  params?: Record<string, string>;
 }
 
 const live = new Set<YClient>();
@@ -54,6 +56,7 @@ export async function connectClient(baseUrl: string, cookie: string | null, opts
     WebSocketPolyfill: webSocketWith(headers),
     disableBc: true,
     maxBackoffTime: 200,
+    params: opts.params ?? {},
   });
   const closes: YClient["closes"] = [];
   provider.on("connection-close", (event) => {
