@@ -30,6 +30,9 @@ try {
   await page.setViewportSize({ width: 1280, height: 760 });
   await page.goto("/teams/demo-kz-tr-desk");
   await page.screenshot({ path: path.join(outDir, "briefings-list.png") });
+  await page.goto("/briefings/ankara-summit");
+  await page.getByTestId("save-status").filter({ hasText: "Saved" }).waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(outDir, "briefing-editor.png") });
   const targets = (process.argv[2] ?? "").split(",").filter(Boolean);
   for (const target of targets) {
     await page.goto(target);
