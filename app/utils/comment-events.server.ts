@@ -61,6 +61,10 @@ class CommentHub {
   count(): number {
     return this.all().length;
   }
+
+  countFor(userId: string): number {
+    return this.all().filter((s) => s.userId === userId).length;
+  }
 }
 
 // Keyed by the server's event bus, so each server (and each test server) has its own hub.
@@ -91,6 +95,14 @@ export function commentEventStream(
   request: Request,
   who: { briefingId: string; teamId: string; userId: string; sessionId: string },
 ): Response {
+  // The same per-user cap as collaboration sockets: each stream holds a connection open.
+  const cap = context.config.COLLAB_MAX_CONNECTIONS_PER_USER;
+  if (hubFor(context).countFor(who.userId) >= cap) {
+    return new Response(`Too many open comment streams for this user (at most ${cap}).`, {
+      status: 429,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" },
+    });
+  }
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({

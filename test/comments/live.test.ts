@@ -120,6 +120,29 @@ describe("live comment events", () => {
     expect(comments(viewerStream)).toEqual(comments(editorStream));
   });
 
+  it("caps open streams per user with 429, and frees a place when one closes", async () => {
+    const capped = await startTestServer({ env: { COLLAB_MAX_CONNECTIONS_PER_USER: "2" } });
+    try {
+      const viewer = await loginAs(capped.url, "viewer");
+      const first = await subscribe(capped.url, viewer);
+      const second = await subscribe(capped.url, viewer);
+      streams.push(first, second);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const third = await subscribe(capped.url, viewer);
+      expect(third.status).toBe(429);
+      expect((await subscribe(capped.url, await loginAs(capped.url, "commenter"))).status).toBe(200);
+      first.close();
+      await eventually(async () => {
+        const again = await subscribe(capped.url, viewer);
+        streams.push(again);
+        expect(again.status).toBe(200);
+      }, 5000, 100);
+    } finally {
+      streams.splice(0).forEach((s) => s.close());
+      await capped.stop();
+    }
+  });
+
   it("checks read access on subscribe", async () => {
     expect((await open(null)).status).toBe(401);
     const signup = await postForm(server.url, "/signup", null, { name: "Stranger", email: "stranger@example.test", password: "long enough password" });
