@@ -13,7 +13,8 @@ describe.skipIf(!run)("foundation in a real browser", () => {
     await page.waitForURL(/\/login\?redirectTo=/);
     await page.getByRole("button", { name: /Emre Yıldız/ }).click();
     await page.waitForURL(/\/briefings\/ankara-summit$/);
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Kazakhstan–Türkiye presidential summit, Ankara");
+    // The URL changes before React renders the new route: wait for the heading itself.
+    await page.getByRole("heading", { level: 1, name: "Kazakhstan–Türkiye presidential summit, Ankara" }).waitFor();
     await context.close();
   });
 
@@ -35,7 +36,7 @@ describe.skipIf(!run)("foundation in a real browser", () => {
     await page.getByLabel("Ends").fill("2027-03-02");
     await page.getByRole("button", { name: "Create briefing" }).click();
     await page.waitForURL(/\/briefings\/[A-Za-z0-9_-]+$/);
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Astana follow-up talks");
+    await page.getByRole("heading", { level: 1, name: "Astana follow-up talks" }).waitFor();
 
     await page.getByRole("link", { name: "Kazakhstan–Türkiye desk" }).click();
     await page.waitForURL(/\/teams\//);
