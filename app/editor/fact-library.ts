@@ -1,16 +1,8 @@
 import { useEffect, useState } from "react";
+import type { LibraryFactDTO } from "../utils/fact-validation";
 
 /** A fact from the team's country-facts library, as served by `/teams/<teamId>/facts.json`. */
-export interface LibraryFact {
-  id: string;
-  country: string;
-  countryName: string;
-  label: string;
-  value: string;
-  unit: string;
-  asOf: string;
-  source: string;
-}
+export type LibraryFact = Omit<LibraryFactDTO, "updatedAt" | "stale">;
 
 export type FactLibraryState =
   | { status: "loading" }

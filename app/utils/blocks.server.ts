@@ -17,24 +17,10 @@ import { countryName } from "../../extensions/country-fact/countries";
 import { isFactStale } from "../../extensions/country-fact/stale";
 import { isCountryCode } from "../../extensions/shared/attrs";
 import { indexBriefingTitle } from "../../server/persistence/projection";
-import type { LibraryFactForm } from "./fact-validation";
+import type { LibraryFactDTO, LibraryFactForm } from "./fact-validation";
 
 export { indexBriefingTitle };
-
-/** A library fact as pages and the editor's fact picker receive it. */
-export type LibraryFactDTO = {
-  id: string;
-  country: string;
-  countryName: string;
-  label: string;
-  value: string;
-  unit: string;
-  asOf: string;
-  source: string;
-  /** ISO timestamp of the last change. */
-  updatedAt: string;
-  stale: boolean;
-};
+export type { LibraryFactDTO };
 
 function toDTO(f: LibraryFact, staleMonths: number, now: Date): LibraryFactDTO {
   return {

@@ -23,3 +23,18 @@ export const LibraryFactSchema = z.object({
 });
 
 export type LibraryFactForm = z.infer<typeof LibraryFactSchema>;
+
+/** A library fact as pages and the editor's fact picker receive it. */
+export type LibraryFactDTO = {
+  id: string;
+  country: string;
+  countryName: string;
+  label: string;
+  value: string;
+  unit: string;
+  asOf: string;
+  source: string;
+  /** ISO timestamp of the last change. */
+  updatedAt: string;
+  stale: boolean;
+};
