@@ -16,25 +16,38 @@ const logger = createLogger(config.LOG_LEVEL);
 process.on("uncaughtException", (err) => logger.error("uncaught exception", err));
 process.on("unhandledRejection", (err) => logger.error("unhandled rejection", err));
 
+// Signal handlers go in before the server starts: "listening" is logged from inside startServer,
+// and a SIGTERM that arrives before the handler exists would kill the process without storing rooms.
+let running: Awaited<ReturnType<typeof startServer>> | undefined;
+let stopping: string | undefined;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = signal;
+  logger.info("server", "signal received", { signal });
+  if (!running) return; // the start below finishes first, then closes
+  running.close().then(
+    () => process.exit(0),
+    (err) => {
+      logger.error("shutdown failed", err);
+      process.exit(1);
+    },
+  );
+};
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));
+if (config.EXIT_WITH_PARENT) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown("parent exited");
+  }, 1000).unref();
+}
+
 try {
-  const running = await startServer(config, logger, layers(config));
-  const shutdown = (signal: string) => {
-    logger.info("server", "signal received", { signal });
-    running.close().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error("shutdown failed", err);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  if (config.EXIT_WITH_PARENT) {
-    const parent = process.ppid;
-    setInterval(() => {
-      if (process.ppid !== parent) shutdown("parent exited");
-    }, 1000).unref();
+  running = await startServer(config, logger, layers(config));
+  if (stopping) {
+    const signal = stopping;
+    stopping = undefined;
+    shutdown(signal);
   }
 } catch (err) {
   logger.error("start failed", err);

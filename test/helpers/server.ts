@@ -23,10 +23,16 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
-/** A fresh temporary directory that is removed when the process exits. */
+const tempDirs: string[] = [];
+
+/** A fresh temporary directory that is removed when the process exits (one listener for all). */
 export function tempDir(prefix = "summit-desk-"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  if (tempDirs.push(dir) === 1) {
+    process.once("exit", () => {
+      for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
   return dir;
 }
 

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/server";
 import { eventually } from "../helpers/yclient";
 
 const alive = (pid: number) => {
@@ -30,5 +32,39 @@ describe("the server process", () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     parent.kill("SIGKILL");
     await eventually(() => expect(alive(serverPid)).toBe(false), 15_000, 200);
+  });
+
+  it("a SIGTERM that arrives while the server is still starting ends in a clean exit 0", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        DATABASE_PATH: path.join(tempDir(), "early.db"),
+        SESSION_SECRET: "test-secret-test-secret-test-secret",
+        EXIT_WITH_PARENT: "true",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const lines: string[] = [];
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const parts = out.split("\n");
+      out = parts.pop()!;
+      for (const line of parts) {
+        // The seed is logged before the server listens: signal in the middle of the start.
+        if (lines.length === 0) child.kill("SIGTERM");
+        lines.push(line);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    expect(code).toBe(0);
+    const messages = lines.map((l) => (JSON.parse(l) as { message: string }).message);
+    expect(messages[0]).toBe("seeded demo team and briefing");
+    expect(messages).toContain("signal received");
+    expect(messages.at(-1)).not.toBe("start failed");
   });
 });
