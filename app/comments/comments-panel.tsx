@@ -3,8 +3,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EncodedAnchor } from "./anchor";
 import { commentHighlightsKey, THREAD_ACTIVATE_EVENT, type CommentHighlightsMeta, type HighlightRange } from "./comment-highlights";
 import { CommentComposer } from "./comment-composer";
+import { commentMovesKey, commentMovesPlugin } from "./comment-moves";
 import { ThreadCard } from "./thread-card";
-import { anchorForSelection, useAnchorRanges } from "./use-anchor-ranges";
+import { anchorForRange, anchorForSelection, resolveThreadRanges, useAnchorRanges } from "./use-anchor-ranges";
 import { useCommentThreads } from "./use-comment-threads";
 import { useMarginLayout } from "./use-margin-layout";
 
@@ -30,6 +31,50 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
   const [activeId, setActiveId] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
+
+  const [attachError, setAttachError] = useState<string | null>(null);
+
+  // Threads follow text that an editor moves (agenda topic Move up/down, drag and drop).
+  const threadsRef = useRef(threads);
+  threadsRef.current = threads;
+  const reanchorRef = useRef(api.reanchor);
+  reanchorRef.current = api.reanchor;
+  const canMoveThreads = viewer?.canResolve ?? false;
+  useEffect(() => {
+    if (!editor || editor.isDestroyed || !canMoveThreads) return;
+    editor.registerPlugin(
+      commentMovesPlugin({
+        currentRanges: () => resolveThreadRanges(editor, threadsRef.current) ?? new Map(),
+        onMoved: (expected) => {
+          const now = resolveThreadRanges(editor, threadsRef.current);
+          for (const c of expected) {
+            const range = now?.get(c.threadId);
+            if (range && range.from === c.from && range.to === c.to) continue; // its anchor came through
+            const anchor = anchorForRange(editor, c.from, c.to);
+            if (!anchor) continue;
+            void reanchorRef.current(c.threadId, anchor).then((r) => {
+              if (!r.ok) setAttachError(`A comment could not follow the moved text: ${r.message}`);
+            });
+          }
+        },
+      }),
+    );
+    return () => {
+      if (!editor.isDestroyed) editor.unregisterPlugin(commentMovesKey);
+    };
+  }, [editor, canMoveThreads]);
+
+  const attach = useCallback(
+    async (threadId: string) => {
+      if (!editor) return;
+      const picked = anchorForSelection(editor);
+      if (!picked) return;
+      const result = await api.reanchor(threadId, picked.anchor);
+      setAttachError(result.ok ? null : result.message);
+      if (result.ok) setActiveId(threadId);
+    },
+    [editor, api],
+  );
 
   const resolvedCount = threads.filter((t) => t.resolvedAt !== null).length;
   const openCount = threads.length - resolvedCount;
@@ -178,11 +223,14 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
       {visible.detached.length > 0 && (
         <section className="comments-detached" aria-label="Detached threads">
           <h3 className="small muted">Text deleted ({visible.detached.length})</h3>
+          {viewer.canResolve && <p className="small muted">To put a thread back on text, select that text and choose “Attach to selection”.</p>}
+          {attachError && <p className="field-error small">{attachError}</p>}
           {visible.detached.map((t) => (
             <ThreadCard
               key={t.id}
               thread={t}
               detached
+              onAttach={viewer.canResolve ? { enabled: selection !== null, run: () => attach(t.id) } : undefined}
               active={t.id === activeId}
               viewer={viewer}
               members={members}

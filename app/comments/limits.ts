@@ -24,6 +24,8 @@ export const ThreadIntentForm = z.discriminatedUnion("intent", [
   ReplyForm,
   z.object({ intent: z.literal("resolve") }),
   z.object({ intent: z.literal("reopen") }),
+  /** The thread's text moved (a block was moved or dragged) or an editor attaches a detached thread. */
+  z.object({ intent: z.literal("reanchor"), anchorStart: anchor, anchorEnd: anchor }),
 ]);
 export const CommentIntentForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("edit"), body }),

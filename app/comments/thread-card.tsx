@@ -103,6 +103,8 @@ export const ThreadCard = forwardRef<
     api: CommentThreadsApi;
     style?: CSSProperties;
     onActivate: () => void;
+    /** Detached threads, for editors and owners: put the thread on the selected text. */
+    onAttach?: { enabled: boolean; run: () => Promise<void> };
   }
 >(function ThreadCard(props, ref) {
   const { thread, viewer } = props;
@@ -137,6 +139,21 @@ export const ThreadCard = forwardRef<
       )}
       {viewer.canResolve && (
         <div className="thread-actions">
+          {props.onAttach && (
+            <button
+              type="button"
+              className="button small"
+              disabled={!props.onAttach.enabled}
+              title={props.onAttach.enabled ? "Anchor this thread to the selected text" : "Select text in the briefing first"}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={(e) => {
+                e.stopPropagation();
+                void props.onAttach!.run();
+              }}
+            >
+              Attach to selection
+            </button>
+          )}
           <button
             type="button"
             className="button small"

@@ -27,6 +27,24 @@ export function anchorForSelection(editor: Editor): { anchor: EncodedAnchor; fro
   return { anchor: encodeAnchor(binding.type, binding.mapping, from, to), from, to, text };
 }
 
+/** Each thread's range in the editor's document now (null = detached), resolved from the Y.Doc. */
+export function resolveThreadRanges(editor: Editor, threads: ThreadView[]): Map<string, ResolvedRange> | null {
+  const binding = bindingOf(editor);
+  if (!binding) return null;
+  const ranges = new Map<string, ResolvedRange>();
+  for (const t of threads) {
+    const anchor = decodeAnchor({ start: t.anchorStart, end: t.anchorEnd });
+    ranges.set(t.id, anchor ? resolveAnchor(binding.type, binding.mapping, anchor) : null);
+  }
+  return ranges;
+}
+
+/** Relative positions for a range of the editor's document, or null before the editor syncs. */
+export function anchorForRange(editor: Editor, from: number, to: number): EncodedAnchor | null {
+  const binding = bindingOf(editor);
+  return binding ? encodeAnchor(binding.type, binding.mapping, from, to) : null;
+}
+
 /**
  * Each thread's current range in the editor (null = detached), recomputed from the Y.Doc after
  * every change, local or remote. Resolution waits a frame so y-tiptap has applied the change to

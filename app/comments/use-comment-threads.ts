@@ -102,11 +102,11 @@ export function useCommentThreads(briefingId: string) {
     [base, upsert, drop],
   );
 
-  const createThread = useCallback(
-    async (anchor: EncodedAnchor, body: string): Promise<MutationResult> => {
-      // The selection may include typing the server has not received yet: retry for a few seconds.
+  // An anchor may name typing (or a move) the server has not received yet: retry for a few seconds.
+  const postAnchor = useCallback(
+    async (path: string, fields: Record<string, string>): Promise<MutationResult> => {
       for (let attempt = 0; ; attempt++) {
-        const result = await post("", { anchorStart: anchor.start, anchorEnd: anchor.end, body });
+        const result = await post(path, fields);
         if (result.ok || !("retry" in result) || attempt >= RETRY_AHEAD_TIMES) return result;
         await new Promise((r) => setTimeout(r, RETRY_AHEAD_MS));
       }
@@ -114,10 +114,27 @@ export function useCommentThreads(briefingId: string) {
     [post],
   );
 
+  const createThread = useCallback(
+    (anchor: EncodedAnchor, body: string) => postAnchor("", { anchorStart: anchor.start, anchorEnd: anchor.end, body }),
+    [postAnchor],
+  );
+  /** Points a thread at other text: its text was moved, or an editor attaches a detached thread. */
+  const reanchor = useCallback(
+    async (threadId: string, anchor: EncodedAnchor): Promise<MutationResult> => {
+      // Shown at the new place at once; the server's answer (or a reload on failure) settles it.
+      setState((s) => ({ ...s, threads: s.threads.map((t) => (t.id === threadId ? { ...t, anchorStart: anchor.start, anchorEnd: anchor.end } : t)) }));
+      const result = await postAnchor(`/${threadId}`, { intent: "reanchor", anchorStart: anchor.start, anchorEnd: anchor.end });
+      if (!result.ok) void refresh();
+      return result;
+    },
+    [postAnchor, refresh],
+  );
+
   return {
     ...state,
     refresh,
     createThread,
+    reanchor,
     reply: (threadId: string, body: string) => post(`/${threadId}`, { intent: "reply", body }),
     resolve: (threadId: string) => post(`/${threadId}`, { intent: "resolve" }),
     reopen: (threadId: string) => post(`/${threadId}`, { intent: "reopen" }),

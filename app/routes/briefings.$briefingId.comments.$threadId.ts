@@ -7,7 +7,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({ thread: threadViewFor(context, access, params.threadId) }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
-/** POST /briefings/:briefingId/comments/:threadId with intent=reply (and body), resolve or reopen. */
+/** POST /briefings/:briefingId/comments/:threadId with intent=reply (and body), resolve, reopen or reanchor (and anchorStart, anchorEnd). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireCommentsAccess(request, context, params.briefingId);
   if (request.method !== "POST") return new Response("Use POST.", { status: 405, headers: { Allow: "GET, POST" } });

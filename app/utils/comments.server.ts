@@ -7,6 +7,7 @@ import {
   getComment,
   getThread,
   listThreads,
+  setThreadAnchor,
   setThreadResolved,
   updateComment,
   type StoredThread,
@@ -147,6 +148,35 @@ function shorten(text: string): string {
   return flat.length <= QUOTED_TEXT_MAX ? flat : `${flat.slice(0, QUOTED_TEXT_MAX - 1).trimEnd()}…`;
 }
 
+/**
+ * The text an encoded anchor covers in the server's copy of the body: 400 when it is not a range of
+ * this briefing's text or covers only whitespace, 409 when it names typing that has not reached the
+ * server yet (the client retries).
+ */
+function locateAnchor(
+  context: AppLoadContext,
+  access: CommentsAccess,
+  anchorStart: string,
+  anchorEnd: string,
+): { quoted: string } | { response: Response } {
+  const anchor = decodeAnchor({ start: anchorStart, end: anchorEnd });
+  if (!anchor) return { response: fieldErrors({ anchorStart: ["That is not a text position."] }) };
+  const located = withBodyDocument(context, access.briefing.id, (doc) => {
+    const range = doc.resolve(anchor);
+    if (range) return { quoted: rangeText(doc.pmDoc, range) };
+    return { ahead: doc.isAhead(anchor) };
+  });
+  if ("ahead" in located) {
+    return {
+      response: located.ahead
+        ? fieldErrors({ anchorStart: ["The selected text has not reached the server yet. Try again in a moment."] }, 409)
+        : fieldErrors({ anchorStart: ["The selection is not in this briefing's text."] }),
+    };
+  }
+  if (located.quoted.trim() === "") return { response: fieldErrors({ anchorStart: ["Select some text to comment on."] }) };
+  return { quoted: shorten(located.quoted) };
+}
+
 /** POST /briefings/:id/comments: a new thread on the range given by two encoded relative positions. */
 export function createThreadAction(context: AppLoadContext, access: CommentsAccess, form: FormData): Result {
   requireRole(access, canComment(access.role), "Commenting needs the commenter role");
@@ -155,26 +185,14 @@ export function createThreadAction(context: AppLoadContext, access: CommentsAcce
   const { anchorStart, anchorEnd, body } = parsed.data;
   const mentions = checkMentions(context, access.briefing.teamId, body);
   if ("response" in mentions) return mentions.response;
-  const anchor = decodeAnchor({ start: anchorStart, end: anchorEnd });
-  if (!anchor) return fieldErrors({ anchorStart: ["That is not a text position."] });
-
-  const located = withBodyDocument(context, access.briefing.id, (doc) => {
-    const range = doc.resolve(anchor);
-    if (range) return { quoted: rangeText(doc.pmDoc, range) };
-    return { ahead: doc.isAhead(anchor) };
-  });
-  if ("ahead" in located) {
-    return located.ahead
-      ? fieldErrors({ anchorStart: ["The selected text has not reached the server yet. Try again in a moment."] }, 409)
-      : fieldErrors({ anchorStart: ["The selection is not in this briefing's text."] });
-  }
-  if (located.quoted.trim() === "") return fieldErrors({ anchorStart: ["Select some text to comment on."] });
+  const located = locateAnchor(context, access, anchorStart, anchorEnd);
+  if ("response" in located) return located.response;
 
   const threadId = createThread(context.db, {
     briefingId: access.briefing.id,
     anchorStart: base64ToBytes(anchorStart),
     anchorEnd: base64ToBytes(anchorEnd),
-    quotedText: shorten(located.quoted),
+    quotedText: located.quoted,
     authorId: access.user.id,
     body,
     mentions: mentions.mentions,
@@ -194,7 +212,7 @@ export function threadViewFor(context: AppLoadContext, access: CommentsAccess, t
   return threadViews(context, access.briefing.id, [requireThread(context, access, threadId)])[0];
 }
 
-/** POST /briefings/:id/comments/:threadId with intent=reply|resolve|reopen. */
+/** POST /briefings/:id/comments/:threadId with intent=reply|resolve|reopen|reanchor. */
 export function threadAction(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined, form: FormData): Result {
   const thread = requireThread(context, access, threadId);
   const parsed = parse(ThreadIntentForm, form);
@@ -208,6 +226,15 @@ export function threadAction(context: AppLoadContext, access: CommentsAccess, th
     addComment(context.db, thread.id, access.user.id, input.body, mentions.mentions);
     context.logger.info("comments", "reply added", fields);
     return publishThread(context, access, thread.id, 201);
+  }
+  if (input.intent === "reanchor") {
+    // Moving text is an edit of the body, so only those who may edit it move threads with it.
+    requireRole(access, canResolve(access.role), "Moving a thread to other text needs the editor role");
+    const located = locateAnchor(context, access, input.anchorStart, input.anchorEnd);
+    if ("response" in located) return located.response;
+    setThreadAnchor(context.db, thread.id, base64ToBytes(input.anchorStart), base64ToBytes(input.anchorEnd), located.quoted);
+    context.logger.info("comments", "thread moved", fields);
+    return publishThread(context, access, thread.id);
   }
   requireRole(access, canResolve(access.role), `${input.intent === "resolve" ? "Resolving" : "Reopening"} a thread needs the editor role`);
   setThreadResolved(context.db, thread.id, input.intent === "resolve" ? access.user.id : null);

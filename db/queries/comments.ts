@@ -158,6 +158,14 @@ export function deleteComment(db: Db, commentId: string): { threadDeleted: boole
   });
 }
 
+/** Points a thread at another range of the body (its text moved), with that range's text. */
+export function setThreadAnchor(db: Db, threadId: string, anchorStart: Uint8Array, anchorEnd: Uint8Array, quotedText: string): void {
+  db.update(commentThreads)
+    .set({ anchorStart: Buffer.from(anchorStart), anchorEnd: Buffer.from(anchorEnd), quotedText })
+    .where(eq(commentThreads.id, threadId))
+    .run();
+}
+
 /** Resolves (userId) or reopens (null) a thread. */
 export function setThreadResolved(db: Db, threadId: string, userId: string | null): void {
   db.update(commentThreads)

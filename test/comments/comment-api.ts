@@ -26,6 +26,7 @@ export function commentApi(baseUrl: string, cookie: string | null, briefingId = 
     reply: (threadId: string, body: string) => post(`/${threadId}`, { intent: "reply", body }),
     resolve: (threadId: string) => post(`/${threadId}`, { intent: "resolve" }),
     reopen: (threadId: string) => post(`/${threadId}`, { intent: "reopen" }),
+    reanchor: (threadId: string, anchor: EncodedAnchor) => post(`/${threadId}`, { intent: "reanchor", anchorStart: anchor.start, anchorEnd: anchor.end }),
     edit: (threadId: string, commentId: string, body: string) => post(`/${threadId}/${commentId}`, { intent: "edit", body }),
     remove: (threadId: string, commentId: string) => post(`/${threadId}/${commentId}`, { intent: "delete" }),
     post,

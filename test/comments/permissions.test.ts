@@ -111,6 +111,27 @@ describe("comment permissions", () => {
     expect(reopened.thread.resolvedAt).toBeNull();
   });
 
+  it("lets editors and owners move a thread to other text (its text moved), not commenters or viewers", async () => {
+    const thread = await open("commenter", "Ankara talks");
+    const target = anchorFor(client.doc, "Economic cooperation");
+    expect((await api("commenter").reanchor(thread.id, target)).status).toBe(403);
+    expect((await api("viewer").reanchor(thread.id, target)).status).toBe(403);
+    const moved = await json<{ thread: ThreadView }>(await api("editor").reanchor(thread.id, target), 200);
+    expect(moved.thread).toMatchObject({ quotedText: "Economic cooperation", anchorStart: target.start, anchorEnd: target.end, detached: false });
+    expect(moved.thread.comments).toHaveLength(1);
+    // What the list serves from now on.
+    const listed = (await api("viewer").threads()).find((t) => t.id === thread.id)!;
+    expect(listed).toMatchObject({ quotedText: "Economic cooperation", detached: false });
+
+    const errorsOf = async (res: Response) => (await json<{ errors: Record<string, string[]> }>(res, 400)).errors;
+    expect((await errorsOf(await api("owner").reanchor(thread.id, { start: target.start, end: target.start }))).anchorStart).toBeTruthy();
+    expect((await errorsOf(await api("owner").post(`/${thread.id}`, { intent: "reanchor", anchorStart: "not base64!", anchorEnd: target.end }))).anchorStart).toBeTruthy();
+    expect((await api("owner").reanchor(thread.id, { start: "AAAA", end: "AAAA" })).status).toBe(409);
+    expect((await api("owner").reanchor("unknownthread", target)).status).toBe(404);
+    // None of the refused attempts changed it.
+    expect((await api("viewer").threads()).find((t) => t.id === thread.id)).toMatchObject({ anchorStart: target.start, quotedText: "Economic cooperation" });
+  });
+
   it("answers bad input with 400 and field errors, unknown threads with 404", async () => {
     const c = api("commenter");
     const anchor = anchorFor(client.doc, "Background");

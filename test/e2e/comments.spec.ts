@@ -13,7 +13,25 @@ const PHRASE = "meeting of presidents";
 
 /** Drags the mouse across `phrase` in the editor, as a person selecting it would. */
 async function selectPhrase(page: Page, phrase: string) {
-  const box = await page.evaluate((needle) => {
+  // The sidebar may still be scrolling a card into view (smooth scroll): wait until the text stands still.
+  let box = await phraseBox(page, phrase);
+  for (let i = 0; i < 30; i++) {
+    await page.waitForTimeout(100);
+    const again = await phraseBox(page, phrase);
+    if (again.x1 === box.x1 && again.y1 === box.y1 && again.x2 === box.x2 && again.y2 === box.y2) break;
+    box = again;
+  }
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move((box.x1 + box.x2) / 2, box.y2, { steps: 4 });
+  await page.mouse.move(box.x2, box.y2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction((needle) => window.getSelection()?.toString() === needle, phrase);
+}
+
+/** Where `phrase` is on screen, after scrolling it to the middle of the window. */
+function phraseBox(page: Page, phrase: string) {
+  return page.evaluate((needle) => {
     const root = document.querySelector(".ProseMirror")!;
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -22,7 +40,8 @@ async function selectPhrase(page: Page, phrase: string) {
       const range = document.createRange();
       range.setStart(n, i);
       range.setEnd(n, i + needle.length);
-      range.startContainer.parentElement!.scrollIntoView({ block: "center" });
+      const rect = range.getBoundingClientRect();
+      if (rect.top < 80 || rect.bottom > window.innerHeight - 80) range.startContainer.parentElement!.scrollIntoView({ block: "center" });
       const rects = range.getClientRects();
       const first = rects[0];
       const last = rects[rects.length - 1];
@@ -30,11 +49,6 @@ async function selectPhrase(page: Page, phrase: string) {
     }
     throw new Error(`"${needle}" not on the page`);
   }, phrase);
-  await page.mouse.move(box.x1, box.y1);
-  await page.mouse.down();
-  await page.mouse.move((box.x1 + box.x2) / 2, box.y2, { steps: 4 });
-  await page.mouse.move(box.x2, box.y2, { steps: 4 });
-  await page.mouse.up();
 }
 
 async function openBriefing(page: Page) {
@@ -128,5 +142,85 @@ describe.skipIf(!run)("comments in the browser", () => {
     expect(pageErrors).toEqual([]);
     await danaContext.close();
     await emreContext.close();
+  }, 120_000);
+
+  it("threads stay on their text when an editor moves agenda topics, and a detached thread can be attached again", async () => {
+    const context = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
+    const emre = await context.newPage();
+    emre.setDefaultTimeout(10_000);
+    const pageErrors: string[] = [];
+    emre.on("pageerror", (e) => pageErrors.push(e.message));
+    emre.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && pageErrors.push(m.text()));
+    await openBriefing(emre);
+
+    const comment = async (phrase: string, text: string) => {
+      await selectPhrase(emre, phrase);
+      await emre.getByRole("button", { name: "Comment", exact: true }).click();
+      await emre.getByRole("textbox", { name: "Add a comment…" }).fill(text);
+      await emre.locator(".comment-composer").getByRole("button", { name: "Comment" }).click();
+      await emre.locator(".thread-card", { hasText: text }).waitFor();
+    };
+    const inTopic = "working group of the two interior"; // topic 2, Counter-terrorism
+    const inMoved = "increasing trade volume"; // topic 3, Trade volume
+    await comment(inTopic, "Which ministries exactly?");
+    await comment(inMoved, "Do we have a number?");
+
+    const highlights = () => emre.locator(".comment-highlight").allTextContents();
+    const stored = async () => {
+      const res = await context.request.get("/briefings/ankara-summit/comments", { headers: { Accept: "application/json" } });
+      const { threads } = (await res.json()) as { threads: { quotedText: string; detached: boolean; comments: { body: string }[] }[] };
+      return Object.fromEntries(threads.map((t) => [t.comments[0].body, { quoted: t.quotedText, detached: t.detached }]));
+    };
+    const titles = () => emre.locator(".agenda-title").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    expect((await titles()).slice(0, 3)).toEqual(["Regional security", "Counter-terrorism and organised crime", "Trade volume"]);
+
+    // Trade volume moves up, before Counter-terrorism: it becomes topic 2 and both threads keep their text.
+    await emre.getByRole("button", { name: "Move topic 3 up" }).click();
+    await emre.waitForFunction(() => (document.querySelectorAll(".agenda-title")[1] as HTMLInputElement).value === "Trade volume");
+    await expect(emre.locator(".block-agenda").nth(1).getByTestId("agenda-number").textContent()).resolves.toBe("2");
+    await emre.waitForFunction((phrases) => {
+      const shown = Array.from(document.querySelectorAll(".comment-highlight"), (e) => e.textContent);
+      return phrases.every((p) => shown.includes(p));
+    }, [inTopic, inMoved]);
+    expect(await emre.locator(".comments-detached").count()).toBe(0);
+    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({
+      "Which ministries exactly?": { quoted: inTopic, detached: false },
+      "Do we have a number?": { quoted: inMoved, detached: false },
+    });
+
+    // And back down again, twice in a row.
+    await emre.getByRole("button", { name: "Move topic 2 down" }).click();
+    await emre.waitForFunction(() => (document.querySelectorAll(".agenda-title")[2] as HTMLInputElement).value === "Trade volume");
+    await emre.getByRole("button", { name: "Move topic 3 down" }).click();
+    await emre.waitForFunction(() => (document.querySelectorAll(".agenda-title")[3] as HTMLInputElement).value === "Trade volume");
+    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({
+      "Which ministries exactly?": { quoted: inTopic, detached: false },
+      "Do we have a number?": { quoted: inMoved, detached: false },
+    });
+
+    // After a reload the threads are still where the text is.
+    await emre.reload();
+    await openBriefing(emre);
+    await emre.waitForFunction((phrases) => {
+      const shown = Array.from(document.querySelectorAll(".comment-highlight"), (e) => e.textContent);
+      return phrases.every((p) => shown.includes(p));
+    }, [inTopic, inMoved]);
+    expect(await highlights()).toHaveLength(2);
+    await emre.screenshot({ path: `${SHOTS}/comments-after-move.png` });
+
+    // Deleting the text detaches the thread; attaching it to a new selection brings it back.
+    await selectPhrase(emre, inMoved);
+    await emre.keyboard.press("Backspace");
+    const detached = emre.locator(".comments-detached .thread-card", { hasText: "Do we have a number?" });
+    await detached.waitFor();
+    await expect(detached.getByRole("button", { name: "Attach to selection" }).isDisabled()).resolves.toBe(true);
+    await selectPhrase(emre, "Economic cooperation");
+    await detached.getByRole("button", { name: "Attach to selection" }).click();
+    await emre.locator(".comment-highlight", { hasText: "Economic cooperation" }).waitFor();
+    expect(await emre.locator(".comments-detached").count()).toBe(0);
+    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({ "Do we have a number?": { quoted: "Economic cooperation", detached: false } });
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
   }, 120_000);
 });

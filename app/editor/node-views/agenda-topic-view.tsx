@@ -1,6 +1,7 @@
 import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
 import { AGENDA_PRIORITIES, AGENDA_STATUSES, type AgendaTopicAttrs } from "../../../extensions/agenda-topic/agenda-topic";
 import { agendaNumberAt } from "../agenda-numbers";
+import { canMoveAgendaTopic, moveAgendaTopic } from "../block-move";
 import { useEditorEnv } from "../editor-env";
 import { AttrSelect } from "./attr-fields";
 
@@ -19,6 +20,19 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
       return typeof pos === "number" ? agendaNumberAt(e.state.doc, pos) : 0;
     },
   });
+  const movable = useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      const pos = getPos();
+      if (typeof pos !== "number") return "";
+      return `${canMoveAgendaTopic(e.state.doc, pos, "up") ? "up" : ""} ${canMoveAgendaTopic(e.state.doc, pos, "down") ? "down" : ""}`;
+    },
+  });
+  const move = (direction: "up" | "down") => {
+    const pos = getPos();
+    const tr = typeof pos === "number" ? moveAgendaTopic(editor.state, pos, direction) : null;
+    if (tr) editor.view.dispatch(tr);
+  };
   const ownerKnown = !a.ownerId || env.members.some((m) => m.userId === a.ownerId);
 
   return (
@@ -44,6 +58,16 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
           onChange={(e) => updateAttributes({ title: e.target.value })}
         />
         <div className="agenda-controls">
+          {!env.readOnly && (
+            <span className="agenda-move">
+              <button type="button" className="move-button" aria-label={`Move topic ${number} up`} title="Move up, before the previous topic" disabled={!movable.includes("up")} onClick={() => move("up")}>
+                ↑
+              </button>
+              <button type="button" className="move-button" aria-label={`Move topic ${number} down`} title="Move down, after the next topic" disabled={!movable.includes("down")} onClick={() => move("down")}>
+                ↓
+              </button>
+            </span>
+          )}
           <AttrSelect label="Priority" hideLabel className={`pill priority-${a.priority}`} value={a.priority} disabled={env.readOnly} onChange={(v) => updateAttributes({ priority: v })}>
             {AGENDA_PRIORITIES.map((p) => (
               <option key={p} value={p}>
