@@ -117,11 +117,20 @@ function spawnServer(name: string, args: string[], env: NodeJS.ProcessEnv, logFi
 
 export const METRICS_TOKEN = "bench-metrics-token";
 
+/**
+ * `BENCH_PROF=<dir> npm run bench` writes a V8 CPU profile of each server to <dir>/<side>/ (the
+ * profiler slows both servers: read the profiles for where time goes, not the table's figures).
+ */
+function profileArgs(side: "ours" | "reference"): string[] {
+  const dir = process.env.BENCH_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, side)}`] : [];
+}
+
 /** Our real server (server/index.ts) in production mode on 127.0.0.1, port 0, on `databasePath`. */
 export function startOurServer(databasePath: string, logFile: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   return spawnServer(
     "ours",
-    ["--import", "tsx", "server/index.ts"],
+    [...profileArgs("ours"), "--import", "tsx", "server/index.ts"],
     {
       ...process.env,
       NODE_ENV: "production",
@@ -146,7 +155,7 @@ export function startReferenceServer(logFile: string): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0" };
   delete env.YPERSISTENCE;
   delete env.CALLBACK_URL;
-  return spawnServer("reference", [entry], env, logFile);
+  return spawnServer("reference", [...profileArgs("reference"), entry], env, logFile);
 }
 
 /** A client process (scripts/bench/worker.ts) driven by request/response over IPC. */

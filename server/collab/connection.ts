@@ -6,6 +6,7 @@ import { getErrorMessage, type Logger } from "../logger";
 import { collabMetrics } from "../metrics";
 import type { Presence } from "./awareness-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
+import { rawSocket } from "./frame";
 import {
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
@@ -133,18 +134,37 @@ export class Connection {
   }
 
   send(message: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
-      collabMetrics.rejectedMessages.inc({ reason: "slow_reader" });
-      this.close(CLOSE.slowReader);
-      return;
-    }
+    if (!this.writable()) return;
     try {
       this.ws.send(message);
     } catch (err) {
       this.logger.warn("collab", "send failed", { ...this.fields(), error: getErrorMessage(err) });
       this.close(CLOSE.internalError);
     }
+  }
+
+  /** Sends a message framed once for many receivers (`binaryFrame(message)`; server/collab/frame.ts). */
+  sendFrame(frame: Buffer, message: Uint8Array): void {
+    if (!this.writable()) return;
+    const socket = rawSocket(this.ws);
+    if (!socket) return this.send(message);
+    try {
+      socket.write(frame);
+    } catch (err) {
+      this.logger.warn("collab", "send failed", { ...this.fields(), error: getErrorMessage(err) });
+      this.close(CLOSE.internalError);
+    }
+  }
+
+  /** Open, and not holding more unsent bytes than a client may (a slow reader is closed with 4430). */
+  private writable(): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      collabMetrics.rejectedMessages.inc({ reason: "slow_reader" });
+      this.close(CLOSE.slowReader);
+      return false;
+    }
+    return true;
   }
 
   /** Closes with one of our codes, leaves the room at once, and kills the socket if the client never answers. */

@@ -5,6 +5,7 @@ import { collabMetrics } from "../metrics";
 import type { DocumentStore } from "../persistence/document-store";
 import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "./awareness-guard";
 import { CLOSE, type CloseSpec } from "./close-codes";
+import { binaryFrame } from "./frame";
 import type { Connection, ConnectionHost } from "./connection";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
 import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
@@ -42,6 +43,7 @@ export class Room implements ConnectionHost {
   private readonly awarenessOwners = new Map<number, Connection>();
   private fullState: Uint8Array | null = null;
   private settleTimer: NodeJS.Timeout | null = null;
+  private lastChangeAt = 0;
   private destroyed = false;
 
   /** Loads the stored document; throws when storage fails or holds something that is not Yjs. */
@@ -148,11 +150,30 @@ export class Room implements ConnectionHost {
     this.fullState = null;
     const author = this.isConnection(origin) ? origin : null;
     collabMetrics.updatesReceived.inc();
-    const message = updateMessage(update);
-    for (const conn of this.connections) if (conn !== author) conn.send(message);
+    if (this.connections.size > (author ? 1 : 0)) {
+      const message = updateMessage(update);
+      const frame = binaryFrame(message);
+      for (const conn of this.connections) if (conn !== author) conn.sendFrame(frame, message);
+    }
     this.persistence.enqueue(update, author?.userId ?? null);
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => this.emitSettled(), this.options.settleMs);
+    this.scheduleSettled();
+  }
+
+  /**
+   * Debounces the settled callback to `settleMs` after the last change. One timer re-arms itself for
+   * the time left, instead of a clear + new timer on every keystroke of every typist.
+   */
+  private scheduleSettled(): void {
+    this.lastChangeAt = performance.now();
+    if (this.settleTimer) return;
+    const arm = (delay: number) => {
+      this.settleTimer = setTimeout(() => {
+        const left = this.lastChangeAt + this.options.settleMs - performance.now();
+        if (left >= 1) arm(left);
+        else this.emitSettled();
+      }, delay);
+    };
+    arm(this.options.settleMs);
   }
 
   private dropReadOnly(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
@@ -174,7 +195,9 @@ export class Room implements ConnectionHost {
   }
 
   private broadcast(message: Uint8Array): void {
-    for (const conn of this.connections) conn.send(message);
+    if (this.connections.size === 0) return;
+    const frame = binaryFrame(message);
+    for (const conn of this.connections) conn.sendFrame(frame, message);
   }
 
   private isConnection(origin: unknown): origin is Connection {
