@@ -87,8 +87,15 @@ export async function exportBriefingPdf(
     const { pdf, stats } = await pdfService.render(job);
     context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, bytes: pdf.length });
     const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
-    // A plain ArrayBuffer-backed view: what the fetch Response type accepts, without copying.
-    return new Response(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength), {
+    // A stream of the one buffer: a Uint8Array body would be copied by the Response constructor,
+    // and exports of ~0.5 MB each, back to back, make the collector pause live editing.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength));
+        controller.close();
+      },
+    });
+    return new Response(body, {
       status: 200,
       headers: {
         "Content-Type": "application/pdf",

@@ -36,13 +36,22 @@ export function getBriefing(db: Db, briefingId: string): Briefing | undefined {
 }
 
 /** The briefing with the caller's role in its team, or undefined when it does not exist or they are no member. */
-export function getBriefingAccess(db: Db, briefingId: string, userId: string): { briefing: Briefing; role: Role } | undefined {
+function prepareBriefingAccess(db: Db) {
   return db
     .select({ briefing: briefings, role: memberships.role })
     .from(briefings)
-    .innerJoin(memberships, and(eq(memberships.teamId, briefings.teamId), eq(memberships.userId, userId)))
-    .where(eq(briefings.id, briefingId))
-    .get();
+    .innerJoin(memberships, and(eq(memberships.teamId, briefings.teamId), eq(memberships.userId, sql.placeholder("userId"))))
+    .where(eq(briefings.id, sql.placeholder("briefingId")))
+    .prepare();
+}
+
+// Checked on every briefing request, export and socket upgrade: compiled once per database.
+const briefingAccessQueries = new WeakMap<Db, ReturnType<typeof prepareBriefingAccess>>();
+
+export function getBriefingAccess(db: Db, briefingId: string, userId: string): { briefing: Briefing; role: Role } | undefined {
+  let query = briefingAccessQueries.get(db);
+  if (!query) briefingAccessQueries.set(db, (query = prepareBriefingAccess(db)));
+  return query.get({ briefingId, userId });
 }
 
 export type BriefingSort = "last_edited" | "title" | "created";

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { sessions, users, type User } from "../schema";
 
@@ -23,14 +23,22 @@ export function createSession(db: Db, userId: string, ttlMs: number): { token: s
   return { token, sessionId };
 }
 
-export function getSessionUser(db: Db, token: string): SessionUser | null {
-  const row = db
+function prepareSessionUser(db: Db) {
+  return db
     .select({ sessionId: sessions.id, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, new Date())))
-    .get();
-  return row ?? null;
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("nowMs"))))
+    .prepare();
+}
+
+// Every request and socket upgrade looks its session up: compiled once per database, not per call.
+const sessionUserQueries = new WeakMap<Db, ReturnType<typeof prepareSessionUser>>();
+
+export function getSessionUser(db: Db, token: string): SessionUser | null {
+  let query = sessionUserQueries.get(db);
+  if (!query) sessionUserQueries.set(db, (query = prepareSessionUser(db)));
+  return query.get({ id: hashToken(token), nowMs: Date.now() }) ?? null;
 }
 
 /** Revokes one session; returns its id so open sockets of that session can be closed. */

@@ -119,11 +119,13 @@ export const METRICS_TOKEN = "bench-metrics-token";
 
 /**
  * `BENCH_PROF=<dir> npm run bench` writes a V8 CPU profile of each server to <dir>/<side>/ (the
- * profiler slows both servers: read the profiles for where time goes, not the table's figures).
+ * profiler slows both servers: read the profiles for where time goes, not the table's figures);
+ * with `BENCH_TRACE_GC=1` as well, each server logs its garbage collections into its log.
  */
 function profileArgs(side: "ours" | "reference"): string[] {
   const dir = process.env.BENCH_PROF;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, side)}`] : [];
+  if (!dir) return [];
+  return ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, side)}`, ...(process.env.BENCH_TRACE_GC ? ["--trace-gc"] : [])];
 }
 
 /** Our real server (server/index.ts) in production mode on 127.0.0.1, port 0, on `databasePath`. */

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
@@ -166,6 +167,26 @@ describe("PDF service", () => {
     const ydoc = prosemirrorJSONToYDoc(getBriefingSchema(), { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "From the Y.Doc: Ğ Қ" }] }] }, COLLAB_FIELD);
     const { pdf: out } = await pdf.render({ update: Y.encodeStateAsUpdate(ydoc), info: sampleInfo() });
     expect(pdfText(out)).toContain("From the Y.Doc: Ğ Қ");
+  });
+
+  it("runs renders in child processes under the SCHED_IDLE policy, so live editing always comes first", async () => {
+    await pdf.render({ doc: sampleBrief(), info: sampleInfo() });
+    const renderers = fs
+      .readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .map((pid) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          return { ppid: Number(fields[1]), policy: Number(fields[38]), cmd: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8") };
+        } catch {
+          return null; // exited meanwhile
+        }
+      })
+      .filter((p) => p !== null && p.ppid === process.pid && p.cmd.includes("worker.ts"));
+    expect(renderers.length).toBeGreaterThan(0);
+    const SCHED_IDLE = 5;
+    for (const r of renderers) expect(r!.policy).toBe(SCHED_IDLE);
   });
 
   it("recycles a process after its render budget and kills one that times out", async () => {

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -8,6 +8,9 @@ import type { Logger } from "../logger";
 import { PdfExportError } from "./errors";
 import { prepareSandbox } from "./render";
 import type { FromWorker, RenderJob, RenderStats, ToWorker } from "./worker-protocol";
+
+/** util-linux's chrt, which starts the render process under the SCHED_IDLE policy (null when absent). */
+const CHRT = ["/usr/bin/chrt", "/bin/chrt"].find((p) => fs.existsSync(p)) ?? null;
 
 export interface PdfPoolOptions {
   /** Render processes, at most. @default 2 (PDF_WORKERS) */
@@ -128,9 +131,8 @@ export class PdfPool {
     const require = createRequire(import.meta.url);
     const tsx = pathToFileURL(require.resolve("tsx")).href;
     const entry = fileURLToPath(new URL("./worker.ts", import.meta.url));
-    const child = fork(entry, [], {
+    const options: SpawnOptions & { serialization: "advanced" } = {
       cwd: this.root,
-      execArgv: ["--import", tsx],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       // Only what the compiler needs: no session secret or database path in the render process.
@@ -141,12 +143,18 @@ export class PdfPool {
         FONTCONFIG_FILE: this.fontConfig,
         SD_TYPST_ROOT: this.root,
       },
-    });
-    // Renders take a whole core each; below the collaboration process's priority they cannot delay live edits much.
-    try {
-      if (child.pid) os.setPriority(child.pid, 10);
-    } catch {
-      /* not permitted here: renders run at normal priority */
+    };
+    // Renders are background work next to live editing: under SCHED_IDLE (util-linux `chrt`) a
+    // render only gets CPU time no collaboration process wants. Without chrt, a low nice value.
+    const child = CHRT
+      ? spawn(CHRT, ["--idle", "0", process.execPath, "--import", tsx, entry], options)
+      : fork(entry, [], { ...options, execArgv: ["--import", tsx] });
+    if (!CHRT) {
+      try {
+        if (child.pid) os.setPriority(child.pid, 19);
+      } catch {
+        /* not permitted here: renders run at normal priority */
+      }
     }
     const worker: Worker = { child, ready: false, renders: 0, current: null, retiring: false };
     this.workers.add(worker);

@@ -79,8 +79,10 @@ export function createSqliteDocumentStore(db: Db): DocumentStore {
       const snapshot = q.snapshot.get(briefingId);
       const log = q.log.all(briefingId);
       const updates: Uint8Array[] = [];
-      if (snapshot) updates.push(new Uint8Array(snapshot.state));
-      for (const row of log) updates.push(new Uint8Array(row));
+      // Views of the buffers SQLite returned, not copies: a 50-page brief's snapshot is ~0.5 MB.
+      const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      if (snapshot) updates.push(view(snapshot.state));
+      for (const row of log) updates.push(view(row));
       return { updates, logLength: log.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
     },
 

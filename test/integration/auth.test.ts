@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get, login, loginAs, postForm } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -82,6 +83,22 @@ describe("sign in and out", () => {
     const after = await get(server.url, "/teams", cookie);
     expect(after.status).toBe(302);
     expect(after.headers.get("location")).toContain("/login");
+  });
+
+  it("treats a session past its expiry as signed out", async () => {
+    const cookie = await loginAs(server.url, "viewer");
+    expect((await get(server.url, "/teams", cookie)).status).toBe(200);
+    const db = new Database(server.databasePath);
+    try {
+      // The newest session is the one just created; move its expiry a second into the past.
+      db.prepare("update sessions set expires_at = ? where id = (select id from sessions order by created_at desc limit 1)").run(Date.now() - 1000);
+    } finally {
+      db.close();
+    }
+    const after = await get(server.url, "/teams", cookie);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toContain("/login");
+    expect((await get(server.url, "/briefings/ankara-summit/comments", cookie)).status).toBe(401);
   });
 
   it("refuses a cross-origin form post", async () => {
