@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { getOptionalUser } from "./utils/auth.server";
+import { countOpenMentions } from "../db/queries/comments";
 import stylesHref from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
@@ -11,7 +12,8 @@ export const meta: MetaFunction = () => [{ title: "Summit Desk" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request, context);
-  return json({ user: user ? { id: user.id, name: user.name, email: user.email, color: user.color } : null });
+  if (!user) return json({ user: null, openMentions: 0 });
+  return json({ user: { id: user.id, name: user.name, email: user.email, color: user.color }, openMentions: countOpenMentions(context.db, user.id) });
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -34,6 +36,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {user ? (
               <>
                 <Link to="/teams">Teams</Link>
+                <Link to="/mentions" aria-label={data?.openMentions ? `Mentions, ${data.openMentions} in open threads` : "Mentions"}>
+                  Mentions{data?.openMentions ? <span className="count-badge">{data.openMentions}</span> : null}
+                </Link>
                 <span className="who" title={user.email}>
                   <span className="dot" style={{ background: user.color }} aria-hidden /> {user.name}
                 </span>

@@ -140,6 +140,17 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
     [editor, ranges],
   );
 
+  // `?thread=<id>` (links from the Mentions page) opens the briefing on that thread.
+  const requestedThread = useRef<string | null>(typeof window === "undefined" ? null : new URL(window.location.href).searchParams.get("thread"));
+  useEffect(() => {
+    const id = requestedThread.current;
+    const thread = id ? threads.find((t) => t.id === id) : undefined;
+    if (!id || !thread || !ranges.has(id)) return;
+    requestedThread.current = null;
+    if (thread.resolvedAt !== null) setShowResolved(true);
+    activate(id);
+  }, [threads, ranges, activate]);
+
   const anchoredItems = useMemo(() => {
     const items = visible.anchored.map((t) => ({ id: t.id, from: ranges.get(t.id)!.from }));
     if (draft) items.push({ id: DRAFT_ID, from: draft.from });

@@ -181,3 +181,50 @@ export function countOpenThreads(db: Db, briefingId: string): number {
     .where(and(eq(commentThreads.briefingId, briefingId), isNull(commentThreads.resolvedAt)))
     .get()!.n;
 }
+
+export interface Mention {
+  commentId: string;
+  threadId: string;
+  briefingId: string;
+  briefingTitle: string;
+  teamName: string;
+  authorName: string | null;
+  authorColor: string | null;
+  body: string;
+  quotedText: string;
+  createdAt: number;
+  resolved: boolean;
+}
+
+/**
+ * Comments that mention `userId`, newest first, from briefings of teams the user is in now (a
+ * member who left sees none of that team's). Their own comments and deleted ones are left out.
+ */
+export function listMentions(db: Db, userId: string, limit = 50): Mention[] {
+  return db.$client
+    .prepare(
+      `select c.id as commentId, c.thread_id as threadId, t.briefing_id as briefingId, b.title as briefingTitle,
+              tm.name as teamName, u.name as authorName, u.color as authorColor, c.body as body,
+              t.quoted_text as quotedText, c.created_at as createdAt, t.resolved_at is not null as resolved
+         from comments c
+         join comment_threads t on t.id = c.thread_id
+         join briefings b on b.id = t.briefing_id
+         join memberships ms on ms.team_id = b.team_id and ms.user_id = @userId
+         join teams tm on tm.id = b.team_id
+         left join users u on u.id = c.author_id
+        where c.body != '' and (c.author_id is null or c.author_id != @userId)
+          and exists (select 1 from json_each(c.mentions) m where m.value = @userId)
+        order by c.created_at desc
+        limit @limit`,
+    )
+    .all({ userId, limit })
+    .map((r) => {
+      const row = r as Omit<Mention, "resolved"> & { resolved: number };
+      return { ...row, resolved: row.resolved === 1 };
+    });
+}
+
+/** How many comments in open threads mention `userId` (for the header). */
+export function countOpenMentions(db: Db, userId: string): number {
+  return listMentions(db, userId, 100).filter((m) => !m.resolved).length;
+}

@@ -164,6 +164,35 @@ describe("comment permissions", () => {
     expect(bad.errors.body?.[0]).toMatch(/members of this team/);
   });
 
+  it("lists the comments that mention a user on their Mentions page, and counts open ones in the header", async () => {
+    const page = async (role: keyof typeof cookies) => {
+      const res = await get(server.url, "/mentions", cookies[role]);
+      expect(res.status).toBe(200);
+      return (await res.text()).replaceAll("<!-- -->", "");
+    };
+    const badge = (html: string) => /aria-label="Mentions, (\d+) in open threads"/.exec(html)?.[1] ?? "0";
+    const before = Number(badge(await page("viewer")));
+
+    const thread = await open("commenter", "historical ties", "<@demo-viewer> is this sourced? <b>x</b>");
+    await json(await api("owner").reply(thread.id, "Asking <@demo-owner> myself, and <@demo-viewer> again"), 201);
+    const viewerPage = await page("viewer");
+    expect(viewerPage).toContain("@Selin Çelik is this sourced?"); // the token shown as the name
+    expect(viewerPage).toContain("is this sourced? &lt;b&gt;x&lt;/b&gt;"); // plain text, never markup
+    expect(viewerPage).toContain(`/briefings/ankara-summit?thread=${thread.id}`);
+    expect(viewerPage).toContain("historical ties");
+    expect(Number(badge(viewerPage))).toBe(before + 2);
+    // Nobody sees their own comment as a mention; a member who is not mentioned sees nothing new.
+    expect(await page("owner")).not.toContain("Asking @");
+    expect(await page("editor")).not.toContain("is this sourced?");
+
+    // Resolved threads stay listed but leave the count.
+    await json(await api("editor").resolve(thread.id), 200);
+    const afterResolve = await page("viewer");
+    expect(afterResolve).toContain("is this sourced?");
+    expect(Number(badge(afterResolve))).toBe(before);
+    expect((await get(server.url, "/mentions", null)).status).toBe(302);
+  });
+
   it("keeps bodies as plain text, and counts open threads in the briefings list", async () => {
     const html = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
     const thread = await open("commenter", "Middle East", html);

@@ -139,6 +139,16 @@ describe.skipIf(!run)("comments in the browser", () => {
     await danaCard.getByText("Resolved by Emre Yıldız").waitFor();
     await dana.screenshot({ path: `${SHOTS}/comments-resolved.png` });
 
+    // Emre finds Dana's mention on his Mentions page and follows it back to the (now resolved) thread.
+    await emre.goto("/mentions");
+    const mention = emre.locator(".mention-item", { hasText: "Should we name both presidents here?" });
+    await mention.waitFor();
+    await expect(mention.textContent()).resolves.toContain("@Emre Yıldız can you check?");
+    await emre.screenshot({ path: `${SHOTS}/mentions.png` });
+    await mention.getByRole("link", { name: "Kazakhstan–Türkiye presidential summit, Ankara" }).click();
+    await emre.locator(".thread-card.is-active", { hasText: "Should we name both presidents here?" }).waitFor({ timeout: 30_000 });
+    await expect(emre.getByLabel(/Show resolved/).isChecked()).resolves.toBe(true);
+
     expect(pageErrors).toEqual([]);
     await danaContext.close();
     await emreContext.close();
