@@ -4,7 +4,7 @@ import { EditorState, NodeSelection } from "@tiptap/pm/state";
 import { describe, expect, it } from "vitest";
 import { getBriefingSchema } from "../../extensions";
 import { expectedRanges } from "../comments/comment-moves";
-import { BLOCK_MOVE_META, canMoveAgendaTopic, moveAgendaTopic, movedRange, type BlockMove } from "./block-move";
+import { agendaMoveSpan, BLOCK_MOVE_META, canMoveAgendaTopic, moveAgendaTopic, movedRange, type BlockMove } from "./block-move";
 
 const p = (text: string): JSONContent => ({ type: "paragraph", content: [{ type: "text", text }] });
 const topic = (title: string, text: string): JSONContent => ({ type: "agendaTopic", attrs: { blockId: `t-${title}`, title }, content: [p(text)] });
@@ -60,6 +60,17 @@ describe("moving agenda topics", () => {
     expect(canMoveAgendaTopic(before.doc, topicPos(before, "B"), "down")).toBe(true);
     expect(moveAgendaTopic(before, topicPos(before, "C"), "down")).toBeNull();
     expect(moveAgendaTopic(before, 1, "up")).toBeNull(); // not a topic
+  });
+
+  it("names the span a move rewrites: both topics and what lies between them", () => {
+    const before = state();
+    const a = topicPos(before, "A");
+    const b = topicPos(before, "B");
+    const bEnd = b + before.doc.nodeAt(b)!.nodeSize;
+    expect(agendaMoveSpan(before.doc, a, "down")).toEqual({ from: a, to: bEnd });
+    expect(agendaMoveSpan(before.doc, b, "up")).toEqual({ from: a, to: bEnd });
+    expect(before.doc.textBetween(a, bEnd, " ")).toContain("Between");
+    expect(agendaMoveSpan(before.doc, a, "up")).toBeNull();
   });
 
   it("expects threads in the moved topic at the same offset in its new place, and others mapped", () => {

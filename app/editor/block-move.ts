@@ -34,6 +34,20 @@ export function canMoveAgendaTopic(doc: PMNode, pos: number, direction: "up" | "
 }
 
 /**
+ * The part of the document a move rewrites: the topic and the one it swaps places with, and what
+ * lies between them (y-tiptap may recreate any of it in Yjs). Null when the topic cannot move.
+ */
+export function agendaMoveSpan(doc: PMNode, pos: number, direction: "up" | "down"): { from: number; to: number } | null {
+  const topics = topLevelTopics(doc);
+  const i = topics.findIndex((t) => t.pos === pos);
+  const other = topics[direction === "up" ? i - 1 : i + 1];
+  if (i < 0 || !other) return null;
+  const first = direction === "up" ? other : topics[i];
+  const last = direction === "up" ? topics[i] : other;
+  return { from: first.pos, to: last.pos + last.node.nodeSize };
+}
+
+/**
  * The transaction that moves the agenda topic at `pos` before the previous topic (up) or after
  * the next one (down), selects it at its new place and records the move; null when it cannot move.
  */

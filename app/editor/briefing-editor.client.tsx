@@ -2,6 +2,7 @@ import { EditorContent } from "@tiptap/react";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { AgendaOutline } from "./agenda-outline";
 import type { CollabSession, CollabSnapshot } from "./collab-provider";
+import { othersEditingIn } from "./editing-in-range";
 import { EditorEnvProvider, type EditorEnv, type TeamMember } from "./editor-env";
 import { FactPicker } from "./fact-picker";
 import { BlockDatalists } from "./node-views/quote-view";
@@ -98,8 +99,15 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
 
   const ui = useMemo(() => ({ openFactPicker: () => setPickerOpen(true) }), []);
   const env: EditorEnv = useMemo(
-    () => ({ teamId: props.teamId, members: props.members, factStaleMonths: props.factStaleMonths, readOnly, openFactPicker: ui.openFactPicker }),
-    [props.teamId, props.members, props.factStaleMonths, readOnly, ui],
+    () => ({
+      teamId: props.teamId,
+      members: props.members,
+      factStaleMonths: props.factStaleMonths,
+      readOnly,
+      openFactPicker: ui.openFactPicker,
+      othersEditingIn: (from: number, to: number) => (editor ? othersEditingIn(editor, session.provider.awareness, from, to) : []),
+    }),
+    [props.teamId, props.members, props.factStaleMonths, readOnly, ui, editor, session],
   );
 
   return (

@@ -15,6 +15,8 @@ export interface EditorEnv {
   /** True when the user may not change the body (role, final briefing, or a downgraded connection). */
   readOnly: boolean;
   openFactPicker: () => void;
+  /** Names of the other people whose caret is in [from, to) now (app/editor/editing-in-range.ts). */
+  othersEditingIn: (from: number, to: number) => string[];
 }
 
 const EditorEnvContext = createContext<EditorEnv | null>(null);

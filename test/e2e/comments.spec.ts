@@ -233,4 +233,51 @@ describe.skipIf(!run)("comments in the browser", () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it("asks before moving a topic someone else is typing in", async () => {
+    const aigerimContext = await signedInContext(env.browser, env.server.url, "aigerim@demo.summitdesk.test");
+    const emreContext = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
+    const aigerim = await aigerimContext.newPage();
+    const emre = await emreContext.newPage();
+    await Promise.all([openBriefing(aigerim), openBriefing(emre)]);
+    const titles = () => emre.locator(".agenda-title").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const before = await titles();
+    const cultural = before.indexOf("Cultural ties");
+
+    // Aigerim puts her caret in the Cultural ties topic; Emre's editor sees her caret there.
+    await aigerim.locator(".ProseMirror").getByText("Improving cultural ties was among the topics discussed.").click();
+    await emre.waitForFunction(() => {
+      const label = Array.from(document.querySelectorAll(".collab-caret-label")).find((l) => l.textContent === "Aigerim Nurpeisova");
+      return (label?.closest(".block-agenda")?.querySelector(".agenda-title") as HTMLInputElement | null)?.value === "Cultural ties";
+    });
+
+    const dialogs: string[] = [];
+    emre.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await emre.getByRole("button", { name: `Move topic ${cultural + 1} up` }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain("Aigerim Nurpeisova is typing in the topics this move rearranges");
+    await emre.waitForTimeout(300);
+    expect(await titles()).toEqual(before); // declined: nothing moved
+
+    // Once she is elsewhere, the move goes ahead without asking.
+    await aigerim.locator(".ProseMirror").getByText("Prepare the delegation", { exact: false }).click();
+    await emre.waitForFunction(() => {
+      const label = Array.from(document.querySelectorAll(".collab-caret-label")).find((l) => l.textContent === "Aigerim Nurpeisova");
+      return label !== undefined && label.closest(".block-agenda") === null;
+    });
+    emre.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await emre.getByRole("button", { name: `Move topic ${cultural + 1} up` }).click();
+    await emre.waitForFunction((i) => (document.querySelectorAll(".agenda-title")[i] as HTMLInputElement).value === "Cultural ties", cultural - 1);
+    expect(dialogs).toHaveLength(1);
+    await aigerim.waitForFunction((i) => (document.querySelectorAll(".agenda-title")[i] as HTMLInputElement).value === "Cultural ties", cultural - 1);
+
+    await aigerimContext.close();
+    await emreContext.close();
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
 import { AGENDA_PRIORITIES, AGENDA_STATUSES, type AgendaTopicAttrs } from "../../../extensions/agenda-topic/agenda-topic";
 import { agendaNumberAt } from "../agenda-numbers";
-import { canMoveAgendaTopic, moveAgendaTopic } from "../block-move";
+import { agendaMoveSpan, canMoveAgendaTopic, moveAgendaTopic } from "../block-move";
 import { useEditorEnv } from "../editor-env";
 import { AttrSelect } from "./attr-fields";
 
@@ -30,7 +30,15 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
   });
   const move = (direction: "up" | "down") => {
     const pos = getPos();
-    const tr = typeof pos === "number" ? moveAgendaTopic(editor.state, pos, direction) : null;
+    const span = typeof pos === "number" ? agendaMoveSpan(editor.state.doc, pos, direction) : null;
+    if (typeof pos !== "number" || !span) return;
+    // Yjs moves by deleting and inserting: what others type in these topics meanwhile would be lost.
+    const busy = env.othersEditingIn(span.from, span.to);
+    if (busy.length > 0) {
+      const who = busy.length === 1 ? `${busy[0]} is` : `${busy.slice(0, -1).join(", ")} and ${busy.at(-1)} are`;
+      if (!window.confirm(`${who} typing in the topics this move rearranges. What they type while it happens can be lost. Move anyway?`)) return;
+    }
+    const tr = moveAgendaTopic(editor.state, pos, direction);
     if (tr) editor.view.dispatch(tr);
   };
   const ownerKnown = !a.ownerId || env.members.some((m) => m.userId === a.ownerId);
