@@ -3,9 +3,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EncodedAnchor } from "./anchor";
 import { commentHighlightsKey, THREAD_ACTIVATE_EVENT, type CommentHighlightsMeta, type HighlightRange } from "./comment-highlights";
 import { CommentComposer } from "./comment-composer";
-import { commentMovesKey, commentMovesPlugin } from "./comment-moves";
 import { ThreadCard } from "./thread-card";
-import { anchorForRange, anchorForSelection, resolveThreadRanges, useAnchorRanges } from "./use-anchor-ranges";
+import { anchorForSelection, useAnchorRanges } from "./use-anchor-ranges";
+import { useCommentMoves } from "./use-comment-moves";
 import { useCommentThreads } from "./use-comment-threads";
 import { useMarginLayout } from "./use-margin-layout";
 
@@ -35,34 +35,7 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
   const [attachError, setAttachError] = useState<string | null>(null);
 
   // Threads follow text that an editor moves (agenda topic Move up/down, drag and drop).
-  const threadsRef = useRef(threads);
-  threadsRef.current = threads;
-  const reanchorRef = useRef(api.reanchor);
-  reanchorRef.current = api.reanchor;
-  const canMoveThreads = viewer?.canResolve ?? false;
-  useEffect(() => {
-    if (!editor || editor.isDestroyed || !canMoveThreads) return;
-    editor.registerPlugin(
-      commentMovesPlugin({
-        currentRanges: () => resolveThreadRanges(editor, threadsRef.current) ?? new Map(),
-        onMoved: (expected) => {
-          const now = resolveThreadRanges(editor, threadsRef.current);
-          for (const c of expected) {
-            const range = now?.get(c.threadId);
-            if (range && range.from === c.from && range.to === c.to) continue; // its anchor came through
-            const anchor = anchorForRange(editor, c.from, c.to);
-            if (!anchor) continue;
-            void reanchorRef.current(c.threadId, anchor).then((r) => {
-              if (!r.ok) setAttachError(`A comment could not follow the moved text: ${r.message}`);
-            });
-          }
-        },
-      }),
-    );
-    return () => {
-      if (!editor.isDestroyed) editor.unregisterPlugin(commentMovesKey);
-    };
-  }, [editor, canMoveThreads]);
+  useCommentMoves(editor, viewer?.canResolve ?? false, threads, api.reanchor, setAttachError);
 
   const attach = useCallback(
     async (threadId: string) => {

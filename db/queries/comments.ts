@@ -196,35 +196,48 @@ export interface Mention {
   resolved: boolean;
 }
 
-/**
- * Comments that mention `userId`, newest first, from briefings of teams the user is in now (a
- * member who left sees none of that team's). Their own comments and deleted ones are left out.
- */
-export function listMentions(db: Db, userId: string, limit = 50): Mention[] {
-  return db.$client
-    .prepare(
+// Comments that mention a user, from briefings of teams the user is in now. The user's own
+// comments and deleted ones (empty body) are left out.
+const MENTIONS_FROM = `
+    from comments c
+    join comment_threads t on t.id = c.thread_id
+    join briefings b on b.id = t.briefing_id
+    join memberships ms on ms.team_id = b.team_id and ms.user_id = @userId
+    left join users u on u.id = c.author_id
+   where c.body != '' and (c.author_id is null or c.author_id != @userId)
+     and exists (select 1 from json_each(c.mentions) m where m.value = @userId)`;
+
+function prepareMentionQueries(db: Db) {
+  return {
+    list: db.$client.prepare<{ userId: string; limit: number }, Omit<Mention, "resolved"> & { resolved: number }>(
       `select c.id as commentId, c.thread_id as threadId, t.briefing_id as briefingId, b.title as briefingTitle,
-              tm.name as teamName, u.name as authorName, u.color as authorColor, c.body as body,
-              t.quoted_text as quotedText, c.created_at as createdAt, t.resolved_at is not null as resolved
-         from comments c
-         join comment_threads t on t.id = c.thread_id
-         join briefings b on b.id = t.briefing_id
-         join memberships ms on ms.team_id = b.team_id and ms.user_id = @userId
-         join teams tm on tm.id = b.team_id
-         left join users u on u.id = c.author_id
-        where c.body != '' and (c.author_id is null or c.author_id != @userId)
-          and exists (select 1 from json_each(c.mentions) m where m.value = @userId)
-        order by c.created_at desc
-        limit @limit`,
-    )
-    .all({ userId, limit })
-    .map((r) => {
-      const row = r as Omit<Mention, "resolved"> & { resolved: number };
-      return { ...row, resolved: row.resolved === 1 };
-    });
+              (select name from teams where id = b.team_id) as teamName, u.name as authorName, u.color as authorColor,
+              c.body as body, t.quoted_text as quotedText, c.created_at as createdAt, t.resolved_at is not null as resolved
+       ${MENTIONS_FROM}
+       order by c.created_at desc
+       limit @limit`,
+    ),
+    // The top bar asks on every page: a count, prepared once per database.
+    countOpen: db.$client.prepare<{ userId: string }, number>(`select count(*) ${MENTIONS_FROM} and t.resolved_at is null`).pluck(),
+  };
 }
 
-/** How many comments in open threads mention `userId` (for the header). */
+const mentionQueries = new WeakMap<Db, ReturnType<typeof prepareMentionQueries>>();
+
+function mentionQueriesFor(db: Db) {
+  let q = mentionQueries.get(db);
+  if (!q) mentionQueries.set(db, (q = prepareMentionQueries(db)));
+  return q;
+}
+
+/** Comments that mention `userId`, newest first (see MENTIONS_FROM for which). */
+export function listMentions(db: Db, userId: string, limit = 50): Mention[] {
+  return mentionQueriesFor(db)
+    .list.all({ userId, limit })
+    .map((row) => ({ ...row, resolved: row.resolved === 1 }));
+}
+
+/** How many comments in open threads mention `userId` (for the top bar). */
 export function countOpenMentions(db: Db, userId: string): number {
-  return listMentions(db, userId, 100).filter((m) => !m.resolved).length;
+  return mentionQueriesFor(db).countOpen.get({ userId }) ?? 0;
 }
