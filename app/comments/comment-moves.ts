@@ -1,3 +1,4 @@
+import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey, type Transaction } from "@tiptap/pm/state";
 import { movedRange, type BlockMove } from "../editor/block-move";
 import type { ResolvedRange } from "./anchor";
@@ -82,3 +83,33 @@ export function commentMovesPlugin(options: {
     },
   });
 }
+
+/** What the comments panel plugs into `CommentMoves` once it knows the threads and the user's role. */
+export interface CommentMovesHandler {
+  currentRanges: () => Map<string, ResolvedRange>;
+  onMoved: (expected: CarriedThread[]) => void;
+}
+
+/**
+ * The plugin as part of the editor from the start. Registering a plugin later reconfigures the
+ * editor state, which makes y-tiptap re-render the whole document from the Y.Doc and resets the
+ * selection under someone's typing; the panel sets `editor.storage.commentMoves.handler` instead.
+ * Without a handler, moves carry nothing.
+ */
+export const CommentMoves = Extension.create<Record<string, never>, { handler: CommentMovesHandler | null }>({
+  name: "commentMoves",
+
+  addStorage() {
+    return { handler: null };
+  },
+
+  addProseMirrorPlugins() {
+    const storage = this.storage;
+    return [
+      commentMovesPlugin({
+        currentRanges: () => storage.handler?.currentRanges() ?? new Map(),
+        onMoved: (expected) => storage.handler?.onMoved(expected),
+      }),
+    ];
+  },
+});

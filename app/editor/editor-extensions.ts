@@ -7,6 +7,7 @@ import { withNodeViews } from "./node-views";
 import { Placeholders } from "./placeholder-plugin";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
+import { CommentMoves } from "../comments/comment-moves";
 
 /** The caret of another user: a thin coloured bar with a small name tag (styles in editor.css). */
 export function renderCaret(user: Record<string, unknown>): HTMLElement {
@@ -40,5 +41,6 @@ export function buildEditorExtensions(session: CollabSession, user: { name: stri
     Placeholders.configure({ text: PLACEHOLDERS }),
     SlashMenu,
     CommentHighlights,
+    CommentMoves,
   ];
 }

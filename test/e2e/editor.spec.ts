@@ -105,6 +105,10 @@ describe.skipIf(!run)("the briefing editor in the browser", () => {
         expect(text).toContain("Owner adds a line.");
         expect(text).toContain("Editor adds a line.");
       }, 10_000);
+      // Each line landed whole where its caret was, also while the comments panel loaded alongside.
+      const paragraphs = await p.locator(".ProseMirror p").allInnerTexts();
+      expect(paragraphs.some((t) => t.includes("Prepare the delegation") && t.includes("Owner adds a line."))).toBe(true);
+      expect(paragraphs.some((t) => t.includes("As geopolitical tensions") && t.includes("Editor adds a line."))).toBe(true);
     }
     // Each sees the other's caret, labelled with the name the server put in awareness.
     await owner.locator(".collab-caret-label", { hasText: EDITOR.name }).waitFor();
