@@ -7,6 +7,10 @@ import { loginAs, type DemoRole } from "./http";
 
 export const DEMO_BRIEFING = "ankara-summit";
 
+// Each y-websocket provider adds a process "exit" listener (removed on destroy); the convergence
+// tests hold twenty at once, which is not the leak Node's default warning at ten suspects.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 64));
+
 /** A `ws` class that sends our session cookie and an Origin header, as a browser on our origin would. */
 export function webSocketWith(headers: Record<string, string>): typeof globalThis.WebSocket {
   class WebSocketWithHeaders extends WebSocket {
