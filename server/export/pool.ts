@@ -56,6 +56,8 @@ export class PdfPool {
   private readonly base: string;
   private readonly root: string;
   private readonly fontConfig: string;
+  /** Where render processes leave finished PDFs for the pool to read (and delete). */
+  private readonly outDir: string;
   private nextId = 1;
   private closed = false;
   /** Totals for metrics and the benchmark. */
@@ -65,6 +67,8 @@ export class PdfPool {
     this.base = fs.mkdtempSync(path.join(os.tmpdir(), "summit-desk-pdf-"));
     this.root = path.join(this.base, "root");
     prepareSandbox(this.root);
+    this.outDir = path.join(this.base, "out");
+    fs.mkdirSync(this.outDir);
     const emptyFonts = path.join(this.base, "no-fonts");
     fs.mkdirSync(emptyFonts);
     this.fontConfig = path.join(this.base, "fonts.conf");
@@ -142,6 +146,7 @@ export class PdfPool {
         HOME: this.base,
         FONTCONFIG_FILE: this.fontConfig,
         SD_TYPST_ROOT: this.root,
+        SD_PDF_OUT: this.outDir,
       },
     };
     // Renders are background work next to live editing: under SCHED_IDLE (util-linux `chrt`) a
@@ -191,13 +196,26 @@ export class PdfPool {
       this.dispatch();
       return;
     }
+    const file = msg.type === "done" ? this.outputFile(msg.file) : null;
     const current = worker.current;
-    if (!current || current.id !== msg.id) return;
+    if (!current || current.id !== msg.id) {
+      if (file) void fs.promises.rm(file, { force: true }); // finished after its timeout
+      return;
+    }
     clearTimeout(current.timer);
     worker.current = null;
     if (msg.type === "done") {
-      this.counters.rendered++;
-      current.resolve({ pdf: Buffer.from(msg.pdf.buffer, msg.pdf.byteOffset, msg.pdf.byteLength), stats: msg.stats });
+      if (!file) {
+        this.counters.failed++;
+        current.reject(new PdfExportError("compile_failed", "The PDF renderer answered with an unexpected file."));
+      } else {
+        this.counters.rendered++;
+        // Read in libuv's thread pool: one buffer, nothing copied on the event loop.
+        fs.promises.readFile(file).then(
+          (pdf) => current.resolve({ pdf, stats: msg.stats }),
+          (err: Error) => current.reject(new PdfExportError("compile_failed", `The rendered PDF could not be read: ${err.message}`)),
+        ).finally(() => void fs.promises.rm(file, { force: true }));
+      }
     } else {
       this.counters.failed++;
       current.reject(new PdfExportError(msg.code, msg.message));
@@ -207,6 +225,13 @@ export class PdfPool {
       this.discard(worker);
     }
     this.dispatch();
+  }
+
+  /** A PDF a render process names, only when it is one of ours: a plain file name in the output directory. */
+  private outputFile(file: unknown): string | null {
+    if (typeof file !== "string" || !/^\d+-\d+\.pdf$/.test(path.basename(file))) return null;
+    const resolved = path.resolve(file);
+    return path.dirname(resolved) === this.outDir ? resolved : null;
   }
 
   /** Takes a process out of service and ends it; a replacement starts when work needs one. */

@@ -22,5 +22,6 @@ export type ToWorker = { type: "render"; id: number; job: RenderJob };
 
 export type FromWorker =
   | { type: "ready"; ms: number }
-  | { type: "done"; id: number; pdf: Uint8Array; stats: RenderStats }
+  /** The PDF is in `file`, in the pool's output directory (SD_PDF_OUT): big buffers stay off the IPC channel. */
+  | { type: "done"; id: number; file: string; stats: RenderStats }
   | { type: "failed"; id: number; code: PdfErrorCode; message: string };

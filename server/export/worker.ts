@@ -4,6 +4,8 @@
  * every character against the fonts, compiles. The pool recycles this process after a few renders
  * because the compiler's memory is not returned.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { updateToJSON } from "./document-json";
 import { PdfExportError } from "./errors";
 import { buildExportModel } from "./model";
@@ -12,8 +14,9 @@ import type { FromWorker, RenderJob, ToWorker } from "./worker-protocol";
 import { sampleWarmupModel } from "./warmup";
 
 const root = process.env.SD_TYPST_ROOT;
-if (!root || !process.send) {
-  process.stderr.write("pdf worker: started without SD_TYPST_ROOT or an IPC channel\n");
+const outDir = process.env.SD_PDF_OUT;
+if (!root || !outDir || !process.send) {
+  process.stderr.write("pdf worker: started without SD_TYPST_ROOT, SD_PDF_OUT or an IPC channel\n");
   process.exit(2);
 }
 
@@ -46,7 +49,11 @@ process.on("message", (msg: ToWorker) => {
   if (msg?.type !== "render") return;
   try {
     const { pdf, stats } = run(msg.job);
-    send({ type: "done", id: msg.id, pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength), stats });
+    // Through a file, not the IPC channel: Node reassembles a large message by concatenating its
+    // chunks, several copies of a ~0.5 MB PDF on the server's event loop per export.
+    const file = path.join(outDir!, `${process.pid}-${msg.id}.pdf`);
+    fs.writeFileSync(file, pdf);
+    send({ type: "done", id: msg.id, file, stats });
   } catch (err) {
     const code = err instanceof PdfExportError ? err.code : "compile_failed";
     send({ type: "failed", id: msg.id, code, message: err instanceof Error ? err.message : String(err) });
