@@ -55,15 +55,11 @@ export function useAnchorRanges(editor: Editor | null, threads: ThreadView[]): M
 
   useEffect(() => {
     if (!editor) return;
-    const decoded = threads.map((t) => ({ id: t.id, anchor: decodeAnchor({ start: t.anchorStart, end: t.anchorEnd }) }));
     let frame = 0;
     const compute = () => {
       frame = 0;
-      const binding = bindingOf(editor);
-      if (!binding) return;
-      const next = new Map<string, ResolvedRange>();
-      for (const { id, anchor } of decoded) next.set(id, anchor ? resolveAnchor(binding.type, binding.mapping, anchor) : null);
-      setRanges((prev) => (sameRanges(prev, next) ? prev : next));
+      const next = resolveThreadRanges(editor, threads);
+      if (next) setRanges((prev) => (sameRanges(prev, next) ? prev : next));
     };
     const schedule = ({ transaction }: { transaction: { docChanged: boolean } }) => {
       if (transaction.docChanged && !frame) frame = requestAnimationFrame(compute);
