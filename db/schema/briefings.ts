@@ -27,6 +27,11 @@ export const briefings = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     lastEditedBy: text("last_edited_by").references(() => users.id, { onDelete: "set null" }),
     lastEditedAt: integer("last_edited_at", { mode: "timestamp_ms" }).notNull(),
+    /**
+     * Set once the first Yjs state of the briefing is stored: a briefing with content whose
+     * snapshot and log are both missing is corrupt, not empty.
+     */
+    hasContent: integer("has_content", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("briefings_team_idx").on(t.teamId, t.lastEditedAt)],
 );

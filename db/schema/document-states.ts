@@ -13,6 +13,8 @@ export const documentSnapshots = sqliteTable("document_snapshots", {
   state: blob("state", { mode: "buffer" }).notNull(),
   /** Highest update-log id folded into `state`. */
   lastUpdateId: integer("last_update_id").notNull().default(0),
+  /** CRC-32 of `state`, verified on every load; null only until the start-up backfill ran. */
+  checksum: integer("checksum"),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
@@ -25,6 +27,8 @@ export const documentUpdates = sqliteTable(
       .references(() => briefings.id, { onDelete: "cascade" }),
     update: blob("update", { mode: "buffer" }).notNull(),
     userId: text("user_id"),
+    /** CRC-32 of `update`, verified on every load; null only until the start-up backfill ran. */
+    checksum: integer("checksum"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("document_updates_briefing_idx").on(t.briefingId, t.id)],

@@ -26,7 +26,10 @@ export const memberships = sqliteTable(
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("memberships_user_idx").on(t.userId)],
 );
 
-/** An invitation link: anyone signed in who opens it before it expires joins with `role`. */
+/**
+ * An invitation link: a signed-in person who opens it joins with `role`, while it is neither
+ * expired, revoked nor used up (`useCount` < `maxUses`; owner invitations are always single-use).
+ */
 export const invitations = sqliteTable(
   "invitations",
   {
@@ -41,10 +44,33 @@ export const invitations = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revokedBy: text("revoked_by").references(() => users.id, { onDelete: "set null" }),
+    /** How many people may join through this link. */
+    maxUses: integer("max_uses").notNull().default(1),
+    useCount: integer("use_count").notNull().default(0),
   },
   (t) => [index("invitations_team_idx").on(t.teamId)],
+);
+
+/** Who joined through which invitation, and when: the record of every accepted link. */
+export const invitationUses = sqliteTable(
+  "invitation_uses",
+  {
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The role the person had before (null: not a member) and the role they have after. */
+    previousRole: text("previous_role", { enum: ROLES }),
+    role: text("role", { enum: ROLES }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.invitationId, t.userId] })],
 );
 
 export type Team = typeof teams.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
+export type InvitationUse = typeof invitationUses.$inferSelect;
