@@ -7,6 +7,8 @@ const buildDir = process.env.SD_BUILD_DIR || "build";
 
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  // The server entry is compiled with the app into one bundle: one copy of every module.
+  server: "server/index.ts",
   serverModuleFormat: "esm",
   serverPlatform: "node",
   serverBuildPath: `${buildDir}/server/index.js`,

@@ -10,7 +10,7 @@ import { startTestServer } from "../test/helpers/server";
 
 const outDir = path.resolve("docs/screenshots");
 const buildDir = path.resolve(".build-screenshot");
-execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], {
+execFileSync(process.execPath, ["scripts/build.mjs"], {
   env: { ...process.env, SD_BUILD_DIR: buildDir, NODE_ENV: "production" },
   stdio: ["ignore", "ignore", "inherit"],
 });

@@ -1,11 +1,12 @@
-// `npm start`: builds the app when there is no build or the sources are newer than it, then runs
-// the server in this process (so signals reach it directly).
+// `npm start`: builds the compiled server when there is no build or the sources are newer than
+// it, then runs it in this process (so signals reach it directly).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const buildDir = path.resolve(process.env.SD_BUILD_DIR || "build");
-const marker = path.join(buildDir, "server", "index.js");
+const entry = path.join(buildDir, "server", "index.js");
 
 function newestMtime(dir) {
   let newest = 0;
@@ -16,13 +17,11 @@ function newestMtime(dir) {
   return newest;
 }
 
-const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
+const built = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
 const sources = Math.max(...["app", "extensions", "db", "server"].filter((d) => fs.existsSync(d)).map(newestMtime));
 if (built < sources) {
   console.log(built ? "Sources changed since the last build; rebuilding…" : "No build yet; building…");
-  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
 }
 
-const { register } = await import("tsx/esm/api");
-register();
-await import("../server/index.ts");
+await import(pathToFileURL(entry).href);

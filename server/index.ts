@@ -1,9 +1,15 @@
+import type { ServerBuild } from "@remix-run/node";
+import * as remixBuild from "@remix-run/dev/server-build";
 import { loadConfig } from "./config";
 import { createLogger } from "./logger";
 import { layers } from "./layers";
 import { startServer } from "./start";
 
-/** Entry point: `node --import tsx server/index.ts`. Nothing imports this file. */
+/**
+ * Entry point. `npm run build` compiles this file together with the Remix app into
+ * `build/server/index.js` (remix.config.js `server`), which `npm start` runs with plain node.
+ * Nothing imports this file.
+ */
 let config;
 try {
   config = loadConfig();
@@ -43,7 +49,7 @@ if (config.EXIT_WITH_PARENT) {
 }
 
 try {
-  running = await startServer(config, logger, layers(config));
+  running = await startServer(config, logger, remixBuild as unknown as ServerBuild, layers(config));
   if (stopping) {
     const signal = stopping;
     stopping = undefined;

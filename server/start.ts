@@ -1,8 +1,6 @@
-import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -41,16 +39,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger, layers: ServerLayer[] = []): Promise<RunningServer> {
+/**
+ * Opens and migrates the database, mounts `layers` and the Remix `build` (compiled into the same
+ * bundle as this file, so app and server share every module), and listens.
+ */
+export async function startServer(config: Config, logger: Logger, build: ServerBuild, layers: ServerLayer[] = []): Promise<RunningServer> {
   const db = openDatabase(config.databasePath);
   migrateDatabase(db);
   if (config.SEED_DEMO) await seedDemo(db, logger);
-
-  const buildPath = path.join(config.buildDir, "server", "index.js");
-  if (!fs.existsSync(buildPath)) {
-    throw new Error(`No Remix build at ${buildPath}: run \`npm run build\` (npm start does it for you).`);
-  }
-  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
   const events = createAppEvents();
   const sessionCookie = createSessionCookie(config);

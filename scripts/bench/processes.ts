@@ -30,7 +30,7 @@ export function procStat(pid: number): ProcStat {
 
 /** Builds the Remix app into its own directory (never ./build). */
 export function buildApp(): void {
-  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], {
+  execFileSync(process.execPath, ["scripts/build.mjs"], {
     cwd: ROOT,
     env: { ...process.env, SD_BUILD_DIR: BUILD_DIR, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
@@ -128,11 +128,11 @@ function profileArgs(side: "ours" | "reference"): string[] {
   return ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, side)}`, ...(process.env.BENCH_TRACE_GC ? ["--trace-gc"] : [])];
 }
 
-/** Our real server (server/index.ts) in production mode on 127.0.0.1, port 0, on `databasePath`. */
+/** Our real, compiled server (`npm run build` output) in production mode on 127.0.0.1, port 0, on `databasePath`. */
 export function startOurServer(databasePath: string, logFile: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   return spawnServer(
     "ours",
-    [...profileArgs("ours"), "--import", "tsx", "server/index.ts"],
+    [...profileArgs("ours"), path.join(BUILD_DIR, "server", "index.js")],
     {
       ...process.env,
       NODE_ENV: "production",

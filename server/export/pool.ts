@@ -132,9 +132,7 @@ export class PdfPool {
   }
 
   private spawn(): void {
-    const require = createRequire(import.meta.url);
-    const tsx = pathToFileURL(require.resolve("tsx")).href;
-    const entry = fileURLToPath(new URL("./worker.ts", import.meta.url));
+    const { entry, execArgv } = workerEntry();
     const options: SpawnOptions & { serialization: "advanced" } = {
       cwd: this.root,
       serialization: "advanced",
@@ -152,8 +150,8 @@ export class PdfPool {
     // Renders are background work next to live editing: under SCHED_IDLE (util-linux `chrt`) a
     // render only gets CPU time no collaboration process wants. Without chrt, a low nice value.
     const child = CHRT
-      ? spawn(CHRT, ["--idle", "0", process.execPath, "--import", tsx, entry], options)
-      : fork(entry, [], { ...options, execArgv: ["--import", tsx] });
+      ? spawn(CHRT, ["--idle", "0", process.execPath, ...execArgv, entry], options)
+      : fork(entry, [], { ...options, execArgv });
     if (!CHRT) {
       try {
         if (child.pid) os.setPriority(child.pid, 19);
@@ -253,4 +251,15 @@ export class PdfPool {
       worker.child.kill("SIGKILL");
     });
   }
+}
+
+/**
+ * The render process's entry. In the compiled server (`build/server/index.js`) it is the bundle
+ * `pdf-worker.js` beside it, run by plain node. Unit tests import this module from source, where
+ * the worker is `worker.ts` run through tsx (a development dependency).
+ */
+function workerEntry(): { entry: string; execArgv: string[] } {
+  if (import.meta.url.endsWith(".js")) return { entry: fileURLToPath(new URL("./pdf-worker.js", import.meta.url)), execArgv: [] };
+  const require = createRequire(import.meta.url);
+  return { entry: fileURLToPath(new URL("./worker.ts", import.meta.url)), execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href] };
 }

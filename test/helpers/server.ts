@@ -21,6 +21,8 @@ export interface StartOptions {
   /** Reuse a database file (to restart a server on the same data). */
   databasePath?: string;
   env?: Record<string, string>;
+  /** Node options before the entry (e.g. `--import` of a test fixture). */
+  execArgv?: string[];
 }
 
 const tempDirs: string[] = [];
@@ -36,13 +38,20 @@ export function tempDir(prefix = "summit-desk-"): string {
   return dir;
 }
 
+/** The compiled server the global setup built (`build/server/index.js` of that build). */
+export function serverEntry(): string {
+  const dir = process.env.SD_BUILD_DIR;
+  if (!dir) throw new Error("SD_BUILD_DIR is not set: the test global setup builds the server");
+  return path.join(dir, "server", "index.js");
+}
+
 /**
- * Starts the real server (`server/index.ts`) as a child process on an ephemeral port with its own
+ * Starts the real, compiled server as a child process on an ephemeral port with its own
  * SQLite file, seeded with the demo data unless SEED_DEMO=0 is passed.
  */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const databasePath = opts.databasePath ?? path.join(tempDir(), "test.db");
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), serverEntry()], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
     env: {
       ...process.env,

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/server";
+import { serverEntry, tempDir } from "../helpers/server";
 import { eventually } from "../helpers/yclient";
 
 const alive = (pid: number) => {
@@ -35,7 +35,7 @@ describe("the server process", () => {
   });
 
   it("a SIGTERM that arrives while the server is still starting ends in a clean exit 0", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    const child = spawn(process.execPath, [serverEntry()], {
       cwd: fileURLToPath(new URL("../..", import.meta.url)),
       env: {
         ...process.env,
