@@ -43,7 +43,9 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().default(""),
   /** PDF render processes; by default one core is left to the collaboration process. */
   PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(Math.max(1, os.availableParallelism() - 1)),
-  PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
+  PDF_TIMEOUT_MS: z.coerce.number().int().min(100).default(30000),
+  /** Exports waiting for a render process before new ones are answered 503 (default: 8 per process). */
+  PDF_MAX_QUEUE: z.coerce.number().int().min(0).optional(),
   PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
   /** Failed sign-ins allowed per email address in 15 minutes. */
   AUTH_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),

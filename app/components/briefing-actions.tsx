@@ -1,6 +1,7 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useState } from "react";
 import type { BriefingStatus, Role } from "../../db/enums";
+import { ExportLink } from "./export-link";
 import { roleAtLeast } from "../utils/roles";
 import { STATUS_TRANSITIONS } from "../utils/status";
 
@@ -36,9 +37,7 @@ export function BriefingActions({ briefing, role }: { briefing: { id: string; st
             </fetcher.Form>
           ),
         )}
-        <a className="button" href={`${base}/export.pdf`} download>
-          {isFinal ? "Export PDF" : "Export draft PDF"}
-        </a>
+        <ExportLink href={`${base}/export.pdf`}>{isFinal ? "Export PDF" : "Export draft PDF"}</ExportLink>
         <Link className="button" to={`${base}/versions`}>
           Versions
         </Link>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { ExportBlock, Run } from "../../server/export/model-types";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
 import { badRequest } from "../utils/errors";
 import { versionView } from "../utils/export.server";
@@ -133,9 +134,7 @@ export default function VersionPage() {
         <div className="briefing-meta">
           <span className="classification">{meta.classification}</span>
           <span className="status-badge status-final">Final · read-only</span>
-          <a className="button" href={`${base}/export.pdf?version=${meta.version}`} download>
-            Export PDF
-          </a>
+          <ExportLink href={`${base}/export.pdf?version=${meta.version}`}>Export PDF</ExportLink>
         </div>
       </div>
       <div className="card version-body">

@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { STATUS_LABELS } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
 import { requireBriefingRole } from "../utils/permissions.server";
 import { listVersions } from "../utils/status.server";
@@ -60,9 +61,7 @@ export default function VersionsPage() {
                   <Link className="button small" to={`${base}/versions/${v.version}`}>
                     View
                   </Link>
-                  <a className="button small" href={`${base}/export.pdf?version=${v.version}`} download>
-                    PDF
-                  </a>
+                  <ExportLink className="button small" href={`${base}/export.pdf?version=${v.version}`}>PDF</ExportLink>
                 </td>
               </tr>
             ))}

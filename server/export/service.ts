@@ -26,13 +26,14 @@ const exportSeconds = new Histogram({
 });
 
 export function createPdfService(
-  config: Pick<Config, "PDF_WORKERS" | "PDF_TIMEOUT_MS" | "PDF_RENDERS_PER_WORKER">,
+  config: Pick<Config, "PDF_WORKERS" | "PDF_TIMEOUT_MS" | "PDF_RENDERS_PER_WORKER"> & Partial<Pick<Config, "PDF_MAX_QUEUE">>,
   logger?: Logger,
 ): PdfService {
   const pool = new PdfPool({
     size: config.PDF_WORKERS,
     timeoutMs: config.PDF_TIMEOUT_MS,
     rendersPerWorker: config.PDF_RENDERS_PER_WORKER,
+    maxQueue: config.PDF_MAX_QUEUE,
     logger,
   });
   return {

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+import { loginAs } from "../helpers/http";
+import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 
 const run = browserAvailable();
 
@@ -46,4 +48,23 @@ describe.skipIf(!run)("finalize and export in a real browser", () => {
     await expect(page.getByRole("button", { name: "Send for review" }).count()).resolves.toBe(0);
     await context.close();
   });
+
+  it("says why an export was refused instead of dropping the download", async () => {
+    const cookie = await loginAs(env.server.url, "editor");
+    const writer = await connectClient(env.server.url, cookie);
+    firstParagraph(writer.doc).insert(0, "Agreed 🤝 today. ");
+    const reader = await connectClient(env.server.url, cookie);
+    await eventually(() => expect(firstParagraph(reader.doc).toString()).toContain("🤝"), 10_000);
+    destroyAllClients();
+
+    const context = await signedInContext(env.browser, env.server.url, "selin@demo.summitdesk.test");
+    const page = await context.newPage();
+    await page.goto("/briefings/ankara-summit");
+    await page.getByRole("link", { name: "Export draft PDF" }).click();
+    const alert = page.locator(".export-error[role=alert]");
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain("U+1F91D");
+    await expect(page.getByRole("link", { name: "Export draft PDF" }).isVisible()).resolves.toBe(true);
+    await context.close();
+  }, 60_000);
 });
