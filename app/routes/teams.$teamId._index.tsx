@@ -52,7 +52,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "rename": {
       const parsed = parseForm(RenameSchema, form);
       if (parsed.errors) return json({ intent, briefingId, errors: parsed.errors }, { status: 400 });
-      updateBriefingDetails(context.db, briefing.id, { title: parsed.data.title }, user.id);
+      if (!updateBriefingDetails(context.db, briefing.id, { title: parsed.data.title }, user.id)) {
+        const errors = { title: ["A final briefing cannot be renamed: reopen it first."] };
+        return json({ intent, briefingId, errors }, { status: 409 });
+      }
       context.events.emit("briefingChanged", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     }
@@ -166,6 +169,7 @@ export default function TeamBriefings() {
                 <td>
                   {canEdit ? (
                     <div className="row-actions">
+                      {b.status === "final" ? null : (
                       <details className="inline-edit">
                         <summary>Rename</summary>
                         <Form method="post" className="rename-form">
@@ -180,6 +184,7 @@ export default function TeamBriefings() {
                           ) : null}
                         </Form>
                       </details>
+                      )}
                       <Form method="post">
                         <input type="hidden" name="intent" value={archived ? "unarchive" : "archive"} />
                         <input type="hidden" name="briefingId" value={b.id} />

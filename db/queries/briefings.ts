@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
 import { briefings, memberships, users, type Briefing, type BriefingStatus, type Classification, type Role } from "../schema";
@@ -85,12 +85,18 @@ export function listBriefings(db: Db, teamId: string, opts: { archived?: boolean
     .all();
 }
 
-export function updateBriefingDetails(db: Db, briefingId: string, input: Partial<BriefingInput>, userId: string): void {
+/**
+ * Changes title, summit fields or classification. A final briefing is frozen, its details as much as
+ * its text (the content hash covers them): false when the briefing is final and nothing changed.
+ */
+export function updateBriefingDetails(db: Db, briefingId: string, input: Partial<BriefingInput>, userId: string): boolean {
   const now = new Date();
-  db.update(briefings)
+  const result = db
+    .update(briefings)
     .set({ ...input, updatedAt: now, lastEditedAt: now, lastEditedBy: userId })
-    .where(eq(briefings.id, briefingId))
+    .where(and(eq(briefings.id, briefingId), ne(briefings.status, "final")))
     .run();
+  return result.changes > 0;
 }
 
 export function setBriefingArchived(db: Db, briefingId: string, archived: boolean): void {

@@ -104,6 +104,22 @@ describe("briefings list", () => {
     await postForm(server.url, `/teams/${TEAM}?index`, cookies.editor, { intent: "rename", briefingId: BRIEFING, title: "Kazakhstan–Türkiye presidential summit, Ankara" });
   });
 
+  it("freezes the title of a final briefing and unfreezes it on reopening", async () => {
+    const created = await postForm(server.url, `/teams/${TEAM}?index`, cookies.editor, { ...newBriefing, title: "Frozen title" });
+    const id = created.headers.get("location")!.split("/").pop()!;
+    const status = (role: DemoRole, to: string) => postForm(server.url, `/briefings/${id}/status`, cookies[role], { to });
+    expect((await status("editor", "in_review")).status).toBe(200);
+    expect((await status("editor", "final")).status).toBe(200);
+    const rename = () => postForm(server.url, `/teams/${TEAM}?index`, cookies.owner, { intent: "rename", briefingId: id, title: "Changed after final" });
+    const refused = await rename();
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("A final briefing cannot be renamed");
+    expect(await (await get(server.url, `/teams/${TEAM}`, cookies.viewer)).text()).not.toContain("Changed after final");
+    expect((await status("owner", "draft")).status).toBe(200);
+    expect((await rename()).status).toBe(200);
+    expect(await (await get(server.url, `/teams/${TEAM}`, cookies.viewer)).text()).toContain("Changed after final");
+  });
+
   it("lets only owners delete", async () => {
     const created = await postForm(server.url, `/teams/${TEAM}?index`, cookies.editor, { ...newBriefing, title: "To be deleted" });
     const id = created.headers.get("location")!.split("/").pop()!;
