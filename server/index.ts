@@ -19,26 +19,39 @@ try {
 }
 const logger = createLogger(config.LOG_LEVEL);
 
-process.on("uncaughtException", (err) => logger.error("uncaught exception", err));
-process.on("unhandledRejection", (err) => logger.error("unhandled rejection", err));
+
+/** How long a crashing process may spend storing rooms before it exits anyway. */
+const CRASH_STORE_DEADLINE_MS = 5000;
 
 // Signal handlers go in before the server starts: "listening" is logged from inside startServer,
 // and a SIGTERM that arrives before the handler exists would kill the process without storing rooms.
 let running: Awaited<ReturnType<typeof startServer>> | undefined;
-let stopping: string | undefined;
-const shutdown = (signal: string) => {
+let stopping: { reason: string; code: number } | undefined;
+const shutdown = (reason: string, code = 0) => {
   if (stopping) return;
-  stopping = signal;
-  logger.info("server", "signal received", { signal });
+  stopping = { reason, code };
+  if (code === 0) logger.info("server", "signal received", { signal: reason });
   if (!running) return; // the start below finishes first, then closes
   running.close().then(
-    () => process.exit(0),
+    () => process.exit(stopping?.code ?? code),
     (err) => {
       logger.error("shutdown failed", err);
       process.exit(1);
     },
   );
 };
+// After an uncaught exception the process is in a state nobody reasoned about: store what the rooms
+// hold (the same close as SIGTERM), then exit non-zero so the supervisor starts a clean process.
+const crash = (kind: string, err: unknown) => {
+  logger.error(kind, err);
+  if (stopping?.code === 1) return;
+  setTimeout(() => process.exit(1), CRASH_STORE_DEADLINE_MS).unref();
+  if (stopping) stopping.code = 1; // already closing: make the exit say that it crashed
+  else shutdown(kind, 1);
+};
+process.on("uncaughtException", (err) => crash("uncaught exception", err));
+process.on("unhandledRejection", (err) => crash("unhandled rejection", err));
+
 process.once("SIGTERM", () => shutdown("SIGTERM"));
 process.once("SIGINT", () => shutdown("SIGINT"));
 if (config.EXIT_WITH_PARENT) {
@@ -51,9 +64,9 @@ if (config.EXIT_WITH_PARENT) {
 try {
   running = await startServer(config, logger, remixBuild as unknown as ServerBuild, layers(config));
   if (stopping) {
-    const signal = stopping;
+    const { reason, code } = stopping;
     stopping = undefined;
-    shutdown(signal);
+    shutdown(reason, code);
   }
 } catch (err) {
   logger.error("start failed", err);

@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { serverEntry, tempDir } from "../helpers/server";
-import { eventually } from "../helpers/yclient";
+import { loginAs } from "../helpers/http";
+import { serverEntry, startTestServer, tempDir } from "../helpers/server";
+import { connectClient, destroyAllClients, eventually, firstParagraph, readBody } from "../helpers/yclient";
 
 const alive = (pid: number) => {
   try {
@@ -67,4 +68,30 @@ describe("the server process", () => {
     expect(messages).toContain("signal received");
     expect(messages.at(-1)).not.toBe("start failed");
   });
+});
+
+describe("after an uncaught exception", () => {
+  it("stores the open rooms, then exits non-zero so a supervisor restarts it", async () => {
+    const fixture = fileURLToPath(new URL("../fixtures/throw-on-signal.mjs", import.meta.url));
+    // A long group-commit tick: the edit is still only in the room's memory when the fault hits.
+    const server = await startTestServer({ execArgv: ["--import", fixture], env: { COLLAB_FLUSH_MS: "5000" } });
+    const cookie = await loginAs(server.url, "editor");
+    const writer = await connectClient(server.url, cookie);
+    firstParagraph(writer.doc).insert(0, "Typed just before the fault. ");
+    const reader = await connectClient(server.url, cookie);
+    await eventually(() => expect(firstParagraph(reader.doc).toString()).toContain("Typed just before the fault."), 10_000);
+    destroyAllClients();
+
+    const exited = new Promise<number | null>((resolve) => server.process.once("exit", (code) => resolve(code)));
+    server.process.kill("SIGUSR2");
+    expect(await exited).toBe(1);
+    expect(server.logs.some((l) => l.message === "uncaught exception")).toBe(true);
+
+    const again = await startTestServer({ databasePath: server.databasePath, env: { SEED_DEMO: "false" } });
+    try {
+      expect(await readBody(again.url, await loginAs(again.url, "editor"))).toContain("Typed just before the fault.");
+    } finally {
+      await again.stop();
+    }
+  }, 90_000);
 });
