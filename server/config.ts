@@ -56,6 +56,10 @@ const EnvSchema = z.object({
   /** Exit when the parent process goes away (test servers must not outlive a killed test run). */
   EXIT_WITH_PARENT: bool.default("false"),
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  /** Comments (new threads, replies, edits) one person may write per minute, on average. */
+  COMMENT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Comments one person may write in a quick run before the per-minute rate applies. */
+  COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { databasePath: string; buildDir: string };

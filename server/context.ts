@@ -4,6 +4,7 @@ import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { PdfService } from "./export/service";
 import type { AppEvents } from "./events";
+import type { CommentRateLimit } from "./http/comment-rate-limit";
 import type { AuthRateLimits } from "./http/rate-limit";
 import type { Logger } from "./logger";
 
@@ -19,6 +20,8 @@ export interface SummitContext {
   sessionCookie: Cookie;
   /** Limits on sign-in and sign-up attempts. */
   authLimits: AuthRateLimits;
+  /** Limit on writing comments, per user (COMMENT_RATE_PER_MINUTE, COMMENT_RATE_BURST). */
+  commentLimit: CommentRateLimit;
   /** The peer address of the HTTP connection (for rate limits; the app is served directly, not behind a proxy). */
   clientAddress: string;
   /** Services registered by later layers (collaboration, export) under a name. */

@@ -12,6 +12,7 @@ import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
 import { createAppEvents } from "./events";
 import { bodyLimit } from "./http/body-limit";
+import { TokenBucketLimiter } from "./http/comment-rate-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
 import { parseAllowedOrigins, sameOriginMutations } from "./http/same-origin";
 import type { Logger } from "./logger";
@@ -52,9 +53,10 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
   const authLimits = createAuthRateLimits({ perEmail: config.AUTH_FAILURES_PER_EMAIL, perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS });
+  const commentLimit = new TokenBucketLimiter(config.COMMENT_RATE_PER_MINUTE, config.COMMENT_RATE_BURST);
   const app = express();
   const server = http.createServer(app);
-  const ctx: LayerContext = { db, config, logger, events, sessionCookie, authLimits, services, server, app };
+  const ctx: LayerContext = { db, config, logger, events, sessionCookie, authLimits, commentLimit, services, server, app };
 
   app.disable("x-powered-by");
   app.use((_req, res, next) => {
@@ -84,6 +86,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
         events,
         sessionCookie,
         authLimits,
+        commentLimit,
         services,
         clientAddress: req.socket.remoteAddress ?? "unknown",
       }),

@@ -5,9 +5,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 
 import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
+import { InvitationNotice } from "../components/invitation-notice";
 import { LoginSchema } from "../utils/account-validation";
 import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
+import { invitationForRedirect } from "../utils/invitations.server";
 import { retryAfterHeaders } from "../utils/http";
 import { signInAndRedirect } from "../utils/session.server";
 
@@ -27,7 +29,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         .all()
     : [];
   const seen = new Set<string>();
-  return json({ demoUsers: demoUsers.filter((u) => !seen.has(u.id) && seen.add(u.id)) });
+  const invitation = invitationForRedirect(context, redirectTo);
+  return json({
+    demoUsers: demoUsers.filter((u) => !seen.has(u.id) && seen.add(u.id)),
+    invitation: invitation && { teamName: invitation.teamName, role: invitation.role, inviterName: invitation.inviterName },
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -72,7 +78,7 @@ const DUMMY_HASH =
   "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 export default function Login() {
-  const { demoUsers } = useLoaderData<typeof loader>();
+  const { demoUsers, invitation } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const redirectTo = params.get("redirectTo") ?? "/teams";
@@ -82,6 +88,7 @@ export default function Login() {
     <div className="auth-layout">
       <section className="card auth-card">
         <h1>Sign in</h1>
+        <InvitationNotice invitation={invitation} />
         <Form method="post" noValidate>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           {errors.form ? (

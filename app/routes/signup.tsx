@@ -1,11 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { createUser, getUserByEmail, hashPassword } from "../utils/db.server";
 
 import { Field } from "../components/field";
+import { InvitationNotice } from "../components/invitation-notice";
 import { SignupSchema } from "../utils/account-validation";
 import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
+import { invitationForRedirect } from "../utils/invitations.server";
 import { retryAfterHeaders } from "../utils/http";
 import { signInAndRedirect } from "../utils/session.server";
 
@@ -14,8 +16,10 @@ export const meta: MetaFunction = () => [{ title: "Create account · Summit Desk
 export const headers = retryAfterHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getOptionalUser(request, context)) throw redirect("/teams");
-  return null;
+  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
+  if (await getOptionalUser(request, context)) throw redirect(redirectTo);
+  const invitation = invitationForRedirect(context, redirectTo);
+  return json({ invitation: invitation && { teamName: invitation.teamName, role: invitation.role, inviterName: invitation.inviterName } });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,6 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
+  const { invitation } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const redirectTo = params.get("redirectTo") ?? "/teams";
@@ -50,6 +55,7 @@ export default function Signup() {
     <div className="auth-layout">
       <section className="card auth-card">
         <h1>Create your account</h1>
+        <InvitationNotice invitation={invitation} />
         <Form method="post" noValidate>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           {errors.form ? (

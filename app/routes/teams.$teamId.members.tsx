@@ -14,8 +14,9 @@ import {
   revokeInvitation,
   setMemberRole,
 } from "../utils/db.server";
-import { badRequest } from "../utils/errors";
-import { parseForm } from "../utils/form";
+import { badRequest, notFound } from "../utils/errors";
+import { parseForm, type FieldErrors } from "../utils/form";
+import { DEFAULT_INVITATION_EXPIRY, INVITATION_EXPIRY_CHOICES, INVITATION_MAX_USES, InvitationForm } from "../utils/invitation-validation";
 import { requireTeamRole } from "../utils/permissions.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -28,7 +29,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members: listMembers(context.db, team.id),
     invitations:
       role === "owner"
-        ? listOpenInvitations(context.db, team.id).map((i) => ({ id: i.id, role: i.role, expiresAt: i.expiresAt, url: `${origin}/invite/${i.id}` }))
+        ? listOpenInvitations(context.db, team.id).map((i) => ({
+            id: i.id,
+            role: i.role,
+            expiresAt: i.expiresAt.getTime(),
+            maxUses: i.maxUses,
+            usesLeft: Math.max(0, i.maxUses - i.useCount),
+            acceptedBy: i.uses.map((u) => ({ name: u.name, role: u.role, usedAt: u.usedAt.getTime() })),
+            url: `${origin}/invite/${i.id}`,
+          }))
         : [],
   });
 }
@@ -46,15 +55,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "invite": {
-        const parsed = parseForm(RoleSchema, form);
-        if (parsed.errors) return json({ error: parsed.errors.role?.join(" ") }, { status: 400 });
-        createInvitation(context.db, team.id, parsed.data.role, user.id);
+        const parsed = parseForm(InvitationForm, form);
+        if (parsed.errors) {
+          return json({ error: "The invitation was not created: check the fields below.", fieldErrors: parsed.errors }, { status: 400 });
+        }
+        const { role, maxUses, expiresIn } = parsed.data;
+        const invitation = createInvitation(context.db, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
+        context.logger.info("teams", "invitation created", { teamId: team.id, userId: user.id, invitationId: invitation.id, role, maxUses: invitation.maxUses });
         return json({ ok: true });
       }
       case "revoke": {
         const id = String(form.get("invitationId") ?? "");
         if (!isValidId(id)) throw badRequest("Unknown invitation.");
-        revokeInvitation(context.db, team.id, id);
+        if (!revokeInvitation(context.db, team.id, id, user.id)) throw notFound("Invitation");
+        context.logger.info("teams", "invitation revoked", { teamId: team.id, userId: user.id, invitationId: id });
         return json({ ok: true });
       }
       case "role": {
@@ -83,7 +97,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function Members() {
   const { me, role, members, invitations } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as { error?: string } | undefined;
+  const actionData = useActionData<typeof action>() as { error?: string; fieldErrors?: FieldErrors } | undefined;
+  const inviteErrors = actionData?.fieldErrors ?? {};
   const isOwner = role === "owner";
   return (
     <div className="grid-members">
@@ -160,15 +175,41 @@ export default function Members() {
           <h2 id="invite-heading" style={{ marginTop: 0 }}>
             Invite a colleague
           </h2>
-          <p className="muted">Anyone with the link can join this team with the chosen role for 7 days. Send it over a channel you trust.</p>
-          <Form method="post" className="inline-form">
+          <p className="muted">
+            Anyone with the link can join this team with the chosen role, as many times as you allow and until it expires. Owner
+            links always work once. Send it over a channel you trust.
+          </p>
+          <Form method="post" className="inline-form invite-form">
             <input type="hidden" name="intent" value="invite" />
             <label>
               Role{" "}
-              <select name="role" defaultValue="editor">
+              <select name="role" defaultValue="editor" aria-invalid={inviteErrors.role ? true : undefined}>
                 {ROLES.map((r) => (
                   <option key={r} value={r}>
                     {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Uses{" "}
+              <input
+                name="maxUses"
+                type="number"
+                min={1}
+                max={INVITATION_MAX_USES}
+                step={1}
+                defaultValue={1}
+                style={{ width: "5rem" }}
+                aria-invalid={inviteErrors.maxUses ? true : undefined}
+              />
+            </label>
+            <label>
+              Expires after{" "}
+              <select name="expiresIn" defaultValue={DEFAULT_INVITATION_EXPIRY} aria-invalid={inviteErrors.expiresIn ? true : undefined}>
+                {INVITATION_EXPIRY_CHOICES.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
                   </option>
                 ))}
               </select>
@@ -177,19 +218,36 @@ export default function Members() {
               Create invitation link
             </button>
           </Form>
+          {Object.entries(inviteErrors).map(([field, messages]) =>
+            messages?.length ? (
+              <p key={field} className="field-error">
+                {messages.join(" ")}
+              </p>
+            ) : null,
+          )}
           {invitations.length ? (
             <ul className="invite-list">
               {invitations.map((i) => (
                 <li key={i.id}>
                   <span className={`role-badge role-${i.role}`}>{i.role}</span> <code className="invite-link">{i.url}</code>{" "}
-                  <span className="muted">expires {new Date(i.expiresAt).toISOString().slice(0, 10)}</span>
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="intent" value="revoke" />
-                    <input type="hidden" name="invitationId" value={i.id} />
-                    <button type="submit" className="button small">
-                      Revoke
-                    </button>
-                  </Form>
+                  <span className="muted">
+                    {i.usesLeft === 0 ? "used up" : `${i.usesLeft} of ${i.maxUses} ${i.maxUses === 1 ? "use" : "uses"} left`} · expires{" "}
+                    {new Date(i.expiresAt).toISOString().slice(0, 16).replace("T", " ")} UTC
+                  </span>
+                  {i.usesLeft > 0 ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="invitationId" value={i.id} />
+                      <button type="submit" className="button small">
+                        Revoke
+                      </button>
+                    </Form>
+                  ) : null}
+                  {i.acceptedBy.length ? (
+                    <span className="muted invite-accepted">
+                      {`Accepted by ${i.acceptedBy.map((u) => `${u.name} (${u.role}, ${new Date(u.usedAt).toISOString().slice(0, 10)})`).join(", ")}`}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

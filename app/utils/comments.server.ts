@@ -132,6 +132,21 @@ function checkMentions(context: AppLoadContext, teamId: string, body: string): {
   return { mentions: ids };
 }
 
+/**
+ * Takes one of the writer's comment tokens, just before the write: a refused or retried request
+ * (a 400, or a 409 while typing reaches the server) costs nothing. Null when the write may go on.
+ */
+function commentRateLimited(context: AppLoadContext, access: CommentsAccess): Response | null {
+  const taken = context.commentLimit.take(access.user.id);
+  if (taken.ok) return null;
+  const s = taken.retryAfterSeconds;
+  context.logger.warn("comments", "rate limited", { briefingId: access.briefing.id, userId: access.user.id, retryAfterSeconds: s });
+  return json(
+    { ok: false as const, errors: { form: [`You are commenting faster than the desk allows. Try again in ${s} second${s === 1 ? "" : "s"}.`] } },
+    { status: 429, headers: { "Retry-After": String(s) } },
+  );
+}
+
 function publishThread(context: AppLoadContext, access: CommentsAccess, threadId: string, status = 200): Response {
   const stored = getThread(context.db, threadId);
   if (!stored) {
@@ -187,6 +202,8 @@ export function createThreadAction(context: AppLoadContext, access: CommentsAcce
   if ("response" in mentions) return mentions.response;
   const located = locateAnchor(context, access, anchorStart, anchorEnd);
   if ("response" in located) return located.response;
+  const limited = commentRateLimited(context, access);
+  if (limited) return limited;
 
   const threadId = createThread(context.db, {
     briefingId: access.briefing.id,
@@ -223,6 +240,8 @@ export function threadAction(context: AppLoadContext, access: CommentsAccess, th
     requireRole(access, canComment(access.role), "Replying needs the commenter role");
     const mentions = checkMentions(context, access.briefing.teamId, input.body);
     if ("response" in mentions) return mentions.response;
+    const limited = commentRateLimited(context, access);
+    if (limited) return limited;
     addComment(context.db, thread.id, access.user.id, input.body, mentions.mentions);
     context.logger.info("comments", "reply added", fields);
     return publishThread(context, access, thread.id, 201);
@@ -263,6 +282,8 @@ export function commentAction(
   if (input.intent === "edit") {
     const mentions = checkMentions(context, access.briefing.teamId, input.body);
     if ("response" in mentions) return mentions.response;
+    const limited = commentRateLimited(context, access);
+    if (limited) return limited;
     updateComment(context.db, comment.id, input.body, mentions.mentions);
     context.logger.info("comments", "comment edited", fields);
   } else {

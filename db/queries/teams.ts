@@ -1,9 +1,7 @@
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
-import { invitations, memberships, teams, users, type Invitation, type Role, type Team } from "../schema";
-
-export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+import { invitations, invitationUses, memberships, teams, users, type Invitation, type Role, type Team } from "../schema";
 
 export function createTeam(db: Db, name: string, ownerId: string, id: string = newId()): Team {
   return db.transaction((tx) => {
@@ -93,62 +91,149 @@ export function removeMember(db: Db, teamId: string, userId: string): void {
   });
 }
 
-export function createInvitation(db: Db, teamId: string, role: Role, createdBy: string): Invitation {
+export interface NewInvitation {
+  teamId: string;
+  role: Role;
+  createdBy: string;
+  /** People who may join through the link; owner invitations are single-use whatever is asked. */
+  maxUses: number;
+  /** Lifetime from now. */
+  ttlMs: number;
+}
+
+export function createInvitation(db: Db, input: NewInvitation): Invitation {
   const now = Date.now();
   return db
     .insert(invitations)
     .values({
       id: newId(),
-      teamId,
-      role,
-      createdBy,
+      teamId: input.teamId,
+      role: input.role,
+      createdBy: input.createdBy,
       createdAt: new Date(now),
-      expiresAt: new Date(now + INVITATION_TTL_MS),
+      expiresAt: new Date(now + input.ttlMs),
+      // Owner is the one role that can take the team away from its owners: never a shared link.
+      maxUses: input.role === "owner" ? 1 : input.maxUses,
     })
     .returning()
     .get();
 }
 
+/** Why a link cannot be used any more, or "usable". Revocation wins over the rest: it was a decision. */
+export type InvitationState = "usable" | "revoked" | "used" | "expired";
+
+export function invitationState(invitation: Invitation, now = new Date()): InvitationState {
+  if (invitation.revokedAt) return "revoked";
+  if (invitation.useCount >= invitation.maxUses) return "used";
+  if (invitation.expiresAt.getTime() <= now.getTime()) return "expired";
+  return "usable";
+}
+
+/**
+ * Invitations of a team that are neither revoked nor expired, used-up ones included so the owner
+ * still sees who joined through them, each with the people who accepted it.
+ */
 export function listOpenInvitations(db: Db, teamId: string) {
-  return db
+  const rows = db
     .select()
     .from(invitations)
     .where(and(eq(invitations.teamId, teamId), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())))
     .orderBy(asc(invitations.createdAt))
     .all();
+  if (rows.length === 0) return [];
+  const uses = db
+    .select({ invitationId: invitationUses.invitationId, name: users.name, role: invitationUses.role, usedAt: invitationUses.usedAt })
+    .from(invitationUses)
+    .innerJoin(users, eq(users.id, invitationUses.userId))
+    .where(inArray(invitationUses.invitationId, rows.map((r) => r.id)))
+    .orderBy(asc(invitationUses.usedAt))
+    .all();
+  return rows.map((invitation) => ({ ...invitation, uses: uses.filter((u) => u.invitationId === invitation.id) }));
 }
 
-export function revokeInvitation(db: Db, teamId: string, invitationId: string): void {
-  db.update(invitations)
-    .set({ revokedAt: new Date() })
+/** Revokes an invitation of this team; false when the team has no such invitation. */
+export function revokeInvitation(db: Db, teamId: string, invitationId: string, revokedBy: string): boolean {
+  const found = db
+    .select({ revokedAt: invitations.revokedAt })
+    .from(invitations)
     .where(and(eq(invitations.id, invitationId), eq(invitations.teamId, teamId)))
-    .run();
+    .get();
+  if (!found) return false;
+  // Revoking twice keeps the first record of who revoked it and when.
+  if (!found.revokedAt) {
+    db.update(invitations).set({ revokedAt: new Date(), revokedBy }).where(eq(invitations.id, invitationId)).run();
+  }
+  return true;
 }
 
-/** An invitation that can still be used, with its team. */
-export function getUsableInvitation(db: Db, invitationId: string) {
+/** An invitation with its team and the name of who created it, whatever its state. */
+export function getInvitation(db: Db, invitationId: string) {
   return db
-    .select({ invitation: invitations, team: teams })
+    .select({ invitation: invitations, team: teams, inviterName: users.name })
     .from(invitations)
     .innerJoin(teams, eq(teams.id, invitations.teamId))
-    .where(and(eq(invitations.id, invitationId), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())))
+    .innerJoin(users, eq(users.id, invitations.createdBy))
+    .where(eq(invitations.id, invitationId))
     .get();
 }
 
-/** Joins the team with the invitation's role; an existing member keeps the higher of the two roles. */
-export function acceptInvitation(db: Db, invitation: Invitation, userId: string): void {
-  const rank: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 3 };
-  db.transaction((tx) => {
-    const current = getMembership(tx as unknown as Db, invitation.teamId, userId);
+export function hasUsedInvitation(db: Db, invitationId: string, userId: string): boolean {
+  return !!db
+    .select({ userId: invitationUses.userId })
+    .from(invitationUses)
+    .where(and(eq(invitationUses.invitationId, invitationId), eq(invitationUses.userId, userId)))
+    .get();
+}
+
+const RANK: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 3 };
+
+export type AcceptResult =
+  | { ok: true; teamId: string; role: Role; changed: boolean }
+  | { ok: false; reason: Exclude<InvitationState, "usable"> | "unknown" };
+
+/**
+ * Joins the team through an invitation, all in one transaction: the use is taken by a conditional
+ * update (not revoked, not expired, uses left), recorded in invitation_uses, and the membership is
+ * applied (an existing member keeps the higher of the two roles). Of two people racing for the last
+ * use exactly one gets it. Someone who already accepted this link consumes nothing and changes
+ * nothing (an owner who removed them meanwhile is not overruled by the old link).
+ */
+export function acceptInvitation(db: Db, invitationId: string, userId: string): AcceptResult {
+  return db.transaction((tx): AcceptResult => {
+    const t = tx as unknown as Db;
+    const invitation = t.select().from(invitations).where(eq(invitations.id, invitationId)).get();
+    if (!invitation) return { ok: false, reason: "unknown" };
+    const current = getMembership(t, invitation.teamId, userId);
+    if (hasUsedInvitation(t, invitationId, userId)) {
+      return { ok: true, teamId: invitation.teamId, role: current?.role ?? invitation.role, changed: false };
+    }
+    const now = new Date();
+    const taken = t
+      .update(invitations)
+      .set({ useCount: sql`${invitations.useCount} + 1` })
+      .where(
+        and(
+          eq(invitations.id, invitationId),
+          isNull(invitations.revokedAt),
+          gt(invitations.expiresAt, now),
+          lt(invitations.useCount, invitations.maxUses),
+        ),
+      )
+      .run();
+    if (taken.changes === 0) {
+      const state = invitationState(invitation, now);
+      return { ok: false, reason: state === "usable" ? "used" : state };
+    }
+    const role = current && RANK[current.role] >= RANK[invitation.role] ? current.role : invitation.role;
+    t.insert(invitationUses).values({ invitationId, userId, previousRole: current?.role ?? null, role, usedAt: now }).run();
     if (!current) {
-      tx.insert(memberships)
-        .values({ teamId: invitation.teamId, userId, role: invitation.role, createdAt: new Date() })
-        .run();
-    } else if (rank[invitation.role] > rank[current.role]) {
-      tx.update(memberships)
-        .set({ role: invitation.role })
+      t.insert(memberships).values({ teamId: invitation.teamId, userId, role, createdAt: now }).run();
+    } else if (role !== current.role) {
+      t.update(memberships)
+        .set({ role })
         .where(and(eq(memberships.teamId, invitation.teamId), eq(memberships.userId, userId)))
         .run();
     }
+    return { ok: true, teamId: invitation.teamId, role, changed: role !== current?.role };
   });
 }

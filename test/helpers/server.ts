@@ -65,6 +65,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       PROJECTION_DEBOUNCE_MS: "100",
       // Every test client signs in from 127.0.0.1; the per-address limit has its own test.
       AUTH_ATTEMPTS_PER_ADDRESS: "100000",
+      // Tests write comments much faster than people; the comment limit has its own test.
+      COMMENT_RATE_BURST: "100000",
       EXIT_WITH_PARENT: "true",
       ...opts.env,
     },

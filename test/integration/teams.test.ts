@@ -180,7 +180,7 @@ describe("teams and members", () => {
 
   it("invites by link with a role; the invitee joins with that role; the owner changes and removes it", async () => {
     const path = `/teams/${TEAM}/members`;
-    expect((await postForm(server.url, path, cookies.owner, { intent: "invite", role: "commenter" })).status).toBe(200);
+    expect((await postForm(server.url, path, cookies.owner, { intent: "invite", role: "commenter", maxUses: "1", expiresIn: "7d" })).status).toBe(200);
     const html = await (await get(server.url, path, cookies.owner)).text();
     const link = html.match(/\/invite\/([A-Za-z0-9_-]+)/)![0];
 
@@ -203,14 +203,14 @@ describe("teams and members", () => {
     expect((await get(server.url, `/teams/${TEAM}`, invitee)).status).toBe(403);
   });
 
-  it("refuses a revoked or unknown invitation with 404", async () => {
+  it("refuses a revoked invitation with 410 and an unknown one with 404", async () => {
     const path = `/teams/${TEAM}/members`;
-    await postForm(server.url, path, cookies.owner, { intent: "invite", role: "viewer" });
+    await postForm(server.url, path, cookies.owner, { intent: "invite", role: "viewer", maxUses: "1", expiresIn: "7d" });
     const html = await (await get(server.url, path, cookies.owner)).text();
     const id = [...html.matchAll(/\/invite\/([A-Za-z0-9_-]+)/g)].pop()![1];
     expect((await postForm(server.url, path, cookies.owner, { intent: "revoke", invitationId: id })).status).toBe(200);
     const someone = await login(server.url, "selin@demo.summitdesk.test");
-    expect((await get(server.url, `/invite/${id}`, someone)).status).toBe(404);
+    expect((await get(server.url, `/invite/${id}`, someone)).status).toBe(410);
     expect((await get(server.url, "/invite/nope", someone)).status).toBe(404);
   });
 

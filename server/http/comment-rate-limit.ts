@@ -1,0 +1,40 @@
+/**
+ * A token bucket per user for writing comments (new threads, replies, edits): `burst` comments at
+ * once, refilled at `perMinute`. In memory, like the sign-in limits: one process serves the app.
+ * Routes see only the `CommentRateLimit` interface, so a shared store (Redis) can replace it when
+ * the app runs as several processes.
+ */
+export interface CommentRateLimit {
+  /** Takes one token for `userId`; `ok` false means answer 429 with `retryAfterSeconds`. */
+  take(userId: string, now?: number): { ok: boolean; retryAfterSeconds: number };
+}
+
+export class TokenBucketLimiter implements CommentRateLimit {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
+
+  constructor(
+    readonly perMinute: number,
+    readonly burst: number,
+  ) {
+    this.perMs = perMinute / 60_000;
+  }
+
+  take(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number } {
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.perMs);
+    b.at = now;
+    this.buckets.set(key, b);
+    if (this.buckets.size > 10_000) this.sweep(now);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true, retryAfterSeconds: 0 };
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000)) };
+  }
+
+  /** Full buckets carry no information: forget them. */
+  private sweep(now: number): void {
+    for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) * this.perMs >= this.burst) this.buckets.delete(key);
+  }
+}
