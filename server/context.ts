@@ -38,5 +38,7 @@ export interface Services {
 }
 
 declare module "@remix-run/server-runtime" {
+  // Declaration merging: Remix's context type becomes ours, which needs an interface, not a type.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends SummitContext {}
 }

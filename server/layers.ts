@@ -1,7 +1,7 @@
 import { collabLayer } from "./collab/collab-layer";
 import type { Config } from "./config";
 import { exportLayer } from "./export/layer";
-import { metricsLayer } from "./metrics";
+import { metricsLayer } from "./metrics-layer";
 import { projectionLayer } from "./persistence/projection-layer";
 import type { ServerLayer } from "./start";
 

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BRIEFINGS, prepareDatabase } from "./fixtures";
+import { prepareDatabase } from "./fixtures";
 import { BUILD_DIR, ROOT, buildApp, killChildren, startClients } from "./processes";
 import {
   HISTORY_BATCH,

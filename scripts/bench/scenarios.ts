@@ -193,7 +193,7 @@ export async function typing(
   await Promise.all(procs.map((p) => p.call("destroy", { key })));
 
   let current = side;
-  let note = "";
+  let note: string;
   if (restart) {
     // Let the group commit take the last updates, then restart: what a fresh client gets is what was stored.
     await sleep(300);

@@ -1,0 +1,53 @@
+// Lint for the whole repository: typescript-eslint's recommended rules, run in CI with zero
+// warnings allowed (`npm run lint`). The import rules keep the layers pointing one way.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/**", ".build-*/**", "public/build/**", "node_modules/**", "data/**", "db/migrations/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
+        URL: "readonly",
+        URLSearchParams: "readonly",
+        fetch: "readonly",
+        performance: "readonly",
+        window: "readonly",
+        document: "readonly",
+        navigator: "readonly",
+        globalThis: "readonly",
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    // db/ is the bottom layer: it must not reach up into the server.
+    files: ["db/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/server/*", "**/server/**"], message: "db/ must not import server/." }] }],
+    },
+  },
+  {
+    // The browser editor and the shared schema never import the database or the server.
+    files: ["app/editor/**/*.{ts,tsx}", "app/comments/**/*.{ts,tsx}", "app/components/**/*.{ts,tsx}", "extensions/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/db/*", "**/db/**", "!**/db/enums"], message: "Browser code must not import db/." }, { group: ["**/server/**"], message: "Browser code must not import server/." }] },
+      ],
+    },
+  },
+);
