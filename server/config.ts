@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   PROJECTION_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(500),
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   COLLAB_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  /** Bytes of updates one connection may have waiting for changes the server lacks; more closes it with 4422. */
+  COLLAB_MAX_PENDING_BYTES: z.coerce.number().int().min(0).default(1024 * 1024),
+  /** Times a connection's waiting updates are re-applied without integrating before it is closed with 4422. */
+  COLLAB_MAX_PENDING_RETRIES: z.coerce.number().int().min(0).default(8),
   COLLAB_MAX_CONNECTIONS_PER_BRIEFING: z.coerce.number().int().min(1).default(200),
   COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(50),
   COLLAB_MAX_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(400),

@@ -18,6 +18,7 @@ import {
   fanout,
   history,
   latencyDuringExport,
+  pendingFlood,
   typing,
   type FanoutResult,
 } from "./scenarios";
@@ -46,6 +47,7 @@ const SIZES = quick
       churn: { briefings: 20, warmup: 3, idleMs: 1_500 },
       pdf: { warm: 1, clients: 4, probe: { edits: 15, warmup: 3, intervalMs: 20 } },
       pageRuns: 3,
+      pendingFlood: { clients: 4, updates: 300, updateBytes: 4096, gapMs: 2, edits: 20, intervalMs: 25 },
       budgetMs: 100_000,
     }
   : {
@@ -56,6 +58,7 @@ const SIZES = quick
       churn: { briefings: 500, warmup: 5, idleMs: 15_000 },
       pdf: { warm: 5, clients: 16, probe: { edits: 200, warmup: 20, intervalMs: 25 } },
       pageRuns: 20,
+      pendingFlood: { clients: 8, updates: 600, updateBytes: 4096, gapMs: 2, edits: 40, intervalMs: 25 },
       budgetMs: 12 * 60_000,
     };
 
@@ -386,6 +389,58 @@ async function main(): Promise<void> {
         }
       }
     });
+
+  // 8. Pending-update flood --------------------------------------------------------------------------------
+  if (runs(8))
+    await guard("8. Pending-update flood", async () => {
+      const opts = { ...SIZES.pendingFlood, warmup: 5 };
+      log(`pending-update flood: ${opts.updates} × ${fmtKB(opts.updateBytes)} clock-gap updates, ${opts.gapMs} ms apart`);
+      const o = await pendingFlood(us, writer, receivers, SIZES.pendingFlood.clients, fixtures, opts);
+      const r = await pendingFlood(ref, writer, receivers, SIZES.pendingFlood.clients, fixtures, opts);
+      const s = `8. Pending-update flood, ${SIZES.pendingFlood.clients} clients`;
+      rows.push(
+        {
+          scenario: s,
+          metric: "/healthz max during flood",
+          ours: fmtMs(o.healthz.max),
+          reference: fmtMs(r.healthz.max),
+          ratio: ratio(o.healthz.max, r.healthz.max),
+          target: "< 100 ms",
+          verdict: verdict(o.healthz.max < 100),
+        },
+        {
+          scenario: s,
+          metric: "/healthz p99 during flood",
+          ours: fmtMs(o.healthz.p99),
+          reference: fmtMs(r.healthz.p99),
+          ratio: ratio(o.healthz.p99, r.healthz.p99),
+          target: "—",
+          verdict: "info",
+        },
+        {
+          scenario: s,
+          metric: "live edit p99 delivery during flood",
+          ours: fmtMs(o.live.p99),
+          reference: fmtMs(r.live.p99),
+          ratio: ratio(o.live.p99, r.live.p99),
+          target: "—",
+          verdict: o.live.delivered === o.live.expected ? "info" : "FAIL",
+        },
+        {
+          scenario: s,
+          metric: "server RSS growth",
+          ours: fmtMB(o.rssGrowthBytes),
+          reference: fmtMB(r.rssGrowthBytes),
+          ratio: "—",
+          target: "—",
+          verdict: "info",
+        }
+      );
+      const codes = (c: number[]) => (c.length ? `${c.length} closes (${Array.from(new Set(c)).join(", ")})` : "none");
+      details.push(
+        `Pending-update flood: ours took ${o.sent} updates in ${codes(o.closes)}, ${o.healthz.samples} health polls; reference took ${r.sent} in ${codes(r.closes)}, ${r.healthz.samples} polls (its / answers "okay").`
+      );
+    });
   await stop(ref);
 
   // 5. PDF export ------------------------------------------------------------------------------------
@@ -551,6 +606,7 @@ const METHOD = [
   "Briefings in turn: each briefing is opened by a new client, synced, edited once and closed, one after another, from one client process. Memory is read after idling (15 s without any request, then the lowest heap of three readings a second apart; V8 collects lazily, so heap after idle can still hold garbage): ours from its own /metrics (`summit_collab_rooms`, `summit_nodejs_heap_size_used_bytes`, `summit_process_resident_memory_bytes`), the reference from `process.memoryUsage()` and its `docs` map.",
   "Editor page: GET /briefings/:id signed in (median after one warm-up). Editor JavaScript is the gzipped static-import closure of the lazily loaded `briefing-editor.client` chunk minus the modules the page loads first (entry, root and route closures from the Remix manifest).",
   "Durability: a client inserts a marker, the server is killed with SIGKILL 260 ms later, restarted on the same database, and a fresh client looks for the marker.",
+  "Pending-update flood: one raw socket (signed in as the owner on ours) sends y-websocket updates of 4 KiB that each start at a clock the server does not have (a clock gap, so Yjs cannot integrate them), 2 ms apart, reconnecting whenever it is closed, while the orchestrator polls `/healthz` (the reference: `/`) back to back and the writer's live edits are timed to the receivers as in fan-out. RSS growth is VmRSS after minus before the flood.",
   "PDF: the generated brief (scripts/bench/fixtures.ts, ~50 pages of headings, paragraphs, agenda topics, quotes in Turkish and Kazakh, country facts) is exported through GET /briefings/:id/export.pdf on the running server, first cold, then warm; render-process RSS is sampled from the server's child processes. Live-edit latency to 16 clients is measured with no export running and while exports run back to back.",
 ];
 

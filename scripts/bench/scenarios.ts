@@ -3,6 +3,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import { updateMessage } from "../../server/collab/protocol";
 import type { DemoRole } from "../../test/helpers/http";
 import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures } from "./fixtures";
 import { procStat, type ClientProcess } from "./processes";
@@ -574,3 +577,108 @@ export async function durability(
   });
   return { survived: joined.runs[0].text.includes(marker), side: next };
 }
+
+// ---------------------------------------------------------------- pending-update flood
+
+export interface PendingFloodOptions extends FanoutOptions {
+  /** Updates sent by the flooder, each starting at a clock the server does not have. */
+  updates: number;
+  updateBytes: number;
+  gapMs: number;
+}
+
+export interface PendingFloodResult {
+  healthz: { p50: number; p99: number; max: number; samples: number };
+  live: LatencyResult;
+  sent: number;
+  /** Close codes the flooder saw (it reconnects after each, as a hostile client would). */
+  closes: number[];
+  rssGrowthBytes: number;
+}
+
+/** `n` updates of ~`bytes` from one fresh client, all after a first chunk that is never sent (a clock gap). */
+function gapUpdates(n: number, bytes: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  doc.clientID = 7_000_000 + Math.floor(Math.random() * 1_000_000);
+  const text = doc.getText("junk");
+  text.insert(0, "never sent ".repeat(100));
+  const updates: Uint8Array[] = [];
+  doc.on("update", (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < n; i++) text.insert(text.length, String(i % 10).repeat(bytes));
+  doc.destroy();
+  return updates;
+}
+
+/**
+ * One socket floods updates whose dependencies are missing (Yjs parks them as pending structures)
+ * while /healthz is polled back to back and a writer's live edits are timed to receivers.
+ */
+export async function pendingFlood(
+  side: Side,
+  writer: ClientProcess,
+  receivers: ClientProcess[],
+  clients: number,
+  fixtures: Fixtures,
+  opts: PendingFloodOptions
+): Promise<PendingFloodResult> {
+  const probe = await LatencyProbe.warmed(side, BRIEFINGS.fanout, writer, receivers, clients, fixtures, opts);
+  const rss0 = procStat(side.server.pid).rssBytes;
+  const messages = gapUpdates(opts.updates, opts.updateBytes).map((u) => updateMessage(u));
+  const target = side.target(BRIEFINGS.fanout, "owner");
+  const closes: number[] = [];
+  let sent = 0;
+  let flooding = true;
+  const flood = (async () => {
+    while (flooding && sent < messages.length) {
+      const headers: Record<string, string> = {};
+      if (target.cookie) headers.Cookie = target.cookie;
+      if (target.origin) headers.Origin = target.origin;
+      const ws = new WebSocket(`${target.wsUrl}/${target.room}`, { headers });
+      ws.on("error", () => {});
+      const closed = new Promise<void>((resolve) => ws.once("close", (code) => (closes.push(code), resolve())));
+      await new Promise((resolve) => (ws.once("open", resolve), ws.once("close", resolve)));
+      while (flooding && sent < messages.length && ws.readyState === WebSocket.OPEN) {
+        ws.send(messages[sent++]);
+        await sleep(opts.gapMs);
+      }
+      if (ws.readyState === WebSocket.OPEN) ws.close();
+      await closed;
+    }
+  })();
+  const healthUrl = side.kind === "ours" ? `${side.server.url}/healthz` : `${side.server.url}/`;
+  await (await fetch(healthUrl)).arrayBuffer(); // the first request opens the connection: not measured
+  const latencies: number[] = [];
+  const polling = (async () => {
+    while (flooding) {
+      const t = nowMs();
+      const res = await fetch(healthUrl);
+      await res.arrayBuffer();
+      latencies.push(nowMs() - t);
+    }
+  })();
+  let floodDone = false;
+  void flood.finally(() => (floodDone = true));
+  // Live edits in rounds until the flood has sent everything (or been refused for good).
+  const rounds: LatencyResult[] = [];
+  do rounds.push(await probe.run(opts.edits, opts.intervalMs));
+  while (!floodDone);
+  flooding = false;
+  await Promise.all([flood, polling]);
+  const live: LatencyResult = {
+    p50: median(rounds.map((r) => r.p50)),
+    p99: Math.max(...rounds.map((r) => r.p99)), // per-round p99s: the worst one, conservatively
+    max: Math.max(...rounds.map((r) => r.max)),
+    delivered: rounds.reduce((n, r) => n + r.delivered, 0),
+    expected: rounds.reduce((n, r) => n + r.expected, 0),
+  };
+  const rssGrowthBytes = procStat(side.server.pid).rssBytes - rss0;
+  await probe.close();
+  return {
+    healthz: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), samples: latencies.length },
+    live,
+    sent,
+    closes,
+    rssGrowthBytes,
+  };
+}
+

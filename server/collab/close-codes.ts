@@ -14,6 +14,12 @@ export const CLOSE = {
   diverged: { code: 4412, reason: "local changes were refused while read-only: reload to continue" },
   messageTooLarge: { code: 4413, reason: "message too large" },
   documentTooLarge: { code: 4414, reason: "document too large" },
+  /**
+   * Updates that cannot integrate (a clock gap, a missing origin) beyond a small allowance. No
+   * reconnect: a client's sync step 2 carries its own unintegrated structures, so a retry would send
+   * the same refused data again; a consistent client never gets here (its step 2 is complete).
+   */
+  missingDependencies: { code: 4422, reason: "updates depend on missing changes" },
   rateLimited: { code: 4429, reason: "too many messages per second" },
   slowReader: { code: 4430, reason: "client is not reading: too many bytes queued" },
   readOnlyViolation: { code: 4431, reason: "read-only connection kept sending document updates" },

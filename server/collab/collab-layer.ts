@@ -32,6 +32,8 @@ export function collabLayer(): ServerLayer {
           maxDocumentBytes: config.COLLAB_MAX_DOCUMENT_BYTES,
           settleMs: config.PROJECTION_DEBOUNCE_MS,
           readOnlyStrikeLimit: READ_ONLY_STRIKE_LIMIT,
+          maxPendingBytes: config.COLLAB_MAX_PENDING_BYTES,
+          maxPendingRetries: config.COLLAB_MAX_PENDING_RETRIES,
           maxMessagesPerSecond: config.COLLAB_MAX_MESSAGES_PER_SECOND,
           maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
           pingIntervalMs: config.COLLAB_PING_INTERVAL_MS,

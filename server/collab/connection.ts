@@ -5,6 +5,7 @@ import type { Role } from "../../db/schema";
 import { getErrorMessage, type Logger } from "../logger";
 import { collabMetrics } from "../metrics";
 import type { Presence } from "./awareness-guard";
+import type { ParkedUpdate } from "./pending-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
 import { rawSocket } from "./frame";
 import {
@@ -53,6 +54,14 @@ export class Connection {
   /** Awareness client ids this connection set; nobody else may set them. */
   readonly awarenessIds = new Set<number>();
   readOnlyStrikes = 0;
+  /**
+   * Updates from this socket still waiting for changes the server does not have (the room's
+   * pending-guard keeps them here instead of in the Y.Doc); bounded by COLLAB_MAX_PENDING_BYTES.
+   */
+  parked: ParkedUpdate[] = [];
+  parkedBytes = 0;
+  /** Re-applies of the parked updates that still left something missing. */
+  pendingRetries = 0;
   private role: Role;
   private closed = false;
   private alive = true;
@@ -172,6 +181,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
+    this.dropParked();
     collabMetrics.closes.inc({ code: String(spec.code) });
     this.logger.info("collab", "connection closed by server", { ...this.fields(), code: spec.code, reason: spec.reason });
     try {
@@ -189,7 +199,14 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
+    this.dropParked();
     this.host.removeConnection(this);
+  }
+
+  /** Forgets updates that never integrated: nothing unintegrated outlives its socket. */
+  private dropParked(): void {
+    this.parked = [];
+    this.parkedBytes = 0;
   }
 
   private keepalive(): void {

@@ -7,6 +7,7 @@ import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { binaryFrame } from "./frame";
 import type { Connection, ConnectionHost } from "./connection";
+import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
 import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
 
@@ -15,6 +16,10 @@ export interface RoomOptions extends PersistenceOptions {
   settleMs: number;
   /** Document updates a read-only connection may send before it is closed with 4431. */
   readOnlyStrikeLimit: number;
+  /** Bytes of updates one connection may have waiting for missing changes (over it: 4422). */
+  maxPendingBytes: number;
+  /** Re-applies of a connection's waiting updates that may still leave something missing (over it: 4422). */
+  maxPendingRetries: number;
 }
 
 export interface RoomCallbacks {
@@ -45,6 +50,8 @@ export class Room implements ConnectionHost {
   private settleTimer: NodeJS.Timeout | null = null;
   private lastChangeAt = 0;
   private destroyed = false;
+  /** Bumped on every change the document emits: tells whether an apply integrated anything. */
+  private changes = 0;
 
   /** Loads the stored document; throws when storage fails or holds something that is not Yjs. */
   constructor(
@@ -61,11 +68,15 @@ export class Room implements ConnectionHost {
     this.doc.transact(() => {
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     });
+    // Storage written before the pending guard may hold structures that never integrated; they are
+    // dropped here and the snapshot is rewritten without them below.
+    const junk = takePending(this.doc);
+    if (junk) logger.warn("collab", "stored state held changes with missing dependencies; dropped", { briefingId });
     collabMetrics.loadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
     this.persistence.onGone = () => callbacks.gone(this);
     // A long log (e.g. after a crash) is folded at once so the next load is one snapshot read.
-    if (stored.logLength >= options.compactAfter) this.persistence.compact();
+    if (junk || stored.logLength >= options.compactAfter) this.persistence.compact();
     this.awareness.setLocalState(null);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness.on("update", ({ added, updated, removed }: Record<string, number[]>) => {
@@ -100,14 +111,61 @@ export class Room implements ConnectionHost {
 
   receiveUpdate(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
     if (conn.readOnly) return this.dropReadOnly(conn, update, kind);
-    if (this.persistence.bytes + update.byteLength > this.options.maxDocumentBytes) {
+    // Waiting (unintegrated) updates are held in memory too, so they count against the document cap.
+    if (this.persistence.bytes + this.parkedBytes() + update.byteLength > this.options.maxDocumentBytes) {
       collabMetrics.rejectedMessages.inc({ reason: "document_too_large" });
       conn.close(CLOSE.documentTooLarge);
       return;
     }
     // Parse fully before touching the document: a truncated update must not half-apply.
-    Y.decodeUpdate(update);
+    const decoded = Y.decodeUpdate(update);
+    // A clock gap is certain to leave data waiting: past the allowance it is refused unapplied.
+    if (conn.parkedBytes + update.byteLength > this.options.maxPendingBytes && hasClockGap(decoded, this.doc)) {
+      return this.refusePending(conn);
+    }
+    const before = this.changes;
     Y.applyUpdate(this.doc, update, conn);
+    const left = takePending(this.doc);
+    if (left) {
+      if (conn.parkedBytes + update.byteLength > this.options.maxPendingBytes) return this.refusePending(conn);
+      conn.parked.push({ update, ...left });
+      conn.parkedBytes += update.byteLength;
+    }
+    if (this.changes !== before) this.retryParked();
+  }
+
+  /**
+   * The document changed: updates that waited for it (a live edit sent just before the sync step 2
+   * that carries what it builds on) are applied again. Only when Yjs' own test says they might now
+   * integrate, and only `maxPendingRetries` times per connection, so waiting junk costs bounded work.
+   */
+  private retryParked(): void {
+    for (const conn of Array.from(this.connections)) {
+      if (conn.parked.length === 0 || conn.isClosed) continue;
+      if (!conn.parked.some((p) => mayIntegrateNow(p, this.doc))) continue;
+      const still = [];
+      for (const parked of conn.parked) {
+        Y.applyUpdate(this.doc, parked.update, conn);
+        const left = takePending(this.doc);
+        if (left) still.push({ update: parked.update, ...left });
+      }
+      conn.parked = still;
+      conn.parkedBytes = still.reduce((n, p) => n + p.update.byteLength, 0);
+      if (still.length > 0 && ++conn.pendingRetries > this.options.maxPendingRetries) this.refusePending(conn);
+    }
+  }
+
+  /** Closes a connection whose updates keep depending on changes nobody sent; its waiting updates go with it. */
+  private refusePending(conn: Connection): void {
+    collabMetrics.rejectedMessages.inc({ reason: "missing_dependencies" });
+    this.logger.info("collab", "updates depend on missing changes", { ...conn.fields(), parkedBytes: conn.parkedBytes });
+    conn.close(CLOSE.missingDependencies);
+  }
+
+  private parkedBytes(): number {
+    let n = 0;
+    for (const conn of this.connections) n += conn.parkedBytes;
+    return n;
   }
 
   receiveAwareness(conn: Connection, update: Uint8Array): void {
@@ -142,12 +200,15 @@ export class Room implements ConnectionHost {
     this.doc.destroy();
   }
 
+  /** The integrated document only: `encodeStateAsUpdate` would include pending structures, so none may be left. */
   encodeFullState(): Uint8Array {
+    if (takePending(this.doc)) this.logger.warn("collab", "pending structures found before encoding; dropped", { briefingId: this.briefingId });
     return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     this.fullState = null;
+    this.changes++;
     const author = this.isConnection(origin) ? origin : null;
     collabMetrics.updatesReceived.inc();
     if (this.connections.size > (author ? 1 : 0)) {
