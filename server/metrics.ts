@@ -80,6 +80,16 @@ export const collabMetrics = {
   }),
 };
 
+/** Stored state that failed verification (docs/decisions/0105); any non-zero value needs an administrator. */
+export const storageMetrics = {
+  corrupt: new Counter({
+    name: "summit_storage_corrupt_total",
+    help: "Loads of a briefing document refused because its stored state is damaged, by kind (snapshot, log, missing)",
+    labelNames: ["kind"] as const,
+    registers,
+  }),
+};
+
 /**
  * GET /metrics in Prometheus text format. Off unless METRICS_TOKEN is set; then the caller must
  * send `Authorization: Bearer <token>`. Without a token, or with a wrong one, the route answers

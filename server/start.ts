@@ -43,7 +43,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, logger: Logger, layers: ServerLayer[] = []): Promise<RunningServer> {
   const db = openDatabase(config.databasePath);
-  migrateDatabase(db);
+  migrateDatabase(db, logger);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
   const buildPath = path.join(config.buildDir, "server", "index.js");
