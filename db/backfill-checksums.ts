@@ -20,15 +20,16 @@ export function backfillChecksums(db: Db, batchRows = BACKFILL_BATCH_ROWS): Back
   const sqlite = db.$client;
   const fill = (table: "document_snapshots" | "document_updates", column: "state" | "update"): number => {
     // From the last rowid seen, so each batch continues the scan instead of starting it again.
-    const select = sqlite.prepare<[number, number], { rowid: number; bytes: Buffer }>(
-      `select rowid, "${column}" as bytes from ${table} where rowid > ? and checksum is null order by rowid limit ?`,
+    // `as rid`: SQLite names a selected rowid after its alias column (`id` in document_updates).
+    const select = sqlite.prepare<[number, number], { rid: number; bytes: Buffer }>(
+      `select rowid as rid, "${column}" as bytes from ${table} where rowid > ? and checksum is null order by rowid limit ?`,
     );
     const set = sqlite.prepare<[number, number]>(`update ${table} set checksum = ? where rowid = ?`);
     let after = 0;
     const batch = sqlite.transaction(() => {
       const rows = select.all(after, batchRows);
-      for (const row of rows) set.run(storedChecksum(row.bytes), row.rowid);
-      if (rows.length > 0) after = rows[rows.length - 1].rowid;
+      for (const row of rows) set.run(storedChecksum(row.bytes), row.rid);
+      if (rows.length > 0) after = rows[rows.length - 1].rid;
       return rows.length;
     });
     let total = 0;

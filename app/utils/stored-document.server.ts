@@ -1,3 +1,4 @@
+import type { AppLoadContext } from "@remix-run/node";
 import { CORRUPT_DOCUMENT_MESSAGE, isStoredDocumentCorrupt } from "../../server/persistence/corruption";
 import { serviceUnavailable } from "./errors";
 
@@ -18,4 +19,10 @@ export function readStoredDocument<T>(read: () => T): T {
 
 export function storedDocumentDamaged(): Response {
   return serviceUnavailable(CORRUPT_DOCUMENT_MESSAGE);
+}
+
+/** For routes that show a briefing without reading its body: 503 when its stored document is damaged. */
+export function verifyStoredDocument(context: AppLoadContext, briefingId: string): void {
+  const collab = context.services.collab;
+  if (collab) readStoredDocument(() => collab.verifyStored(briefingId));
 }
