@@ -90,10 +90,17 @@ async function expectRefused(db: Database.Database, briefingId: string, kind: "s
   expect(pdf.headers.get("content-type")).toContain("text/plain");
   expect(await pdf.text()).toContain("stored document is damaged");
 
-  // Two sockets, the page, the comments and the export: five refused loads.
-  expect(await metricValue(server.url, TOKEN, "summit_storage_corrupt_total", `{kind="${kind}"}`)).toBe(counted + 5);
+  // Finalizing would record the damaged body as a version: refused too, and no version is stored.
+  expect((await postForm(server.url, `/briefings/${briefingId}/status`, owner, { to: "in_review" })).status).toBe(200);
+  const finalize = await postForm(server.url, `/briefings/${briefingId}/status`, owner, { to: "final" });
+  expect(finalize.status).toBe(503);
+  expect(await finalize.text()).toContain("stored document is damaged");
+  expect(db.prepare("select count(*) from briefing_versions where briefing_id = ?").pluck().get(briefingId)).toBe(0);
+
+  // Two sockets, the page, the comments, the export and finalizing: six refused loads.
+  expect(await metricValue(server.url, TOKEN, "summit_storage_corrupt_total", `{kind="${kind}"}`)).toBe(counted + 6);
   const errors = server.logs.filter((l) => l.level === "error" && l.briefingId === briefingId && l.kind === kind);
-  expect(errors.length).toBeGreaterThanOrEqual(5);
+  expect(errors.length).toBeGreaterThanOrEqual(6);
   expect(errors[0].message).toBe("stored document is damaged: refusing to load it");
 
   // Byte for byte what the damage left: nothing compacted, appended or cleared over it.
