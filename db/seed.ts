@@ -6,9 +6,10 @@ import { hashPassword } from "../server/auth/password";
 import type { Logger } from "../server/logger";
 import type { Db } from "./client";
 import { createBriefing } from "./queries/briefings";
+import { insertInitialSnapshot } from "./queries/documents";
 import { createTeam } from "./queries/teams";
 import { createUser } from "./queries/users";
-import { documentSnapshots, memberships, teams } from "./schema";
+import { memberships, teams } from "./schema";
 import type { Role } from "./schema";
 import { buildSeedDocument, seedFactLibrary } from "./seed-document";
 
@@ -59,9 +60,7 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
       DEMO_BRIEFING_ID,
     );
     seedFactLibrary(t, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
-    t.insert(documentSnapshots)
-      .values({ briefingId: DEMO_BRIEFING_ID, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() })
-      .run();
+    insertInitialSnapshot(t, DEMO_BRIEFING_ID, state);
   });
   logger?.info("seed", "seeded demo team and briefing", { teamId: DEMO_TEAM_ID, briefingId: DEMO_BRIEFING_ID });
   return true;

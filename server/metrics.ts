@@ -78,3 +78,13 @@ export const collabMetrics = {
     registers,
   }),
 };
+
+/** Stored state that failed verification (docs/decisions/0105); any non-zero value needs an administrator. */
+export const storageMetrics = {
+  corrupt: new Counter({
+    name: "summit_storage_corrupt_total",
+    help: "Loads of a briefing document refused because its stored state is damaged, by kind (snapshot, log, missing)",
+    labelNames: ["kind"] as const,
+    registers,
+  }),
+};

@@ -46,7 +46,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger, build: ServerBuild, layers: ServerLayer[] = []): Promise<RunningServer> {
   const db = openDatabase(config.databasePath);
-  migrateDatabase(db);
+  migrateDatabase(db, logger);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
   const events = createAppEvents();

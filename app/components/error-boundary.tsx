@@ -7,6 +7,7 @@ const TITLES: Record<number, string> = {
   404: "Not found",
   413: "Too large",
   429: "Too many requests",
+  503: "Not available right now",
 };
 
 /** One error page for every route: a clear message and a way back, never a stack trace. */

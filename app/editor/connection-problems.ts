@@ -3,7 +3,7 @@
  * (the server's list lives in server/collab/close-codes.ts; the browser build may not import it,
  * so the codes the editor reacts to are repeated here).
  */
-export type ProblemKind = "signed-out" | "forbidden" | "not-found" | "reload" | "diverged" | "read-only" | "rejected";
+export type ProblemKind = "signed-out" | "forbidden" | "not-found" | "reload" | "diverged" | "read-only" | "rejected" | "damaged";
 
 export interface ConnectionProblem {
   kind: ProblemKind;
@@ -25,6 +25,8 @@ export const CLOSE_SLOW_READER = 4430;
 export const CLOSE_READ_ONLY_VIOLATION = 4431;
 export const CLOSE_TRY_AGAIN = 4503;
 export const CLOSE_RELOAD = 4504;
+/** The stored document failed verification on the server; it stays refused until it is restored. */
+export const CLOSE_STORED_DOCUMENT_DAMAGED = 4510;
 
 /** The server said (close code or y-protocols "permission denied") that this user may not edit now. */
 export const READ_ONLY_PROBLEM: ConnectionProblem = {
@@ -72,6 +74,14 @@ export function problemFromClose(code: number, reason: string): ConnectionProble
       };
     case CLOSE_READ_ONLY_VIOLATION:
       return READ_ONLY_PROBLEM;
+    case CLOSE_STORED_DOCUMENT_DAMAGED:
+      // Terminal: retrying loads the damaged rows again. The copy on this device is kept, since it
+      // may be what the briefing is restored from.
+      return {
+        kind: "damaged",
+        terminal: true,
+        message: "The stored copy of this briefing is damaged and cannot be opened. An administrator must restore it; your copy on this device is kept.",
+      };
     case CLOSE_PING_TIMEOUT:
     case CLOSE_RATE_LIMITED:
     case CLOSE_SLOW_READER:

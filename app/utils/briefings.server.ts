@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { buildTemplateDocument } from "../../db/briefing-template";
 import { createBriefing, type BriefingInput } from "../../db/queries/briefings";
-import { documentSnapshots } from "../../db/schema";
+import { insertInitialSnapshot } from "../../db/queries/documents";
 import type { Db } from "../../db/client";
 
 /** Creates a briefing with its starting body in one transaction. */
@@ -9,7 +9,7 @@ export function createBriefingWithTemplate(context: AppLoadContext, teamId: stri
   const state = buildTemplateDocument(input.summitName);
   return context.db.transaction((tx) => {
     const briefing = createBriefing(tx as unknown as Db, teamId, input, userId);
-    tx.insert(documentSnapshots).values({ briefingId: briefing.id, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() }).run();
+    insertInitialSnapshot(tx as unknown as Db, briefing.id, state);
     return briefing;
   });
 }

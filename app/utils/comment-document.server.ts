@@ -4,6 +4,7 @@ import { initProseMirrorDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { resolveAnchor, type DecodedAnchor, type ResolvedRange, type YMapping } from "../comments/anchor";
+import { readStoredDocument } from "./stored-document.server";
 
 /**
  * The server's copy of a briefing body, as y-tiptap would bind it to an editor: the Y fragment,
@@ -24,7 +25,7 @@ export interface BodyDocument {
 export function withBodyDocument<T>(context: AppLoadContext, briefingId: string, fn: (body: BodyDocument) => T): T {
   const collab = context.services.collab;
   if (!collab) throw new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
-  const ydoc = collab.getDocument(briefingId);
+  const ydoc = readStoredDocument(() => collab.getDocument(briefingId));
   try {
     return fn(bodyDocument(ydoc));
   } finally {

@@ -21,6 +21,7 @@ import { mentionedIds } from "../comments/mentions";
 import type { CommentMember, CommentsPayload, ThreadView } from "../comments/types";
 import { getCurrentSession, type CurrentUser } from "./auth.server";
 import { withBodyDocument, decodeStoredAnchor, type BodyDocument } from "./comment-document.server";
+import { verifyStoredDocument } from "./stored-document.server";
 import { publishCommentEvent } from "./comment-events.server";
 import { forbidden, notFound } from "./errors";
 import type { FieldErrors } from "./form";
@@ -111,7 +112,11 @@ function members(context: AppLoadContext, teamId: string): CommentMember[] {
 
 /** The thread views of a briefing, with detached state computed in the server's copy of the body. */
 export function threadViews(context: AppLoadContext, briefingId: string, threads: StoredThread[]): ThreadView[] {
-  if (threads.length === 0) return [];
+  if (threads.length === 0) {
+    // No body to resolve against, but a damaged briefing still answers 503 like its page does.
+    verifyStoredDocument(context, briefingId);
+    return [];
+  }
   return withBodyDocument(context, briefingId, (body) => threads.map((t) => toView(t, body)));
 }
 

@@ -10,3 +10,7 @@ export function forbidden(message: string): Response {
 export function badRequest(message: string): Response {
   return new Response(message, { status: 400, statusText: "Bad Request" });
 }
+
+export function serviceUnavailable(message: string): Response {
+  return new Response(message, { status: 503, statusText: "Service Unavailable", headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}

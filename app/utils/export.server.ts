@@ -8,6 +8,7 @@ import type { RenderJob } from "../../server/export/worker-protocol";
 import type { CurrentUser } from "./auth.server";
 import { badRequest, notFound } from "./errors";
 import { getVersion, type StoredVersion } from "./status.server";
+import { readStoredDocument } from "./stored-document.server";
 
 /** `?version=<n>`: a positive integer, or null when absent. Anything else is a 400. */
 export function parseVersionParam(url: URL): number | null {
@@ -79,7 +80,7 @@ export async function exportBriefingPdf(
   } else {
     const collab = context.services.collab;
     if (!collab) return new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
-    job = { update: collab.getState(briefing.id), info: infoFor(context, briefing, null) };
+    job = { update: readStoredDocument(() => collab.getState(briefing.id)), info: infoFor(context, briefing, null) };
   }
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };

@@ -10,6 +10,7 @@ import type { CurrentUser } from "./auth.server";
 import { forbidden } from "./errors";
 import { roleAtLeast } from "./roles";
 import { STATUS_TRANSITIONS, type StatusTransition } from "./status";
+import { readStoredDocument } from "./stored-document.server";
 
 export { STATUS_TRANSITIONS };
 
@@ -61,7 +62,8 @@ export function changeBriefingStatus(
   if (to === "final") {
     const collab = context.services.collab;
     if (!collab) return { ok: false, error: "The collaboration service is not running, so the document cannot be recorded." };
-    const doc = collab.getDocument(briefing.id);
+    // A damaged document is answered 503 and never recorded as a final version.
+    const doc = readStoredDocument(() => collab.getDocument(briefing.id));
     try {
       const fields = briefingFields(briefing);
       const hash = contentHash(documentJSON(doc), fields);

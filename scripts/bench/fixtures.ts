@@ -6,7 +6,7 @@ import { buildTemplateDocument } from "../../db/briefing-template";
 import { openDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
-import { documentSnapshots } from "../../db/schema";
+import { insertInitialSnapshot } from "../../db/queries/documents";
 import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../db/seed";
 import { buildSeedDocument } from "../../db/seed-document";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
@@ -48,9 +48,7 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
         owner,
         id
       );
-      db.insert(documentSnapshots)
-        .values({ briefingId: id, state: Buffer.from(state), lastUpdateId: 0, updatedAt: new Date() })
-        .run();
+      insertInitialSnapshot(db, id, state);
     };
     db.transaction(() => {
       add(BRIEFINGS.fanout, "Bench: live fan-out", seedState);

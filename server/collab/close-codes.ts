@@ -25,6 +25,12 @@ export const CLOSE = {
   readOnlyViolation: { code: 4431, reason: "read-only connection kept sending document updates" },
   internalError: { code: 4500, reason: "the briefing could not be loaded" },
   serverRestarting: { code: 4503, reason: "server restarting" },
+  /**
+   * The stored document failed verification (docs/decisions/0105). In the 45xx range because it is a
+   * server fault, so a stock client retries with backoff and gets in once it is restored; the
+   * Summit Desk editor stops and says so.
+   */
+  storedDocumentCorrupt: { code: 4510, reason: "stored briefing is damaged: an administrator must restore it" },
   editorUpdateRequired: { code: 4504, reason: "editor update required: reload the page" },
 } as const;
 

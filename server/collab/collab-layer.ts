@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { parseAllowedOrigins } from "../http/same-origin";
-import { setCollabStatsSource } from "../metrics";
+import { setCollabStatsSource, storageMetrics } from "../metrics";
 import { createSqliteDocumentStore } from "../persistence/document-store";
 import type { ServerLayer } from "../start";
 import { CLOSE } from "./close-codes";
@@ -22,7 +22,13 @@ export function collabLayer(): ServerLayer {
   return {
     name: "collab",
     attach({ db, config, logger, events, sessionCookie, services, server }) {
-      const store = createSqliteDocumentStore(db);
+      // Every refused load (room, export, comments, page) is logged and counted here, once.
+      const store = createSqliteDocumentStore(db, {
+        onCorrupt(err) {
+          storageMetrics.corrupt.inc({ kind: err.kind });
+          logger.error("stored document is damaged: refusing to load it", err, { briefingId: err.briefingId, kind: err.kind, detail: err.detail });
+        },
+      });
       const registry = new RoomRegistry(
         db,
         store,

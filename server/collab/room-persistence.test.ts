@@ -2,6 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import * as Y from "yjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { storedChecksum } from "../../db/checksum";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { DEMO_BRIEFING_ID, seedDemo } from "../../db/seed";
@@ -87,7 +88,8 @@ describe("document store and room persistence (real SQLite)", () => {
   });
 
   it("refuses to load bytes that are not Yjs instead of returning an empty document", () => {
-    db.$client.prepare("update document_snapshots set state = ? where briefing_id = ?").run(Buffer.from([0xff, 0xff]), DEMO_BRIEFING_ID);
+    const garbage = Buffer.from([0xff, 0xff]);
+    db.$client.prepare("update document_snapshots set state = ?, checksum = ? where briefing_id = ?").run(garbage, storedChecksum(garbage), DEMO_BRIEFING_ID);
     expect(() => loadDoc()).toThrow();
   });
 });

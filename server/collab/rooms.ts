@@ -1,6 +1,8 @@
 import type { Db } from "../../db/client";
 import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import type { Logger } from "../logger";
+import { collabMetrics } from "../metrics";
+import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
@@ -60,15 +62,23 @@ export class RoomRegistry {
     return () => this.settledListeners.delete(listener);
   }
 
-  /** Opens a connection on an accepted socket: loads the room if needed, or closes 4500 when that fails. */
+  /**
+   * Opens a connection on an accepted socket: loads the room if needed, or closes 4510 when the
+   * stored state is damaged and 4500 when loading fails otherwise. A refused load registers no room,
+   * so nothing is ever stored over the damaged rows and the next connection is refused again.
+   */
   connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean): Connection | null {
     let room: Room;
     try {
       room = this.rooms.get(briefingId) ?? this.load(briefingId, teamId, final);
     } catch (err) {
-      this.logger.error("collab room load failed", err, { briefingId, userId: identity.userId });
+      // The store already logged and counted a damaged document.
+      const spec = isStoredDocumentCorrupt(err) ? CLOSE.storedDocumentCorrupt : CLOSE.internalError;
+      if (spec === CLOSE.internalError) this.logger.error("collab room load failed", err, { briefingId, userId: identity.userId });
+      else this.logger.warn("collab", "connection refused: stored document is damaged", { briefingId, userId: identity.userId });
+      collabMetrics.closes.inc({ code: String(spec.code) });
       ws.on("error", () => {});
-      ws.close(CLOSE.internalError.code, CLOSE.internalError.reason);
+      ws.close(spec.code, spec.reason);
       return null;
     }
     const conn = new Connection(ws, identity, room, this.options, this.logger);

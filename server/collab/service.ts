@@ -14,6 +14,12 @@ export interface CollabService {
    */
   getState(briefingId: string): Uint8Array;
   /**
+   * Throws StoredDocumentCorruptError (match it by `code`) when the briefing's stored document is
+   * damaged, for pages that show a briefing without reading its body. A loaded room passed the
+   * same check when it loaded. getDocument and getState throw the same error.
+   */
+  verifyStored(briefingId: string): void;
+  /**
    * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change), once
    * after a room loads, and once before it unloads if a change was still unsettled. `doc` is the
    * live document: read it synchronously, never modify it; use getDocument to keep a copy.
@@ -51,6 +57,10 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
       const room = registry.get(briefingId);
       return room ? room.encodeFullState() : Y.mergeUpdates(store.load(briefingId).updates);
+    },
+    verifyStored(briefingId) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      if (!registry.get(briefingId)) store.load(briefingId);
     },
     onDocumentSettled(listener) {
       return registry.onSettled((briefingId, room) => listener(briefingId, room.doc));

@@ -47,7 +47,14 @@ export function projectionLayer(): ServerLayer {
       collab.onDocumentSettled((briefingId, doc) => project(briefingId, doc, "settled"));
 
       for (const briefingId of listUnprojectedBriefings(db)) {
-        const doc = collab.getDocument(briefingId);
+        let doc: Y.Doc;
+        try {
+          doc = collab.getDocument(briefingId);
+        } catch (err) {
+          // A damaged document (already logged by the store) must not stop the server starting.
+          logger.error("projection backfill: document could not be read", err, { briefingId });
+          continue;
+        }
         try {
           project(briefingId, doc, "backfill");
         } finally {

@@ -8,6 +8,7 @@ import { requireUser } from "../../utils/auth.server";
 import { getTeam, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
 import { canEditBody, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
+import { verifyStoredDocument } from "../../utils/stored-document.server";
 
 const BriefingEditor = lazy(() => import("../../editor/briefing-editor.client"));
 
@@ -19,6 +20,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
   const team = getTeam(context.db, briefing.teamId)!;
+  // A damaged stored document is a 503 page, not an editor that would sync an empty or partial body.
+  verifyStoredDocument(context, briefing.id);
   return json({
     briefing,
     team: { id: team.id, name: team.name },

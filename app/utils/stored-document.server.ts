@@ -1,0 +1,28 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { CORRUPT_DOCUMENT_MESSAGE, isStoredDocumentCorrupt } from "../../server/persistence/corruption";
+import { serviceUnavailable } from "./errors";
+
+/**
+ * Runs a read of a briefing's stored document and turns a damaged one into a 503 with a message
+ * a desk officer can act on (the store has already logged it with the briefing id). Matched by the
+ * error's `code`: the collab service runs in the server's copy of the modules, this bundle has its
+ * own, so `instanceof StoredDocumentCorruptError` would be false here.
+ */
+export function readStoredDocument<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (isStoredDocumentCorrupt(err)) throw storedDocumentDamaged();
+    throw err;
+  }
+}
+
+export function storedDocumentDamaged(): Response {
+  return serviceUnavailable(CORRUPT_DOCUMENT_MESSAGE);
+}
+
+/** For routes that show a briefing without reading its body: 503 when its stored document is damaged. */
+export function verifyStoredDocument(context: AppLoadContext, briefingId: string): void {
+  const collab = context.services.collab;
+  if (collab) readStoredDocument(() => collab.verifyStored(briefingId));
+}
