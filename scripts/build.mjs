@@ -32,7 +32,7 @@ await esbuild.build({
 
 const copies = [
   ["db/migrations", "migrations"],
-  ["db/seed-article.txt", "seed-article.txt"],
+  ["server/seed/seed-article.txt", "seed-article.txt"],
   ["server/export/template", "template"],
 ];
 for (const [from, to] of copies) {

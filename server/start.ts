@@ -6,7 +6,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
-import { seedDemo } from "../db/seed";
+import { seedDemo } from "./seed/demo";
 import { createSessionCookie } from "./auth/session-cookie";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
@@ -46,7 +46,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger, build: ServerBuild, layers: ServerLayer[] = []): Promise<RunningServer> {
   const db = openDatabase(config.databasePath);
-  migrateDatabase(db, logger);
+  const filled = migrateDatabase(db);
+  if (filled.snapshots + filled.updates > 0) logger.info("db", "stored document checksums computed", filled);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
   const events = createAppEvents();

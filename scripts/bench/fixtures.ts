@@ -7,8 +7,8 @@ import { openDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
 import { insertInitialSnapshot } from "../../db/queries/documents";
-import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../db/seed";
-import { buildSeedDocument } from "../../db/seed-document";
+import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../server/seed/demo";
+import { buildSeedDocument } from "../../server/seed/demo-document";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { createRandom } from "./util";
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { storedChecksum } from "../../db/checksum";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
-import { DEMO_BRIEFING_ID, seedDemo } from "../../db/seed";
+import { DEMO_BRIEFING_ID, seedDemo } from "../seed/demo";
 import { tempDir } from "../../test/helpers/server";
 import { createLogger } from "../logger";
 import { createSqliteDocumentStore, type DocumentStore } from "../persistence/document-store";

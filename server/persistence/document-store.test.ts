@@ -6,7 +6,7 @@ import { storedChecksum } from "../../db/checksum";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
-import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, DEMO_USERS, seedDemo } from "../../db/seed";
+import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, DEMO_USERS, seedDemo } from "../seed/demo";
 import { tempDir } from "../../test/helpers/server";
 import { isStoredDocumentCorrupt, type StoredDocumentCorruptError } from "./corruption";
 import { createSqliteDocumentStore, type DocumentStore } from "./document-store";

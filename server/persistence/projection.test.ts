@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { searchBriefings } from "../../db/queries/blocks";
-import { DEMO_BRIEFING_ID, DEMO_TEAM_ID } from "../../db/seed";
+import { DEMO_BRIEFING_ID, DEMO_TEAM_ID } from "../seed/demo";
 import { agendaTopics, briefings, briefingTexts, countryFacts, documentSnapshots, quotes } from "../../db/schema";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { seededTempDatabase } from "../../test/blocks/temp-db";

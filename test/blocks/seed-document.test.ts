@@ -1,8 +1,8 @@
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { readSampleArticle } from "../../db/seed";
-import { buildSeedDocument, SEED_FACTS, seedDocumentJSON } from "../../db/seed-document";
+import { readSampleArticle } from "../../server/seed/demo";
+import { buildSeedDocument, SEED_FACTS, seedDocumentJSON } from "../../server/seed/demo-document";
 import { COLLAB_FIELD, getBriefingSchema, listBlocks, numberAgendaTopics } from "../../extensions";
 
 describe("demo briefing body", () => {

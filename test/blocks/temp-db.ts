@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/seed/demo";
 
 /** A fresh migrated SQLite file with the demo team, users, briefing and fact library. */
 export async function seededTempDatabase(): Promise<{ db: Db; dispose(): void }> {

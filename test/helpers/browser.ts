@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed";
+import { DEMO_PASSWORD } from "../../server/seed/demo";
 import { startTestServer, type StartOptions, type TestServer } from "./server";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

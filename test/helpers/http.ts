@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, DEMO_USERS } from "../../db/seed";
+import { DEMO_PASSWORD, DEMO_USERS } from "../../server/seed/demo";
 
 export type DemoRole = "owner" | "editor" | "commenter" | "viewer";
 

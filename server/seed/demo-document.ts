@@ -1,9 +1,9 @@
 import type { JSONContent } from "@tiptap/core";
 import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
-import { COLLAB_FIELD, countryName, getBriefingSchema, type CountryFactAttrs } from "../extensions";
-import type { Db } from "./client";
-import { createLibraryFact } from "./queries/blocks";
+import { COLLAB_FIELD, countryName, getBriefingSchema, type CountryFactAttrs } from "../../extensions";
+import type { Db } from "../../db/client";
+import { createLibraryFact } from "../../db/queries/blocks";
 
 /**
  * The demo Ankara briefing, drawn from the sample article (db/seed-article.txt). Quotes are taken

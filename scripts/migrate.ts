@@ -1,6 +1,6 @@
 import { loadConfig } from "../server/config";
-import { openDatabase } from "./client";
-import { migrateDatabase } from "./migrate";
+import { openDatabase } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
 
 const config = loadConfig();
 const db = openDatabase(config.databasePath);
