@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How often expired session rows are deleted (also once at start). */
+  SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).default(60 * 60 * 1000),
   COOKIE_SECURE: bool.default("false"),
   /** Extra origins allowed to open WebSockets and post forms, comma separated. */
   ALLOWED_ORIGINS: z.string().default(""),

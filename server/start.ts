@@ -10,6 +10,7 @@ import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemo } from "../db/seed";
 import { createSessionCookie } from "./auth/session-cookie";
+import { startSessionPurge } from "./auth/session-purge";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
 import { createAppEvents } from "./events";
@@ -94,6 +95,8 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     }),
   );
 
+  const sessionPurge = startSessionPurge(db, logger, config.SESSION_PURGE_INTERVAL_MS);
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -116,6 +119,7 @@ export async function startServer(config: Config, logger: Logger, layers: Server
       }
       server.closeAllConnections();
       await stopped;
+      sessionPurge.stop();
       db.$client.close();
       logger.info("server", "stopped");
     })());
