@@ -10,6 +10,9 @@ const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .transform((v) => v === "1" || v === "true" || v === "yes");
 
+/** A setting whose default depends on other settings: an empty value counts as not set. */
+const unsetIfEmpty = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 const DEV_SECRET = "summit-desk-development-secret-change-me";
 
 const EnvSchema = z.object({
@@ -26,10 +29,13 @@ const EnvSchema = z.object({
   COOKIE_SECURE: bool.default("false"),
   /** Extra origins allowed to open WebSockets and post forms, comma separated. */
   ALLOWED_ORIGINS: z.string().default(""),
-  /** Seed the demo team and the Ankara briefing into an empty database. */
-  SEED_DEMO: bool.default("true"),
-  /** Offer one-click sign-in as the demo users on the login page. */
-  DEMO_LOGIN: bool.default("true"),
+  /**
+   * Seed the demo team and the Ankara briefing into an empty database. Default: on, except with
+   * NODE_ENV=production, where the demo accounts (one shared, published password) must be asked for.
+   */
+  SEED_DEMO: unsetIfEmpty(bool),
+  /** Offer one-click, password-free sign-in as the demo users. Default: on, except in production. */
+  DEMO_LOGIN: unsetIfEmpty(bool),
   COLLAB_FLUSH_MS: z.coerce.number().int().min(1).max(5000).default(50),
   PROJECTION_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(500),
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
@@ -58,7 +64,12 @@ const EnvSchema = z.object({
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { databasePath: string; buildDir: string };
+export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN"> & {
+  SEED_DEMO: boolean;
+  DEMO_LOGIN: boolean;
+  databasePath: string;
+  buildDir: string;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -70,8 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cfg.NODE_ENV === "production" && cfg.SESSION_SECRET === DEV_SECRET) {
     throw new Error("Invalid environment:\n  SESSION_SECRET: must be set in production");
   }
+  const production = cfg.NODE_ENV === "production";
   return {
     ...cfg,
+    SEED_DEMO: cfg.SEED_DEMO ?? !production,
+    DEMO_LOGIN: cfg.DEMO_LOGIN ?? !production,
     databasePath: cfg.DATABASE_PATH === ":memory:" ? ":memory:" : path.resolve(cfg.DATABASE_PATH),
     buildDir: path.resolve(cfg.SD_BUILD_DIR),
   };

@@ -45,6 +45,7 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger, layers: ServerLayer[] = []): Promise<RunningServer> {
   const db = openDatabase(config.databasePath);
   migrateDatabase(db);
+  warnAboutDemoInProduction(config, logger);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
   const buildPath = path.join(config.buildDir, "server", "index.js");
@@ -125,4 +126,14 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     })());
 
   return { url, port, db, close };
+}
+
+/**
+ * The demo accounts share a published password and DEMO_LOGIN signs into them without one: in
+ * production they are off unless asked for, and asking for them is worth a line in the log.
+ */
+function warnAboutDemoInProduction(config: Config, logger: Logger): void {
+  if (config.NODE_ENV !== "production") return;
+  if (config.SEED_DEMO) logger.warn("server", "SEED_DEMO is on in production: demo accounts with the published demo password are created");
+  if (config.DEMO_LOGIN) logger.warn("server", "DEMO_LOGIN is on in production: anyone can sign in as a demo account without a password");
 }

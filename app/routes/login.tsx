@@ -1,8 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-
-
-
 import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
 import { LoginSchema } from "../utils/account-validation";
@@ -42,6 +39,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ? context.db.select().from(users).where(and(eq(users.id, userId), eq(users.isDemo, true))).get()
       : undefined;
     if (!user) return json({ errors: { form: ["Demo sign-in is not available for that account."] } }, { status: 400 });
+    // No password to fail here, so nothing is counted; but an account locked by failed sign-ins
+    // stays locked on this path too, or the lockout would have a password-free way around it.
+    const locked = context.authLimits.loginPerEmail.check(user.email.toLowerCase());
+    if (!locked.ok) return tooManyAttempts(locked.retryAfterSeconds);
     return signInAndRedirect(context, user.id, redirectTo);
   }
 

@@ -22,6 +22,13 @@ export class RateLimiter {
     return { ok: w.count <= this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) };
   }
 
+  /** Whether `key` is over its limit now, without counting an attempt (for paths that cannot fail). */
+  check(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number } {
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) return { ok: true, retryAfterSeconds: 0 };
+    return { ok: w.count < this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) };
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }
