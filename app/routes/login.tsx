@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
 import { LoginSchema } from "../utils/account-validation";
@@ -24,7 +24,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         .all()
     : [];
   const seen = new Set<string>();
-  return json({ demoUsers: demoUsers.filter((u) => !seen.has(u.id) && seen.add(u.id)) });
+  // The page carries the checked target, never the raw query value, into its forms and links.
+  return json({ redirectTo, demoUsers: demoUsers.filter((u) => !seen.has(u.id) && seen.add(u.id)) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -73,10 +74,8 @@ const DUMMY_HASH =
   "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 export default function Login() {
-  const { demoUsers } = useLoaderData<typeof loader>();
+  const { demoUsers, redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const redirectTo = params.get("redirectTo") ?? "/teams";
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
   return (

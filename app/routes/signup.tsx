@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createUser, getUserByEmail, hashPassword } from "../utils/db.server";
-
 import { Field } from "../components/field";
 import { SignupSchema } from "../utils/account-validation";
 import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
@@ -14,8 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Create account · Summit Desk
 export const headers = retryAfterHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getOptionalUser(request, context)) throw redirect("/teams");
-  return null;
+  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
+  if (await getOptionalUser(request, context)) throw redirect(redirectTo);
+  return json({ redirectTo });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,9 +41,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const redirectTo = params.get("redirectTo") ?? "/teams";
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
   return (

@@ -110,6 +110,124 @@ describe("demo sign-in obeys the sign-in limits", () => {
   });
 });
 
+/** Targets a browser would take somewhere else, or that a Location header cannot carry. */
+const HOSTILE_REDIRECTS = [
+  "/\t/evil.test/x",
+  "/\r/evil.test/x",
+  "/\n/evil.test/x",
+  "/\0/evil.test/x",
+  "/teams\r\nSet-Cookie: planted=1",
+  "/\\evil.test/x",
+  "\\\\evil.test/x",
+  "/\\/evil.test/x",
+  "/%2F%2Fevil.test/x",
+  "%2F%2Fevil.test/x",
+  "/%5Cevil.test/x",
+  "/%5C%5Cevil.test/x",
+  "/%09/evil.test/x",
+  "http://evil.test/x",
+  "https://evil.test",
+  "HTTPS://evil.test",
+  "//evil.test/x",
+  "///evil.test/x",
+  "/.//evil.test/x",
+  "/a/..//evil.test/x",
+  "javascript:alert(1)",
+  "data:text/html,<script>alert(1)</script>",
+  "/" + "a".repeat(20_000),
+  "",
+];
+
+/** A Location that stays on `base`: no characters browsers drop or reinterpret, and the same origin. */
+function expectSameOrigin(location: string | null, base: string) {
+  expect(location).not.toBeNull();
+  expect(location!).not.toMatch(/[\u0000-\u001f\u007f\\]/);
+  expect(location!.startsWith("/")).toBe(true);
+  expect(location!.startsWith("//")).toBe(false);
+  expect(new URL(location!, base).origin).toBe(new URL(base).origin);
+}
+
+describe("redirectTo after sign-in and sign-up stays on this site", () => {
+  it.each(HOSTILE_REDIRECTS.map((v) => [JSON.stringify(v).slice(0, 50), v]))("password sign-in with %s", async (_label, redirectTo) => {
+    const res = await postForm(server.url, "/login", null, { email: demoUser("editor").email, password: DEMO_PASSWORD, redirectTo });
+    expect(res.status).toBe(302);
+    expectSameOrigin(res.headers.get("location"), server.url);
+    expect(res.headers.get("set-cookie")).toMatch(/^sd_session=/);
+    expect(res.headers.get("set-cookie")).not.toContain("planted");
+  });
+
+  it("falls back to /teams for every target that is not a plain path", async () => {
+    const plainPaths = new Set(["/%2F%2Fevil.test/x", "/%5Cevil.test/x", "/%5C%5Cevil.test/x", "/%09/evil.test/x"]);
+    for (const redirectTo of HOSTILE_REDIRECTS.filter((v) => !plainPaths.has(v))) {
+      const res = await postForm(server.url, "/login", null, { email: demoUser("editor").email, password: DEMO_PASSWORD, redirectTo });
+      expect({ redirectTo, location: res.headers.get("location") }).toEqual({ redirectTo, location: "/teams" });
+    }
+    // Encoded slashes stay encoded: a path on this site (that happens not to exist), not a host.
+    const encoded = await postForm(server.url, "/login", null, { email: demoUser("editor").email, password: DEMO_PASSWORD, redirectTo: "/%2F%2Fevil.test/x" });
+    expect(encoded.headers.get("location")).toBe("/%2F%2Fevil.test/x");
+  });
+
+  it("keeps a genuine target with its query and hash", async () => {
+    const res = await postForm(server.url, "/login", null, {
+      email: demoUser("editor").email,
+      password: DEMO_PASSWORD,
+      redirectTo: "/briefings/ankara-summit?thread=abc#comments",
+    });
+    expect(res.headers.get("location")).toBe("/briefings/ankara-summit?thread=abc#comments");
+  });
+
+  it("checks the target on demo sign-in and sign-up too", async () => {
+    for (const [i, redirectTo] of HOSTILE_REDIRECTS.entries()) {
+      const demo = await demoSignIn(server.url, "demo-owner", redirectTo);
+      expect(demo.status).toBe(302);
+      expectSameOrigin(demo.headers.get("location"), server.url);
+      const signup = await postForm(server.url, "/signup", null, {
+        name: "Redirect Probe",
+        email: `redirect-probe-${i}@example.test`,
+        password: "long-enough-pw",
+        redirectTo,
+      });
+      expect(signup.status).toBe(302);
+      expectSameOrigin(signup.headers.get("location"), server.url);
+    }
+  });
+
+  it("checks the target when /login and /signup redirect a signed-in visitor", async () => {
+    const cookie = await loginAs(server.url, "owner");
+    for (const redirectTo of HOSTILE_REDIRECTS.filter((v) => v.length < 1000)) {
+      for (const page of ["/login", "/signup"]) {
+        const res = await get(server.url, `${page}?redirectTo=${encodeURIComponent(redirectTo)}`, cookie);
+        expect(res.status).toBe(302);
+        expectSameOrigin(res.headers.get("location"), server.url);
+      }
+    }
+    const genuine = await get(server.url, `/signup?redirectTo=${encodeURIComponent("/teams/demo-kz-tr-desk")}`, cookie);
+    expect(genuine.headers.get("location")).toBe("/teams/demo-kz-tr-desk");
+  });
+
+  it("never carries a hostile target into the forms and links of the login and sign-up pages", async () => {
+    for (const redirectTo of ["//evil.test/x", "/\t/evil.test/x", "https://evil.test", "javascript:alert(1)"]) {
+      for (const page of ["/login", "/signup"]) {
+        const res = await get(server.url, `${page}?redirectTo=${encodeURIComponent(redirectTo)}`);
+        expect(res.status).toBe(200);
+        const html = await res.text();
+        const attr = (re: RegExp) => [...html.matchAll(re)].map((m) => m[1].replace(/&amp;/g, "&"));
+        const links = [...attr(/<a [^>]*href="([^"]*)"/g), ...attr(/<form [^>]*action="([^"]*)"/g)];
+        expect(links.length).toBeGreaterThan(0);
+        for (const href of links) expect(new URL(href, server.url).origin).toBe(server.url);
+        // Links that carry a return target (Create an account, Sign in) carry the checked one.
+        for (const href of attr(/<a [^>]*href="([^"]*)"/g)) {
+          const carried = new URL(href, server.url).searchParams.get("redirectTo");
+          if (carried !== null) expect(carried).toBe("/teams");
+        }
+        const hidden = attr(/<input [^>]*name="redirectTo" value="([^"]*)"/g);
+        expect(hidden.length).toBeGreaterThan(0);
+        expect(new Set(hidden)).toEqual(new Set(["/teams"]));
+      }
+    }
+  });
+});
+
 describe("expired sessions are purged", () => {
   function insertSession(databasePath: string, userId: string, expiresAt: number): string {
     const id = crypto.randomBytes(32).toString("hex");
