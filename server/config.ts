@@ -30,6 +30,18 @@ const EnvSchema = z.object({
   /** Extra origins allowed to open WebSockets and post forms, comma separated. */
   ALLOWED_ORIGINS: z.string().default(""),
   /**
+   * The origin browsers use to reach the app (e.g. `https://desk.example.gov`). When set it is the
+   * only own origin for form posts and WebSocket upgrades; the client-controlled Host header is
+   * then never trusted. Unset: the request's Host is taken as our own origin.
+   */
+  PUBLIC_URL: unsetIfEmpty(
+    z
+      .string()
+      .url()
+      .refine((u) => /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL")
+      .refine((u) => ["", "/"].includes(new URL(u).pathname) && !new URL(u).search && !new URL(u).hash, "must be an origin without a path"),
+  ),
+  /**
    * Seed the demo team and the Ankara briefing into an empty database. Default: on, except with
    * NODE_ENV=production, where the demo accounts (one shared, published password) must be asked for.
    */
@@ -64,9 +76,11 @@ const EnvSchema = z.object({
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN"> & {
+export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL"> & {
   SEED_DEMO: boolean;
   DEMO_LOGIN: boolean;
+  /** PUBLIC_URL reduced to its origin (`https://desk.example.gov`), or null when unset. */
+  publicOrigin: string | null;
   databasePath: string;
   buildDir: string;
 };
@@ -82,10 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error("Invalid environment:\n  SESSION_SECRET: must be set in production");
   }
   const production = cfg.NODE_ENV === "production";
+  const { PUBLIC_URL, ...rest } = cfg;
   return {
-    ...cfg,
+    ...rest,
     SEED_DEMO: cfg.SEED_DEMO ?? !production,
     DEMO_LOGIN: cfg.DEMO_LOGIN ?? !production,
+    publicOrigin: PUBLIC_URL ? new URL(PUBLIC_URL).origin : null,
     databasePath: cfg.DATABASE_PATH === ":memory:" ? ":memory:" : path.resolve(cfg.DATABASE_PATH),
     buildDir: path.resolve(cfg.SD_BUILD_DIR),
   };

@@ -16,7 +16,7 @@ import type { Services, SummitContext } from "./context";
 import { createAppEvents } from "./events";
 import { bodyLimit } from "./http/body-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
-import { parseAllowedOrigins, sameOriginMutations } from "./http/same-origin";
+import { originPolicy, sameOriginMutations } from "./http/same-origin";
 import type { Logger } from "./logger";
 
 /**
@@ -69,7 +69,7 @@ export async function startServer(config: Config, logger: Logger, layers: Server
     res.setHeader("X-Frame-Options", "DENY");
     next();
   });
-  app.use(sameOriginMutations(parseAllowedOrigins(config.ALLOWED_ORIGINS)));
+  app.use(sameOriginMutations(originPolicy(config)));
   app.use(bodyLimit(config.HTTP_MAX_BODY_BYTES));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", database: "ready" });

@@ -228,6 +228,65 @@ describe("redirectTo after sign-in and sign-up stays on this site", () => {
   });
 });
 
+describe("PUBLIC_URL is the only own origin when set", () => {
+  const publicUrl = "https://desk.example.gov";
+  let pub: TestServer;
+  beforeAll(async () => {
+    pub = await startTestServer({ env: { PUBLIC_URL: publicUrl } });
+  });
+  afterAll(async () => {
+    await pub?.stop();
+  });
+
+  /** A form post with headers fetch would not let us forge (Host). */
+  function rawPost(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(pub.url);
+      const req = http.request(
+        { hostname, port, path, method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  const credentials = new URLSearchParams({ email: demoUser("editor").email, password: DEMO_PASSWORD }).toString();
+
+  it("refuses a form post whose forged Host matches its forged Origin", async () => {
+    const res = await rawPost("/login", { Host: "evil.test", Origin: "http://evil.test" }, credentials);
+    expect(res.status).toBe(403);
+    expect(res.text).toContain("Cross-origin request refused");
+    // The address the server happens to listen on is not our origin either, once PUBLIC_URL is set.
+    const local = await rawPost("/login", { Origin: pub.url }, credentials);
+    expect(local.status).toBe(403);
+  });
+
+  it("accepts a form post from the configured origin", async () => {
+    const res = await rawPost("/login", { Host: "desk.example.gov", Origin: publicUrl }, credentials);
+    expect(res.status).toBe(302);
+  });
+
+  it("refuses a WebSocket upgrade with a forged Host and Origin, and accepts the configured origin", async () => {
+    const cookie = await login(pub.url, demoUser("editor").email);
+    const path = "/collab/ankara-summit";
+    expect(await upgradeStatus(pub.url, path, { Cookie: cookie, Host: "evil.test", Origin: "http://evil.test" })).toBe(403);
+    expect(await upgradeStatus(pub.url, path, { Cookie: cookie, Origin: pub.url })).toBe(403);
+    expect(await upgradeStatus(pub.url, path, { Cookie: cookie, Origin: publicUrl })).toBe(101);
+  });
+
+  it("without PUBLIC_URL the request Host still decides, as before", async () => {
+    const cookie = await login(server.url, demoUser("editor").email);
+    expect(await upgradeStatus(server.url, "/collab/ankara-summit", { Cookie: cookie, Origin: server.url })).toBe(101);
+    expect(await upgradeStatus(server.url, "/collab/ankara-summit", { Cookie: cookie, Origin: publicUrl })).toBe(403);
+  });
+});
+
 describe("expired sessions are purged", () => {
   function insertSession(databasePath: string, userId: string, expiresAt: number): string {
     const id = crypto.randomBytes(32).toString("hex");
