@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
   /** Failed sign-ins allowed per email address in 15 minutes. */
   AUTH_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  /** Sign-up attempts allowed per email address in 15 minutes. */
+  AUTH_SIGNUPS_PER_EMAIL: z.coerce.number().int().min(1).default(5),
   /** Sign-in and sign-up attempts allowed per client address in 15 minutes. */
   AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   /** Largest HTTP request body (forms, comments). */

@@ -57,7 +57,11 @@ export async function startServer(config: Config, logger: Logger, layers: Server
   const events = createAppEvents();
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
-  const authLimits = createAuthRateLimits({ perEmail: config.AUTH_FAILURES_PER_EMAIL, perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS });
+  const authLimits = createAuthRateLimits({
+    perEmail: config.AUTH_FAILURES_PER_EMAIL,
+    signupsPerEmail: config.AUTH_SIGNUPS_PER_EMAIL,
+    perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS,
+  });
   const app = express();
   const server = http.createServer(app);
   const ctx: LayerContext = { db, config, logger, events, sessionCookie, authLimits, services, server, app };

@@ -287,6 +287,67 @@ describe("PUBLIC_URL is the only own origin when set", () => {
   });
 });
 
+describe("sign-up does not tell who has an account", () => {
+  const NOT_CREATED = "Could not create an account with these details. If you already have an account, sign in.";
+
+  it("answers a taken email with the generic refusal, never that the account exists", async () => {
+    for (const email of [demoUser("owner").email, demoUser("owner").email.toUpperCase()]) {
+      const res = await postForm(server.url, "/signup", null, { name: "Someone", email, password: "long-enough-pw" });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("set-cookie")).toBeNull();
+      const html = await res.text();
+      expect(html).toContain(NOT_CREATED);
+      expect(html).not.toMatch(/already exists/i);
+    }
+    // The existing account is untouched: its password still signs in.
+    expect(await loginAs(server.url, "owner")).toMatch(/^sd_session=/);
+    // A free email still gets an account at once.
+    const fresh = await postForm(server.url, "/signup", null, { name: "Fresh", email: "fresh-signup@example.test", password: "long-enough-pw" });
+    expect(fresh.status).toBe(302);
+  });
+
+  it("limits sign-up attempts per email, taken or not, with 429 and Retry-After", async () => {
+    const limited = await startTestServer({ env: { AUTH_SIGNUPS_PER_EMAIL: "3" } });
+    try {
+      const taken = demoUser("viewer").email;
+      for (let i = 0; i < 3; i++) {
+        expect((await postForm(limited.url, "/signup", null, { name: "Probe", email: taken, password: "long-enough-pw" })).status).toBe(400);
+      }
+      const blocked = await postForm(limited.url, "/signup", null, { name: "Probe", email: taken.toUpperCase(), password: "long-enough-pw" });
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(await blocked.text()).toContain("Too many sign-up attempts");
+
+      // A free email is throttled the same way, so the 429 says nothing about the account either.
+      const free = "free-but-probed@example.test";
+      expect((await postForm(limited.url, "/signup", null, { name: "A", email: free, password: "short" })).status).toBe(400); // format error: not counted
+      for (let i = 0; i < 3; i++) {
+        await postForm(limited.url, "/signup", null, { name: "A", email: free, password: "long-enough-pw" });
+      }
+      expect((await postForm(limited.url, "/signup", null, { name: "A", email: free, password: "long-enough-pw" })).status).toBe(429);
+
+      // Another email is not affected.
+      expect((await postForm(limited.url, "/signup", null, { name: "B", email: "other@example.test", password: "long-enough-pw" })).status).toBe(302);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it("limits sign-ups per client address with 429 and Retry-After", async () => {
+    const limited = await startTestServer({ env: { AUTH_ATTEMPTS_PER_ADDRESS: "2" } });
+    try {
+      for (let i = 0; i < 2; i++) {
+        expect((await postForm(limited.url, "/signup", null, { name: "C", email: `addr-${i}@example.test`, password: "long-enough-pw" })).status).toBe(302);
+      }
+      const blocked = await postForm(limited.url, "/signup", null, { name: "C", email: "addr-9@example.test", password: "long-enough-pw" });
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
 describe("expired sessions are purged", () => {
   function insertSession(databasePath: string, userId: string, expiresAt: number): string {
     const id = crypto.randomBytes(32).toString("hex");
