@@ -10,6 +10,9 @@ const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .transform((v) => v === "1" || v === "true" || v === "yes");
 
+/** A setting whose default depends on other settings: an empty value counts as not set. */
+const unsetIfEmpty = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 const DEV_SECRET = "summit-desk-development-secret-change-me";
 
 const EnvSchema = z.object({
@@ -21,13 +24,30 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How often expired session rows are deleted (also once at start). */
+  SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).default(60 * 60 * 1000),
   COOKIE_SECURE: bool.default("false"),
   /** Extra origins allowed to open WebSockets and post forms, comma separated. */
   ALLOWED_ORIGINS: z.string().default(""),
-  /** Seed the demo team and the Ankara briefing into an empty database. */
-  SEED_DEMO: bool.default("true"),
-  /** Offer one-click sign-in as the demo users on the login page. */
-  DEMO_LOGIN: bool.default("true"),
+  /**
+   * The origin browsers use to reach the app (e.g. `https://desk.example.gov`). When set it is the
+   * only own origin for form posts and WebSocket upgrades; the client-controlled Host header is
+   * then never trusted. Unset: the request's Host is taken as our own origin.
+   */
+  PUBLIC_URL: unsetIfEmpty(
+    z
+      .string()
+      .url()
+      .refine((u) => /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL")
+      .refine((u) => ["", "/"].includes(new URL(u).pathname) && !new URL(u).search && !new URL(u).hash, "must be an origin without a path"),
+  ),
+  /**
+   * Seed the demo team and the Ankara briefing into an empty database. Default: on, except with
+   * NODE_ENV=production, where the demo accounts (one shared, published password) must be asked for.
+   */
+  SEED_DEMO: unsetIfEmpty(bool),
+  /** Offer one-click, password-free sign-in as the demo users. Default: on, except in production. */
+  DEMO_LOGIN: unsetIfEmpty(bool),
   COLLAB_FLUSH_MS: z.coerce.number().int().min(1).max(5000).default(50),
   PROJECTION_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(500),
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
@@ -53,6 +73,8 @@ const EnvSchema = z.object({
   PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
   /** Failed sign-ins allowed per email address in 15 minutes. */
   AUTH_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  /** Sign-up attempts allowed per email address in 15 minutes. */
+  AUTH_SIGNUPS_PER_EMAIL: z.coerce.number().int().min(1).default(5),
   /** Sign-in and sign-up attempts allowed per client address in 15 minutes. */
   AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   /** Largest HTTP request body (forms, comments). */
@@ -66,7 +88,14 @@ const EnvSchema = z.object({
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { databasePath: string; buildDir: string };
+export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL"> & {
+  SEED_DEMO: boolean;
+  DEMO_LOGIN: boolean;
+  /** PUBLIC_URL reduced to its origin (`https://desk.example.gov`), or null when unset. */
+  publicOrigin: string | null;
+  databasePath: string;
+  buildDir: string;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -78,8 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cfg.NODE_ENV === "production" && cfg.SESSION_SECRET === DEV_SECRET) {
     throw new Error("Invalid environment:\n  SESSION_SECRET: must be set in production");
   }
+  const production = cfg.NODE_ENV === "production";
+  const { PUBLIC_URL, ...rest } = cfg;
   return {
-    ...cfg,
+    ...rest,
+    SEED_DEMO: cfg.SEED_DEMO ?? !production,
+    DEMO_LOGIN: cfg.DEMO_LOGIN ?? !production,
+    publicOrigin: PUBLIC_URL ? new URL(PUBLIC_URL).origin : null,
     databasePath: cfg.DATABASE_PATH === ":memory:" ? ":memory:" : path.resolve(cfg.DATABASE_PATH),
     buildDir: path.resolve(cfg.SD_BUILD_DIR),
   };

@@ -8,13 +8,14 @@ import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemo } from "./seed/demo";
 import { createSessionCookie } from "./auth/session-cookie";
+import { startSessionPurge } from "./auth/session-purge";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
 import { createAppEvents } from "./events";
 import { bodyLimit } from "./http/body-limit";
 import { TokenBucketLimiter } from "./http/comment-rate-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
-import { parseAllowedOrigins, sameOriginMutations } from "./http/same-origin";
+import { originPolicy, sameOriginMutations } from "./http/same-origin";
 import type { Logger } from "./logger";
 
 /**
@@ -48,12 +49,17 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   const db = openDatabase(config.databasePath);
   const filled = migrateDatabase(db);
   if (filled.snapshots + filled.updates > 0) logger.info("db", "stored document checksums computed", filled);
+  warnAboutDemoInProduction(config, logger);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
   const events = createAppEvents();
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
-  const authLimits = createAuthRateLimits({ perEmail: config.AUTH_FAILURES_PER_EMAIL, perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS });
+  const authLimits = createAuthRateLimits({
+    perEmail: config.AUTH_FAILURES_PER_EMAIL,
+    signupsPerEmail: config.AUTH_SIGNUPS_PER_EMAIL,
+    perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS,
+  });
   const commentLimit = new TokenBucketLimiter(config.COMMENT_RATE_PER_MINUTE, config.COMMENT_RATE_BURST);
   const app = express();
   const server = http.createServer(app);
@@ -66,7 +72,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
     res.setHeader("X-Frame-Options", "DENY");
     next();
   });
-  app.use(sameOriginMutations(parseAllowedOrigins(config.ALLOWED_ORIGINS)));
+  app.use(sameOriginMutations(originPolicy(config)));
   app.use(bodyLimit(config.HTTP_MAX_BODY_BYTES));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", database: "ready" });
@@ -94,6 +100,8 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
     }),
   );
 
+  const sessionPurge = startSessionPurge(db, logger, config.SESSION_PURGE_INTERVAL_MS);
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -116,9 +124,20 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
       }
       server.closeAllConnections();
       await stopped;
+      sessionPurge.stop();
       db.$client.close();
       logger.info("server", "stopped");
     })());
 
   return { url, port, db, close };
+}
+
+/**
+ * The demo accounts share a published password and DEMO_LOGIN signs into them without one: in
+ * production they are off unless asked for, and asking for them is worth a line in the log.
+ */
+function warnAboutDemoInProduction(config: Config, logger: Logger): void {
+  if (config.NODE_ENV !== "production") return;
+  if (config.SEED_DEMO) logger.warn("server", "SEED_DEMO is on in production: demo accounts with the published demo password are created");
+  if (config.DEMO_LOGIN) logger.warn("server", "DEMO_LOGIN is on in production: anyone can sign in as a demo account without a password");
 }

@@ -1,8 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-
-
-
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
 import { InvitationNotice } from "../components/invitation-notice";
@@ -30,7 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     : [];
   const seen = new Set<string>();
   const invitation = invitationForRedirect(context, redirectTo);
+  // The page carries the checked target, never the raw query value, into its forms and links.
   return json({
+    redirectTo,
     demoUsers: demoUsers.filter((u) => !seen.has(u.id) && seen.add(u.id)),
     invitation: invitation && { teamName: invitation.teamName, role: invitation.role, inviterName: invitation.inviterName },
   });
@@ -48,6 +47,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ? context.db.select().from(users).where(and(eq(users.id, userId), eq(users.isDemo, true))).get()
       : undefined;
     if (!user) return json({ errors: { form: ["Demo sign-in is not available for that account."] } }, { status: 400 });
+    // No password to fail here, so nothing is counted; but an account locked by failed sign-ins
+    // stays locked on this path too, or the lockout would have a password-free way around it.
+    const locked = context.authLimits.loginPerEmail.check(user.email.toLowerCase());
+    if (!locked.ok) return tooManyAttempts(locked.retryAfterSeconds);
     return signInAndRedirect(context, user.id, redirectTo);
   }
 
@@ -78,10 +81,8 @@ const DUMMY_HASH =
   "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 export default function Login() {
-  const { demoUsers, invitation } = useLoaderData<typeof loader>();
+  const { demoUsers, invitation, redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const redirectTo = params.get("redirectTo") ?? "/teams";
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
   return (

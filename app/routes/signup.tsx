@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createUser, getUserByEmail, hashPassword } from "../utils/db.server";
-
 import { Field } from "../components/field";
 import { InvitationNotice } from "../components/invitation-notice";
 import { SignupSchema } from "../utils/account-validation";
@@ -19,36 +18,44 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
   if (await getOptionalUser(request, context)) throw redirect(redirectTo);
   const invitation = invitationForRedirect(context, redirectTo);
-  return json({ invitation: invitation && { teamName: invitation.teamName, role: invitation.role, inviterName: invitation.inviterName } });
+  return json({ redirectTo, invitation: invitation && { teamName: invitation.teamName, role: invitation.role, inviterName: invitation.inviterName } });
 }
+
+/**
+ * Said for an email that already has an account, so sign-up does not tell who has one
+ * (docs/decisions/0004-account-enumeration.md). Field-format errors are still shown per field.
+ */
+const NOT_CREATED = "Could not create an account with these details. If you already have an account, sign in.";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const limit = context.authLimits.authPerAddress.hit(context.clientAddress);
-  if (!limit.ok) {
-    return json(
-      { errors: { form: ["Too many attempts from this address. Try again later."] } as Record<string, string[]> },
-      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
-    );
-  }
+  if (!limit.ok) return tooManyAttempts("Too many attempts from this address. Try again later.", limit.retryAfterSeconds);
   const formData = await request.formData();
   const parsed = parseForm(SignupSchema, formData);
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
+  // Counted for taken and free emails alike, so probing one address is throttled either way.
+  const byEmail = context.authLimits.signupPerEmail.hit(parsed.data.email.toLowerCase());
+  if (!byEmail.ok) return tooManyAttempts("Too many sign-up attempts for this email. Try again later.", byEmail.retryAfterSeconds);
+  // Hashed before the lookup on both paths, so a taken email answers no faster than a free one.
+  const passwordHash = await hashPassword(parsed.data.password);
+  // The lookup and the insert run in one synchronous stretch: no other request can slip between them.
   if (getUserByEmail(context.db, parsed.data.email)) {
-    return json({ errors: { email: ["An account with this email already exists. Sign in instead."] } }, { status: 409 });
+    return json({ errors: { form: [NOT_CREATED] } as Record<string, string[]> }, { status: 400 });
   }
-  const user = createUser(context.db, {
-    email: parsed.data.email,
-    name: parsed.data.name,
-    passwordHash: await hashPassword(parsed.data.password),
-  });
+  const user = createUser(context.db, { email: parsed.data.email, name: parsed.data.name, passwordHash });
   return signInAndRedirect(context, user.id, safeRedirectPath(parsed.data.redirectTo, "/teams"));
 }
 
+function tooManyAttempts(message: string, retryAfterSeconds: number) {
+  return json(
+    { errors: { form: [message] } as Record<string, string[]> },
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
+}
+
 export default function Signup() {
-  const { invitation } = useLoaderData<typeof loader>();
+  const { invitation, redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const redirectTo = params.get("redirectTo") ?? "/teams";
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
   return (

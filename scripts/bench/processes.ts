@@ -145,6 +145,8 @@ export function startOurServer(databasePath: string, logFile: string, env: Recor
       LOG_LEVEL: "info",
       // The bench signs in a few times per server start; keep the sign-in limiter out of the way.
       AUTH_ATTEMPTS_PER_ADDRESS: "10000",
+      // Production mode no longer seeds by default; the bench signs in as the demo users.
+      SEED_DEMO: "true",
       ...env,
     },
     logFile

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { parseAllowedOrigins } from "../http/same-origin";
+import { originPolicy } from "../http/same-origin";
 import { setCollabStatsSource, storageMetrics } from "../metrics";
 import { createSqliteDocumentStore } from "../persistence/document-store";
 import type { ServerLayer } from "../start";
@@ -56,7 +56,7 @@ export function collabLayer(): ServerLayer {
         logger,
         sessionCookie,
         registry,
-        allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS),
+        origins: originPolicy(config),
         maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
       });
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);

@@ -7,7 +7,7 @@ import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import { getSessionUser } from "../../db/queries/sessions";
 import { isValidId } from "../../db/ids";
 import { readSessionToken } from "../auth/session-cookie";
-import { isAllowedOrigin } from "../http/same-origin";
+import { isAllowedOrigin, type OriginPolicy } from "../http/same-origin";
 import type { Logger } from "../logger";
 import { collabMetrics } from "../metrics";
 import { EDITOR_SCHEMA_VERSION } from "../../extensions";
@@ -23,7 +23,8 @@ export interface UpgradeDeps {
   logger: Logger;
   sessionCookie: Cookie;
   registry: RoomRegistry;
-  allowedOrigins: readonly string[];
+  /** Our own origin(s): PUBLIC_URL when set, else the request Host; plus ALLOWED_ORIGINS. */
+  origins: OriginPolicy;
   maxMessageBytes: number;
 }
 
@@ -48,7 +49,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     if (!isValidId(briefingId)) return { ok: false, status: 400, message: "Malformed briefing id." };
     const origin = req.headers.origin;
     // Browsers always send Origin; scripts without one still need a valid session cookie below.
-    if (origin !== undefined && (origin === "null" || !isAllowedOrigin(origin, req.headers.host, deps.allowedOrigins))) {
+    if (origin !== undefined && !isAllowedOrigin(origin, req.headers.host, deps.origins)) {
       return { ok: false, status: 403, message: "Cross-origin WebSocket refused." };
     }
     const token = await readSessionToken(deps.sessionCookie, req.headers.cookie);

@@ -22,6 +22,13 @@ export class RateLimiter {
     return { ok: w.count <= this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) };
   }
 
+  /** Whether `key` is over its limit now, without counting an attempt (for paths that cannot fail). */
+  check(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number } {
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) return { ok: true, retryAfterSeconds: 0 };
+    return { ok: w.count < this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) };
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }
@@ -35,14 +42,17 @@ export class RateLimiter {
 export interface AuthRateLimits {
   /** Failed sign-ins per email (AUTH_FAILURES_PER_EMAIL); a success resets it. */
   loginPerEmail: RateLimiter;
+  /** Sign-up attempts per email (AUTH_SIGNUPS_PER_EMAIL), whether the email is taken or not. */
+  signupPerEmail: RateLimiter;
   /** Sign-in and sign-up attempts per client address (AUTH_ATTEMPTS_PER_ADDRESS). */
   authPerAddress: RateLimiter;
 }
 
-export function createAuthRateLimits(limits: { perEmail: number; perAddress: number }): AuthRateLimits {
+export function createAuthRateLimits(limits: { perEmail: number; signupsPerEmail: number; perAddress: number }): AuthRateLimits {
   const fifteenMinutes = 15 * 60 * 1000;
   return {
     loginPerEmail: new RateLimiter(limits.perEmail, fifteenMinutes),
+    signupPerEmail: new RateLimiter(limits.signupsPerEmail, fifteenMinutes),
     authPerAddress: new RateLimiter(limits.perAddress, fifteenMinutes),
   };
 }
