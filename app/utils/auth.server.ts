@@ -19,6 +19,7 @@ export const REDIRECT_MAX_LENGTH = 2048;
 
 // Browsers drop TAB/CR/LF inside URLs and read "\" as "/", so "/<TAB>/evil.test" and "/\evil.test"
 // reach another host; a CR/LF in a Location header also makes the response itself fail.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
 
 // Relative targets are resolved against this stand-in for our own origin: anything that resolves
