@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
+import { caretAtEndOf } from "../helpers/editor-page";
 import { demoUser, loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually } from "../helpers/yclient";
@@ -19,30 +20,6 @@ const VIEWER = demoUser("viewer");
 async function openBriefing(page: Page) {
   await page.goto("/briefings/ankara-summit");
   await page.locator(".ProseMirror").getByText("Prepare the delegation", { exact: false }).waitFor();
-}
-
-/** Puts the caret at the end of the paragraph that contains `needle`, as a click there would. */
-async function caretAtEndOf(page: Page, needle: string) {
-  await page.evaluate((text) => {
-    const root = document.querySelector<HTMLElement>(".ProseMirror")!;
-    // Other people's carets are widgets inside the text; leave their name labels out.
-    const textOf = (el: Element) => {
-      const copy = el.cloneNode(true) as Element;
-      copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
-      return copy.textContent!;
-    };
-    const p = Array.from(root.querySelectorAll("p")).find((el) => textOf(el).includes(text));
-    if (!p) throw new Error(`no paragraph with "${text}"`);
-    p.scrollIntoView({ block: "center" });
-    root.focus();
-    const range = document.createRange();
-    range.selectNodeContents(p);
-    range.collapse(false);
-    const sel = window.getSelection()!;
-    sel.removeAllRanges();
-    sel.addRange(range);
-  }, needle);
-  await page.waitForTimeout(50); // ProseMirror reads the DOM selection on selectionchange
 }
 
 const editorText = (page: Page) => page.locator(".ProseMirror").innerText();

@@ -1,0 +1,48 @@
+import type { Page } from "playwright-core";
+
+/**
+ * Puts the caret at the end of the paragraph that contains `needle`, as a click there would, and
+ * waits until ProseMirror has read it: the DOM selection is only the browser's, the editor reads
+ * it on `selectionchange`, and typing before that goes wherever the editor's own selection was.
+ */
+export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_000): Promise<void> {
+  await page.waitForFunction(
+    (text) => {
+      const root = document.querySelector<HTMLElement>(".ProseMirror") as (HTMLElement & { editor?: any }) | null;
+      const view = root?.editor?.view;
+      if (!root || !view) return false;
+      const textOf = (el: Element) => {
+        const copy = el.cloneNode(true) as Element;
+        copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
+        return copy.textContent!;
+      };
+      const p = Array.from(root.querySelectorAll("p")).find((el) => textOf(el).includes(text));
+      if (!p) return false;
+      const want = view.posAtDOM(p, p.childNodes.length);
+      const sel = view.state.selection;
+      if (sel.empty && sel.from === want && document.activeElement === root) return true;
+      p.scrollIntoView({ block: "center" });
+      root.focus();
+      const range = document.createRange();
+      range.selectNodeContents(p);
+      range.collapse(false);
+      const dom = window.getSelection()!;
+      dom.removeAllRanges();
+      dom.addRange(range);
+      return false; // checked again on the next poll, once ProseMirror had its selectionchange
+    },
+    needle,
+    { polling: 50, timeout: timeoutMs },
+  );
+}
+
+/** Text of every paragraph in the editor, without caret widgets. */
+export function paragraphTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll(".ProseMirror p")).map((el) => {
+      const copy = el.cloneNode(true) as Element;
+      copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
+      return copy.textContent!.replace(/\u2060/g, "");
+    }),
+  );
+}
