@@ -3,6 +3,7 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { briefingExtensions, COLLAB_FIELD } from "../../extensions";
 import type { CollabSession } from "./collab-provider";
+import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { Placeholders } from "./placeholder-plugin";
 import { SlashMenu } from "./slash-menu-plugin";
@@ -40,6 +41,7 @@ export function buildEditorExtensions(session: CollabSession, user: { name: stri
     CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: renderCaret }),
     Placeholders.configure({ text: PLACEHOLDERS }),
     SlashMenu,
+    BlockKeys,
     CommentHighlights,
     CommentMoves,
   ];
