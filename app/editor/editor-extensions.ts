@@ -6,6 +6,7 @@ import type { CollabSession } from "./collab-provider";
 import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { Placeholders } from "./placeholder-plugin";
+import { QuoteClipboard } from "./quote-clipboard";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
 import { CommentMoves } from "../comments/comment-moves";
@@ -42,6 +43,7 @@ export function buildEditorExtensions(session: CollabSession, user: { name: stri
     Placeholders.configure({ text: PLACEHOLDERS }),
     SlashMenu,
     BlockKeys,
+    QuoteClipboard,
     CommentHighlights,
     CommentMoves,
   ];

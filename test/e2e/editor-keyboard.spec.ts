@@ -95,6 +95,36 @@ describe.skipIf(!run)("keyboard around blocks", () => {
     expect(await quote.innerText()).not.toContain("(up)");
   });
 
+  it("copying part of a quote's words pastes those words as text, not an empty quote with the attribution", async () => {
+    const quotes = await page.locator(".block-quote").count();
+    // Select "stand together" inside "We stand together." by keyboard.
+    await caretAtEndOf(page, "After the library fact (up)");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Home");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    for (let i = 0; i < "stand together".length; i++) await page.keyboard.press("Shift+ArrowRight");
+    expect(await page.evaluate(() => window.getSelection()!.toString())).toBe("stand together");
+    // Copy and paste through ProseMirror's own clipboard handlers.
+    await page.evaluate(() => {
+      const root = document.querySelector(".ProseMirror")!;
+      const data = new DataTransfer();
+      root.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
+      (window as any).__copied = { html: data.getData("text/html"), text: data.getData("text/plain") };
+    });
+    const copied = await page.evaluate(() => (window as any).__copied as { html: string; text: string });
+    expect(copied.text).toBe("stand together");
+    expect(copied.html).not.toContain("quote");
+    await caretAtEndOf(page, "!Below the quote");
+    await page.evaluate((c) => {
+      const data = new DataTransfer();
+      data.setData("text/html", c.html);
+      data.setData("text/plain", c.text);
+      document.querySelector(".ProseMirror")!.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    }, copied);
+    await eventually(async () => expect((await paragraphTexts(page)).some((t) => t === "!Below the quotestand together")).toBe(true), 5000);
+    expect(await page.locator(".block-quote").count()).toBe(quotes);
+  });
+
   it("a new agenda topic puts the caret in its title", async () => {
     await slash(page, "Below the quote", "agen", "agendaTopic");
     await eventually(async () => expect(await page.evaluate(() => document.activeElement?.classList.contains("agenda-title"))).toBe(true), 5000);
