@@ -80,14 +80,13 @@ describe.skipIf(!run)("keyboard around blocks", () => {
     expect((await paragraphTexts(page)).some((t) => t === "Below the quote")).toBe(true);
 
     // ArrowDown at the end of the words leaves too.
-    await page.keyboard.press("ArrowUp");
-    await page.keyboard.press("End");
+    await caretAtEndOf(page, "We stand together.", 10_000, "blockquote");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.type("!");
     expect((await paragraphTexts(page)).some((t) => t === "!Below the quote")).toBe(true);
 
     // ArrowUp at the start of the words goes to the paragraph above.
-    await page.keyboard.press("ArrowUp");
+    await caretAtEndOf(page, "We stand together.", 10_000, "blockquote");
     await page.keyboard.press("Home");
     await page.keyboard.press("ArrowUp");
     await page.keyboard.type(" (up)");
@@ -130,5 +129,26 @@ describe.skipIf(!run)("keyboard around blocks", () => {
     await eventually(async () => expect(await page.evaluate(() => document.activeElement?.classList.contains("agenda-title"))).toBe(true), 5000);
     await page.keyboard.type("Water rights");
     expect(await page.locator(".block-agenda .agenda-title").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toContain("Water rights");
+  });
+
+  it("the outline scrolls a topic to just below the sticky toolbar, its header visible", async () => {
+    const link = page.locator(".outline li a").nth(2);
+    const id = (await link.getAttribute("href"))!.slice(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await link.click();
+    // Smooth scrolling: wait until the page stands still.
+    let last = -1;
+    await eventually(async () => {
+      const y = await page.evaluate(() => window.scrollY);
+      const still = y === last;
+      last = y;
+      expect(still).toBe(true);
+    }, 10_000, 250);
+    const [bar, head] = await page.evaluate((blockId) => {
+      const header = document.getElementById(blockId)!.querySelector(".agenda-head")!;
+      return [document.querySelector(".editor-topbar")!.getBoundingClientRect().bottom, header.getBoundingClientRect().top];
+    }, id);
+    expect(head).toBeGreaterThanOrEqual(bar);
+    expect(head - bar).toBeLessThan(80);
   });
 });

@@ -5,10 +5,10 @@ import type { Page } from "playwright-core";
  * waits until ProseMirror has read it: the DOM selection is only the browser's, the editor reads
  * it on `selectionchange`, and typing before that goes wherever the editor's own selection was.
  */
-export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_000): Promise<void> {
+export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_000, blockSelector = "p"): Promise<void> {
   try {
     await page.waitForFunction(
-      (text) => {
+      ([text, selector]) => {
         const root = document.querySelector(".ProseMirror") as (HTMLElement & { editor?: any }) | null;
         const view = root?.editor?.view;
         if (!root || !view) return false;
@@ -18,7 +18,7 @@ export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_00
           copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
           return copy.textContent!;
         };
-        const p = Array.from(root.querySelectorAll("p")).find((el) => textOf(el).includes(text));
+        const p = Array.from(root.querySelectorAll(selector)).find((el) => textOf(el).includes(text));
         if (!p) return false;
         const want = view.state.doc.resolve(view.posAtDOM(p, 0)).end();
         const sel = view.state.selection;
@@ -33,7 +33,7 @@ export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_00
         dom.addRange(range);
         return false; // checked again on the next poll, once ProseMirror had its selectionchange
       },
-      needle,
+      [needle, blockSelector] as const,
       { polling: 50, timeout: timeoutMs },
     );
   } catch (err) {
