@@ -93,6 +93,15 @@ describe.skipIf(!run)("the briefing editor in the browser", () => {
     // The label is a small tag, not a full-width line.
     const label = await owner.locator(".collab-caret-label", { hasText: EDITOR.name }).boundingBox();
     expect(label!.width).toBeLessThan(200);
+    // A person has one colour in every view: their caret and avatar for the other, their own avatar.
+    const caretColor = (p: Page, name: string) => p.locator(".collab-caret-label", { hasText: name }).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const avatarColor = (p: Page, name: string) =>
+      p.locator(".presence li", { hasText: name }).first().locator(".presence-avatar").evaluate((el) => getComputedStyle(el).backgroundColor);
+    for (const [who, self, other] of [[OWNER.name, owner, editor], [EDITOR.name, editor, owner]] as const) {
+      const own = await avatarColor(self, who);
+      expect(await caretColor(other, who)).toBe(own);
+      expect(await avatarColor(other, who)).toBe(own);
+    }
     // Presence lists both people, "you" first.
     await owner.locator(".presence li", { hasText: EDITOR.name }).waitFor();
     expect(await owner.locator(".presence li").first().innerText()).toContain("(you)");
