@@ -131,11 +131,35 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
   }, [visible.anchored, ranges, draft]);
   const layout = useMarginLayout(editor, anchoredItems, activeId, selection?.from ?? null);
 
-  // Scroll the focused card into view when the text was clicked.
+  // Scroll the focused card into view when the text was clicked, once the layout has placed it:
+  // a card not placed yet sits hidden at the top of the margin, and scrolling to it jumped the page.
   const cardRef = layout.cardRef;
+  const placed = activeId !== null && layout.style(activeId).visibility !== "hidden";
   useEffect(() => {
-    if (activeId) cardRef(activeId).current?.scrollIntoView?.({ block: "nearest" });
-  }, [activeId, cardRef]);
+    if (activeId && placed) cardRef(activeId).current?.scrollIntoView?.({ block: "nearest" });
+  }, [activeId, placed, cardRef]);
+
+  // A new comment's box takes the keyboard once it is placed beside its text (a hidden box cannot
+  // take focus, which is why autoFocus left it unfocused); preventScroll keeps the page where it is.
+  const draftPlaced = draft !== null && layout.style(DRAFT_ID).visibility !== "hidden";
+  useEffect(() => {
+    if (!draftPlaced) return;
+    cardRef(DRAFT_ID).current?.querySelector("textarea")?.focus({ preventScroll: true });
+  }, [draftPlaced, cardRef]);
+
+  // Ctrl+Alt+M comments on the selection, as in Google Docs. On the document, not the editor: a
+  // commenter's read-only editor never has the keyboard focus.
+  useEffect(() => {
+    if (!editor || !viewer?.canComment) return;
+    const dom = window.document;
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey && e.altKey && !e.shiftKey && !e.metaKey && e.code === "KeyM")) return;
+      e.preventDefault();
+      if (!editor.state.selection.empty) startDraft();
+    };
+    dom.addEventListener("keydown", onKey);
+    return () => dom.removeEventListener("keydown", onKey);
+  }, [editor, viewer?.canComment, startDraft]);
 
   if (!viewer) {
     return (
@@ -163,7 +187,15 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
       </div>
       <div className="comments-margin" ref={layout.containerRef} style={{ minHeight: layout.height }}>
         {canStart && layout.buttonTop !== null && (
-          <button type="button" className="button small primary comment-start" style={{ top: layout.buttonTop }} onMouseDown={(e) => e.preventDefault()} onClick={startDraft}>
+          <button
+            type="button"
+            className="button small primary comment-start"
+            style={{ top: layout.buttonTop }}
+            aria-keyshortcuts="Control+Alt+M"
+            title="Comment on the selection (Ctrl+Alt+M)"
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={startDraft}
+          >
             Comment
           </button>
         )}
@@ -174,7 +206,6 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
               members={members}
               placeholder="Add a comment…"
               submitLabel="Comment"
-              autoFocus
               onCancel={() => setDraft(null)}
               onSubmit={async (body) => {
                 const result = await api.createThread(draft.anchor, body);

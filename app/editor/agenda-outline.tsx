@@ -6,6 +6,17 @@ const sameList = (a: AgendaEntry[] | null, b: AgendaEntry[] | null) =>
   a === b ||
   (!!a && !!b && a.length === b.length && a.every((t, i) => t.blockId === b[i].blockId && t.title === b[i].title && t.status === b[i].status && t.number === b[i].number));
 
+/**
+ * Scrolls `el` to just below the sticky editor toolbar: scrolling it to the very top put its
+ * header under the toolbar. The toolbar's height varies (it wraps on narrow windows), so measure.
+ */
+function scrollBelowToolbar(el: HTMLElement | null) {
+  if (!el) return;
+  const bar = document.querySelector(".editor-topbar");
+  const offset = (bar?.getBoundingClientRect().height ?? 0) + 12;
+  window.scrollTo({ top: window.scrollY + el.getBoundingClientRect().top - offset, behavior: "smooth" });
+}
+
 /** The agenda at a glance: every topic with its live number; a click scrolls to it. */
 export function AgendaOutline({ editor }: { editor: Editor }) {
   const topics = useEditorState({ editor, selector: ({ editor: e }) => agendaTopics(e.state.doc), equalityFn: sameList }) ?? [];
@@ -22,7 +33,7 @@ export function AgendaOutline({ editor }: { editor: Editor }) {
                 href={`#block-${t.blockId}`}
                 onClick={(e) => {
                   e.preventDefault();
-                  document.getElementById(`block-${t.blockId}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+                  scrollBelowToolbar(document.getElementById(`block-${t.blockId}`));
                 }}
               >
                 <span className="outline-number">{t.number}</span>

@@ -1,4 +1,5 @@
 import type { Editor } from "@tiptap/core";
+import { NodeSelection } from "@tiptap/pm/state";
 
 export interface BlockCommandUi {
   openFactPicker: () => void;
@@ -29,6 +30,42 @@ function enterNode(editor: Editor, type: string, from: number) {
     return target < 0;
   });
   if (target >= 0) editor.commands.setTextSelection(target + 1);
+}
+
+/**
+ * After inserting an atom block (a country fact) the editor leaves the block selected, and the next
+ * keystroke would replace it. Put the caret in an empty paragraph right after it (the one already
+ * there, or a new one: typing into the start of the next heading would glue the words onto it).
+ */
+export function caretAfterSelectedBlock(editor: Editor) {
+  const { selection, doc, schema } = editor.state;
+  if (!(selection instanceof NodeSelection) || !selection.node.isBlock) return;
+  const after = selection.to;
+  const next = doc.resolve(after).nodeAfter;
+  if (next?.type === schema.nodes.paragraph && next.content.size === 0) {
+    editor.chain().focus().setTextSelection(after + 1).run();
+  } else {
+    editor.chain().focus().insertContentAt(after, { type: "paragraph" }).setTextSelection(after + 1).run();
+  }
+}
+
+/**
+ * A new agenda topic is named first: focus the title field of the topic the caret is now in. The
+ * field belongs to a React node view that renders a moment after the transaction, so wait for it.
+ */
+export function focusAgendaTitle(editor: Editor) {
+  const { $from } = editor.state.selection;
+  const topic = $from.depth > 0 ? $from.node(1) : null;
+  const id = topic?.type.name === "agendaTopic" ? String(topic.attrs.blockId ?? "") : "";
+  if (!id) return;
+  let tries = 0;
+  const attempt = () => {
+    if (editor.isDestroyed) return;
+    const input = editor.view.dom.querySelector<HTMLInputElement>(`#block-${CSS.escape(id)} .agenda-title`);
+    if (input) input.focus();
+    else if (++tries < 30) requestAnimationFrame(attempt);
+  };
+  requestAnimationFrame(attempt);
 }
 
 export const BLOCK_COMMANDS: BlockCommand[] = [
@@ -89,7 +126,9 @@ export const BLOCK_COMMANDS: BlockCommand[] = [
     keywords: ["agenda", "topic", "item", "position"],
     glyph: "#",
     available: hasNode("agendaTopic"),
-    run: (e) => e.chain().focus().insertAgendaTopic().run(),
+    run: (e) => {
+      if (e.chain().focus().insertAgendaTopic().run()) focusAgendaTitle(e);
+    },
   },
   {
     id: "countryFact",
@@ -98,7 +137,9 @@ export const BLOCK_COMMANDS: BlockCommand[] = [
     keywords: ["fact", "country", "figure", "statistic", "number"],
     glyph: "⚑",
     available: hasNode("countryFact"),
-    run: (e) => e.chain().focus().insertCountryFact().run(),
+    run: (e) => {
+      if (e.chain().focus().insertCountryFact().run()) caretAfterSelectedBlock(e);
+    },
   },
   {
     id: "libraryFact",

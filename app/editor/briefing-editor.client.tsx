@@ -93,7 +93,11 @@ export default function BriefingEditor(props: BriefingEditorProps) {
 
 function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snapshot: CollabSnapshot; readOnly: boolean; banner: ReactNode }) {
   const { session, snapshot, readOnly } = props;
-  const editor = useBriefingEditor(session, props.user, !readOnly);
+  const colorOf = useMemo(() => {
+    const byId = new Map(props.members.map((m) => [m.userId, m.color]));
+    return (userId: string) => (userId === props.user.id ? props.user.color : byId.get(userId));
+  }, [props.members, props.user.id, props.user.color]);
+  const editor = useBriefingEditor(session, props.user, !readOnly, colorOf);
   const [pickerOpen, setPickerOpen] = useState(false);
   const surfaceRef = useRef<HTMLDivElement>(null);
 
@@ -130,7 +134,7 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
         <aside className="editor-side">
           <section>
             <h2 className="side-heading">In this briefing</h2>
-            <PresenceList awareness={session.provider.awareness} you={props.user} />
+            <PresenceList awareness={session.provider.awareness} you={props.user} colorOf={colorOf} />
           </section>
           {editor && <AgendaOutline editor={editor} />}
         </aside>

@@ -4,6 +4,8 @@ export interface TeamMember {
   userId: string;
   name: string;
   role: string;
+  /** The user's colour (users.color): their caret and avatar are this colour in every view. */
+  color?: string;
 }
 
 /** Page data the node views and dialogs need; provided above <EditorContent> (portals keep context). */

@@ -3,15 +3,20 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { briefingExtensions, COLLAB_FIELD } from "../../extensions";
 import type { CollabSession } from "./collab-provider";
+import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { Placeholders } from "./placeholder-plugin";
+import { QuoteClipboard } from "./quote-clipboard";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
 import { CommentMoves } from "../comments/comment-moves";
 
 /** The caret of another user: a thin coloured bar with a small name tag (styles in editor.css). */
-export function renderCaret(user: Record<string, unknown>): HTMLElement {
-  const color = typeof user.color === "string" ? user.color : "#6b7280";
+export function renderCaret(user: Record<string, unknown>, colorOf: (userId: string) => string | undefined = () => undefined): HTMLElement {
+  // The user's own colour from the team list, so a person looks the same in everyone's view; the
+  // awareness colour only for someone not in the list (yet).
+  const known = typeof user.id === "string" ? colorOf(user.id) : undefined;
+  const color = known ?? (typeof user.color === "string" ? user.color : "#6b7280");
   const caret = document.createElement("span");
   caret.className = "collab-caret";
   caret.style.borderColor = color;
@@ -32,14 +37,20 @@ const PLACEHOLDERS: Record<string, string> = {
  * The shared schema (extensions/) with React node views, bound to one collaboration session.
  * Content comes only from the Y.Doc: nothing here sets initial content.
  */
-export function buildEditorExtensions(session: CollabSession, user: { name: string; color: string }): AnyExtension[] {
+export function buildEditorExtensions(
+  session: CollabSession,
+  user: { name: string; color: string },
+  colorOf: (userId: string) => string | undefined = () => undefined,
+): AnyExtension[] {
   return [
     ...withNodeViews(briefingExtensions),
     Collaboration.configure({ document: session.doc, field: COLLAB_FIELD }),
     // The server overwrites `user` in awareness from the session; this is the local first guess.
-    CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: renderCaret }),
+    CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: (u) => renderCaret(u, colorOf) }),
     Placeholders.configure({ text: PLACEHOLDERS }),
     SlashMenu,
+    BlockKeys,
+    QuoteClipboard,
     CommentHighlights,
     CommentMoves,
   ];

@@ -3,11 +3,17 @@ import { useEffect, useRef, useState } from "react";
 import { countryName } from "../../extensions/country-fact/countries";
 import { formatFactValue } from "../../extensions/country-fact/country-fact";
 import { isFactStale } from "../../extensions/country-fact/stale";
+import { caretAfterSelectedBlock } from "./block-commands";
 import { Flag } from "./flag";
 import { useFactLibrary, type LibraryFact } from "./fact-library";
 
 /** Picks a fact from the team's library and inserts it as a linked country-fact block. */
-export function FactPicker({ editor, teamId, staleMonths, onClose }: { editor: Editor; teamId: string; staleMonths: number; onClose: () => void }) {
+export function FactPicker({ editor, teamId, staleMonths, onClose: close }: { editor: Editor; teamId: string; staleMonths: number; onClose: () => void }) {
+  // Closing (Escape, ✕, a click outside, or after inserting) hands the keyboard back to the text.
+  const onClose = () => {
+    close();
+    if (!editor.isDestroyed) editor.commands.focus();
+  };
   const [query, setQuery] = useState("");
   const [refresh, setRefresh] = useState(1); // always fetch fresh values when the picker opens
   const library = useFactLibrary(teamId, true, refresh);
@@ -35,6 +41,7 @@ export function FactPicker({ editor, teamId, staleMonths, onClose }: { editor: E
         libraryFactId: f.id,
       })
       .run();
+    caretAfterSelectedBlock(editor);
     onClose();
   };
 

@@ -12,7 +12,7 @@ export interface Present {
  * Everyone connected to this briefing, one entry per person (a person with two tabs is listed
  * once). Names and colours come from awareness, which the server fills from each session.
  */
-export function presentUsers(awareness: Awareness, you: { id: string; name: string; color: string }): Present[] {
+export function presentUsers(awareness: Awareness, you: { id: string; name: string; color: string }, colorOf: (userId: string) => string | undefined = () => undefined): Present[] {
   const seen = new Map<string, Present>();
   const localId = awareness.clientID;
   for (const [clientId, state] of awareness.getStates()) {
@@ -21,20 +21,20 @@ export function presentUsers(awareness: Awareness, you: { id: string; name: stri
     const isYou = clientId === localId || user.id === you.id;
     const key = typeof user.id === "string" ? user.id : `client-${clientId}`;
     if (seen.has(key)) continue;
-    seen.set(key, { key, name: user.name, color: typeof user.color === "string" ? user.color : "#888", isYou });
+    seen.set(key, { key, name: user.name, color: (typeof user.id === "string" ? colorOf(user.id) : undefined) ?? (typeof user.color === "string" ? user.color : "#888"), isYou });
   }
   if (![...seen.values()].some((p) => p.isYou)) seen.set(you.id, { key: you.id, name: you.name, color: you.color, isYou: true });
   return [...seen.values()].sort((a, b) => (a.isYou === b.isYou ? a.name.localeCompare(b.name) : a.isYou ? -1 : 1));
 }
 
-export function PresenceList({ awareness, you }: { awareness: Awareness; you: { id: string; name: string; color: string } }) {
-  const [people, setPeople] = useState(() => presentUsers(awareness, you));
+export function PresenceList({ awareness, you, colorOf }: { awareness: Awareness; you: { id: string; name: string; color: string }; colorOf?: (userId: string) => string | undefined }) {
+  const [people, setPeople] = useState(() => presentUsers(awareness, you, colorOf));
   useEffect(() => {
-    const update = () => setPeople(presentUsers(awareness, you));
+    const update = () => setPeople(presentUsers(awareness, you, colorOf));
     update();
     awareness.on("change", update);
     return () => awareness.off("change", update);
-  }, [awareness, you]);
+  }, [awareness, you, colorOf]);
   return (
     <ul className="presence" aria-label="People in this briefing">
       {people.map((p) => (

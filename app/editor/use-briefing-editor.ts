@@ -1,5 +1,5 @@
 import { useEditor } from "@tiptap/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import type { CollabSession } from "./collab-provider";
 import { buildEditorExtensions } from "./editor-extensions";
 
@@ -7,13 +7,21 @@ import { buildEditorExtensions } from "./editor-extensions";
  * The Tiptap editor for one collaboration session. Client-only (`immediatelyRender: false`), and
  * editable only while the caller says so: the server decides who may edit, the UI follows.
  */
-export function useBriefingEditor(session: CollabSession, user: { name: string; color: string }, editable: boolean) {
+export function useBriefingEditor(
+  session: CollabSession,
+  user: { name: string; color: string },
+  editable: boolean,
+  colorOf: (userId: string) => string | undefined = () => undefined,
+) {
+  // Read through a ref: the extensions are built once per session, the team list can change.
+  const colors = useRef(colorOf);
+  colors.current = colorOf;
   const editor = useEditor(
     {
       immediatelyRender: false,
       shouldRerenderOnTransaction: false,
       editable,
-      extensions: buildEditorExtensions(session, user),
+      extensions: buildEditorExtensions(session, user, (id) => colors.current(id)),
       editorProps: {
         attributes: { class: "briefing-body", "aria-label": "Briefing text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
       },

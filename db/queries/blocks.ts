@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, like, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
 import { briefings, factLibrary, quotes, type LibraryFact } from "../schema";
@@ -78,10 +78,37 @@ export function updateLibraryFact(db: Db, teamId: string, factId: string, input:
     .get();
 }
 
+/**
+ * A name folded for matching as search does (ADR 0203): diacritics dropped (ş→s, ü→u, ç→c, ğ→g),
+ * Turkish dotless ı and dotted İ read as i, case ignored. "Cavusoglu" finds "Çavuşoğlu".
+ */
+export function foldForMatch(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[ıİ]/g, "i")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 /** Quotes in the team's (unarchived) briefings, newest briefing first, filtered by speaker and country. */
 export function listTeamQuotes(db: Db, teamId: string, opts: { speaker?: string; country?: string } = {}) {
   const conditions = [eq(quotes.teamId, teamId), isNull(briefings.archivedAt)];
-  if (opts.speaker) conditions.push(sql`${quotes.speaker} like ${likePattern(opts.speaker)} escape '\\'`);
+  const wanted = opts.speaker ? foldForMatch(opts.speaker) : "";
+  if (wanted) {
+    // SQLite's LIKE folds neither diacritics nor ı: match the team's distinct speakers here (a
+    // short list), then select their quotes by exact name.
+    const speakers = db
+      .selectDistinct({ v: quotes.speaker })
+      .from(quotes)
+      .where(eq(quotes.teamId, teamId))
+      .all()
+      .map((r) => r.v)
+      .filter((name) => foldForMatch(name).includes(wanted));
+    if (speakers.length === 0) return [];
+    conditions.push(inArray(quotes.speaker, speakers));
+  }
   if (opts.country) conditions.push(eq(quotes.country, opts.country));
   return db
     .select({

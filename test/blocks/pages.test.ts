@@ -126,6 +126,16 @@ describe("quotes finder", () => {
     expect(bySpeaker).toContain("We have always supported");
     expect(bySpeaker).not.toContain("great potential");
   });
+
+  it("matches speakers as search does: diacritics folded, Turkish ı and İ as i, any part of the name", async () => {
+    for (const q of ["Cavusoglu", "çavuşoğlu", "Mevlut", "MEVLÜT ÇAVUŞ", "vusog"]) {
+      const page = await html(`${TEAM}/quotes?speaker=${encodeURIComponent(q)}`, viewer);
+      expect(page, q).toContain("We have always supported");
+      expect(page, q).not.toContain("great potential");
+    }
+    const none = await html(`${TEAM}/quotes?speaker=${encodeURIComponent("Nobody at all")}`, viewer);
+    expect(none).not.toContain("We have always supported");
+  });
 });
 
 describe("search", () => {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, launchBrowser, signedInContext } from "../helpers/browser";
+import { caretAtEndOf } from "../helpers/editor-page";
 import { demoUser, loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually } from "../helpers/yclient";
@@ -19,30 +20,6 @@ const VIEWER = demoUser("viewer");
 async function openBriefing(page: Page) {
   await page.goto("/briefings/ankara-summit");
   await page.locator(".ProseMirror").getByText("Prepare the delegation", { exact: false }).waitFor();
-}
-
-/** Puts the caret at the end of the paragraph that contains `needle`, as a click there would. */
-async function caretAtEndOf(page: Page, needle: string) {
-  await page.evaluate((text) => {
-    const root = document.querySelector<HTMLElement>(".ProseMirror")!;
-    // Other people's carets are widgets inside the text; leave their name labels out.
-    const textOf = (el: Element) => {
-      const copy = el.cloneNode(true) as Element;
-      copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
-      return copy.textContent!;
-    };
-    const p = Array.from(root.querySelectorAll("p")).find((el) => textOf(el).includes(text));
-    if (!p) throw new Error(`no paragraph with "${text}"`);
-    p.scrollIntoView({ block: "center" });
-    root.focus();
-    const range = document.createRange();
-    range.selectNodeContents(p);
-    range.collapse(false);
-    const sel = window.getSelection()!;
-    sel.removeAllRanges();
-    sel.addRange(range);
-  }, needle);
-  await page.waitForTimeout(50); // ProseMirror reads the DOM selection on selectionchange
 }
 
 const editorText = (page: Page) => page.locator(".ProseMirror").innerText();
@@ -116,6 +93,15 @@ describe.skipIf(!run)("the briefing editor in the browser", () => {
     // The label is a small tag, not a full-width line.
     const label = await owner.locator(".collab-caret-label", { hasText: EDITOR.name }).boundingBox();
     expect(label!.width).toBeLessThan(200);
+    // A person has one colour in every view: their caret and avatar for the other, their own avatar.
+    const caretColor = (p: Page, name: string) => p.locator(".collab-caret-label", { hasText: name }).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const avatarColor = (p: Page, name: string) =>
+      p.locator(".presence li", { hasText: name }).first().locator(".presence-avatar").evaluate((el) => getComputedStyle(el).backgroundColor);
+    for (const [who, self, other] of [[OWNER.name, owner, editor], [EDITOR.name, editor, owner]] as const) {
+      const own = await avatarColor(self, who);
+      expect(await caretColor(other, who)).toBe(own);
+      expect(await avatarColor(other, who)).toBe(own);
+    }
     // Presence lists both people, "you" first.
     await owner.locator(".presence li", { hasText: EDITOR.name }).waitFor();
     expect(await owner.locator(".presence li").first().innerText()).toContain("(you)");

@@ -28,7 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     user: { id: user.id, name: user.name, color: user.color },
     // Owners of agenda topics are picked from the team; only what the picker shows is sent.
-    members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
+    members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role, color: m.color })),
     factStaleMonths: context.config.FACT_STALE_MONTHS,
     permissions: {
       editBody: canEditBody(role, briefing),
