@@ -108,9 +108,9 @@ describe.skipIf(!run)("keyboard around blocks", () => {
       const root = document.querySelector(".ProseMirror")!;
       const data = new DataTransfer();
       root.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
-      (window as any).__copied = { html: data.getData("text/html"), text: data.getData("text/plain") };
+      (window as unknown as { __copied: unknown }).__copied = { html: data.getData("text/html"), text: data.getData("text/plain") };
     });
-    const copied = await page.evaluate(() => (window as any).__copied as { html: string; text: string });
+    const copied = await page.evaluate(() => (window as unknown as { __copied: { html: string; text: string } }).__copied);
     expect(copied.text).toBe("stand together");
     expect(copied.html).not.toContain("quote");
     await caretAtEndOf(page, "!Below the quote");

@@ -1,3 +1,4 @@
+import type { Editor } from "@tiptap/core";
 import type { Page } from "playwright-core";
 
 /**
@@ -9,7 +10,7 @@ export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_00
   try {
     await page.waitForFunction(
       ([text, selector]) => {
-        const root = document.querySelector(".ProseMirror") as (HTMLElement & { editor?: any }) | null;
+        const root = document.querySelector(".ProseMirror") as (HTMLElement & { editor?: Editor }) | null;
         const view = root?.editor?.view;
         if (!root || !view) return false;
         // Other people's carets are widgets inside the text; leave their name labels out.
@@ -38,7 +39,7 @@ export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_00
     );
   } catch (err) {
     const where = await page.evaluate(() => window.getSelection()?.anchorNode?.textContent?.slice(0, 60) ?? null);
-    throw new Error(`could not put the caret after "${needle}" (the selection is in "${where}"): ${err}`);
+    throw new Error(`could not put the caret after "${needle}" (the selection is in "${where}"): ${err}`, { cause: err });
   }
 }
 
