@@ -59,6 +59,10 @@ const EnvSchema = z.object({
   COLLAB_MAX_CONNECTIONS_PER_BRIEFING: z.coerce.number().int().min(1).default(200),
   COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(50),
   COLLAB_MAX_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(400),
+  /** Bytes a user may send per second over all their sockets (a token bucket refilled at this rate). */
+  COLLAB_MAX_BYTES_PER_SECOND: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** The bucket's size: bytes a user may send at once (never less than COLLAB_MAX_MESSAGE_BYTES). */
+  COLLAB_MAX_BYTES_BURST: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   COLLAB_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   COLLAB_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(500),
   /** WebSocket keepalive: a ping every interval; no pong by the next one closes with 4408. */

@@ -21,6 +21,7 @@ export const CLOSE = {
    */
   missingDependencies: { code: 4422, reason: "updates depend on missing changes" },
   rateLimited: { code: 4429, reason: "too many messages per second" },
+  byteRateLimited: { code: 4429, reason: "too many bytes per second" },
   slowReader: { code: 4430, reason: "client is not reading: too many bytes queued" },
   readOnlyViolation: { code: 4431, reason: "read-only connection kept sending document updates" },
   internalError: { code: 4500, reason: "the briefing could not be loaded" },

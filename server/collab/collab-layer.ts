@@ -4,6 +4,7 @@ import { originPolicy } from "../http/same-origin";
 import { setCollabStatsSource, storageMetrics } from "../metrics";
 import { createSqliteDocumentStore } from "../persistence/document-store";
 import type { ServerLayer } from "../start";
+import { ByteBudget } from "./byte-budget";
 import { CLOSE } from "./close-codes";
 import { RoomRegistry } from "./rooms";
 import { createCollabService } from "./service";
@@ -41,6 +42,7 @@ export function collabLayer(): ServerLayer {
           maxPendingBytes: config.COLLAB_MAX_PENDING_BYTES,
           maxPendingRetries: config.COLLAB_MAX_PENDING_RETRIES,
           maxMessagesPerSecond: config.COLLAB_MAX_MESSAGES_PER_SECOND,
+          byteBudget: new ByteBudget(config.COLLAB_MAX_BYTES_PER_SECOND, Math.max(config.COLLAB_MAX_BYTES_BURST, config.COLLAB_MAX_MESSAGE_BYTES)),
           maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
           pingIntervalMs: config.COLLAB_PING_INTERVAL_MS,
           maxConnectionsPerBriefing: config.COLLAB_MAX_CONNECTIONS_PER_BRIEFING,

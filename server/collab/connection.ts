@@ -5,6 +5,7 @@ import type { Role } from "../../db/schema";
 import { getErrorMessage, type Logger } from "../logger";
 import { collabMetrics } from "../metrics";
 import type { Presence } from "./awareness-guard";
+import type { ByteBudget } from "./byte-budget";
 import type { ParkedUpdate } from "./pending-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
 import { rawSocket } from "./frame";
@@ -28,6 +29,8 @@ export interface CollabIdentity {
 
 export interface ConnectionLimits {
   maxMessagesPerSecond: number;
+  /** Bytes per user per second, shared by the user's sockets (COLLAB_MAX_BYTES_PER_SECOND). */
+  byteBudget: ByteBudget;
   maxBufferedBytes: number;
   pingIntervalMs: number;
 }
@@ -246,6 +249,8 @@ export class Connection {
       if (!isBinary) return this.reject("text_frame", { code: CLOSE.malformedMessage.code, reason: "text frames are not supported" });
       if (!this.takeToken()) return this.reject("rate_limit", CLOSE.rateLimited);
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      // Before any decoding: the cost of a message grows with its size, not its count.
+      if (!this.limits.byteBudget.take(this.identity.userId, bytes.byteLength)) return this.reject("byte_rate_limit", CLOSE.byteRateLimited);
       this.dispatch(bytes);
     } catch (err) {
       this.logger.info("collab", "malformed message", { ...this.fields(), error: getErrorMessage(err) });
