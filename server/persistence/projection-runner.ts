@@ -1,5 +1,3 @@
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../logger";
 import { projectionMetrics } from "../metrics";
@@ -91,9 +89,9 @@ export class ProjectionRunner {
   }
 
   private start(): void {
-    const { url, execArgv } = workerEntry();
+    const { entry, evaluate } = workerEntry();
     const workerData: ProjectionWorkerData = { databasePath: this.opts.databasePath, logLevel: this.opts.logLevel };
-    const worker = new Worker(url, { workerData, execArgv, resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb } });
+    const worker = new Worker(entry, { eval: evaluate, workerData, resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb } });
     this.worker = worker;
     this.ready = false;
     projectionMetrics.workerStarts.inc();
@@ -163,10 +161,12 @@ export class ProjectionRunner {
 
 /**
  * The thread's entry. In the compiled server (`build/server/index.js`) it is the bundle
- * `projection-worker.js` beside it; from source (unit tests), `projection-worker.ts` through tsx.
+ * `projection-worker.js` beside it. From source (scripts and unit tests under tsx) it is
+ * `projection-worker.ts`, loaded by a small script that registers tsx in the thread first: on
+ * Node 20 a worker inherits neither the parent's loader hooks nor `--import` in its execArgv.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  if (import.meta.url.endsWith(".js")) return { url: new URL("./projection-worker.js", import.meta.url), execArgv: [] };
-  const require = createRequire(import.meta.url);
-  return { url: new URL("./projection-worker.ts", import.meta.url), execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href] };
+function workerEntry(): { entry: string | URL; evaluate: boolean } {
+  if (import.meta.url.endsWith(".js")) return { entry: new URL("./projection-worker.js", import.meta.url), evaluate: false };
+  const source = new URL("./projection-worker.ts", import.meta.url).href;
+  return { entry: `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`, evaluate: true };
 }
