@@ -1,6 +1,5 @@
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
 import { createBriefing } from "../../db/queries/briefings";
 import { documentSnapshots } from "../../db/schema";
 import { DEMO_TEAM_ID, DEMO_USERS } from "../../db/seed";
