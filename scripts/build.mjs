@@ -1,7 +1,8 @@
 // `npm run build`: one compiled server. The Remix compiler bundles server/index.ts together with
 // the app (remix.config.js `server`), so the process loads each of our modules once; esbuild
-// bundles the PDF render process on its own (it shares no state with the server). Files the
-// bundles read at run time are copied beside them, where `import.meta.url` finds them.
+// bundles the PDF render process and the projection thread on their own (they share no state
+// with the server). Files the bundles read at run time are copied beside them, where
+// `import.meta.url` finds them.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,17 +19,28 @@ execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dis
   stdio: ["ignore", "inherit", "inherit"],
 });
 
-await esbuild.build({
-  entryPoints: [path.join(root, "server/export/worker.ts")],
-  outfile: path.join(serverDir, "pdf-worker.js"),
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  sourcemap: true,
-  logLevel: "warning",
-});
+// The PDF render process, and the projection thread (server/persistence/projection-worker.ts,
+// started from the server bundle as `new URL("./projection-worker.js", import.meta.url)`). The
+// thread shares no module state with the server: it opens its own database connection.
+const workers = [
+  ["server/export/worker.ts", "pdf-worker.js"],
+  ["server/persistence/projection-worker.ts", "projection-worker.js"],
+];
+await Promise.all(
+  workers.map(([entry, out]) =>
+    esbuild.build({
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(serverDir, out),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      sourcemap: true,
+      logLevel: "warning",
+    }),
+  ),
+);
 
 const copies = [
   ["db/migrations", "migrations"],

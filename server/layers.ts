@@ -2,13 +2,15 @@ import { collabLayer } from "./collab/collab-layer";
 import type { Config } from "./config";
 import { exportLayer } from "./export/layer";
 import { metricsLayer } from "./metrics-layer";
-import { projectionLayer } from "./persistence/projection-layer";
+import { projectionLayers } from "./persistence/projection-layer";
 import type { ServerLayer } from "./start";
 
 /**
  * The layers mounted on the HTTP server, in order. Each feature area (collaboration, export,
- * metrics) adds its own entry here.
+ * metrics) adds its own entry here. They close in reverse order.
  */
 export function layers(_config: Config): ServerLayer[] {
-  return [metricsLayer(), collabLayer(), projectionLayer(), exportLayer()];
+  // Projection's drain closes after the collab layer, which settles rooms as it unloads them.
+  const projection = projectionLayers();
+  return [metricsLayer(), projection.drain, collabLayer(), projection.main, exportLayer()];
 }

@@ -88,3 +88,28 @@ export const storageMetrics = {
     registers,
   }),
 };
+
+/** Block projection, which runs in its own thread (server/persistence/projection-runner.ts). */
+export const projectionMetrics = {
+  projections: new Counter({
+    name: "summit_projections_total",
+    help: "Briefing projections finished by the projection thread, by outcome (projected, gone, failed)",
+    labelNames: ["outcome"] as const,
+    registers,
+  }),
+  seconds: new Histogram({
+    name: "summit_projection_seconds",
+    help: "Time the projection thread spent on one briefing: decode, convert, diff and write",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  }),
+  lockSeconds: new Histogram({
+    name: "summit_projection_lock_seconds",
+    help: "Time one projection held the database write lock (its transaction)",
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers,
+  }),
+  queued: new Gauge({ name: "summit_projection_queued", help: "Briefings waiting for the projection thread", registers }),
+  workerStarts: new Counter({ name: "summit_projection_worker_starts_total", help: "Projection threads started", registers }),
+  workerExits: new Counter({ name: "summit_projection_worker_exits_total", help: "Projection threads that ended unexpectedly", registers }),
+};

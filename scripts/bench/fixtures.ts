@@ -18,6 +18,7 @@ export const BRIEFINGS = {
   history: "bench-history",
   pdf: "bench-pdf-50-pages",
   pdfLive: "bench-pdf-live",
+  projectionLive: "bench-projection-live",
   churn: (i: number) => `bench-churn-${String(i).padStart(4, "0")}`,
 };
 
@@ -56,6 +57,7 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
       add(BRIEFINGS.history, "Bench: long history", templateState);
       add(BRIEFINGS.pdf, "Bench: 50-page brief", longState);
       add(BRIEFINGS.pdfLive, "Bench: live edits during export", seedState);
+      add(BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState);
       for (let i = 0; i < churnCount; i++) add(BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState);
     });
     return { seedState, templateState, longState };

@@ -19,6 +19,7 @@ import {
   history,
   latencyDuringExport,
   pendingFlood,
+  latencyDuringProjection,
   typing,
   type FanoutResult,
 } from "./scenarios";
@@ -548,6 +549,38 @@ async function main(): Promise<void> {
         }
       );
       details.push(`Briefing page render runs (ms): ${page.renderRunsMs.map((x) => x.toFixed(1)).join(", ")}.`);
+    });
+
+  // 9. Projection (run before durability, which restarts the server) ---------------------------------
+  if (runs(9))
+    await guard("9. Projection", async () => {
+      log("live edits while a 50-page brief is projected");
+      const lat = await latencyDuringProjection(us, writer, joiner, receivers, SIZES.pdf.clients, fixtures, { ...SIZES.pdf.probe, settleMs: 500 });
+      const s9 = "9. Projection, 50-page brief";
+      const delta = lat.duringProjection.p99 - lat.idle.p99;
+      rows.push(
+        {
+          scenario: s9,
+          metric: `live edit p99 to ${SIZES.pdf.clients} clients: while a 50-page brief is projected vs idle`,
+          ours: `${fmtMs(lat.duringProjection.p99)} vs ${fmtMs(lat.idle.p99)}`,
+          reference: "n/a (no projection)",
+          ratio: "—",
+          target: "≤ idle + a few ms (5)",
+          verdict: verdict(delta <= 5 && lat.projectionsDuring > 0),
+        },
+        {
+          scenario: s9,
+          metric: "live edit max while projected vs idle",
+          ours: `${fmtMs(lat.duringProjection.max)} vs ${fmtMs(lat.idle.max)}`,
+          reference: "n/a",
+          ratio: "—",
+          target: "—",
+          verdict: "info",
+        }
+      );
+      details.push(
+        `Live edits during projection: the 50-page brief was edited once per settle (PROJECTION_DEBOUNCE_MS 500) and projected ${lat.projectionsDuring} times in the projection thread while ${SIZES.pdf.probe.edits} edits were delivered to ${SIZES.pdf.clients} clients (${lat.duringProjection.delivered}/${lat.duringProjection.expected} delivered).`
+      );
     });
 
   // 7. Durability ----------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import * as Y from "yjs";
 import { updateMessage } from "../../server/collab/protocol";
 import type { DemoRole } from "../../test/helpers/http";
 import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures } from "./fixtures";
-import { procStat, type ClientProcess } from "./processes";
+import { metricValue } from "../../test/helpers/yclient";
+import { METRICS_TOKEN, procStat, type ClientProcess } from "./processes";
 import { RECEIVER_ROLES, cpuSeconds, type MemoryReading, type Side } from "./sides";
 import { median, nowMs, percentile, sleep } from "./util";
 
@@ -470,6 +471,52 @@ export async function latencyDuringExport(
   await loop;
   await probe.close();
   return { idle, duringExport, exportsDuring };
+}
+
+export interface ProjectionLatencyResult {
+  idle: LatencyResult;
+  duringProjection: LatencyResult;
+  /** Projections the server finished while the measured edits ran (from its /metrics). */
+  projectionsDuring: number;
+}
+
+/**
+ * Live-edit latency to `clients` receivers of one briefing, first alone, then while another client
+ * edits the 50-page brief once per settle period, so the server projects it again and again
+ * (PROJECTION_DEBOUNCE_MS after each edit). Ours only: the reference projects nothing.
+ */
+export async function latencyDuringProjection(
+  side: Side,
+  writer: ClientProcess,
+  bigWriter: ClientProcess,
+  receivers: ClientProcess[],
+  clients: number,
+  fixtures: Fixtures,
+  opts: FanoutOptions & { settleMs: number }
+): Promise<ProjectionLatencyResult> {
+  const probe = await LatencyProbe.warmed(side, BRIEFINGS.projectionLive, writer, receivers, clients, fixtures, opts);
+  const idle = await probe.run(opts.edits, opts.intervalMs);
+  const key = `projection-${nextSeq}`;
+  await bigWriter.call("connect", { ...side.target(BRIEFINGS.pdf, "editor"), key, count: 1 });
+  const projected = () => metricValue(side.server.url, METRICS_TOKEN, "summit_projections_total", '{outcome="projected"}');
+  const before = await projected();
+  let editing = true;
+  const loop = (async () => {
+    while (editing) {
+      const firstSeq = nextSeq++;
+      await bigWriter.call("write", { key, count: 1, firstSeq, intervalMs: 0 });
+      // Past the debounce, so each edit settles and is projected.
+      await sleep(opts.settleMs + 100);
+    }
+  })();
+  await sleep(opts.settleMs + 150);
+  const duringProjection = await probe.run(opts.edits, opts.intervalMs);
+  const projectionsDuring = (await projected()) - before;
+  editing = false;
+  await loop;
+  await bigWriter.call("destroy", { key });
+  await probe.close();
+  return { idle, duringProjection, projectionsDuring };
 }
 
 // ---------------------------------------------------------------- editor page

@@ -23,9 +23,10 @@ export interface CollabService {
    * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change), once
    * after a room loads, and once before it unloads if a change was still unsettled. `doc` is the
    * live document: read it synchronously, never modify it; use getDocument to keep a copy.
-   * Returns an unsubscribe function.
+   * `state()` is the room's cached full encoding (as getState, but valid while the room unloads
+   * too), for listeners that ship the document to another thread. Returns an unsubscribe function.
    */
-  onDocumentSettled(listener: (briefingId: string, doc: Y.Doc) => void): () => void;
+  onDocumentSettled(listener: (briefingId: string, doc: Y.Doc, state: () => Uint8Array) => void): () => void;
   /** Live numbers for dashboards and the benchmark. */
   stats(): CollabStats;
 }
@@ -63,7 +64,7 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
       if (!registry.get(briefingId)) store.load(briefingId);
     },
     onDocumentSettled(listener) {
-      return registry.onSettled((briefingId, room) => listener(briefingId, room.doc));
+      return registry.onSettled((briefingId, room) => listener(briefingId, room.doc, () => room.encodeFullState()));
     },
     stats: () => registry.stats(),
   };

@@ -1,67 +1,68 @@
 import { eq } from "drizzle-orm";
-import * as Y from "yjs";
 import { briefings } from "../../db/schema";
 import type { ServerLayer } from "../start";
-import { indexBriefingTitle, listUnprojectedBriefings, projectBriefing, removeFromSearch } from "./projection";
+import { indexBriefingTitle, listUnprojectedBriefings, projectionOfState, removeFromSearch, writeProjection } from "./projection";
+import { ProjectionRunner } from "./projection-runner";
+
+/** How long shutdown waits for queued and running projections before ending the thread. */
+const SHUTDOWN_WAIT_MS = 5000;
 
 /**
  * Keeps the block tables and the search index in step with the documents: projects a briefing each
  * time its room settles (services.collab.onDocumentSettled), projects briefings that were stored but
  * never projected (the seed) when the server starts, re-indexes titles when a briefing changes and
- * drops deleted briefings from the search index. Registered after the collab layer.
+ * drops deleted briefings from the search index.
+ *
+ * Projection runs in a worker thread (projection-runner.ts); this thread only hands over the
+ * briefing id and the room's cached state. Two layers: `main` goes after the collab layer (it
+ * needs services.collab), `drain` before it, so that on shutdown (layers close in reverse order) the
+ * thread is stopped only after the collab layer has unloaded its rooms, whose last settles are
+ * projected too.
  */
-export function projectionLayer(): ServerLayer {
+export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
   const cleanups: (() => void)[] = [];
-  return {
+  let runner: ProjectionRunner | null = null;
+  const main: ServerLayer = {
     name: "projection",
-    attach({ db, logger, events, services }) {
+    attach({ db, config, logger, events, services }) {
       const collab = services.collab;
       if (!collab) {
         logger.warn("projection", "collab service missing: block tables and search will not follow edits");
         return;
       }
 
-      const project = (briefingId: string, doc: Y.Doc, why: string) => {
-        const started = performance.now();
+      // Another connection cannot open an in-memory database: there, projection stays on this thread.
+      const inProcess = config.databasePath === ":memory:";
+      if (!inProcess) {
+        runner = new ProjectionRunner({
+          databasePath: config.databasePath,
+          logLevel: config.LOG_LEVEL,
+          maxMemoryMb: config.PROJECTION_WORKER_MAX_MEMORY_MB,
+          logger,
+        });
+      }
+      const project = (briefingId: string, state: Uint8Array, why: string) => {
+        if (runner) return runner.project(briefingId, state, why);
         try {
-          const result = projectBriefing(db, briefingId, doc);
-          if (!result) return;
-          logger.debug("projection", "projected", {
-            briefingId,
-            why,
-            quotes: result.quotes,
-            topics: result.topics,
-            facts: result.facts,
-            skipped: result.skipped,
-            ms: Math.round(performance.now() - started),
-          });
-          if (result.skipped > 0) logger.warn("projection", "blocks without a unique id were not projected", { briefingId, skipped: result.skipped });
+          writeProjection(db, briefingId, projectionOfState(state));
         } catch (err) {
-          // A projection failure must never disturb the room; the next settle retries.
           logger.error("projection failed", err, { briefingId, why });
         }
       };
 
-      // Not unsubscribed in close(): layers close in reverse order, and the collab layer, closing
-      // after this one, settles rooms with unprojected changes as it flushes them.
-      collab.onDocumentSettled((briefingId, doc) => project(briefingId, doc, "settled"));
+      // Not unsubscribed in close(): the collab layer, closing after this one, settles rooms with
+      // unprojected changes as it unloads them, and the drain layer waits for those.
+      collab.onDocumentSettled((briefingId, _doc, state) => project(briefingId, state(), "settled"));
 
       for (const briefingId of listUnprojectedBriefings(db)) {
-        let doc: Y.Doc;
         try {
-          doc = collab.getDocument(briefingId);
+          project(briefingId, collab.getState(briefingId), "backfill");
         } catch (err) {
-          // A damaged document (already logged by the store) must not stop the server starting.
-          logger.error("projection backfill: document could not be read", err, { briefingId });
-          continue;
-        }
-        try {
-          project(briefingId, doc, "backfill");
-        } finally {
-          doc.destroy();
+          logger.error("projection: reading a stored briefing failed", err, { briefingId });
         }
       }
 
+      // Single-statement writes on this thread: cheap, and HTTP code expects them done at once.
       const onChanged = ({ briefingId }: { briefingId: string }) => {
         try {
           const row = db.select({ title: briefings.title }).from(briefings).where(eq(briefings.id, briefingId)).get();
@@ -86,4 +87,13 @@ export function projectionLayer(): ServerLayer {
       for (const cleanup of cleanups.splice(0)) cleanup();
     },
   };
+  const drain: ServerLayer = {
+    name: "projection-drain",
+    attach() {},
+    async close() {
+      await runner?.close(SHUTDOWN_WAIT_MS);
+      runner = null;
+    },
+  };
+  return { main, drain };
 }

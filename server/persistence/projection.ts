@@ -1,9 +1,9 @@
 import type { JSONContent } from "@tiptap/core";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
-import { and, eq, notInArray, sql } from "drizzle-orm";
-import type * as Y from "yjs";
+import { eq, sql } from "drizzle-orm";
+import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { agendaTopics, briefings, briefingTexts, countryFacts, quotes } from "../../db/schema";
+import { briefingTexts } from "../../db/schema";
 import {
   COLLAB_FIELD,
   countryName,
@@ -14,19 +14,11 @@ import {
   sanitizeCountryFactAttrs,
   sanitizeQuoteAttrs,
 } from "../../extensions";
+import { writeProjectionRows, type Projection, type ProjectionResult, type WriteStats } from "./projection-store";
+import { withTurkishFolds } from "./search-text";
 
-type Row<T extends { $inferInsert: unknown }> = T["$inferInsert"];
-
-/** What a briefing body projects to: one row per structured block, and its plain text. */
-export interface Projection {
-  quotes: Omit<Row<typeof quotes>, "briefingId" | "teamId">[];
-  topics: Omit<Row<typeof agendaTopics>, "briefingId" | "teamId">[];
-  facts: Omit<Row<typeof countryFacts>, "briefingId" | "teamId">[];
-  /** The body as plain text, blocks separated by newlines (for search). */
-  text: string;
-  /** Blocks skipped because their id was missing or repeated (a client without the block-id plugin). */
-  skipped: number;
-}
+export type { Projection, ProjectionResult } from "./projection-store";
+export { withTurkishFolds };
 
 const BLOCK_SEPARATED = new Set(["paragraph", "heading", "listItem", "codeBlock", "blockquote", "horizontalRule"]);
 
@@ -136,95 +128,39 @@ export function documentJSON(doc: Y.Doc): JSONContent {
   return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(COLLAB_FIELD), getBriefingSchema()).toJSON() as JSONContent;
 }
 
-export interface ProjectionResult {
-  quotes: number;
-  topics: number;
-  facts: number;
-  skipped: number;
-  /** Whether the search index was rewritten (false when title and text were unchanged). */
-  searchUpdated: boolean;
-}
-
-/**
- * FTS5's unicode61 tokenizer folds diacritics (ş → s) but not Turkish dotless ı or dotted İ, so
- * "Yildiz" would not find "Yıldız". Words with those letters are indexed a second time, folded, after
- * the text (where a snippet rarely reaches).
- */
-export function withTurkishFolds(text: string): string {
-  const words = new Set(text.match(/[\p{L}\p{N}]*[ıİ][\p{L}\p{N}]*/gu) ?? []);
-  if (words.size === 0) return text;
-  return `${text}\n${[...words].map((w) => w.replace(/ı/g, "i").replace(/İ/g, "I")).join(" ")}`;
-}
-
 function replaceSearchRow(db: Db, briefingId: string, title: string, body: string): void {
   db.run(sql`delete from briefing_search where briefing_id = ${briefingId}`);
   db.run(sql`insert into briefing_search (briefing_id, title, body) values (${briefingId}, ${title}, ${withTurkishFolds(body)})`);
 }
 
-function searchRowTitle(db: Db, briefingId: string): string | undefined {
-  return db.get<{ title: string } | undefined>(sql`select title from briefing_search where briefing_id = ${briefingId}`)?.title;
-}
-
 /**
- * Writes the projection of `doc` for a briefing in one synchronous transaction: upserts quotes,
- * agenda topics and country facts keyed by (briefing_id, block_id), deletes rows of blocks that are
- * gone, and stores the body text and the search index. Returns null when the briefing no longer
- * exists (nothing is written).
+ * Writes the projection of `doc` for a briefing in one short transaction (projection-store.ts):
+ * upserts the quotes, agenda topics and country facts that changed, keyed by (briefing_id,
+ * block_id), deletes rows of blocks that are gone, and stores the body text and the search index
+ * when they changed. Returns null when the briefing no longer exists (nothing is written). The
+ * server runs this in the projection worker thread (projection-worker.ts), not on its event loop.
  */
-export function projectBriefing(db: Db, briefingId: string, doc: Y.Doc): ProjectionResult | null {
+export function projectBriefing(db: Db, briefingId: string, doc: Y.Doc): (ProjectionResult & WriteStats) | null {
   // Reading the document happens outside the transaction: it is pure CPU and may throw on a
   // document that does not fit the schema, which should not leave a transaction open.
   const projection = extractProjection(documentJSON(doc));
   return writeProjection(db, briefingId, projection);
 }
 
+/** The projection of a document given as one Yjs update (what the server hands the worker). */
+export function projectionOfState(state: Uint8Array): Projection {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    return extractProjection(documentJSON(doc));
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** The database half of projectBriefing, for callers that already have the projection. */
-export function writeProjection(db: Db, briefingId: string, projection: Projection): ProjectionResult | null {
-  return db.transaction((tx) => {
-    const t = tx as unknown as Db;
-    const briefing = t.select({ teamId: briefings.teamId, title: briefings.title }).from(briefings).where(eq(briefings.id, briefingId)).get();
-    if (!briefing) return null;
-    const key = { briefingId, teamId: briefing.teamId };
-
-    for (const row of projection.quotes) {
-      const { blockId: _b, ...set } = row;
-      t.insert(quotes).values({ ...key, ...row }).onConflictDoUpdate({ target: [quotes.briefingId, quotes.blockId], set: { ...set, teamId: key.teamId } }).run();
-    }
-    for (const row of projection.topics) {
-      const { blockId: _b, ...set } = row;
-      t.insert(agendaTopics).values({ ...key, ...row }).onConflictDoUpdate({ target: [agendaTopics.briefingId, agendaTopics.blockId], set: { ...set, teamId: key.teamId } }).run();
-    }
-    for (const row of projection.facts) {
-      const { blockId: _b, ...set } = row;
-      t.insert(countryFacts).values({ ...key, ...row }).onConflictDoUpdate({ target: [countryFacts.briefingId, countryFacts.blockId], set: { ...set, teamId: key.teamId } }).run();
-    }
-    const keepOnly = <T extends typeof quotes | typeof agendaTopics | typeof countryFacts>(table: T, ids: string[]) =>
-      t
-        .delete(table)
-        .where(ids.length ? and(eq(table.briefingId, briefingId), notInArray(table.blockId, ids)) : eq(table.briefingId, briefingId))
-        .run();
-    keepOnly(quotes, projection.quotes.map((r) => r.blockId));
-    keepOnly(agendaTopics, projection.topics.map((r) => r.blockId));
-    keepOnly(countryFacts, projection.facts.map((r) => r.blockId));
-
-    const previous = t.select({ body: briefingTexts.body }).from(briefingTexts).where(eq(briefingTexts.briefingId, briefingId)).get();
-    const searchUpdated = previous?.body !== projection.text || searchRowTitle(t, briefingId) !== briefing.title;
-    if (previous?.body !== projection.text) {
-      t.insert(briefingTexts)
-        .values({ briefingId, body: projection.text, updatedAt: new Date() })
-        .onConflictDoUpdate({ target: briefingTexts.briefingId, set: { body: projection.text, updatedAt: new Date() } })
-        .run();
-    }
-    if (searchUpdated) replaceSearchRow(t, briefingId, briefing.title, projection.text);
-
-    return {
-      quotes: projection.quotes.length,
-      topics: projection.topics.length,
-      facts: projection.facts.length,
-      skipped: projection.skipped,
-      searchUpdated,
-    };
-  });
+export function writeProjection(db: Db, briefingId: string, projection: Projection): (ProjectionResult & WriteStats) | null {
+  return writeProjectionRows(db.$client, briefingId, projection);
 }
 
 /**

@@ -1,0 +1,223 @@
+import type Database from "better-sqlite3";
+import type { agendaTopics, countryFacts, quotes } from "../../db/schema";
+import { withTurkishFolds } from "./search-text";
+
+/**
+ * The database half of a projection, on raw better-sqlite3 statements prepared once per
+ * connection. The main thread's group commits (document-store.ts) wait on the same file's write
+ * lock while this writes, so the work is split: everything that only reads (stored rows, the search
+ * row) happens before the transaction, the diff is computed outside it, and the transaction
+ * (BEGIN IMMEDIATE) holds the lock only for a primary-key check of the briefing and the changed rows.
+ */
+
+type Row<T extends { $inferInsert: unknown }> = T["$inferInsert"];
+
+/** What a briefing body projects to: one row per structured block, and its plain text. */
+export interface Projection {
+  quotes: Omit<Row<typeof quotes>, "briefingId" | "teamId">[];
+  topics: Omit<Row<typeof agendaTopics>, "briefingId" | "teamId">[];
+  facts: Omit<Row<typeof countryFacts>, "briefingId" | "teamId">[];
+  /** The body as plain text, blocks separated by newlines (for search). */
+  text: string;
+  /** Blocks skipped because their id was missing or repeated (a client without the block-id plugin). */
+  skipped: number;
+}
+
+export interface ProjectionResult {
+  quotes: number;
+  topics: number;
+  facts: number;
+  skipped: number;
+  /** Whether the search index was rewritten (false when title and text were unchanged). */
+  searchUpdated: boolean;
+}
+
+type QuoteRow = Projection["quotes"][number];
+type TopicRow = Projection["topics"][number];
+type FactRow = Projection["facts"][number];
+type Stored<T> = T & { teamId: string };
+
+/** Column lists in statement order; the diff compares exactly these. */
+const QUOTE_COLS = ["position", "text", "speaker", "speakerRole", "country", "date", "source", "lang", "translation"] as const;
+const TOPIC_COLS = ["number", "title", "priority", "status", "owner", "body"] as const;
+const FACT_COLS = ["position", "country", "label", "value", "unit", "asOf", "source", "libraryFactId"] as const;
+
+interface Statements {
+  begin: Database.Statement;
+  commit: Database.Statement;
+  rollback: Database.Statement;
+  briefing: Database.Statement<[string], { teamId: string; title: string }>;
+  quotes: Database.Statement<[string], Stored<QuoteRow>>;
+  topics: Database.Statement<[string], Stored<TopicRow>>;
+  facts: Database.Statement<[string], Stored<FactRow>>;
+  text: Database.Statement<[string], { body: string }>;
+  searchRow: Database.Statement<[string], { rowid: number; title: string }>;
+  upsertQuote: Database.Statement;
+  upsertTopic: Database.Statement;
+  upsertFact: Database.Statement;
+  deleteQuote: Database.Statement<[string, string]>;
+  deleteTopic: Database.Statement<[string, string]>;
+  deleteFact: Database.Statement<[string, string]>;
+  upsertText: Database.Statement<[string, string, number]>;
+  deleteSearchRowid: Database.Statement<[number, string]>;
+  deleteSearch: Database.Statement<[string]>;
+  insertSearch: Database.Statement<[string, string, string]>;
+}
+
+const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+const selectList = (cols: readonly string[]) => ["block_id as blockId", "team_id as teamId", ...cols.map((c) => `${snake(c)} as ${c}`)].join(", ");
+const upsertSql = (table: string, cols: readonly string[]) => {
+  const names = ["briefing_id", "block_id", "team_id", ...cols.map(snake)];
+  const sets = ["team_id", ...cols.map(snake)].map((c) => `${c} = excluded.${c}`).join(", ");
+  return `insert into ${table} (${names.join(", ")}) values (${names.map(() => "?").join(", ")})
+          on conflict (briefing_id, block_id) do update set ${sets}`;
+};
+
+function prepare(sqlite: Database.Database): Statements {
+  return {
+    begin: sqlite.prepare("begin immediate"),
+    commit: sqlite.prepare("commit"),
+    rollback: sqlite.prepare("rollback"),
+    briefing: sqlite.prepare("select team_id as teamId, title from briefings where id = ?"),
+    quotes: sqlite.prepare(`select ${selectList(QUOTE_COLS)} from quotes where briefing_id = ?`),
+    topics: sqlite.prepare(`select ${selectList(TOPIC_COLS)} from agenda_topics where briefing_id = ?`),
+    facts: sqlite.prepare(`select ${selectList(FACT_COLS)} from country_facts where briefing_id = ?`),
+    text: sqlite.prepare("select body from briefing_texts where briefing_id = ?"),
+    // briefing_id is UNINDEXED in the FTS table, so this scans it: done before the lock is taken.
+    searchRow: sqlite.prepare("select rowid, title from briefing_search where briefing_id = ?"),
+    upsertQuote: sqlite.prepare(upsertSql("quotes", QUOTE_COLS)),
+    upsertTopic: sqlite.prepare(upsertSql("agenda_topics", TOPIC_COLS)),
+    upsertFact: sqlite.prepare(upsertSql("country_facts", FACT_COLS)),
+    deleteQuote: sqlite.prepare("delete from quotes where briefing_id = ? and block_id = ?"),
+    deleteTopic: sqlite.prepare("delete from agenda_topics where briefing_id = ? and block_id = ?"),
+    deleteFact: sqlite.prepare("delete from country_facts where briefing_id = ? and block_id = ?"),
+    upsertText: sqlite.prepare(
+      "insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?) on conflict (briefing_id) do update set body = excluded.body, updated_at = excluded.updated_at",
+    ),
+    deleteSearchRowid: sqlite.prepare("delete from briefing_search where rowid = ? and briefing_id = ?"),
+    deleteSearch: sqlite.prepare("delete from briefing_search where briefing_id = ?"),
+    insertSearch: sqlite.prepare("insert into briefing_search (briefing_id, title, body) values (?, ?, ?)"),
+  };
+}
+
+const cache = new WeakMap<Database.Database, Statements>();
+const statementsFor = (sqlite: Database.Database) => {
+  let s = cache.get(sqlite);
+  if (!s) cache.set(sqlite, (s = prepare(sqlite)));
+  return s;
+};
+
+/** What is stored for a briefing, read without a transaction. */
+interface Snapshot {
+  briefing: { teamId: string; title: string };
+  quotes: Map<string, Stored<QuoteRow>>;
+  topics: Map<string, Stored<TopicRow>>;
+  facts: Map<string, Stored<FactRow>>;
+  body: string | undefined;
+  search: { rowid: number; title: string } | undefined;
+}
+
+function readSnapshot(s: Statements, briefingId: string): Snapshot | null {
+  const briefing = s.briefing.get(briefingId);
+  if (!briefing) return null;
+  const byBlock = <T extends { blockId: string }>(rows: T[]) => new Map(rows.map((r) => [r.blockId, r]));
+  return {
+    briefing,
+    quotes: byBlock(s.quotes.all(briefingId)),
+    topics: byBlock(s.topics.all(briefingId)),
+    facts: byBlock(s.facts.all(briefingId)),
+    body: s.text.get(briefingId)?.body,
+    search: s.searchRow.get(briefingId),
+  };
+}
+
+interface Plan<T> {
+  upserts: T[];
+  deletes: string[];
+}
+
+function diff<T extends { blockId: string }>(next: T[], stored: Map<string, Stored<T>>, cols: readonly (keyof T)[], teamId: string): Plan<T> {
+  const upserts = next.filter((row) => {
+    const old = stored.get(row.blockId);
+    return !old || old.teamId !== teamId || cols.some((c) => (old[c] ?? null) !== (row[c] ?? null));
+  });
+  const keep = new Set(next.map((r) => r.blockId));
+  return { upserts, deletes: [...stored.keys()].filter((id) => !keep.has(id)) };
+}
+
+export interface WriteStats {
+  /** Rows inserted, updated or deleted in the block tables. */
+  rowsWritten: number;
+  /** Milliseconds the write transaction was open (holding the database's write lock). */
+  lockMs: number;
+}
+
+/**
+ * Writes `projection` for a briefing, touching only rows that changed, and the search row only
+ * when text or title changed. Returns null when the briefing does not exist (nothing is written).
+ */
+export function writeProjectionRows(sqlite: Database.Database, briefingId: string, projection: Projection): (ProjectionResult & WriteStats) | null {
+  const s = statementsFor(sqlite);
+  let snapshot = readSnapshot(s, briefingId);
+  if (!snapshot) return null;
+  const plan = (snap: Snapshot) => {
+    const teamId = snap.briefing.teamId;
+    return {
+      quotes: diff(projection.quotes, snap.quotes, QUOTE_COLS, teamId),
+      topics: diff(projection.topics, snap.topics, TOPIC_COLS, teamId),
+      facts: diff(projection.facts, snap.facts, FACT_COLS, teamId),
+      textChanged: snap.body !== projection.text,
+      searchUpdated: snap.body !== projection.text || snap.search?.title !== snap.briefing.title,
+    };
+  };
+  let p = plan(snapshot);
+  const folded = p.searchUpdated ? withTurkishFolds(projection.text) : "";
+
+  const started = performance.now();
+  s.begin.run();
+  try {
+    // Only this projection writes block rows, one at a time; but the briefing may have been
+    // deleted, renamed or moved to another team since the read above. A cheap check, and in the
+    // rare case it changed, the read and the diff again, now under the lock.
+    const now = s.briefing.get(briefingId);
+    if (!now) {
+      s.rollback.run();
+      return null;
+    }
+    if (now.teamId !== snapshot.briefing.teamId || now.title !== snapshot.briefing.title) {
+      snapshot = readSnapshot(s, briefingId)!;
+      p = plan(snapshot);
+    }
+    const { teamId, title } = snapshot.briefing;
+    let rowsWritten = 0;
+    for (const r of p.quotes.upserts) s.upsertQuote.run(briefingId, r.blockId, teamId, ...QUOTE_COLS.map((c) => r[c] ?? null));
+    for (const r of p.topics.upserts) s.upsertTopic.run(briefingId, r.blockId, teamId, ...TOPIC_COLS.map((c) => r[c] ?? null));
+    for (const r of p.facts.upserts) s.upsertFact.run(briefingId, r.blockId, teamId, ...FACT_COLS.map((c) => r[c] ?? null));
+    for (const id of p.quotes.deletes) s.deleteQuote.run(briefingId, id);
+    for (const id of p.topics.deletes) s.deleteTopic.run(briefingId, id);
+    for (const id of p.facts.deletes) s.deleteFact.run(briefingId, id);
+    rowsWritten += p.quotes.upserts.length + p.topics.upserts.length + p.facts.upserts.length;
+    rowsWritten += p.quotes.deletes.length + p.topics.deletes.length + p.facts.deletes.length;
+    if (p.textChanged) s.upsertText.run(briefingId, projection.text, Date.now());
+    if (p.searchUpdated) {
+      // By rowid when the row read above is still there; a title re-index in between replaced it,
+      // and then the (scanning) delete by briefing id finds the new one.
+      const gone = snapshot.search ? s.deleteSearchRowid.run(snapshot.search.rowid, briefingId).changes : 0;
+      if (gone === 0) s.deleteSearch.run(briefingId);
+      s.insertSearch.run(briefingId, title, folded || withTurkishFolds(projection.text));
+    }
+    s.commit.run();
+    return {
+      quotes: projection.quotes.length,
+      topics: projection.topics.length,
+      facts: projection.facts.length,
+      skipped: projection.skipped,
+      searchUpdated: p.searchUpdated,
+      rowsWritten,
+      lockMs: performance.now() - started,
+    };
+  } catch (err) {
+    if (sqlite.inTransaction) s.rollback.run();
+    throw err;
+  }
+}

@@ -1,0 +1,22 @@
+import type { ProjectionResult, WriteStats } from "./projection-store";
+
+/** What the projection thread is started with (`workerData`). */
+export interface ProjectionWorkerData {
+  databasePath: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Main thread → projection thread: project this state of one briefing. */
+export interface ProjectJob {
+  type: "project";
+  id: number;
+  briefingId: string;
+  /** The whole document as one Yjs update (copied across, the room keeps its own). */
+  state: Uint8Array;
+}
+
+export type FromProjectionWorker =
+  | { type: "ready" }
+  /** `result` null: the briefing no longer exists and nothing was written. */
+  | { type: "done"; id: number; result: (ProjectionResult & WriteStats) | null; ms: number }
+  | { type: "failed"; id: number; message: string; ms: number };
