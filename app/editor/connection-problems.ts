@@ -1,7 +1,8 @@
+import { CLOSE } from "../../extensions/protocol/close-codes";
+
 /**
  * What the editor does when the server closes the collaboration socket with one of its 4xxx codes
- * (the server's list lives in server/collab/close-codes.ts; the browser build may not import it,
- * so the codes the editor reacts to are repeated here).
+ * (extensions/protocol/close-codes.ts, the list the server sends from).
  */
 export type ProblemKind = "signed-out" | "forbidden" | "not-found" | "reload" | "diverged" | "read-only" | "rejected" | "damaged";
 
@@ -12,21 +13,21 @@ export interface ConnectionProblem {
   message: string;
 }
 
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
-export const CLOSE_NOT_FOUND = 4404;
+export const CLOSE_UNAUTHORIZED = CLOSE.unauthenticated.code;
+export const CLOSE_FORBIDDEN = CLOSE.forbidden.code;
+export const CLOSE_NOT_FOUND = CLOSE.unknownBriefing.code;
 /** Edits were refused while read-only and the socket could write again: reload from the server. */
-export const CLOSE_DIVERGED = 4412;
+export const CLOSE_DIVERGED = CLOSE.diverged.code;
 /** Transient 44xx codes: a keepalive miss (a sleeping laptop), rate limiting, a slow reader. */
-export const CLOSE_PING_TIMEOUT = 4408;
-export const CLOSE_RATE_LIMITED = 4429;
-export const CLOSE_SLOW_READER = 4430;
+export const CLOSE_PING_TIMEOUT = CLOSE.pingTimeout.code;
+export const CLOSE_RATE_LIMITED = CLOSE.rateLimited.code;
+export const CLOSE_SLOW_READER = CLOSE.slowReader.code;
 /** The connection is read-only (role lowered, briefing final) and kept sending document updates. */
-export const CLOSE_READ_ONLY_VIOLATION = 4431;
-export const CLOSE_TRY_AGAIN = 4503;
-export const CLOSE_RELOAD = 4504;
+export const CLOSE_READ_ONLY_VIOLATION = CLOSE.readOnlyViolation.code;
+export const CLOSE_TRY_AGAIN = CLOSE.serverRestarting.code;
+export const CLOSE_RELOAD = CLOSE.editorUpdateRequired.code;
 /** The stored document failed verification on the server; it stays refused until it is restored. */
-export const CLOSE_STORED_DOCUMENT_DAMAGED = 4510;
+export const CLOSE_STORED_DOCUMENT_DAMAGED = CLOSE.storedDocumentCorrupt.code;
 
 /** The server said (close code or y-protocols "permission denied") that this user may not edit now. */
 export const READ_ONLY_PROBLEM: ConnectionProblem = {
