@@ -1,3 +1,4 @@
+import { roleAtLeast } from "../enums";
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
@@ -185,8 +186,6 @@ export function hasUsedInvitation(db: Db, invitationId: string, userId: string):
     .get();
 }
 
-const RANK: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 3 };
-
 export type AcceptResult =
   | { ok: true; teamId: string; role: Role; changed: boolean }
   | { ok: false; reason: Exclude<InvitationState, "usable"> | "unknown" };
@@ -224,7 +223,7 @@ export function acceptInvitation(db: Db, invitationId: string, userId: string): 
       const state = invitationState(invitation, now);
       return { ok: false, reason: state === "usable" ? "used" : state };
     }
-    const role = current && RANK[current.role] >= RANK[invitation.role] ? current.role : invitation.role;
+    const role = current && roleAtLeast(current.role, invitation.role) ? current.role : invitation.role;
     t.insert(invitationUses).values({ invitationId, userId, previousRole: current?.role ?? null, role, usedAt: now }).run();
     if (!current) {
       t.insert(memberships).values({ teamId: invitation.teamId, userId, role, createdAt: now }).run();

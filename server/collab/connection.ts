@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import * as decoding from "lib0/decoding";
 import type { RawData, WebSocket } from "ws";
+import { canEditBody } from "../../db/enums";
 import type { Role } from "../../db/schema";
 import { getErrorMessage, type Logger } from "../logger";
 import { collabMetrics } from "../metrics";
@@ -45,8 +46,6 @@ export interface ConnectionHost {
   sendAwarenessTo(conn: Connection): void;
   removeConnection(conn: Connection): void;
 }
-
-const WRITER_ROLES: ReadonlySet<Role> = new Set(["owner", "editor"]);
 
 /**
  * One socket: decodes y-websocket messages, enforces the per-connection limits, runs the keepalive
@@ -115,7 +114,7 @@ export class Connection {
 
   /** Read-only for commenters and viewers, and for everyone while the briefing is final. */
   get readOnly(): boolean {
-    return !WRITER_ROLES.has(this.role) || this.host.final;
+    return !canEditBody(this.role, { status: this.host.final ? "final" : "draft" });
   }
 
   /** Applies a role change at once (a downgrade makes the next update be dropped). */

@@ -1,3 +1,4 @@
+import { STATUS_LABELS } from "../../db/enums";
 import { countryName } from "../../extensions/country-fact/countries";
 import { isFactStale } from "../../extensions/country-fact/stale";
 import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
@@ -27,7 +28,6 @@ export interface ExportInfo {
   staleMonths: number;
 }
 
-const STATUS_LABELS = { draft: "Draft", in_review: "In review", final: "Final" } as const;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 /** Languages Typst has hyphenation patterns for; others wrap unhyphenated (Kazakh among them). */
 const HYPHENATED = new Set(

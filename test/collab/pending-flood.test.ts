@@ -71,6 +71,22 @@ async function healthzLatencies(done: Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
+/**
+ * /healthz latency right now without a flood: the yardstick for the flood's figures. On an idle
+ * machine it is a few ms and the bounds below mean "under 100 ms"; on a busy CI machine every
+ * request is slower, flood or not, and only what the flood adds is the server's doing.
+ */
+async function idleHealthz(): Promise<{ p90: number; max: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const started = performance.now();
+    await (await fetch(`${server.url}/healthz`)).text();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { p90: samples[Math.floor(samples.length * 0.9)], max: samples.at(-1)! };
+}
+
 function storedDocument(databasePath: string, briefingId = "ankara-summit"): { bytes: number; doc: Y.Doc } {
   const db = new Database(databasePath, { readonly: true });
   const snap = db.prepare("select state from document_snapshots where briefing_id = ?").get(briefingId) as { state: Buffer } | undefined;
@@ -94,6 +110,7 @@ describe("updates that depend on missing changes", () => {
   it("a gap flood is closed with 4422 while /healthz stays fast and live edits still arrive", async () => {
     const watcher = await connectClient(server.url, editor);
     const writer = await connectClient(server.url, owner);
+    const idle = await idleHealthz();
     const raw = rawSocket(server.url, owner);
     await raw.opened;
     const messages = gapUpdates(600, 4096).map((u) => updateMessage(u));
@@ -113,8 +130,8 @@ describe("updates that depend on missing changes", () => {
     expect(sent).toBeLessThan(messages.length);
     const p90 = samples[Math.floor(samples.length * 0.9)];
     console.log(`gap flood: ${sent} sent, healthz n=${samples.length} p90=${p90.toFixed(1)} max=${samples.at(-1)!.toFixed(1)} ms, live edit ${delivered.toFixed(1)} ms`);
-    expect(p90).toBeLessThan(100);
-    expect(samples.at(-1)).toBeLessThan(500); // before the guard: 6.7–7.7 s
+    expect(p90).toBeLessThan(idle.p90 + 100);
+    expect(samples.at(-1)).toBeLessThan(idle.max + 500); // before the guard: 6.7–7.7 s
     expect(delivered).toBeLessThan(1000);
     expect(await metricValue(server.url, TOKEN, "summit_collab_rejected_messages_total", '{reason="missing_dependencies"}')).toBeGreaterThan(0);
     expect(watcher.closes).toEqual([]);
@@ -148,10 +165,16 @@ describe("updates that depend on missing changes", () => {
     await raw.opened;
     const messages = gapUpdates(40, 1024 * 1024).map((u) => updateMessage(u));
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, vmRssKb(pid))), 20);
-    for (const m of messages) if (raw.ws.readyState === WebSocket.OPEN) raw.ws.send(m);
-    expect((await raw.closed).code).toBe(4422);
-    await new Promise((r) => setTimeout(r, 200));
-    clearInterval(sampler);
+    try {
+      for (const m of messages) if (raw.ws.readyState === WebSocket.OPEN) raw.ws.send(m);
+      await raw.closed;
+      // The server's word, not the client's: a test process busy masking 40 MiB of frames may
+      // answer the closing handshake too late and see 1006 after the server gave up waiting.
+      await eventually(() => expect(server.logs.some((l) => l.message === "connection closed by server" && l.code === 4422)).toBe(true), 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      clearInterval(sampler);
+    }
     const grownMb = (rssMax - rssBefore) / 1024;
     console.log(`1 MiB gap flood: RSS ${Math.round(rssBefore / 1024)} MB → max ${Math.round(rssMax / 1024)} MB`);
     expect(grownMb).toBeLessThan(200); // before the guard: +1.8 GB
@@ -243,6 +266,7 @@ describe("other floods keep the event loop free", () => {
    * the close, the p90 and the worst poll.
    */
   async function floodAndMeasure(briefingId: string, messages: Uint8Array[], gapMs: number) {
+    const idle = await idleHealthz();
     const file = path.join(tempDir(), "flood.json");
     fs.writeFileSync(file, JSON.stringify(messages.map((m) => Buffer.from(m).toString("base64"))));
     const script = `
@@ -274,7 +298,7 @@ describe("other floods keep the event loop free", () => {
     const samples = [...raw].sort((a, b) => a - b);
     const close = JSON.parse(out.trim().split("\n").pop() ?? "null") as { code: number; reason: string } | null;
     const at = (q: number) => samples[Math.floor(samples.length * q)];
-    return { close: close ?? { code: 0, reason: "" }, p50: at(0.5), p90: at(0.9), max: samples.at(-1)!, samples: samples.length };
+    return { close: close ?? { code: 0, reason: "" }, p50: at(0.5), p90: at(0.9), max: samples.at(-1)!, samples: samples.length, idle };
   }
 
   it("valid updates near the message cap are cut off by the per-user byte budget (4429)", async () => {
@@ -287,8 +311,8 @@ describe("other floods keep the event loop free", () => {
     expect(r.close).toEqual({ code: 4429, reason: "too many bytes per second" });
     // The budget (4 MiB at once, 1 MiB a second) lets two of the ~1.9 MiB updates through, each
     // costing tens of milliseconds; the flood never gets to queue more work than that.
-    expect(r.p90).toBeLessThan(100);
-    expect(r.max).toBeLessThan(500);
+    expect(r.p90).toBeLessThan(r.idle.p90 + 100);
+    expect(r.max).toBeLessThan(r.idle.max + 500);
   });
 
   it("tiny valid updates as fast as one socket sends them", async () => {
@@ -300,8 +324,8 @@ describe("other floods keep the event loop free", () => {
     const watcher = await connectClient(server.url, editor, { briefingId });
     const r = await floodAndMeasure(briefingId, updates.map((u) => updateMessage(u)), 0.5);
     console.log(`tiny updates: close ${r.close.code}, healthz n=${r.samples} p50=${r.p50.toFixed(1)} p90=${r.p90.toFixed(1)} max=${r.max.toFixed(1)} ms`);
-    expect(r.p90).toBeLessThan(100);
-    expect(r.max).toBeLessThan(500);
+    expect(r.p90).toBeLessThan(r.idle.p90 + 100);
+    expect(r.max).toBeLessThan(r.idle.max + 500);
     // Whatever was accepted was integrated and broadcast in order.
     await eventually(() => expect(watcher.doc.getText("bulk").length).toBeGreaterThan(0));
     expect(watcher.closes).toEqual([]);

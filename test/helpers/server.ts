@@ -109,6 +109,13 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     });
   });
 
+  // A server that dies on its own is a finding, not noise: say why, with its last error lines.
+  let stopping = false;
+  void exited.then((code) => {
+    if (stopping) return;
+    const errors = logs.filter((l) => l.level === "error").slice(-5);
+    process.stderr.write(`\n*** test server on ${url} exited by itself with code ${code}; last errors:\n${errors.map((e) => JSON.stringify(e)).join("\n")}\n${stderr.slice(-2000)}\n`);
+  });
   const port = Number(new URL(url).port);
   return {
     url,
@@ -118,11 +125,13 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     logs,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
+      stopping = true;
       child.kill("SIGTERM");
       return exited;
     },
     async kill() {
       if (child.exitCode !== null || child.signalCode) return;
+      stopping = true;
       child.kill("SIGKILL");
       await exited;
     },
