@@ -6,6 +6,7 @@ import { requireUser } from "../utils/auth.server";
 import { BriefingDetailsSchema, RenameSchema } from "../utils/briefing-validation";
 import { createBriefingWithTemplate } from "../utils/briefings.server";
 import { deleteBriefing, listBriefings, listRecentlyEditedBy, setBriefingArchived, updateBriefingDetails, type BriefingSort } from "../utils/db.server";
+import { publishCommentEvent } from "../utils/comment-events.server";
 import { badRequest } from "../utils/errors";
 import { parseForm } from "../utils/form";
 import { requireBriefingRole, requireTeamRole } from "../utils/permissions.server";
@@ -76,6 +77,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json({ intent, briefingId, ok: true });
     case "delete":
       deleteBriefing(context.db, briefing.id);
+      // Before the streams are closed, so open pages can say who deleted it.
+      publishCommentEvent(context, briefing.id, { type: "deleted", byName: user.name });
       context.events.emit("briefingDeleted", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     default:
