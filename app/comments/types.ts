@@ -63,4 +63,4 @@ export type CommentEvent =
   | { type: "deleted"; byName: string };
 
 /** The events about the briefing itself, which the page (not the comments panel) acts on. */
-export type BriefingEvent = Extract<CommentEvent, { type: "status" | "deleted" }>;
+export type BriefingEvent = Extract<CommentEvent, { type: "status" | "deleted" }> | { type: "reconnected" };

@@ -63,9 +63,13 @@ export function useCommentThreads(briefingId: string, onBriefingEvent?: (event: 
   useEffect(() => {
     alive.current = true;
     const source = new EventSource(`${base}/events`);
+    let opened = false;
     source.onopen = () => {
       setState((s) => ({ ...s, connection: "live" }));
       void refresh();
+      // A status change may have gone by while the stream was down: the page reads it again.
+      if (opened) briefingEventRef.current?.({ type: "reconnected" });
+      opened = true;
     };
     source.onmessage = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as CommentEvent;
