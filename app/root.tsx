@@ -28,6 +28,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
+        {/* First in the tab order, so keyboard users can pass the top bar on every page. */}
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <header className="topbar">
           <Link to="/" className="brand">
             Summit Desk
@@ -56,7 +60,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
             )}
           </nav>
         </header>
-        <main className="page">{children}</main>
+        <main id="main" className="page" tabIndex={-1}>
+          {children}
+        </main>
         <ScrollRestoration />
         <Scripts />
       </body>

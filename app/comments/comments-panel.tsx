@@ -6,6 +6,7 @@ import { CommentComposer } from "./comment-composer";
 import { ThreadCard } from "./thread-card";
 import { anchorForSelection, useAnchorRanges } from "./use-anchor-ranges";
 import { useCommentMoves } from "./use-comment-moves";
+import type { BriefingEvent } from "./types";
 import { useCommentThreads } from "./use-comment-threads";
 import { useMarginLayout } from "./use-margin-layout";
 
@@ -23,8 +24,8 @@ const DRAFT_ID = "__draft__";
  * (in document order; detached threads last), a margin "Comment" button for the selection, and
  * the highlight ranges pushed into the CommentHighlights editor extension.
  */
-export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; briefingId: string }) {
-  const api = useCommentThreads(briefingId);
+export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor: Editor | null; briefingId: string; onBriefingEvent?: (event: BriefingEvent) => void }) {
+  const api = useCommentThreads(briefingId, onBriefingEvent);
   const { threads, viewer, members } = api;
   const ranges = useAnchorRanges(editor, threads);
   const [showResolved, setShowResolved] = useState(false);
@@ -172,7 +173,7 @@ export function CommentsPanel({ editor, briefingId }: { editor: Editor | null; b
 
   const canStart = viewer.canComment && selection !== null && !draft;
   return (
-    <aside className="comments-panel" aria-label="Comments">
+    <aside className="comments-panel" aria-label="Comments" data-connection={api.connection}>
       <div className="comments-header">
         <h2 className="side-heading">
           Comments <span className="muted small">{openCount} open</span>

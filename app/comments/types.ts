@@ -1,4 +1,4 @@
-import type { Role } from "../../db/enums";
+import type { BriefingStatus, Role } from "../../db/enums";
 
 /** One comment as the JSON API and the live channel send it. Times are epoch milliseconds. */
 export interface CommentView {
@@ -56,4 +56,11 @@ export interface CommentsPayload {
 export type CommentEvent =
   | { type: "thread"; thread: ThreadView }
   | { type: "threadDeleted"; threadId: string }
-  | { type: "access"; role: Role };
+  | { type: "access"; role: Role }
+  /** The briefing moved through draft / in review / final; `byName` is who moved it. */
+  | { type: "status"; status: BriefingStatus; byName: string }
+  /** The briefing was deleted; the stream ends right after with `revoked`. */
+  | { type: "deleted"; byName: string };
+
+/** The events about the briefing itself, which the page (not the comments panel) acts on. */
+export type BriefingEvent = Extract<CommentEvent, { type: "status" | "deleted" }> | { type: "reconnected" };

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { EncodedAnchor } from "./anchor";
-import type { CommentEvent, CommentMember, CommentsPayload, CommentsViewer, ThreadView } from "./types";
+import type { BriefingEvent, CommentEvent, CommentMember, CommentsPayload, CommentsViewer, ThreadView } from "./types";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 export type MutationResult = { ok: true; thread?: ThreadView } | { ok: false; message: string; errors?: FieldErrors };
@@ -33,8 +33,10 @@ async function readError(res: Response): Promise<{ message: string; errors?: Fie
  * Events stream (refetched whenever the stream opens, so nothing missed while offline is lost),
  * and changed through the role-checked POST routes.
  */
-export function useCommentThreads(briefingId: string) {
+export function useCommentThreads(briefingId: string, onBriefingEvent?: (event: BriefingEvent) => void) {
   const base = `/briefings/${encodeURIComponent(briefingId)}/comments`;
+  const briefingEventRef = useRef(onBriefingEvent);
+  briefingEventRef.current = onBriefingEvent;
   const [state, setState] = useState<CommentThreadsState>({ threads: [], members: [], viewer: null, connection: "loading", loadError: null });
   const alive = useRef(true);
 
@@ -61,15 +63,20 @@ export function useCommentThreads(briefingId: string) {
   useEffect(() => {
     alive.current = true;
     const source = new EventSource(`${base}/events`);
+    let opened = false;
     source.onopen = () => {
       setState((s) => ({ ...s, connection: "live" }));
       void refresh();
+      // A status change may have gone by while the stream was down: the page reads it again.
+      if (opened) briefingEventRef.current?.({ type: "reconnected" });
+      opened = true;
     };
     source.onmessage = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as CommentEvent;
       if (event.type === "thread") upsert(event.thread);
       else if (event.type === "threadDeleted") drop(event.threadId);
       else if (event.type === "access") void refresh();
+      else if (event.type === "status" || event.type === "deleted") briefingEventRef.current?.(event);
     };
     source.addEventListener("revoked", () => {
       source.close();

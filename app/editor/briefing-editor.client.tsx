@@ -14,6 +14,7 @@ import { Toolbar } from "./toolbar";
 import { useBriefingEditor } from "./use-briefing-editor";
 import { useCollabSession } from "./use-collab-session";
 import { CommentsPanel } from "../comments/comments-panel";
+import type { BriefingEvent } from "../comments/types";
 
 export interface BriefingEditorProps {
   briefingId: string;
@@ -26,8 +27,12 @@ export interface BriefingEditorProps {
   status: string;
   members: TeamMember[];
   factStaleMonths: number;
+  /** Who finalized it, when it is final. */
+  finalizedBy?: string | null;
   /** Called when the server changed this user's access while the page is open (re-run the loader). */
   onAccessChanged?: () => void;
+  /** Status changes and deletion, from the live comments stream. */
+  onBriefingEvent?: (event: BriefingEvent) => void;
 }
 
 /** The live collaborative editor (client-only; the route loads it lazily after hydration). */
@@ -45,16 +50,22 @@ export default function BriefingEditor(props: BriefingEditorProps) {
   useEffect(() => {
     if (snapshot.downgradedToReadOnly) onAccessChanged.current?.();
   }, [snapshot.downgradedToReadOnly]);
+  // The page's data says this user may write again (reopened, or the role came back).
+  useEffect(() => {
+    if (props.editable) session?.writeRestored();
+  }, [props.editable, session]);
 
-  const reason: ReadOnlyReason | null = snapshot.downgradedToReadOnly
-    ? "downgraded"
-    : props.editable
-      ? null
-      : props.status === "final"
-        ? "final"
-        : props.role === "commenter"
-          ? "commenter"
-          : "viewer";
+  // Finalizing also downgrades the socket; "final" says why, better than "your access changed".
+  const reason: ReadOnlyReason | null =
+    !props.editable && props.status === "final"
+      ? "final"
+      : snapshot.downgradedToReadOnly
+        ? "downgraded"
+        : props.editable
+          ? null
+          : props.role === "commenter"
+            ? "commenter"
+            : "viewer";
 
   const banner =
     snapshot.problem && snapshot.problem.kind !== "read-only" ? (
@@ -67,7 +78,7 @@ export default function BriefingEditor(props: BriefingEditorProps) {
         )}
       </div>
     ) : reason ? (
-      <ReadOnlyBanner reason={reason} />
+      <ReadOnlyBanner reason={reason} finalizedBy={props.finalizedBy} />
     ) : null;
 
   if (session && snapshot.ready) {
@@ -130,7 +141,7 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
             </div>
           </div>
         </div>
-        <CommentsPanel editor={editor} briefingId={props.briefingId} />
+        <CommentsPanel editor={editor} briefingId={props.briefingId} onBriefingEvent={props.onBriefingEvent} />
         <aside className="editor-side">
           <section>
             <h2 className="side-heading">In this briefing</h2>

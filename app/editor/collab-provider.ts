@@ -129,6 +129,16 @@ export class CollabSession {
     return () => this.listeners.delete(listener);
   };
 
+  /**
+   * The page learned that this user may write again (a final briefing was reopened, or a role came
+   * back): the server has already lifted the read-only state of this socket, so lift ours.
+   */
+  writeRestored() {
+    if (this.destroyed || !this.downgraded) return;
+    this.downgraded = false;
+    this.update();
+  }
+
   /** Retries after a terminal close, e.g. once the user has signed in again in another tab. */
   reconnect() {
     if (this.destroyed) return;

@@ -8,13 +8,13 @@ const MESSAGES: Record<ReadOnlyReason, string> = {
 };
 
 /** Says why the text cannot be edited, so a disabled editor never looks broken. */
-export function ReadOnlyBanner({ reason }: { reason: ReadOnlyReason }) {
+export function ReadOnlyBanner({ reason, finalizedBy }: { reason: ReadOnlyReason; finalizedBy?: string | null }) {
   return (
     <p className={`read-only-banner reason-${reason}`} role="note" data-testid="read-only-banner">
       <span className="read-only-icon" aria-hidden>
         🔒
       </span>
-      {MESSAGES[reason]}
+      {reason === "final" && finalizedBy ? `Finalized by ${finalizedBy}: editing is frozen.` : MESSAGES[reason]}
     </p>
   );
 }

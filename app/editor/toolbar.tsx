@@ -117,41 +117,100 @@ export function Toolbar({ editor, ui, disabled }: { editor: Editor; ui: BlockCom
   );
 }
 
-/** "Insert" button with the structured blocks; the same commands as the slash menu. */
+/**
+ * "Insert" button with the structured blocks; the same commands as the slash menu. Keyboard as in
+ * the WAI-ARIA menu button pattern: Enter, Space or ArrowDown open it on the first item (ArrowUp on
+ * the last), arrows, Home and End move a roving tabindex, Escape closes it and gives focus back to
+ * the button, Tab closes it and moves on.
+ */
 function InsertMenu({ editor, ui, disabled, commands }: { editor: Editor; ui: BlockCommandUi; disabled: boolean; commands: BlockCommand[] }) {
   const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
   const ref = useRef<HTMLSpanElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  // Opened from the keyboard, focus goes into the menu; opened with the mouse, it stays where it was
+  // (the button keeps the editor's selection by not taking focus on mousedown).
+  const focusOnOpen = useRef(false);
   useEffect(() => {
     if (!open) return;
     const onDown = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
     document.addEventListener("mousedown", onDown);
     return () => document.removeEventListener("mousedown", onDown);
   }, [open]);
+  useEffect(() => {
+    if (open && focusOnOpen.current) itemRefs.current[active]?.focus();
+  }, [open, active]);
+
+  const openAt = (index: number) => {
+    focusOnOpen.current = true;
+    setActive(index);
+    setOpen(true);
+  };
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    focusOnOpen.current = false;
+    if (refocus) buttonRef.current?.focus();
+  };
+  const last = commands.length - 1;
+  const onButtonKey = (e: React.KeyboardEvent) => {
+    if (e.key === "ArrowDown" || e.key === "Enter" || e.key === " ") openAt(0);
+    else if (e.key === "ArrowUp") openAt(last);
+    else return;
+    e.preventDefault();
+  };
+  const onMenuKey = (e: React.KeyboardEvent) => {
+    const moves: Record<string, number> = { ArrowDown: active === last ? 0 : active + 1, ArrowUp: active === 0 ? last : active - 1, Home: 0, End: last };
+    if (e.key in moves) {
+      focusOnOpen.current = true;
+      setActive(moves[e.key]);
+    } else if (e.key === "Escape") close(true);
+    else if (e.key === "Tab") return close(false);
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
   return (
-    <span className="tool-anchor insert-anchor" ref={ref} onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+    <span className="tool-anchor insert-anchor" ref={ref}>
       <button
+        ref={buttonRef}
         type="button"
+        id="insert-menu-button"
         className={`tool tool-insert${open ? " is-active" : ""}`}
         aria-haspopup="menu"
         aria-expanded={open}
+        aria-controls={open ? "insert-menu" : undefined}
         disabled={disabled}
         onMouseDown={(e) => e.preventDefault()}
-        onClick={() => setOpen((o) => !o)}
+        onKeyDown={onButtonKey}
+        onClick={(e) => {
+          // Enter and Space also fire click; the keydown has opened the menu already.
+          if (e.detail === 0) return;
+          focusOnOpen.current = false;
+          setActive(0);
+          setOpen((o) => !o);
+        }}
       >
         <span aria-hidden>+</span> Insert
       </button>
       {open && (
-        <div className="slash-menu insert-menu" role="menu" aria-label="Insert block">
-          <ul>
-            {commands.map((c) => (
+        <div className="slash-menu insert-menu" id="insert-menu" role="menu" aria-label="Insert block" onKeyDown={onMenuKey}>
+          <ul role="none">
+            {commands.map((c, i) => (
               <li key={c.id} role="none">
                 <button
+                  ref={(el) => {
+                    itemRefs.current[i] = el;
+                  }}
                   type="button"
                   role="menuitem"
+                  tabIndex={i === active ? 0 : -1}
                   data-command={c.id}
                   onMouseDown={(e) => e.preventDefault()}
+                  onMouseEnter={() => setActive(i)}
                   onClick={() => {
-                    setOpen(false);
+                    close(false);
                     c.run(editor, ui);
                   }}
                 >

@@ -97,7 +97,8 @@ export default function Login() {
               {errors.form.join(" ")}
             </p>
           ) : null}
-          <Field label="Email" name="email" type="email" autoComplete="email" required errors={errors.email} />
+          {/* The page has one job, so the caret starts where it begins. */}
+          <Field label="Email" name="email" type="email" autoComplete="email" autoFocus required errors={errors.email} />
           <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}

@@ -5,7 +5,8 @@ import { Field, Select } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { BriefingDetailsSchema, RenameSchema } from "../utils/briefing-validation";
 import { createBriefingWithTemplate } from "../utils/briefings.server";
-import { deleteBriefing, listBriefings, setBriefingArchived, updateBriefingDetails, type BriefingSort } from "../utils/db.server";
+import { deleteBriefing, listBriefings, listRecentlyEditedBy, setBriefingArchived, updateBriefingDetails, type BriefingSort } from "../utils/db.server";
+import { publishCommentEvent } from "../utils/comment-events.server";
 import { badRequest } from "../utils/errors";
 import { parseForm } from "../utils/form";
 import { requireBriefingRole, requireTeamRole } from "../utils/permissions.server";
@@ -17,6 +18,9 @@ const SORTS: { value: BriefingSort; label: string }[] = [
   { value: "created", label: "Newest" },
 ];
 
+/** Enough to pick up where one left off, few enough to read at a glance. */
+const RECENT_SHOWN = 5;
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team, role } = requireTeamRole(context, params.teamId, user);
@@ -24,7 +28,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sortParam = url.searchParams.get("sort");
   const sort = (SORTS.find((s) => s.value === sortParam)?.value ?? "last_edited") as BriefingSort;
   const archived = url.searchParams.get("archived") === "1";
-  return json({ team: { id: team.id, name: team.name }, role, sort, archived, briefings: listBriefings(context.db, team.id, { sort, archived }) });
+  return json({
+    team: { id: team.id, name: team.name },
+    role,
+    sort,
+    archived,
+    briefings: listBriefings(context.db, team.id, { sort, archived }),
+    recent: archived ? [] : listRecentlyEditedBy(context.db, team.id, user.id, RECENT_SHOWN),
+  });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -66,6 +77,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json({ intent, briefingId, ok: true });
     case "delete":
       deleteBriefing(context.db, briefing.id);
+      // Before the streams are closed, so open pages can say who deleted it.
+      publishCommentEvent(context, briefing.id, { type: "deleted", byName: user.name });
       context.events.emit("briefingDeleted", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     default:
@@ -78,7 +91,7 @@ function formatWhen(ms: number | string): string {
 }
 
 export default function TeamBriefings() {
-  const { team, role, sort, archived, briefings } = useLoaderData<typeof loader>();
+  const { team, role, sort, archived, briefings, recent } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { intent?: string; briefingId?: string; errors?: Record<string, string[]> } | undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -93,6 +106,19 @@ export default function TeamBriefings() {
 
   return (
     <>
+      {recent.length ? (
+        <section className="card recent-briefings" aria-labelledby="recent-heading">
+          <h2 id="recent-heading">Recently edited by you</h2>
+          <ul>
+            {recent.map((b) => (
+              <li key={b.id}>
+                <Link to={`/briefings/${b.id}`}>{b.title}</Link> <span className={`status-badge status-${b.status}`}>{STATUS_LABELS[b.status]}</span>{" "}
+                <span className="muted">{formatWhen(b.lastEditedAt)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <div className="list-toolbar">
         <div className="segmented" role="group" aria-label="Show">
           <Link to={withParam("archived", null)} aria-current={!archived ? "page" : undefined}>

@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { requireUser } from "../utils/auth.server";
 import { requireTeamRole } from "../utils/permissions.server";
@@ -28,7 +28,7 @@ export default function TeamLayout() {
         <div>
           <h1>{team.name}</h1>
           <p className="muted">
-            You are <span className={`role-badge role-${role}`}>{role}</span>
+            You are <span className={`role-badge role-${role}`}>{role}</span> · <Link to="/teams?all=1">All teams</Link>
           </p>
         </div>
       </div>

@@ -15,7 +15,11 @@ const CreateTeamSchema = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return json({ teams: listTeamsForUser(context.db, user.id) });
+  const teams = listTeamsForUser(context.db, user.id);
+  // Sign-in and the brand link land here. With one team there is nothing to choose, so go straight
+  // to its briefings; "All teams" there (?all=1) still shows this page, to create another team.
+  if (teams.length === 1 && new URL(request.url).searchParams.get("all") !== "1") throw redirect(`/teams/${teams[0].id}`);
+  return json({ teams });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -7,6 +7,7 @@ import { briefings, briefingVersions, users, type Briefing, type BriefingStatus,
 import { contentHash, type HashedFields } from "../../server/export/content-hash";
 import { documentJSON } from "../../server/export/document-json";
 import type { CurrentUser } from "./auth.server";
+import { publishCommentEvent } from "./comment-events.server";
 import { forbidden } from "./errors";
 import { roleAtLeast } from "./roles";
 import { STATUS_TRANSITIONS, type StatusTransition } from "./status";
@@ -95,6 +96,8 @@ export function changeBriefingStatus(
     context.db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
   }
   context.events.emit("briefingChanged", { briefingId: briefing.id });
+  // Open pages show the new status and actions at once, and say who changed it.
+  publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
   return { ok: true, status: to, version };
 }

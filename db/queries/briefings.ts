@@ -85,6 +85,17 @@ export function listBriefings(db: Db, teamId: string, opts: { archived?: boolean
     .all();
 }
 
+/** The user's own latest work in a team, for "Recently edited by you": active briefings they last touched, newest first. */
+export function listRecentlyEditedBy(db: Db, teamId: string, userId: string, limit: number) {
+  return db
+    .select({ id: briefings.id, title: briefings.title, status: briefings.status, lastEditedAt: briefings.lastEditedAt })
+    .from(briefings)
+    .where(and(eq(briefings.teamId, teamId), eq(briefings.lastEditedBy, userId), isNull(briefings.archivedAt)))
+    .orderBy(desc(briefings.lastEditedAt), desc(briefings.id))
+    .limit(limit)
+    .all();
+}
+
 /**
  * Changes title, summit fields or classification. A final briefing is frozen, its details as much as
  * its text (the content hash covers them): false when the briefing is final and nothing changed.

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../server/seed/demo";
+import { DEMO_PASSWORD, DEMO_TEAM_ID } from "../../server/seed/demo";
 import { demoUser } from "../helpers/http";
 import { browserAvailable, useServerAndBrowser } from "../helpers/browser";
 
@@ -49,7 +49,8 @@ describe.skipIf(!run)("redirectTo in a real browser", () => {
     await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
   }
 
-  it.each(FALLING_BACK.map((v) => [JSON.stringify(v), v]))("signing in with redirectTo=%s lands on /teams", async (_label, redirectTo) => {
+  // The fallback target is /teams, which sends a member of one team on to that team's briefings.
+  it.each(FALLING_BACK.map((v) => [JSON.stringify(v), v]))("signing in with redirectTo=%s lands on the teams page (the only team's briefings)", async (_label, redirectTo) => {
     const context = await guardedContext();
     try {
       const page = await context.newPage();
@@ -67,7 +68,7 @@ describe.skipIf(!run)("redirectTo in a real browser", () => {
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 20_000 });
       await page.getByRole("heading", { level: 1 }).first().waitFor();
-      expect(new URL(page.url()).pathname).toBe("/teams");
+      expect(new URL(page.url()).pathname).toBe(`/teams/${DEMO_TEAM_ID}`);
       await expectOnlyOwnOrigin(page);
     } finally {
       await context.close();
@@ -82,7 +83,7 @@ describe.skipIf(!run)("redirectTo in a real browser", () => {
       await page.getByRole("button", { name: /Emre Yıldız/ }).click();
       await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 20_000 });
       await page.getByRole("heading", { level: 1 }).first().waitFor();
-      expect(new URL(page.url()).pathname).toBe("/teams");
+      expect(new URL(page.url()).pathname).toBe(`/teams/${DEMO_TEAM_ID}`);
       await expectOnlyOwnOrigin(page);
     } finally {
       await context.close();

@@ -51,6 +51,13 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
       data-type="agenda-topic"
     >
       <header className="agenda-head" contentEditable={false}>
+        {!env.readOnly && (
+          // Tiptap starts a drag of the whole topic from an element with data-drag-handle; the
+          // buttons beside it do the same move for keyboard users.
+          <span className="agenda-drag" data-drag-handle draggable="true" title="Drag to move this topic" aria-hidden>
+            ⠿
+          </span>
+        )}
         <span className="agenda-number" aria-label={`Agenda item ${number}`} data-testid="agenda-number">
           {number || "·"}
         </span>

@@ -8,7 +8,9 @@ import { requireUser } from "../../utils/auth.server";
 import { getTeam, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
 import { canEditBody, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
+import { getVersion } from "../../utils/status.server";
 import { verifyStoredDocument } from "../../utils/stored-document.server";
+import type { BriefingEvent } from "../../comments/types";
 
 const BriefingEditor = lazy(() => import("../../editor/briefing-editor.client"));
 
@@ -30,6 +32,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Owners of agenda topics are picked from the team; only what the picker shows is sent.
     members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role, color: m.color })),
     factStaleMonths: context.config.FACT_STALE_MONTHS,
+    // Finalizing records a version; its author is who froze the text.
+    finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
     permissions: {
       editBody: canEditBody(role, briefing),
       comment: roleAtLeast(role, "commenter"),
@@ -52,6 +56,15 @@ export default function BriefingPage() {
   const revalidator = useRevalidator();
   // The collaboration server changed this user's access: re-run the loader for the new role.
   const onAccessChanged = useCallback(() => revalidator.revalidate(), [revalidator]);
+  const [deletedBy, setDeletedBy] = useState<string | null>(null);
+  // Someone moved the briefing along or deleted it: the loader has the new status, actions and rights.
+  const onBriefingEvent = useCallback(
+    (event: BriefingEvent) => {
+      if (event.type === "deleted") setDeletedBy(event.byName);
+      else revalidator.revalidate();
+    },
+    [revalidator],
+  );
   return (
     <div className="briefing-page">
       <div className="page-header">
@@ -71,7 +84,13 @@ export default function BriefingPage() {
           <span className={`role-badge role-${data.role}`}>{data.role}</span>
         </div>
       </div>
-      <BriefingActions briefing={briefing} role={data.role} />
+      {deletedBy ? (
+        <p className="editor-problem briefing-deleted" role="alert">
+          {deletedBy} deleted this briefing. It is no longer available to anyone; nothing here is saved any more.
+        </p>
+      ) : (
+        <BriefingActions briefing={briefing} role={data.role} />
+      )}
       {hydrated ? (
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
           <BriefingEditor
@@ -84,7 +103,9 @@ export default function BriefingPage() {
             status={briefing.status}
             members={data.members}
             factStaleMonths={data.factStaleMonths}
+            finalizedBy={data.finalizedBy}
             onAccessChanged={onAccessChanged}
+            onBriefingEvent={onBriefingEvent}
           />
         </Suspense>
       ) : (

@@ -1,0 +1,83 @@
+import type { Editor } from "@tiptap/core";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+import { demoUser } from "../helpers/http";
+import { eventually } from "../helpers/yclient";
+
+/** Agenda topics have a visible drag handle, and dragging it with the mouse reorders the agenda. */
+
+const run = browserAvailable();
+
+/** Titles of the top-level agenda topics in the editor's document, in order. */
+const topicTitles = (page: Page) =>
+  page.evaluate(() => {
+    const editor = (document.querySelector(".ProseMirror") as HTMLElement & { editor: Editor }).editor;
+    const titles: string[] = [];
+    editor.state.doc.forEach((n) => {
+      if (n.type.name === "agendaTopic") titles.push(String(n.attrs.title));
+    });
+    return titles;
+  });
+
+describe.skipIf(!run)("dragging agenda topics", () => {
+  const env = useServerAndBrowser();
+  let page: Page;
+
+  beforeAll(async () => {
+    const context = await signedInContext(env.browser, env.server.url, demoUser("editor").email);
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto("/briefings/ankara-summit");
+    await page.locator(".ProseMirror [data-type='agenda-topic']").first().waitFor({ timeout: 30_000 });
+  });
+
+  it("shows a drag handle on every topic", async () => {
+    const topics = page.locator(".ProseMirror [data-type='agenda-topic']");
+    const n = await topics.count();
+    expect(n).toBeGreaterThan(1);
+    for (let i = 0; i < n; i++) {
+      const handle = topics.nth(i).locator("[data-drag-handle]");
+      expect(await handle.isVisible()).toBe(true);
+      const box = (await handle.boundingBox())!;
+      expect(box.width).toBeGreaterThan(8);
+      expect(box.height).toBeGreaterThan(8);
+    }
+  });
+
+  it("a mouse drag of the second topic above the first moves it there", async () => {
+    const before = await topicTitles(page);
+    expect(before.length).toBeGreaterThan(1);
+    const topics = page.locator(".ProseMirror [data-type='agenda-topic']");
+    await topics.nth(1).scrollIntoViewIfNeeded();
+    const handle = (await topics.nth(1).locator("[data-drag-handle]").boundingBox())!;
+    await topics.nth(0).scrollIntoViewIfNeeded();
+    const first = (await topics.nth(0).boundingBox())!;
+    const handleNow = (await topics.nth(1).locator("[data-drag-handle]").boundingBox()) ?? handle;
+
+    await page.mouse.move(handleNow.x + handleNow.width / 2, handleNow.y + handleNow.height / 2);
+    await page.mouse.down();
+    // Several steps, as a hand would: the browser starts a drag only after the pointer has moved.
+    await page.mouse.move(handleNow.x + handleNow.width / 2 + 5, handleNow.y + handleNow.height / 2 - 5, { steps: 3 });
+    await page.mouse.move(first.x + first.width / 2, first.y + 3, { steps: 12 });
+    await page.mouse.up();
+
+    const expected = [before[1], before[0], ...before.slice(2)];
+    await eventually(async () => expect(await topicTitles(page)).toEqual(expected), 10_000);
+    // Numbers follow the new order.
+    expect(await topics.nth(0).locator(".agenda-title").inputValue()).toBe(before[1]);
+    expect(await topics.nth(0).getByTestId("agenda-number").innerText()).toBe("1");
+
+    // The server has the new order too: someone else opening the briefing now sees it.
+    await page.locator('[data-testid="save-status"][data-state="saved"]').waitFor({ timeout: 15_000 });
+    const other = await signedInContext(env.browser, env.server.url, demoUser("owner").email);
+    try {
+      const ownerPage = await other.newPage();
+      await ownerPage.goto("/briefings/ankara-summit");
+      await ownerPage.locator(".ProseMirror [data-type='agenda-topic']").first().waitFor({ timeout: 30_000 });
+      await eventually(async () => expect(await topicTitles(ownerPage)).toEqual(expected), 15_000);
+    } finally {
+      await other.close();
+    }
+  });
+});
