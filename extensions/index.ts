@@ -26,9 +26,6 @@ export const COLLAB_FIELD = "default";
  */
 export const EDITOR_SCHEMA_VERSION = 1;
 
-/** Node names stored in every Y.Doc. Frozen: see docs/decisions/0201. */
-export const BLOCK_NODE_NAMES = { quote: "quote", agendaTopic: "agendaTopic", countryFact: "countryFact" } as const;
-
 /** The one schema definition, shared by the browser editor, the server (projection, PDF) and tests. */
 export const briefingExtensions: AnyExtension[] = [
   StarterKit.configure({

@@ -113,11 +113,6 @@ export function sanitizeBlockId(value: unknown): string {
   return isBlockId(s) ? s : "";
 }
 
-/** A source is a URL or a free-text citation; either way it is plain text of bounded length. */
-export function sanitizeSource(value: unknown): string {
-  return cleanText(value, ATTR_LIMITS.source);
-}
-
 /**
  * The link target for a source, only when it is an absolute http(s) URL; anything else
  * (a citation, `javascript:`, `data:`) is shown as text and never becomes a link.
