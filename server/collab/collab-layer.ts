@@ -83,11 +83,11 @@ export function collabLayer(): ServerLayer {
       shutdown = async () => {
         upgrade.stop();
         server.off("upgrade", onUpgrade);
-        let failed = registry.shutdown(CLOSE.serverRestarting);
+        let failed = await registry.shutdown(CLOSE.serverRestarting);
         // Storage may be briefly busy: retry for a few seconds before giving up loudly.
         for (let attempt = 0; failed.length > 0 && attempt < 20; attempt++) {
           await new Promise((r) => setTimeout(r, 200));
-          failed = registry.shutdown(CLOSE.serverRestarting);
+          failed = await registry.shutdown(CLOSE.serverRestarting);
         }
         if (failed.length > 0) logger.error("collab: rooms not stored at shutdown", undefined, { briefingIds: failed.join(",") });
         events.off("membershipChanged", onMembership);
