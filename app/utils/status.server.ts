@@ -95,7 +95,7 @@ export async function changeBriefingStatus(
   } else {
     context.db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
   }
-  context.events.emit("briefingChanged", { briefingId: briefing.id });
+  await context.events.publish("briefingChanged", { briefingId: briefing.id });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
   return { ok: true, status: to, version };
 }

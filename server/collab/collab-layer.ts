@@ -75,10 +75,12 @@ export function collabLayer(): ServerLayer {
       const onSession = (e: { sessionId: string }) => guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
       const onChanged = (e: { briefingId: string }) => guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
       const onDeleted = (e: { briefingId: string }) => guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
-      events.on("membershipChanged", onMembership);
-      events.on("sessionRevoked", onSession);
-      events.on("briefingChanged", onChanged);
-      events.on("briefingDeleted", onDeleted);
+      const unsubscribe = [
+        events.subscribe("membershipChanged", onMembership),
+        events.subscribe("sessionRevoked", onSession),
+        events.subscribe("briefingChanged", onChanged),
+        events.subscribe("briefingDeleted", onDeleted),
+      ];
 
       shutdown = async () => {
         upgrade.stop();
@@ -90,10 +92,7 @@ export function collabLayer(): ServerLayer {
           failed = await registry.shutdown(CLOSE.serverRestarting);
         }
         if (failed.length > 0) logger.error("collab: rooms not stored at shutdown", undefined, { briefingIds: failed.join(",") });
-        events.off("membershipChanged", onMembership);
-        events.off("sessionRevoked", onSession);
-        events.off("briefingChanged", onChanged);
-        events.off("briefingDeleted", onDeleted);
+        for (const off of unsubscribe) off();
         setCollabStatsSource(null);
         logger.info("collab", "stopped", { rooms: registry.stats().rooms });
       };

@@ -81,10 +81,8 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
           logger.error("projection: removing from search failed", err, { briefingId });
         }
       };
-      events.on("briefingChanged", onChanged);
-      events.on("briefingDeleted", onDeleted);
-      cleanups.push(() => events.off("briefingChanged", onChanged));
-      cleanups.push(() => events.off("briefingDeleted", onDeleted));
+      cleanups.push(events.subscribe("briefingChanged", onChanged));
+      cleanups.push(events.subscribe("briefingDeleted", onDeleted));
     },
     close() {
       for (const cleanup of cleanups.splice(0)) cleanup();
