@@ -92,7 +92,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
           ws.close(CLOSE.editorUpdateRequired.code, CLOSE.editorUpdateRequired.reason);
           return;
         }
-        deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final);
+        void deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final);
       });
     } catch (err) {
       deps.logger.error("collab upgrade failed", err, { url: (req.url ?? "").slice(0, 100) });
