@@ -22,7 +22,8 @@ import { requireTeamRole } from "../utils/permissions.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team, role } = requireTeamRole(context, params.teamId, user);
-  const origin = new URL(request.url).origin;
+  // The address people are sent: PUBLIC_URL when set, never a Host header a client chose.
+  const origin = context.config.publicOrigin ?? new URL(request.url).origin;
   return json({
     me: user.id,
     role,

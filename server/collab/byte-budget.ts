@@ -14,11 +14,12 @@ export class ByteBudget {
 
   /** Takes `bytes` from the user's bucket; false when the user is over the budget. */
   take(userId: string, bytes: number, now = Date.now()): boolean {
+    // Sweep before this user's bucket is looked up, so the sweep can never drop the bucket in use.
+    if (this.buckets.size >= 10_000) this.sweep(now);
     let b = this.buckets.get(userId);
     if (!b) {
       b = { tokens: this.burst, at: now };
       this.buckets.set(userId, b);
-      if (this.buckets.size > 10_000) this.sweep(now);
     } else {
       b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.bytesPerSecond);
       b.at = now;

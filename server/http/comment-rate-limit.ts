@@ -21,11 +21,12 @@ export class TokenBucketLimiter implements CommentRateLimit {
   }
 
   take(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number } {
+    // Sweep before this key's bucket is looked up, so the sweep can never drop the bucket in use.
+    if (this.buckets.size >= 10_000) this.sweep(now);
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.perMs);
     b.at = now;
     this.buckets.set(key, b);
-    if (this.buckets.size > 10_000) this.sweep(now);
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return { ok: true, retryAfterSeconds: 0 };
