@@ -43,17 +43,16 @@ function briefingFields(b: Briefing): HashedFields {
 /**
  * Moves a briefing along draft → in_review → final (editors and owners) or reopens a final one
  * (owners). Finalizing records a version: the Yjs state, the sha256 of the canonical body + fields,
- * who and when. Everything after reading the document up to the status write runs synchronously,
- * and the read itself resolves without yielding to I/O while the room is loaded (its state is in
- * memory) and with the SQLite store, so no edit can land between the snapshot and the freeze; `briefingChanged` then makes the collaboration
+ * who and when. Everything from reading the document to the status write runs synchronously, so no
+ * edit can land between the snapshot and the freeze; `briefingChanged` then makes the collaboration
  * server refuse further edits at once.
  */
-export async function changeBriefingStatus(
+export function changeBriefingStatus(
   context: AppLoadContext,
   access: { briefing: Briefing; role: Role },
   user: CurrentUser,
   to: BriefingStatus,
-): Promise<StatusChangeResult> {
+): StatusChangeResult {
   const { briefing, role } = access;
   const transition = findTransition(briefing.status, to);
   if (typeof transition === "string") return { ok: false, error: transition };
@@ -65,7 +64,7 @@ export async function changeBriefingStatus(
     const collab = context.services.collab;
     if (!collab) return { ok: false, error: "The collaboration service is not running, so the document cannot be recorded." };
     // A damaged document is answered 503 and never recorded as a final version.
-    const doc = await readStoredDocument(() => collab.getDocument(briefing.id));
+    const doc = readStoredDocument(() => collab.getDocument(briefing.id));
     try {
       const fields = briefingFields(briefing);
       const hash = contentHash(documentJSON(doc), fields);
@@ -96,7 +95,7 @@ export async function changeBriefingStatus(
   } else {
     context.db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
   }
-  await context.events.publish("briefingChanged", { briefingId: briefing.id });
+  context.events.emit("briefingChanged", { briefingId: briefing.id });
   // Open pages show the new status and actions at once, and say who changed it.
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
