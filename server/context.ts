@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { PdfService } from "./export/service";
-import type { AppEvents } from "./events";
+import type { AppBus } from "./bus";
 import type { CommentRateLimit } from "./http/comment-rate-limit";
 import type { AuthRateLimits } from "./http/rate-limit";
 import type { Logger } from "./logger";
@@ -16,7 +16,8 @@ export interface SummitContext {
   db: Db;
   config: Config;
   logger: Logger;
-  events: AppEvents;
+  /** The application bus (server/bus.ts): publish access changes, subscribe to them. */
+  events: AppBus;
   sessionCookie: Cookie;
   /** Limits on sign-in and sign-up attempts. */
   authLimits: AuthRateLimits;

@@ -11,7 +11,7 @@ import { createSessionCookie } from "./auth/session-cookie";
 import { startSessionPurge } from "./auth/session-purge";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
-import { createAppEvents } from "./events";
+import { createInProcessBus } from "./bus";
 import { bodyLimit } from "./http/body-limit";
 import { TokenBucketLimiter } from "./http/comment-rate-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
@@ -52,7 +52,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   warnAboutDemoInProduction(config, logger);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
-  const events = createAppEvents();
+  const events = createInProcessBus();
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
   const authLimits = createAuthRateLimits({

@@ -4,7 +4,7 @@ import { requireCommentsAccess, threadAction, threadViewFor } from "../utils/com
 /** GET /briefings/:briefingId/comments/:threadId: one thread as JSON. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCommentsAccess(request, context, params.briefingId);
-  return json({ thread: threadViewFor(context, access, params.threadId) }, { headers: { "Cache-Control": "private, no-store" } });
+  return json({ thread: await threadViewFor(context, access, params.threadId) }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 /** POST /briefings/:briefingId/comments/:threadId with intent=reply (and body), resolve, reopen or reanchor (and anchorStart, anchorEnd). */

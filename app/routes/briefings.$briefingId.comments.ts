@@ -7,7 +7,7 @@ import { commentsPayload, createThreadAction, requireCommentsAccess } from "../u
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCommentsAccess(request, context, params.briefingId);
-  return json(commentsPayload(context, access), { headers: { "Cache-Control": "private, no-store" } });
+  return json(await commentsPayload(context, access), { headers: { "Cache-Control": "private, no-store" } });
 }
 
 /** POST /briefings/:briefingId/comments with anchorStart, anchorEnd (base64 relative positions) and body. */

@@ -17,7 +17,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = requireBriefingRole(context, params.briefingId, user);
   const parsed = StatusForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0].message }, { status: 400 });
-  const result = changeBriefingStatus(context, access, user, parsed.data.to);
+  const result = await changeBriefingStatus(context, access, user, parsed.data.to);
   return json(result, { status: result.ok ? 200 : 400 });
 }
 

@@ -53,7 +53,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = acceptInvitation(context.db, summary.id, user.id);
   if (!result.ok) throw result.reason === "unknown" ? unknownInvitation() : gone(result.reason);
   if (result.changed) {
-    context.events.emit("membershipChanged", { teamId: result.teamId, userId: user.id, role: result.role });
+    await context.events.publish("membershipChanged", { teamId: result.teamId, userId: user.id, role: result.role });
     context.logger.info("teams", "invitation accepted", { teamId: result.teamId, userId: user.id, invitationId: summary.id, role: result.role });
   }
   return redirect(`/teams/${result.teamId}`);

@@ -49,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (parsed.errors) return json({ intent, errors: parsed.errors }, { status: 400 });
     const briefing = createBriefingWithTemplate(context, team.id, parsed.data, user.id);
     // Listeners index the new title for search.
-    context.events.emit("briefingChanged", { briefingId: briefing.id });
+    await context.events.publish("briefingChanged", { briefingId: briefing.id });
     return redirect(`/briefings/${briefing.id}`);
   }
 
@@ -67,19 +67,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const errors = { title: ["A final briefing cannot be renamed: reopen it first."] };
         return json({ intent, briefingId, errors }, { status: 409 });
       }
-      context.events.emit("briefingChanged", { briefingId: briefing.id });
+      await context.events.publish("briefingChanged", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     }
     case "archive":
     case "unarchive":
       setBriefingArchived(context.db, briefing.id, intent === "archive");
-      context.events.emit("briefingChanged", { briefingId: briefing.id });
+      await context.events.publish("briefingChanged", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     case "delete":
       deleteBriefing(context.db, briefing.id);
       // Before the streams are closed, so open pages can say who deleted it.
       publishCommentEvent(context, briefing.id, { type: "deleted", byName: user.name });
-      context.events.emit("briefingDeleted", { briefingId: briefing.id });
+      await context.events.publish("briefingDeleted", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     default:
       throw badRequest("Unknown action.");

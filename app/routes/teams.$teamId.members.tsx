@@ -77,14 +77,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
         if (!getMembership(context.db, team.id, parsed.data.userId)) throw badRequest("That person is not a member of this team.");
         setMemberRole(context.db, team.id, parsed.data.userId, parsed.data.role);
-        context.events.emit("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: parsed.data.role });
+        await context.events.publish("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: parsed.data.role });
         return json({ ok: true });
       }
       case "remove": {
         const parsed = parseForm(MemberSchema, form);
         if (parsed.errors) return json({ error: "Unknown member." }, { status: 400 });
         removeMember(context.db, team.id, parsed.data.userId);
-        context.events.emit("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: null });
+        await context.events.publish("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: null });
         return json({ ok: true });
       }
       default:

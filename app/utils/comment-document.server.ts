@@ -22,10 +22,10 @@ export interface BodyDocument {
 }
 
 /** Runs `fn` on a detached copy of the briefing's current body (live room or storage), then frees it. */
-export function withBodyDocument<T>(context: AppLoadContext, briefingId: string, fn: (body: BodyDocument) => T): T {
+export async function withBodyDocument<T>(context: AppLoadContext, briefingId: string, fn: (body: BodyDocument) => T): Promise<T> {
   const collab = context.services.collab;
   if (!collab) throw new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
-  const ydoc = readStoredDocument(() => collab.getDocument(briefingId));
+  const ydoc = await readStoredDocument(() => collab.getDocument(briefingId));
   try {
     return fn(bodyDocument(ydoc));
   } finally {

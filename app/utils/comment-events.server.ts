@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { Role } from "../../db/schema";
-import type { AppEvents } from "../../server/events";
+import type { AppBus } from "../../server/bus";
 import type { CommentEvent } from "../comments/types";
 
 /**
@@ -23,19 +23,19 @@ interface Subscriber {
 class CommentHub {
   private readonly byBriefing = new Map<string, Set<Subscriber>>();
 
-  constructor(events: AppEvents) {
+  constructor(events: AppBus) {
     // One listener per event for the whole hub, however many streams are open.
-    events.on("membershipChanged", ({ teamId, userId, role }) => {
+    events.subscribe("membershipChanged", ({ teamId, userId, role }) => {
       for (const s of this.all()) {
         if (s.teamId !== teamId || s.userId !== userId) continue;
         if (role === null) s.close();
         else s.send({ type: "access", role: role as Role });
       }
     });
-    events.on("sessionRevoked", ({ sessionId }) => {
+    events.subscribe("sessionRevoked", ({ sessionId }) => {
       for (const s of this.all()) if (s.sessionId === sessionId) s.close();
     });
-    events.on("briefingDeleted", ({ briefingId }) => {
+    events.subscribe("briefingDeleted", ({ briefingId }) => {
       for (const s of Array.from(this.byBriefing.get(briefingId) ?? [])) s.close();
     });
   }
@@ -68,7 +68,7 @@ class CommentHub {
 }
 
 // Keyed by the server's event bus, so each server (and each test server) has its own hub.
-const hubs = new WeakMap<AppEvents, CommentHub>();
+const hubs = new WeakMap<AppBus, CommentHub>();
 
 function hubFor(context: AppLoadContext): CommentHub {
   let hub = hubs.get(context.events);

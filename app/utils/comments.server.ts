@@ -111,18 +111,18 @@ function members(context: AppLoadContext, teamId: string): CommentMember[] {
 }
 
 /** The thread views of a briefing, with detached state computed in the server's copy of the body. */
-export function threadViews(context: AppLoadContext, briefingId: string, threads: StoredThread[]): ThreadView[] {
+export async function threadViews(context: AppLoadContext, briefingId: string, threads: StoredThread[]): Promise<ThreadView[]> {
   if (threads.length === 0) {
     // No body to resolve against, but a damaged briefing still answers 503 like its page does.
-    verifyStoredDocument(context, briefingId);
+    await verifyStoredDocument(context, briefingId);
     return [];
   }
   return withBodyDocument(context, briefingId, (body) => threads.map((t) => toView(t, body)));
 }
 
-export function commentsPayload(context: AppLoadContext, access: CommentsAccess): CommentsPayload {
+export async function commentsPayload(context: AppLoadContext, access: CommentsAccess): Promise<CommentsPayload> {
   return {
-    threads: threadViews(context, access.briefing.id, listThreads(context.db, access.briefing.id)),
+    threads: await threadViews(context, access.briefing.id, listThreads(context.db, access.briefing.id)),
     members: members(context, access.briefing.teamId),
     viewer: { id: access.user.id, role: access.role, canComment: canComment(access.role), canResolve: canResolve(access.role) },
   };
@@ -152,13 +152,13 @@ function commentRateLimited(context: AppLoadContext, access: CommentsAccess): Re
   );
 }
 
-function publishThread(context: AppLoadContext, access: CommentsAccess, threadId: string, status = 200): Response {
+async function publishThread(context: AppLoadContext, access: CommentsAccess, threadId: string, status = 200): Promise<Response> {
   const stored = getThread(context.db, threadId);
   if (!stored) {
     publishCommentEvent(context, access.briefing.id, { type: "threadDeleted", threadId });
     return json({ ok: true as const, threadId, deleted: true }, { status });
   }
-  const [thread] = threadViews(context, access.briefing.id, [stored]);
+  const [thread] = await threadViews(context, access.briefing.id, [stored]);
   publishCommentEvent(context, access.briefing.id, { type: "thread", thread });
   return json({ ok: true as const, thread }, { status });
 }
@@ -173,15 +173,15 @@ function shorten(text: string): string {
  * this briefing's text or covers only whitespace, 409 when it names typing that has not reached the
  * server yet (the client retries).
  */
-function locateAnchor(
+async function locateAnchor(
   context: AppLoadContext,
   access: CommentsAccess,
   anchorStart: string,
   anchorEnd: string,
-): { quoted: string } | { response: Response } {
+): Promise<{ quoted: string } | { response: Response }> {
   const anchor = decodeAnchor({ start: anchorStart, end: anchorEnd });
   if (!anchor) return { response: fieldErrors({ anchorStart: ["That is not a text position."] }) };
-  const located = withBodyDocument(context, access.briefing.id, (doc) => {
+  const located = await withBodyDocument(context, access.briefing.id, (doc) => {
     const range = doc.resolve(anchor);
     if (range) return { quoted: rangeText(doc.pmDoc, range) };
     return { ahead: doc.isAhead(anchor) };
@@ -198,14 +198,14 @@ function locateAnchor(
 }
 
 /** POST /briefings/:id/comments: a new thread on the range given by two encoded relative positions. */
-export function createThreadAction(context: AppLoadContext, access: CommentsAccess, form: FormData): Result {
+export async function createThreadAction(context: AppLoadContext, access: CommentsAccess, form: FormData): Promise<Result> {
   requireRole(access, canComment(access.role), "Commenting needs the commenter role");
   const parsed = parse(NewThreadForm, form);
   if ("response" in parsed) return parsed.response;
   const { anchorStart, anchorEnd, body } = parsed.data;
   const mentions = checkMentions(context, access.briefing.teamId, body);
   if ("response" in mentions) return mentions.response;
-  const located = locateAnchor(context, access, anchorStart, anchorEnd);
+  const located = await locateAnchor(context, access, anchorStart, anchorEnd);
   if ("response" in located) return located.response;
   const limited = commentRateLimited(context, access);
   if (limited) return limited;
@@ -230,12 +230,12 @@ function requireThread(context: AppLoadContext, access: CommentsAccess, threadId
   return thread;
 }
 
-export function threadViewFor(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined): ThreadView {
-  return threadViews(context, access.briefing.id, [requireThread(context, access, threadId)])[0];
+export async function threadViewFor(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined): Promise<ThreadView> {
+  return (await threadViews(context, access.briefing.id, [requireThread(context, access, threadId)]))[0];
 }
 
 /** POST /briefings/:id/comments/:threadId with intent=reply|resolve|reopen|reanchor. */
-export function threadAction(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined, form: FormData): Result {
+export async function threadAction(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined, form: FormData): Promise<Result> {
   const thread = requireThread(context, access, threadId);
   const parsed = parse(ThreadIntentForm, form);
   if ("response" in parsed) return parsed.response;
@@ -254,7 +254,7 @@ export function threadAction(context: AppLoadContext, access: CommentsAccess, th
   if (input.intent === "reanchor") {
     // Moving text is an edit of the body, so only those who may edit it move threads with it.
     requireRole(access, canResolve(access.role), "Moving a thread to other text needs the editor role");
-    const located = locateAnchor(context, access, input.anchorStart, input.anchorEnd);
+    const located = await locateAnchor(context, access, input.anchorStart, input.anchorEnd);
     if ("response" in located) return located.response;
     setThreadAnchor(context.db, thread.id, base64ToBytes(input.anchorStart), base64ToBytes(input.anchorEnd), located.quoted);
     context.logger.info("comments", "thread moved", fields);
@@ -267,13 +267,13 @@ export function threadAction(context: AppLoadContext, access: CommentsAccess, th
 }
 
 /** POST /briefings/:id/comments/:threadId/:commentId with intent=edit|delete: the author's own comment only. */
-export function commentAction(
+export async function commentAction(
   context: AppLoadContext,
   access: CommentsAccess,
   threadId: string | undefined,
   commentId: string | undefined,
   form: FormData,
-): Result {
+): Promise<Result> {
   const thread = requireThread(context, access, threadId);
   if (!isValidId(commentId)) throw notFound("Comment");
   const comment = getComment(context.db, commentId);

@@ -80,7 +80,7 @@ export async function exportBriefingPdf(
   } else {
     const collab = context.services.collab;
     if (!collab) return new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
-    job = { update: readStoredDocument(() => collab.getState(briefing.id)), info: infoFor(context, briefing, null) };
+    job = { update: await readStoredDocument(() => collab.getState(briefing.id)), info: infoFor(context, briefing, null) };
   }
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };

@@ -19,7 +19,7 @@ export async function signOut(request: Request, context: AppLoadContext): Promis
   const token = await readSessionToken(context.sessionCookie, request.headers.get("Cookie"));
   if (token) {
     const sessionId = deleteSession(context.db, token);
-    context.events.emit("sessionRevoked", { sessionId });
+    await context.events.publish("sessionRevoked", { sessionId });
   }
   return redirect("/login", { headers: { "Set-Cookie": await context.sessionCookie.serialize("", { maxAge: 0 }) } });
 }

@@ -43,16 +43,17 @@ function briefingFields(b: Briefing): HashedFields {
 /**
  * Moves a briefing along draft → in_review → final (editors and owners) or reopens a final one
  * (owners). Finalizing records a version: the Yjs state, the sha256 of the canonical body + fields,
- * who and when. Everything from reading the document to the status write runs synchronously, so no
- * edit can land between the snapshot and the freeze; `briefingChanged` then makes the collaboration
+ * who and when. Everything after reading the document up to the status write runs synchronously,
+ * and the read itself resolves without yielding to I/O while the room is loaded (its state is in
+ * memory) and with the SQLite store, so no edit can land between the snapshot and the freeze; `briefingChanged` then makes the collaboration
  * server refuse further edits at once.
  */
-export function changeBriefingStatus(
+export async function changeBriefingStatus(
   context: AppLoadContext,
   access: { briefing: Briefing; role: Role },
   user: CurrentUser,
   to: BriefingStatus,
-): StatusChangeResult {
+): Promise<StatusChangeResult> {
   const { briefing, role } = access;
   const transition = findTransition(briefing.status, to);
   if (typeof transition === "string") return { ok: false, error: transition };
@@ -64,7 +65,7 @@ export function changeBriefingStatus(
     const collab = context.services.collab;
     if (!collab) return { ok: false, error: "The collaboration service is not running, so the document cannot be recorded." };
     // A damaged document is answered 503 and never recorded as a final version.
-    const doc = readStoredDocument(() => collab.getDocument(briefing.id));
+    const doc = await readStoredDocument(() => collab.getDocument(briefing.id));
     try {
       const fields = briefingFields(briefing);
       const hash = contentHash(documentJSON(doc), fields);
@@ -95,7 +96,7 @@ export function changeBriefingStatus(
   } else {
     context.db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
   }
-  context.events.emit("briefingChanged", { briefingId: briefing.id });
+  await context.events.publish("briefingChanged", { briefingId: briefing.id });
   // Open pages show the new status and actions at once, and say who changed it.
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });

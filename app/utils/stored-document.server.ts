@@ -8,9 +8,9 @@ import { serviceUnavailable } from "./errors";
  * error's `code`: the collab service runs in the server's copy of the modules, this bundle has its
  * own, so `instanceof StoredDocumentCorruptError` would be false here.
  */
-export function readStoredDocument<T>(read: () => T): T {
+export async function readStoredDocument<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return read();
+    return await read();
   } catch (err) {
     if (isStoredDocumentCorrupt(err)) throw storedDocumentDamaged();
     throw err;
@@ -22,7 +22,7 @@ export function storedDocumentDamaged(): Response {
 }
 
 /** For routes that show a briefing without reading its body: 503 when its stored document is damaged. */
-export function verifyStoredDocument(context: AppLoadContext, briefingId: string): void {
+export async function verifyStoredDocument(context: AppLoadContext, briefingId: string): Promise<void> {
   const collab = context.services.collab;
-  if (collab) readStoredDocument(() => collab.verifyStored(briefingId));
+  if (collab) await readStoredDocument(() => collab.verifyStored(briefingId));
 }

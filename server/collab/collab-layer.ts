@@ -75,25 +75,24 @@ export function collabLayer(): ServerLayer {
       const onSession = (e: { sessionId: string }) => guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
       const onChanged = (e: { briefingId: string }) => guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
       const onDeleted = (e: { briefingId: string }) => guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
-      events.on("membershipChanged", onMembership);
-      events.on("sessionRevoked", onSession);
-      events.on("briefingChanged", onChanged);
-      events.on("briefingDeleted", onDeleted);
+      const unsubscribe = [
+        events.subscribe("membershipChanged", onMembership),
+        events.subscribe("sessionRevoked", onSession),
+        events.subscribe("briefingChanged", onChanged),
+        events.subscribe("briefingDeleted", onDeleted),
+      ];
 
       shutdown = async () => {
         upgrade.stop();
         server.off("upgrade", onUpgrade);
-        let failed = registry.shutdown(CLOSE.serverRestarting);
+        let failed = await registry.shutdown(CLOSE.serverRestarting);
         // Storage may be briefly busy: retry for a few seconds before giving up loudly.
         for (let attempt = 0; failed.length > 0 && attempt < 20; attempt++) {
           await new Promise((r) => setTimeout(r, 200));
-          failed = registry.shutdown(CLOSE.serverRestarting);
+          failed = await registry.shutdown(CLOSE.serverRestarting);
         }
         if (failed.length > 0) logger.error("collab: rooms not stored at shutdown", undefined, { briefingIds: failed.join(",") });
-        events.off("membershipChanged", onMembership);
-        events.off("sessionRevoked", onSession);
-        events.off("briefingChanged", onChanged);
-        events.off("briefingDeleted", onDeleted);
+        for (const off of unsubscribe) off();
         setCollabStatsSource(null);
         logger.info("collab", "stopped", { rooms: registry.stats().rooms });
       };

@@ -25,16 +25,16 @@ beforeEach(async () => {
 });
 afterEach(() => db.$client.close());
 
-function loadDoc(): Y.Doc {
+async function loadDoc(): Promise<Y.Doc> {
   const doc = new Y.Doc();
-  for (const u of store.load(DEMO_BRIEFING_ID).updates) Y.applyUpdate(doc, u);
+  for (const u of (await store.load(DEMO_BRIEFING_ID)).updates) Y.applyUpdate(doc, u);
   return doc;
 }
 
 /** A live document whose updates are queued like a room's. */
-function liveRoom(compactAfter = 1000) {
-  const doc = loadDoc();
-  const stored = store.load(DEMO_BRIEFING_ID);
+async function liveRoom(compactAfter = 1000) {
+  const doc = await loadDoc();
+  const stored = await store.load(DEMO_BRIEFING_ID);
   const p = new RoomPersistence(DEMO_BRIEFING_ID, store, { flushMs: 10, compactAfter }, logger, () => Y.encodeStateAsUpdate(doc), stored.logLength, stored.bytes);
   doc.on("update", (u: Uint8Array) => p.enqueue(u, "demo-editor"));
   return { doc, p };
@@ -42,39 +42,39 @@ function liveRoom(compactAfter = 1000) {
 
 describe("document store and room persistence (real SQLite)", () => {
   it("appends updates in one batch per tick, records the last editor, and loads snapshot + log", async () => {
-    const { doc, p } = liveRoom();
+    const { doc, p } = await liveRoom();
     for (let i = 0; i < 5; i++) doc.getText("t").insert(0, `${i}`);
     expect(p.pendingCount).toBe(5);
     await new Promise((r) => setTimeout(r, 50));
     expect(p.pendingCount).toBe(0);
-    expect(store.load(DEMO_BRIEFING_ID).logLength).toBe(5);
-    expect(loadDoc().getText("t").toString()).toBe("43210");
+    expect((await store.load(DEMO_BRIEFING_ID)).logLength).toBe(5);
+    expect((await loadDoc()).getText("t").toString()).toBe("43210");
     const row = db.$client.prepare("select last_edited_by from briefings where id = ?").get(DEMO_BRIEFING_ID) as { last_edited_by: string };
     expect(row.last_edited_by).toBe("demo-editor");
     p.dispose();
   });
 
   it("folds the log into the snapshot after COLLAB_COMPACT_AFTER_UPDATES rows", async () => {
-    const { doc, p } = liveRoom(10);
+    const { doc, p } = await liveRoom(10);
     for (let i = 0; i < 12; i++) doc.getText("t").insert(0, "x");
-    expect(p.flush()).toBe(true);
-    const stored = store.load(DEMO_BRIEFING_ID);
+    expect(await p.flush()).toBe(true);
+    const stored = await store.load(DEMO_BRIEFING_ID);
     expect(stored.logLength).toBe(0);
     expect(stored.updates).toHaveLength(1);
-    expect(loadDoc().getText("t").toString()).toBe("x".repeat(12));
-    expect(Y.encodeStateAsUpdate(loadDoc())).toEqual(Y.encodeStateAsUpdate(doc));
+    expect((await loadDoc()).getText("t").toString()).toBe("x".repeat(12));
+    expect(Y.encodeStateAsUpdate(await loadDoc())).toEqual(Y.encodeStateAsUpdate(doc));
     p.dispose();
   });
 
   it("keeps updates while the database refuses writes and stores them on a later tick", async () => {
     db.$client.pragma("busy_timeout = 0");
-    const { doc, p } = liveRoom();
+    const { doc, p } = await liveRoom();
     const blocker = new Database(file);
     blocker.exec("begin immediate"); // holds the write lock: appends fail with SQLITE_BUSY
     let drained = 0;
     p.onDrained = () => drained++;
     doc.getText("t").insert(0, "kept");
-    expect(p.flush()).toBe(false);
+    expect(await p.flush()).toBe(false);
     expect(p.pendingCount).toBe(1);
     await new Promise((r) => setTimeout(r, 60));
     expect(p.pendingCount).toBe(1);
@@ -83,13 +83,13 @@ describe("document store and room persistence (real SQLite)", () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(p.pendingCount).toBe(0);
     expect(drained).toBe(1);
-    expect(loadDoc().getText("t").toString()).toBe("kept");
+    expect((await loadDoc()).getText("t").toString()).toBe("kept");
     p.dispose();
   });
 
-  it("refuses to load bytes that are not Yjs instead of returning an empty document", () => {
+  it("refuses to load bytes that are not Yjs instead of returning an empty document", async () => {
     const garbage = Buffer.from([0xff, 0xff]);
     db.$client.prepare("update document_snapshots set state = ?, checksum = ? where briefing_id = ?").run(garbage, storedChecksum(garbage), DEMO_BRIEFING_ID);
-    expect(() => loadDoc()).toThrow();
+    await expect(loadDoc()).rejects.toThrow();
   });
 });

@@ -17,6 +17,9 @@ export class RoomPersistence {
   private pending: PendingUpdate[] = [];
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
+  private disposed = false;
+  /** The last flush or compaction queued; the next one starts after it settles. */
+  private tail: Promise<unknown> = Promise.resolve();
   /** Called after a tick stored everything (used to finish an unload that waited for storage). */
   onDrained: () => void = () => {};
   /** Called when a store failed because the briefing no longer exists; its updates are dropped. */
@@ -39,37 +42,65 @@ export class RoomPersistence {
   }
 
   enqueue(update: Uint8Array, userId: string | null): void {
+    if (this.disposed) return;
     this.pending.push({ update, userId, receivedAt: new Date() });
     this.bytes += update.byteLength;
     this.schedule(this.options.flushMs);
   }
 
-  /** Stores what is pending now; true when nothing is left pending. Never throws. */
-  flush(): boolean {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+  /**
+   * Stores what is pending now; resolves true when nothing is left pending. Never rejects. Turns
+   * run one at a time (a flush, a compaction): updates that arrive while one is in flight wait for
+   * the next tick, and a compaction never races an append of this room.
+   */
+  flush(): Promise<boolean> {
+    this.clearTimer();
+    return this.turn(() => this.flushNow());
+  }
+
+  /**
+   * Replaces the snapshot with the live state, after any flush in flight. Safe with updates still
+   * pending: applying one twice is a no-op in Yjs. Resolves false on failure (logged). Never rejects.
+   */
+  compact(): Promise<boolean> {
+    return this.turn(() => this.compactNow());
+  }
+
+  private turn(work: () => Promise<boolean>): Promise<boolean> {
+    const result = this.tail.then(work);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async flushNow(): Promise<boolean> {
     if (this.pending.length === 0) return true;
-    const batch = this.pending;
+    // A copy: updates enqueued while the store works must not join a batch it may still be reading.
+    const batch = this.pending.slice();
     const started = process.hrtime.bigint();
     try {
-      this.store.append(this.briefingId, batch);
+      await this.store.append(this.briefingId, batch);
     } catch (err) {
       return this.failed(err, batch);
     }
+    // dispose() during the append emptied the queue; slicing an empty array keeps it empty.
     this.pending = this.pending.slice(batch.length);
     this.failures = 0;
     this.logLength += batch.length;
     collabMetrics.updatesPersisted.inc(batch.length);
     collabMetrics.persistSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    if (this.logLength >= this.options.compactAfter) this.compact();
+    if (this.logLength >= this.options.compactAfter) await this.compactNow();
     return this.pending.length === 0;
   }
 
-  /** Replaces the snapshot with the live state. Safe with updates still pending: applying one twice is a no-op in Yjs. */
-  compact(): boolean {
+  private async compactNow(): Promise<boolean> {
     try {
+      // Encoded now, before the await: every row logged so far is in it, and no append of this
+      // room runs until the compaction finished (turns are serialized).
       const state = this.encodeState();
-      this.store.compact(this.briefingId, state);
+      await this.store.compact(this.briefingId, state);
       this.logLength = 0;
       this.bytes = state.byteLength + this.pending.reduce((n, u) => n + u.update.byteLength, 0);
       collabMetrics.compactions.inc();
@@ -82,13 +113,14 @@ export class RoomPersistence {
 
   /** Forgets pending updates (the briefing was deleted) and stops the timer. */
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
+    this.disposed = true;
     this.pending = [];
   }
 
-  private failed(err: unknown, batch: PendingUpdate[]): boolean {
-    if (this.briefingIsGone()) {
+  private async failed(err: unknown, batch: PendingUpdate[]): Promise<boolean> {
+    if (this.disposed) return true;
+    if (await this.briefingIsGone()) {
       this.logger.info("collab", "briefing deleted; dropping its pending updates", { briefingId: this.briefingId, pending: batch.length });
       this.dispose();
       this.onGone();
@@ -107,19 +139,26 @@ export class RoomPersistence {
     return false;
   }
 
-  private briefingIsGone(): boolean {
+  private async briefingIsGone(): Promise<boolean> {
     try {
-      return !this.store.exists(this.briefingId);
+      return !(await this.store.exists(this.briefingId));
     } catch {
       return false;
     }
   }
 
   private schedule(delay: number): void {
-    if (this.timer) return;
+    if (this.timer || this.disposed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.flush()) this.onDrained();
+      void this.flush().then((drained) => {
+        if (drained && !this.disposed) this.onDrained();
+      });
     }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 }

@@ -2,7 +2,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 import * as Y from "yjs";
 import type { Logger } from "../logger";
 import { collabMetrics } from "../metrics";
-import type { DocumentStore } from "../persistence/document-store";
+import type { DocumentStore, StoredDocument } from "../persistence/document-store";
 import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "./awareness-guard";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { binaryFrame } from "./frame";
@@ -53,18 +53,33 @@ export class Room implements ConnectionHost {
   /** Bumped on every change the document emits: tells whether an apply integrated anything. */
   private changes = 0;
 
-  /** Loads the stored document; throws when storage fails or holds something that is not Yjs. */
-  constructor(
+  /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
+  static async load(
+    briefingId: string,
+    teamId: string,
+    final: boolean,
+    store: DocumentStore,
+    options: RoomOptions,
+    callbacks: RoomCallbacks,
+    logger: Logger,
+  ): Promise<Room> {
+    const started = process.hrtime.bigint();
+    const stored = await store.load(briefingId);
+    return new Room(briefingId, teamId, final, store, stored, started, options, callbacks, logger);
+  }
+
+  /** Applies a document read from storage (see Room.load); throws when it is not Yjs. */
+  private constructor(
     readonly briefingId: string,
     public teamId: string,
     public final: boolean,
     store: DocumentStore,
+    stored: StoredDocument,
+    started: bigint,
     private readonly options: RoomOptions,
     private readonly callbacks: RoomCallbacks,
     private readonly logger: Logger,
   ) {
-    const started = process.hrtime.bigint();
-    const stored = store.load(briefingId);
     this.doc.transact(() => {
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     });
@@ -76,7 +91,7 @@ export class Room implements ConnectionHost {
     this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
     this.persistence.onGone = () => callbacks.gone(this);
     // A long log (e.g. after a crash) is folded at once so the next load is one snapshot read.
-    if (junk || stored.logLength >= options.compactAfter) this.persistence.compact();
+    if (junk || stored.logLength >= options.compactAfter) void this.persistence.compact();
     this.awareness.setLocalState(null);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness.on("update", ({ added, updated, removed }: Record<string, number[]>) => {

@@ -19,13 +19,36 @@ const UNLOAD_COMPACT_MIN_ROWS = 32;
 
 export type SettledListener = (briefingId: string, room: Room) => void;
 
+/** A room being read from storage, and what happened to it meanwhile. */
+interface Loading {
+  promise: Promise<Room>;
+  /** Sockets waiting for it (counted against the per-briefing cap). */
+  waiting: number;
+  /** Set when the briefing was deleted or the server began shutting down during the load. */
+  abort: CloseSpec | null;
+  /** Access or status changed during the load: re-applied to the new connections once they joined. */
+  changed: boolean;
+  /** Sessions revoked during the load. */
+  revoked: Set<string>;
+}
+
+/** The load finished but the room must not be opened (deleted meanwhile, or shutting down). */
+class LoadAborted extends Error {
+  constructor(readonly spec: CloseSpec) {
+    super(`room load aborted: ${spec.reason}`);
+    this.name = "LoadAborted";
+  }
+}
+
 /**
- * Briefing id → Room. Loads a room on its first connection (a join during a load shares it, since
- * the store is synchronous), unloads it once after the last connection left and storage took every
- * update, and applies access changes to open connections at once.
+ * Briefing id → Room. Loads a room on its first connection (joins during a load share the one
+ * in-flight load), unloads it once after the last connection left and storage took every update,
+ * and applies access changes to open connections at once.
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  private readonly loads = new Map<string, Loading>();
+  private closing: CloseSpec | null = null;
   private readonly perUser = new Map<string, number>();
   private readonly settledListeners = new Set<SettledListener>();
 
@@ -53,7 +76,8 @@ export class RoomRegistry {
   /** Why a new connection would go over a cap, or null when it fits. */
   capacityProblem(briefingId: string, userId: string): "user" | "briefing" | null {
     if ((this.perUser.get(userId) ?? 0) >= this.options.maxConnectionsPerUser) return "user";
-    if ((this.rooms.get(briefingId)?.connections.size ?? 0) >= this.options.maxConnectionsPerBriefing) return "briefing";
+    const joined = (this.rooms.get(briefingId)?.connections.size ?? 0) + (this.loads.get(briefingId)?.waiting ?? 0);
+    if (joined >= this.options.maxConnectionsPerBriefing) return "briefing";
     return null;
   }
 
@@ -66,21 +90,46 @@ export class RoomRegistry {
    * Opens a connection on an accepted socket: loads the room if needed, or closes 4510 when the
    * stored state is damaged and 4500 when loading fails otherwise. A refused load registers no room,
    * so nothing is ever stored over the damaged rows and the next connection is refused again.
+   *
+   * While the room loads the socket is paused: it reads nothing, so no message can be handled
+   * before there is a room (or lost), and what the client sends meanwhile waits in the kernel's
+   * socket buffer, bounded by TCP flow control instead of a queue of ours. A socket that closes
+   * meanwhile (its close frame is read once resumed, a reset at once) never joins. Never rejects.
    */
-  connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean): Connection | null {
-    let room: Room;
-    try {
-      room = this.rooms.get(briefingId) ?? this.load(briefingId, teamId, final);
-    } catch (err) {
-      // The store already logged and counted a damaged document.
-      const spec = isStoredDocumentCorrupt(err) ? CLOSE.storedDocumentCorrupt : CLOSE.internalError;
-      if (spec === CLOSE.internalError) this.logger.error("collab room load failed", err, { briefingId, userId: identity.userId });
-      else this.logger.warn("collab", "connection refused: stored document is damaged", { briefingId, userId: identity.userId });
-      collabMetrics.closes.inc({ code: String(spec.code) });
+  async connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean): Promise<Connection | null> {
+    let room = this.rooms.get(briefingId);
+    if (!room) {
+      const loading = this.loadShared(briefingId, teamId, final);
+      let gone = false;
+      const onClose = () => (gone = true);
       ws.on("error", () => {});
-      ws.close(spec.code, spec.reason);
-      return null;
+      ws.once("close", onClose);
+      ws.pause();
+      loading.waiting++;
+      try {
+        room = await loading.promise;
+      } catch (err) {
+        this.refuseLoad(ws, err, briefingId, identity.userId);
+        return null;
+      } finally {
+        loading.waiting--;
+        ws.off("close", onClose);
+        ws.resume();
+      }
+      if (loading.revoked.has(identity.sessionId)) return this.refuse(ws, CLOSE.unauthenticated);
+      if (gone || ws.readyState !== ws.OPEN) return null;
+      const conn = this.join(ws, room, identity);
+      // The role or status read at the upgrade may be stale by now: re-read them for this socket.
+      if (loading.changed) {
+        this.briefingChanged(briefingId);
+        if (!conn.isClosed) this.membershipChanged(room.teamId, identity.userId);
+      }
+      return conn;
     }
+    return this.join(ws, room, identity);
+  }
+
+  private join(ws: WebSocket, room: Room, identity: CollabIdentity): Connection {
     const conn = new Connection(ws, identity, room, this.options, this.logger);
     this.countUser(identity.userId, +1);
     room.addConnection(conn);
@@ -88,8 +137,25 @@ export class RoomRegistry {
     return conn;
   }
 
+  private refuseLoad(ws: WebSocket, err: unknown, briefingId: string, userId: string): void {
+    if (err instanceof LoadAborted) return void this.refuse(ws, err.spec);
+    // The store already logged and counted a damaged document.
+    const spec = isStoredDocumentCorrupt(err) ? CLOSE.storedDocumentCorrupt : CLOSE.internalError;
+    if (spec === CLOSE.internalError) this.logger.error("collab room load failed", err, { briefingId, userId });
+    else this.logger.warn("collab", "connection refused: stored document is damaged", { briefingId, userId });
+    this.refuse(ws, spec);
+  }
+
+  private refuse(ws: WebSocket, spec: CloseSpec): null {
+    collabMetrics.closes.inc({ code: String(spec.code) });
+    ws.on("error", () => {});
+    ws.close(spec.code, spec.reason);
+    return null;
+  }
+
   /** A member's role changed or they left: re-read their access for each open briefing of that team. */
   membershipChanged(teamId: string, userId: string): void {
+    for (const loading of this.loads.values()) loading.changed = true;
     for (const room of this.rooms.values()) {
       if (room.teamId !== teamId) continue;
       for (const conn of Array.from(room.connections)) {
@@ -102,11 +168,14 @@ export class RoomRegistry {
   }
 
   sessionRevoked(sessionId: string): void {
+    for (const loading of this.loads.values()) loading.revoked.add(sessionId);
     this.closeWhere((conn) => conn.sessionId === sessionId, CLOSE.unauthenticated);
   }
 
   /** Status or details changed: `final` makes everyone read-only, back to draft restores writers. */
   briefingChanged(briefingId: string): void {
+    const loading = this.loads.get(briefingId);
+    if (loading) loading.changed = true;
     const room = this.rooms.get(briefingId);
     if (!room) return;
     const briefing = getBriefing(this.db, briefingId);
@@ -122,6 +191,8 @@ export class RoomRegistry {
   }
 
   briefingDeleted(briefingId: string): void {
+    const loading = this.loads.get(briefingId);
+    if (loading) loading.abort = CLOSE.unknownBriefing;
     const room = this.rooms.get(briefingId);
     if (!room) return;
     // Out of the registry first, so the closes below do not try to store a deleted briefing.
@@ -132,12 +203,18 @@ export class RoomRegistry {
     this.logger.info("collab", "room dropped: briefing deleted", { briefingId });
   }
 
-  /** Shutdown: close every socket with `spec`, store every room, unload. Returns rooms that could not be stored. */
-  shutdown(spec: CloseSpec): string[] {
+  /**
+   * Shutdown: close every socket with `spec` (also those waiting for a load), store every room,
+   * unload. Resolves to the rooms that could not be stored; called again to retry them.
+   */
+  async shutdown(spec: CloseSpec): Promise<string[]> {
+    this.closing = spec;
+    for (const loading of this.loads.values()) loading.abort ??= spec;
+    await Promise.allSettled(Array.from(this.loads.values(), (l) => l.promise));
     const failed: string[] = [];
     for (const room of Array.from(this.rooms.values())) {
       room.closeAll(spec);
-      if (this.rooms.has(room.briefingId) && !this.tryUnload(room)) failed.push(room.briefingId);
+      if (this.rooms.has(room.briefingId) && !(await this.tryUnload(room))) failed.push(room.briefingId);
     }
     return failed;
   }
@@ -148,8 +225,20 @@ export class RoomRegistry {
     }
   }
 
-  private load(briefingId: string, teamId: string, final: boolean): Room {
-    const room = new Room(
+  /** The one in-flight load of a briefing, started by its first join and shared by the others. */
+  private loadShared(briefingId: string, teamId: string, final: boolean): Loading {
+    const existing = this.loads.get(briefingId);
+    if (existing) return existing;
+    const loading: Loading = { promise: null as unknown as Promise<Room>, waiting: 0, abort: this.closing, changed: false, revoked: new Set() };
+    loading.promise = this.load(briefingId, teamId, final, loading).finally(() => {
+      if (this.loads.get(briefingId) === loading) this.loads.delete(briefingId);
+    });
+    this.loads.set(briefingId, loading);
+    return loading;
+  }
+
+  private async load(briefingId: string, teamId: string, final: boolean, loading: Loading): Promise<Room> {
+    const room = await Room.load(
       briefingId,
       teamId,
       final,
@@ -158,26 +247,43 @@ export class RoomRegistry {
       {
         settled: (r) => this.emitSettled(r),
         left: (conn) => this.countUser(conn.userId, -1),
-        empty: (r) => this.tryUnload(r),
+        empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
       },
       this.logger,
     );
+    if (loading.abort) {
+      room.destroy();
+      throw new LoadAborted(loading.abort);
+    }
     room.persistence.onDrained = () => {
-      if (room.connections.size === 0 && this.rooms.get(briefingId) === room) this.tryUnload(room);
+      if (room.connections.size === 0 && this.rooms.get(briefingId) === room) void this.tryUnload(room);
     };
     this.rooms.set(briefingId, room);
     this.logger.info("collab", "room loaded", { briefingId, logLength: room.persistence.logLength });
+    // Every waiting socket may have closed during the load: then nobody joins and "empty" never
+    // fires. Checked after the waiters resumed (they run as microtasks, before this).
+    setImmediate(() => {
+      if (room.connections.size === 0 && this.rooms.get(briefingId) === room) void this.tryUnload(room);
+    });
     return room;
   }
 
-  /** Unloads a room with no connections once storage holds everything; false while it cannot. */
-  private tryUnload(room: Room): boolean {
+  /**
+   * Unloads a room with no connections once storage holds everything; false while it cannot.
+   * Re-checks after each wait: a socket may join, or send, while the flush is in flight.
+   */
+  private async tryUnload(room: Room): Promise<boolean> {
     if (this.rooms.get(room.briefingId) !== room) return true; // already dropped
     if (room.connections.size > 0) return false;
-    if (!room.persistence.flush()) return false; // retried on the next tick; onDrained comes back here
+    if (!(await room.persistence.flush())) return false; // retried on the next tick; onDrained comes back here
     // A short log is cheap to replay; rewriting the whole snapshot after a one-keystroke visit is not.
-    if (room.persistence.logLength >= UNLOAD_COMPACT_MIN_ROWS) room.persistence.compact();
+    if (room.persistence.logLength >= UNLOAD_COMPACT_MIN_ROWS && this.rooms.get(room.briefingId) === room && room.connections.size === 0) {
+      await room.persistence.compact();
+    }
+    if (this.rooms.get(room.briefingId) !== room) return true;
+    if (room.connections.size > 0) return false;
+    if (room.persistence.pendingCount > 0) return this.closing ? this.tryUnload(room) : false; // its tick's onDrained comes back here
     this.unload(room);
     return true;
   }

@@ -6,19 +6,19 @@ import type { RoomRegistry } from "./rooms";
 /** What the collaboration layer offers Remix loaders (`context.services.collab`) and other layers. */
 export interface CollabService {
   /** A detached copy of the briefing's current document: the live room's state if loaded, else from storage. */
-  getDocument(briefingId: string): Y.Doc;
+  getDocument(briefingId: string): Promise<Y.Doc>;
   /**
    * The briefing's current state as one Yjs update, without building a document: the live room's
    * cached encoding if loaded, else merged from storage. For work that ships the state elsewhere
    * (the PDF render processes), so the event loop does not decode and re-encode it.
    */
-  getState(briefingId: string): Uint8Array;
+  getState(briefingId: string): Promise<Uint8Array>;
   /**
-   * Throws StoredDocumentCorruptError (match it by `code`) when the briefing's stored document is
+   * Rejects with StoredDocumentCorruptError (match it by `code`) when the briefing's stored document is
    * damaged, for pages that show a briefing without reading its body. A loaded room passed the
-   * same check when it loaded. getDocument and getState throw the same error.
+   * same check when it loaded. getDocument and getState reject with the same error.
    */
-  verifyStored(briefingId: string): void;
+  verifyStored(briefingId: string): Promise<void>;
   /**
    * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change), once
    * after a room loads, and once before it unloads if a change was still unsettled. `doc` is the
@@ -42,26 +42,29 @@ export interface CollabStats {
 
 export function createCollabService(registry: RoomRegistry, store: DocumentStore): CollabService {
   return {
-    getDocument(briefingId) {
+    async getDocument(briefingId) {
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
-      const doc = new Y.Doc();
       const room = registry.get(briefingId);
-      if (room) {
-        Y.applyUpdate(doc, room.encodeFullState());
-      } else {
-        const stored = store.load(briefingId);
-        doc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
-      }
+      // Read before the document exists, so a failed read leaves nothing to free.
+      const stored = room ? null : await store.load(briefingId);
+      const doc = new Y.Doc();
+      // The room is looked up again: it may have loaded (or unloaded) while storage was read.
+      const live = registry.get(briefingId);
+      if (live) Y.applyUpdate(doc, live.encodeFullState());
+      else if (stored) doc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
       return doc;
     },
-    getState(briefingId) {
+    async getState(briefingId) {
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
       const room = registry.get(briefingId);
-      return room ? room.encodeFullState() : Y.mergeUpdates(store.load(briefingId).updates);
+      if (room) return room.encodeFullState();
+      const stored = await store.load(briefingId);
+      const live = registry.get(briefingId);
+      return live ? live.encodeFullState() : Y.mergeUpdates(stored.updates);
     },
-    verifyStored(briefingId) {
+    async verifyStored(briefingId) {
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
-      if (!registry.get(briefingId)) store.load(briefingId);
+      if (!registry.get(briefingId)) await store.load(briefingId);
     },
     onDocumentSettled(listener) {
       return registry.onSettled((briefingId, room) => listener(briefingId, room.doc, () => room.encodeFullState()));

@@ -92,7 +92,11 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
           ws.close(CLOSE.editorUpdateRequired.code, CLOSE.editorUpdateRequired.reason);
           return;
         }
-        deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final);
+        // An unhandled rejection ends the process (server/index.ts): a failure here ends this socket only.
+        deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final).catch((err: unknown) => {
+          deps.logger.error("collab connect failed", err, { briefingId, userId: identity.userId });
+          ws.terminate();
+        });
       });
     } catch (err) {
       deps.logger.error("collab upgrade failed", err, { url: (req.url ?? "").slice(0, 100) });

@@ -43,9 +43,9 @@ function anUpdate(text: string): Uint8Array {
 const sqlite = () => db.$client;
 const hasContent = (id: string) => sqlite().prepare("select has_content from briefings where id = ?").pluck().get(id);
 
-function loadError(id: string): StoredDocumentCorruptError {
+async function loadError(id: string): Promise<StoredDocumentCorruptError> {
   try {
-    store.load(id);
+    await store.load(id);
   } catch (err) {
     if (isStoredDocumentCorrupt(err)) return err;
     throw err;
@@ -54,47 +54,47 @@ function loadError(id: string): StoredDocumentCorruptError {
 }
 
 describe("document store checksums", () => {
-  it("append and compact store the CRC-32 of each blob and mark the briefing as having content", () => {
+  it("append and compact store the CRC-32 of each blob and mark the briefing as having content", async () => {
     const id = emptyBriefing();
     expect(hasContent(id)).toBe(0);
-    expect(store.load(id).updates).toEqual([]); // no content yet: an empty document is the truth
+    expect((await store.load(id)).updates).toEqual([]); // no content yet: an empty document is the truth
 
-    store.append(id, [{ update: anUpdate("a"), userId: null, receivedAt: new Date() }]);
+    await store.append(id, [{ update: anUpdate("a"), userId: null, receivedAt: new Date() }]);
     expect(hasContent(id)).toBe(1);
     const rows = sqlite().prepare('select "update" as bytes, checksum from document_updates where briefing_id = ?').all(id) as { bytes: Buffer; checksum: number }[];
     expect(rows).toHaveLength(1);
     expect(rows[0].checksum).toBe(storedChecksum(rows[0].bytes));
 
     const state = anUpdate("compacted");
-    store.compact(id, state);
+    await store.compact(id, state);
     const snap = sqlite().prepare("select state, checksum from document_snapshots where briefing_id = ?").get(id) as { state: Buffer; checksum: number };
     expect(snap.checksum).toBe(storedChecksum(state));
-    expect(store.load(id).updates).toHaveLength(1);
+    expect((await store.load(id)).updates).toHaveLength(1);
     expect(refused).toEqual([]);
   });
 
-  it("refuses a row without a checksum, a flipped bit, and content that is gone, and reports each once", () => {
+  it("refuses a row without a checksum, a flipped bit, and content that is gone, and reports each once", async () => {
     sqlite().prepare("update document_snapshots set checksum = null where briefing_id = ?").run(DEMO_BRIEFING_ID);
-    expect(loadError(DEMO_BRIEFING_ID)).toMatchObject({ kind: "snapshot", briefingId: DEMO_BRIEFING_ID, httpStatus: 503 });
+    expect(await loadError(DEMO_BRIEFING_ID)).toMatchObject({ kind: "snapshot", briefingId: DEMO_BRIEFING_ID, httpStatus: 503 });
     backfillChecksums(db);
-    expect(store.load(DEMO_BRIEFING_ID).updates).toHaveLength(1);
+    expect((await store.load(DEMO_BRIEFING_ID)).updates).toHaveLength(1);
 
-    store.append(DEMO_BRIEFING_ID, [{ update: anUpdate("b"), userId: null, receivedAt: new Date() }]);
+    await store.append(DEMO_BRIEFING_ID, [{ update: anUpdate("b"), userId: null, receivedAt: new Date() }]);
     const row = sqlite().prepare('select id, "update" as bytes from document_updates where briefing_id = ?').get(DEMO_BRIEFING_ID) as { id: number; bytes: Buffer };
     const flipped = Buffer.from(row.bytes);
     flipped[0] ^= 1;
     sqlite().prepare('update document_updates set "update" = ? where id = ?').run(flipped, row.id);
-    expect(loadError(DEMO_BRIEFING_ID).kind).toBe("log");
+    expect((await loadError(DEMO_BRIEFING_ID)).kind).toBe("log");
 
     sqlite().prepare("delete from document_updates where briefing_id = ?").run(DEMO_BRIEFING_ID);
     sqlite().prepare("delete from document_snapshots where briefing_id = ?").run(DEMO_BRIEFING_ID);
-    expect(loadError(DEMO_BRIEFING_ID).kind).toBe("missing");
+    expect((await loadError(DEMO_BRIEFING_ID)).kind).toBe("missing");
     expect(refused.map((e) => e.kind)).toEqual(["snapshot", "log", "missing"]);
   });
 
-  it("the backfill fills every NULL checksum in batches and touches nothing else", () => {
+  it("the backfill fills every NULL checksum in batches and touches nothing else", async () => {
     const id = emptyBriefing();
-    store.append(id, Array.from({ length: 7 }, (_, i) => ({ update: anUpdate(`u${i}`), userId: null, receivedAt: new Date() })));
+    await store.append(id, Array.from({ length: 7 }, (_, i) => ({ update: anUpdate(`u${i}`), userId: null, receivedAt: new Date() })));
     sqlite().prepare("update document_updates set checksum = null").run();
     sqlite().prepare("update document_snapshots set checksum = null").run();
     const before = sqlite().prepare('select id, "update" from document_updates order by id').all();
@@ -103,7 +103,7 @@ describe("document store checksums", () => {
     expect(sqlite().prepare('select id, "update" from document_updates order by id').all()).toEqual(before);
     const rows = sqlite().prepare('select "update" as bytes, checksum from document_updates').all() as { bytes: Buffer; checksum: number }[];
     for (const r of rows) expect(r.checksum).toBe(storedChecksum(r.bytes));
-    expect(store.load(id).logLength).toBe(7);
+    expect((await store.load(id)).logLength).toBe(7);
     expect(backfillChecksums(db, 2)).toEqual({ snapshots: 0, updates: 0 });
   });
 });

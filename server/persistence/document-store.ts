@@ -20,26 +20,27 @@ export interface StoredDocument {
 }
 
 /**
- * Where Yjs state lives. Small on purpose so a Postgres adapter is an added file, not a rewrite.
- * Methods are synchronous because better-sqlite3 is; an async adapter changes these signatures and
- * the few `await`-free call sites in server/collab/room.ts (see docs/decisions/0102).
+ * Where Yjs state lives. Small and asynchronous on purpose so a Postgres adapter is an added file,
+ * not a rewrite (docs/decisions/0106). Callers never run two writes for one briefing at once: a
+ * room's RoomPersistence serializes its appends and compactions.
  */
 export interface DocumentStore {
   /** Whether the briefing row still exists (an update for a deleted briefing is dropped). */
-  exists(briefingId: string): boolean;
+  exists(briefingId: string): Promise<boolean>;
   /**
-   * Reads and verifies the stored document. Throws StoredDocumentCorruptError when a row's checksum
-   * does not match (or was never computed), or the briefing has content and no rows are left.
+   * Reads and verifies the stored document. Rejects with StoredDocumentCorruptError when a row's
+   * checksum does not match (or was never computed), or the briefing has content and no rows are left.
    */
-  load(briefingId: string): StoredDocument;
+  load(briefingId: string): Promise<StoredDocument>;
   /** Appends updates in one transaction and records who edited last. */
-  append(briefingId: string, updates: readonly PendingUpdate[]): void;
+  append(briefingId: string, updates: readonly PendingUpdate[]): Promise<void>;
   /**
-   * Replaces the snapshot with `state` and drops the log rows it covers. `state` must already
+   * Replaces the snapshot with `state` and drops the log rows it covers, in one transaction that
+   * also reads which rows those are, so no row the snapshot lacks is dropped. `state` must already
    * contain every logged update (the room's live document does: updates are applied before they
-   * are queued for storage).
+   * are queued for storage, and no append of the room runs while it compacts).
    */
-  compact(briefingId: string, state: Uint8Array): void;
+  compact(briefingId: string, state: Uint8Array): Promise<void>;
 }
 
 export interface SqliteStoreOptions {
@@ -54,6 +55,9 @@ type LogRow = { id: number; update: Buffer; checksum: number | null };
  * The SQLite store. Statements are prepared once: this runs on every group-commit tick, and
  * drizzle's query builder compiles a new statement per `.run()` (measured: 4.7 ms against 0.3 ms
  * for a one-update flush, on the event loop every tick).
+ *
+ * better-sqlite3 is synchronous: each method does its work in one synchronous transaction (never
+ * an await inside one) and returns an already settled promise.
  *
  * Every row written carries the CRC-32 of its blob and every load verifies it (docs/decisions/0105):
  * Yjs decodes many damaged blobs without an error and silently serves what it could read.
@@ -113,9 +117,9 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
   }));
 
   return {
-    exists: (briefingId) => q.exists.get(briefingId) !== undefined,
+    exists: async (briefingId) => q.exists.get(briefingId) !== undefined,
 
-    load(briefingId) {
+    async load(briefingId) {
       const { snapshot, log, hasContent } = read(briefingId);
       if (snapshot && snapshot.checksum !== storedChecksum(snapshot.state)) {
         refuse(new StoredDocumentCorruptError(briefingId, "snapshot", mismatch(snapshot.checksum, snapshot.state)));
@@ -136,11 +140,13 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
       return { updates, logLength: log.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
     },
 
-    append(briefingId, updates) {
+    async append(briefingId, updates) {
       if (updates.length > 0) append(briefingId, updates);
     },
 
-    compact: (briefingId, state) => compact(briefingId, state),
+    async compact(briefingId, state) {
+      compact(briefingId, state);
+    },
   };
 }
 

@@ -54,13 +54,16 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
       // unprojected changes as it unloads them, and the drain layer waits for those.
       collab.onDocumentSettled((briefingId, _doc, state) => project(briefingId, state(), "settled"));
 
-      for (const briefingId of listUnprojectedBriefings(db)) {
-        try {
-          project(briefingId, collab.getState(briefingId), "backfill");
-        } catch (err) {
-          logger.error("projection: reading a stored briefing failed", err, { briefingId });
+      // In the background, one briefing after another: reading storage is asynchronous now.
+      void (async () => {
+        for (const briefingId of listUnprojectedBriefings(db)) {
+          try {
+            project(briefingId, await collab.getState(briefingId), "backfill");
+          } catch (err) {
+            logger.error("projection: reading a stored briefing failed", err, { briefingId });
+          }
         }
-      }
+      })().catch((err: unknown) => logger.error("projection backfill failed", err));
 
       // Single-statement writes on this thread: cheap, and HTTP code expects them done at once.
       const onChanged = ({ briefingId }: { briefingId: string }) => {
@@ -78,10 +81,8 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
           logger.error("projection: removing from search failed", err, { briefingId });
         }
       };
-      events.on("briefingChanged", onChanged);
-      events.on("briefingDeleted", onDeleted);
-      cleanups.push(() => events.off("briefingChanged", onChanged));
-      cleanups.push(() => events.off("briefingDeleted", onDeleted));
+      cleanups.push(events.subscribe("briefingChanged", onChanged));
+      cleanups.push(events.subscribe("briefingDeleted", onDeleted));
     },
     close() {
       for (const cleanup of cleanups.splice(0)) cleanup();

@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
   const team = getTeam(context.db, briefing.teamId)!;
   // A damaged stored document is a 503 page, not an editor that would sync an empty or partial body.
-  verifyStoredDocument(context, briefing.id);
+  await verifyStoredDocument(context, briefing.id);
   return json({
     briefing,
     team: { id: team.id, name: team.name },
