@@ -24,3 +24,7 @@ export const STATUS_LABELS: Record<BriefingStatus, string> = { draft: "Draft", i
 
 export const CLASSIFICATIONS = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** A team setting: who may export its briefings. */
+export const EXPORT_POLICIES = ["everyone", "editors", "owners"] as const;
+export type ExportPolicy = (typeof EXPORT_POLICIES)[number];

@@ -32,6 +32,8 @@ export const briefings = sqliteTable(
      * snapshot and log are both missing is corrupt, not empty.
      */
     hasContent: integer("has_content", { mode: "boolean" }).notNull().default(false),
+    /** Offered under New briefing as a starting structure for the team's next brief. */
+    isTemplate: integer("is_template", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("briefings_team_idx").on(t.teamId, t.lastEditedAt)],
 );

@@ -5,3 +5,4 @@ export * from "./briefings";
 export * from "./document-states";
 export * from "./blocks";
 export * from "./comments";
+export * from "./audit";

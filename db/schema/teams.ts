@@ -1,13 +1,15 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./users";
 
-import { ROLES } from "../enums";
+import { EXPORT_POLICIES, ROLES } from "../enums";
 
-export { ROLES, type Role } from "../enums";
+export { EXPORT_POLICIES, ROLES, type ExportPolicy, type Role } from "../enums";
 
 export const teams = sqliteTable("teams", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** Who may export the team's briefings (PDF, Word, Markdown). */
+  exportPolicy: text("export_policy", { enum: EXPORT_POLICIES }).notNull().default("everyone"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 
