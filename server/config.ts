@@ -77,6 +77,12 @@ const EnvSchema = z.object({
   /** Exports waiting for a render process before new ones are answered 503 (default: 8 per process). */
   PDF_MAX_QUEUE: z.coerce.number().int().min(0).optional(),
   PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(1).default(25),
+  /** Per Word or Markdown export; over it the export thread is restarted and the request answered 504. */
+  DOCX_TIMEOUT_MS: z.coerce.number().int().min(100).default(30000),
+  /** Word and Markdown exports waiting for the export thread before new ones are answered 503. */
+  DOCX_MAX_QUEUE: z.coerce.number().int().min(0).default(16),
+  /** Heap limit of the Word/Markdown export thread; a brief that needs more ends the thread, not the server. */
+  DOCX_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   /** Failed sign-ins allowed per email address in 15 minutes. */
   AUTH_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   /** Sign-up attempts allowed per email address in 15 minutes. */

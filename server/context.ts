@@ -2,6 +2,7 @@ import type { Cookie } from "@remix-run/node";
 import type { Db } from "../db/client";
 import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
+import type { DocumentService } from "./export/document-service";
 import type { PdfService } from "./export/service";
 import type { AppBus } from "./bus";
 import type { CommentRateLimit } from "./http/comment-rate-limit";
@@ -34,6 +35,8 @@ export interface Services {
   [name: string]: unknown;
   /** PDF rendering in a pool of child processes (server/export). */
   pdf?: PdfService;
+  /** Word and Markdown export in a worker thread (server/export). */
+  documents?: DocumentService;
   /** Live Yjs documents (server/collab). */
   collab?: CollabService;
 }

@@ -1,15 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "../utils/auth.server";
-import { exportBriefingPdf, parseVersionParam } from "../utils/export.server";
-import { requireBriefingRole } from "../utils/permissions.server";
+import { requireExportAccess } from "../utils/export-access.server";
+import { exportBriefingPdf } from "../utils/export.server";
 
 /**
  * GET /briefings/:briefingId/export.pdf[?version=<n>] — the brief as PDF for any team member.
  * Works with the session cookie alone, so scripts can fetch it too.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
-  const version = parseVersionParam(new URL(request.url));
+  const { user, briefing, version } = await requireExportAccess(request, params, context);
   return exportBriefingPdf(context, briefing, user, version);
 }

@@ -20,6 +20,11 @@ export function parseVersionParam(url: URL): number | null {
 
 /** A file name safe in any browser: ASCII letters, digits and dashes from the title. */
 export function pdfFileName(title: string, suffix: string): string {
+  return exportFileName(title, suffix, "pdf");
+}
+
+/** The same for any export format: `<title>-<suffix>.<extension>`. */
+export function exportFileName(title: string, suffix: string, extension: string): string {
   const slug = title
     .replace(/ı/g, "i")
     .replace(/İ/g, "I")
@@ -29,7 +34,7 @@ export function pdfFileName(title: string, suffix: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 80);
-  return `${slug || "briefing"}-${suffix}.pdf`;
+  return `${slug || "briefing"}-${suffix}.${extension}`;
 }
 
 function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): ExportInfo {
@@ -53,6 +58,34 @@ function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVer
 }
 
 /**
+ * What an export prints, for every format: a stored final version when `version` is given (or
+ * when the briefing is final, its latest version), else the live document, marked DRAFT. 404 for
+ * an unknown version; 503 (thrown) when the live document cannot be read.
+ */
+export async function exportSource(
+  context: AppLoadContext,
+  briefing: Briefing,
+  requested: number | null,
+): Promise<{ job: RenderJob; stored: StoredVersion | null }> {
+  let stored: StoredVersion | null = null;
+  if (requested !== null) {
+    stored = getVersion(context.db, briefing.id, requested) ?? null;
+    if (!stored) throw notFound(`Version ${requested}`);
+  } else if (briefing.status === "final") {
+    stored = getVersion(context.db, briefing.id, null) ?? null;
+  }
+  if (stored) return { job: { update: new Uint8Array(stored.snapshot), info: infoFor(context, briefing, stored) }, stored };
+  const collab = context.services.collab;
+  if (!collab) {
+    throw new Response("The collaboration service is not running, so the document cannot be read.", {
+      status: 503,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  return { job: { update: await readStoredDocument(() => collab.getState(briefing.id)), info: infoFor(context, briefing, null) }, stored: null };
+}
+
+/**
  * The PDF response for a briefing: a stored final version when `version` is given (or when the
  * briefing is final, its latest version), else the live document watermarked DRAFT. Rendering
  * happens in the PDF service's child processes.
@@ -65,23 +98,7 @@ export async function exportBriefingPdf(
 ): Promise<Response> {
   const pdfService = context.services.pdf;
   if (!pdfService) return new Response("PDF export is not available on this server.", { status: 503 });
-
-  let stored: StoredVersion | null = null;
-  if (requested !== null) {
-    stored = getVersion(context.db, briefing.id, requested) ?? null;
-    if (!stored) throw notFound(`Version ${requested}`);
-  } else if (briefing.status === "final") {
-    stored = getVersion(context.db, briefing.id, null) ?? null;
-  }
-
-  let job: RenderJob;
-  if (stored) {
-    job = { update: new Uint8Array(stored.snapshot), info: infoFor(context, briefing, stored) };
-  } else {
-    const collab = context.services.collab;
-    if (!collab) return new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
-    job = { update: await readStoredDocument(() => collab.getState(briefing.id)), info: infoFor(context, briefing, null) };
-  }
+  const { job, stored } = await exportSource(context, briefing, requested);
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
   try {

@@ -1,0 +1,377 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  ExternalHyperlink,
+  Footer,
+  Header,
+  HeadingLevel,
+  LevelFormat,
+  Packer,
+  PageBreak,
+  PageNumber,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableCell,
+  TableOfContents,
+  TableRow,
+  TextRun,
+  WidthType,
+  type ILevelsOptions,
+  type ParagraphChild,
+} from "docx";
+import { PDF_FONT_FAMILY } from "./fonts";
+import type { ExportBlock, ExportFacts, ExportModel, ExportQuote, ExportTopic, Lang, Run } from "./model-types";
+
+/**
+ * The brief as a Word document, from the same model the PDF template reads (model.ts), so the two
+ * never disagree. Word styles (Heading1…, Title, Quote) carry the look, so a desk can restyle the
+ * document in Word; every string is written as text, never as field code or markup.
+ */
+
+const MONO = "Noto Sans Mono";
+const ACCENT = "1F4E79";
+const MUTED = "5B6472";
+const WARN = "8A4B00";
+/** Body text: British English, as the PDF template sets it. */
+const BODY_LANG = "en-GB";
+/** Word wants a region with the language; these are the desk's usual ones. */
+const DEFAULT_REGION: Record<string, string> = { en: "GB", tr: "TR", kk: "KZ", ru: "RU", de: "DE", fr: "FR", az: "AZ", uz: "UZ", ky: "KG" };
+const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
+
+/** The model's language as a Word `w:lang` value ("kk-KZ", "tr-TR"). */
+export function wordLang(lang: Lang): string {
+  const region = lang.region || DEFAULT_REGION[lang.lang] || "";
+  return region ? `${lang.lang}-${region}` : lang.lang;
+}
+
+interface RunStyle {
+  italics?: boolean;
+  bold?: boolean;
+  size?: number;
+  color?: string;
+  language?: string;
+}
+
+function textRuns(runs: Run[], style: RunStyle = {}): ParagraphChild[] {
+  const language = style.language ? { value: style.language } : undefined;
+  const out: ParagraphChild[] = [];
+  for (const r of runs) {
+    if (r.br) {
+      out.push(new TextRun({ break: 1 }));
+      continue;
+    }
+    const run = new TextRun({
+      text: r.t,
+      bold: r.b || style.bold,
+      italics: r.i || style.italics,
+      underline: r.u ? {} : undefined,
+      strike: r.s,
+      font: r.code ? MONO : undefined,
+      size: style.size,
+      color: style.color,
+      language,
+      style: r.href ? "Hyperlink" : undefined,
+    });
+    out.push(r.href ? new ExternalHyperlink({ link: r.href, children: [run] }) : run);
+  }
+  return out;
+}
+
+const plain = (text: string, style: RunStyle = {}) => textRuns([{ t: text }], style);
+
+function sourceChildren(source: string, href: string, style: RunStyle): ParagraphChild[] {
+  if (!source) return [];
+  return textRuns([href ? { t: source, href } : { t: source }], style);
+}
+
+/** Numbered lists need one numbering definition per start value; bullets share one. */
+class Numbering {
+  readonly configs: { reference: string; levels: ILevelsOptions[] }[] = [];
+  private byStart = new Map<number, string>();
+  private instance = 0;
+
+  constructor() {
+    this.configs.push({
+      reference: "bullets",
+      levels: Array.from({ length: 9 }, (_, level) => ({
+        level,
+        format: LevelFormat.BULLET,
+        text: ["•", "◦", "▪"][level % 3],
+        alignment: AlignmentType.LEFT,
+        style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 260 } } },
+      })),
+    });
+  }
+
+  ordered(start: number): { reference: string; instance: number } {
+    let reference = this.byStart.get(start);
+    if (!reference) {
+      reference = `ordered-${start}`;
+      this.byStart.set(start, reference);
+      this.configs.push({
+        reference,
+        levels: Array.from({ length: 9 }, (_, level) => ({
+          level,
+          format: [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN][level % 3],
+          text: `%${level + 1}.`,
+          start: level === 0 ? start : 1,
+          alignment: AlignmentType.LEFT,
+          style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 360 } } },
+        })),
+      });
+    }
+    // Each list is its own instance, so a second list starts counting again.
+    return { reference, instance: ++this.instance };
+  }
+}
+
+interface Ctx {
+  numbering: Numbering;
+  /** Left indent (twips) from enclosing blockquotes. */
+  indent: number;
+  list?: { reference: string; instance: number; level: number };
+}
+
+function blocks(list: ExportBlock[], ctx: Ctx): (Paragraph | Table)[] {
+  return list.flatMap((b) => block(b, ctx));
+}
+
+function block(b: ExportBlock, ctx: Ctx): (Paragraph | Table)[] {
+  const indent = ctx.indent ? { left: ctx.indent } : undefined;
+  switch (b.kind) {
+    case "paragraph": {
+      const l = ctx.list;
+      return [
+        new Paragraph({
+          children: textRuns(b.runs),
+          indent: l ? undefined : indent,
+          numbering: l ? { reference: l.reference, instance: l.instance, level: l.level } : undefined,
+        }),
+      ];
+    }
+    case "heading":
+      return [new Paragraph({ heading: HEADINGS[b.level - 1], children: textRuns(b.runs) })];
+    case "list": {
+      const level = ctx.list ? Math.min(ctx.list.level + 1, 8) : 0;
+      const num = b.ordered ? ctx.numbering.ordered(b.start) : { reference: "bullets", instance: 0 };
+      return b.items.flatMap((item) => {
+        // The item's first paragraph carries the number; what follows is indented under it.
+        const [first, ...rest] = item;
+        const head = first?.kind === "paragraph" ? block(first, { ...ctx, list: { ...num, level } }) : [];
+        const tail = blocks(first?.kind === "paragraph" ? rest : item, { ...ctx, list: { ...num, level }, indent: 360 * (level + 1) });
+        return [...head, ...tail];
+      });
+    }
+    case "blockquote":
+      return blocks(b.blocks, { ...ctx, list: undefined, indent: ctx.indent + 567 });
+    case "code":
+      return [
+        new Paragraph({
+          indent,
+          shading: { type: ShadingType.CLEAR, fill: "F2F5F9", color: "auto" },
+          children: b.text.split("\n").flatMap((line, i) => [
+            ...(i ? [new TextRun({ break: 1 })] : []),
+            new TextRun({ text: line, font: MONO, size: 18 }),
+          ]),
+        }),
+      ];
+    case "rule":
+      return [new Paragraph({ border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "C9D1DC", space: 1 } }, children: [] })];
+    case "quote":
+      return quote(b, ctx);
+    case "topic":
+      return topic(b, ctx);
+    case "facts":
+      return facts(b);
+  }
+}
+
+function quote(q: ExportQuote, ctx: Ctx): Paragraph[] {
+  const out = [
+    // The quoted words carry their own language, so spelling and hyphenation follow it in Word.
+    new Paragraph({ style: "Quote", indent: { left: ctx.indent + 567 }, children: textRuns(q.runs, { language: wordLang(q.lang) }) }),
+  ];
+  if (q.translation) {
+    out.push(new Paragraph({ style: "QuoteDetail", indent: { left: ctx.indent + 567 }, children: plain(`Translation: ${q.translation}`) }));
+  }
+  const parts: ParagraphChild[] = [];
+  const add = (children: ParagraphChild[]) => {
+    if (!children.length) return;
+    if (parts.length) parts.push(...plain(", "));
+    parts.push(...children);
+  };
+  if (q.speaker) add(plain(q.speaker, { bold: true }));
+  for (const t of [q.speakerRole, q.country, q.date]) if (t) add(plain(t));
+  add(sourceChildren(q.source, q.sourceHref, {}));
+  if (parts.length) out.push(new Paragraph({ style: "QuoteDetail", indent: { left: ctx.indent + 567 }, children: [...plain("— "), ...parts] }));
+  return out;
+}
+
+function topic(t: ExportTopic, ctx: Ctx): (Paragraph | Table)[] {
+  const chips = [`Priority ${t.priority}`, `Status ${t.status}`, ...(t.owner ? [`Owner: ${t.owner}`] : [])].join(" · ");
+  return [
+    new Paragraph({ heading: HEADINGS[t.level - 1], keepNext: true, children: plain(`${t.number}. ${t.title}`) }),
+    new Paragraph({ style: "TopicLabels", keepNext: true, children: plain(chips) }),
+    ...blocks(t.blocks, { ...ctx, list: undefined }),
+  ];
+}
+
+function cell(children: ParagraphChild[], header = false): TableCell {
+  return new TableCell({
+    children: [new Paragraph({ style: "FactCell", children })],
+    margins: { top: 70, bottom: 70, left: 100, right: 100 },
+    shading: header ? { type: ShadingType.CLEAR, fill: "F2F5F9", color: "auto" } : undefined,
+  });
+}
+
+function facts(f: ExportFacts): (Paragraph | Table)[] {
+  const withCountry = f.country === "";
+  const head = [...(withCountry ? ["Country"] : []), "Indicator", "Value", "As of", "Source"];
+  const rows = [
+    new TableRow({ tableHeader: true, children: head.map((h) => cell(plain(h.toUpperCase(), { bold: true, color: MUTED, size: 16 }), true)) }),
+    ...f.rows.map(
+      (r) =>
+        new TableRow({
+          cantSplit: true,
+          children: [
+            ...(withCountry ? [cell(plain(r.country))] : []),
+            cell(plain(r.label)),
+            cell(plain(r.unit ? `${r.value} ${r.unit}` : r.value, { bold: true })),
+            cell(r.stale ? [...plain(r.asOf, { color: WARN }), ...plain(" STALE", { bold: true, color: WARN, size: 15 })] : plain(r.asOf)),
+            cell(sourceChildren(r.source, r.sourceHref, { color: MUTED, size: 16 })),
+          ],
+        }),
+    ),
+  ];
+  const out: (Paragraph | Table)[] = [];
+  if (f.country) out.push(new Paragraph({ style: "FactCaption", keepNext: true, children: plain(`Country facts — ${f.country}`) }));
+  out.push(new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } }));
+  if (f.rows.some((r) => r.stale)) {
+    out.push(new Paragraph({ style: "FactNote", children: plain("Facts marked STALE are older than the desk's freshness limit; verify before use.") }));
+  } else out.push(new Paragraph({ style: "FactNote", children: [] }));
+  return out;
+}
+
+function cover(model: ExportModel): Paragraph[] {
+  const m = model.meta;
+  const line = (text: string, style: string) => new Paragraph({ style, children: plain(text) });
+  const out = [
+    line(m.team.toUpperCase(), "CoverTeam"),
+    new Paragraph({ heading: HeadingLevel.TITLE, children: plain(m.title) }),
+    line(m.summitName, "Subtitle"),
+    line([m.city, m.dates].filter(Boolean).join(" · "), "CoverDetail"),
+    line(`Classification: ${m.classification}`, "CoverDetail"),
+    line(`Status: ${m.statusLabel}`, "CoverDetail"),
+    line(`Exported ${m.exportedAt}`, "CoverDetail"),
+  ];
+  if (m.version !== null) {
+    out.push(line(`Final version ${m.version}${m.finalizedAt ? `, finalized ${m.finalizedAt}` : ""}${m.finalizedBy ? ` by ${m.finalizedBy}` : ""}`, "CoverDetail"));
+    out.push(line(`Content hash (sha256): ${m.contentHash}`, "CoverDetail"));
+  } else {
+    out.push(line("DRAFT", "DraftMark"));
+  }
+  return out;
+}
+
+function marking(model: ExportModel): Paragraph {
+  const m = model.meta;
+  const text = m.draft ? `DRAFT · ${m.classification}` : m.classification;
+  return new Paragraph({ style: "Marking", children: plain(text) });
+}
+
+function footer(model: ExportModel): Footer {
+  const m = model.meta;
+  const stamp = m.version !== null ? `Final version ${m.version} · sha256 ${m.shortHash}` : `${m.statusLabel} · not for distribution`;
+  return new Footer({
+    children: [
+      marking(model),
+      new Paragraph({
+        style: "FooterLine",
+        children: [
+          new TextRun({ text: `${stamp} · ` }),
+          new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES] }),
+        ],
+      }),
+    ],
+  });
+}
+
+const para = (id: string, name: string, run: Record<string, unknown>, paragraph: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  basedOn: "Normal",
+  next: "Normal",
+  quickFormat: true,
+  run,
+  paragraph,
+});
+
+/** The Word document, as bytes. Synchronous work: call it off the event loop (docx-worker.ts). */
+export async function renderDocx(model: ExportModel): Promise<Buffer> {
+  const numbering = new Numbering();
+  const body = blocks(model.blocks, { numbering, indent: 0 });
+  const heading = (level: number, size: number) => ({
+    run: { font: PDF_FONT_FAMILY, bold: true, size, color: ACCENT },
+    paragraph: { spacing: { before: 240, after: 120 }, keepNext: true, outlineLevel: level - 1 },
+  });
+  const doc = new Document({
+    title: model.meta.title,
+    creator: model.meta.team,
+    subject: model.meta.summitName,
+    keywords: [model.meta.summitName, model.meta.city, model.meta.classification].filter(Boolean).join(", "),
+    // Word fills the contents field and the page counts in when it opens the document.
+    features: { updateFields: true },
+    numbering: { config: numbering.configs },
+    styles: {
+      default: {
+        document: { run: { font: PDF_FONT_FAMILY, size: 21, language: { value: BODY_LANG } }, paragraph: { spacing: { after: 120 } } },
+        title: { run: { font: PDF_FONT_FAMILY, size: 56, bold: true, color: "1C2430" } },
+        heading1: heading(1, 32),
+        heading2: heading(2, 26),
+        heading3: heading(3, 23),
+        heading4: heading(4, 21),
+        heading5: heading(5, 21),
+        heading6: heading(6, 21),
+        hyperlink: { run: { color: ACCENT, underline: {} } },
+      },
+      paragraphStyles: [
+        para("TOCHeading", "TOC Heading", { size: 32, bold: true, color: ACCENT }, { spacing: { after: 240 } }),
+        para("Subtitle", "Subtitle", { size: 28, color: ACCENT }),
+        para("CoverTeam", "Cover team", { size: 18, bold: true, color: MUTED }, { spacing: { before: 1200, after: 240 } }),
+        para("CoverDetail", "Cover detail", { size: 22, color: "1C2430" }),
+        para("DraftMark", "Draft mark", { size: 96, bold: true, color: "CDD6E2" }, { spacing: { before: 1200 } }),
+        para("Quote", "Quote", { italics: true, size: 22 }, { spacing: { before: 200, after: 80 } }),
+        para("QuoteDetail", "Quote detail", { size: 18, color: MUTED }, { spacing: { after: 80 } }),
+        para("TopicLabels", "Topic labels", { size: 17, color: MUTED }, { spacing: { after: 160 } }),
+        para("FactCaption", "Fact caption", { size: 18, bold: true, color: ACCENT }, { spacing: { before: 200, after: 80 } }),
+        para("FactCell", "Fact cell", { size: 18 }, { spacing: { after: 0 } }),
+        para("FactNote", "Fact note", { size: 15, color: WARN }),
+        para("Marking", "Classification marking", { size: 16, bold: true, color: ACCENT }, { alignment: AlignmentType.CENTER, spacing: { after: 0 } }),
+        para("FooterLine", "Footer line", { size: 15, color: MUTED }, { alignment: AlignmentType.CENTER, spacing: { after: 0 } }),
+      ],
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: 11906, height: 16838 }, // A4, as the PDF
+            margin: { top: 1587, bottom: 1587, left: 1417, right: 1417 },
+          },
+        },
+        headers: { default: new Header({ children: [marking(model)] }) },
+        footers: { default: footer(model) },
+        children: [
+          ...cover(model),
+          new Paragraph({ children: [new PageBreak()] }),
+          new Paragraph({ style: "TOCHeading", children: plain("Contents") }),
+          new TableOfContents("Contents", { hyperlink: true, headingStyleRange: "1-3" }),
+          new Paragraph({ children: [new PageBreak()] }),
+          ...body,
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
