@@ -26,6 +26,7 @@ import {
 import { fmtKB, fmtMB, fmtMs, fmtUs, loadAverage, ratio, textTable, writeReport, type Row, type Verdict } from "./report";
 import { startOurs, startReference, type Side } from "./sides";
 import { nowMs } from "./util";
+import { docxRows } from "./docx";
 import { runPdfHelper } from "./pdf-helper";
 
 const argv = process.argv.slice(2);
@@ -520,6 +521,10 @@ async function main(): Promise<void> {
       const helper = await runPdfHelper(quick);
       rows.push(...helper.rows);
       details.push(...helper.details);
+      log("Word and Markdown export of the 50-page brief");
+      const docx = await docxRows(quick);
+      rows.push(...docx.rows);
+      details.push(...docx.details);
     });
 
   // 6. Editor page -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { updateToJSON } from "./document-json";
-import { renderDocx } from "./docx";
+import { loadDocxFonts, renderDocx } from "./docx";
 import type { DocumentJob, FromDocumentWorker, ToDocumentWorker } from "./docx-worker-protocol";
 import { PdfExportError } from "./errors";
 import { renderMarkdown } from "./markdown";
@@ -14,12 +14,14 @@ import { buildExportModel } from "./model";
 const port = parentPort;
 if (!port) throw new Error("docx-worker.ts runs as a worker thread");
 
+const fonts = loadDocxFonts();
+
 async function run(job: DocumentJob): Promise<Uint8Array> {
   const doc = job.doc ?? (job.update ? updateToJSON(job.update) : null);
   if (!doc) throw new PdfExportError("no_document", "Nothing to export: the job carried no document.");
   const model = buildExportModel(doc, { ...job.info, exportedAt: new Date(job.info.exportedAt) });
   if (job.format === "md") return Buffer.from(renderMarkdown(model), "utf8");
-  return renderDocx(model);
+  return renderDocx(model, fonts);
 }
 
 port.on("message", (msg: ToDocumentWorker) => {

@@ -21,7 +21,9 @@ import {
   type ILevelsOptions,
   type ParagraphChild,
 } from "docx";
-import { PDF_FONT_FAMILY } from "./fonts";
+import fs from "node:fs";
+import { PDF_FONT_FAMILY, pdfFontFiles } from "./fonts";
+import { zip } from "./zip";
 import type { ExportBlock, ExportFacts, ExportModel, ExportQuote, ExportTopic, Lang, Run } from "./model-types";
 
 /**
@@ -308,8 +310,25 @@ const para = (id: string, name: string, run: Record<string, unknown>, paragraph:
   paragraph,
 });
 
-/** The Word document, as bytes. Synchronous work: call it off the event loop (docx-worker.ts). */
-export async function renderDocx(model: ExportModel): Promise<Buffer> {
+/** Noto Sans in its four faces, the PDF's files: read once per thread. */
+export interface DocxFonts {
+  regular: Buffer;
+  italic: Buffer;
+  bold: Buffer;
+  boldItalic: Buffer;
+}
+
+export function loadDocxFonts(): DocxFonts {
+  const [regular, italic, bold, boldItalic] = pdfFontFiles().map((f) => fs.readFileSync(f));
+  return { regular, italic, bold, boldItalic };
+}
+
+/**
+ * The Word document, as bytes. Synchronous work: call it off the event loop (docx-worker.ts).
+ * With `fonts`, Noto Sans travels inside the file, so Word and LibreOffice on a ministry desktop
+ * without it draw Turkish and Kazakh in the same face as the PDF instead of a substitute.
+ */
+export async function renderDocx(model: ExportModel, fonts?: DocxFonts): Promise<Buffer> {
   const numbering = new Numbering();
   const body = blocks(model.blocks, { numbering, indent: 0 });
   const heading = (level: number, size: number) => ({
@@ -323,6 +342,7 @@ export async function renderDocx(model: ExportModel): Promise<Buffer> {
     keywords: [model.meta.summitName, model.meta.city, model.meta.classification].filter(Boolean).join(", "),
     // Word fills the contents field and the page counts in when it opens the document.
     features: { updateFields: true },
+    fonts: fonts ? [{ name: PDF_FONT_FAMILY, data: fonts.regular, bold: fonts.bold, italic: fonts.italic, boldItalic: fonts.boldItalic }] : [],
     numbering: { config: numbering.configs },
     styles: {
       default: {
@@ -373,5 +393,20 @@ export async function renderDocx(model: ExportModel): Promise<Buffer> {
       },
     ],
   });
-  return Packer.toBuffer(doc);
+  return pack(doc);
+}
+
+/** The part of `docx`'s Packer that turns a document into its package parts (paths → XML or bytes). */
+type PartCompiler = { compile(file: Document): Map<string, string | Uint8Array> };
+
+/**
+ * `Packer.toBuffer`, zipped natively (zip.ts): the package's parts come from the Packer's own
+ * compiler, so the document is exactly what `docx` writes. Should a later `docx` move that
+ * compiler, the Packer's slower zipping is used instead.
+ */
+async function pack(doc: Document): Promise<Buffer> {
+  const compiler = (Packer as unknown as { compiler?: PartCompiler }).compiler;
+  if (typeof compiler?.compile !== "function") return Packer.toBuffer(doc);
+  const parts = compiler.compile(doc);
+  return zip([...parts].map(([name, data]) => [name, typeof data === "string" ? Buffer.from(data, "utf8") : data]));
 }
