@@ -8,7 +8,7 @@ import { STATUS_TRANSITIONS } from "../utils/status";
 type StatusResult = { ok: true; status: BriefingStatus; version: number | null } | { ok: false; error: string };
 
 /**
- * Status workflow (send for review, finalize, reopen), PDF export and the version list. Buttons
+ * Status workflow (send for review, finalize, reopen), PDF, Word and Markdown export and the version list. Buttons
  * appear only for roles that may use them; the server checks every transition again.
  */
 export function BriefingActions({ briefing, role }: { briefing: { id: string; status: BriefingStatus | string }; role: Role }) {
@@ -37,7 +37,11 @@ export function BriefingActions({ briefing, role }: { briefing: { id: string; st
             </fetcher.Form>
           ),
         )}
-        <ExportLink href={`${base}/export.pdf`}>{isFinal ? "Export PDF" : "Export draft PDF"}</ExportLink>
+        <span className="export-choices" role="group" aria-label="Export">
+          <ExportLink href={`${base}/export.pdf`}>{isFinal ? "Export PDF" : "Export draft PDF"}</ExportLink>
+          <ExportLink href={`${base}/export.docx`}>Export Word</ExportLink>
+          <ExportLink href={`${base}/export.md`}>Export Markdown</ExportLink>
+        </span>
         <Link className="button" to={`${base}/versions`}>
           Versions
         </Link>

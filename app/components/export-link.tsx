@@ -23,7 +23,7 @@ export function ExportLink({ href, className = "button", children }: { href: str
         return;
       }
       const blob = await res.blob();
-      const name = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "briefing.pdf";
+      const name = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? `briefing.${/\.(\w+)(\?|$)/.exec(href)?.[1] ?? "pdf"}`;
       const url = URL.createObjectURL(blob);
       const a = document.createElement("a");
       a.href = url;

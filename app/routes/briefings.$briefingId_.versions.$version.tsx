@@ -135,6 +135,8 @@ export default function VersionPage() {
           <span className="classification">{meta.classification}</span>
           <span className="status-badge status-final">Final · read-only</span>
           <ExportLink href={`${base}/export.pdf?version=${meta.version}`}>Export PDF</ExportLink>
+          <ExportLink href={`${base}/export.docx?version=${meta.version}`}>Export Word</ExportLink>
+          <ExportLink href={`${base}/export.md?version=${meta.version}`}>Export Markdown</ExportLink>
         </div>
       </div>
       <div className="card version-body">

@@ -62,6 +62,8 @@ export default function VersionsPage() {
                     View
                   </Link>
                   <ExportLink className="button small" href={`${base}/export.pdf?version=${v.version}`}>PDF</ExportLink>
+                  <ExportLink className="button small" href={`${base}/export.docx?version=${v.version}`}>Word</ExportLink>
+                  <ExportLink className="button small" href={`${base}/export.md?version=${v.version}`}>Markdown</ExportLink>
                 </td>
               </tr>
             ))}
