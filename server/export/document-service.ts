@@ -37,7 +37,9 @@ interface Pending {
 class DocumentThread {
   private worker: Worker | null = null;
   private queue: Pending[] = [];
-  private current: { p: Pending; timer: NodeJS.Timeout } | null = null;
+  private current: { p: Pending; timer: NodeJS.Timeout | null } | null = null;
+  /** The thread has loaded its modules and fonts; time limits count from then. */
+  private ready = false;
   private nextId = 1;
   private closed = false;
 
@@ -47,7 +49,8 @@ class DocumentThread {
 
   render(job: DocumentJob): Promise<{ bytes: Uint8Array; ms: number }> {
     if (this.closed) return Promise.reject(new PdfExportError("closed", "The server is shutting down; try the export again in a moment."));
-    if (this.queue.length >= this.opts.maxQueue) {
+    // `maxQueue` counts exports waiting behind the running one; an idle thread always takes one.
+    if (this.current && this.queue.length >= this.opts.maxQueue) {
       return Promise.reject(new PdfExportError("busy", "Too many exports are waiting; try again in a moment."));
     }
     return new Promise((resolve, reject) => {
@@ -61,21 +64,32 @@ class DocumentThread {
     const p = this.queue.shift();
     if (!p) return;
     const worker = this.worker ?? this.start();
-    const timer = setTimeout(() => {
+    this.current = { p, timer: null };
+    const msg: ToDocumentWorker = { type: "render", id: p.id, job: p.job };
+    worker.postMessage(msg);
+    if (this.ready) this.armTimer();
+  }
+
+  /**
+   * The time limit of the running job. A fresh thread's start (module load, fonts) is not counted:
+   * with a tight limit on a busy machine, every restart would otherwise time out again.
+   */
+  private armTimer(): void {
+    const current = this.current;
+    if (!current || current.timer) return;
+    const { p } = current;
+    current.timer = setTimeout(() => {
       this.opts.logger?.warn("export", "document export over its time limit; restarting the thread", { format: p.job.format });
       this.finish(p.id, new PdfExportError("timeout", `The export took longer than ${this.opts.timeoutMs} ms and was stopped.`));
       this.stopWorker();
       this.pump();
     }, this.opts.timeoutMs);
-    this.current = { p, timer };
-    const msg: ToDocumentWorker = { type: "render", id: p.id, job: p.job };
-    worker.postMessage(msg);
   }
 
   private finish(id: number, result: Error | { bytes: Uint8Array; ms: number }): void {
     if (!this.current || this.current.p.id !== id) return;
     const { p, timer } = this.current;
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
     this.current = null;
     if (result instanceof Error) p.reject(result);
     else p.resolve(result);
@@ -85,8 +99,14 @@ class DocumentThread {
     const { entry, evaluate } = workerEntry();
     const worker = new Worker(entry, { eval: evaluate, resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb } });
     this.worker = worker;
+    this.ready = false;
     worker.on("message", (msg: FromDocumentWorker) => {
-      if (msg.type === "ready") return;
+      if (worker !== this.worker) return;
+      if (msg.type === "ready") {
+        this.ready = true;
+        this.armTimer();
+        return;
+      }
       if (msg.type === "done") this.finish(msg.id, { bytes: msg.bytes, ms: msg.ms });
       else this.finish(msg.id, new PdfExportError(msg.code, msg.message));
       this.pump();

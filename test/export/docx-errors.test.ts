@@ -1,0 +1,53 @@
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { get, loginAs } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
+
+// Word and Markdown exports fail with their own status and a message, never a generic 500, and a
+// stopped export leaves the export thread usable for the next one.
+const DOCX = "/briefings/ankara-summit/export.docx";
+const MD = "/briefings/ankara-summit/export.md";
+const servers: TestServer[] = [];
+
+afterEach(() => destroyAllClients());
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+async function start(env: Record<string, string>) {
+  const server = await startTestServer({ env: { PDF_WORKERS: "1", ...env } });
+  servers.push(server);
+  return { server, editor: await loginAs(server.url, "editor") };
+}
+
+describe("Word and Markdown export errors over HTTP", () => {
+  it("answers 504 over DOCX_TIMEOUT_MS, then exports again once the brief is small", async () => {
+    const { server, editor } = await start({ DOCX_TIMEOUT_MS: "100" });
+    const client = await connectClient(server.url, editor);
+    // A few hundred pages of text: far more than the export thread writes in 100 ms.
+    const long = "Draft position on transit corridors and trade volumes. ".repeat(20_000);
+    firstParagraph(client.doc).insert(0, long);
+    const reader = await connectClient(server.url, editor);
+    await eventually(() => expect(firstParagraph(reader.doc).length).toBeGreaterThan(long.length), 20_000);
+
+    const res = await get(server.url, DOCX, editor);
+    expect(res.status).toBe(504);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe("The export took longer than 100 ms and was stopped.");
+
+    firstParagraph(client.doc).delete(0, long.length);
+    await eventually(() => expect(firstParagraph(reader.doc).length).toBeLessThan(1000), 20_000);
+    // The thread that was stopped is replaced; a small export fits the limit again.
+    await eventually(async () => expect((await get(server.url, MD, editor)).status).toBe(200), 20_000, 200);
+  }, 120_000);
+
+  it("answers 503 with a retry hint when more exports wait than DOCX_MAX_QUEUE", async () => {
+    const { server, editor } = await start({ DOCX_MAX_QUEUE: "0" });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => get(server.url, DOCX, editor)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(503);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    expect(await answers.find((r) => r.status === 503)!.text()).toBe("Too many exports are waiting; try again in a moment.");
+  }, 90_000);
+});
