@@ -32,6 +32,8 @@ export interface ExportMeta {
   /** When the stored version was finalized, human form. */
   finalizedAt: string | null;
   finalizedBy: string | null;
+  /** Words of people's and places' names, letters only: the template never hyphenates them. */
+  nameWords: string[];
 }
 
 /** A run of text with its marks. `br` is a hard line break. */
