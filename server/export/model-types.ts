@@ -32,8 +32,6 @@ export interface ExportMeta {
   /** When the stored version was finalized, human form. */
   finalizedAt: string | null;
   finalizedBy: string | null;
-  /** Words of people's and places' names, letters only: the template never hyphenates them. */
-  nameWords: string[];
 }
 
 /** A run of text with its marks. `br` is a hard line break. */
@@ -47,6 +45,8 @@ export interface Run {
   /** http(s) or mailto target; other schemes are dropped and the text stays plain. */
   href?: string;
   br?: true;
+  /** A name of a person or place (server/export/names.ts): never hyphenated. */
+  nh?: true;
 }
 
 export interface Lang {

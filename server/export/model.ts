@@ -2,7 +2,7 @@ import { STATUS_LABELS } from "../../db/enums";
 import { countryName } from "../../extensions/country-fact/countries";
 import { isFactStale } from "../../extensions/country-fact/stale";
 import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
-import { nameWords } from "./names";
+import { markNames, nameWords } from "./names";
 
 /** ProseMirror JSON as stored (via the shared schema's `toJSON`). */
 export interface PMNode {
@@ -250,11 +250,9 @@ export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
     shortHash: version ? version.contentHash.slice(0, 12) : null,
     finalizedAt: version ? timestamp(version.createdAt) : null,
     finalizedBy: version?.createdBy ? oneLine(version.createdBy) : null,
-    nameWords: [],
   };
   const blocks = new Builder(info).blocks(doc.content, 0);
-  meta.nameWords = nameWords(blocks, [meta.city]);
-  return { meta, blocks };
+  return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])) };
 }
 
 /** Every string the template will print, with where it came from (for the glyph check). */
