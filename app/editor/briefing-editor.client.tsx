@@ -9,6 +9,7 @@ import { BlockDatalists } from "./node-views/quote-view";
 import { PresenceList } from "./presence-list";
 import { ReadOnlyBanner, type ReadOnlyReason } from "./read-only-banner";
 import { SaveStatus } from "./save-status";
+import { searchHitFromUrl, showSearchHit } from "./search-hit";
 import { SlashMenuPopup } from "./slash-menu";
 import { Toolbar } from "./toolbar";
 import { useBriefingEditor } from "./use-briefing-editor";
@@ -111,6 +112,12 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
   const editor = useBriefingEditor(session, props.user, !readOnly, colorOf);
   const [pickerOpen, setPickerOpen] = useState(false);
   const surfaceRef = useRef<HTMLDivElement>(null);
+
+  // Opened from a search hit: once, on the synced document (this component mounts when synced).
+  useEffect(() => {
+    const hit = searchHitFromUrl(window.location.href);
+    if (editor && hit) showSearchHit(editor, hit.query, hit.hitBlockId);
+  }, [editor]);
 
   const ui = useMemo(() => ({ openFactPicker: () => setPickerOpen(true) }), []);
   const env: EditorEnv = useMemo(

@@ -7,6 +7,7 @@ import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { Placeholders } from "./placeholder-plugin";
 import { QuoteClipboard } from "./quote-clipboard";
+import { SearchHit } from "./search-hit";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
 import { CommentMoves } from "../comments/comment-moves";
@@ -53,5 +54,6 @@ export function buildEditorExtensions(
     QuoteClipboard,
     CommentHighlights,
     CommentMoves,
+    SearchHit,
   ];
 }

@@ -42,7 +42,7 @@ export default function SearchBriefings() {
             {hits.map((h) => (
               <li key={h.briefingId} className="card">
                 <h3>
-                  <Link to={`/briefings/${h.briefingId}`}>
+                  <Link to={`/briefings/${h.briefingId}?q=${encodeURIComponent(q)}`}>
                     <Highlighted segments={h.titleSegments} />
                   </Link>{" "}
                   <span className={`status-badge status-${h.status}`}>{h.status.replace("_", " ")}</span>

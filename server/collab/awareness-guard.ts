@@ -19,12 +19,13 @@ export interface Presence {
 export const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
 const MAX_STATE_CHARS = 16 * 1024;
 
-const PALETTE = ["#b4232c", "#1d6fb8", "#2e7d32", "#8e44ad", "#c0620a", "#00838f", "#ad1457", "#5d4037", "#3949ab", "#6d8c00"];
-
-export function presenceFor(user: { id: string; name: string }): Presence {
-  let h = 0;
-  for (let i = 0; i < user.id.length; i++) h = (h * 31 + user.id.charCodeAt(i)) >>> 0;
-  return { id: user.id, name: user.name, color: PALETTE[h % PALETTE.length] };
+/**
+ * The presence the server stamps on a connection's awareness states. The colour is the user's
+ * stored one (users.color), the same colour the page gives their avatar and caret, so every view of
+ * the briefing shows one person in one colour whatever their client claims.
+ */
+export function presenceFor(user: { id: string; name: string; color: string }): Presence {
+  return { id: user.id, name: user.name, color: user.color };
 }
 
 /** Decodes an awareness update strictly; throws on anything malformed (the caller closes 4400). */

@@ -45,6 +45,8 @@ export interface Run {
   /** http(s) or mailto target; other schemes are dropped and the text stays plain. */
   href?: string;
   br?: true;
+  /** A name of a person or place (server/export/names.ts): never hyphenated. */
+  nh?: true;
 }
 
 export interface Lang {

@@ -2,6 +2,7 @@ import { STATUS_LABELS } from "../../db/enums";
 import { countryName } from "../../extensions/country-fact/countries";
 import { isFactStale } from "../../extensions/country-fact/stale";
 import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
+import { markNames, nameWords } from "./names";
 
 /** ProseMirror JSON as stored (via the shared schema's `toJSON`). */
 export interface PMNode {
@@ -250,7 +251,8 @@ export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
     finalizedAt: version ? timestamp(version.createdAt) : null,
     finalizedBy: version?.createdBy ? oneLine(version.createdBy) : null,
   };
-  return { meta, blocks: new Builder(info).blocks(doc.content, 0) };
+  const blocks = new Builder(info).blocks(doc.content, 0);
+  return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])) };
 }
 
 /** Every string the template will print, with where it came from (for the glyph check). */

@@ -141,13 +141,14 @@ describe("quotes finder", () => {
 describe("search", () => {
   it("finds Çavuşoğlu when asked for Cavusoglu, with the match highlighted", async () => {
     const page = await html(`${TEAM}/search?q=Cavusoglu`, viewer);
-    expect(page).toContain('href="/briefings/ankara-summit"');
+    // The link carries the query, so the briefing opens at the hit with the words highlighted.
+    expect(page).toContain('href="/briefings/ankara-summit?q=Cavusoglu"');
     expect(page).toMatch(/<mark>Çavuşoğlu<\/mark>/);
   });
 
   it("matches titles and word prefixes", async () => {
     expect(await html(`${TEAM}/search?q=presidential%20Ankara`, viewer)).toContain("<mark>");
-    expect(await html(`${TEAM}/search?q=touri`, viewer)).toContain('href="/briefings/ankara-summit"');
+    expect(await html(`${TEAM}/search?q=touri`, viewer)).toContain('href="/briefings/ankara-summit?q=touri"');
   });
 
   it("survives FTS syntax in the query and says when nothing matched", async () => {
