@@ -11,7 +11,16 @@ type StatusResult = { ok: true; status: BriefingStatus; version: number | null }
  * Status workflow (send for review, finalize, reopen), PDF export and the version list. Buttons
  * appear only for roles that may use them; the server checks every transition again.
  */
-export function BriefingActions({ briefing, role }: { briefing: { id: string; status: BriefingStatus | string }; role: Role }) {
+export function BriefingActions({
+  briefing,
+  role,
+  canExport,
+}: {
+  briefing: { id: string; status: BriefingStatus | string };
+  role: Role;
+  /** The team's export policy allows this role to export (the server checks again). */
+  canExport: boolean;
+}) {
   const fetcher = useFetcher<StatusResult>();
   const [confirming, setConfirming] = useState(false);
   const base = `/briefings/${briefing.id}`;
@@ -37,7 +46,7 @@ export function BriefingActions({ briefing, role }: { briefing: { id: string; st
             </fetcher.Form>
           ),
         )}
-        <ExportLink href={`${base}/export.pdf`}>{isFinal ? "Export PDF" : "Export draft PDF"}</ExportLink>
+        {canExport ? <ExportLink href={`${base}/export.pdf`}>{isFinal ? "Export PDF" : "Export draft PDF"}</ExportLink> : null}
         <Link className="button" to={`${base}/versions`}>
           Versions
         </Link>

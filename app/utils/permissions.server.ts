@@ -47,6 +47,12 @@ export function requireBriefingRole(
   return access;
 }
 
+/** Whether `role` may export this briefing under its team's policy: for hiding export links. */
+export function canExport(context: AppLoadContext, briefing: Briefing, role: Role): boolean {
+  const team = getTeam(context.db, briefing.teamId);
+  return !!team && mayExport(role, team.exportPolicy);
+}
+
 /**
  * The briefing and role of someone allowed to export it under its team's export policy (every
  * export format checks here); 403 naming who may export otherwise.

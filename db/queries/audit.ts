@@ -1,33 +1,9 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import type { AuditAction } from "../audit-actions";
 import { auditEvents, memberships, type AuditEvent } from "../schema";
 
-/**
- * Every action the trail records. A fixed list, so a typo in a caller is a type error and the
- * filter on the audit page can offer exactly these.
- */
-export const AUDIT_ACTIONS = [
-  "auth.sign_in",
-  "auth.sign_in_failed",
-  "auth.sign_out",
-  "membership.role_change",
-  "membership.remove",
-  "invitation.create",
-  "invitation.use",
-  "invitation.revoke",
-  "team.settings_change",
-  "briefing.create",
-  "briefing.status_change",
-  "briefing.archive",
-  "briefing.unarchive",
-  "briefing.delete",
-  "briefing.export",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export function isAuditAction(value: string): value is AuditAction {
-  return (AUDIT_ACTIONS as readonly string[]).includes(value);
-}
+export { AUDIT_ACTIONS, isAuditAction, type AuditAction } from "../audit-actions";
 
 export interface NewAuditEvent {
   action: AuditAction;
