@@ -75,7 +75,7 @@ export default function AuditTrail() {
         <div>
           <h1>Audit trail</h1>
           <p className="muted">
-            {total} {total === 1 ? "event" : "events"} · times in UTC · rows are never changed or removed
+            {`${total} ${total === 1 ? "event" : "events"} · times in UTC · rows are never changed or removed`}
           </p>
         </div>
         <a className="button" href={`/teams/${team.id}/audit.csv${search({ page: "" })}`} download>
@@ -164,9 +164,7 @@ export default function AuditTrail() {
       {pages > 1 ? (
         <nav className="pager" aria-label="Pages">
           {page > 1 ? <Link to={search({ page: String(page - 1) })}>Newer</Link> : null}
-          <span className="muted">
-            Page {page} of {pages}
-          </span>
+          <span className="muted">{`Page ${page} of ${pages}`}</span>
           {page < pages ? <Link to={search({ page: String(page + 1) })}>Older</Link> : null}
         </nav>
       ) : null}

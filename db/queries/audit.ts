@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import type { AuditAction } from "../audit-actions";
 import { auditEvents, memberships, type AuditEvent } from "../schema";
@@ -50,10 +50,8 @@ export interface AuditFilter {
  * their accounts), which belong to no team, of the people who are its members now.
  */
 function teamCondition(teamId: string, filter: AuditFilter): SQL {
-  const members = sql`select ${memberships.userId} from ${memberships} where ${memberships.teamId} = ${teamId}`;
-  const conditions: (SQL | undefined)[] = [
-    or(eq(auditEvents.teamId, teamId), and(isNull(auditEvents.teamId), inArray(auditEvents.actorId, members))),
-  ];
+  const members = sql`${auditEvents.actorId} in (select ${memberships.userId} from ${memberships} where ${memberships.teamId} = ${teamId})`;
+  const conditions: (SQL | undefined)[] = [or(eq(auditEvents.teamId, teamId), and(isNull(auditEvents.teamId), members))];
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
   if (filter.person) conditions.push(sql`lower(${auditEvents.actorEmail}) = ${filter.person.toLowerCase()}`);
   if (filter.briefingId) conditions.push(eq(auditEvents.briefingId, filter.briefingId));
