@@ -40,6 +40,14 @@ describe("account events", () => {
     expect(Math.abs(owner.at - Date.now())).toBeLessThan(10 * 60_000);
   });
 
+  it("records a one-click demo sign-in and a sign-up, each as a sign-in with its method", async () => {
+    const demo = await postForm(server.url, "/login", null, { intent: "demo", userId: demoUser("commenter").id, redirectTo: "/teams" });
+    expect(demo.status).toBe(302);
+    expect(lastRow(db(), "auth.sign_in")).toMatchObject({ actor_id: demoUser("commenter").id, details: { method: "demo" } });
+    await signUp("New Person", "new.person@example.test");
+    expect(lastRow(db(), "auth.sign_in")).toMatchObject({ actor_email: "new.person@example.test", details: { method: "signup" } });
+  });
+
   it("records a failed sign-in with the email tried, and the account when the email has one", async () => {
     const tried = "Emre@Demo.SummitDesk.test";
     const wrong = await postForm(server.url, "/login", null, { email: tried, password: "not-the-password" });
