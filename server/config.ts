@@ -96,6 +96,8 @@ const EnvSchema = z.object({
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** Comments (new threads, replies, edits) one person may write per minute, on average. */
   COMMENT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Rows per page of a team's audit trail (the CSV export has every matching row). */
+  AUDIT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Comments one person may write in a quick run before the per-minute rate applies. */
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
 });

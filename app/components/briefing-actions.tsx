@@ -11,7 +11,16 @@ type StatusResult = { ok: true; status: BriefingStatus; version: number | null }
  * Status workflow (send for review, finalize, reopen), PDF, Word and Markdown export and the version list. Buttons
  * appear only for roles that may use them; the server checks every transition again.
  */
-export function BriefingActions({ briefing, role }: { briefing: { id: string; status: BriefingStatus | string }; role: Role }) {
+export function BriefingActions({
+  briefing,
+  role,
+  canExport,
+}: {
+  briefing: { id: string; status: BriefingStatus | string };
+  role: Role;
+  /** The team's export policy allows this role to export (the server checks again). */
+  canExport: boolean;
+}) {
   const fetcher = useFetcher<StatusResult>();
   const [confirming, setConfirming] = useState(false);
   const base = `/briefings/${briefing.id}`;
@@ -37,11 +46,13 @@ export function BriefingActions({ briefing, role }: { briefing: { id: string; st
             </fetcher.Form>
           ),
         )}
-        <span className="export-choices" role="group" aria-label="Export">
+        {canExport ? (
+          <span className="export-choices" role="group" aria-label="Export">
           <ExportLink href={`${base}/export.pdf`}>{isFinal ? "Export PDF" : "Export draft PDF"}</ExportLink>
           <ExportLink href={`${base}/export.docx`}>Export Word</ExportLink>
           <ExportLink href={`${base}/export.md`}>Export Markdown</ExportLink>
-        </span>
+          </span>
+        ) : null}
         <Link className="button" to={`${base}/versions`}>
           Versions
         </Link>

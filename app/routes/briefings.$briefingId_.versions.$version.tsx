@@ -7,7 +7,7 @@ import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
 import { badRequest } from "../utils/errors";
 import { versionView } from "../utils/export.server";
-import { requireBriefingRole } from "../utils/permissions.server";
+import { canExport, requireBriefingRole } from "../utils/permissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Version ${data.model.meta.version} · ${data.model.meta.title}` : "Version" },
@@ -16,9 +16,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 /** A stored final version, read-only, from the same data the PDF template prints. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
   if (!/^[1-9]\d{0,8}$/.test(params.version ?? "")) throw badRequest("A version is a positive whole number.");
-  return json({ briefingId: briefing.id, model: versionView(context, briefing, Number(params.version)) });
+  return json({ briefingId: briefing.id, canExport: canExport(context, briefing, role), model: versionView(context, briefing, Number(params.version)) });
 }
 
 function Runs({ runs }: { runs: Run[] }) {
@@ -112,7 +112,7 @@ function Blocks({ blocks }: { blocks: ExportBlock[] }) {
 }
 
 export default function VersionPage() {
-  const { briefingId, model } = useLoaderData<typeof loader>();
+  const { briefingId, canExport, model } = useLoaderData<typeof loader>();
   const { meta } = model;
   const base = `/briefings/${briefingId}`;
   return (
@@ -134,9 +134,13 @@ export default function VersionPage() {
         <div className="briefing-meta">
           <span className="classification">{meta.classification}</span>
           <span className="status-badge status-final">Final · read-only</span>
-          <ExportLink href={`${base}/export.pdf?version=${meta.version}`}>Export PDF</ExportLink>
-          <ExportLink href={`${base}/export.docx?version=${meta.version}`}>Export Word</ExportLink>
-          <ExportLink href={`${base}/export.md?version=${meta.version}`}>Export Markdown</ExportLink>
+          {canExport ? (
+            <>
+            <ExportLink href={`${base}/export.pdf?version=${meta.version}`}>Export PDF</ExportLink>
+            <ExportLink href={`${base}/export.docx?version=${meta.version}`}>Export Word</ExportLink>
+            <ExportLink href={`${base}/export.md?version=${meta.version}`}>Export Markdown</ExportLink>
+            </>
+          ) : null}
         </div>
       </div>
       <div className="card version-body">

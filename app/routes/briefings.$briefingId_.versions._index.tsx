@@ -4,7 +4,7 @@ import { STATUS_LABELS } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
-import { requireBriefingRole } from "../utils/permissions.server";
+import { canExport, requireBriefingRole } from "../utils/permissions.server";
 import { listVersions } from "../utils/status.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Versions · ${data.briefing.title}` : "Versions" }];
@@ -12,15 +12,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** Every final version of a briefing, newest first; earlier finals stay after a reopen. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
   return json({
+    canExport: canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
   });
 }
 
 export default function VersionsPage() {
-  const { briefing, versions } = useLoaderData<typeof loader>();
+  const { briefing, versions, canExport } = useLoaderData<typeof loader>();
   const base = `/briefings/${briefing.id}`;
   return (
     <div className="versions-page">
@@ -61,9 +62,13 @@ export default function VersionsPage() {
                   <Link className="button small" to={`${base}/versions/${v.version}`}>
                     View
                   </Link>
-                  <ExportLink className="button small" href={`${base}/export.pdf?version=${v.version}`}>PDF</ExportLink>
-                  <ExportLink className="button small" href={`${base}/export.docx?version=${v.version}`}>Word</ExportLink>
-                  <ExportLink className="button small" href={`${base}/export.md?version=${v.version}`}>Markdown</ExportLink>
+                  {canExport ? (
+                    <>
+                    <ExportLink className="button small" href={`${base}/export.pdf?version=${v.version}`}>PDF</ExportLink>
+                    <ExportLink className="button small" href={`${base}/export.docx?version=${v.version}`}>Word</ExportLink>
+                    <ExportLink className="button small" href={`${base}/export.md?version=${v.version}`}>Markdown</ExportLink>
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import type { Db } from "../../db/client";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { recordAudit } from "../utils/audit.server";
 import { getOptionalUser, requireUser } from "../utils/auth.server";
 import { acceptInvitation, getMembership, hasUsedInvitation } from "../utils/db.server";
 import { invitationSummary, type InvitationSummary } from "../utils/invitations.server";
@@ -50,7 +52,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const summary = invitationSummary(context, params.invitationId);
   if (!summary) throw unknownInvitation();
-  const result = acceptInvitation(context.db, summary.id, user.id);
+  const result = context.db.transaction((tx) => {
+    const db = tx as unknown as Db;
+    const usedBefore = hasUsedInvitation(db, summary.id, user.id);
+    const previousRole = getMembership(db, summary.teamId, user.id)?.role ?? null;
+    const accepted = acceptInvitation(db, summary.id, user.id);
+    // Opening a link one already accepted takes no use and is not a new event.
+    if (accepted.ok && !usedBefore) {
+      recordAudit(context, user, {
+        action: "invitation.use",
+        teamId: accepted.teamId,
+        target: summary.id,
+        details: { invitedRole: summary.role, from: previousRole, to: accepted.role },
+      }, db);
+    }
+    return accepted;
+  });
   if (!result.ok) throw result.reason === "unknown" ? unknownInvitation() : gone(result.reason);
   if (result.changed) {
     await context.events.publish("membershipChanged", { teamId: result.teamId, userId: user.id, role: result.role });

@@ -4,6 +4,7 @@ import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../
 import { Field } from "../components/field";
 import { InvitationNotice } from "../components/invitation-notice";
 import { LoginSchema } from "../utils/account-validation";
+import { recordAudit } from "../utils/audit.server";
 import { getOptionalUser, safeRedirectPath } from "../utils/auth.server";
 import { parseForm } from "../utils/form";
 import { invitationForRedirect } from "../utils/invitations.server";
@@ -51,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // stays locked on this path too, or the lockout would have a password-free way around it.
     const locked = context.authLimits.loginPerEmail.check(user.email.toLowerCase());
     if (!locked.ok) return tooManyAttempts(locked.retryAfterSeconds);
-    return signInAndRedirect(context, user.id, redirectTo);
+    return signInAndRedirect(context, user, redirectTo, "demo");
   }
 
   const parsed = parseForm(LoginSchema, formData);
@@ -63,10 +64,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
+    // The email as typed, and the account when there is one, so owners see attempts on their members.
+    recordAudit(context, { id: user?.id ?? null, email: parsed.data.email }, { action: "auth.sign_in_failed", details: { reason: user ? "wrong_password" : "unknown_email" } });
     return json({ errors: { form: ["That email and password do not match an account."] } }, { status: 401 });
   }
   context.authLimits.loginPerEmail.reset(emailKey);
-  return signInAndRedirect(context, user.id, redirectTo);
+  return signInAndRedirect(context, user, redirectTo, "password");
 }
 
 function tooManyAttempts(retryAfterSeconds: number) {

@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ errors: { form: [NOT_CREATED] } as Record<string, string[]> }, { status: 400 });
   }
   const user = createUser(context.db, { email: parsed.data.email, name: parsed.data.name, passwordHash });
-  return signInAndRedirect(context, user.id, safeRedirectPath(parsed.data.redirectTo, "/teams"));
+  return signInAndRedirect(context, user, safeRedirectPath(parsed.data.redirectTo, "/teams"), "signup");
 }
 
 function tooManyAttempts(message: string, retryAfterSeconds: number) {

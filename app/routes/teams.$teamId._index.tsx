@@ -1,7 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { CLASSIFICATIONS, STATUS_LABELS, type Role } from "../../db/enums";
+import type { Db } from "../../db/client";
 import { Field, Select } from "../components/field";
+import { recordAudit } from "../utils/audit.server";
 import { requireUser } from "../utils/auth.server";
 import { BriefingDetailsSchema, RenameSchema } from "../utils/briefing-validation";
 import { createBriefingWithTemplate } from "../utils/briefings.server";
@@ -47,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { team } = requireTeamRole(context, params.teamId, user, "editor");
     const parsed = parseForm(BriefingDetailsSchema, form);
     if (parsed.errors) return json({ intent, errors: parsed.errors }, { status: 400 });
-    const briefing = createBriefingWithTemplate(context, team.id, parsed.data, user.id);
+    const briefing = createBriefingWithTemplate(context, team.id, parsed.data, user);
     // Listeners index the new title for search.
     await context.events.publish("briefingChanged", { briefingId: briefing.id });
     return redirect(`/briefings/${briefing.id}`);
@@ -72,11 +74,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "archive":
     case "unarchive":
-      setBriefingArchived(context.db, briefing.id, intent === "archive");
+      context.db.transaction((tx) => {
+        const db = tx as unknown as Db;
+        setBriefingArchived(db, briefing.id, intent === "archive");
+        recordAudit(context, user, { action: intent === "archive" ? "briefing.archive" : "briefing.unarchive", teamId: briefing.teamId, briefingId: briefing.id, target: briefing.title }, db);
+      });
       await context.events.publish("briefingChanged", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     case "delete":
-      deleteBriefing(context.db, briefing.id);
+      context.db.transaction((tx) => {
+        const db = tx as unknown as Db;
+        deleteBriefing(db, briefing.id);
+        // The row keeps the title and status: the briefing itself is gone.
+        recordAudit(context, user, {
+          action: "briefing.delete",
+          teamId: briefing.teamId,
+          briefingId: briefing.id,
+          target: briefing.title,
+          details: { status: briefing.status, classification: briefing.classification },
+        }, db);
+      });
       // Before the streams are closed, so open pages can say who deleted it.
       publishCommentEvent(context, briefing.id, { type: "deleted", byName: user.name });
       await context.events.publish("briefingDeleted", { briefingId: briefing.id });

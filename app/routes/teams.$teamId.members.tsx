@@ -1,11 +1,15 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ROLES } from "../../db/enums";
+import type { Db } from "../../db/client";
+import { recordAudit } from "../utils/audit.server";
 import { requireUser } from "../utils/auth.server";
 import {
   createInvitation,
+  getInvitation,
   getMembership,
+  getUserById,
   isValidId,
   LastOwnerError,
   listMembers,
@@ -13,10 +17,12 @@ import {
   removeMember,
   revokeInvitation,
   setMemberRole,
+  setTeamExportPolicy,
 } from "../utils/db.server";
 import { badRequest, notFound } from "../utils/errors";
 import { parseForm, type FieldErrors } from "../utils/form";
 import { DEFAULT_INVITATION_EXPIRY, INVITATION_EXPIRY_CHOICES, INVITATION_MAX_USES, InvitationForm } from "../utils/invitation-validation";
+import { EXPORT_POLICIES, EXPORT_POLICY_LABELS, type ExportPolicy } from "../utils/export-policy";
 import { requireTeamRole } from "../utils/permissions.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -26,7 +32,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const origin = context.config.publicOrigin ?? new URL(request.url).origin;
   return json({
     me: user.id,
+    teamId: team.id,
     role,
+    exportPolicy: team.exportPolicy,
     members: listMembers(context.db, team.id),
     invitations:
       role === "owner"
@@ -45,6 +53,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 const RoleSchema = z.object({ role: z.enum(ROLES, { errorMap: () => ({ message: "Choose a role." }) }) });
 const MemberSchema = z.object({ userId: z.string().refine(isValidId, "Unknown member.") });
+const ExportPolicySchema = z.object({
+  exportPolicy: z.enum(EXPORT_POLICIES, { errorMap: () => ({ message: "Choose who may export: everyone, editors or owners." }) }),
+});
+
+/** The member an event is about, copied into the row so it still reads once they are gone. */
+function memberTarget(db: Db, userId: string) {
+  const member = getUserById(db, userId);
+  return { target: userId, details: { email: member?.email ?? null, name: member?.name ?? null } };
+}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -61,30 +78,78 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           return json({ error: "The invitation was not created: check the fields below.", fieldErrors: parsed.errors }, { status: 400 });
         }
         const { role, maxUses, expiresIn } = parsed.data;
-        const invitation = createInvitation(context.db, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
+        const invitation = context.db.transaction((tx) => {
+          const created = createInvitation(tx as unknown as Db, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
+          recordAudit(context, user, {
+            action: "invitation.create",
+            teamId: team.id,
+            target: created.id,
+            details: { role, maxUses: created.maxUses, expiresAt: created.expiresAt.toISOString() },
+          }, tx as unknown as Db);
+          return created;
+        });
         context.logger.info("teams", "invitation created", { teamId: team.id, userId: user.id, invitationId: invitation.id, role, maxUses: invitation.maxUses });
         return json({ ok: true });
       }
       case "revoke": {
         const id = String(form.get("invitationId") ?? "");
         if (!isValidId(id)) throw badRequest("Unknown invitation.");
-        if (!revokeInvitation(context.db, team.id, id, user.id)) throw notFound("Invitation");
+        const revoked = context.db.transaction((tx) => {
+          const db = tx as unknown as Db;
+          const before = getInvitation(db, id)?.invitation;
+          if (!revokeInvitation(db, team.id, id, user.id)) return false;
+          // Revoking an already revoked link changes nothing, so it records nothing.
+          if (!before?.revokedAt) recordAudit(context, user, { action: "invitation.revoke", teamId: team.id, target: id, details: { role: before?.role ?? null } }, db);
+          return true;
+        });
+        if (!revoked) throw notFound("Invitation");
         context.logger.info("teams", "invitation revoked", { teamId: team.id, userId: user.id, invitationId: id });
         return json({ ok: true });
       }
       case "role": {
         const parsed = parseForm(RoleSchema.merge(MemberSchema), form);
         if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
-        if (!getMembership(context.db, team.id, parsed.data.userId)) throw badRequest("That person is not a member of this team.");
-        setMemberRole(context.db, team.id, parsed.data.userId, parsed.data.role);
+        const { userId, role } = parsed.data;
+        const changed = context.db.transaction((tx) => {
+          const db = tx as unknown as Db;
+          const before = getMembership(db, team.id, userId);
+          if (!before) throw badRequest("That person is not a member of this team.");
+          setMemberRole(db, team.id, userId, role);
+          if (before.role === role) return false;
+          const { target, details } = memberTarget(db, userId);
+          recordAudit(context, user, { action: "membership.role_change", teamId: team.id, target, details: { ...details, from: before.role, to: role } }, db);
+          return true;
+        });
+        if (!changed) return json({ ok: true });
         await context.events.publish("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: parsed.data.role });
         return json({ ok: true });
       }
       case "remove": {
         const parsed = parseForm(MemberSchema, form);
         if (parsed.errors) return json({ error: "Unknown member." }, { status: 400 });
-        removeMember(context.db, team.id, parsed.data.userId);
+        const { userId } = parsed.data;
+        context.db.transaction((tx) => {
+          const db = tx as unknown as Db;
+          const before = getMembership(db, team.id, userId);
+          removeMember(db, team.id, userId);
+          if (!before) return;
+          const { target, details } = memberTarget(db, userId);
+          recordAudit(context, user, { action: "membership.remove", teamId: team.id, target, details: { ...details, role: before.role } }, db);
+        });
         await context.events.publish("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: null });
+        return json({ ok: true });
+      }
+      case "export-policy": {
+        const parsed = parseForm(ExportPolicySchema, form);
+        if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
+        const to = parsed.data.exportPolicy;
+        if (to !== team.exportPolicy) {
+          context.db.transaction((tx) => {
+            const db = tx as unknown as Db;
+            setTeamExportPolicy(db, team.id, to);
+            recordAudit(context, user, { action: "team.settings_change", teamId: team.id, details: { setting: "export_policy", from: team.exportPolicy, to } }, db);
+          });
+        }
         return json({ ok: true });
       }
       default:
@@ -97,7 +162,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Members() {
-  const { me, role, members, invitations } = useLoaderData<typeof loader>();
+  const { me, teamId, role, exportPolicy, members, invitations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { error?: string; fieldErrors?: FieldErrors } | undefined;
   const inviteErrors = actionData?.fieldErrors ?? {};
   const isOwner = role === "owner";
@@ -170,6 +235,34 @@ export default function Members() {
           ))}
         </tbody>
       </table>
+
+      {isOwner ? (
+        <section className="card" style={{ marginTop: "1.5rem" }} aria-labelledby="settings-heading">
+          <h2 id="settings-heading" style={{ marginTop: 0 }}>
+            Team settings
+          </h2>
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="export-policy" />
+            <label>
+              Who may export briefings (PDF, Word, Markdown){" "}
+              <select name="exportPolicy" defaultValue={exportPolicy} key={exportPolicy}>
+                {EXPORT_POLICIES.map((p: ExportPolicy) => (
+                  <option key={p} value={p}>
+                    {EXPORT_POLICY_LABELS[p]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="button small">
+              Save
+            </button>
+          </Form>
+          <p className="muted">
+            Sign-ins, membership and invitation changes, exports and status changes are recorded:{" "}
+            <Link to={`/teams/${teamId}/audit`}>Audit trail</Link>
+          </p>
+        </section>
+      ) : null}
 
       {isOwner ? (
         <section className="card" style={{ marginTop: "1.5rem" }} aria-labelledby="invite-heading">

@@ -2,7 +2,9 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { Briefing } from "../../db/schema";
 import type { DocumentFormat } from "../../server/export/document-service";
 import { PdfExportError } from "../../server/export/errors";
+import { recordExport } from "./audit.server";
 import type { CurrentUser } from "./auth.server";
+import { draftContentHash } from "./content-hash.server";
 import { exportFileName, exportSource } from "./export.server";
 
 const TYPES: Record<DocumentFormat, string> = {
@@ -28,6 +30,7 @@ export async function exportBriefingDocument(
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null, format };
   try {
     const { bytes, ms } = await documents.render({ ...job, format });
+    recordExport(context, { briefing, user, format, version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, job.update!) });
     context.logger.info("export", "document exported", { ...fields, ms: Math.round(ms), bytes: bytes.length });
     const name = exportFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`, format);
     return new Response(bytes as Uint8Array<ArrayBuffer>, {

@@ -6,6 +6,8 @@ import { updateToJSON } from "../../server/export/document-json";
 import { buildExportModel, type ExportInfo } from "../../server/export/model";
 import type { RenderJob } from "../../server/export/worker-protocol";
 import type { CurrentUser } from "./auth.server";
+import { recordExport } from "./audit.server";
+import { draftContentHash } from "./content-hash.server";
 import { badRequest, notFound } from "./errors";
 import { getVersion, type StoredVersion } from "./status.server";
 import { readStoredDocument } from "./stored-document.server";
@@ -103,6 +105,7 @@ export async function exportBriefingPdf(
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
   try {
     const { pdf, stats } = await pdfService.render(job);
+    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, job.update!) });
     context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, bytes: pdf.length });
     const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
     // A stream of the one buffer: a Uint8Array body would be copied by the Response constructor,

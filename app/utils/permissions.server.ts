@@ -5,6 +5,7 @@ import { isValidId } from "../../db/ids";
 import type { Briefing, Role } from "../../db/schema";
 import type { CurrentUser } from "./auth.server";
 import { forbidden, notFound } from "./errors";
+import { exportRefusal, mayExport } from "./export-policy";
 import { roleAtLeast } from "./roles";
 
 export { canEditBody, roleAtLeast } from "./roles";
@@ -44,4 +45,21 @@ export function requireBriefingRole(
     throw forbidden(`This needs the ${min} role; you are ${access.role}.`);
   }
   return access;
+}
+
+/** Whether `role` may export this briefing under its team's policy: for hiding export links. */
+export function canExport(context: AppLoadContext, briefing: Briefing, role: Role): boolean {
+  const team = getTeam(context.db, briefing.teamId);
+  return !!team && mayExport(role, team.exportPolicy);
+}
+
+/**
+ * The briefing and role of someone allowed to export it under its team's export policy (every
+ * export format checks here); 403 naming who may export otherwise.
+ */
+export function requireExportRole(context: AppLoadContext, briefingId: string | undefined, user: CurrentUser) {
+  const access = requireBriefingRole(context, briefingId, user);
+  const team = getTeam(context.db, access.briefing.teamId)!;
+  if (!mayExport(access.role, team.exportPolicy)) throw forbidden(exportRefusal(team.exportPolicy, access.role, team.name));
+  return { ...access, team };
 }

@@ -1,15 +1,25 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { createSession, deleteSession } from "../../db/queries/sessions";
+import type { Db } from "../../db/client";
+import { createSession, deleteSession, getSessionUser } from "../../db/queries/sessions";
 import { readSessionToken } from "../../server/auth/session-cookie";
+import { recordAudit, type AuditActor } from "./audit.server";
+
+/** How a person got in: the password form, one-click demo sign-in, or a new account. */
+export type SignInMethod = "password" | "demo" | "signup";
 
 /**
  * Starts a session for the user and redirects to `to`, which must come from safeRedirectPath.
  * The redirect is built before the session, so a target no header can carry creates no session.
  */
-export async function signInAndRedirect(context: AppLoadContext, userId: string, to: string): Promise<Response> {
+export async function signInAndRedirect(context: AppLoadContext, user: AuditActor & { id: string }, to: string, method: SignInMethod): Promise<Response> {
   const headers = new Headers({ Location: to });
   const ttlMs = context.config.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000;
-  const { token } = createSession(context.db, userId, ttlMs);
+  // The session and its record together: no session exists that the trail does not show.
+  const { token } = context.db.transaction((tx) => {
+    const created = createSession(tx as unknown as Db, user.id, ttlMs);
+    recordAudit(context, user, { action: "auth.sign_in", details: { method } }, tx as unknown as Db);
+    return created;
+  });
   headers.append("Set-Cookie", await context.sessionCookie.serialize(token));
   return redirect(to, { headers });
 }
@@ -18,7 +28,13 @@ export async function signInAndRedirect(context: AppLoadContext, userId: string,
 export async function signOut(request: Request, context: AppLoadContext): Promise<Response> {
   const token = await readSessionToken(context.sessionCookie, request.headers.get("Cookie"));
   if (token) {
-    const sessionId = deleteSession(context.db, token);
+    const sessionId = context.db.transaction((tx) => {
+      const db = tx as unknown as Db;
+      // Only a live session is recorded: a stale cookie signs nobody out.
+      const session = getSessionUser(db, token);
+      if (session) recordAudit(context, session.user, { action: "auth.sign_out" }, db);
+      return deleteSession(db, token);
+    });
     await context.events.publish("sessionRevoked", { sessionId });
   }
   return redirect("/login", { headers: { "Set-Cookie": await context.sessionCookie.serialize("", { maxAge: 0 }) } });

@@ -4,8 +4,10 @@ import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { newId } from "../../db/ids";
 import { briefings, briefingVersions, users, type Briefing, type BriefingStatus, type Role } from "../../db/schema";
-import { contentHash, type HashedFields } from "../../server/export/content-hash";
+import { contentHash } from "../../server/export/content-hash";
 import { documentJSON } from "../../server/export/document-json";
+import { recordAudit } from "./audit.server";
+import { briefingFields } from "./content-hash.server";
 import type { CurrentUser } from "./auth.server";
 import { publishCommentEvent } from "./comment-events.server";
 import { forbidden } from "./errors";
@@ -27,17 +29,6 @@ export function findTransition(from: BriefingStatus, to: BriefingStatus): Status
   if (from === "draft" && to === "final") return "Send the briefing for review before finalizing it.";
   if (from === "final") return "A final briefing can only be reopened to draft.";
   return `A briefing cannot move from ${from.replace("_", " ")} to ${to.replace("_", " ")}.`;
-}
-
-function briefingFields(b: Briefing): HashedFields {
-  return {
-    title: b.title,
-    summitName: b.summitName,
-    city: b.city,
-    startDate: b.startDate,
-    endDate: b.endDate,
-    classification: b.classification,
-  };
 }
 
 /**
@@ -88,19 +79,35 @@ export async function changeBriefingStatus(
           })
           .run();
         db.update(briefings).set({ status: "final", updatedAt: now }).where(eq(briefings.id, briefing.id)).run();
+        recordStatusChange(context, db, briefing, user, to, { version: next, contentHash: hash });
         return next;
       });
     } finally {
       doc.destroy();
     }
   } else {
-    context.db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
+    context.db.transaction((tx) => {
+      const db = tx as unknown as Db;
+      db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
+      recordStatusChange(context, db, briefing, user, to, {});
+    });
   }
   await context.events.publish("briefingChanged", { briefingId: briefing.id });
   // Open pages show the new status and actions at once, and say who changed it.
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
   return { ok: true, status: to, version };
+}
+
+/** The audit record of a status change, written in the transaction that makes it. */
+function recordStatusChange(context: AppLoadContext, db: Db, briefing: Briefing, user: CurrentUser, to: BriefingStatus, extra: Record<string, unknown>) {
+  recordAudit(context, user, {
+    action: "briefing.status_change",
+    teamId: briefing.teamId,
+    briefingId: briefing.id,
+    target: briefing.title,
+    details: { from: briefing.status, to, ...extra },
+  }, db);
 }
 
 export interface VersionSummary {

@@ -2,7 +2,7 @@ import { roleAtLeast } from "../enums";
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
-import { invitations, invitationUses, memberships, teams, users, type Invitation, type Role, type Team } from "../schema";
+import { invitations, invitationUses, memberships, teams, users, type ExportPolicy, type Invitation, type Role, type Team } from "../schema";
 
 export function createTeam(db: Db, name: string, ownerId: string, id: string = newId()): Team {
   return db.transaction((tx) => {
@@ -15,6 +15,11 @@ export function createTeam(db: Db, name: string, ownerId: string, id: string = n
 
 export function getTeam(db: Db, teamId: string): Team | undefined {
   return db.select().from(teams).where(eq(teams.id, teamId)).get();
+}
+
+/** Who may export the team's briefings; checked on every export. */
+export function setTeamExportPolicy(db: Db, teamId: string, exportPolicy: ExportPolicy): void {
+  db.update(teams).set({ exportPolicy }).where(eq(teams.id, teamId)).run();
 }
 
 export function listTeamsForUser(db: Db, userId: string) {

@@ -23,6 +23,7 @@ import {
 } from "docx";
 import fs from "node:fs";
 import { PDF_FONT_FAMILY, pdfFontFiles } from "./fonts";
+import { unmarkNames } from "./names";
 import { zip } from "./zip";
 import type { ExportBlock, ExportFacts, ExportModel, ExportQuote, ExportTopic, Lang, Run } from "./model-types";
 
@@ -59,7 +60,7 @@ interface RunStyle {
 function textRuns(runs: Run[], style: RunStyle = {}): ParagraphChild[] {
   const language = style.language ? { value: style.language } : undefined;
   const out: ParagraphChild[] = [];
-  for (const r of runs) {
+  for (const r of unmarkNames(runs)) {
     if (r.br) {
       out.push(new TextRun({ break: 1 }));
       continue;

@@ -1,4 +1,5 @@
 import type { ExportBlock, ExportFacts, ExportModel, ExportQuote, ExportTopic, Run } from "./model-types";
+import { unmarkNames } from "./names";
 
 /**
  * The brief as CommonMark (with GitHub pipe tables for facts), from the same model as the PDF and
@@ -51,7 +52,7 @@ function inlineRun(r: Run, lineStart: boolean): string {
 function inline(runs: Run[]): string {
   let out = "";
   let lineStart = true;
-  for (const r of runs) {
+  for (const r of unmarkNames(runs)) {
     if (r.br) {
       out += "\\\n";
       lineStart = true;

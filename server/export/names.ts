@@ -99,3 +99,23 @@ export function markNames(blocks: ExportBlock[], words: readonly string[]): Expo
     });
   return walk(blocks);
 }
+
+/**
+ * The runs with name marks taken off and the pieces `markNames` split apart joined again: Word and
+ * Markdown have their own line breaking, and a name split into its own run would only fragment
+ * them (and, in Markdown, break emphasis into `**a****b**`).
+ */
+export function unmarkNames(runs: readonly Run[]): Run[] {
+  const out: Run[] = [];
+  for (const run of runs) {
+    const { nh: _nh, ...plain } = run;
+    const prev = out.at(-1);
+    if (prev && !prev.br && !plain.br && sameMarks(prev, plain)) prev.t += plain.t;
+    else out.push({ ...plain });
+  }
+  return out;
+}
+
+function sameMarks(a: Run, b: Run): boolean {
+  return a.b === b.b && a.i === b.i && a.u === b.u && a.s === b.s && a.code === b.code && a.href === b.href;
+}

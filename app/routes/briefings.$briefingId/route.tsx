@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "../../components/error-boundary";
 import { requireUser } from "../../utils/auth.server";
 import { getTeam, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
-import { canEditBody, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
+import { canEditBody, canExport, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
 import { getVersion } from "../../utils/status.server";
 import { verifyStoredDocument } from "../../utils/stored-document.server";
 import type { BriefingEvent } from "../../comments/types";
@@ -38,6 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       editBody: canEditBody(role, briefing),
       comment: roleAtLeast(role, "commenter"),
       changeStatus: roleAtLeast(role, "editor"),
+      export: canExport(context, briefing, role),
     },
   });
 }
@@ -89,7 +90,7 @@ export default function BriefingPage() {
           {deletedBy} deleted this briefing. It is no longer available to anyone; nothing here is saved any more.
         </p>
       ) : (
-        <BriefingActions briefing={briefing} role={data.role} />
+        <BriefingActions briefing={briefing} role={data.role} canExport={data.permissions.export} />
       )}
       {hydrated ? (
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
