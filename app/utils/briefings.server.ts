@@ -1,15 +1,25 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { buildTemplateDocument } from "../../db/briefing-template";
-import { createBriefing, type BriefingInput } from "../../db/queries/briefings";
-import { insertInitialSnapshot } from "../../db/queries/documents";
-import type { Db } from "../../db/client";
+import { createBriefing, deleteBriefing, type BriefingInput } from "../../db/queries/briefings";
+import { serviceUnavailable } from "./errors";
 
-/** Creates a briefing with its starting body in one transaction. */
-export function createBriefingWithTemplate(context: AppLoadContext, teamId: string, input: BriefingInput, userId: string) {
+/**
+ * Creates a briefing and stores its starting body through the document store (services.collab), the
+ * one writer of stored documents. The store is asynchronous and may be another database, so the two
+ * writes cannot share a transaction: when the body cannot be stored the new briefing row is removed
+ * again, and the user gets a 503 to retry rather than an empty briefing.
+ */
+export async function createBriefingWithTemplate(context: AppLoadContext, teamId: string, input: BriefingInput, userId: string) {
+  const collab = context.services.collab;
+  if (!collab) throw serviceUnavailable("Briefings cannot be created right now: live editing is not running.");
   const state = buildTemplateDocument(input.summitName);
-  return context.db.transaction((tx) => {
-    const briefing = createBriefing(tx as unknown as Db, teamId, input, userId);
-    insertInitialSnapshot(tx as unknown as Db, briefing.id, state);
-    return briefing;
-  });
+  const briefing = createBriefing(context.db, teamId, input, userId);
+  try {
+    await collab.createDocument(briefing.id, state);
+  } catch (err) {
+    deleteBriefing(context.db, briefing.id);
+    context.logger.error("storing a new briefing's template failed; briefing removed", err, { briefingId: briefing.id, teamId });
+    throw serviceUnavailable("The new briefing could not be stored. Please try again.");
+  }
+  return briefing;
 }

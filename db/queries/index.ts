@@ -3,4 +3,3 @@ export * from "./sessions";
 export * from "./teams";
 export * from "./briefings";
 export * from "./blocks";
-export * from "./documents";
