@@ -37,16 +37,3 @@ export type RejectReason =
   | "awareness_not_owned"
   | "read_only_sync"
   | "read_only_update";
-
-/** Reports nothing: for tools and tests that do not look at the numbers. */
-export const noCollabMetrics: CollabMetrics = {
-  roomLoaded() {},
-  updateReceived() {},
-  updatesStored() {},
-  storeFailed() {},
-  compacted() {},
-  rejected() {},
-  closed() {},
-  upgradeRefused() {},
-  fanoutFailed() {},
-};

@@ -7,8 +7,6 @@ import path from "node:path";
  * four faces the template uses. Noto Sans covers Latin Extended and Cyrillic, so Turkish and Kazakh
  * come out exactly; anything it cannot draw is refused before compiling (see `findMissingGlyphs`).
  */
-export const PDF_FONT_FAMILY = "Noto Sans";
-
 const FACES = [
   "400Regular/NotoSans_400Regular.ttf",
   "400Regular_Italic/NotoSans_400Regular_Italic.ttf",

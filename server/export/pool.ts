@@ -164,7 +164,8 @@ export class PdfPool {
       },
     };
     // Renders are background work next to live editing: under SCHED_IDLE (util-linux `chrt`) a
-    // render only gets CPU time no collaboration process wants. Without chrt, a low nice value.
+    // render only gets CPU time no collaboration process wants. Without chrt, nice 19 (the lowest
+    // priority a normal process can set).
     const chrt = findChrt();
     const child = chrt
       ? spawn(chrt, ["--idle", "0", process.execPath, ...execArgv, entry], options)
