@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CollabMetrics } from "./collab/collab-metrics";
 
 /**
  * The process's Prometheus registry. Other areas (PDF export) register their own metrics on it:
@@ -18,7 +19,8 @@ export function setCollabStatsSource(source: CollabStatsSource | null): void {
 
 const registers = [metricsRegistry];
 
-export const collabMetrics = {
+/** The collaboration series; the collab code reports through `promCollabMetrics`, not these. */
+const collabSeries = {
   rooms: new Gauge({
     name: "summit_collab_rooms",
     help: "Briefing documents loaded in memory",
@@ -71,12 +73,33 @@ export const collabMetrics = {
     labelNames: ["code"] as const,
     registers,
   }),
+  fanoutFailures: new Counter({
+    name: "summit_collab_fanout_failures_total",
+    help: "Room updates the fan-out to other server processes did not take",
+    registers,
+  }),
   refusedUpgrades: new Counter({
     name: "summit_collab_refused_upgrades_total",
     help: "WebSocket upgrades refused before the socket opened, by HTTP status",
     labelNames: ["status"] as const,
     registers,
   }),
+};
+
+/** CollabMetrics on the process's Prometheus registry: what the collab layer injects into its registry. */
+export const promCollabMetrics: CollabMetrics = {
+  roomLoaded: (seconds) => collabSeries.loadSeconds.observe(seconds),
+  updateReceived: () => collabSeries.updatesReceived.inc(),
+  updatesStored(count, seconds) {
+    collabSeries.updatesPersisted.inc(count);
+    collabSeries.persistSeconds.observe(seconds);
+  },
+  storeFailed: () => collabSeries.persistFailures.inc(),
+  compacted: () => collabSeries.compactions.inc(),
+  rejected: (reason, count = 1) => collabSeries.rejectedMessages.inc({ reason }, count),
+  closed: (code) => collabSeries.closes.inc({ code: String(code) }),
+  upgradeRefused: (status) => collabSeries.refusedUpgrades.inc({ status: String(status) }),
+  fanoutFailed: () => collabSeries.fanoutFailures.inc(),
 };
 
 /** Stored state that failed verification (docs/decisions/0105); any non-zero value needs an administrator. */

@@ -1,3 +1,5 @@
+import * as decoding from "lib0/decoding";
+import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loginAs } from "../../test/helpers/http";
@@ -53,10 +55,11 @@ describe("SaveTracker over the real y-websocket server", () => {
     const tracker = new SaveTracker(client.doc, client.provider);
     client.provider.disconnect();
     firstParagraph(client.doc).insert(0, "OFFLINE EDIT ");
-    await new Promise((r) => setTimeout(r, 300));
+    expect(tracker.saved).toBe(false);
+    // A whole reader handshake later the server still lacks the edit, and the tracker knows it.
+    expect(await serverText()).not.toContain("OFFLINE EDIT");
     expect(tracker.saved).toBe(false);
     expect(tracker.hasUnconfirmedChanges).toBe(true);
-    expect(await serverText()).not.toContain("OFFLINE EDIT");
 
     client.provider.connect();
     await eventually(() => expect(tracker.saved).toBe(true), 5000);
@@ -70,12 +73,40 @@ describe("SaveTracker over the real y-websocket server", () => {
     client.provider.disconnect();
     client.provider.connect();
     await eventually(() => expect(tracker.saved).toBe(true), 5000);
+    // From here on every sync step 1 on this socket is a probe and every step 2 its answer: count
+    // what actually goes over the wire in both directions.
+    const ws = client.provider.ws!;
+    const wire = { probes: 0, answers: 0, maxInFlight: 0 };
+    const syncType = (data: ArrayBuffer | Uint8Array) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      return decoding.readVarUint(decoder) === 0 ? decoding.readVarUint(decoder) : -1;
+    };
+    const send = ws.send.bind(ws);
+    ws.send = (data: Parameters<WebSocket["send"]>[0]) => {
+      if (syncType(data as Uint8Array) === syncProtocol.messageYjsSyncStep1) {
+        wire.probes++;
+        wire.maxInFlight = Math.max(wire.maxInFlight, wire.probes - wire.answers);
+      }
+      send(data);
+    };
+    ws.addEventListener("message", (event: MessageEvent) => {
+      if (syncType(event.data as ArrayBuffer) === syncProtocol.messageYjsSyncStep2) wire.answers++;
+    });
+
     const text = firstParagraph(client.doc);
-    for (const ch of "burst-of-keys") {
-      text.insert(0, ch);
-      await new Promise((r) => setTimeout(r, 10));
+    const keys = "burst-of-keys";
+    for (let i = 0; i < keys.length; i += 2) {
+      // One key, then the next right after the probe for it left: that one is typed while a probe is out.
+      const probesBefore = wire.probes;
+      text.insert(0, keys[i]);
+      await eventually(() => expect(wire.probes).toBeGreaterThan(probesBefore), 5000);
+      if (i + 1 < keys.length) text.insert(0, keys[i + 1]);
     }
     await eventually(() => expect(tracker.saved).toBe(true), 5000);
+    expect(wire.maxInFlight).toBe(1);
+    expect(wire.answers).toBe(wire.probes);
+    expect(wire.probes).toBeGreaterThanOrEqual(Math.ceil(keys.length / 2));
+    expect(wire.probes).toBeLessThanOrEqual(keys.length);
     const stored = await serverText();
     expect(stored).toContain("syek-fo-tsrub");
     tracker.destroy();

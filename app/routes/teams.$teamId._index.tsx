@@ -49,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { team } = requireTeamRole(context, params.teamId, user, "editor");
     const parsed = parseForm(BriefingDetailsSchema, form);
     if (parsed.errors) return json({ intent, errors: parsed.errors }, { status: 400 });
-    const briefing = createBriefingWithTemplate(context, team.id, parsed.data, user);
+    const briefing = await createBriefingWithTemplate(context, team.id, parsed.data, user);
     // Listeners index the new title for search.
     await context.events.publish("briefingChanged", { briefingId: briefing.id });
     return redirect(`/briefings/${briefing.id}`);

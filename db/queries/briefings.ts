@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
-import { briefings, memberships, users, type Briefing, type BriefingStatus, type Classification, type Role } from "../schema";
+import { briefings, memberships, users, type Briefing, type Classification, type Role } from "../schema";
 
 export interface BriefingInput {
   title: string;
@@ -115,16 +115,6 @@ export function setBriefingArchived(db: Db, briefingId: string, archived: boolea
     .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
     .where(eq(briefings.id, briefingId))
     .run();
-}
-
-export function setBriefingStatus(db: Db, briefingId: string, status: BriefingStatus, userId: string): void {
-  const now = new Date();
-  db.update(briefings).set({ status, updatedAt: now, lastEditedBy: userId, lastEditedAt: now }).where(eq(briefings.id, briefingId)).run();
-}
-
-/** Records that a user changed the body, for "last edited by" in the list. */
-export function touchBriefing(db: Db, briefingId: string, userId: string | null, at: Date = new Date()): void {
-  db.update(briefings).set({ lastEditedAt: at, lastEditedBy: userId }).where(eq(briefings.id, briefingId)).run();
 }
 
 export function deleteBriefing(db: Db, briefingId: string): void {

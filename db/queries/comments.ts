@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../client";
 import { newId } from "../ids";
@@ -172,14 +172,6 @@ export function setThreadResolved(db: Db, threadId: string, userId: string | nul
     .set(userId ? { resolvedAt: new Date(), resolvedBy: userId } : { resolvedAt: null, resolvedBy: null })
     .where(eq(commentThreads.id, threadId))
     .run();
-}
-
-export function countOpenThreads(db: Db, briefingId: string): number {
-  return db
-    .select({ n: sql<number>`count(*)` })
-    .from(commentThreads)
-    .where(and(eq(commentThreads.briefingId, briefingId), isNull(commentThreads.resolvedAt)))
-    .get()!.n;
 }
 
 export interface Mention {

@@ -3,5 +3,4 @@ export * from "./sessions";
 export * from "./teams";
 export * from "./briefings";
 export * from "./blocks";
-export * from "./documents";
 export * from "./audit";

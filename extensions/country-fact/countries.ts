@@ -28,11 +28,6 @@ export const COUNTRIES: readonly CountryInfo[] = [
 
 const BY_CODE = new Map(COUNTRIES.map((c) => [c.code, c]));
 
-/** Known countries by code, or undefined. */
-export function countryInfo(code: string): CountryInfo | undefined {
-  return BY_CODE.get(sanitizeCountryCode(code));
-}
-
 /** English name for an ISO code ("KZ" → "Kazakhstan"); an unknown valid code is returned as is; "" → "". */
 export function countryName(code: string): string {
   const normalized = sanitizeCountryCode(code);

@@ -6,9 +6,9 @@ import { buildTemplateDocument } from "../../db/briefing-template";
 import { openDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
-import { insertInitialSnapshot } from "../../db/queries/documents";
 import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../server/seed/demo";
 import { buildSeedDocument } from "../../server/seed/demo-document";
+import { createSqliteDocumentStore } from "../../server/persistence/document-store";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { createRandom } from "./util";
 
@@ -41,6 +41,7 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
     const templateState = buildTemplateDocument("the Bench Summit");
     const longState = longBriefState(50);
     const owner = DEMO_USERS[0].id;
+    const bodies: [string, Uint8Array][] = [];
     const add = (id: string, title: string, state: Uint8Array) => {
       createBriefing(
         db,
@@ -49,7 +50,7 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
         owner,
         id
       );
-      insertInitialSnapshot(db, id, state);
+      bodies.push([id, state]);
     };
     db.transaction(() => {
       add(BRIEFINGS.fanout, "Bench: live fan-out", seedState);
@@ -60,6 +61,9 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
       add(BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState);
       for (let i = 0; i < churnCount; i++) add(BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState);
     });
+    // Bodies through the document store, as the server writes them.
+    const store = createSqliteDocumentStore(db);
+    for (const [id, state] of bodies) await store.create(id, state);
     return { seedState, templateState, longState };
   } finally {
     db.$client.close();

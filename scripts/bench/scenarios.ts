@@ -4,10 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import WebSocket from "ws";
-import * as Y from "yjs";
 import { updateMessage } from "../../server/collab/protocol";
 import type { DemoRole } from "../../test/helpers/http";
 import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures } from "./fixtures";
+import { gapUpdates } from "../../test/helpers/gap-updates";
 import { metricValue } from "../../test/helpers/yclient";
 import { METRICS_TOKEN, procStat, type ClientProcess } from "./processes";
 import { RECEIVER_ROLES, cpuSeconds, type MemoryReading, type Side } from "./sides";
@@ -641,19 +641,6 @@ export interface PendingFloodResult {
   /** Close codes the flooder saw (it reconnects after each, as a hostile client would). */
   closes: number[];
   rssGrowthBytes: number;
-}
-
-/** `n` updates of ~`bytes` from one fresh client, all after a first chunk that is never sent (a clock gap). */
-function gapUpdates(n: number, bytes: number): Uint8Array[] {
-  const doc = new Y.Doc();
-  doc.clientID = 7_000_000 + Math.floor(Math.random() * 1_000_000);
-  const text = doc.getText("junk");
-  text.insert(0, "never sent ".repeat(100));
-  const updates: Uint8Array[] = [];
-  doc.on("update", (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < n; i++) text.insert(text.length, String(i % 10).repeat(bytes));
-  doc.destroy();
-  return updates;
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { originPolicy } from "../http/same-origin";
-import { setCollabStatsSource, storageMetrics } from "../metrics";
+import { promCollabMetrics, setCollabStatsSource, storageMetrics } from "../metrics";
 import { createSqliteDocumentStore } from "../persistence/document-store";
 import type { ServerLayer } from "../start";
 import { ByteBudget } from "./byte-budget";
 import { CLOSE } from "./close-codes";
+import { noFanout } from "./fanout";
 import { RoomRegistry } from "./rooms";
 import { createCollabService } from "./service";
 import { createUpgradeHandler } from "./upgrade";
@@ -47,6 +48,9 @@ export function collabLayer(): ServerLayer {
           pingIntervalMs: config.COLLAB_PING_INTERVAL_MS,
           maxConnectionsPerBriefing: config.COLLAB_MAX_CONNECTIONS_PER_BRIEFING,
           maxConnectionsPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
+          metrics: promCollabMetrics,
+          // One process: no other rooms to reach. A Redis adapter goes here (docs/decisions/0107).
+          fanout: noFanout,
         },
         logger,
       );
@@ -60,6 +64,7 @@ export function collabLayer(): ServerLayer {
         registry,
         origins: originPolicy(config),
         maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
+        metrics: promCollabMetrics,
       });
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);
       server.on("upgrade", onUpgrade);

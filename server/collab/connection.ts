@@ -4,8 +4,8 @@ import type { RawData, WebSocket } from "ws";
 import { canEditBody } from "../../db/enums";
 import type { Role } from "../../db/schema";
 import { getErrorMessage, type Logger } from "../logger";
-import { collabMetrics } from "../metrics";
 import type { Presence } from "./awareness-guard";
+import type { CollabMetrics, RejectReason } from "./collab-metrics";
 import type { ByteBudget } from "./byte-budget";
 import type { ParkedUpdate } from "./pending-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
@@ -34,6 +34,8 @@ export interface ConnectionLimits {
   byteBudget: ByteBudget;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /** Where rejections and closes are reported (injected by the registry). */
+  metrics: CollabMetrics;
 }
 
 /** The room side of a connection: what a decoded message turns into. */
@@ -89,7 +91,7 @@ export class Connection {
     ws.close = ((code?: number, reason?: string | Buffer) => {
       const mapped = closeForWsCode(code);
       if (!mapped) return this.nativeClose(code, reason);
-      collabMetrics.rejectedMessages.inc({ reason: mapped === CLOSE.messageTooLarge ? "message_too_large" : "bad_frame" });
+      limits.metrics.rejected(mapped === CLOSE.messageTooLarge ? "message_too_large" : "bad_frame");
       this.close(mapped);
     }) as WebSocket["close"];
     ws.on("error", (err) => this.logger.debug("collab", "socket error", { ...this.fields(), error: getErrorMessage(err) }));
@@ -171,7 +173,7 @@ export class Connection {
   private writable(): boolean {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
-      collabMetrics.rejectedMessages.inc({ reason: "slow_reader" });
+      this.limits.metrics.rejected("slow_reader");
       this.close(CLOSE.slowReader);
       return false;
     }
@@ -184,7 +186,7 @@ export class Connection {
     this.closed = true;
     clearInterval(this.pingTimer);
     this.dropParked();
-    collabMetrics.closes.inc({ code: String(spec.code) });
+    this.limits.metrics.closed(spec.code);
     this.logger.info("collab", "connection closed by server", { ...this.fields(), code: spec.code, reason: spec.reason });
     try {
       this.nativeClose(spec.code, clampReason(spec.reason));
@@ -236,8 +238,8 @@ export class Connection {
     return true;
   }
 
-  private reject(reason: string, spec: CloseSpec): void {
-    collabMetrics.rejectedMessages.inc({ reason });
+  private reject(reason: RejectReason, spec: CloseSpec): void {
+    this.limits.metrics.rejected(reason);
     this.close(spec);
   }
 

@@ -1,12 +1,14 @@
 import type { Logger } from "../logger";
-import { collabMetrics } from "../metrics";
 import type { DocumentStore, PendingUpdate } from "../persistence/document-store";
+import type { CollabMetrics } from "./collab-metrics";
 
 export interface PersistenceOptions {
   /** Group-commit tick: updates received within it are stored in one transaction. */
   flushMs: number;
   /** Fold the update log into the snapshot once it holds this many rows. */
   compactAfter: number;
+  /** Where stores, failures and compactions are reported. */
+  metrics: CollabMetrics;
 }
 
 /**
@@ -89,8 +91,7 @@ export class RoomPersistence {
     this.pending = this.pending.slice(batch.length);
     this.failures = 0;
     this.logLength += batch.length;
-    collabMetrics.updatesPersisted.inc(batch.length);
-    collabMetrics.persistSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.options.metrics.updatesStored(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     if (this.logLength >= this.options.compactAfter) await this.compactNow();
     return this.pending.length === 0;
   }
@@ -103,7 +104,7 @@ export class RoomPersistence {
       await this.store.compact(this.briefingId, state);
       this.logLength = 0;
       this.bytes = state.byteLength + this.pending.reduce((n, u) => n + u.update.byteLength, 0);
-      collabMetrics.compactions.inc();
+      this.options.metrics.compacted();
       return true;
     } catch (err) {
       this.logger.error("collab compaction failed", err, { briefingId: this.briefingId });
@@ -127,7 +128,7 @@ export class RoomPersistence {
       return true;
     }
     this.failures++;
-    collabMetrics.persistFailures.inc();
+    this.options.metrics.storeFailed();
     this.logger.error("collab store failed; keeping updates and retrying", err, {
       briefingId: this.briefingId,
       userId: batch[batch.length - 1]?.userId ?? null,

@@ -1,10 +1,10 @@
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Logger } from "../logger";
-import { collabMetrics } from "../metrics";
 import type { DocumentStore, StoredDocument } from "../persistence/document-store";
 import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "./awareness-guard";
 import { CLOSE, type CloseSpec } from "./close-codes";
+import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
 import type { Connection, ConnectionHost } from "./connection";
 import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
@@ -20,6 +20,8 @@ export interface RoomOptions extends PersistenceOptions {
   maxPendingBytes: number;
   /** Re-applies of a connection's waiting updates that may still leave something missing (over it: 4422). */
   maxPendingRetries: number;
+  /** Carries this room's updates to the briefing's rooms in other processes, and theirs here. */
+  fanout: RoomFanout;
 }
 
 export interface RoomCallbacks {
@@ -32,6 +34,9 @@ export interface RoomCallbacks {
   /** Storage says the briefing is gone. */
   gone(room: Room): void;
 }
+
+/** Transaction origin of updates another process published (server/collab/fanout.ts). */
+const FROM_FANOUT = Symbol("fanout");
 
 /** A state vector with no clients: a client joining with an empty document. */
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
@@ -52,6 +57,7 @@ export class Room implements ConnectionHost {
   private destroyed = false;
   /** Bumped on every change the document emits: tells whether an apply integrated anything. */
   private changes = 0;
+  private readonly unsubscribeFanout: () => void;
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -87,7 +93,7 @@ export class Room implements ConnectionHost {
     // dropped here and the snapshot is rewritten without them below.
     const junk = takePending(this.doc);
     if (junk) logger.warn("collab", "stored state held changes with missing dependencies; dropped", { briefingId });
-    collabMetrics.loadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    options.metrics.roomLoaded(Number(process.hrtime.bigint() - started) / 1e9);
     this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
     this.persistence.onGone = () => callbacks.gone(this);
     // A long log (e.g. after a crash) is folded at once so the next load is one snapshot read.
@@ -98,6 +104,7 @@ export class Room implements ConnectionHost {
       const changed = added.concat(updated, removed);
       if (changed.length > 0) this.broadcast(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)));
     });
+    this.unsubscribeFanout = options.fanout.subscribe(briefingId, (update) => this.receiveFromFanout(update));
     // Logged updates may not have been projected (a crash between store and projection); a
     // document that is only a snapshot was projected before it was compacted and unloaded.
     if (stored.logLength > 0) setImmediate(() => this.emitSettled());
@@ -128,7 +135,7 @@ export class Room implements ConnectionHost {
     if (conn.readOnly) return this.dropReadOnly(conn, update, kind);
     // Waiting (unintegrated) updates are held in memory too, so they count against the document cap.
     if (this.persistence.bytes + this.parkedBytes() + update.byteLength > this.options.maxDocumentBytes) {
-      collabMetrics.rejectedMessages.inc({ reason: "document_too_large" });
+      this.options.metrics.rejected("document_too_large");
       conn.close(CLOSE.documentTooLarge);
       return;
     }
@@ -172,7 +179,7 @@ export class Room implements ConnectionHost {
 
   /** Closes a connection whose updates keep depending on changes nobody sent; its waiting updates go with it. */
   private refusePending(conn: Connection): void {
-    collabMetrics.rejectedMessages.inc({ reason: "missing_dependencies" });
+    this.options.metrics.rejected("missing_dependencies");
     this.logger.info("collab", "updates depend on missing changes", { ...conn.fields(), parkedBytes: conn.parkedBytes });
     conn.close(CLOSE.missingDependencies);
   }
@@ -191,7 +198,7 @@ export class Room implements ConnectionHost {
       (id) => id === this.doc.clientID || (this.awarenessOwners.has(id) && this.awarenessOwners.get(id) !== conn),
       conn.identity.presence,
     );
-    if (rejected > 0) collabMetrics.rejectedMessages.inc({ reason: "awareness_not_owned" }, rejected);
+    if (rejected > 0) this.options.metrics.rejected("awareness_not_owned", rejected);
     for (const id of conn.awarenessIds) this.awarenessOwners.set(id, conn);
     if (accepted.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
   }
@@ -210,6 +217,7 @@ export class Room implements ConnectionHost {
     if (this.destroyed) return;
     if (this.settleTimer) this.emitSettled();
     this.destroyed = true;
+    this.unsubscribeFanout();
     this.persistence.dispose();
     this.awareness.destroy();
     this.doc.destroy();
@@ -225,14 +233,36 @@ export class Room implements ConnectionHost {
     this.fullState = null;
     this.changes++;
     const author = this.isConnection(origin) ? origin : null;
-    collabMetrics.updatesReceived.inc();
+    this.options.metrics.updateReceived();
     if (this.connections.size > (author ? 1 : 0)) {
       const message = updateMessage(update);
       const frame = binaryFrame(message);
       for (const conn of this.connections) if (conn !== author) conn.sendFrame(frame, message);
     }
-    this.persistence.enqueue(update, author?.userId ?? null);
+    if (origin === FROM_FANOUT) {
+      // The process whose client sent it stores it; here it only counts towards the size cap.
+      this.persistence.bytes += update.byteLength;
+    } else {
+      this.persistence.enqueue(update, author?.userId ?? null);
+      this.options.fanout.publish(this.briefingId, update).catch((err: unknown) => {
+        this.options.metrics.fanoutFailed();
+        this.logger.error("collab fan-out publish failed", err, { briefingId: this.briefingId });
+      });
+    }
     this.scheduleSettled();
+  }
+
+  /** An update another process's room applied: integrate it and pass it to our connections. */
+  private receiveFromFanout(update: Uint8Array): void {
+    if (this.destroyed) return;
+    try {
+      Y.applyUpdate(this.doc, update, FROM_FANOUT);
+    } catch (err) {
+      this.logger.error("collab fan-out update could not be applied", err, { briefingId: this.briefingId });
+      return;
+    }
+    // Adapters deliver in order, so nothing should be left waiting; if it is, it must not linger.
+    if (takePending(this.doc)) this.logger.warn("collab", "fan-out update with missing dependencies; dropped", { briefingId: this.briefingId });
   }
 
   /**
@@ -255,10 +285,10 @@ export class Room implements ConnectionHost {
   private dropReadOnly(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
     // A read-only client answers our sync step 1 with its own state; that is expected and ignored.
     if (kind === "sync") {
-      if (update.byteLength > 2) collabMetrics.rejectedMessages.inc({ reason: "read_only_sync" });
+      if (update.byteLength > 2) this.options.metrics.rejected("read_only_sync");
       return;
     }
-    collabMetrics.rejectedMessages.inc({ reason: "read_only_update" });
+    this.options.metrics.rejected("read_only_update");
     conn.readOnlyStrikes++;
     if (conn.readOnlyStrikes >= this.options.readOnlyStrikeLimit) conn.close(CLOSE.readOnlyViolation);
   }

@@ -1,7 +1,6 @@
 import type { Db } from "../../db/client";
 import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import type { Logger } from "../logger";
-import { collabMetrics } from "../metrics";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
 import { CLOSE, type CloseSpec } from "./close-codes";
@@ -9,6 +8,10 @@ import { Connection, type CollabIdentity, type ConnectionLimits } from "./connec
 import { Room, type RoomOptions } from "./room";
 import type { WebSocket } from "ws";
 
+/**
+ * Limits plus the two injected dependencies every room and connection shares: `metrics`
+ * (CollabMetrics) and `fanout` (RoomFanout, the updates of other processes).
+ */
 export interface RegistryOptions extends RoomOptions, ConnectionLimits {
   maxConnectionsPerBriefing: number;
   maxConnectionsPerUser: number;
@@ -147,7 +150,7 @@ export class RoomRegistry {
   }
 
   private refuse(ws: WebSocket, spec: CloseSpec): null {
-    collabMetrics.closes.inc({ code: String(spec.code) });
+    this.options.metrics.closed(spec.code);
     ws.on("error", () => {});
     ws.close(spec.code, spec.reason);
     return null;

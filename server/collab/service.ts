@@ -14,6 +14,11 @@ export interface CollabService {
    */
   getState(briefingId: string): Promise<Uint8Array>;
   /**
+   * Stores the first body of a briefing just created (its template): through the document store,
+   * like every other write of a document. Rejects when the briefing already has one.
+   */
+  createDocument(briefingId: string, state: Uint8Array): Promise<void>;
+  /**
    * Rejects with StoredDocumentCorruptError (match it by `code`) when the briefing's stored document is
    * damaged, for pages that show a briefing without reading its body. A loaded room passed the
    * same check when it loaded. getDocument and getState reject with the same error.
@@ -61,6 +66,10 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
       const stored = await store.load(briefingId);
       const live = registry.get(briefingId);
       return live ? live.encodeFullState() : Y.mergeUpdates(stored.updates);
+    },
+    async createDocument(briefingId, state) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      await store.create(briefingId, state);
     },
     async verifyStored(briefingId) {
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");

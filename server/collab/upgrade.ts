@@ -9,10 +9,10 @@ import { isValidId } from "../../db/ids";
 import { readSessionToken } from "../auth/session-cookie";
 import { isAllowedOrigin, type OriginPolicy } from "../http/same-origin";
 import type { Logger } from "../logger";
-import { collabMetrics } from "../metrics";
 import { EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { presenceFor } from "./awareness-guard";
 import { CLOSE } from "./close-codes";
+import type { CollabMetrics } from "./collab-metrics";
 import type { CollabIdentity } from "./connection";
 import type { RoomRegistry } from "./rooms";
 
@@ -26,6 +26,7 @@ export interface UpgradeDeps {
   /** Our own origin(s): PUBLIC_URL when set, else the request Host; plus ALLOWED_ORIGINS. */
   origins: OriginPolicy;
   maxMessageBytes: number;
+  metrics: CollabMetrics;
 }
 
 type Admission =
@@ -74,21 +75,21 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     // Node attaches no error listener to an upgraded socket; without one a reset kills the process.
     socket.on("error", (err) => deps.logger.debug("collab", "upgrade socket error", { error: err.message }));
     try {
-      if (!accepting) return refuse(socket, 503, "Server restarting.");
+      if (!accepting) return refuse(deps.metrics, socket, 503, "Server restarting.");
       const admission = await admit(req);
-      if (!admission.ok) return refuse(socket, admission.status, admission.message);
-      if (!accepting) return refuse(socket, 503, "Server restarting.");
+      if (!admission.ok) return refuse(deps.metrics, socket, admission.status, admission.message);
+      if (!accepting) return refuse(deps.metrics, socket, 503, "Server restarting.");
       if (socket.destroyed) return;
       const { briefingId, identity } = admission;
       const over = deps.registry.capacityProblem(briefingId, identity.userId);
-      if (over === "user") return refuse(socket, 429, "Too many open connections for this user.");
-      if (over === "briefing") return refuse(socket, 503, "Too many open connections to this briefing.");
+      if (over === "user") return refuse(deps.metrics, socket, 429, "Too many open connections for this user.");
+      if (over === "briefing") return refuse(deps.metrics, socket, 503, "Too many open connections to this briefing.");
       const outdated = clientSchemaOutdated(req.url ?? "");
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (outdated) {
           // Closed after the handshake so the browser sees the code and reloads the page.
           ws.on("error", () => {});
-          collabMetrics.closes.inc({ code: String(CLOSE.editorUpdateRequired.code) });
+          deps.metrics.closed(CLOSE.editorUpdateRequired.code);
           ws.close(CLOSE.editorUpdateRequired.code, CLOSE.editorUpdateRequired.reason);
           return;
         }
@@ -100,7 +101,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       });
     } catch (err) {
       deps.logger.error("collab upgrade failed", err, { url: (req.url ?? "").slice(0, 100) });
-      refuse(socket, 500, "Internal error.");
+      refuse(deps.metrics, socket, 500, "Internal error.");
     }
   }
 
@@ -125,8 +126,8 @@ export function clientSchemaOutdated(url: string): boolean {
   return sent !== null && sent !== String(EDITOR_SCHEMA_VERSION);
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
-  collabMetrics.refusedUpgrades.inc({ status: String(status) });
+function refuse(metrics: CollabMetrics, socket: Duplex, status: number, message: string): void {
+  metrics.upgradeRefused(status);
   if (socket.destroyed) return;
   const body = Buffer.from(message, "utf8");
   socket.once("finish", () => socket.destroy());

@@ -2,13 +2,14 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
+/** The family name the PDF template and the Word export both ask for. */
+export const PDF_FONT_FAMILY = "Noto Sans";
+
 /**
  * The only fonts the PDF compiler sees: Noto Sans (OFL) from @expo-google-fonts/noto-sans, in the
  * four faces the template uses. Noto Sans covers Latin Extended and Cyrillic, so Turkish and Kazakh
  * come out exactly; anything it cannot draw is refused before compiling (see `findMissingGlyphs`).
  */
-export const PDF_FONT_FAMILY = "Noto Sans";
-
 const FACES = [
   "400Regular/NotoSans_400Regular.ttf",
   "400Regular_Italic/NotoSans_400Regular_Italic.ttf",

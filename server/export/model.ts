@@ -1,6 +1,10 @@
 import { STATUS_LABELS } from "../../db/enums";
+import { sanitizeAgendaTopicAttrs } from "../../extensions/agenda-topic/agenda-topic";
 import { countryName } from "../../extensions/country-fact/countries";
+import { sanitizeCountryFactAttrs } from "../../extensions/country-fact/country-fact";
 import { isFactStale } from "../../extensions/country-fact/stale";
+import { sanitizeQuoteAttrs } from "../../extensions/quote/quote";
+import { cleanText } from "../../extensions/shared/attrs";
 import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
 import { markNames, nameWords } from "./names";
 
@@ -35,19 +39,20 @@ const HYPHENATED = new Set(
   "af sq be bg ca hr cs da nl en et fi fr ka de el hu is it ku la lt lv mn nb nn no pl pt ru sr sk sl es sv tr tk uk".split(" "),
 );
 
-/** Strips control characters (keeping tabs as spaces) so nothing invisible reaches the PDF. */
+/**
+ * Body text: strips control characters (keeping tabs as spaces) so nothing invisible reaches the
+ * PDF. Bidi controls stay: in running text they may be what makes mixed-direction words read right.
+ * Block attributes never come through here; they go through the editor's own rules (below).
+ */
 function clean(value: unknown, max = 20_000): string {
   if (typeof value !== "string") return "";
   // eslint-disable-next-line no-control-regex
   return value.replace(/\t/g, " ").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "").slice(0, max);
 }
 
+/** Briefing fields and links: one line, with control and bidi override characters stripped (shared rules). */
 function oneLine(value: unknown, max = 2_000): string {
-  return clean(value, max).replace(/\s+/g, " ").trim();
-}
-
-function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return allowed.includes(value as T) ? (value as T) : fallback;
+  return cleanText(value, max);
 }
 
 /** Only web and mail links become clickable; everything else stays text. */
@@ -173,48 +178,48 @@ class Builder {
       case "horizontalRule":
         return { kind: "rule" };
       case "quote": {
-        const country = oneLine(a.country, 2).toUpperCase();
-        const source = oneLine(a.source);
+        // The editor's rules and limits (extensions/quote): a speaker the editor would clean is
+        // printed exactly as the editor shows it, never with a bidi override or an overlong value.
+        const q = sanitizeQuoteAttrs(a);
         return {
           kind: "quote",
           runs: runs(node.content),
-          speaker: oneLine(a.speaker),
-          speakerRole: oneLine(a.speakerRole),
-          country: /^[A-Z]{2}$/.test(country) ? countryName(country) : "",
-          date: humanDate(oneLine(a.date, 10)),
-          source,
-          sourceHref: safeHref(source),
-          lang: typstLang(a.lang || "en"),
-          translation: clean(a.translation).trim(),
+          speaker: q.speaker,
+          speakerRole: q.speakerRole,
+          country: q.country ? countryName(q.country) : "",
+          date: humanDate(q.date),
+          source: q.source,
+          sourceHref: safeHref(q.source),
+          lang: typstLang(q.lang),
+          translation: q.translation,
         };
       }
       case "agendaTopic": {
         if (inTopic) return { kind: "blockquote", blocks: this.blocks(node.content, depth + 1, inTopic) };
         const level = Math.min(this.headingLevel + 1, 6);
+        const t = sanitizeAgendaTopicAttrs(a);
         return {
           kind: "topic",
           number: ++this.topicNumber,
           level,
-          title: oneLine(a.title) || "Untitled topic",
-          priority: pick(a.priority, ["high", "medium", "low"] as const, "medium"),
-          status: pick(a.status, ["proposed", "agreed", "contested"] as const, "proposed"),
-          owner: oneLine(a.owner),
+          title: t.title || "Untitled topic",
+          priority: t.priority,
+          status: t.status,
+          owner: t.owner,
           blocks: this.blocks(node.content, depth + 1, level),
         };
       }
       case "countryFact": {
-        const code = oneLine(a.country, 2).toUpperCase();
-        const asOf = oneLine(a.asOf, 10);
-        const source = oneLine(a.source);
+        const f = sanitizeCountryFactAttrs(a);
         const row: ExportFact = {
-          country: /^[A-Z]{2}$/.test(code) ? countryName(code) : oneLine(a.countryName),
-          label: oneLine(a.label),
-          value: oneLine(a.value),
-          unit: oneLine(a.unit),
-          asOf: humanDate(asOf),
-          source,
-          sourceHref: safeHref(source),
-          stale: isFactStale(asOf, this.info.exportedAt, this.info.staleMonths),
+          country: f.country ? countryName(f.country) : f.countryName,
+          label: f.label,
+          value: f.value,
+          unit: f.unit,
+          asOf: humanDate(f.asOf),
+          source: f.source,
+          sourceHref: safeHref(f.source),
+          stale: isFactStale(f.asOf, this.info.exportedAt, this.info.staleMonths),
         };
         return { kind: "facts", country: row.country, rows: [row] };
       }

@@ -1,11 +1,15 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
-import { HOSTILE, KAZAKH, TURKISH, sampleBrief, sampleInfo } from "../../test/export/fixtures";
+import { HOSTILE, KAZAKH, TURKISH, quote, sampleBrief, sampleInfo } from "../../test/export/fixtures";
 import { firstOutOfOrder, flat, pdfFonts, pdfLangs, pdfPages, pdfText } from "../../test/export/pdf-tools";
 import { PdfExportError } from "./errors";
+import { buildExportModel } from "./model";
+import { findChrt } from "./pool";
 import { createPdfService, type PdfService } from "./service";
 
 const FINAL = {
@@ -14,6 +18,27 @@ const FINAL = {
   createdAt: new Date("2026-03-01T09:00:00Z"),
   createdBy: "Aigerim Nurpeisova",
 };
+
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+/** This process's render processes, read from /proc: their pid, scheduling policy and nice value. */
+function renderers(): { pid: number; policy: number; nice: number }[] {
+  const out: { pid: number; policy: number; nice: number }[] = [];
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      // Fields after "pid (comm) ": state is index 0, so field n of proc(5) is index n - 3.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) !== process.pid || !fs.readFileSync(`/proc/${d}/cmdline`, "utf8").includes("worker.ts")) continue;
+      out.push({ pid: Number(d), policy: Number(fields[38]), nice: Number(fields[16]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
 
 let pdf: PdfService;
 let draft: Buffer;
@@ -138,6 +163,20 @@ describe("PDF content", () => {
     expect(text).toContain('#read("/etc/passwd")');
   });
 
+  it("strips bidi overrides and isolates from a quote's speaker and role, as the editor does", async () => {
+    const doc = {
+      type: "doc",
+      content: [quote("Words that were said.", { speaker: "\u202EMevlüt Çavuşoğlu\u202C", speakerRole: "\u2066Former minister\u2069", lang: "tr" })],
+    };
+    const model = buildExportModel(doc, sampleInfo());
+    expect(model.blocks[0]).toMatchObject({ kind: "quote", speaker: "Mevlüt Çavuşoğlu", speakerRole: "Former minister" });
+    const { pdf: out } = await pdf.render({ doc, info: sampleInfo() });
+    const text = flat(pdfText(out));
+    expect(text).toContain("Mevlüt Çavuşoğlu");
+    expect(text).toContain("Former minister");
+    expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
+
   it("embeds Noto Sans and no other font", () => {
     const fonts = pdfFonts(draft);
     expect(fonts.length).toBeGreaterThan(0);
@@ -169,25 +208,31 @@ describe("PDF service", () => {
     expect(pdfText(out)).toContain("From the Y.Doc: Ğ Қ");
   });
 
-  it("runs renders in child processes under the SCHED_IDLE policy, so live editing always comes first", async () => {
+  it("runs renders in child processes under SCHED_IDLE with chrt on PATH, else at nice 19", async () => {
     await pdf.render({ doc: sampleBrief(), info: sampleInfo() });
-    const renderers = fs
-      .readdirSync("/proc")
-      .filter((d) => /^\d+$/.test(d))
-      .map((pid) => {
-        try {
-          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          return { ppid: Number(fields[1]), policy: Number(fields[38]), cmd: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8") };
-        } catch {
-          return null; // exited meanwhile
-        }
-      })
-      .filter((p) => p !== null && p.ppid === process.pid && p.cmd.includes("worker.ts"));
-    expect(renderers.length).toBeGreaterThan(0);
-    const SCHED_IDLE = 5;
-    for (const r of renderers) expect(r!.policy).toBe(SCHED_IDLE);
+    const mine = renderers();
+    expect(mine.length).toBeGreaterThan(0);
+    // This machine may or may not have chrt: the policy must match what the pool could find.
+    if (findChrt()) for (const r of mine) expect(r.policy).toBe(SCHED_IDLE);
+    else for (const r of mine) expect(r).toMatchObject({ policy: SCHED_OTHER, nice: 19 });
   });
+
+  it("falls back to nice 19 when PATH has no chrt", async () => {
+    const before = new Set(renderers().map((r) => r.pid));
+    const savedPath = process.env.PATH;
+    process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "no-chrt-"));
+    const plain = createPdfService({ PDF_WORKERS: 1, PDF_TIMEOUT_MS: 30_000, PDF_RENDERS_PER_WORKER: 25 });
+    try {
+      expect(findChrt()).toBeNull();
+      await plain.render({ doc: sampleBrief(), info: sampleInfo() });
+      const added = renderers().filter((r) => !before.has(r.pid));
+      expect(added).toHaveLength(1);
+      expect(added[0]).toMatchObject({ policy: SCHED_OTHER, nice: 19 });
+    } finally {
+      process.env.PATH = savedPath;
+      await plain.close();
+    }
+  }, 60_000);
 
   it("recycles a process after its render budget and kills one that times out", async () => {
     const small = createPdfService({ PDF_WORKERS: 1, PDF_TIMEOUT_MS: 30_000, PDF_RENDERS_PER_WORKER: 2 });

@@ -9,8 +9,24 @@ import { PdfExportError } from "./errors";
 import { prepareSandbox } from "./render";
 import type { FromWorker, RenderJob, RenderStats, ToWorker } from "./worker-protocol";
 
-/** util-linux's chrt, which starts the render process under the SCHED_IDLE policy (null when absent). */
-const CHRT = ["/usr/bin/chrt", "/bin/chrt"].find((p) => fs.existsSync(p)) ?? null;
+/**
+ * util-linux's chrt on the process's PATH, which starts the render process under the SCHED_IDLE
+ * policy; null when absent (minimal images, some containers), and the fallback is nice 19. Looked
+ * up at each spawn so the PATH of the running process decides, as it would for a shell.
+ */
+export function findChrt(searchPath = process.env.PATH ?? ""): string | null {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, "chrt");
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
 
 export interface PdfPoolOptions {
   /** Render processes, at most. @default 2 (PDF_WORKERS) */
@@ -148,11 +164,13 @@ export class PdfPool {
       },
     };
     // Renders are background work next to live editing: under SCHED_IDLE (util-linux `chrt`) a
-    // render only gets CPU time no collaboration process wants. Without chrt, a low nice value.
-    const child = CHRT
-      ? spawn(CHRT, ["--idle", "0", process.execPath, ...execArgv, entry], options)
+    // render only gets CPU time no collaboration process wants. Without chrt, nice 19 (the lowest
+    // priority a normal process can set).
+    const chrt = findChrt();
+    const child = chrt
+      ? spawn(chrt, ["--idle", "0", process.execPath, ...execArgv, entry], options)
       : fork(entry, [], { ...options, execArgv });
-    if (!CHRT) {
+    if (!chrt) {
       try {
         if (child.pid) os.setPriority(child.pid, 19);
       } catch {

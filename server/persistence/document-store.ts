@@ -32,6 +32,12 @@ export interface DocumentStore {
    * checksum does not match (or was never computed), or the briefing has content and no rows are left.
    */
   load(briefingId: string): Promise<StoredDocument>;
+  /**
+   * Stores the first body of a new briefing (its template or seed) as its snapshot and records that
+   * it has content. Rejects when the briefing does not exist or already has stored state, so it can
+   * never write over a document.
+   */
+  create(briefingId: string, state: Uint8Array): Promise<void>;
   /** Appends updates in one transaction and records who edited last. */
   append(briefingId: string, updates: readonly PendingUpdate[]): Promise<void>;
   /**
@@ -104,6 +110,16 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
     q.markContent.run(briefingId);
   });
 
+  const create = sqlite.transaction((briefingId: string, state: Uint8Array) => {
+    if (q.exists.get(briefingId) === undefined) throw new DocumentWriteRefusedError(briefingId, "the briefing does not exist");
+    if (q.snapshot.get(briefingId) || q.lastLogId.get(briefingId) !== null) {
+      throw new DocumentWriteRefusedError(briefingId, "the briefing already has a stored document");
+    }
+    const bytes = Buffer.from(state);
+    q.upsertSnapshot.run(briefingId, bytes, 0, storedChecksum(bytes), Date.now());
+    q.markContent.run(briefingId);
+  });
+
   const refuse = (err: StoredDocumentCorruptError): never => {
     options.onCorrupt?.(err);
     throw err;
@@ -140,6 +156,10 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
       return { updates, logLength: log.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0) };
     },
 
+    async create(briefingId, state) {
+      create(briefingId, state);
+    },
+
     async append(briefingId, updates) {
       if (updates.length > 0) append(briefingId, updates);
     },
@@ -148,6 +168,18 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
       compact(briefingId, state);
     },
   };
+}
+
+/** A first body for a briefing that is missing or already has one: a caller's mistake, never stored. */
+export class DocumentWriteRefusedError extends Error {
+  readonly code = "document_write_refused";
+  constructor(
+    readonly briefingId: string,
+    readonly detail: string,
+  ) {
+    super(`refusing to store the first document of briefing ${briefingId}: ${detail}`);
+    this.name = "DocumentWriteRefusedError";
+  }
 }
 
 /** A null checksum after the start-up backfill means the row was written around the store. */

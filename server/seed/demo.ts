@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { hashPassword } from "../auth/password";
 import type { Logger } from "../logger";
+import { createSqliteDocumentStore } from "../persistence/document-store";
 import type { Db } from "../../db/client";
 import { createBriefing } from "../../db/queries/briefings";
-import { insertInitialSnapshot } from "../../db/queries/documents";
 import { createTeam } from "../../db/queries/teams";
 import { createUser } from "../../db/queries/users";
 import { memberships, teams } from "../../db/schema";
@@ -60,8 +60,9 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
       DEMO_BRIEFING_ID,
     );
     seedFactLibrary(t, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
-    insertInitialSnapshot(t, DEMO_BRIEFING_ID, state);
   });
+  // Through the store, the one writer of stored documents; a fresh briefing, so it cannot refuse.
+  await createSqliteDocumentStore(db).create(DEMO_BRIEFING_ID, state);
   logger?.info("seed", "seeded demo team and briefing", { teamId: DEMO_TEAM_ID, briefingId: DEMO_BRIEFING_ID });
   return true;
 }

@@ -6,6 +6,7 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { syncStep2Message, updateMessage } from "../../server/collab/protocol";
+import { freshClientId, gapUpdates } from "../helpers/gap-updates";
 import { loginAs, postForm } from "../helpers/http";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, firstParagraph, metricValue, rawSocket, type RawSocket } from "../helpers/yclient";
@@ -27,23 +28,6 @@ afterEach(() => destroyAllClients());
 afterAll(async () => {
   await server?.stop();
 });
-
-let nextClient = 900_000;
-/**
- * `n` updates of about `bytes` each from one fresh client, all after a first chunk that is never
- * sent: every one starts at a clock the server does not have (a clock gap).
- */
-function gapUpdates(n: number, bytes: number): Uint8Array[] {
-  const doc = new Y.Doc();
-  doc.clientID = nextClient++;
-  const text = doc.getText("junk");
-  text.insert(0, "never sent ".repeat(100));
-  const updates: Uint8Array[] = [];
-  doc.on("update", (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < n; i++) text.insert(text.length, String(i % 10).repeat(bytes));
-  doc.destroy();
-  return updates;
-}
 
 /** Sends each message as its own frame, `gapMs` apart, until the socket closes. */
 async function flood(raw: RawSocket, messages: Uint8Array[], gapMs = 2): Promise<number> {
@@ -142,10 +126,10 @@ describe("updates that depend on missing changes", () => {
 
   it("an update whose origin is a missing struct is refused the same way", async () => {
     const base = new Y.Doc();
-    base.clientID = nextClient++;
+    base.clientID = freshClientId();
     base.getText("junk").insert(0, "the server never sees this");
     const other = new Y.Doc();
-    other.clientID = nextClient++;
+    other.clientID = freshClientId();
     Y.applyUpdate(other, Y.encodeStateAsUpdate(base));
     const updates: Uint8Array[] = [];
     other.on("update", (u: Uint8Array) => updates.push(u));

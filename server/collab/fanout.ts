@@ -1,0 +1,52 @@
+/**
+ * How a room's document updates reach the same briefing's rooms in other server processes
+ * (docs/decisions/0107). Asynchronous because a real one is a network bus (Redis pub/sub, Postgres
+ * NOTIFY); one process needs none. An adapter must deliver a briefing's updates in the order they
+ * were published and never back to the process that published them.
+ */
+export interface RoomFanout {
+  /** Hands a room's update to the other processes; resolves once the bus took it. */
+  publish(briefingId: string, update: Uint8Array): Promise<void>;
+  /**
+   * Calls `onUpdate` with each update another process published for the briefing, while its room is
+   * loaded here. Returns the unsubscribe function (called when the room unloads).
+   */
+  subscribe(briefingId: string, onUpdate: (update: Uint8Array) => void): () => void;
+}
+
+/** The single-process fan-out: there is nobody else to tell. */
+export const noFanout: RoomFanout = {
+  publish: () => Promise.resolve(),
+  subscribe: () => () => {},
+};
+
+/**
+ * An in-memory bus between several registries in one process, each `member()` standing for one
+ * server process: what one member publishes reaches the others' subscribers, in order, on a later
+ * microtask (as a network bus would, never inside publish). For tests and single-host set-ups.
+ */
+export function createLocalFanoutHub(): { member(): RoomFanout } {
+  const subscribers = new Map<string, Set<{ member: object; onUpdate: (update: Uint8Array) => void }>>();
+  return {
+    member() {
+      const self = {};
+      return {
+        async publish(briefingId, update) {
+          const copy = update.slice(); // the receiver owns its bytes, as after a network hop
+          await Promise.resolve();
+          for (const sub of Array.from(subscribers.get(briefingId) ?? [])) if (sub.member !== self) sub.onUpdate(copy);
+        },
+        subscribe(briefingId, onUpdate) {
+          const entry = { member: self, onUpdate };
+          const set = subscribers.get(briefingId) ?? new Set();
+          set.add(entry);
+          subscribers.set(briefingId, set);
+          return () => {
+            set.delete(entry);
+            if (set.size === 0 && subscribers.get(briefingId) === set) subscribers.delete(briefingId);
+          };
+        },
+      };
+    },
+  };
+}

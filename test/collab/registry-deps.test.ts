@@ -1,0 +1,120 @@
+import http from "node:http";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { presenceFor } from "../../server/collab/awareness-guard";
+import { ByteBudget } from "../../server/collab/byte-budget";
+import { CLOSE } from "../../server/collab/close-codes";
+import type { CollabMetrics } from "../../server/collab/collab-metrics";
+import { createLocalFanoutHub, noFanout, type RoomFanout } from "../../server/collab/fanout";
+import { RoomRegistry } from "../../server/collab/rooms";
+import { createLogger } from "../../server/logger";
+import { createSqliteDocumentStore } from "../../server/persistence/document-store";
+import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
+import { recordingMetrics } from "../helpers/collab-metrics";
+import { tempDir } from "../helpers/server";
+import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
+
+const logger = createLogger("silent");
+const editor = { userId: "demo-editor", sessionId: "s-editor", role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
+
+/**
+ * A registry as one server process would have it, on a real SQLite file and a real WebSocket server,
+ * with the metrics and fan-out this test passes in (no upgrade checks: every socket is the editor).
+ */
+async function instance(file: string, metrics: CollabMetrics, fanout: RoomFanout) {
+  const db: Db = openDatabase(file);
+  const registry = new RoomRegistry(db, createSqliteDocumentStore(db), {
+    flushMs: 10,
+    compactAfter: 500,
+    maxDocumentBytes: 32 * 1024 * 1024,
+    settleMs: 50,
+    readOnlyStrikeLimit: 20,
+    maxPendingBytes: 1024 * 1024,
+    maxPendingRetries: 8,
+    maxMessagesPerSecond: 400,
+    byteBudget: new ByteBudget(1024 * 1024, 4 * 1024 * 1024),
+    maxBufferedBytes: 8 * 1024 * 1024,
+    pingIntervalMs: 30_000,
+    maxConnectionsPerBriefing: 200,
+    maxConnectionsPerUser: 50,
+    metrics,
+    fanout,
+  }, logger);
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server });
+  wss.on("connection", (ws) => void registry.connect(ws, DEMO_BRIEFING_ID, editor, DEMO_TEAM_ID, false));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stop = async () => {
+    await registry.shutdown(CLOSE.serverRestarting);
+    wss.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    db.$client.close();
+  };
+  stops.push(stop);
+  return { registry, url };
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  destroyAllClients();
+  for (const stop of stops.splice(0)) await stop();
+});
+
+async function seededFile(): Promise<string> {
+  const file = path.join(tempDir(), "registry.db");
+  const db = openDatabase(file);
+  migrateDatabase(db);
+  await seedDemo(db);
+  db.$client.close();
+  return file;
+}
+
+describe("room registry with injected metrics and fan-out", { timeout: 60_000 }, () => {
+  it("reports loads, updates, stores and closes to the metrics object it was given", async () => {
+    const { metrics, counts } = recordingMetrics();
+    const { url, registry } = await instance(await seededFile(), metrics, noFanout);
+    const client = await connectClient(url, null);
+    expect(counts.roomLoaded).toBe(1);
+    firstParagraph(client.doc).insert(0, "Injected. ");
+    await eventually(() => expect(counts.updatesStored).toBeGreaterThanOrEqual(1), 15_000);
+    expect(counts.updateReceived).toBeGreaterThanOrEqual(1);
+    await registry.shutdown(CLOSE.serverRestarting);
+    expect(counts.closed.get(CLOSE.serverRestarting.code)).toBe(1);
+  });
+
+  it("an edit on one process's room reaches a client of the same briefing on another, stored once", async () => {
+    const file = await seededFile();
+    const hub = createLocalFanoutHub();
+    const a = await instance(file, recordingMetrics().metrics, hub.member());
+    const b = await instance(file, recordingMetrics().metrics, hub.member());
+    const onA = await connectClient(a.url, null);
+    const onB = await connectClient(b.url, null);
+    firstParagraph(onA.doc).insert(0, "Across processes. ");
+    await eventually(() => expect(firstParagraph(onB.doc).toString()).toContain("Across processes. "), 15_000);
+    firstParagraph(onB.doc).insert(0, "Back. ");
+    await eventually(() => expect(firstParagraph(onA.doc).toString()).toMatch(/^Back\. Across processes\. /), 15_000);
+    // Each process stores only what its own clients sent: the log holds each edit once.
+    await eventually(() => expect(a.registry.stats().pendingUpdates + b.registry.stats().pendingUpdates).toBe(0), 15_000);
+    const check = openDatabase(file);
+    const rows = check.$client.prepare("select count(*) as n from document_updates where briefing_id = ?").get(DEMO_BRIEFING_ID) as { n: number };
+    check.$client.close();
+    expect(rows.n).toBe(2);
+  });
+
+  it("a fan-out that refuses an update is counted and logged; the edit is still stored and served", async () => {
+    const { metrics, counts } = recordingMetrics();
+    const failing: RoomFanout = { publish: () => Promise.reject(new Error("bus down")), subscribe: () => () => {} };
+    const { url, registry } = await instance(await seededFile(), metrics, failing);
+    const client = await connectClient(url, null);
+    firstParagraph(client.doc).insert(0, "Still here. ");
+    await eventually(() => expect(counts.fanoutFailed).toBe(1), 15_000);
+    await eventually(() => expect(registry.stats().pendingUpdates).toBe(0), 15_000);
+    expect(counts.updatesStored).toBe(1);
+  });
+});
