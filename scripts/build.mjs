@@ -25,6 +25,7 @@ execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dis
 const workers = [
   ["server/export/worker.ts", "pdf-worker.js"],
   ["server/persistence/projection-worker.ts", "projection-worker.js"],
+  ["server/import/worker.ts", "import-worker.js"],
 ];
 await Promise.all(
   workers.map(([entry, out]) =>

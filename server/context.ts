@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { PdfService } from "./export/service";
+import type { DocxImportService } from "./import/runner";
 import type { AppBus } from "./bus";
 import type { CommentRateLimit } from "./http/comment-rate-limit";
 import type { AuthRateLimits } from "./http/rate-limit";
@@ -36,6 +37,8 @@ export interface Services {
   pdf?: PdfService;
   /** Live Yjs documents (server/collab). */
   collab?: CollabService;
+  /** Word import in conversion threads (server/import). */
+  docxImport?: DocxImportService;
 }
 
 declare module "@remix-run/server-runtime" {
