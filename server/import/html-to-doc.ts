@@ -168,7 +168,12 @@ function blocks(children: Child[]): JSONContent[] {
     flush();
     const heading = /^h([1-6])$/.exec(c.tag);
     if (heading) out.push({ type: "heading", attrs: { level: Number(heading[1]) }, content: inline(c.children) });
-    else if (c.tag === "p") out.push(isQuote(c) ? quote(inline(c.children)) : paragraph(inline(c.children)));
+    else if (c.tag === "p") {
+      const content = inline(c.children);
+      // A paragraph that held only a picture goes with the picture.
+      if (!content.length && c.children.some((x) => typeof x !== "string" && x.tag === "img")) continue;
+      out.push(isQuote(c) ? quote(content) : paragraph(content));
+    }
     else if (c.tag === "blockquote") out.push(...blocks(c.children).map((b) => (b.type === "paragraph" ? quote(b.content ?? []) : b)));
     else if (c.tag === "ul" || c.tag === "ol") {
       const items = c.children.filter((li): li is El => typeof li !== "string" && li.tag === "li").map(listItem);

@@ -1,13 +1,15 @@
 import type { ImportErrorCode } from "./errors";
 import type { ZipLimits } from "./inspect";
 
-/** What a conversion thread is started with (workerData); the bytes are transferred, not copied. */
-export interface ImportWorkerData {
+/** One document to convert; the bytes are transferred, not copied. */
+export interface ImportJob {
+  type: "convert";
+  id: number;
   bytes: Uint8Array;
   limits: ZipLimits;
 }
 
-/** The one message a conversion thread sends back before it ends. */
+/** The answer to a job (by id). */
 export type FromImportWorker =
-  | { ok: true; state: Uint8Array; warnings: number }
-  | { ok: false; code: ImportErrorCode | null; message: string };
+  | { id: number; ok: true; state: Uint8Array; warnings: number }
+  | { id: number; ok: false; code: ImportErrorCode | null; message: string };
