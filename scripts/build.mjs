@@ -26,6 +26,7 @@ const workers = [
   ["server/export/worker.ts", "pdf-worker.js"],
   ["server/persistence/projection-worker.ts", "projection-worker.js"],
   ["server/export/docx-worker.ts", "docx-worker.js"],
+  ["server/import/worker.ts", "import-worker.js"],
 ];
 await Promise.all(
   workers.map(([entry, out]) =>

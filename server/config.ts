@@ -91,6 +91,18 @@ const EnvSchema = z.object({
   AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   /** Largest HTTP request body (forms, comments). */
   HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Largest Word document accepted by "New briefing from Word document". */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Largest total uncompressed size of a .docx's parts, read from its central directory before anything is unzipped. */
+  IMPORT_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+  /** Largest compression ratio of a part over 1 MB uncompressed (Word's XML compresses about 10:1; zip bombs 1000:1). */
+  IMPORT_MAX_COMPRESSION_RATIO: z.coerce.number().int().min(2).default(200),
+  /** Time one conversion may take in its worker thread before it is stopped and refused. */
+  IMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  /** Heap limit of a conversion thread; a document that needs more ends that thread, not the server. */
+  IMPORT_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16384).default(256),
+  /** Conversions running at once; more are answered 503 (each holds a thread and up to its heap limit). */
+  IMPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
   /** Exit when the parent process goes away (test servers must not outlive a killed test run). */
   EXIT_WITH_PARENT: bool.default("false"),
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),

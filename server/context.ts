@@ -4,6 +4,7 @@ import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { DocumentService } from "./export/document-service";
 import type { PdfService } from "./export/service";
+import type { DocxImportService } from "./import/runner";
 import type { AppBus } from "./bus";
 import type { CommentRateLimit } from "./http/comment-rate-limit";
 import type { AuthRateLimits } from "./http/rate-limit";
@@ -39,6 +40,8 @@ export interface Services {
   documents?: DocumentService;
   /** Live Yjs documents (server/collab). */
   collab?: CollabService;
+  /** Word import in conversion threads (server/import). */
+  docxImport?: DocxImportService;
 }
 
 declare module "@remix-run/server-runtime" {

@@ -1,6 +1,7 @@
 import { collabLayer } from "./collab/collab-layer";
 import type { Config } from "./config";
 import { exportLayer } from "./export/layer";
+import { importLayer } from "./import/layer";
 import { metricsLayer } from "./metrics-layer";
 import { projectionLayers } from "./persistence/projection-layer";
 import type { ServerLayer } from "./start";
@@ -12,5 +13,5 @@ import type { ServerLayer } from "./start";
 export function layers(_config: Config): ServerLayer[] {
   // Projection's drain closes after the collab layer, which settles rooms as it unloads them.
   const projection = projectionLayers();
-  return [metricsLayer(), projection.drain, collabLayer(), projection.main, exportLayer()];
+  return [metricsLayer(), projection.drain, collabLayer(), projection.main, exportLayer(), importLayer()];
 }

@@ -13,6 +13,7 @@ import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
 import { createInProcessBus } from "./bus";
 import { bodyLimit } from "./http/body-limit";
+import { importBodyLimit, isImportPath } from "./import/paths";
 import { TokenBucketLimiter } from "./http/comment-rate-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
 import { originPolicy, sameOriginMutations } from "./http/same-origin";
@@ -73,7 +74,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
     next();
   });
   app.use(sameOriginMutations(originPolicy(config)));
-  app.use(bodyLimit(config.HTTP_MAX_BODY_BYTES));
+  app.use(bodyLimit((req) => (isImportPath(req.path) ? importBodyLimit(config) : config.HTTP_MAX_BODY_BYTES)));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", database: "ready" });
   });

@@ -5,6 +5,7 @@ import { briefingExtensions, COLLAB_FIELD } from "../../extensions";
 import type { CollabSession } from "./collab-provider";
 import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
+import { OfficePaste } from "./office-paste";
 import { Placeholders } from "./placeholder-plugin";
 import { QuoteClipboard } from "./quote-clipboard";
 import { SearchHit } from "./search-hit";
@@ -52,6 +53,7 @@ export function buildEditorExtensions(
     SlashMenu,
     BlockKeys,
     QuoteClipboard,
+    OfficePaste,
     CommentHighlights,
     CommentMoves,
     SearchHit,

@@ -1,13 +1,23 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { CLASSIFICATIONS, STATUS_LABELS, type Role } from "../../db/enums";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { STATUS_LABELS, type Role } from "../../db/enums";
 import type { Db } from "../../db/client";
-import { Field, Select } from "../components/field";
 import { recordAudit } from "../utils/audit.server";
+import { NewBriefingForm } from "../components/new-briefing-form";
 import { requireUser } from "../utils/auth.server";
-import { BriefingDetailsSchema, RenameSchema } from "../utils/briefing-validation";
-import { createBriefingWithTemplate } from "../utils/briefings.server";
-import { deleteBriefing, listBriefings, listRecentlyEditedBy, setBriefingArchived, updateBriefingDetails, type BriefingSort } from "../utils/db.server";
+import { RenameSchema } from "../utils/briefing-validation";
+import { duplicateBriefing, requireTeamBriefing } from "../utils/briefings.server";
+import {
+  deleteBriefing,
+  listBriefings,
+  listRecentlyEditedBy,
+  listTemplates,
+  setBriefingArchived,
+  setBriefingTemplate,
+  updateBriefingDetails,
+  type BriefingSort,
+} from "../utils/db.server";
+import { createNewBriefing } from "../utils/new-briefing.server";
 import { publishCommentEvent } from "../utils/comment-events.server";
 import { badRequest } from "../utils/errors";
 import { parseForm } from "../utils/form";
@@ -37,6 +47,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     archived,
     briefings: listBriefings(context.db, team.id, { sort, archived }),
     recent: archived ? [] : listRecentlyEditedBy(context.db, team.id, user.id, RECENT_SHOWN),
+    templates: listTemplates(context.db, team.id),
+    maxImportMb: Math.floor(context.config.IMPORT_MAX_BYTES / (1024 * 1024)),
   });
 }
 
@@ -47,12 +59,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   if (intent === "create") {
     const { team } = requireTeamRole(context, params.teamId, user, "editor");
-    const parsed = parseForm(BriefingDetailsSchema, form);
-    if (parsed.errors) return json({ intent, errors: parsed.errors }, { status: 400 });
-    const briefing = await createBriefingWithTemplate(context, team.id, parsed.data, user);
-    // Listeners index the new title for search.
-    await context.events.publish("briefingChanged", { briefingId: briefing.id });
-    return redirect(`/briefings/${briefing.id}`);
+    const result = await createNewBriefing(context, team.id, user, form);
+    if ("errors" in result) return json({ intent, errors: result.errors }, { status: result.status });
+    return redirect(`/briefings/${result.briefing.id}`);
+  }
+
+  if (intent === "duplicate" || intent === "template" || intent === "untemplate") {
+    // 404, not 403, for a non-member: copying must not confirm that a briefing exists.
+    const source = requireTeamBriefing(context, params.teamId, form.get("briefingId"), user, "editor");
+    if (intent === "duplicate") {
+      const copy = await duplicateBriefing(context, source, user);
+      await context.events.publish("briefingChanged", { briefingId: copy.id });
+      return redirect(`/briefings/${copy.id}`);
+    }
+    setBriefingTemplate(context.db, source.id, intent === "template");
+    return json({ intent, briefingId: source.id, ok: true });
   }
 
   // Every other intent acts on one briefing, which must belong to this team.
@@ -108,12 +129,10 @@ function formatWhen(ms: number | string): string {
 }
 
 export default function TeamBriefings() {
-  const { team, role, sort, archived, briefings, recent } = useLoaderData<typeof loader>();
+  const { team, role, sort, archived, briefings, recent, templates, maxImportMb } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { intent?: string; briefingId?: string; errors?: Record<string, string[]> } | undefined;
   const [params] = useSearchParams();
-  const busy = useNavigation().state === "submitting";
   const canEdit = roleAtLeast(role, "editor");
-  const createErrors = actionData?.intent === "create" ? actionData.errors : undefined;
   const withParam = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value === null) next.delete(key);
@@ -187,6 +206,7 @@ export default function TeamBriefings() {
                   </Link>
                   <div>
                     <span className="classification">{b.classification}</span>
+                    {b.isTemplate ? <span className="template-badge"> · Template</span> : null}
                     {b.openThreads > 0 ? (
                       <span className="muted thread-count">
                         {" "}
@@ -229,6 +249,20 @@ export default function TeamBriefings() {
                       </details>
                       )}
                       <Form method="post">
+                        <input type="hidden" name="intent" value="duplicate" />
+                        <input type="hidden" name="briefingId" value={b.id} />
+                        <button type="submit" className="button small">
+                          Duplicate
+                        </button>
+                      </Form>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value={b.isTemplate ? "untemplate" : "template"} />
+                        <input type="hidden" name="briefingId" value={b.id} />
+                        <button type="submit" className="button small" aria-pressed={b.isTemplate}>
+                          {b.isTemplate ? "Template ✓" : "Use as template"}
+                        </button>
+                      </Form>
+                      <Form method="post">
                         <input type="hidden" name="intent" value={archived ? "unarchive" : "archive"} />
                         <input type="hidden" name="briefingId" value={b.id} />
                         <button type="submit" className="button small">
@@ -263,20 +297,7 @@ export default function TeamBriefings() {
       {canEdit && !archived ? (
         <section className="card new-briefing" aria-labelledby="new-briefing-heading">
           <h2 id="new-briefing-heading">New briefing</h2>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="create" />
-            <div className="form-grid">
-              <Field label="Title" name="title" required maxLength={200} errors={createErrors?.title} placeholder="e.g. Bilateral talks, Astana" />
-              <Field label="Summit" name="summitName" required maxLength={200} errors={createErrors?.summitName} />
-              <Field label="City" name="city" required maxLength={100} errors={createErrors?.city} />
-              <Field label="Starts" name="startDate" type="date" required errors={createErrors?.startDate} />
-              <Field label="Ends" name="endDate" type="date" required errors={createErrors?.endDate} />
-              <Select label="Classification" name="classification" options={CLASSIFICATIONS} defaultValue="RESTRICTED" errors={createErrors?.classification} />
-            </div>
-            <button type="submit" className="button primary" disabled={busy}>
-              Create briefing
-            </button>
-          </Form>
+          <NewBriefingForm teamId={team.id} templates={templates} maxImportMb={maxImportMb} />
         </section>
       ) : null}
       <p className="muted sr-only">{team.name}</p>

@@ -76,6 +76,7 @@ export function listBriefings(db: Db, teamId: string, opts: { archived?: boolean
       archivedAt: briefings.archivedAt,
       lastEditedAt: briefings.lastEditedAt,
       lastEditedByName: users.name,
+      isTemplate: briefings.isTemplate,
       openThreads: sql<number>`(select count(*) from comment_threads t where t.briefing_id = ${briefings.id} and t.resolved_at is null)`,
     })
     .from(briefings)
@@ -115,6 +116,21 @@ export function setBriefingArchived(db: Db, briefingId: string, archived: boolea
     .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
     .where(eq(briefings.id, briefingId))
     .run();
+}
+
+/** Marks a briefing as one of its team's templates (offered under New briefing), or no longer. */
+export function setBriefingTemplate(db: Db, briefingId: string, isTemplate: boolean): void {
+  db.update(briefings).set({ isTemplate, updatedAt: new Date() }).where(eq(briefings.id, briefingId)).run();
+}
+
+/** The team's templates for the New briefing choice, by title. */
+export function listTemplates(db: Db, teamId: string) {
+  return db
+    .select({ id: briefings.id, title: briefings.title })
+    .from(briefings)
+    .where(and(eq(briefings.teamId, teamId), eq(briefings.isTemplate, true), isNull(briefings.archivedAt)))
+    .orderBy(sql`${briefings.title} collate nocase asc`)
+    .all();
 }
 
 export function deleteBriefing(db: Db, briefingId: string): void {
