@@ -5,6 +5,7 @@ import { briefingExtensions, COLLAB_FIELD } from "../../extensions";
 import type { CollabSession } from "./collab-provider";
 import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
+import { PasteGuard, type PasteGuardOptions } from "./paste-guard";
 import { Placeholders } from "./placeholder-plugin";
 import { QuoteClipboard } from "./quote-clipboard";
 import { SlashMenu } from "./slash-menu-plugin";
@@ -41,6 +42,7 @@ export function buildEditorExtensions(
   session: CollabSession,
   user: { name: string; color: string },
   colorOf: (userId: string) => string | undefined = () => undefined,
+  pasteGuard?: PasteGuardOptions,
 ): AnyExtension[] {
   return [
     ...withNodeViews(briefingExtensions),
@@ -51,6 +53,7 @@ export function buildEditorExtensions(
     SlashMenu,
     BlockKeys,
     QuoteClipboard,
+    ...(pasteGuard ? [PasteGuard.configure(pasteGuard)] : []),
     CommentHighlights,
     CommentMoves,
   ];
