@@ -7,6 +7,7 @@ import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { PasteGuard, type PasteGuardOptions } from "./paste-guard";
 import { Placeholders } from "./placeholder-plugin";
+import { ReadOnlyGuard } from "./read-only-guard";
 import { QuoteClipboard } from "./quote-clipboard";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
@@ -47,6 +48,7 @@ export function buildEditorExtensions(
   return [
     ...withNodeViews(briefingExtensions),
     Collaboration.configure({ document: session.doc, field: COLLAB_FIELD }),
+    ReadOnlyGuard,
     // The server overwrites `user` in awareness from the session; this is the local first guess.
     CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: (u) => renderCaret(u, colorOf) }),
     Placeholders.configure({ text: PLACEHOLDERS }),
