@@ -6,7 +6,7 @@ import { browserAvailable, launchBrowser, signedInContext } from "../helpers/bro
 import { caretAtEndOf } from "../helpers/editor-page";
 import { demoUser, loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { connectClient, destroyAllClients, eventually, readBody } from "../helpers/yclient";
+import { connectClient, destroyAllClients, eventually, metricValue, readBody } from "../helpers/yclient";
 
 /**
  * Huge input, end to end, against a server with a small message cap (64 KiB, so a paste may be at
@@ -165,6 +165,35 @@ describe.skipIf(!run)("a local copy the server refuses", () => {
     expect(await page.locator(".ProseMirror").innerText()).not.toContain("REFD-END");
     expect(await page.locator(".editor-problem").count()).toBe(0);
     expect(await readBody(env.server.url, owner)).not.toContain("REFD-END");
+    await context.close();
+  }, 180_000);
+});
+
+describe.skipIf(!run)("a catch-up larger than the byte budget's burst", () => {
+  // A burst of one message and 32 KiB/s: 100 kB of offline work sent at once would be closed with
+  // 4429, reconnect, and be sent at once again.
+  const env = useServer(() => ({
+    COLLAB_MAX_MESSAGE_BYTES: String(MAX_MESSAGE),
+    COLLAB_MAX_BYTES_BURST: String(MAX_MESSAGE),
+    COLLAB_MAX_BYTES_PER_SECOND: String(32 * 1024),
+    METRICS_TOKEN: "huge-input-metrics",
+  }));
+
+  it("is paced under the budget and arrives without a single 4429", async () => {
+    const context = await signedInContext(env.browser, env.server.url, demoUser("editor").email);
+    const owner = await loginAs(env.server.url, "owner");
+    const page = await openBriefing(context);
+    await eventually(async () => expect(await saveState(page)).toBe("saved"), 20_000);
+    await context.setOffline(true);
+    await eventually(async () => expect(await saveState(page)).toBe("offline"), 15_000);
+    for (const tag of ["PACA", "PACB", "PACC", "PACD"]) await paste(page, textOf(tag, 25_000));
+    await context.setOffline(false);
+    await eventually(async () => {
+      const text = await readBody(env.server.url, owner);
+      for (const tag of ["PACA", "PACB", "PACC", "PACD"]) expect(text).toContain(`${tag}-END`);
+    }, 40_000, 500);
+    await eventually(async () => expect(await saveState(page)).toBe("saved"), 20_000);
+    expect(await metricValue(env.server.url, "huge-input-metrics", "summit_collab_closes_total", '{code="4429"}')).toBe(0);
     await context.close();
   }, 180_000);
 });
