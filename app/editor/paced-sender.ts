@@ -52,11 +52,6 @@ export class PacedSender {
     if (provider.wsconnected) this.attach();
   }
 
-  /** Messages waiting to be sent on the current socket. */
-  get backlog(): number {
-    return this.queue.length;
-  }
-
   destroy() {
     this.provider.off("status", this.onStatus);
     this.detach();
