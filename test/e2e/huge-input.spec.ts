@@ -197,3 +197,23 @@ describe.skipIf(!run)("a catch-up larger than the byte budget's burst", () => {
     await context.close();
   }, 180_000);
 });
+
+describe.skipIf(!run)("a multi-megabyte paste with the default limits", () => {
+  const env = useServer(() => ({}));
+
+  it("is refused at once with the sizes people read, and the editor stays usable", async () => {
+    const context = await signedInContext(env.browser, env.server.url, demoUser("editor").email);
+    const page = await openBriefing(context);
+    const started = Date.now();
+    await paste(page, textOf("MEGA", 3_100_000));
+    const notice = page.getByTestId("paste-refused");
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain("This paste is 3.1 MB; a single change may be at most 1 MB. Paste it in parts.");
+    // Measured on the clipboard text, before any parsing: no freeze.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await page.keyboard.type(" still typing");
+    await eventually(async () => expect(await readBody(env.server.url, await loginAs(env.server.url, "owner"))).toContain("still typing"), 20_000, 250);
+    expect(await page.locator(".ProseMirror").innerText()).not.toContain("MEGA-START");
+    await context.close();
+  }, 120_000);
+});
