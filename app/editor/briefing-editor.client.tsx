@@ -41,7 +41,7 @@ export interface BriefingEditorProps {
 
 /** The live collaborative editor (client-only; the route loads it lazily after hydration). */
 export default function BriefingEditor(props: BriefingEditorProps) {
-  const { session, snapshot } = useCollabSession(props.briefingId, props.user.id, props.collabLimits);
+  const { session, snapshot } = useCollabSession(props.briefingId, props.user.id, props.collabLimits, !props.editable);
   const onAccessChanged = useRef(props.onAccessChanged);
   onAccessChanged.current = props.onAccessChanged;
 
@@ -71,6 +71,11 @@ export default function BriefingEditor(props: BriefingEditorProps) {
             ? "commenter"
             : "viewer";
 
+  const readOnly = reason !== null || Boolean(snapshot.problem?.terminal);
+  useEffect(() => {
+    session?.setReadOnly(readOnly);
+  }, [session, readOnly]);
+
   const banner =
     snapshot.problem && snapshot.problem.kind !== "read-only" ? (
       <div className="editor-problem" role="alert">
@@ -87,7 +92,6 @@ export default function BriefingEditor(props: BriefingEditorProps) {
     ) : null;
 
   if (session && snapshot.ready) {
-    const readOnly = reason !== null || Boolean(snapshot.problem?.terminal);
     return <LiveEditor {...props} session={session} snapshot={snapshot} readOnly={readOnly} banner={banner} />;
   }
   return (

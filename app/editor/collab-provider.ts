@@ -50,6 +50,8 @@ export interface CollabSessionOptions {
   accessCheckUrl?: string;
   /** The server's limits on what this user sends (the page's loader has them from server/config.ts). */
   limits: SendLimits;
+  /** Read-only from the start (the page's data says so); see setReadOnly. */
+  readOnly?: boolean;
 }
 
 /** After this many attempts in a row that never opened, ask the page why (then every 5th). */
@@ -106,6 +108,7 @@ export class CollabSession {
       this.provider.disconnect();
       this.afterProblem(this.problem);
     });
+    this.sender.holdUpdates = opts.readOnly ?? false;
     this.tracker = new SaveTracker(this.doc, this.provider);
     // y-websocket only logs "permission denied"; for us it means the connection is read-only now.
     this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
@@ -163,6 +166,11 @@ export class CollabSession {
     this.problem = null;
     this.provider.connect();
     this.update();
+  }
+
+  /** Whether the editor is read-only now: then no document update is sent (see PacedSender). */
+  setReadOnly(readOnly: boolean) {
+    this.sender.holdUpdates = readOnly;
   }
 
   /** Saves the text of this device's copy (refused changes included) as a file. */

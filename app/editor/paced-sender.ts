@@ -37,6 +37,12 @@ export class PacedSender {
   private refilledAt = Date.now();
   private readonly rate: number;
   private readonly burst: number;
+  /**
+   * While the connection is read-only, document updates are not sent: the server would drop them.
+   * The editor makes none then (read-only-guard.ts), but the provider also forwards what IndexedDB
+   * loads once the socket is open, which the server already has.
+   */
+  holdUpdates = false;
 
   constructor(
     private readonly provider: WebsocketProvider,
@@ -85,6 +91,7 @@ export class PacedSender {
   }
 
   private enqueue(message: Uint8Array) {
+    if (this.holdUpdates && message[0] === MESSAGE_SYNC && message[1] === SYNC_UPDATE) return;
     if (message.byteLength <= this.limits.maxMessageBytes) this.queue.push(message);
     else {
       try {
