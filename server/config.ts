@@ -52,6 +52,10 @@ const EnvSchema = z.object({
   PROJECTION_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(500),
   /** Heap limit of the projection thread; a document that needs more ends that thread (restarted), not the server. */
   PROJECTION_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16384).default(512),
+  /**
+   * Largest WebSocket message (over it: 4413). The editor learns it from the briefing page's loader:
+   * it refuses a paste or drop over half of it and sends larger changes in pieces under it.
+   */
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   COLLAB_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   /** Bytes of updates one connection may have waiting for changes the server lacks; more closes it with 4422. */

@@ -3,6 +3,8 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { AgendaOutline } from "./agenda-outline";
 import type { CollabSession, CollabSnapshot } from "./collab-provider";
 import { othersEditingIn } from "./editing-in-range";
+import type { SendLimits } from "./paced-sender";
+import { maxChangeBytes } from "./paste-guard";
 import { EditorEnvProvider, type EditorEnv, type TeamMember } from "./editor-env";
 import { FactPicker } from "./fact-picker";
 import { BlockDatalists } from "./node-views/quote-view";
@@ -28,6 +30,8 @@ export interface BriefingEditorProps {
   status: string;
   members: TeamMember[];
   factStaleMonths: number;
+  /** The server's limits on what one user sends over the socket (server/config.ts). */
+  collabLimits: SendLimits;
   /** Who finalized it, when it is final. */
   finalizedBy?: string | null;
   /** Called when the server changed this user's access while the page is open (re-run the loader). */
@@ -38,7 +42,7 @@ export interface BriefingEditorProps {
 
 /** The live collaborative editor (client-only; the route loads it lazily after hydration). */
 export default function BriefingEditor(props: BriefingEditorProps) {
-  const { session, snapshot } = useCollabSession(props.briefingId, props.user.id);
+  const { session, snapshot } = useCollabSession(props.briefingId, props.user.id, props.collabLimits, !props.editable);
   const onAccessChanged = useRef(props.onAccessChanged);
   onAccessChanged.current = props.onAccessChanged;
 
@@ -68,6 +72,11 @@ export default function BriefingEditor(props: BriefingEditorProps) {
             ? "commenter"
             : "viewer";
 
+  const readOnly = reason !== null || Boolean(snapshot.problem?.terminal);
+  useEffect(() => {
+    session?.setReadOnly(readOnly);
+  }, [session, readOnly]);
+
   const banner =
     snapshot.problem && snapshot.problem.kind !== "read-only" ? (
       <div className="editor-problem" role="alert">
@@ -77,13 +86,13 @@ export default function BriefingEditor(props: BriefingEditorProps) {
             Reload now
           </button>
         )}
+        {snapshot.problem.kind === "changes-refused" && session && <RefusedChangesActions session={session} />}
       </div>
     ) : reason ? (
       <ReadOnlyBanner reason={reason} finalizedBy={props.finalizedBy} />
     ) : null;
 
   if (session && snapshot.ready) {
-    const readOnly = reason !== null || Boolean(snapshot.problem?.terminal);
     return <LiveEditor {...props} session={session} snapshot={snapshot} readOnly={readOnly} banner={banner} />;
   }
   return (
@@ -103,13 +112,50 @@ export default function BriefingEditor(props: BriefingEditorProps) {
   );
 }
 
+/**
+ * The way out of a device copy the server will never accept: keep its text as a file, then drop
+ * the copy and start again from the server's briefing. Reloading alone would send it again.
+ */
+function RefusedChangesActions({ session }: { session: CollabSession }) {
+  const [downloaded, setDownloaded] = useState(false);
+  const [discarding, setDiscarding] = useState(false);
+  return (
+    <span className="editor-problem-actions">
+      <button
+        type="button"
+        className="button small"
+        onClick={() => {
+          session.downloadLocalCopy();
+          setDownloaded(true);
+        }}
+      >
+        Download your unsent changes
+      </button>
+      <button
+        type="button"
+        className={`button small${downloaded ? " primary" : ""}`}
+        disabled={discarding}
+        onClick={() => {
+          if (!downloaded && !window.confirm("Discard the changes on this device without downloading them?")) return;
+          setDiscarding(true);
+          void session.discardLocalCopy().finally(() => window.location.reload());
+        }}
+      >
+        Discard local changes and reload
+      </button>
+    </span>
+  );
+}
+
 function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snapshot: CollabSnapshot; readOnly: boolean; banner: ReactNode }) {
   const { session, snapshot, readOnly } = props;
   const colorOf = useMemo(() => {
     const byId = new Map(props.members.map((m) => [m.userId, m.color]));
     return (userId: string) => (userId === props.user.id ? props.user.color : byId.get(userId));
   }, [props.members, props.user.id, props.user.color]);
-  const editor = useBriefingEditor(session, props.user, !readOnly, colorOf);
+  const [pasteRefused, setPasteRefused] = useState<string | null>(null);
+  const pasteGuard = useMemo(() => ({ maxBytes: maxChangeBytes(props.collabLimits.maxMessageBytes), onRefused: setPasteRefused }), [props.collabLimits.maxMessageBytes]);
+  const editor = useBriefingEditor(session, props.user, !readOnly, colorOf, pasteGuard);
   const [pickerOpen, setPickerOpen] = useState(false);
   const surfaceRef = useRef<HTMLDivElement>(null);
 
@@ -137,6 +183,14 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
       <div className="editor-layout" data-briefing-id={props.briefingId}>
         <div className="editor-main">
           {props.banner}
+          {pasteRefused && (
+            <div className="editor-problem paste-refused" role="alert" data-testid="paste-refused">
+              <p>{pasteRefused}</p>
+              <button type="button" className="button small" onClick={() => setPasteRefused(null)}>
+                Dismiss
+              </button>
+            </div>
+          )}
           <div className="editor-card">
             <div className="editor-topbar">
               {editor && !readOnly ? <Toolbar editor={editor} ui={ui} disabled={false} /> : <span className="muted small">Read-only</span>}

@@ -1,10 +1,14 @@
+import * as idb from "lib0/indexeddb";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as authProtocol from "y-protocols/auth";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { COLLAB_FIELD, EDITOR_SCHEMA_VERSION } from "../../extensions";
-import { problemFromClose, problemFromPageStatus, type ConnectionProblem } from "./connection-problems";
+import { formatBytes } from "./byte-size";
+import { changesRefusedProblem, problemFromClose, problemFromPageStatus, type ConnectionProblem } from "./connection-problems";
+import { PacedSender, type SendLimits } from "./paced-sender";
 import { SaveTracker } from "./save-tracker";
+import { downloadDocumentText } from "./unsent-changes";
 
 /**
  * "saved": the server confirmed every local change (see SaveTracker).
@@ -44,6 +48,10 @@ export interface CollabSessionOptions {
   serverUrl?: string;
   /** A URL that answers with the same access checks as the socket upgrade; defaults to the page. */
   accessCheckUrl?: string;
+  /** The server's limits on what this user sends (the page's loader has them from server/config.ts). */
+  limits: SendLimits;
+  /** Read-only from the start (the page's data says so); see setReadOnly. */
+  readOnly?: boolean;
 }
 
 /** After this many attempts in a row that never opened, ask the page why (then every 5th). */
@@ -68,6 +76,8 @@ export class CollabSession {
   readonly provider: WebsocketProvider;
   readonly local: IndexeddbPersistence;
   private readonly tracker: SaveTracker;
+  private readonly sender: PacedSender;
+  private readonly briefingId: string;
   private readonly listeners = new Set<() => void>();
   private snapshot: CollabSnapshot;
   private localLoaded = false;
@@ -81,6 +91,7 @@ export class CollabSession {
 
   constructor(opts: CollabSessionOptions) {
     this.accessCheckUrl = opts.accessCheckUrl ?? window.location.pathname;
+    this.briefingId = opts.briefingId;
     this.local = new IndexeddbPersistence(localStoreName(opts.briefingId, opts.userId), this.doc);
     this.provider = new WebsocketProvider(opts.serverUrl ?? defaultServerUrl(), opts.briefingId, this.doc, {
       connect: true,
@@ -88,6 +99,16 @@ export class CollabSession {
       params: { schema: String(EDITOR_SCHEMA_VERSION) },
       shouldReconnect: (event) => !this.onServerClose(event.code, event.reason),
     });
+    // Before the tracker: every message the provider sends, the tracker's probes too, goes through
+    // the sender in order, so a probe's answer still covers everything sent before it.
+    this.sender = new PacedSender(this.provider, opts.limits, (err) => {
+      this.problem = changesRefusedProblem(
+        `one change is ${formatBytes(err.bytes)}, larger than the ${formatBytes(err.maxBytes)} one message to the server may carry`,
+      );
+      this.provider.disconnect();
+      this.afterProblem(this.problem);
+    });
+    this.sender.holdUpdates = opts.readOnly ?? false;
     this.tracker = new SaveTracker(this.doc, this.provider);
     // y-websocket only logs "permission denied"; for us it means the connection is read-only now.
     this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
@@ -147,11 +168,34 @@ export class CollabSession {
     this.update();
   }
 
+  /** Whether the editor is read-only now: then no document update is sent (see PacedSender). */
+  setReadOnly(readOnly: boolean) {
+    this.sender.holdUpdates = readOnly;
+  }
+
+  /** Saves the text of this device's copy (refused changes included) as a file. */
+  downloadLocalCopy() {
+    downloadDocumentText(this.doc.getXmlFragment(COLLAB_FIELD), this.briefingId);
+  }
+
+  /**
+   * Drops this device's copy of the briefing (its IndexedDB store) after the server refused what
+   * it holds; the caller reloads the page, which then starts from the server's briefing.
+   */
+  async discardLocalCopy(): Promise<void> {
+    this.provider.disconnect();
+    // Not `clearData()`: it does not wait for the database to be deleted, and a reload right
+    // after could open the old copy again.
+    await this.local.destroy();
+    await idb.deleteDB(this.local.name);
+  }
+
   destroy() {
     if (this.destroyed) return;
     this.destroyed = true;
     window.removeEventListener("offline", this.onBrowserOffline);
     window.removeEventListener("online", this.onBrowserOnline);
+    this.sender.destroy();
     this.tracker.destroy();
     this.provider.destroy();
     void this.local.destroy();

@@ -15,4 +15,12 @@ describe("close codes the editor reacts to", () => {
   it("still reconnects after a failed load (4500)", () => {
     expect(problemFromClose(CLOSE.internalError.code, CLOSE.internalError.reason)).toBeNull();
   });
+
+  it("offers a way out when the server refuses this device's changes themselves (4413, 4414, 4422)", () => {
+    for (const spec of [CLOSE.messageTooLarge, CLOSE.documentTooLarge, CLOSE.missingDependencies]) {
+      const problem = problemFromClose(spec.code, spec.reason);
+      expect(problem).toMatchObject({ kind: "changes-refused", terminal: true });
+      expect(problem!.message).toContain("Download your unsent changes");
+    }
+  });
 });

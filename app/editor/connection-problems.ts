@@ -4,7 +4,17 @@ import { CLOSE } from "../../extensions/protocol/close-codes";
  * What the editor does when the server closes the collaboration socket with one of its 4xxx codes
  * (extensions/protocol/close-codes.ts, the list the server sends from).
  */
-export type ProblemKind = "signed-out" | "forbidden" | "not-found" | "reload" | "diverged" | "read-only" | "rejected" | "damaged";
+export type ProblemKind =
+  | "signed-out"
+  | "forbidden"
+  | "not-found"
+  | "reload"
+  | "diverged"
+  | "read-only"
+  | "rejected"
+  | "damaged"
+  /** The server will never accept what this device's copy holds: offer to save it and start over. */
+  | "changes-refused";
 
 export interface ConnectionProblem {
   kind: ProblemKind;
@@ -26,6 +36,10 @@ export const CLOSE_SLOW_READER = CLOSE.slowReader.code;
 export const CLOSE_READ_ONLY_VIOLATION = CLOSE.readOnlyViolation.code;
 export const CLOSE_TRY_AGAIN = CLOSE.serverRestarting.code;
 export const CLOSE_RELOAD = CLOSE.editorUpdateRequired.code;
+/** The server refused this device's changes themselves; sending them again is refused again. */
+export const CLOSE_MESSAGE_TOO_LARGE = CLOSE.messageTooLarge.code;
+export const CLOSE_DOCUMENT_TOO_LARGE = CLOSE.documentTooLarge.code;
+export const CLOSE_MISSING_DEPENDENCIES = CLOSE.missingDependencies.code;
 /** The stored document failed verification on the server; it stays refused until it is restored. */
 export const CLOSE_STORED_DOCUMENT_DAMAGED = CLOSE.storedDocumentCorrupt.code;
 
@@ -35,6 +49,17 @@ export const READ_ONLY_PROBLEM: ConnectionProblem = {
   terminal: false,
   message: "You can no longer edit this briefing: it is read-only for you now.",
 };
+
+const WAY_OUT = "Download your unsent changes to keep them, then discard them here to continue from the saved briefing.";
+
+/**
+ * The local copy holds changes the server refused (or that no message could carry). Reloading
+ * would send them again and be refused again, so the editor offers to download them and to
+ * discard the device's copy instead.
+ */
+export function changesRefusedProblem(why: string): ConnectionProblem {
+  return { kind: "changes-refused", terminal: true, message: `Your recent changes were not saved: ${why}. ${WAY_OUT}` };
+}
 
 /**
  * The server refuses an upgrade with a plain HTTP status, which a browser WebSocket cannot see
@@ -73,6 +98,12 @@ export function problemFromClose(code: number, reason: string): ConnectionProble
         terminal: true,
         message: "Some of your recent edits were made while you could not edit, and were not saved. Reload to continue from the saved briefing.",
       };
+    case CLOSE_MESSAGE_TOO_LARGE:
+      return changesRefusedProblem("a single change was larger than the server accepts");
+    case CLOSE_DOCUMENT_TOO_LARGE:
+      return changesRefusedProblem("they would make the briefing larger than the server allows");
+    case CLOSE_MISSING_DEPENDENCIES:
+      return changesRefusedProblem("they depend on changes the server does not have");
     case CLOSE_READ_ONLY_VIOLATION:
       return READ_ONLY_PROBLEM;
     case CLOSE_STORED_DOCUMENT_DAMAGED:

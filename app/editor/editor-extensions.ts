@@ -6,7 +6,9 @@ import type { CollabSession } from "./collab-provider";
 import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { OfficePaste } from "./office-paste";
+import { PasteGuard, type PasteGuardOptions } from "./paste-guard";
 import { Placeholders } from "./placeholder-plugin";
+import { ReadOnlyGuard } from "./read-only-guard";
 import { QuoteClipboard } from "./quote-clipboard";
 import { SearchHit } from "./search-hit";
 import { SlashMenu } from "./slash-menu-plugin";
@@ -43,16 +45,20 @@ export function buildEditorExtensions(
   session: CollabSession,
   user: { name: string; color: string },
   colorOf: (userId: string) => string | undefined = () => undefined,
+  pasteGuard?: PasteGuardOptions,
 ): AnyExtension[] {
   return [
     ...withNodeViews(briefingExtensions),
     Collaboration.configure({ document: session.doc, field: COLLAB_FIELD }),
+    ReadOnlyGuard,
     // The server overwrites `user` in awareness from the session; this is the local first guess.
     CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: (u) => renderCaret(u, colorOf) }),
     Placeholders.configure({ text: PLACEHOLDERS }),
     SlashMenu,
     BlockKeys,
     QuoteClipboard,
+    // The size check first: a paste over the limit is refused before anything parses it.
+    ...(pasteGuard ? [PasteGuard.configure(pasteGuard)] : []),
     OfficePaste,
     CommentHighlights,
     CommentMoves,

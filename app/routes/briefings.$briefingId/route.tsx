@@ -32,6 +32,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Owners of agenda topics are picked from the team; only what the picker shows is sent.
     members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role, color: m.color })),
     factStaleMonths: context.config.FACT_STALE_MONTHS,
+    // The editor splits large changes and paces its sending under these, and refuses a paste
+    // larger than half a message (app/editor/paced-sender.ts, paste-guard.ts).
+    collabLimits: {
+      maxMessageBytes: context.config.COLLAB_MAX_MESSAGE_BYTES,
+      bytesPerSecond: context.config.COLLAB_MAX_BYTES_PER_SECOND,
+      burstBytes: Math.max(context.config.COLLAB_MAX_BYTES_BURST, context.config.COLLAB_MAX_MESSAGE_BYTES),
+    },
     // Finalizing records a version; its author is who froze the text.
     finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
     permissions: {
@@ -104,6 +111,7 @@ export default function BriefingPage() {
             status={briefing.status}
             members={data.members}
             factStaleMonths={data.factStaleMonths}
+            collabLimits={data.collabLimits}
             finalizedBy={data.finalizedBy}
             onAccessChanged={onAccessChanged}
             onBriefingEvent={onBriefingEvent}
