@@ -12,6 +12,8 @@ export interface AppEventMap {
   /** Status (draft / in_review / final), archive state or details changed. */
   briefingChanged: [{ briefingId: string }];
   briefingDeleted: [{ briefingId: string }];
+  /** A new briefing's first body was stored (blank, from Word, a template or a duplicate). */
+  briefingCreated: [{ briefingId: string }];
 }
 
 export type AppEvents = EventEmitter<AppEventMap>;

@@ -63,6 +63,7 @@ export async function createBriefingWithBody(
     context.logger.error("storing a new briefing's body failed; briefing removed", err, { briefingId: briefing.id, teamId });
     throw serviceUnavailable("The new briefing could not be stored. Please try again.");
   }
+  await context.events.publish("briefingCreated", { briefingId: briefing.id });
   return briefing;
 }
 

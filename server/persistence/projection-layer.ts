@@ -81,7 +81,16 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
           logger.error("projection: removing from search failed", err, { briefingId });
         }
       };
+      // A new briefing's body (from a template, a duplicate or Word) is projected at once, so its
+      // quotes and facts are in the team's finders before anyone opens it.
+      const onCreated = ({ briefingId }: { briefingId: string }) => {
+        collab.getState(briefingId).then(
+          (state) => project(briefingId, state, "created"),
+          (err: unknown) => logger.error("projection: reading a new briefing failed", err, { briefingId }),
+        );
+      };
       cleanups.push(events.subscribe("briefingChanged", onChanged));
+      cleanups.push(events.subscribe("briefingCreated", onCreated));
       cleanups.push(events.subscribe("briefingDeleted", onDeleted));
     },
     close() {

@@ -158,8 +158,9 @@ describe.skipIf(!run)("a local copy the server refuses", () => {
     for (const tag of ["REFA", "REFB", "REFC", "REFD"]) expect(file).toContain(`${tag}-END`);
     expect(file).toContain(PARAGRAPH);
 
-    await problem.getByRole("button", { name: "Discard local changes and reload" }).click();
-    await page.waitForEvent("load");
+    // Listen before clicking: on a quick machine the reload's load event can come before a listener
+    // added after the click.
+    await Promise.all([page.waitForEvent("load", { timeout: 60_000 }), problem.getByRole("button", { name: "Discard local changes and reload" }).click()]);
     await page.locator(".ProseMirror p", { hasText: PARAGRAPH }).waitFor();
     await eventually(async () => expect(await saveState(page)).toBe("saved"), 20_000);
     expect(await page.locator(".ProseMirror").innerText()).not.toContain("REFD-END");

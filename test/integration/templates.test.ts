@@ -132,4 +132,16 @@ describe("duplicate", () => {
     expect(query<string>("select team_id from briefings where id = ?", id)).toBe(TEAM);
     await expectCopyOfSource(id);
   });
+
+  it("puts a copy's quotes and facts into the team's finders without anyone opening it", async () => {
+    const res = await act(cookies.editor, "duplicate");
+    const id = res.headers.get("location")!.replace("/briefings/", "");
+    const sourceQuotes = query<number>("select count(*) from quotes where briefing_id = ?", SOURCE);
+    const sourceFacts = query<number>("select count(*) from country_facts where briefing_id = ?", SOURCE);
+    expect(sourceQuotes).toBeGreaterThan(0);
+    await eventually(() => {
+      expect(query<number>("select count(*) from quotes where briefing_id = ?", id)).toBe(sourceQuotes);
+      expect(query<number>("select count(*) from country_facts where briefing_id = ?", id)).toBe(sourceFacts);
+    }, 20_000);
+  });
 });
