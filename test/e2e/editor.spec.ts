@@ -256,7 +256,10 @@ describe.skipIf(!run)("the briefing editor in the browser", () => {
     expect(await editor.getByTestId("save-status").innerText()).toBe("Offline — changes kept on this device");
     await caretAtEndOf(editor, "Kept.");
     await editor.keyboard.type(" Written while offline.");
-    await owner.waitForTimeout(500);
+    // No socket to send a marker through: the edit is in the editor's document, and its socket is
+    // still closed ("offline" means not connected), so there is no way it could be on its way.
+    await eventually(async () => expect(await editorText(editor)).toContain("Written while offline."), 10_000);
+    expect(await saveState(editor)).toBe("offline");
     expect(await editorText(owner)).not.toContain("Written while offline.");
     await editor.screenshot({ path: `${SHOTS}/editor-offline.png` });
 
