@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { awarenessMessage } from "../../server/collab/protocol";
 import { loginAs, postForm } from "../helpers/http";
+import { awarenessMarker } from "../helpers/marker";
 import { startTestServer, type TestServer } from "../helpers/server";
 import {
   body,
@@ -28,8 +29,6 @@ afterEach(() => destroyAllClients());
 afterAll(async () => {
   await server?.stop();
 });
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("upgrade refusals", () => {
   it("answers each refusal with a plain HTTP status before any socket exists", async () => {
@@ -78,7 +77,8 @@ describe("read-only connections", () => {
       await eventually(async () =>
         expect(await metricValue(server.url, TOKEN, "summit_collab_rejected_messages_total", '{reason="read_only_update"}')).toBeGreaterThan(rejectedBefore),
       );
-      await pause(200);
+      // The reader's next message reaching the watcher shows the dropped update would have come first.
+      expect(await awarenessMarker(reader, watcher)).toBe(true);
       expect(body(watcher.doc).toString()).toBe(before);
       expect(reader.closes).toEqual([]);
       reader.destroy();
@@ -114,7 +114,13 @@ describe("awareness is bound to the connection", () => {
     await eventually(async () =>
       expect(await metricValue(server.url, TOKEN, "summit_collab_rejected_messages_total", '{reason="awareness_not_owned"}')).toBeGreaterThan(0),
     );
-    await pause(100);
+    // Then the spoofer's own entry, which is let through: once Bob has it, a broadcast of the
+    // spoofed entry (sent earlier on the same socket) would have reached him before it.
+    const own = new Awareness(new Y.Doc());
+    own.setLocalState({ marker: "spoofer-own-entry" });
+    spoofer.ws.send(awarenessMessage(encodeAwarenessUpdate(own, [own.clientID])));
+    await eventually(() => expect(bob.provider.awareness.getStates().get(own.clientID)).toMatchObject({ marker: "spoofer-own-entry" }));
+    own.destroy();
     const seen = bob.provider.awareness.getStates().get(aliceId) as { user: { name: string } };
     expect(seen.user.name).toBe("Aigerim Nurpeisova");
     spoofer.ws.close();
@@ -132,7 +138,7 @@ describe("final briefings", () => {
     expect((await postForm(server.url, "/briefings/ankara-summit/status", editorCookie, { to: "final" })).status).toBe(200);
     const frozen = body(watcher.doc).toString();
     firstParagraph(editor.doc).insert(0, "after-final ");
-    await pause(300);
+    expect(await awarenessMarker(editor, watcher)).toBe(true);
     expect(body(watcher.doc).toString()).toBe(frozen);
 
     // A client that never tried to edit while final stays connected and can write again.

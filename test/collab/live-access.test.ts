@@ -1,6 +1,7 @@
 import { readAuthMessage } from "y-protocols/auth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loginAs, postForm } from "../helpers/http";
+import { awarenessMarker } from "../helpers/marker";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, firstParagraph, upgradeStatus } from "../helpers/yclient";
 
@@ -16,7 +17,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const members = (fields: Record<string, string>) => postForm(server.url, `/teams/${TEAM}/members`, owner, fields);
 
 describe("access changes reach open sockets at once", () => {
@@ -30,7 +30,8 @@ describe("access changes reach open sockets at once", () => {
     expect((await members({ intent: "role", userId: "demo-editor", role: "viewer" })).status).toBe(200);
     const second = await connectClient(server.url, editorCookie); // sits idle while read-only
     firstParagraph(editor.doc).insert(0, "while-viewer ");
-    await pause(300);
+    // The editor's next message reaching the watcher shows the dropped edit would have come first.
+    expect(await awarenessMarker(editor, watcher)).toBe(true);
     expect(body(watcher.doc).toString()).not.toContain("while-viewer");
 
     expect((await members({ intent: "role", userId: "demo-editor", role: "editor" })).status).toBe(200);
@@ -70,10 +71,13 @@ describe("access changes reach open sockets at once", () => {
     const session2 = await loginAs(server.url, "commenter");
     const a = await connectClient(server.url, session1);
     const b = await connectClient(server.url, session2);
+    const watcher = await connectClient(server.url, owner);
     const res = await postForm(server.url, "/logout", session1, {});
     expect(res.status).toBe(302);
     await eventually(() => expect(a.closes).toEqual([{ code: 4401, reason: "session ended: sign in again" }]));
-    await pause(100);
+    // The sign-out closed its sockets before answering, so a message sent now reaches b only if b
+    // was left open; a close of b would have reached it first.
+    expect(await awarenessMarker(watcher, b)).toBe(true);
     expect(b.closes).toEqual([]);
     expect(await upgradeStatus(server.url, "/collab/ankara-summit", { Cookie: session1, Origin: server.url })).toBe(401);
   });

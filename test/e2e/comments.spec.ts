@@ -252,14 +252,18 @@ describe.skipIf(!run)("comments in the browser", () => {
     });
 
     const dialogs: string[] = [];
+    let dismissed: Promise<void> | null = null;
     emre.once("dialog", (d) => {
       dialogs.push(d.message());
-      void d.dismiss();
+      dismissed = d.dismiss();
     });
     await emre.getByRole("button", { name: `Move topic ${cultural + 1} up` }).click();
     await expect.poll(() => dialogs.length).toBe(1);
     expect(dialogs[0]).toContain("Aigerim Nurpeisova is typing in the topics this move rearranges");
-    await emre.waitForTimeout(300);
+    await dismissed;
+    // The click handler dispatches the move (if any) as soon as the dialog returns; by the second
+    // frame the page has drawn it.
+    await emre.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     expect(await titles()).toEqual(before); // declined: nothing moved
 
     // Once she is elsewhere, the move goes ahead without asking.

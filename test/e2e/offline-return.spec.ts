@@ -1,13 +1,43 @@
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 import { demoUser, loginAs } from "../helpers/http";
-import { eventually, readBody } from "../helpers/yclient";
+import { body, eventually, readBody } from "../helpers/yclient";
 
 /**
  * Offline work that outlives the tab: typed while disconnected, tab closed before the network came
  * back, merged from IndexedDB when the briefing is opened again.
  */
 const run = browserAvailable();
+
+/**
+ * The body of the copy the tab keeps on the device: every row of y-indexeddb's "updates" store
+ * (database `summit-desk:<userId>:<briefingId>`, app/editor/collab-provider.ts), read in the page
+ * and merged here.
+ */
+async function storedOnDevice(page: Page, userId: string, briefingId: string): Promise<string> {
+  const rows = await page.evaluate(
+    (name) =>
+      new Promise<number[][]>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction("updates").objectStore("updates").getAll();
+          read.onerror = () => reject(read.error);
+          read.onsuccess = () => {
+            db.close();
+            resolve((read.result as Uint8Array[]).map((u) => Array.from(u)));
+          };
+        };
+      }),
+    `summit-desk:${userId}:${briefingId}`,
+  );
+  const doc = new Y.Doc();
+  for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row));
+  return body(doc).toString();
+}
 
 describe.skipIf(!run)("offline edits survive closing the tab", () => {
   const env = useServerAndBrowser();
@@ -26,7 +56,8 @@ describe.skipIf(!run)("offline edits survive closing the tab", () => {
     await paragraph.click();
     await page.keyboard.press("End");
     await page.keyboard.type(" Drafted on the plane.");
-    await page.waitForTimeout(500); // y-indexeddb writes each update as it happens
+    // y-indexeddb writes each update as it happens: the tab closes once the device has the text.
+    await eventually(async () => expect(await storedOnDevice(page, demoUser("editor").id, "ankara-summit")).toContain("Drafted on the plane."), 15_000);
     await page.close();
 
     const owner = await loginAs(env.server.url, "owner");

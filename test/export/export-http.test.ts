@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { contentHash } from "../../server/export/content-hash";
 import { updateToJSON } from "../../server/export/document-json";
 import { get, loginAs, postForm } from "../helpers/http";
+import { awarenessMarker } from "../helpers/marker";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, firstParagraph, readBody } from "../helpers/yclient";
 import { flat, pdfText } from "./pdf-tools";
@@ -88,8 +89,11 @@ describe("status workflow", () => {
     expect(await res.json()).toMatchObject({ ok: true, status: "final", version: 1 });
 
     // The editor's open connection is now read-only: its edits never reach the stored document.
+    const watcher = await connectClient(server.url, cookies.owner);
     firstParagraph(editor.doc).insert(0, "TYPED AFTER FINAL ");
-    await new Promise((r) => setTimeout(r, 400));
+    // The editor's next message reaching another socket shows the server has dealt with the edit.
+    expect(await awarenessMarker(editor, watcher)).toBe(true);
+    expect(firstParagraph(watcher.doc).toString()).not.toContain("TYPED AFTER FINAL");
     const stored = await readBody(server.url, cookies.owner);
     expect(stored).toContain("Recorded before final.");
     expect(stored).not.toContain("TYPED AFTER FINAL");
