@@ -70,6 +70,16 @@ async function idleHealthz(): Promise<{ p90: number; max: number }> {
   return { p90: samples[Math.floor(samples.length * 0.9)], max: samples.at(-1)! };
 }
 
+/**
+ * The flood left /healthz responsive, measured against the same moment's idle figures. The bounds
+ * scale with the idle ones because on a busy machine the flooding client itself competes with the
+ * server for a core; a blocked event loop (6.7–7.7 s per request before the guards) is far outside.
+ */
+function expectResponsive(flood: { p90: number; max: number }, idle: { p90: number; max: number }) {
+  expect(flood.p90).toBeLessThan(idle.p90 * 2 + 150);
+  expect(flood.max).toBeLessThan(idle.max * 2 + 1000);
+}
+
 function storedDocument(databasePath: string, briefingId = "ankara-summit"): { bytes: number; doc: Y.Doc } {
   const db = new Database(databasePath, { readonly: true });
   const snap = db.prepare("select state from document_snapshots where briefing_id = ?").get(briefingId) as { state: Buffer } | undefined;
@@ -115,8 +125,7 @@ describe("updates that depend on missing changes", () => {
     expect(sent).toBeLessThan(messages.length);
     const p90 = samples[Math.floor(samples.length * 0.9)];
     console.log(`gap flood: ${sent} sent, healthz n=${samples.length} p90=${p90.toFixed(1)} max=${samples.at(-1)!.toFixed(1)} ms, live edit ${delivered.toFixed(1)} ms`);
-    expect(p90).toBeLessThan(idle.p90 + 100);
-    expect(samples.at(-1)).toBeLessThan(idle.max + 500); // before the guard: 6.7–7.7 s
+    expectResponsive({ p90, max: samples.at(-1)! }, idle);
     expect(delivered).toBeLessThan(1000);
     expect(await metricValue(server.url, TOKEN, "summit_collab_rejected_messages_total", '{reason="missing_dependencies"}')).toBeGreaterThan(0);
     expect(watcher.closes).toEqual([]);
@@ -302,8 +311,7 @@ describe("other floods keep the event loop free", () => {
     expect(r.close).toEqual({ code: 4429, reason: "too many bytes per second" });
     // The budget (4 MiB at once, 1 MiB a second) lets two of the ~1.9 MiB updates through, each
     // costing tens of milliseconds; the flood never gets to queue more work than that.
-    expect(r.p90).toBeLessThan(r.idle.p90 + 100);
-    expect(r.max).toBeLessThan(r.idle.max + 500);
+    expectResponsive(r, r.idle);
   });
 
   it("tiny valid updates as fast as one socket sends them", async () => {
@@ -315,8 +323,7 @@ describe("other floods keep the event loop free", () => {
     const watcher = await connectClient(server.url, editor, { briefingId });
     const r = await floodAndMeasure(briefingId, updates.map((u) => updateMessage(u)), 0.5);
     console.log(`tiny updates: close ${r.close.code}, healthz n=${r.samples} p50=${r.p50.toFixed(1)} p90=${r.p90.toFixed(1)} max=${r.max.toFixed(1)} ms`);
-    expect(r.p90).toBeLessThan(r.idle.p90 + 100);
-    expect(r.max).toBeLessThan(r.idle.max + 500);
+    expectResponsive(r, r.idle);
     // Whatever was accepted was integrated and broadcast in order.
     await eventually(() => expect(watcher.doc.getText("bulk").length).toBeGreaterThan(0));
     expect(watcher.closes).toEqual([]);
