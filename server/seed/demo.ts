@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
 import { createBriefing } from "../../db/queries/briefings";
 import { createTeam } from "../../db/queries/teams";
 import { createUser } from "../../db/queries/users";
-import { memberships, teams } from "../../db/schema";
+import { briefings, memberships, teams } from "../../db/schema";
 import type { Role } from "../../db/schema";
 import { buildSeedDocument, seedFactLibrary } from "./demo-document";
 
@@ -35,7 +35,16 @@ export function readSampleArticle(): string {
  * not have them yet. Idempotent: a second run finds the demo team and does nothing.
  */
 export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
-  if (db.select({ id: teams.id }).from(teams).where(eq(teams.id, DEMO_TEAM_ID)).get()) return false;
+  if (db.select({ id: teams.id }).from(teams).where(eq(teams.id, DEMO_TEAM_ID)).get()) {
+    // The rows and the body are two writes (the store is asynchronous); a start that stopped
+    // between them left the demo briefing without a body, and this one finishes it.
+    const demo = db.select({ hasContent: briefings.hasContent }).from(briefings).where(eq(briefings.id, DEMO_BRIEFING_ID)).get();
+    if (demo && !demo.hasContent) {
+      await createSqliteDocumentStore(db).create(DEMO_BRIEFING_ID, buildSeedDocument(readSampleArticle()));
+      logger?.info("seed", "stored the demo briefing's body, missing after an interrupted seed", { briefingId: DEMO_BRIEFING_ID });
+    }
+    return false;
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const state = buildSeedDocument(readSampleArticle());
   db.transaction((tx) => {

@@ -28,6 +28,26 @@ describe("first start", () => {
     }
   });
 
+  it("finishes a seed that stopped between the demo rows and the demo briefing's body", async () => {
+    const first = await startTestServer();
+    expect(await first.stop()).toBe(0);
+    // What a start killed after the seed's transaction and before its body was stored leaves.
+    const writable = new Database(first.databasePath);
+    writable.exec("delete from document_updates where briefing_id = 'ankara-summit'; delete from document_snapshots where briefing_id = 'ankara-summit'; update briefings set has_content = 0 where id = 'ankara-summit'");
+    writable.close();
+
+    const second = await startTestServer({ databasePath: first.databasePath });
+    try {
+      expect(second.logs.some((l) => l.category === "seed" && /interrupted seed/.test(String(l.message)))).toBe(true);
+      const cookie = await loginAs(second.url, "viewer");
+      const exported = await get(second.url, "/briefings/ankara-summit/export.md", cookie);
+      expect(exported.status).toBe(200);
+      expect(await exported.text()).toContain("Key statements");
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+
   it("stays empty with SEED_DEMO=false and still serves sign-up", async () => {
     const server = await startTestServer({ env: { SEED_DEMO: "false" } });
     try {
