@@ -173,13 +173,11 @@ describe("new briefing from a Word document", () => {
     expect(briefingCount()).toBe(before);
   });
 
-  it("imports a long document (600 paragraphs, about 25 pages) in time", async () => {
+  // How fast is measured by `npm run bench` (scenario 10), not here: a shared machine would make a
+  // time limit in a test fail without the import being at fault.
+  it("imports a long document (600 paragraphs, about 25 pages) whole", async () => {
     const file = await longDocx(600);
-    await importedBody(await importDocx(await richDocx())); // the first import starts the conversion thread
-    const started = performance.now();
     const res = await importDocx(file);
-    // Twice the target: test machines are shared; `npm run bench` measures the figure itself.
-    expect(performance.now() - started).toBeLessThan(4000);
     const doc = await importedBody(res);
     expect(doc.content!.filter((n) => n.type === "paragraph")).toHaveLength(600);
   });
