@@ -23,23 +23,28 @@ async function start(env: Record<string, string>) {
 
 describe("Word and Markdown export errors over HTTP", () => {
   it("answers 504 over DOCX_TIMEOUT_MS, then exports again once the brief is small", async () => {
-    const { server, editor } = await start({ DOCX_TIMEOUT_MS: "1500" });
+    // A byte budget that lets the test send its large brief at once (it is not under test here).
+    const { server, editor } = await start({ DOCX_TIMEOUT_MS: "1500", COLLAB_MAX_BYTES_PER_SECOND: String(64 * 1024 * 1024), COLLAB_MAX_BYTES_BURST: String(64 * 1024 * 1024) });
     const client = await connectClient(server.url, editor);
     // Thousands of paragraphs: far more than the export thread writes in 1.5 s, while the demo
     // brief takes a few tens of milliseconds, so a busy machine does not blur the two.
     const fragment = body(client.doc);
     const before = fragment.length;
-    const PARAGRAPHS = 6000;
-    client.doc.transact(() => {
-      const added = Array.from({ length: PARAGRAPHS }, (_, i) => {
-        const p = new Y.XmlElement("paragraph");
-        p.insert(0, [new Y.XmlText(`${i}. Draft position on transit corridors, trade volumes and the timetable. `.repeat(2))]);
-        return p;
+    // 6,000 paragraphs once took just under 1.5 s on a CI machine; four times that leaves no doubt.
+    // Sent as four updates, each under the 2 MiB message cap.
+    const PARAGRAPHS = 24_000;
+    for (let part = 0; part < 4; part++) {
+      client.doc.transact(() => {
+        const added = Array.from({ length: PARAGRAPHS / 4 }, (_, k) => {
+          const p = new Y.XmlElement("paragraph");
+          p.insert(0, [new Y.XmlText(`${part * 6000 + k}. Draft position on transit corridors, trade volumes and the timetable. `.repeat(2))]);
+          return p;
+        });
+        fragment.insert(fragment.length, added);
       });
-      fragment.insert(before, added);
-    });
+    }
     const reader = await connectClient(server.url, editor);
-    await eventually(() => expect(body(reader.doc).length).toBe(before + PARAGRAPHS), 30_000);
+    await eventually(() => expect(body(reader.doc).length).toBe(before + PARAGRAPHS), 60_000);
 
     const res = await get(server.url, DOCX, editor);
     expect(res.status).toBe(504);
@@ -47,7 +52,7 @@ describe("Word and Markdown export errors over HTTP", () => {
     expect(await res.text()).toBe("The export took longer than 1500 ms and was stopped.");
 
     fragment.delete(before, PARAGRAPHS);
-    await eventually(() => expect(body(reader.doc).length).toBe(before), 30_000);
+    await eventually(() => expect(body(reader.doc).length).toBe(before), 60_000);
     // The thread that was stopped is replaced; the small brief fits the limit again.
     await eventually(async () => expect((await get(server.url, MD, editor)).status).toBe(200), 30_000, 200);
   }, 120_000);
