@@ -1,5 +1,6 @@
 import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { safeHref } from "../../extensions/shared/link";
 
 /**
  * Pasting from Word or Google Docs: their clipboard HTML carries Office styles, mso- classes,
@@ -127,15 +128,6 @@ function spanMarks(el: Element): string[] {
   return marks;
 }
 
-function safeHref(href: string | null): string | null {
-  if (!href) return null;
-  try {
-    const url = new URL(href);
-    return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 /** "ol" when Word's list marker (the mso-list:Ignore span before the text) is a number or letter. */
 function listKind(el: Element): string {

@@ -1,5 +1,6 @@
 import type { JSONContent } from "@tiptap/core";
 import { newBlockId, sanitizeQuoteAttrs } from "../../extensions";
+import { safeHref } from "../../extensions/shared/link";
 
 /**
  * Turns the HTML mammoth writes into a briefing document (ProseMirror JSON of the shared schema).
@@ -59,16 +60,6 @@ type Mark = NonNullable<JSONContent["marks"]>[number];
 const MARK_TAGS: Record<string, string> = { strong: "bold", b: "bold", em: "italic", i: "italic", u: "underline", s: "strike", del: "strike" };
 const BLOCK_TAGS = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "blockquote", "div"]);
 
-/** Links keep web and mail addresses only; a footnote's "#footnote-1" or a javascript: URL keeps just its text. */
-export function safeHref(href: string | undefined): string | null {
-  if (!href) return null;
-  try {
-    const url = new URL(href);
-    return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function inline(children: Child[], marks: Mark[] = []): JSONContent[] {
   const out: JSONContent[] = [];
