@@ -61,6 +61,9 @@ async function openBriefing(page: Page) {
     throw err;
   }
   await page.locator(".comments-panel").getByRole("heading", { name: /Comments/ }).waitFor();
+  // Text from the local copy can show before the socket is up; what others see (carets, comments)
+  // needs the live connection, so wait for the server to confirm the document.
+  await page.locator('[data-testid="save-status"][data-state="saved"]').waitFor({ timeout: 30_000 });
 }
 
 describe.skipIf(!run)("comments in the browser", () => {
@@ -246,6 +249,8 @@ describe.skipIf(!run)("comments in the browser", () => {
 
     // Aigerim puts her caret in the Cultural ties topic; Emre's editor sees her caret there.
     await aigerim.locator(".ProseMirror").getByText("Improving cultural ties was among the topics discussed.").click();
+    // Only a focused editor shares its caret: make sure the click landed before looking for it.
+    await aigerim.waitForFunction(() => !!document.activeElement?.closest(".ProseMirror") && (window.getSelection()?.anchorNode?.textContent ?? "").includes("Improving cultural ties"));
     await emre.waitForFunction(() => {
       const label = Array.from(document.querySelectorAll(".collab-caret-label")).find((l) => l.textContent === "Aigerim Nurpeisova");
       return (label?.closest(".block-agenda")?.querySelector(".agenda-title") as HTMLInputElement | null)?.value === "Cultural ties";
