@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { agendaTopics, countryFacts, quotes } from "../../db/schema";
+import { replaceSearchRow, searchRowTitle } from "./search-rows";
 import { withTurkishFolds } from "./search-text";
 
 /**
@@ -43,6 +44,7 @@ const TOPIC_COLS = ["number", "title", "priority", "status", "owner", "body"] as
 const FACT_COLS = ["position", "country", "label", "value", "unit", "asOf", "source", "libraryFactId"] as const;
 
 interface Statements {
+  sqlite: Database.Database;
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
@@ -51,7 +53,6 @@ interface Statements {
   topics: Database.Statement<[string], Stored<TopicRow>>;
   facts: Database.Statement<[string], Stored<FactRow>>;
   text: Database.Statement<[string], { body: string }>;
-  searchRow: Database.Statement<[string], { rowid: number; title: string }>;
   upsertQuote: Database.Statement;
   upsertTopic: Database.Statement;
   upsertFact: Database.Statement;
@@ -59,9 +60,6 @@ interface Statements {
   deleteTopic: Database.Statement<[string, string]>;
   deleteFact: Database.Statement<[string, string]>;
   upsertText: Database.Statement<[string, string, number]>;
-  deleteSearchRowid: Database.Statement<[number, string]>;
-  deleteSearch: Database.Statement<[string]>;
-  insertSearch: Database.Statement<[string, string, string]>;
 }
 
 const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
@@ -75,6 +73,7 @@ const upsertSql = (table: string, cols: readonly string[]) => {
 
 function prepare(sqlite: Database.Database): Statements {
   return {
+    sqlite,
     begin: sqlite.prepare("begin immediate"),
     commit: sqlite.prepare("commit"),
     rollback: sqlite.prepare("rollback"),
@@ -83,8 +82,6 @@ function prepare(sqlite: Database.Database): Statements {
     topics: sqlite.prepare(`select ${selectList(TOPIC_COLS)} from agenda_topics where briefing_id = ?`),
     facts: sqlite.prepare(`select ${selectList(FACT_COLS)} from country_facts where briefing_id = ?`),
     text: sqlite.prepare("select body from briefing_texts where briefing_id = ?"),
-    // briefing_id is UNINDEXED in the FTS table, so this scans it: done before the lock is taken.
-    searchRow: sqlite.prepare("select rowid, title from briefing_search where briefing_id = ?"),
     upsertQuote: sqlite.prepare(upsertSql("quotes", QUOTE_COLS)),
     upsertTopic: sqlite.prepare(upsertSql("agenda_topics", TOPIC_COLS)),
     upsertFact: sqlite.prepare(upsertSql("country_facts", FACT_COLS)),
@@ -94,9 +91,6 @@ function prepare(sqlite: Database.Database): Statements {
     upsertText: sqlite.prepare(
       "insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?) on conflict (briefing_id) do update set body = excluded.body, updated_at = excluded.updated_at",
     ),
-    deleteSearchRowid: sqlite.prepare("delete from briefing_search where rowid = ? and briefing_id = ?"),
-    deleteSearch: sqlite.prepare("delete from briefing_search where briefing_id = ?"),
-    insertSearch: sqlite.prepare("insert into briefing_search (briefing_id, title, body) values (?, ?, ?)"),
   };
 }
 
@@ -114,7 +108,8 @@ interface Snapshot {
   topics: Map<string, Stored<TopicRow>>;
   facts: Map<string, Stored<FactRow>>;
   body: string | undefined;
-  search: { rowid: number; title: string } | undefined;
+  /** The title in the briefing's search row (undefined: no row yet). */
+  searchTitle: string | undefined;
 }
 
 function readSnapshot(s: Statements, briefingId: string): Snapshot | null {
@@ -127,7 +122,7 @@ function readSnapshot(s: Statements, briefingId: string): Snapshot | null {
     topics: byBlock(s.topics.all(briefingId)),
     facts: byBlock(s.facts.all(briefingId)),
     body: s.text.get(briefingId)?.body,
-    search: s.searchRow.get(briefingId),
+    searchTitle: searchRowTitle(s.sqlite, briefingId),
   };
 }
 
@@ -167,7 +162,7 @@ export function writeProjectionRows(sqlite: Database.Database, briefingId: strin
       topics: diff(projection.topics, snap.topics, TOPIC_COLS, teamId),
       facts: diff(projection.facts, snap.facts, FACT_COLS, teamId),
       textChanged: snap.body !== projection.text,
-      searchUpdated: snap.body !== projection.text || snap.search?.title !== snap.briefing.title,
+      searchUpdated: snap.body !== projection.text || snap.searchTitle !== snap.briefing.title,
     };
   };
   let p = plan(snapshot);
@@ -200,11 +195,9 @@ export function writeProjectionRows(sqlite: Database.Database, briefingId: strin
     rowsWritten += p.quotes.deletes.length + p.topics.deletes.length + p.facts.deletes.length;
     if (p.textChanged) s.upsertText.run(briefingId, projection.text, Date.now());
     if (p.searchUpdated) {
-      // By rowid when the row read above is still there; a title re-index in between replaced it,
-      // and then the (scanning) delete by briefing id finds the new one.
-      const gone = snapshot.search ? s.deleteSearchRowid.run(snapshot.search.rowid, briefingId).changes : 0;
-      if (gone === 0) s.deleteSearch.run(briefingId);
-      s.insertSearch.run(briefingId, title, folded || withTurkishFolds(projection.text));
+      // Keyed by briefing (search-rows.ts): a title re-index between the read and the lock
+      // rewrote the same row, which this replaces.
+      replaceSearchRow(sqlite, briefingId, title, folded || withTurkishFolds(projection.text));
     }
     s.commit.run();
     return {

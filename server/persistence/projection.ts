@@ -15,6 +15,7 @@ import {
   sanitizeQuoteAttrs,
 } from "../../extensions";
 import { writeProjectionRows, type Projection, type ProjectionResult, type WriteStats } from "./projection-store";
+import { deleteSearchRow, replaceSearchRow } from "./search-rows";
 import { withTurkishFolds } from "./search-text";
 
 export type { Projection, ProjectionResult } from "./projection-store";
@@ -128,11 +129,6 @@ export function documentJSON(doc: Y.Doc): JSONContent {
   return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(COLLAB_FIELD), getBriefingSchema()).toJSON() as JSONContent;
 }
 
-function replaceSearchRow(db: Db, briefingId: string, title: string, body: string): void {
-  db.run(sql`delete from briefing_search where briefing_id = ${briefingId}`);
-  db.run(sql`insert into briefing_search (briefing_id, title, body) values (${briefingId}, ${title}, ${withTurkishFolds(body)})`);
-}
-
 /**
  * Writes the projection of `doc` for a briefing in one short transaction (projection-store.ts):
  * upserts the quotes, agenda topics and country facts that changed, keyed by (briefing_id,
@@ -171,13 +167,13 @@ export function indexBriefingTitle(db: Db, briefingId: string, title: string): v
   db.transaction((tx) => {
     const t = tx as unknown as Db;
     const body = t.select({ body: briefingTexts.body }).from(briefingTexts).where(eq(briefingTexts.briefingId, briefingId)).get()?.body ?? "";
-    replaceSearchRow(t, briefingId, title, body);
+    replaceSearchRow(db.$client, briefingId, title, withTurkishFolds(body));
   });
 }
 
 /** Drops a deleted briefing from the search index (the FTS table has no foreign keys to cascade). */
 export function removeFromSearch(db: Db, briefingId: string): void {
-  db.run(sql`delete from briefing_search where briefing_id = ${briefingId}`);
+  db.transaction(() => deleteSearchRow(db.$client, briefingId));
 }
 
 /** Briefings that have a stored document but were never projected (e.g. freshly seeded or imported). */
