@@ -73,6 +73,11 @@ const EnvSchema = z.object({
   COLLAB_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(500),
   /** WebSocket keepalive: a ping every interval; no pong by the next one closes with 4408. */
   COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
+  /**
+   * How long a socket upgrade's checked session and membership are reused for the same cookie and
+   * briefing; sign-out and access changes forget them at once. 0 looks both up on every upgrade.
+   */
+  COLLAB_ADMISSION_CACHE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
   /** Exposes GET /metrics; empty disables it, otherwise callers send `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().default(""),
   /** PDF render processes; by default one core is left to the collaboration process. */

@@ -102,6 +102,14 @@ export const promCollabMetrics: CollabMetrics = {
   fanoutFailed: () => collabSeries.fanoutFailures.inc(),
 };
 
+/** Socket upgrades admitted from the admission cache (server/collab/admission-cache.ts), by what was reused. */
+export const admissionCacheHits = new Counter({
+  name: "summit_collab_admission_cache_hits_total",
+  help: "Socket upgrades that reused a session or membership checked within COLLAB_ADMISSION_CACHE_MS",
+  labelNames: ["kind"] as const,
+  registers,
+});
+
 /** Stored state that failed verification (docs/decisions/0105); any non-zero value needs an administrator. */
 export const storageMetrics = {
   corrupt: new Counter({

@@ -10,6 +10,8 @@ function hashToken(token: string): string {
 export interface SessionUser {
   sessionId: string;
   user: User;
+  /** When the session ends (a cache of it must not outlive it). */
+  expiresAt: Date;
 }
 
 /** Creates a session and returns the token for the cookie; only its hash is stored. */
@@ -25,7 +27,7 @@ export function createSession(db: Db, userId: string, ttlMs: number): { token: s
 
 function prepareSessionUser(db: Db) {
   return db
-    .select({ sessionId: sessions.id, user: users })
+    .select({ sessionId: sessions.id, user: users, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("nowMs"))))

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { originPolicy } from "../http/same-origin";
-import { promCollabMetrics, setCollabStatsSource, storageMetrics } from "../metrics";
+import { admissionCacheHits, promCollabMetrics, setCollabStatsSource, storageMetrics } from "../metrics";
 import { createSqliteDocumentStore } from "../persistence/document-store";
 import type { ServerLayer } from "../start";
+import { AdmissionCache } from "./admission-cache";
 import { ByteBudget } from "./byte-budget";
 import { CLOSE } from "./close-codes";
 import { noFanout } from "./fanout";
@@ -57,6 +58,7 @@ export function collabLayer(): ServerLayer {
       services.collab = createCollabService(registry, store);
       setCollabStatsSource(registry);
 
+      const admissions = new AdmissionCache(config.COLLAB_ADMISSION_CACHE_MS, (kind) => admissionCacheHits.inc({ kind }));
       const upgrade = createUpgradeHandler({
         db,
         logger,
@@ -65,6 +67,7 @@ export function collabLayer(): ServerLayer {
         origins: originPolicy(config),
         maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
         metrics: promCollabMetrics,
+        cache: admissions,
       });
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);
       server.on("upgrade", onUpgrade);
@@ -76,10 +79,23 @@ export function collabLayer(): ServerLayer {
           logger.error(`collab: handling ${what} failed`, err);
         }
       };
-      const onMembership = (e: { teamId: string; userId: string }) => guard("membershipChanged", () => registry.membershipChanged(e.teamId, e.userId));
-      const onSession = (e: { sessionId: string }) => guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
-      const onChanged = (e: { briefingId: string }) => guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
-      const onDeleted = (e: { briefingId: string }) => guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
+      // The admission cache forgets first, so an upgrade after the publish is looked up afresh.
+      const onMembership = (e: { teamId: string; userId: string }) => {
+        admissions.forgetAccess();
+        guard("membershipChanged", () => registry.membershipChanged(e.teamId, e.userId));
+      };
+      const onSession = (e: { sessionId: string }) => {
+        admissions.forgetSession(e.sessionId);
+        guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
+      };
+      const onChanged = (e: { briefingId: string }) => {
+        admissions.forgetAccess();
+        guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
+      };
+      const onDeleted = (e: { briefingId: string }) => {
+        admissions.forgetAccess();
+        guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
+      };
       const unsubscribe = [
         events.subscribe("membershipChanged", onMembership),
         events.subscribe("sessionRevoked", onSession),

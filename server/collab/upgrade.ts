@@ -9,6 +9,7 @@ import { isValidId } from "../../db/ids";
 import { readSessionToken } from "../auth/session-cookie";
 import { isAllowedOrigin, type OriginPolicy } from "../http/same-origin";
 import type { Logger } from "../logger";
+import type { AdmissionCache } from "./admission-cache";
 import { EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { presenceFor } from "./awareness-guard";
 import { CLOSE } from "./close-codes";
@@ -27,6 +28,8 @@ export interface UpgradeDeps {
   origins: OriginPolicy;
   maxMessageBytes: number;
   metrics: CollabMetrics;
+  /** Recently admitted sessions and memberships (admission-cache.ts); the layer invalidates it. */
+  cache: AdmissionCache;
 }
 
 type Admission =
@@ -43,6 +46,16 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
   wss.on("error", (err) => deps.logger.error("collab websocket server error", err));
   let accepting = true;
 
+  async function sessionOf(cookieHeader: string | undefined) {
+    const cached = deps.cache.session(cookieHeader);
+    if (cached) return cached;
+    const token = await readSessionToken(deps.sessionCookie, cookieHeader);
+    // Looked up and kept with no await in between: a revocation published meanwhile cannot be missed.
+    const session = token ? getSessionUser(deps.db, token) : null;
+    if (session) deps.cache.rememberSession(cookieHeader, session);
+    return session;
+  }
+
   async function admit(req: IncomingMessage): Promise<Admission> {
     const pathname = (req.url ?? "").split("?")[0];
     if (!pathname.startsWith(COLLAB_PATH_PREFIX)) return { ok: false, status: 404, message: "Not found." };
@@ -53,14 +66,17 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     if (origin !== undefined && !isAllowedOrigin(origin, req.headers.host, deps.origins)) {
       return { ok: false, status: 403, message: "Cross-origin WebSocket refused." };
     }
-    const token = await readSessionToken(deps.sessionCookie, req.headers.cookie);
-    const session = token ? getSessionUser(deps.db, token) : null;
+    const session = await sessionOf(req.headers.cookie);
     if (!session) return { ok: false, status: 401, message: "Sign in to open this briefing." };
-    const access = getBriefingAccess(deps.db, briefingId, session.user.id);
+    let access = deps.cache.briefingAccess(briefingId, session.user.id);
     if (!access) {
-      return getBriefing(deps.db, briefingId)
-        ? { ok: false, status: 403, message: "You are not a member of this briefing's team." }
-        : { ok: false, status: 404, message: "Briefing not found." };
+      access = getBriefingAccess(deps.db, briefingId, session.user.id);
+      if (!access) {
+        return getBriefing(deps.db, briefingId)
+          ? { ok: false, status: 403, message: "You are not a member of this briefing's team." }
+          : { ok: false, status: 404, message: "Briefing not found." };
+      }
+      deps.cache.rememberAccess(briefingId, session.user.id, access);
     }
     const identity: CollabIdentity = {
       userId: session.user.id,
