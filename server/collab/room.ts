@@ -93,6 +93,9 @@ export class Room implements ConnectionHost {
     // dropped here and the snapshot is rewritten without them below.
     const junk = takePending(this.doc);
     if (junk) logger.warn("collab", "stored state held changes with missing dependencies; dropped", { briefingId });
+    // A document stored as one snapshot is its own full state: the first client to sync from
+    // nothing (and the projection) get those bytes as read, instead of the document encoded again.
+    if (!junk && stored.logLength === 0 && stored.updates.length === 1) this.fullState = stored.updates[0];
     options.metrics.roomLoaded(Number(process.hrtime.bigint() - started) / 1e9);
     this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
     this.persistence.onGone = () => callbacks.gone(this);
