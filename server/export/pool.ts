@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Logger } from "../logger";
 import { PdfExportError } from "./errors";
-import { prepareSandbox } from "./render";
+import { prepareSandbox } from "./sandbox";
 import type { FromWorker, RenderJob, RenderStats, ToWorker } from "./worker-protocol";
 
 /**

@@ -1,28 +1,13 @@
-import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { NodeCompiler } from "@myriaddreamin/typst-ts-node-compiler";
 import { findMissingGlyphs, loadPdfFonts, type PdfFonts } from "./fonts";
 import { modelTexts } from "./model";
 import type { ExportModel } from "./model-types";
 import { PdfExportError } from "./errors";
 
-export const TEMPLATE_FILE = "briefing.typ";
-export const DATA_FILE = "brief.json";
+import { DATA_FILE, TEMPLATE_FILE } from "./sandbox";
 
-export function templateSource(): string {
-  return fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "template", TEMPLATE_FILE), "utf8");
-}
-
-/**
- * Prepares a compiler root that holds nothing but the template: the compiler can read no file of the
- * application (Typst refuses paths outside the root), and the data arrives as a virtual file.
- */
-export function prepareSandbox(root: string): void {
-  fs.mkdirSync(root, { recursive: true });
-  for (const entry of fs.readdirSync(root)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
-  fs.writeFileSync(path.join(root, TEMPLATE_FILE), templateSource());
-}
+export { DATA_FILE, TEMPLATE_FILE, prepareSandbox, templateSource } from "./sandbox";
 
 /**
  * A Typst compiler bound to one sandbox root, with only the Noto Sans faces loaded. System fonts stay
