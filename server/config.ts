@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   PROJECTION_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(500),
   /** Heap limit of the projection thread; a document that needs more ends that thread (restarted), not the server. */
   PROJECTION_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16384).default(512),
+  /** The projection thread ends after this long without work (it holds ~30 MB) and starts again on the next settle; 0 keeps it. */
+  PROJECTION_WORKER_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /**
    * Largest WebSocket message (over it: 4413). The editor learns it from the briefing page's loader:
    * it refuses a paste or drop over half of it and sends larger changes in pieces under it.

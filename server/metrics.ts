@@ -143,4 +143,5 @@ export const projectionMetrics = {
   queued: new Gauge({ name: "summit_projection_queued", help: "Briefings waiting for the projection thread", registers }),
   workerStarts: new Counter({ name: "summit_projection_worker_starts_total", help: "Projection threads started", registers }),
   workerExits: new Counter({ name: "summit_projection_worker_exits_total", help: "Projection threads that ended unexpectedly", registers }),
+  workerRunning: new Gauge({ name: "summit_projection_worker_running", help: "1 while the projection thread runs (it ends after PROJECTION_WORKER_IDLE_MS idle)", registers }),
 };

@@ -38,6 +38,7 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
           databasePath: config.databasePath,
           logLevel: config.LOG_LEVEL,
           maxMemoryMb: config.PROJECTION_WORKER_MAX_MEMORY_MB,
+          idleMs: config.PROJECTION_WORKER_IDLE_MS,
           logger,
         });
       }

@@ -8,6 +8,8 @@ export interface ProjectionRunnerOptions {
   logLevel: ProjectionWorkerData["logLevel"];
   /** Heap limit of the projection thread; a document that needs more ends the thread, not the server. */
   maxMemoryMb: number;
+  /** The thread ends after this long with nothing to do and starts again with the next job (0: never ends). */
+  idleMs: number;
   logger: Logger;
 }
 
@@ -34,11 +36,13 @@ export class ProjectionRunner {
   private closed = false;
   private restartTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ProjectionRunnerOptions) {}
 
   /** Queues `state` for projection (replacing a queued older state of the same briefing). */
   project(briefingId: string, state: Uint8Array, why: string): void {
+    this.cancelIdleStop();
     // Copied: the room's cached encoding stays the room's; postMessage copies it again across.
     this.queue.set(briefingId, { state, why });
     projectionMetrics.queued.set(this.queue.size);
@@ -55,6 +59,7 @@ export class ProjectionRunner {
       });
     }
     this.closed = true;
+    this.cancelIdleStop();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.inFlight || this.queue.size > 0) {
       this.opts.logger.warn("projection", "stopping with projections unfinished; they run again when the briefings next load", {
@@ -78,6 +83,7 @@ export class ProjectionRunner {
     const next = this.queue.entries().next();
     if (next.done) {
       for (const wake of this.idleWaiters.splice(0)) wake();
+      this.scheduleIdleStop();
       return;
     }
     const [briefingId, { state, why }] = next.value;
@@ -88,6 +94,30 @@ export class ProjectionRunner {
     this.worker.postMessage(job);
   }
 
+  /**
+   * A thread with its own V8 heap, schema and database connection holds ~30 MB; a server whose
+   * briefings are not being edited (after the start-up backfill, at night) gives that back.
+   */
+  private scheduleIdleStop(): void {
+    if (this.opts.idleMs <= 0 || this.idleTimer || !this.worker) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      const worker = this.worker;
+      if (!worker || this.closed || this.inFlight || this.queue.size > 0) return;
+      this.worker = null; // onExit then sees a thread ended on purpose
+      this.ready = false;
+      projectionMetrics.workerRunning.set(0);
+      this.opts.logger.debug("projection", "idle: thread stopped", { idleMs: this.opts.idleMs });
+      void worker.terminate();
+    }, this.opts.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private cancelIdleStop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
   private start(): void {
     const { entry, evaluate } = workerEntry();
     const workerData: ProjectionWorkerData = { databasePath: this.opts.databasePath, logLevel: this.opts.logLevel };
@@ -95,6 +125,7 @@ export class ProjectionRunner {
     this.worker = worker;
     this.ready = false;
     projectionMetrics.workerStarts.inc();
+    projectionMetrics.workerRunning.set(1);
     worker.on("message", (msg: FromProjectionWorker) => this.onMessage(worker, msg));
     worker.on("error", (err) => this.opts.logger.error("projection worker failed", err, { briefingId: this.inFlight?.briefingId }));
     worker.on("exit", (code) => this.onExit(worker, code));
@@ -147,6 +178,7 @@ export class ProjectionRunner {
     this.ready = false;
     this.inFlight = null;
     projectionMetrics.workerExits.inc();
+    projectionMetrics.workerRunning.set(0);
     if (lost) projectionMetrics.projections.inc({ outcome: "failed" });
     this.opts.logger.error("projection worker exited; starting a new one", undefined, { code, briefingId: lost?.briefingId, why: lost?.why });
     if (this.closed) return;
