@@ -16,6 +16,8 @@ export const BRIEFINGS = {
   fanout: "bench-fanout",
   typing: "bench-typing",
   history: "bench-history",
+  /** The same number of keystrokes, each at a random place: the worst history for a cold join. */
+  historyRandom: "bench-history-random",
   pdf: "bench-pdf-50-pages",
   pdfLive: "bench-pdf-live",
   projectionLive: "bench-projection-live",
@@ -56,6 +58,7 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
       add(BRIEFINGS.fanout, "Bench: live fan-out", seedState);
       add(BRIEFINGS.typing, "Bench: concurrent typists", seedState);
       add(BRIEFINGS.history, "Bench: long history", templateState);
+      add(BRIEFINGS.historyRandom, "Bench: long history of random-position edits", templateState);
       add(BRIEFINGS.pdf, "Bench: 50-page brief", longState);
       add(BRIEFINGS.pdfLive, "Bench: live edits during export", seedState);
       add(BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState);
@@ -174,8 +177,11 @@ export function longBriefState(pages: number): Uint8Array {
  * moves the cursor to a random place in a random paragraph. Returns the updates a client would
  * send: one per batch (after one per text node it had to add to an empty paragraph).
  */
-export function historyUpdates(base: Uint8Array, edits: number, perBatch: number): Uint8Array[] {
+export function historyUpdates(base: Uint8Array, edits: number, perBatch: number, randomPositions = false): Uint8Array[] {
   const rnd = createRandom(100_000);
+  // randomPositions: every keystroke lands at a random place of a random paragraph, so no two
+  // neighbouring characters share an item and nothing in the history merges (the worst case).
+  const jump = randomPositions ? 1 : 0.04;
   const doc = new Y.Doc();
   Y.applyUpdate(doc, base);
   const updates: Uint8Array[] = [];
@@ -197,7 +203,7 @@ export function historyUpdates(base: Uint8Array, edits: number, perBatch: number
     const n = Math.min(perBatch, edits - done);
     doc.transact(() => {
       for (let i = 0; i < n; i++) {
-        if (rnd() < 0.04) {
+        if (rnd() < jump) {
           text = texts[Math.floor(rnd() * texts.length)];
           cursor = Math.floor(rnd() * (text.length + 1));
         }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --write]`: builds and starts our real server and the reference
+// `npm run bench [-- --quick] [-- --write] [-- --only=11,12] [-- --repeat=3] [-- --busy-cores=0.2]`: builds and starts our real server and the reference
 // y-websocket server (@y/websocket-server 0.1.1) side by side, drives both with the same stock
 // WebsocketProvider clients in separate client processes, prints a table against the targets in
 // DESIGN.md and (full run, or --write) writes docs/benchmarks.md. Every loop is bounded in count
@@ -29,6 +29,8 @@ import { nowMs } from "./util";
 import { docxRows } from "./docx";
 import { runPdfHelper } from "./pdf-helper";
 import { docxImport } from "./docx-import";
+import { busyNote, fmtSpread, repeated, type Measured, type Order, type Repeated } from "./method";
+import { openMany, projectionWithArchive, rssAfterStart } from "./scenarios-scale";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -38,6 +40,10 @@ const only = argv
   .split(",")
   .map(Number);
 const budgetArg = Number(argv.find((a) => a.startsWith("--budget="))?.slice(9));
+/** Runs per scenario of the repeated method (scenarios 11–14); busy runs are taken again up to as many times. */
+const REPEAT = Math.max(1, Number(argv.find((a) => a.startsWith("--repeat="))?.slice(9)) || 3);
+/** Others' CPU, in cores, above which a run counts as taken on a busy machine. */
+const BUSY_CORES = Number(argv.find((a) => a.startsWith("--busy-cores="))?.slice(13)) || 0.2;
 const writeDocs = (argv.includes("--write") || !quick) && !only;
 const runs = (n: number) => !only || only.includes(n);
 
@@ -52,6 +58,7 @@ const SIZES = quick
       pageRuns: 3,
       pendingFlood: { clients: 4, updates: 300, updateBytes: 4096, gapMs: 2, edits: 20, intervalMs: 25 },
       budgetMs: 100_000,
+      scale: { settleMs: 2_000, open: 20, concurrency: 10, idleMs: 2_000, historyEdits: 2_000, archive: [100, 1_000], projections: 20 },
     }
   : {
       fanoutClients: [2, 16, 64],
@@ -63,6 +70,7 @@ const SIZES = quick
       pageRuns: 20,
       pendingFlood: { clients: 8, updates: 600, updateBytes: 4096, gapMs: 2, edits: 40, intervalMs: 25 },
       budgetMs: 12 * 60_000,
+      scale: { settleMs: 5_000, open: 500, concurrency: 50, idleMs: 15_000, historyEdits: 100_000, archive: [100, 5_000], projections: 200 },
     };
 
 const started = new Date();
@@ -91,6 +99,7 @@ process.on("exit", () => {
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 if (budgetArg > 0) SIZES.budgetMs = budgetArg * 1000;
+else SIZES.budgetMs += REPEAT * 2 * (quick ? 90_000 : 4 * 60_000); // the repeated scenarios, reruns included
 const watchdog = setTimeout(() => {
   console.error(`bench: over the time budget (${SIZES.budgetMs / 1000} s); stopping. Logs were in ${work}`);
   process.exit(2);
@@ -620,6 +629,106 @@ async function main(): Promise<void> {
     });
   await stop(us);
 
+
+  // 11–14. Scale, by the repeated method (method.ts): fresh servers per run, order alternating ----
+  const repeatOpts = { repeat: REPEAT, busyCores: BUSY_CORES, log };
+  /** Starts both servers fresh in `order`, measures each with `fn` in that order, stops them. */
+  const pair = async (order: Order, fn: (side: Side) => Promise<Measured>): Promise<Measured> => {
+    const out: Measured = {};
+    for (const kind of order === "ours first" ? ["ours", "reference"] : ["reference", "ours"]) {
+      const side = kind === "ours" ? await ours() : await reference();
+      try {
+        for (const [k, v] of Object.entries(await fn(side))) out[`${kind}.${k}`] = v;
+      } finally {
+        await stop(side);
+      }
+    }
+    return out;
+  };
+  const spreadRow = (r: Repeated, scenario: string, metric: string, key: string, fmt: (v: number) => string, target = "—"): Row => ({
+    scenario,
+    metric,
+    ours: fmtSpread(r.stats[`ours.${key}`], fmt),
+    reference: fmtSpread(r.stats[`reference.${key}`], fmt),
+    ratio: ratio(r.stats[`ours.${key}`]?.median, r.stats[`reference.${key}`]?.median),
+    target,
+    verdict: "info",
+  });
+  const noteRow = (r: Repeated, scenario: string): Row => ({ scenario, metric: "machine during the runs", ours: busyNote(r), reference: "", ratio: "—", target: "quiet", verdict: r.busyRuns > 0 ? "info" : "pass" });
+
+  if (runs(11) || runs(12))
+    await guard("11–12. Start and many briefings at once", async () => {
+      const n = SIZES.scale.open;
+      log(`RSS after start; ${n} briefings opened at once (${REPEAT} runs per side)`);
+      const r = await repeated("start and open many", repeatOpts, (order) =>
+        pair(order, async (side) => {
+          const rss = await rssAfterStart(side, SIZES.scale.settleMs);
+          const o = await openMany(side, joiner, fixtures, { count: n, concurrency: SIZES.scale.concurrency, idleMs: SIZES.scale.idleMs });
+          if (o.opened !== n) throw new Error(`${side.kind}: opened ${o.opened}/${n}: ${o.failures.join("; ")}`);
+          return { rssStart: rss, openMs: o.ms, cpuS: o.serverCpuS, cpuPerOpenMs: (o.serverCpuS * 1000) / n, rssIdle: o.rssIdleBytes };
+        })
+      );
+      const s11 = "11. Server memory";
+      const s12 = `12. ${n} briefings opened at once and edited`;
+      rows.push(
+        spreadRow(r, s11, `RSS ${SIZES.scale.settleMs / 1000} s after start (median, min–max)`, "rssStart", fmtMB),
+        spreadRow(r, s11, `RSS after the ${n} briefings, ${SIZES.scale.idleMs / 1000} s idle`, "rssIdle", fmtMB),
+        spreadRow(r, s12, "time until every briefing was synced and edited", "openMs", (v) => fmtMs(v, 0)),
+        spreadRow(r, s12, "server CPU for it", "cpuS", (v) => `${v.toFixed(2)} s`),
+        spreadRow(r, s12, "server CPU per briefing opened", "cpuPerOpenMs", (v) => fmtMs(v, 2)),
+        noteRow(r, s12)
+      );
+      details.push(
+        `Many at once: one client process opens ${n} briefings with at most ${SIZES.scale.concurrency} sockets opening at a time (owner session), waits for each to sync, inserts one phrase in each, keeps all open until the last is edited, then closes them. Ours loads each room from SQLite (snapshot + log) and checks session and membership per upgrade; the reference starts each document empty and gets the template from the client.`
+      );
+    });
+
+  if (runs(13))
+    await guard("13. Join, random-position history", async () => {
+      const edits = SIZES.scale.historyEdits;
+      log(`cold join after ${edits} random-position edits (${REPEAT} runs per side)`);
+      const r = await repeated("random-position history", repeatOpts, (order) =>
+        pair(order, async (side) => {
+          const h = await history(side, writer, receivers[0], joiner, fixtures, databasePath, { edits, joins: 3, randomPositions: true });
+          if (!h.sameContent) throw new Error(`${side.kind}: joined content differs from the writer's`);
+          return { warmMs: h.syncMs, ...(h.coldSyncMs === null ? {} : { coldMs: h.coldSyncMs }), kb: h.bytes / 1024 };
+        })
+      );
+      const s13 = `13. Join, ${edits.toLocaleString("en")} random-position edits of history`;
+      rows.push(
+        spreadRow(r, s13, "full sync, room not loaded (cold)", "coldMs", (v) => fmtMs(v, 1)),
+        spreadRow(r, s13, "full sync, room loaded (median of 3 joins)", "warmMs", (v) => fmtMs(v, 1)),
+        spreadRow(r, s13, "KB received to sync", "kb", (v) => `${v.toFixed(0)} KB`),
+        noteRow(r, s13)
+      );
+      details.push(
+        `Random-position history: the same generator as scenario 3, but every keystroke moves the cursor to a random place of a random paragraph first, so no two keystrokes share a Yjs item (realistic typing, scenario 3, makes runs of characters that merge). The reference keeps no history across its restart, so its cold join does not exist.`
+      );
+    });
+
+  if (runs(14))
+    await guard("14. Projection vs archive", async () => {
+      const [small, large] = SIZES.scale.archive;
+      log(`projection cost with ${small} and ${large} stored briefings (${REPEAT} runs)`);
+      const r = await repeated("projection vs archive", repeatOpts, async () => {
+        const a = await projectionWithArchive(small, SIZES.scale.projections);
+        const b = await projectionWithArchive(large, SIZES.scale.projections);
+        return { "ours.small": a.projectionMs, "ours.large": b.projectionMs, "ours.scanSmall": a.scanLookupMs, "ours.scanLarge": b.scanLookupMs };
+      });
+      const s14 = "14. Projection write vs stored briefings";
+      const st = (k: string) => r.stats[`ours.${k}`];
+      const growth = (st("large")?.median ?? NaN) / (st("small")?.median ?? NaN);
+      rows.push(
+        { scenario: s14, metric: `one projection write, ${small} stored`, ours: fmtSpread(st("small"), (v) => fmtMs(v, 3)), reference: "n/a (no projection)", ratio: "—", target: "—", verdict: "info" },
+        { scenario: s14, metric: `one projection write, ${large.toLocaleString("en")} stored`, ours: fmtSpread(st("large"), (v) => fmtMs(v, 3)), reference: "n/a", ratio: `${growth.toFixed(2)}× the ${small}`, target: "≤ 1.5× (no growth)", verdict: verdict(growth <= 1.5) },
+        { scenario: s14, metric: `old look-up by UNINDEXED briefing_id: ${small} vs ${large.toLocaleString("en")} stored`, ours: `${fmtSpread(st("scanSmall"), (v) => fmtMs(v, 3))} vs ${fmtSpread(st("scanLarge"), (v) => fmtMs(v, 3))}`, reference: "n/a", ratio: "—", target: "—", verdict: "info" },
+        noteRow(r, s14)
+      );
+      details.push(
+        `Projection vs archive: in the benchmark process, a fresh database with ${small} and then ${large} briefings inserted directly (row, body text, search row), then one briefing's projection written ${SIZES.scale.projections} times with a changed text (so the search row is rewritten each time); median per run. The old look-up (what each projection did before search rows were keyed, ADR 0205) is timed on the same data for comparison.`
+      );
+    });
+
   // Report ---------------------------------------------------------------------------------------------
   const loadAfter = loadAverage();
   printed = rows.length;
@@ -649,6 +758,8 @@ function yes(b: boolean): string {
 }
 
 const METHOD = [
+  "Repeated method (scenarios 11–14, scripts/bench/method.ts): each scenario runs `--repeat=N` times (default 3); run i starts with ours when i is even and with the reference when odd, and every run starts both servers afresh (ours on the same database file). During each run the CPU used by other processes is read as the machine's busy jiffies in /proc/stat minus the utime+stime (/proc/<pid>/stat) of the benchmark process and all its descendants (servers, render processes, client processes). A run in which others used more than `--busy-cores` (default 0.2) of a core is marked busy and taken again, at most N more runs in all; the rows give the median and the spread (min–max) of the kept runs, and a `machine during the runs` row says how many of them were busy. Scenarios 1–10 are still measured once per server start, in the order given.",
+  "Scale: RSS is VmRSS of the server process from /proc, read the settle time after start (the bench has signed in as the four demo users; ours' projection thread may still be running the start-up backfill) and after the many-briefings run and an idle pause. Many at once: see Details. Projection vs archive runs in the benchmark process on its own database (no server), so it has no reference figure.",
   "Servers: ours is the compiled server (`npm run build` into `.build-bench`, one bundle of server and Remix app) run with plain `node` in production mode ( sessions, persistence to a fresh temporary SQLite file seeded with the demo data plus the bench briefings, /metrics on, 127.0.0.1, port 0, default limits). The reference is `@y/websocket-server` 0.1.1's `setupWSConnection` wired exactly as its `src/server.js` (its own `ws` copy, no persistence) in `scripts/bench/reference-server.mjs`, which only adds port 0 and a stats URL. Both run at the same time as separate processes.",
   "Clients: stock y-websocket 3.1 `WebsocketProvider`s (ws polyfill, `disableBc`), in separate Node processes (`scripts/bench/worker.ts`): one writer process, one joiner process and receiver processes of at most 8 clients each (64 clients = 8 processes). Clients of ours sign in through the real /login form and connect with the session cookie and Origin; receivers are spread over the four demo users (roles owner, editor, commenter, viewer) so the per-user connection cap (50) is respected.",
   "Latency: the writer inserts `«n»` into the first paragraph and takes `process.hrtime` just before; each receiver takes `process.hrtime` in a `message` listener registered before the provider's, and the text observer then maps the marker to that arrival. `process.hrtime` is CLOCK_MONOTONIC, one clock for all processes on the machine. Edits are paced (interval in Details) so rounds do not queue; warm-up edits are discarded. Percentiles are over all (edit, receiver) deliveries.",

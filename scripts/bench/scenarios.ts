@@ -241,14 +241,16 @@ export interface HistoryResult {
 /** Keystrokes per update sent while building the history (a real editor sends one per keystroke). */
 export const HISTORY_BATCH = 100;
 
-let cachedHistory: { edits: number; updates: string[] } | null = null;
+const cachedHistory = new Map<string, string[]>();
 
-function historyBatches(fixtures: Fixtures, edits: number): string[] {
-  if (cachedHistory?.edits !== edits) {
-    const updates = historyUpdates(fixtures.templateState, edits, HISTORY_BATCH);
-    cachedHistory = { edits, updates: updates.map((u) => Buffer.from(u).toString("base64")) };
+function historyBatches(fixtures: Fixtures, edits: number, randomPositions: boolean): string[] {
+  const key = `${edits}:${randomPositions}`;
+  let updates = cachedHistory.get(key);
+  if (!updates) {
+    updates = historyUpdates(fixtures.templateState, edits, HISTORY_BATCH, randomPositions).map((u) => Buffer.from(u).toString("base64"));
+    cachedHistory.set(key, updates);
   }
-  return cachedHistory.updates;
+  return updates;
 }
 
 export async function history(
@@ -258,10 +260,10 @@ export async function history(
   joiner: ClientProcess,
   fixtures: Fixtures,
   databasePath: string,
-  opts: { edits: number; joins: number }
+  opts: { edits: number; joins: number; randomPositions?: boolean }
 ): Promise<HistoryResult> {
-  const room = BRIEFINGS.history;
-  const updates = historyBatches(fixtures, opts.edits);
+  const room = opts.randomPositions ? BRIEFINGS.historyRandom : BRIEFINGS.history;
+  const updates = historyBatches(fixtures, opts.edits, opts.randomPositions ?? false);
   await writer.call("connect", { ...side.target(room, "owner"), key: "hist-w", count: 1, seedState: side.seed(fixtures.templateState) });
   await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
   const sent = await writer.call<{ stateVector: StateVector; digest: string }>(

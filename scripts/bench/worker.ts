@@ -309,6 +309,39 @@ const handlers = {
     return { ok, failures: failures.slice(0, 5), ms: nowMs() - started };
   },
 
+  /**
+   * Opens every room at once (at most `concurrency` sockets opening at a time), waits for each to
+   * sync, makes one edit in each, keeps them all open until every room was edited, then closes them.
+   */
+  async openMany(a: Omit<Target, "room"> & { rooms: string[]; seedState?: string; concurrency: number; timeoutMs: number }) {
+    const started = nowMs();
+    const open: Client[] = [];
+    const failures: string[] = [];
+    let ok = 0;
+    let next = 0;
+    const lane = async () => {
+      while (next < a.rooms.length) {
+        const room = a.rooms[next++];
+        const c = openClient({ ...a, room });
+        open.push(c);
+        try {
+          await waitSynced(c, a.timeoutMs);
+          if (a.seedState && body(c.doc).length === 0) Y.applyUpdate(c.doc, Buffer.from(a.seedState, "base64"));
+          firstText(c.doc).insert(0, "Opened at once. ");
+          ok++;
+        } catch (err) {
+          failures.push(`${room}: ${(err as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, a.concurrency) }, lane));
+    const ms = nowMs() - started;
+    // Let the sockets write their edits before closing them.
+    await sleep(200);
+    for (const c of open) destroyClient(c);
+    return { ok, failures: failures.slice(0, 5), ms };
+  },
+
   async destroy(a: { key: string }) {
     for (const c of groups.get(a.key) ?? []) destroyClient(c);
     groups.delete(a.key);
