@@ -1,9 +1,11 @@
 /**
  * How a room's document updates reach the same briefing's rooms in other server processes
- * (docs/decisions/0107). Asynchronous because a real one is a network bus (Redis pub/sub, Postgres
- * NOTIFY); one process needs none. An adapter must deliver a briefing's updates in the order they
- * were published and never back to the process that published them.
+ * (docs/decisions/0107). Asynchronous because a real one is a network bus (Redis streams,
+ * server/redis/stream-fanout.ts, docs/decisions/0109); one process needs none. An adapter must
+ * deliver a briefing's updates in the order they were published and never back to the process that
+ * published them, and say when it may have missed some (`onGap`).
  */
+
 /** What a room hears from the fan-out besides document updates (server/redis/stream-fanout.ts). */
 export interface FanoutListeners {
   /**
