@@ -123,9 +123,25 @@ const EnvSchema = z.object({
   AUDIT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Comments one person may write in a quick run before the per-minute rate applies. */
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * Redis for several server instances on one database (docs/decisions/0109): document updates,
+   * carets and access changes reach every instance through it. Unset: one instance, no Redis.
+   */
+  REDIS_URL: unsetIfEmpty(
+    z
+      .string()
+      .url()
+      .refine((u) => /^rediss?:$/.test(new URL(u).protocol), "must be a redis:// or rediss:// URL"),
+  ),
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,64}$/, "letters, digits, ':', '_' and '-' only").default("sd:"),
+  /** Document updates kept per briefing's Redis stream (trimmed approximately); an instance that falls further behind reloads from the database. */
+  REDIS_STREAM_MAX_ENTRIES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL"> & {
+export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL" | "REDIS_URL"> & {
+  /** Set: this is one of several instances sharing the database (server/redis/). */
+  REDIS_URL: string | null;
   SEED_DEMO: boolean;
   DEMO_LOGIN: boolean;
   /** PUBLIC_URL reduced to its origin (`https://desk.example.gov`), or null when unset. */
@@ -148,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { PUBLIC_URL, ...rest } = cfg;
   return {
     ...rest,
+    REDIS_URL: cfg.REDIS_URL ?? null,
     SEED_DEMO: cfg.SEED_DEMO ?? !production,
     DEMO_LOGIN: cfg.DEMO_LOGIN ?? !production,
     publicOrigin: PUBLIC_URL ? new URL(PUBLIC_URL).origin : null,

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { CommentEvent } from "../app/comments/types";
 
 /**
  * In-process notifications from the HTTP side to the collaboration side, so that access changes
@@ -14,6 +15,13 @@ export interface AppEventMap {
   briefingDeleted: [{ briefingId: string }];
   /** A new briefing's first body was stored (blank, from Word, a template or a duplicate). */
   briefingCreated: [{ briefingId: string }];
+  /** A change for the live comment channel of a briefing (docs/decisions/0501), for every instance's streams. */
+  commentEvent: [{ briefingId: string; event: CommentEvent }];
+  /**
+   * Events from other instances may have been missed (the Redis bus reconnected): every open socket
+   * and stream re-reads its session and access from the database. Never published by the app.
+   */
+  resync: [{ reason: string }];
 }
 
 export type AppEvents = EventEmitter<AppEventMap>;

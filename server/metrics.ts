@@ -78,6 +78,11 @@ const collabSeries = {
     help: "Room updates the fan-out to other server processes did not take",
     registers,
   }),
+  fanoutCatchUps: new Counter({
+    name: "summit_collab_fanout_catch_ups_total",
+    help: "Rooms that re-read storage because the fan-out between server processes may have missed updates",
+    registers,
+  }),
   refusedUpgrades: new Counter({
     name: "summit_collab_refused_upgrades_total",
     help: "WebSocket upgrades refused before the socket opened, by HTTP status",
@@ -100,6 +105,7 @@ export const promCollabMetrics: CollabMetrics = {
   closed: (code) => collabSeries.closes.inc({ code: String(code) }),
   upgradeRefused: (status) => collabSeries.refusedUpgrades.inc({ status: String(status) }),
   fanoutFailed: () => collabSeries.fanoutFailures.inc(),
+  fanoutCaughtUp: () => collabSeries.fanoutCatchUps.inc(),
 };
 
 /** Socket upgrades admitted from the admission cache (server/collab/admission-cache.ts), by what was reused. */

@@ -11,7 +11,8 @@ import { createSessionCookie } from "./auth/session-cookie";
 import { startSessionPurge } from "./auth/session-purge";
 import type { Config } from "./config";
 import type { Services, SummitContext } from "./context";
-import { createInProcessBus } from "./bus";
+import { createInProcessBus, type AppBus } from "./bus";
+import { createRedisBus } from "./redis/bus";
 import { bodyLimit } from "./http/body-limit";
 import { importBodyLimit, isImportPath } from "./import/paths";
 import { TokenBucketLimiter } from "./http/comment-rate-limit";
@@ -53,7 +54,9 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   warnAboutDemoInProduction(config, logger);
   if (config.SEED_DEMO) await seedDemo(db, logger);
 
-  const events = createInProcessBus();
+  // Several instances share access changes and comment events through Redis (docs/decisions/0109).
+  const redisBus = config.REDIS_URL ? createRedisBus({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, logger }) : null;
+  const events: AppBus = redisBus ?? createInProcessBus();
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
   const authLimits = createAuthRateLimits({
@@ -126,6 +129,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
       server.closeAllConnections();
       await stopped;
       sessionPurge.stop();
+      await redisBus?.close();
       db.$client.close();
       logger.info("server", "stopped");
     })());

@@ -18,6 +18,8 @@ interface Subscriber {
   sessionId: string;
   send(event: CommentEvent): void;
   close(): void;
+  /** Ends the stream without `revoked`: the browser reconnects, is checked again and refetches. */
+  end(): void;
 }
 
 class CommentHub {
@@ -37,6 +39,13 @@ class CommentHub {
     });
     events.subscribe("briefingDeleted", ({ briefingId }) => {
       for (const s of Array.from(this.byBriefing.get(briefingId) ?? [])) s.close();
+    });
+    // Every instance's writes come through the bus (docs/decisions/0109), this one's included.
+    events.subscribe("commentEvent", ({ briefingId, event }) => this.publish(briefingId, event));
+    // Events from other instances may have been missed: each stream reopens, which re-checks its
+    // access and refetches the list, so nothing missed stays missing.
+    events.subscribe("resync", () => {
+      for (const s of this.all()) s.end();
     });
   }
 
@@ -77,7 +86,11 @@ function hubFor(context: AppLoadContext): CommentHub {
 }
 
 export function publishCommentEvent(context: AppLoadContext, briefingId: string, event: CommentEvent): void {
-  hubFor(context).publish(briefingId, event);
+  hubFor(context); // subscribed before the first event, so this instance's own streams get it
+  // The in-process bus delivers inside publish, so local streams have the event when this returns.
+  context.events.publish("commentEvent", { briefingId, event }).catch((err: unknown) =>
+    context.logger.error("comment event delivery failed", err, { briefingId }),
+  );
 }
 
 /** Open comment streams on this server (for tests and diagnostics). */
@@ -124,6 +137,7 @@ export function commentEventStream(
           write("event: revoked\ndata: {}\n\n");
           cleanup();
         },
+        end: () => cleanup(),
       });
       cleanup = () => {
         if (!open) return;

@@ -50,6 +50,12 @@ export function deleteSession(db: Db, token: string): string {
   return id;
 }
 
+/** Whether a session (by id, as sockets know it) still exists and has not expired. */
+export function isSessionActive(db: Db, sessionId: string): boolean {
+  const row = db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date()))).get();
+  return row !== undefined;
+}
+
 export function deleteExpiredSessions(db: Db): number {
   return db.delete(sessions).where(lt(sessions.expiresAt, new Date())).run().changes;
 }

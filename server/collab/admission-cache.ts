@@ -82,6 +82,12 @@ export class AdmissionCache {
     this.access.clear();
   }
 
+  /** The bus may have lost messages (it reconnected): nothing kept can be trusted any more. */
+  forgetAll(): void {
+    this.sessions.clear();
+    this.access.clear();
+  }
+
   get size(): number {
     return this.sessions.size + this.access.size;
   }

@@ -7,6 +7,7 @@ import type { ServerLayer } from "../start";
 import { AdmissionCache } from "./admission-cache";
 import { ByteBudget } from "./byte-budget";
 import { CLOSE } from "./close-codes";
+import { createStreamFanout } from "../redis/stream-fanout";
 import { noFanout } from "./fanout";
 import { RoomRegistry } from "./rooms";
 import { createCollabService } from "./service";
@@ -26,7 +27,17 @@ export function collabLayer(): ServerLayer {
     name: "collab",
     attach({ db, config, logger, events, sessionCookie, services, server }) {
       // Every refused load (room, export, comments, page) is logged and counted here, once.
+      // Several instances: updates between them go through Redis streams (docs/decisions/0109).
+      const fanout = config.REDIS_URL
+        ? createStreamFanout({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, maxEntries: config.REDIS_STREAM_MAX_ENTRIES,
+            // Far above the flush tick: only an instance that died leaves an update unacknowledged.
+            confirmMs: Math.max(2000, 4 * config.COLLAB_FLUSH_MS),
+            logger,
+          })
+        : null;
       const store = createSqliteDocumentStore(db, {
+        // Other instances write the same briefings: a compaction must keep what they stored.
+        shared: fanout !== null,
         onCorrupt(err) {
           storageMetrics.corrupt.inc({ kind: err.kind });
           logger.error("stored document is damaged: refusing to load it", err, { briefingId: err.briefingId, kind: err.kind, detail: err.detail });
@@ -50,8 +61,7 @@ export function collabLayer(): ServerLayer {
           maxConnectionsPerBriefing: config.COLLAB_MAX_CONNECTIONS_PER_BRIEFING,
           maxConnectionsPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
           metrics: promCollabMetrics,
-          // One process: no other rooms to reach. A Redis adapter goes here (docs/decisions/0107).
-          fanout: noFanout,
+          fanout: fanout ?? noFanout,
         },
         logger,
       );
@@ -96,7 +106,12 @@ export function collabLayer(): ServerLayer {
         admissions.forgetAccess();
         guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
       };
+      const onResync = () => {
+        admissions.forgetAll();
+        guard("resync", () => registry.recheckAll());
+      };
       const unsubscribe = [
+        events.subscribe("resync", onResync),
         events.subscribe("membershipChanged", onMembership),
         events.subscribe("sessionRevoked", onSession),
         events.subscribe("briefingChanged", onChanged),
@@ -114,6 +129,7 @@ export function collabLayer(): ServerLayer {
         }
         if (failed.length > 0) logger.error("collab: rooms not stored at shutdown", undefined, { briefingIds: failed.join(",") });
         for (const off of unsubscribe) off();
+        await fanout?.close();
         setCollabStatsSource(null);
         logger.info("collab", "stopped", { rooms: registry.stats().rooms });
       };

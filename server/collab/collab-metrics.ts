@@ -22,6 +22,8 @@ export interface CollabMetrics {
   upgradeRefused(status: number): void;
   /** A room update could not be handed to the fan-out (other instances may miss it until they reload). */
   fanoutFailed(): void;
+  /** A room re-read storage because the fan-out may have missed updates (docs/decisions/0109). */
+  fanoutCaughtUp(): void;
 }
 
 export type RejectReason =

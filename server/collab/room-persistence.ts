@@ -24,6 +24,8 @@ export class RoomPersistence {
   private tail: Promise<unknown> = Promise.resolve();
   /** Called after a tick stored everything (used to finish an unload that waited for storage). */
   onDrained: () => void = () => {};
+  /** Called after a batch was written (other instances learn that its updates are durable). */
+  onStored: (batch: readonly PendingUpdate[]) => void = () => {};
   /** Called when a store failed because the briefing no longer exists; its updates are dropped. */
   onGone: () => void = () => {};
 
@@ -92,6 +94,7 @@ export class RoomPersistence {
     this.failures = 0;
     this.logLength += batch.length;
     this.options.metrics.updatesStored(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+    this.onStored(batch);
     if (this.logLength >= this.options.compactAfter) await this.compactNow();
     return this.pending.length === 0;
   }

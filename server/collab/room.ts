@@ -37,6 +37,14 @@ export interface RoomCallbacks {
 
 /** Transaction origin of updates another process published (server/collab/fanout.ts). */
 const FROM_FANOUT = Symbol("fanout");
+/** Transaction origin of stored state re-read to catch up after the fan-out missed updates. */
+const FROM_STORE = Symbol("store");
+
+/**
+ * After a gap the room reads storage at once and once more this long after: an update the bus lost
+ * may still be in its own process's write queue at the first read (flushed every COLLAB_FLUSH_MS).
+ */
+const CATCH_UP_AGAIN_MIN_MS = 1000;
 
 /** A state vector with no clients: a client joining with an empty document. */
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
@@ -58,6 +66,9 @@ export class Room implements ConnectionHost {
   /** Bumped on every change the document emits: tells whether an apply integrated anything. */
   private changes = 0;
   private readonly unsubscribeFanout: () => void;
+  private catchUpRunning = false;
+  private catchUpQueued = false;
+  private catchUpTimer: NodeJS.Timeout | null = null;
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -70,8 +81,11 @@ export class Room implements ConnectionHost {
     logger: Logger,
   ): Promise<Room> {
     const started = process.hrtime.bigint();
+    // Before the read: whatever another process publishes after this point is delivered, so an
+    // update published between the read and the subscription is not lost.
+    const from = options.fanout.position ? await options.fanout.position(briefingId) : null;
     const stored = await store.load(briefingId);
-    return new Room(briefingId, teamId, final, store, stored, started, options, callbacks, logger);
+    return new Room(briefingId, teamId, final, store, stored, started, from, options, callbacks, logger);
   }
 
   /** Applies a document read from storage (see Room.load); throws when it is not Yjs. */
@@ -79,9 +93,10 @@ export class Room implements ConnectionHost {
     readonly briefingId: string,
     public teamId: string,
     public final: boolean,
-    store: DocumentStore,
+    private readonly store: DocumentStore,
     stored: StoredDocument,
     started: bigint,
+    fanoutFrom: string | null,
     private readonly options: RoomOptions,
     private readonly callbacks: RoomCallbacks,
     private readonly logger: Logger,
@@ -99,15 +114,29 @@ export class Room implements ConnectionHost {
     options.metrics.roomLoaded(Number(process.hrtime.bigint() - started) / 1e9);
     this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
     this.persistence.onGone = () => callbacks.gone(this);
+    this.persistence.onStored = (batch) => options.fanout.stored?.(briefingId, batch.map((u) => u.update));
     // A long log (e.g. after a crash) is folded at once so the next load is one snapshot read.
     if (junk || stored.logLength >= options.compactAfter) void this.persistence.compact();
     this.awareness.setLocalState(null);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
-    this.awareness.on("update", ({ added, updated, removed }: Record<string, number[]>) => {
+    this.awareness.on("update", ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
       const changed = added.concat(updated, removed);
-      if (changed.length > 0) this.broadcast(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)));
+      if (changed.length === 0) return;
+      const update = encodeAwarenessUpdate(this.awareness, changed);
+      this.broadcast(awarenessMessage(update));
+      // Our clients' carets (and their removal when they leave) go to the other processes too.
+      if (origin !== FROM_FANOUT) options.fanout.publishAwareness?.(briefingId, update);
     });
-    this.unsubscribeFanout = options.fanout.subscribe(briefingId, (update) => this.receiveFromFanout(update));
+    this.unsubscribeFanout = options.fanout.subscribe(
+      briefingId,
+      (update) => this.receiveFromFanout(update),
+      {
+        onGap: () => this.fanoutGap(),
+        onAwareness: (update) => this.receiveAwarenessFromFanout(update),
+        onUnconfirmed: (updates) => this.storeUnconfirmed(updates),
+      },
+      fanoutFrom,
+    );
     // Logged updates may not have been projected (a crash between store and projection); a
     // document that is only a snapshot was projected before it was compacted and unloaded.
     if (stored.logLength > 0) setImmediate(() => this.emitSettled());
@@ -220,6 +249,7 @@ export class Room implements ConnectionHost {
     if (this.destroyed) return;
     if (this.settleTimer) this.emitSettled();
     this.destroyed = true;
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
     this.unsubscribeFanout();
     this.persistence.dispose();
     this.awareness.destroy();
@@ -242,8 +272,9 @@ export class Room implements ConnectionHost {
       const frame = binaryFrame(message);
       for (const conn of this.connections) if (conn !== author) conn.sendFrame(frame, message);
     }
-    if (origin === FROM_FANOUT) {
-      // The process whose client sent it stores it; here it only counts towards the size cap.
+    if (origin === FROM_FANOUT || origin === FROM_STORE) {
+      // The process whose client sent it stores it (or storage already has it); here it only
+      // counts towards the size cap.
       this.persistence.bytes += update.byteLength;
     } else {
       this.persistence.enqueue(update, author?.userId ?? null);
@@ -264,8 +295,73 @@ export class Room implements ConnectionHost {
       this.logger.error("collab fan-out update could not be applied", err, { briefingId: this.briefingId });
       return;
     }
-    // Adapters deliver in order, so nothing should be left waiting; if it is, it must not linger.
-    if (takePending(this.doc)) this.logger.warn("collab", "fan-out update with missing dependencies; dropped", { briefingId: this.briefingId });
+    // Adapters deliver in order, so nothing should be left waiting; if it is, it must not linger,
+    // and what it builds on was missed: storage has it (its process stored it), so catch up.
+    if (takePending(this.doc)) {
+      this.logger.warn("collab", "fan-out update with missing dependencies; dropped, catching up from storage", { briefingId: this.briefingId });
+      this.fanoutGap();
+    }
+  }
+
+  /** Updates whose process never said it stored them: stored here, so they outlive that process. */
+  private storeUnconfirmed(updates: Uint8Array[]): void {
+    if (this.destroyed) return;
+    this.logger.warn("collab", "storing fan-out updates their instance never confirmed", { briefingId: this.briefingId, updates: updates.length });
+    for (const update of updates) {
+      this.persistence.bytes -= update.byteLength; // already counted when it was applied
+      this.persistence.enqueue(update, null);
+    }
+  }
+
+  private receiveAwarenessFromFanout(update: Uint8Array): void {
+    if (this.destroyed) return;
+    try {
+      applyAwarenessUpdate(this.awareness, update, FROM_FANOUT);
+    } catch (err) {
+      this.logger.error("collab fan-out awareness update could not be applied", err, { briefingId: this.briefingId });
+    }
+  }
+
+  /**
+   * The fan-out may have missed updates: re-read storage now and once more a little later (an
+   * update still in its process's write queue is stored by then), and merge what we lack. Never
+   * silently diverge from the other processes' rooms.
+   */
+  private fanoutGap(): void {
+    if (this.destroyed) return;
+    this.catchUp();
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
+    const again = Math.max(CATCH_UP_AGAIN_MIN_MS, 10 * this.options.flushMs);
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = null;
+      this.catchUp();
+    }, again);
+  }
+
+  private catchUp(): void {
+    if (this.destroyed) return;
+    if (this.catchUpRunning) {
+      this.catchUpQueued = true;
+      return;
+    }
+    this.catchUpRunning = true;
+    this.store
+      .load(this.briefingId)
+      .then((stored) => {
+        if (this.destroyed || stored.updates.length === 0) return;
+        // Applied as one update: the document emits only what it lacked, which goes to our clients.
+        Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), FROM_STORE);
+        if (takePending(this.doc)) this.logger.warn("collab", "stored state held changes with missing dependencies; dropped", { briefingId: this.briefingId });
+        this.options.metrics.fanoutCaughtUp();
+      })
+      .catch((err: unknown) => this.logger.error("collab catch-up from storage failed", err, { briefingId: this.briefingId }))
+      .finally(() => {
+        this.catchUpRunning = false;
+        if (this.catchUpQueued) {
+          this.catchUpQueued = false;
+          this.catchUp();
+        }
+      });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
+import { isSessionActive } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
@@ -220,6 +221,28 @@ export class RoomRegistry {
       if (this.rooms.has(room.briefingId) && !(await this.tryUnload(room))) failed.push(room.briefingId);
     }
     return failed;
+  }
+
+  /**
+   * Access changes made on other instances may have been missed (docs/decisions/0109): re-read every
+   * open connection's session, role and briefing status from the database, which is what those
+   * changes would have told us.
+   */
+  recheckAll(): void {
+    for (const loading of this.loads.values()) loading.changed = true;
+    for (const room of Array.from(this.rooms.values())) {
+      this.briefingChanged(room.briefingId);
+      if (this.rooms.get(room.briefingId) !== room) continue; // deleted meanwhile
+      for (const conn of Array.from(room.connections)) {
+        if (!isSessionActive(this.db, conn.sessionId)) {
+          conn.close(CLOSE.unauthenticated);
+          continue;
+        }
+        const access = getBriefingAccess(this.db, room.briefingId, conn.userId);
+        if (!access) conn.close(CLOSE.forbidden);
+        else conn.setRole(access.role);
+      }
+    }
   }
 
   private closeWhere(match: (conn: Connection) => boolean, spec: CloseSpec): void {

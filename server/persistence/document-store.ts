@@ -1,3 +1,4 @@
+import * as Y from "yjs";
 import { storedChecksum } from "../../db/checksum";
 import type { Db } from "../../db/client";
 import { StoredDocumentCorruptError } from "./corruption";
@@ -52,6 +53,12 @@ export interface DocumentStore {
 export interface SqliteStoreOptions {
   /** Told about every refused load (before it throws), to log and count it once for all readers. */
   onCorrupt?(err: StoredDocumentCorruptError): void;
+  /**
+   * Other server instances write the same briefings (docs/decisions/0109). A room's state may then
+   * lack a row another instance appended a moment ago (its update is still on the way), so a
+   * compaction merges the stored snapshot and log into the state instead of trusting it alone.
+   */
+  shared?: boolean;
 }
 
 type SnapshotRow = { state: Buffer; checksum: number | null };
@@ -104,7 +111,7 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
 
   const compact = sqlite.transaction((briefingId: string, state: Uint8Array) => {
     const lastUpdateId = q.lastLogId.get(briefingId) ?? 0;
-    const bytes = Buffer.from(state);
+    const bytes = Buffer.from(options.shared ? withStored(briefingId, state) : state);
     q.upsertSnapshot.run(briefingId, bytes, lastUpdateId, storedChecksum(bytes), Date.now());
     if (lastUpdateId > 0) q.dropLog.run(briefingId, lastUpdateId);
     q.markContent.run(briefingId);
@@ -123,6 +130,21 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
   const refuse = (err: StoredDocumentCorruptError): never => {
     options.onCorrupt?.(err);
     throw err;
+  };
+
+  /** `state` merged with every stored row, inside the compaction's transaction; a damaged row stops it. */
+  const withStored = (briefingId: string, state: Uint8Array): Uint8Array => {
+    const snapshot = q.snapshot.get(briefingId);
+    const rows: Uint8Array[] = [];
+    if (snapshot) {
+      if (snapshot.checksum !== storedChecksum(snapshot.state)) refuse(new StoredDocumentCorruptError(briefingId, "snapshot", mismatch(snapshot.checksum, snapshot.state)));
+      rows.push(snapshot.state);
+    }
+    for (const row of q.log.all(briefingId)) {
+      if (row.checksum !== storedChecksum(row.update)) refuse(new StoredDocumentCorruptError(briefingId, "log", `update row ${row.id}: ${mismatch(row.checksum, row.update)}`));
+      rows.push(row.update);
+    }
+    return rows.length === 0 ? state : Y.mergeUpdates([...rows, state]);
   };
 
   // One transaction so the snapshot, the log and the flag are read from the same commit.

@@ -137,3 +137,16 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     },
   };
 }
+
+/**
+ * `n` instances of the real server on ONE SQLite file (WAL mode, one host), each with `REDIS_URL`,
+ * as several instances behind a load balancer would run (docs/deployment.md). The first migrates
+ * and seeds the file before the others start, so they never race for it.
+ */
+export async function startTestCluster(n: number, redisUrl: string, opts: StartOptions = {}): Promise<TestServer[]> {
+  const databasePath = opts.databasePath ?? path.join(tempDir(), "cluster.db");
+  const env = { ...opts.env, REDIS_URL: redisUrl };
+  const first = await startTestServer({ ...opts, databasePath, env });
+  const rest = await Promise.all(Array.from({ length: n - 1 }, () => startTestServer({ ...opts, databasePath, env })));
+  return [first, ...rest];
+}

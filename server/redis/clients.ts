@@ -1,0 +1,42 @@
+import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "../logger";
+
+/** Which connection a log line is about (each instance holds a few, one per role). */
+export type RedisRole = "commands" | "stream-reader" | "awareness" | "bus";
+
+/**
+ * Opens one Redis connection for `role` with the settings every role shares: commands wait
+ * through an outage instead of failing after a few retries (a document update or an access change
+ * published while Redis restarts is sent once it is back, in order), and reconnects back off up to
+ * two seconds. Connection trouble is logged once per outage, not once per retry.
+ */
+export function openRedis(url: string, role: RedisRole, logger: Logger, extra: RedisOptions = {}): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000),
+    connectionName: `summit-desk:${role}`,
+    ...extra,
+  });
+  let down = false;
+  client.on("error", (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn("redis", "connection lost", { role, error: err.message });
+  });
+  client.on("ready", () => {
+    if (down) logger.info("redis", "connection restored", { role });
+    down = false;
+  });
+  return client;
+}
+
+/** Ends a connection without waiting for replies that will never come (Redis may be down). */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === "end") return;
+  try {
+    await Promise.race([client.quit(), new Promise((r) => setTimeout(r, 500))]);
+  } catch {
+    // already closed
+  }
+  client.disconnect();
+}

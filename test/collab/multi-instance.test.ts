@@ -1,0 +1,290 @@
+import WebSocket from "ws";
+import { readAuthMessage } from "y-protocols/auth";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client";
+import { createSqliteDocumentStore } from "../../server/persistence/document-store";
+import { anchorFor, commentApi } from "../comments/comment-api";
+import { loginAs, postForm } from "../helpers/http";
+import { awarenessMarker } from "../helpers/marker";
+import { redisAvailable, startRedis, type TestRedis } from "../helpers/redis";
+import { startTestCluster, type TestServer } from "../helpers/server";
+import { body, connectClient, destroyAllClients, DEMO_BRIEFING, eventually, firstParagraph, waitForSync, type YClient } from "../helpers/yclient";
+
+/**
+ * Three real server processes on one SQLite file (WAL, one host) and one real redis-server, with
+ * stock y-websocket clients spread across them (docs/decisions/0109).
+ */
+
+const TEAM = "demo-kz-tr-desk";
+const hasRedis = redisAvailable();
+
+let redis: TestRedis;
+let servers: TestServer[];
+let editor: string;
+let owner: string;
+
+beforeAll(async () => {
+  if (!hasRedis) return;
+  redis = await startRedis();
+  servers = await startTestCluster(3, redis.url);
+  editor = await loginAs(servers[0].url, "editor");
+  owner = await loginAs(servers[1].url, "owner");
+}, 120_000);
+afterEach(() => destroyAllClients());
+afterAll(async () => {
+  for (const s of servers ?? []) await s.stop();
+  await redis?.stop();
+});
+
+/** The document as the shared SQLite file holds it now (snapshot and log), read the way a room loads it. */
+async function storedBody(databasePath: string): Promise<string> {
+  const db = openDatabase(databasePath);
+  try {
+    const stored = await createSqliteDocumentStore(db).load(DEMO_BRIEFING);
+    const doc = new Y.Doc();
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+    return body(doc).toString();
+  } finally {
+    db.$client.close();
+  }
+}
+
+/**
+ * Types `count` tokens at the start or the end of the first paragraph (never inside another token,
+ * so each stays readable), yielding between keystrokes as a typist would.
+ */
+function typist(client: YClient, name: string, count: number, typed: { token: string; at: number }[]) {
+  let stop = false;
+  const done = (async () => {
+    for (let i = 0; i < count && !stop; i++) {
+      const text = firstParagraph(client.doc);
+      const token = `<${name}-${i}>`;
+      text.insert(Math.random() < 0.5 ? 0 : text.length, token);
+      typed.push({ token, at: Date.now() });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return { done, stop: () => void (stop = true) };
+}
+
+/** Every client shows the same body, and it contains every token. */
+async function converged(clients: YClient[], tokens: string[], timeoutMs = 30_000): Promise<string> {
+  return eventually(
+    () => {
+      const text = body(clients[0].doc).toString();
+      for (const c of clients.slice(1)) expect(body(c.doc).toString()).toBe(text);
+      const missing = tokens.filter((t) => !text.includes(t));
+      expect(missing).toEqual([]);
+      return text;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
+/**
+ * A stock provider that, like a client behind a load balancer, reconnects to `next` when its
+ * instance goes away. Its Origin follows the instance it connects to (behind a balancer both are
+ * the one public origin).
+ */
+function failoverClient(server: TestServer, next: TestServer): YClient {
+  class FollowingOrigin extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, {
+        headers: {
+          Cookie: editor,
+          Origin: new URL(String(url)).origin.replace(/^ws/, "http"),
+        },
+      });
+    }
+  }
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(server.url.replace(/^http/, "ws") + "/collab", DEMO_BRIEFING, doc, {
+    WebSocketPolyfill: FollowingOrigin as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  const closes: YClient["closes"] = [];
+  provider.on("connection-close", (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason });
+    provider.serverUrl = next.url.replace(/^http/, "ws") + "/collab";
+  });
+  const client: YClient = {
+    doc,
+    provider,
+    closes,
+    destroy: () => (provider.destroy(), doc.destroy()),
+  };
+  opened.push(client);
+  return client;
+}
+const opened: YClient[] = [];
+afterEach(() => opened.splice(0).forEach((c) => c.destroy()));
+
+describe.skipIf(!hasRedis)("several server instances with Redis", { timeout: 120_000 }, () => {
+  it("concurrent typists on three instances converge, and equal the stored state", async () => {
+    const clients = await Promise.all(servers.flatMap((s) => [connectClient(s.url, editor), connectClient(s.url, editor)]));
+    const typed: { token: string; at: number }[] = [];
+    const typists = clients.map((c, i) => typist(c, `t${i}`, 40, typed));
+    await Promise.all(typists.map((t) => t.done));
+    const text = await converged(
+      clients,
+      typed.map((t) => t.token),
+    );
+    // Each instance stored only its own clients' updates, and together they make the same document.
+    await eventually(async () => expect(await storedBody(servers[0].databasePath)).toBe(text), 15_000, 100);
+    // A new client of any instance reads that document.
+    const fresh = await connectClient(servers[2].url, editor);
+    expect(body(fresh.doc).toString()).toBe(text);
+  });
+
+  it("carets of a client on one instance show on clients of another", async () => {
+    const a = await connectClient(servers[0].url, editor);
+    const b = await connectClient(servers[1].url, owner);
+    expect(await awarenessMarker(a, b)).toBe(true);
+    const state = b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name?: string } } | undefined;
+    expect(state?.user?.name).toBe("Emre Yıldız");
+  });
+
+  it("an instance killed mid-typing loses nothing it received; its clients fail over and their unsynced edits merge", async () => {
+    const [victim, survivor, third] = servers;
+    const movers = [failoverClient(victim, survivor), failoverClient(victim, third)];
+    await Promise.all(movers.map((m) => waitForSync(m.provider)));
+    const gone = await connectClient(victim.url, editor); // closed at the kill: cannot send anything again
+    const others = [await connectClient(survivor.url, editor), await connectClient(third.url, editor)];
+    const typed: Record<string, { token: string; at: number }[]> = {
+      m0: [],
+      m1: [],
+      gone: [],
+      o0: [],
+      o1: [],
+    };
+    const typists = [
+      typist(movers[0], "m0", 10_000, typed.m0),
+      typist(movers[1], "m1", 10_000, typed.m1),
+      typist(gone, "gone", 10_000, typed.gone),
+      typist(others[0], "o0", 10_000, typed.o0),
+      typist(others[1], "o1", 10_000, typed.o1),
+    ];
+    await eventually(() => expect(typed.gone.length).toBeGreaterThan(60), 20_000);
+    typists[2].stop();
+    gone.destroy();
+    const killedAt = Date.now();
+    await victim.kill();
+    try {
+      await afterKill();
+    } finally {
+      // The killed instance comes back on the same file, for the tests after this one.
+      servers[0] = (
+        await startTestCluster(1, redis.url, {
+          databasePath: victim.databasePath,
+        })
+      )[0];
+    }
+    const fresh = await connectClient(servers[0].url, editor);
+    await eventually(() => expect(body(fresh.doc).toString()).toBe(body(others[0].doc).toString()));
+
+    async function afterKill() {
+      // Typing goes on: the movers' edits wait in their documents until they reconnect.
+      await eventually(() => expect(typed.m0.filter((t) => t.at > killedAt).length).toBeGreaterThan(20), 20_000);
+      for (const t of typists) t.stop();
+      await Promise.all(typists.map((t) => t.done));
+
+      const live = [...movers, ...others];
+      const required = [
+        ...[typed.m0, typed.m1, typed.o0, typed.o1].flat().map((t) => t.token),
+        // What the vanished client typed well before the kill had reached its instance, which stored it
+        // and handed it to the stream at once.
+        ...typed.gone.filter((t) => t.at < killedAt - 250).map((t) => t.token),
+      ];
+      const text = await converged(live, required);
+      await eventually(async () => expect(await storedBody(survivor.databasePath)).toBe(text), 15_000, 100);
+    }
+  });
+
+  it("a role lowered through one instance makes the sockets on another read-only at once", async () => {
+    const onOther = await connectClient(servers[2].url, editor);
+    const watcher = await connectClient(servers[2].url, owner);
+    const denied: string[] = [];
+    onOther.provider.messageHandlers[2] = (_encoder, decoder) => {
+      readAuthMessage(decoder, onOther.doc, (_doc, reason) => denied.push(reason));
+    };
+    const members = (role: string) =>
+      postForm(servers[0].url, `/teams/${TEAM}/members`, owner, {
+        intent: "role",
+        userId: "demo-editor",
+        role,
+      });
+    try {
+      expect((await members("viewer")).status).toBe(200);
+      await eventually(() => expect(denied).toEqual(["role viewer is read-only"]));
+      firstParagraph(onOther.doc).insert(0, "while-viewer ");
+      // Its instance read the edit (and dropped it) before this later message reached the watcher.
+      expect(await awarenessMarker(onOther, watcher)).toBe(true);
+      expect(body(watcher.doc).toString()).not.toContain("while-viewer");
+    } finally {
+      expect((await members("editor")).status).toBe(200);
+    }
+  });
+
+  it("signing out on one instance closes that session's sockets on another with 4401", async () => {
+    const session = await loginAs(servers[1].url, "commenter");
+    const socket = await connectClient(servers[2].url, session);
+    expect((await postForm(servers[0].url, "/logout", session, {})).status).toBe(302);
+    await eventually(() => expect(socket.closes).toEqual([{ code: 4401, reason: "session ended: sign in again" }]));
+  });
+
+  it("a comment posted through one instance arrives live on a stream of another", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${servers[1].url}/briefings/${DEMO_BRIEFING}/comments/events`, {
+      headers: { Cookie: owner },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    let received = "";
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          received += value;
+        }
+      } catch {
+        // aborted below
+      }
+    })();
+    try {
+      await eventually(() => expect(received).toContain(": connected"));
+      const doc = (await connectClient(servers[2].url, editor)).doc;
+      const needle = firstParagraph(doc).toString().slice(0, 12);
+      const created = await commentApi(servers[2].url, editor).create(anchorFor(doc, needle), "Raised on another instance");
+      expect(created.status).toBe(201);
+      await eventually(() => expect(received).toContain("Raised on another instance"));
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it("a Redis restart mid-typing ends converged with nothing lost", async () => {
+    const clients = await Promise.all(servers.map((s) => connectClient(s.url, editor)));
+    const typed: { token: string; at: number }[] = [];
+    const typists = clients.map((c, i) => typist(c, `r${i}`, 10_000, typed));
+    await eventually(() => expect(typed.length).toBeGreaterThan(60), 20_000);
+    await redis.restart({ downMs: 300 });
+    const restartedAt = Date.now();
+    await eventually(() => expect(typed.filter((t) => t.at > restartedAt).length).toBeGreaterThan(60), 20_000);
+    for (const t of typists) t.stop();
+    await Promise.all(typists.map((t) => t.done));
+    const text = await converged(
+      clients,
+      typed.map((t) => t.token),
+    );
+    await eventually(async () => expect(await storedBody(servers[0].databasePath)).toBe(text), 15_000, 100);
+    // Updates typed after the restart go through the new Redis again.
+    firstParagraph(clients[0].doc).insert(0, "after-restart ");
+    await converged(clients, ["after-restart "]);
+  });
+});
