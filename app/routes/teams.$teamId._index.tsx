@@ -4,6 +4,7 @@ import { STATUS_LABELS, type Role } from "../../db/enums";
 import type { Db } from "../../db/client";
 import { recordAudit } from "../utils/audit.server";
 import { NewBriefingForm } from "../components/new-briefing-form";
+import { briefingLevel, teamLevels } from "../utils/classification.server";
 import { requireUser } from "../utils/auth.server";
 import { RenameSchema } from "../utils/briefing-validation";
 import { duplicateBriefing, requireTeamBriefing } from "../utils/briefings.server";
@@ -36,6 +37,7 @@ const RECENT_SHOWN = 5;
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team, role } = requireTeamRole(context, params.teamId, user);
+  const levels = teamLevels(team);
   const url = new URL(request.url);
   const sortParam = url.searchParams.get("sort");
   const sort = (SORTS.find((s) => s.value === sortParam)?.value ?? "last_edited") as BriefingSort;
@@ -45,7 +47,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     sort,
     archived,
-    briefings: listBriefings(context.db, team.id, { sort, archived }),
+    // Each brief's level as the server computes it: its minimum or its highest portion mark (ADR 0406).
+    briefings: listBriefings(context.db, team.id, { sort, archived }).map(({ portionMarks, ...b }) => ({
+      ...b,
+      classification: briefingLevel(levels, { classification: b.classification, portionMarks }),
+    })),
     recent: archived ? [] : listRecentlyEditedBy(context.db, team.id, user.id, RECENT_SHOWN),
     templates: listTemplates(context.db, team.id),
     maxImportMb: Math.floor(context.config.IMPORT_MAX_BYTES / (1024 * 1024)),

@@ -73,6 +73,7 @@ export function listBriefings(db: Db, teamId: string, opts: { archived?: boolean
       startDate: briefings.startDate,
       endDate: briefings.endDate,
       classification: briefings.classification,
+      portionMarks: briefings.portionMarks,
       status: briefings.status,
       archivedAt: briefings.archivedAt,
       lastEditedAt: briefings.lastEditedAt,
