@@ -2,7 +2,9 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TEAM_ID } from "../../server/seed/demo";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+import * as Y from "yjs";
 import { demoUser, login, postForm } from "../helpers/http";
+import { body, connectClient, destroyAllClients } from "../helpers/yclient";
 
 /** Portion marks set in one browser change the header banner and show "(C)" live in another. */
 
@@ -46,6 +48,7 @@ describe.skipIf(!run)("portion marks in the editor", () => {
     [editor, owner] = await Promise.all([open(EDITOR.email), open(OWNER.email)]);
   });
   afterAll(async () => {
+    destroyAllClients();
     for (const c of contexts) await c.close();
   });
 
@@ -85,5 +88,18 @@ describe.skipIf(!run)("portion marks in the editor", () => {
     await banner(owner).filter({ hasText: "SECRET" }).waitFor();
     await owner.locator('.ProseMirror p[data-portion-label="(S)"]').waitFor();
     expect(await owner.locator(".ProseMirror").innerText()).not.toContain("/secret");
+  });
+
+  it("a structured block marked by another client shows its (C) in the card", async () => {
+    const client = await connectClient(env.server.url, await login(env.server.url, EDITOR.email), { briefingId });
+    const fact = new Y.XmlElement("countryFact");
+    fact.setAttribute("blockId", "f-marked");
+    fact.setAttribute("country", "KZ");
+    fact.setAttribute("label", "Marked figure");
+    fact.setAttribute("portionMark", "CONFIDENTIAL");
+    body(client.doc).push([fact]);
+    const badge = owner.locator('.block-fact [data-portion-badge="(C)"]');
+    await badge.waitFor();
+    expect(await badge.innerText()).toBe("(C)");
   });
 });
