@@ -54,6 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     })),
     recent: archived ? [] : listRecentlyEditedBy(context.db, team.id, user.id, RECENT_SHOWN),
     templates: listTemplates(context.db, team.id),
+    levelNames: levels.map((l) => l.name),
     maxImportMb: Math.floor(context.config.IMPORT_MAX_BYTES / (1024 * 1024)),
   });
 }
@@ -135,7 +136,7 @@ function formatWhen(ms: number | string): string {
 }
 
 export default function TeamBriefings() {
-  const { team, role, sort, archived, briefings, recent, templates, maxImportMb } = useLoaderData<typeof loader>();
+  const { team, role, sort, archived, briefings, recent, templates, maxImportMb, levelNames } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { intent?: string; briefingId?: string; errors?: Record<string, string[]> } | undefined;
   const [params] = useSearchParams();
   const canEdit = roleAtLeast(role, "editor");
@@ -303,7 +304,7 @@ export default function TeamBriefings() {
       {canEdit && !archived ? (
         <section className="card new-briefing" aria-labelledby="new-briefing-heading">
           <h2 id="new-briefing-heading">New briefing</h2>
-          <NewBriefingForm teamId={team.id} templates={templates} maxImportMb={maxImportMb} />
+          <NewBriefingForm teamId={team.id} templates={templates} maxImportMb={maxImportMb} levels={levelNames} />
         </section>
       ) : null}
       <p className="muted sr-only">{team.name}</p>

@@ -103,6 +103,21 @@ describe("team classification levels", () => {
   });
 });
 
+describe("a new briefing's minimum level", () => {
+  const details = { intent: "create", title: "Level check", summitName: "S", city: "Astana", startDate: "2027-01-01", endDate: "2027-01-01" };
+
+  it("is one of the team's levels, its own added ones included; another is refused with 400", async () => {
+    const refused = await postForm(server.url, `/teams/${TEAM}?index`, cookies.editor, { ...details, classification: "COSMIC" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/Choose a classification. The team(&#x27;|')s levels are UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET./);
+    const made = await postForm(server.url, `/teams/${TEAM}?index`, cookies.editor, { ...details, classification: "TOP SECRET" });
+    expect(made.status).toBe(302);
+    const id = made.headers.get("location")!.split("/").pop()!;
+    expect(query<string>("select classification from briefings where id = ?", id)).toBe("TOP SECRET");
+    expect(await listedLevel(id)).toBe("TOP SECRET");
+  });
+});
+
 describe("the brief's level, computed on the server from the stored document", () => {
   it("is the minimum level until a block is marked higher, in the briefings list too", async () => {
     expect(query<string>("select portion_marks from briefings where id = ?", BRIEFING)).toBe("[]");
