@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   "briefing.unarchive",
   "briefing.delete",
   "briefing.export",
+  "briefing.reclassified",
+  "auth.sign_in_rate_limited",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

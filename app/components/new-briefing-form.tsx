@@ -14,7 +14,18 @@ const WORD = "word";
  * document, or one of the team's templates). Sent as multipart to /teams/:teamId/new by a fetcher,
  * so the chosen file and the typed details stay in place when the server answers with errors.
  */
-export function NewBriefingForm({ teamId, templates, maxImportMb }: { teamId: string; templates: { id: string; title: string }[]; maxImportMb: number }) {
+export function NewBriefingForm({
+  teamId,
+  templates,
+  maxImportMb,
+  levels = CLASSIFICATIONS,
+}: {
+  teamId: string;
+  templates: { id: string; title: string }[];
+  maxImportMb: number;
+  /** The team's level names, lowest first. */
+  levels?: readonly string[];
+}) {
   const fetcher = useFetcher<{ errors?: Errors }>();
   const [start, setStart] = useState(BLANK);
   const errors = fetcher.data?.errors;
@@ -32,7 +43,13 @@ export function NewBriefingForm({ teamId, templates, maxImportMb }: { teamId: st
         <Field label="City" name="city" required maxLength={100} errors={errors?.city} />
         <Field label="Starts" name="startDate" type="date" required errors={errors?.startDate} />
         <Field label="Ends" name="endDate" type="date" required errors={errors?.endDate} />
-        <Select label="Classification" name="classification" options={CLASSIFICATIONS} defaultValue="RESTRICTED" errors={errors?.classification} />
+        <Select
+          label="Classification"
+          name="classification"
+          options={levels}
+          defaultValue={levels.includes("RESTRICTED") ? "RESTRICTED" : levels[0]}
+          errors={errors?.classification}
+        />
         <Select label="Start from" name="start" options={options} value={start} onChange={(e) => setStart(e.currentTarget.value)} errors={errors?.start} />
         {start === WORD ? (
           <Field

@@ -1,5 +1,6 @@
 import type { Editor } from "@tiptap/core";
 import { NodeSelection } from "@tiptap/pm/state";
+import { portionMarkCommands } from "./portion-marks";
 
 export interface BlockCommandUi {
   openFactPicker: () => void;
@@ -155,7 +156,7 @@ export const BLOCK_COMMANDS: BlockCommand[] = [
 /** Commands whose label or keywords start with (or contain) the query, best matches first. */
 export function filterCommands(editor: Editor, query: string): BlockCommand[] {
   const q = query.trim().toLowerCase();
-  const available = BLOCK_COMMANDS.filter((c) => c.available(editor));
+  const available = [...BLOCK_COMMANDS, ...portionMarkCommands(editor)].filter((c) => c.available(editor));
   if (!q) return available;
   const score = (c: BlockCommand) => {
     const words = [c.label.toLowerCase(), ...c.keywords];

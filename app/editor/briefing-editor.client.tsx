@@ -14,6 +14,9 @@ import { SaveStatus } from "./save-status";
 import { searchHitFromUrl, showSearchHit } from "./search-hit";
 import { SlashMenuPopup } from "./slash-menu";
 import { Toolbar } from "./toolbar";
+import { PortionMarkControl } from "./portion-mark-control";
+import { useLiveLevel } from "./use-live-level";
+import type { ClassificationLevel } from "../../extensions/portion-mark/levels";
 import { useBriefingEditor } from "./use-briefing-editor";
 import { useCollabSession } from "./use-collab-session";
 import { CommentsPanel } from "../comments/comments-panel";
@@ -38,6 +41,11 @@ export interface BriefingEditorProps {
   onAccessChanged?: () => void;
   /** Status changes and deletion, from the live comments stream. */
   onBriefingEvent?: (event: BriefingEvent) => void;
+  /** The team's classification levels and the brief's minimum level (portion marks, ADR 0406). */
+  levels: ClassificationLevel[];
+  minimumLevel: string;
+  /** The level derived from the live document, each time a portion mark changes it. */
+  onLevelChange?: (level: string) => void;
 }
 
 /** The live collaborative editor (client-only; the route loads it lazily after hydration). */
@@ -165,6 +173,8 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
     if (editor && hit) showSearchHit(editor, hit.query, hit.hitBlockId);
   }, [editor]);
 
+  useLiveLevel(editor, props.levels, props.minimumLevel, props.onLevelChange);
+
   const ui = useMemo(() => ({ openFactPicker: () => setPickerOpen(true) }), []);
   const env: EditorEnv = useMemo(
     () => ({
@@ -194,6 +204,7 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
           <div className="editor-card">
             <div className="editor-topbar">
               {editor && !readOnly ? <Toolbar editor={editor} ui={ui} disabled={false} /> : <span className="muted small">Read-only</span>}
+              {editor && !readOnly ? <PortionMarkControl editor={editor} levels={props.levels} /> : null}
               <SaveStatus snapshot={snapshot} />
             </div>
             <div className="editor-surface" ref={surfaceRef}>

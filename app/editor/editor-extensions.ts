@@ -7,6 +7,7 @@ import { BlockKeys } from "./block-keys";
 import { withNodeViews } from "./node-views";
 import { OfficePaste } from "./office-paste";
 import { PasteGuard, type PasteGuardOptions } from "./paste-guard";
+import { PortionMarkEditing } from "./portion-marks";
 import { Placeholders } from "./placeholder-plugin";
 import { ReadOnlyGuard } from "./read-only-guard";
 import { QuoteClipboard } from "./quote-clipboard";
@@ -56,6 +57,7 @@ export function buildEditorExtensions(
     Placeholders.configure({ text: PLACEHOLDERS }),
     SlashMenu,
     BlockKeys,
+    PortionMarkEditing,
     QuoteClipboard,
     // The size check first: a paste over the limit is refused before anything parses it.
     ...(pasteGuard ? [PasteGuard.configure(pasteGuard)] : []),

@@ -6,6 +6,8 @@ import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
 import { canExport, requireBriefingRole } from "../utils/permissions.server";
 import { listVersions } from "../utils/status.server";
+import { listMarkings } from "../utils/classification.server";
+import { MarkingHistory } from "../components/marking-history";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Versions · ${data.briefing.title}` : "Versions" }];
 
@@ -17,11 +19,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canExport: canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
+    markings: listMarkings(context.db, briefing.id).map((m) => ({ ...m, changedAt: m.changedAt.toISOString() })),
   });
 }
 
 export default function VersionsPage() {
-  const { briefing, versions, canExport } = useLoaderData<typeof loader>();
+  const { briefing, versions, markings, canExport } = useLoaderData<typeof loader>();
   const base = `/briefings/${briefing.id}`;
   return (
     <div className="versions-page">
@@ -75,6 +78,7 @@ export default function VersionsPage() {
           </tbody>
         </table>
       )}
+      <MarkingHistory markings={markings} />
     </div>
   );
 }

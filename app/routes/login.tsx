@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
@@ -40,7 +40,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/teams");
   const byAddress = context.authLimits.authPerAddress.hit(context.clientAddress);
-  if (!byAddress.ok) return tooManyAttempts(byAddress.retryAfterSeconds);
+  if (!byAddress.ok) {
+    if (byAddress.firstRefusal) recordRateLimited(context, formData.get("email"), "address", byAddress.retryAfterSeconds);
+    return tooManyAttempts(byAddress.retryAfterSeconds);
+  }
 
   if (formData.get("intent") === "demo") {
     const userId = String(formData.get("userId") ?? "");
@@ -59,7 +62,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
   const emailKey = parsed.data.email.toLowerCase();
   const byEmail = context.authLimits.loginPerEmail.hit(emailKey);
-  if (!byEmail.ok) return tooManyAttempts(byEmail.retryAfterSeconds);
+  if (!byEmail.ok) {
+    if (byEmail.firstRefusal) recordRateLimited(context, parsed.data.email, "email", byEmail.retryAfterSeconds);
+    return tooManyAttempts(byEmail.retryAfterSeconds);
+  }
   const user = getUserByEmail(context.db, parsed.data.email);
   // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
@@ -70,6 +76,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   context.authLimits.loginPerEmail.reset(emailKey);
   return signInAndRedirect(context, user, redirectTo, "password");
+}
+
+/**
+ * One audit row when sign-ins start being refused for an email or an address (the first 429 of its
+ * window), with the account when the email is one, so the member's team owners see it.
+ */
+function recordRateLimited(context: AppLoadContext, email: unknown, limit: "email" | "address", retryAfterSeconds: number) {
+  const typed = typeof email === "string" ? email.trim().slice(0, 320) : "";
+  const user = typed ? getUserByEmail(context.db, typed) : undefined;
+  recordAudit(context, typed ? { id: user?.id ?? null, email: typed } : null, {
+    action: "auth.sign_in_rate_limited",
+    target: limit === "address" ? context.clientAddress : typed,
+    details: { limit, retryAfterSeconds },
+  });
 }
 
 function tooManyAttempts(retryAfterSeconds: number) {

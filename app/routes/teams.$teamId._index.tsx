@@ -4,6 +4,7 @@ import { STATUS_LABELS, type Role } from "../../db/enums";
 import type { Db } from "../../db/client";
 import { recordAudit } from "../utils/audit.server";
 import { NewBriefingForm } from "../components/new-briefing-form";
+import { briefingLevel, teamLevels } from "../utils/classification.server";
 import { requireUser } from "../utils/auth.server";
 import { RenameSchema } from "../utils/briefing-validation";
 import { duplicateBriefing, requireTeamBriefing } from "../utils/briefings.server";
@@ -36,6 +37,7 @@ const RECENT_SHOWN = 5;
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team, role } = requireTeamRole(context, params.teamId, user);
+  const levels = teamLevels(team);
   const url = new URL(request.url);
   const sortParam = url.searchParams.get("sort");
   const sort = (SORTS.find((s) => s.value === sortParam)?.value ?? "last_edited") as BriefingSort;
@@ -45,9 +47,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     sort,
     archived,
-    briefings: listBriefings(context.db, team.id, { sort, archived }),
+    // Each brief's level as the server computes it: its minimum or its highest portion mark (ADR 0406).
+    briefings: listBriefings(context.db, team.id, { sort, archived }).map(({ portionMarks, ...b }) => ({
+      ...b,
+      classification: briefingLevel(levels, { classification: b.classification, portionMarks }),
+    })),
     recent: archived ? [] : listRecentlyEditedBy(context.db, team.id, user.id, RECENT_SHOWN),
     templates: listTemplates(context.db, team.id),
+    levelNames: levels.map((l) => l.name),
     maxImportMb: Math.floor(context.config.IMPORT_MAX_BYTES / (1024 * 1024)),
   });
 }
@@ -129,7 +136,7 @@ function formatWhen(ms: number | string): string {
 }
 
 export default function TeamBriefings() {
-  const { team, role, sort, archived, briefings, recent, templates, maxImportMb } = useLoaderData<typeof loader>();
+  const { team, role, sort, archived, briefings, recent, templates, maxImportMb, levelNames } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { intent?: string; briefingId?: string; errors?: Record<string, string[]> } | undefined;
   const [params] = useSearchParams();
   const canEdit = roleAtLeast(role, "editor");
@@ -297,7 +304,7 @@ export default function TeamBriefings() {
       {canEdit && !archived ? (
         <section className="card new-briefing" aria-labelledby="new-briefing-heading">
           <h2 id="new-briefing-heading">New briefing</h2>
-          <NewBriefingForm teamId={team.id} templates={templates} maxImportMb={maxImportMb} />
+          <NewBriefingForm teamId={team.id} templates={templates} maxImportMb={maxImportMb} levels={levelNames} />
         </section>
       ) : null}
       <p className="muted sr-only">{team.name}</p>

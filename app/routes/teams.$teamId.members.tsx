@@ -24,6 +24,8 @@ import { parseForm, type FieldErrors } from "../utils/form";
 import { DEFAULT_INVITATION_EXPIRY, INVITATION_EXPIRY_CHOICES, INVITATION_MAX_USES, InvitationForm } from "../utils/invitation-validation";
 import { EXPORT_POLICIES, EXPORT_POLICY_LABELS, type ExportPolicy } from "../utils/export-policy";
 import { requireTeamRole } from "../utils/permissions.server";
+import { parseLevelsForm, saveTeamLevels, teamLevels } from "../utils/classification.server";
+import { ClassificationLevelsForm } from "../components/classification-levels-form";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -35,6 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     teamId: team.id,
     role,
     exportPolicy: team.exportPolicy,
+    levels: teamLevels(team),
     members: listMembers(context.db, team.id),
     invitations:
       role === "owner"
@@ -152,6 +155,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         }
         return json({ ok: true });
       }
+      case "classification-levels": {
+        let levels;
+        try {
+          levels = parseLevelsForm(form.get("levels"));
+        } catch (err) {
+          // The message says which line is wrong; show it above the form.
+          if (err instanceof Response) return json({ error: await err.text() }, { status: err.status });
+          throw err;
+        }
+        saveTeamLevels(context, team, user, levels);
+        return json({ ok: true });
+      }
       default:
         throw badRequest("Unknown action.");
     }
@@ -162,7 +177,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Members() {
-  const { me, teamId, role, exportPolicy, members, invitations } = useLoaderData<typeof loader>();
+  const { me, teamId, role, exportPolicy, levels, members, invitations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { error?: string; fieldErrors?: FieldErrors } | undefined;
   const inviteErrors = actionData?.fieldErrors ?? {};
   const isOwner = role === "owner";
@@ -261,6 +276,7 @@ export default function Members() {
             Sign-ins, membership and invitation changes, exports and status changes are recorded:{" "}
             <Link to={`/teams/${teamId}/audit`}>Audit trail</Link>
           </p>
+          <ClassificationLevelsForm levels={levels} />
         </section>
       ) : null}
 

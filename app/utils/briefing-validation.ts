@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { CLASSIFICATIONS } from "../../db/enums";
 
 export const TITLE_MAX = 200;
 export const SUMMIT_MAX = 200;
@@ -18,7 +17,8 @@ export const BriefingDetailsSchema = z
     city: z.string().trim().min(1, "Where does it take place?").max(CITY_MAX, `At most ${CITY_MAX} characters.`),
     startDate: isoDate,
     endDate: isoDate,
-    classification: z.enum(CLASSIFICATIONS, { errorMap: () => ({ message: "Choose a classification." }) }),
+    // One of the team's levels: the caller checks it against them (levels differ between teams).
+    classification: z.string({ message: "Choose a classification." }).trim().min(1, "Choose a classification.").max(40, "Choose a classification."),
   })
   .refine((b) => b.endDate >= b.startDate, { message: "The summit cannot end before it starts.", path: ["endDate"] });
 

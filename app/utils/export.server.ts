@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { getTeam } from "../../db/queries/teams";
+import { parseLevels } from "../../extensions/portion-mark/levels";
 import type { Briefing } from "../../db/schema";
 import { PdfExportError } from "../../server/export/errors";
 import { updateToJSON } from "../../server/export/document-json";
@@ -42,15 +43,19 @@ export function exportFileName(title: string, suffix: string, extension: string)
 function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): ExportInfo {
   const d = version?.details ?? {};
   const pick = (k: keyof Briefing & string) => (typeof d[k] === "string" ? d[k] : String(briefing[k] ?? ""));
+  const team = getTeam(context.db, briefing.teamId);
   return {
     title: version?.title ?? briefing.title,
     summitName: pick("summitName"),
     city: pick("city"),
     startDate: pick("startDate"),
     endDate: pick("endDate"),
-    classification: pick("classification"),
+    // The current marking, also for a stored version: reclassifying changes how a final brief is
+    // marked, not its text or hash (ADR 0406). The template raises it to the highest portion mark.
+    classification: briefing.classification,
+    levels: team ? parseLevels(team.classificationLevels) : undefined,
     status: version ? "final" : briefing.status,
-    team: getTeam(context.db, briefing.teamId)?.name ?? "",
+    team: team?.name ?? "",
     exportedAt: new Date(),
     staleMonths: context.config.FACT_STALE_MONTHS,
     version: version

@@ -4,6 +4,8 @@ import type { CurrentUser } from "./auth.server";
 import { BriefingDetailsSchema } from "./briefing-validation";
 import { createBriefingWithBody, createBriefingWithTemplate, freshCopyOfBody } from "./briefings.server";
 import { getBriefingAccess } from "../../db/queries/briefings";
+import { getTeam } from "../../db/queries/teams";
+import { teamLevels } from "./classification.server";
 import { convertUploadedDocx, isImportError } from "./docx-import.server";
 import { parseForm, type FieldErrors } from "./form";
 
@@ -19,8 +21,17 @@ export type NewBriefingResult = { briefing: Briefing } | { status: number; error
  * or a withdrawn template leaves no briefing behind.
  */
 export async function createNewBriefing(context: AppLoadContext, teamId: string, user: CurrentUser, form: FormData): Promise<NewBriefingResult> {
+  // The minimum level must be one of this team's levels (ADR 0406); said together with the other fields' errors.
+  const team = getTeam(context.db, teamId);
+  const levels = team ? teamLevels(team) : [];
+  const typed = String(form.get("classification") ?? "").trim().toLocaleUpperCase("en");
+  const level = levels.find((l) => l.name === typed);
   const parsed = parseForm(BriefingDetailsSchema, form);
-  if (parsed.errors) return { status: 400, errors: parsed.errors };
+  if (parsed.errors || !level) {
+    const levelErrors = level ? {} : { classification: [`Choose a classification. The team's levels are ${levels.map((l) => l.name).join(", ")}.`] };
+    return { status: 400, errors: { ...parsed.errors, ...levelErrors } };
+  }
+  parsed.data.classification = level.name;
   const start = String(form.get("start") ?? START_BLANK);
   let briefing: Briefing;
   if (start === START_BLANK) {

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
-import { briefings, memberships, users, type Briefing, type Classification, type Role } from "../schema";
+import { briefings, memberships, users, type Briefing, type Role } from "../schema";
 
 export interface BriefingInput {
   title: string;
@@ -9,7 +9,8 @@ export interface BriefingInput {
   city: string;
   startDate: string;
   endDate: string;
-  classification: Classification;
+  /** A level name of the team: the brief's minimum level. */
+  classification: string;
 }
 
 export function createBriefing(db: Db, teamId: string, input: BriefingInput, userId: string, id: string = newId()): Briefing {
@@ -72,6 +73,7 @@ export function listBriefings(db: Db, teamId: string, opts: { archived?: boolean
       startDate: briefings.startDate,
       endDate: briefings.endDate,
       classification: briefings.classification,
+      portionMarks: briefings.portionMarks,
       status: briefings.status,
       archivedAt: briefings.archivedAt,
       lastEditedAt: briefings.lastEditedAt,

@@ -4,3 +4,4 @@ export * from "./teams";
 export * from "./briefings";
 export * from "./blocks";
 export * from "./audit";
+export * from "./markings";

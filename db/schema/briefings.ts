@@ -2,7 +2,7 @@ import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core
 import { teams } from "./teams";
 import { users } from "./users";
 
-import { BRIEFING_STATUSES, CLASSIFICATIONS } from "../enums";
+import { BRIEFING_STATUSES } from "../enums";
 
 export { BRIEFING_STATUSES, CLASSIFICATIONS, type BriefingStatus, type Classification } from "../enums";
 
@@ -19,7 +19,11 @@ export const briefings = sqliteTable(
     /** ISO dates (YYYY-MM-DD). */
     startDate: text("start_date").notNull(),
     endDate: text("end_date").notNull(),
-    classification: text("classification", { enum: CLASSIFICATIONS }).notNull(),
+    /**
+     * The brief's minimum level (a level name of the team). What it is marked with is the higher of
+     * this and its highest portion mark (ADR 0406).
+     */
+    classification: text("classification").notNull(),
     status: text("status", { enum: BRIEFING_STATUSES }).notNull().default("draft"),
     archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
@@ -34,6 +38,12 @@ export const briefings = sqliteTable(
     hasContent: integer("has_content", { mode: "boolean" }).notNull().default(false),
     /** Offered under New briefing as a starting structure for the team's next brief. */
     isTemplate: integer("is_template", { mode: "boolean" }).notNull().default(false),
+    /**
+     * The distinct portion marks in the stored body (JSON array of level names), written by the
+     * projection after each change; with the team's levels and `classification` it gives the
+     * level the briefings list shows without reading the document.
+     */
+    portionMarks: text("portion_marks", { mode: "json" }).$type<string[]>().notNull().default([]),
   },
   (t) => [index("briefings_team_idx").on(t.teamId, t.lastEditedAt)],
 );
@@ -62,5 +72,32 @@ export const briefingVersions = sqliteTable(
   (t) => [index("briefing_versions_briefing_idx").on(t.briefingId, t.version)],
 );
 
+/**
+ * Each change of a briefing's minimum level, with its reason: a marking version, separate from the
+ * content versions, so reclassifying a final brief changes neither its text nor its hash.
+ */
+export const briefingMarkings = sqliteTable(
+  "briefing_markings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    briefingId: text("briefing_id")
+      .notNull()
+      .references(() => briefings.id, { onDelete: "cascade" }),
+    /** 1, 2, … per briefing. */
+    version: integer("version").notNull(),
+    fromLevel: text("from_level").notNull(),
+    toLevel: text("to_level").notNull(),
+    reason: text("reason").notNull(),
+    /** The briefing's status when it was reclassified (a final brief can be). */
+    status: text("status", { enum: BRIEFING_STATUSES }).notNull(),
+    changedBy: text("changed_by").references(() => users.id, { onDelete: "set null" }),
+    /** A copy of who it was, readable after the account is gone. */
+    changedByName: text("changed_by_name").notNull(),
+    changedAt: integer("changed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("briefing_markings_briefing_idx").on(t.briefingId, t.version)],
+);
+
 export type Briefing = typeof briefings.$inferSelect;
+export type BriefingMarking = typeof briefingMarkings.$inferSelect;
 export type BriefingVersion = typeof briefingVersions.$inferSelect;

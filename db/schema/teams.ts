@@ -3,6 +3,10 @@ import { users } from "./users";
 
 import { EXPORT_POLICIES, ROLES } from "../enums";
 
+/** The migration's default, written out: UNCLASSIFIED (U), RESTRICTED (R), CONFIDENTIAL (C), SECRET (S). */
+export const DEFAULT_LEVELS_JSON =
+  '[{"name":"UNCLASSIFIED","abbr":"U"},{"name":"RESTRICTED","abbr":"R"},{"name":"CONFIDENTIAL","abbr":"C"},{"name":"SECRET","abbr":"S"}]';
+
 export { EXPORT_POLICIES, ROLES, type ExportPolicy, type Role } from "../enums";
 
 export const teams = sqliteTable("teams", {
@@ -10,6 +14,11 @@ export const teams = sqliteTable("teams", {
   name: text("name").notNull(),
   /** Who may export the team's briefings (PDF, Word, Markdown). */
   exportPolicy: text("export_policy", { enum: EXPORT_POLICIES }).notNull().default("everyone"),
+  /**
+   * The team's classification levels, lowest first, as JSON `[{ name, abbr }]`
+   * (extensions/portion-mark/levels.ts reads it; unreadable text gives the defaults).
+   */
+  classificationLevels: text("classification_levels").notNull().default(DEFAULT_LEVELS_JSON),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 

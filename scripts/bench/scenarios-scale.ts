@@ -85,7 +85,7 @@ export async function projectionWithArchive(stored: number, projections: number)
     const scans: number[] = [];
     for (let i = 0; i < projections; i++) {
       const t0 = nowMs();
-      writeProjection(db, target, { quotes: [], topics: [], facts: [], text: `${body(i)} Revision ${i}.`, skipped: 0 });
+      writeProjection(db, target, { quotes: [], topics: [], facts: [], text: `${body(i)} Revision ${i}.`, skipped: 0, marks: [] });
       runs.push(nowMs() - t0);
       const t1 = nowMs();
       scan.all(target);

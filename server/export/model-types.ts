@@ -14,7 +14,17 @@ export interface ExportMeta {
   /** Human dates, e.g. "14–15 December 2026". */
   dates: string;
   team: string;
+  /**
+   * The brief's overall level: its highest portion mark or its minimum level, whichever is higher
+   * (computed here from the document, never taken from the client). Cover, first and last page.
+   */
   classification: string;
+  /** Level names lowest first (the team's, then any unknown marks found): `lv` indexes into it. */
+  levelNames: string[];
+  /** Rank of the brief's minimum level: what a page without a higher mark carries. */
+  baseRank: number;
+  /** Rank of `classification`. */
+  overallRank: number;
   status: "draft" | "in_review" | "final";
   statusLabel: string;
   /** "5 March 2026, 14:32 UTC". */
@@ -58,7 +68,14 @@ export interface Lang {
   hyphenate: boolean;
 }
 
-export type ExportBlock =
+/**
+ * `lv`: the rank of the block's level (its own portion mark or an enclosing block's), set only on
+ * marked content. The PDF places it where the block starts and ends, so each page's banner shows
+ * the highest level on that page. The mark's "(C)" is already the first run of the block's text.
+ */
+export type ExportBlock = ExportBlockBody & { lv?: number };
+
+type ExportBlockBody =
   | { kind: "heading"; level: number; runs: Run[] }
   | { kind: "paragraph"; runs: Run[] }
   | { kind: "list"; ordered: boolean; start: number; items: ExportBlock[][] }

@@ -5,6 +5,7 @@ import { sanitizeCountryFactAttrs } from "../../extensions/country-fact/country-
 import { isFactStale } from "../../extensions/country-fact/stale";
 import { sanitizeQuoteAttrs } from "../../extensions/quote/quote";
 import { cleanText } from "../../extensions/shared/attrs";
+import { collectPortionMarks, DEFAULT_LEVELS, markLabel, PORTION_MARK_ATTR, sanitizeLevelName, type ClassificationLevel } from "../../extensions/portion-mark/levels";
 import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
 import { markNames, nameWords } from "./names";
 
@@ -23,7 +24,10 @@ export interface ExportInfo {
   city: string;
   startDate: string;
   endDate: string;
+  /** The brief's minimum level. */
   classification: string;
+  /** The team's levels, lowest first; the default four when not given. */
+  levels?: readonly ClassificationLevel[];
   status: "draft" | "in_review" | "final";
   team: string;
   exportedAt: Date;
@@ -126,11 +130,95 @@ function plain(nodes: PMNode[] | undefined): string {
     .join("");
 }
 
+/** Puts "(C) " in front of the first text a block prints (a list: its first item; facts: the first row). */
+function prefixFirst(block: ExportBlock | undefined, label: string): void {
+  if (!block) return;
+  switch (block.kind) {
+    case "paragraph":
+    case "heading":
+    case "quote":
+      block.runs.unshift({ t: `${label} `, b: true });
+      return;
+    case "topic":
+      block.title = `${label} ${block.title}`;
+      return;
+    case "facts":
+      if (block.rows[0]) block.rows[0].label = `${label} ${block.rows[0].label}`;
+      return;
+    case "list":
+      prefixFirst(block.items[0]?.[0], label);
+      return;
+    case "blockquote":
+      prefixFirst(block.blocks[0], label);
+      return;
+    case "code":
+      block.text = `${label} ${block.text}`;
+      return;
+    case "rule":
+      return;
+  }
+}
+
+/** Ranks of level names: the team's levels in order, then each unknown mark above all of them. */
+class LevelOrder {
+  readonly names: string[];
+
+  constructor(
+    private readonly levels: readonly ClassificationLevel[],
+    marks: string[],
+  ) {
+    this.names = levels.map((l) => l.name);
+    for (const m of marks) if (!this.names.includes(m)) this.names.push(m);
+  }
+
+  rank(name: string): number {
+    return name ? this.names.indexOf(name) : -1;
+  }
+
+  label(name: string): string {
+    return markLabel(this.levels, name);
+  }
+}
+
 class Builder {
   private topicNumber = 0;
   private headingLevel = 0;
+  /** Rank inherited from the enclosing marked blocks (-1: none). */
+  private rank = -1;
 
-  constructor(private readonly info: ExportInfo) {}
+  constructor(
+    private readonly info: ExportInfo,
+    private readonly order: LevelOrder,
+  ) {}
+
+  /** Builds a node's block with its own portion mark applied: the label in front, the rank on it and inside. */
+  private marked<T extends ExportBlock | null>(node: PMNode | { attrs?: Record<string, unknown> }, build: () => T): T {
+    const own = sanitizeLevelName(node.attrs?.[PORTION_MARK_ATTR]);
+    const outer = this.rank;
+    this.rank = Math.max(outer, this.order.rank(own));
+    try {
+      const block = build();
+      if (block && this.rank >= 0) block.lv = this.rank;
+      if (block && own) prefixFirst(block, this.order.label(own));
+      return block;
+    } finally {
+      this.rank = outer;
+    }
+  }
+
+  /** A list item's blocks, with the item's own mark on its first block and its rank on all of them. */
+  private item(item: PMNode, depth: number, inTopic: number): ExportBlock[] {
+    const own = sanitizeLevelName(item.attrs?.[PORTION_MARK_ATTR]);
+    const outer = this.rank;
+    this.rank = Math.max(outer, this.order.rank(own));
+    try {
+      const blocks = this.blocks(item.content, depth, inTopic);
+      if (own) prefixFirst(blocks[0], this.order.label(own));
+      return blocks;
+    } finally {
+      this.rank = outer;
+    }
+  }
 
   blocks(nodes: PMNode[] | undefined, depth: number, inTopic = 0): ExportBlock[] {
     const out: ExportBlock[] = [];
@@ -142,6 +230,7 @@ class Builder {
       if (block.kind === "facts" && last?.kind === "facts") {
         last.rows.push(...block.rows);
         if (last.country !== block.country) last.country = "";
+        if (block.lv !== undefined) last.lv = Math.max(last.lv ?? -1, block.lv);
       } else out.push(block);
     }
     return out;
@@ -149,6 +238,10 @@ class Builder {
 
   private block(node: PMNode, depth: number, inTopic: number): ExportBlock | null {
     if (depth > 40) return null; // a pathological nesting depth is cut, not recursed into
+    return this.marked(node, () => this.unmarked(node, depth, inTopic));
+  }
+
+  private unmarked(node: PMNode, depth: number, inTopic: number): ExportBlock | null {
     const a = node.attrs ?? {};
     switch (node.type) {
       case "paragraph": {
@@ -169,7 +262,7 @@ class Builder {
           kind: "list",
           ordered: node.type === "orderedList",
           start: Math.max(1, Math.floor(Number(a.start) || 1)),
-          items: (node.content ?? []).map((item) => this.blocks(item.content, depth + 1, inTopic)),
+          items: (node.content ?? []).map((item) => this.item(item, depth + 1, inTopic)),
         };
       case "blockquote":
         return { kind: "blockquote", blocks: this.blocks(node.content, depth + 1, inTopic) };
@@ -238,13 +331,23 @@ class Builder {
 /** The brief as template data: briefing fields + the body read through the shared schema. */
 export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
   const version = info.version ?? null;
+  // The level is read from the document itself, whatever the briefings list or a client shows.
+  const levels = info.levels ?? DEFAULT_LEVELS;
+  const marks = collectPortionMarks(doc);
+  const minimum = sanitizeLevelName(info.classification) || levels[0]?.name || "UNCLASSIFIED";
+  const order = new LevelOrder(levels, [minimum, ...marks]);
+  const baseRank = order.rank(minimum);
+  const overallRank = Math.max(baseRank, ...marks.map((m) => order.rank(m)));
   const meta: ExportMeta = {
     title: oneLine(info.title),
     summitName: oneLine(info.summitName),
     city: oneLine(info.city),
     dates: dateRange(oneLine(info.startDate, 10), oneLine(info.endDate, 10)),
     team: oneLine(info.team),
-    classification: oneLine(info.classification, 40),
+    classification: order.names[overallRank],
+    levelNames: order.names,
+    baseRank,
+    overallRank,
     status: info.status,
     statusLabel: STATUS_LABELS[info.status] ?? "Draft",
     exportedAt: timestamp(info.exportedAt),
@@ -256,7 +359,7 @@ export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
     finalizedAt: version ? timestamp(version.createdAt) : null,
     finalizedBy: version?.createdBy ? oneLine(version.createdBy) : null,
   };
-  const blocks = new Builder(info).blocks(doc.content, 0);
+  const blocks = new Builder(info, order).blocks(doc.content, 0);
   return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])) };
 }
 

@@ -10,8 +10,12 @@ export class RateLimiter {
     readonly windowMs: number,
   ) {}
 
-  /** Counts one attempt; `ok` false means the caller should answer 429 with `retryAfterSeconds`. */
-  hit(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number } {
+  /**
+   * Counts one attempt; `ok` false means the caller should answer 429 with `retryAfterSeconds`.
+   * `firstRefusal` is true for the one attempt that went over the limit in this window: callers
+   * record that, not every refused attempt, so a flood cannot flood the audit trail too.
+   */
+  hit(key: string, now = Date.now()): { ok: boolean; retryAfterSeconds: number; firstRefusal: boolean } {
     let w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {
       w = { start: now, count: 0 };
@@ -19,7 +23,7 @@ export class RateLimiter {
       if (this.windows.size > 10_000) this.sweep(now);
     }
     w.count += 1;
-    return { ok: w.count <= this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) };
+    return { ok: w.count <= this.limit, retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000), firstRefusal: w.count === this.limit + 1 };
   }
 
   /** Whether `key` is over its limit now, without counting an attempt (for paths that cannot fail). */

@@ -22,6 +22,8 @@ export interface Projection {
   text: string;
   /** Blocks skipped because their id was missing or repeated (a client without the block-id plugin). */
   skipped: number;
+  /** The distinct portion marks (level names) in the body, kept on the briefing row (ADR 0406). */
+  marks: string[];
 }
 
 export interface ProjectionResult {
@@ -48,7 +50,8 @@ interface Statements {
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
-  briefing: Database.Statement<[string], { teamId: string; title: string }>;
+  briefing: Database.Statement<[string], { teamId: string; title: string; marks: string }>;
+  setMarks: Database.Statement<[string, string]>;
   quotes: Database.Statement<[string], Stored<QuoteRow>>;
   topics: Database.Statement<[string], Stored<TopicRow>>;
   facts: Database.Statement<[string], Stored<FactRow>>;
@@ -77,7 +80,8 @@ function prepare(sqlite: Database.Database): Statements {
     begin: sqlite.prepare("begin immediate"),
     commit: sqlite.prepare("commit"),
     rollback: sqlite.prepare("rollback"),
-    briefing: sqlite.prepare("select team_id as teamId, title from briefings where id = ?"),
+    briefing: sqlite.prepare("select team_id as teamId, title, portion_marks as marks from briefings where id = ?"),
+    setMarks: sqlite.prepare("update briefings set portion_marks = ? where id = ?"),
     quotes: sqlite.prepare(`select ${selectList(QUOTE_COLS)} from quotes where briefing_id = ?`),
     topics: sqlite.prepare(`select ${selectList(TOPIC_COLS)} from agenda_topics where briefing_id = ?`),
     facts: sqlite.prepare(`select ${selectList(FACT_COLS)} from country_facts where briefing_id = ?`),
@@ -103,7 +107,7 @@ const statementsFor = (sqlite: Database.Database) => {
 
 /** What is stored for a briefing, read without a transaction. */
 interface Snapshot {
-  briefing: { teamId: string; title: string };
+  briefing: { teamId: string; title: string; marks: string };
   quotes: Map<string, Stored<QuoteRow>>;
   topics: Map<string, Stored<TopicRow>>;
   facts: Map<string, Stored<FactRow>>;
@@ -162,6 +166,7 @@ export function writeProjectionRows(sqlite: Database.Database, briefingId: strin
       topics: diff(projection.topics, snap.topics, TOPIC_COLS, teamId),
       facts: diff(projection.facts, snap.facts, FACT_COLS, teamId),
       textChanged: snap.body !== projection.text,
+      marks: JSON.stringify(projection.marks ?? []),
       searchUpdated: snap.body !== projection.text || snap.searchTitle !== snap.briefing.title,
     };
   };
@@ -194,6 +199,8 @@ export function writeProjectionRows(sqlite: Database.Database, briefingId: strin
     rowsWritten += p.quotes.upserts.length + p.topics.upserts.length + p.facts.upserts.length;
     rowsWritten += p.quotes.deletes.length + p.topics.deletes.length + p.facts.deletes.length;
     if (p.textChanged) s.upsertText.run(briefingId, projection.text, Date.now());
+    // The marks as read under the lock: a reclassification never touches this column, only we do.
+    if (now.marks !== p.marks) s.setMarks.run(p.marks, briefingId);
     if (p.searchUpdated) {
       // Keyed by briefing (search-rows.ts): a title re-index between the read and the lock
       // rewrote the same row, which this replaces.

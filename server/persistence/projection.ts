@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { briefingTexts } from "../../db/schema";
 import {
+  collectPortionMarks,
   COLLAB_FIELD,
   countryName,
   formatFactValue,
@@ -67,7 +68,7 @@ export function plainText(node: JSONContent): string {
 
 /** The rows and text of a document given as ProseMirror JSON. Pure: no database. */
 export function extractProjection(doc: JSONContent): Projection {
-  const projection: Projection = { quotes: [], topics: [], facts: [], text: plainText(doc), skipped: 0 };
+  const projection: Projection = { quotes: [], topics: [], facts: [], text: plainText(doc), skipped: 0, marks: collectPortionMarks(doc) };
   const seen = new Set<string>();
   const keep = (blockId: string) => {
     if (!blockId || seen.has(blockId)) {

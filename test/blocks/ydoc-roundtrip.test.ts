@@ -6,21 +6,21 @@ import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 const doc = {
   type: "doc",
   content: [
-    { type: "heading", attrs: { level: 1 }, content: [{ type: "text", text: "Қазақстан Республикасы – Türkiye" }] },
+    { type: "heading", attrs: { level: 1, portionMark: "RESTRICTED" }, content: [{ type: "text", text: "Қазақстан Республикасы – Türkiye" }] },
     {
       type: "agendaTopic",
-      attrs: { blockId: "t-1", title: "Regional security", priority: "high", status: "contested", owner: "Emre Yıldız", ownerId: "demo-editor" },
+      attrs: { blockId: "t-1", title: "Regional security", priority: "high", status: "contested", owner: "Emre Yıldız", ownerId: "demo-editor", portionMark: "SECRET" },
       content: [
-        { type: "paragraph", content: [{ type: "text", text: "Talking point", marks: [{ type: "bold" }] }] },
+        { type: "paragraph", attrs: { portionMark: "" }, content: [{ type: "text", text: "Talking point", marks: [{ type: "bold" }] }] },
         {
           type: "quote",
-          attrs: { blockId: "q-1", speaker: "Mevlüt Çavuşoğlu", speakerRole: "Foreign Minister of Türkiye", country: "TR", date: "", source: "Kazinform", lang: "en", translation: "Kardeşlerimizin bağımsız politikasını her zaman destekledik." },
+          attrs: { blockId: "q-1", speaker: "Mevlüt Çavuşoğlu", speakerRole: "Foreign Minister of Türkiye", country: "TR", date: "", source: "Kazinform", lang: "en", translation: "Kardeşlerimizin bağımsız politikasını her zaman destekledik.", portionMark: "" },
           content: [{ type: "text", text: "We have always supported our brothers’ independent policy." }],
         },
-        { type: "countryFact", attrs: { blockId: "f-1", country: "HU", countryName: "Hungary", label: "Turkic Council", value: "observer", unit: "", asOf: "2026-05-12", source: "Article", libraryFactId: "lib-1" } },
+        { type: "countryFact", attrs: { blockId: "f-1", country: "HU", countryName: "Hungary", label: "Turkic Council", value: "observer", unit: "", asOf: "2026-05-12", source: "Article", libraryFactId: "lib-1", portionMark: "CONFIDENTIAL" } },
       ],
     },
-    { type: "quote", attrs: { blockId: "q-2", speaker: "", speakerRole: "", country: "", date: "", source: "", lang: "kk", translation: "" } },
+    { type: "quote", attrs: { blockId: "q-2", speaker: "", speakerRole: "", country: "", date: "", source: "", lang: "kk", translation: "", portionMark: "" } },
   ],
 };
 
@@ -47,7 +47,7 @@ describe("ProseMirror JSON ↔ Y.Doc through the shared schema", () => {
     const json = yXmlFragmentToProseMirrorRootNode(fragment, schema).toJSON();
     expect(json.content[0]).toEqual({
       type: "countryFact",
-      attrs: { blockId: "f-old", country: "KZ", countryName: "", label: "", value: "", unit: "", asOf: "", source: "", libraryFactId: "" },
+      attrs: { blockId: "f-old", country: "KZ", countryName: "", label: "", value: "", unit: "", asOf: "", source: "", libraryFactId: "", portionMark: "" },
     });
   });
 });

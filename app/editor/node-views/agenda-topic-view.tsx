@@ -1,4 +1,5 @@
 import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
+import { PortionBadge } from "./portion-badge";
 import { AGENDA_PRIORITIES, AGENDA_STATUSES, type AgendaTopicAttrs } from "../../../extensions/agenda-topic/agenda-topic";
 import { agendaNumberAt } from "../agenda-numbers";
 import { agendaMoveSpan, canMoveAgendaTopic, moveAgendaTopic } from "../block-move";
@@ -50,6 +51,7 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
       className={`block block-agenda status-${a.status} priority-${a.priority}`}
       data-type="agenda-topic"
     >
+      <PortionBadge editor={editor} node={node} />
       <header className="agenda-head" contentEditable={false}>
         {!env.readOnly && (
           // Tiptap starts a drag of the whole topic from an element with data-drag-handle; the

@@ -1,4 +1,5 @@
 import { NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
+import { PortionBadge } from "./portion-badge";
 import { useState } from "react";
 import { countryName } from "../../../extensions/country-fact/countries";
 import { formatFactValue, type CountryFactAttrs } from "../../../extensions/country-fact/country-fact";
@@ -10,7 +11,7 @@ import { LIBRARY_VALUE_FIELDS, libraryDifferences, useFactLibrary } from "../fac
 import { AttrText, SourceText } from "./attr-fields";
 
 /** A country fact card; compares itself with the team library when it came from there. */
-export function CountryFactView({ node, updateAttributes }: ReactNodeViewProps) {
+export function CountryFactView({ node, updateAttributes, editor }: ReactNodeViewProps) {
   const env = useEditorEnv();
   const a = node.attrs as CountryFactAttrs;
   const [editing, setEditing] = useState(!a.label && !a.value && !env.readOnly);
@@ -23,6 +24,7 @@ export function CountryFactView({ node, updateAttributes }: ReactNodeViewProps) 
 
   return (
     <NodeViewWrapper id={a.blockId ? `block-${a.blockId}` : undefined} className={`block block-fact${stale ? " is-stale" : ""}`} data-type="country-fact">
+      <PortionBadge editor={editor} node={node} />
       <div className="fact-card" contentEditable={false}>
         <div className="fact-country">
           <Flag country={a.country} />

@@ -1,4 +1,5 @@
 import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
+import { PortionBadge } from "./portion-badge";
 import { useState } from "react";
 import { COUNTRIES, countryName } from "../../../extensions/country-fact/countries";
 import type { QuoteAttrs } from "../../../extensions/quote/quote";
@@ -41,7 +42,7 @@ export function BlockDatalists() {
 }
 
 /** A pull quote: the words are editable text; the attribution is edited in a small form below. */
-export function QuoteView({ node, updateAttributes }: ReactNodeViewProps) {
+export function QuoteView({ node, updateAttributes, editor }: ReactNodeViewProps) {
   const env = useEditorEnv();
   const a = node.attrs as QuoteAttrs;
   const isNew = !a.speaker && !a.source && node.content.size === 0;
@@ -52,6 +53,7 @@ export function QuoteView({ node, updateAttributes }: ReactNodeViewProps) {
 
   return (
     <NodeViewWrapper as="figure" id={a.blockId ? `block-${a.blockId}` : undefined} className="block block-quote" data-type="quote">
+      <PortionBadge editor={editor} node={node} />
       <NodeViewContent<"blockquote"> as="blockquote" className={`quote-words${node.content.size === 0 ? " is-empty" : ""}`} lang={a.lang || "en"} />
       <figcaption contentEditable={false} className="quote-caption">
         <div className="quote-attribution">

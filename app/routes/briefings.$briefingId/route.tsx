@@ -4,6 +4,9 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { STATUS_LABELS } from "../../../db/enums";
 import { BriefingActions } from "../../components/briefing-actions";
 import { GeneralErrorBoundary } from "../../components/error-boundary";
+import { ClassificationBanner } from "../../components/classification-banner";
+import { ReclassifyForm } from "../../components/reclassify-form";
+import { briefingLevel, teamLevels } from "../../utils/classification.server";
 import { requireUser } from "../../utils/auth.server";
 import { getTeam, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
@@ -27,6 +30,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({
     briefing,
     team: { id: team.id, name: team.name },
+    // The brief's level as the server knows it (minimum level or highest stored portion mark).
+    levels: teamLevels(team),
+    level: briefingLevel(teamLevels(team), briefing),
     role,
     user: { id: user.id, name: user.name, color: user.color },
     // Owners of agenda topics are picked from the team; only what the picker shows is sent.
@@ -65,6 +71,8 @@ export default function BriefingPage() {
   // The collaboration server changed this user's access: re-run the loader for the new role.
   const onAccessChanged = useCallback(() => revalidator.revalidate(), [revalidator]);
   const [deletedBy, setDeletedBy] = useState<string | null>(null);
+  const [level, setLevel] = useState(data.level);
+  useEffect(() => setLevel(data.level), [data.level]);
   // Someone moved the briefing along or deleted it: the loader has the new status, actions and rights.
   const onBriefingEvent = useCallback(
     (event: BriefingEvent) => {
@@ -87,7 +95,7 @@ export default function BriefingPage() {
           </p>
         </div>
         <div className="briefing-meta">
-          <span className="classification">{briefing.classification}</span>
+          <ClassificationBanner level={level} />
           <span className={`status-badge status-${briefing.status}`}>{STATUS_LABELS[briefing.status]}</span>
           <span className={`role-badge role-${data.role}`}>{data.role}</span>
         </div>
@@ -98,6 +106,9 @@ export default function BriefingPage() {
         </p>
       ) : (
         <BriefingActions briefing={briefing} role={data.role} canExport={data.permissions.export} />
+      )}
+      {data.role === "owner" && !deletedBy && (
+        <ReclassifyForm briefingId={briefing.id} minimum={briefing.classification} levels={data.levels} />
       )}
       {hydrated ? (
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
@@ -115,6 +126,9 @@ export default function BriefingPage() {
             finalizedBy={data.finalizedBy}
             onAccessChanged={onAccessChanged}
             onBriefingEvent={onBriefingEvent}
+            levels={data.levels}
+            minimumLevel={briefing.classification}
+            onLevelChange={setLevel}
           />
         </Suspense>
       ) : (
