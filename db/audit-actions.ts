@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   "briefing.unarchive",
   "briefing.delete",
   "briefing.export",
+  "briefing.restored",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
