@@ -4,6 +4,8 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { STATUS_LABELS } from "../../../db/enums";
 import { BriefingActions } from "../../components/briefing-actions";
 import { GeneralErrorBoundary } from "../../components/error-boundary";
+import { SinceLastReadBanner } from "../../components/since-last-read";
+import { sinceLastReadFor } from "../../utils/history.server";
 import { requireUser } from "../../utils/auth.server";
 import { getTeam, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
@@ -41,6 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     // Finalizing records a version; its author is who froze the text.
     finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
+    sinceLastRead: await sinceLastReadFor(context, briefing.id, user.id),
     permissions: {
       editBody: canEditBody(role, briefing),
       comment: roleAtLeast(role, "commenter"),
@@ -90,6 +93,7 @@ export default function BriefingPage() {
           <span className="classification">{briefing.classification}</span>
           <span className={`status-badge status-${briefing.status}`}>{STATUS_LABELS[briefing.status]}</span>
           <span className={`role-badge role-${data.role}`}>{data.role}</span>
+          <Link to={`/briefings/${briefing.id}/history`}>History</Link>
         </div>
       </div>
       {deletedBy ? (
@@ -99,6 +103,7 @@ export default function BriefingPage() {
       ) : (
         <BriefingActions briefing={briefing} role={data.role} canExport={data.permissions.export} />
       )}
+      {data.sinceLastRead ? <SinceLastReadBanner briefingId={briefing.id} info={data.sinceLastRead} /> : null}
       {hydrated ? (
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
           <BriefingEditor
