@@ -163,4 +163,37 @@ describe("version history", () => {
     db.close();
     expect(JSON.parse(row!.details)).toMatchObject({ restoredVersion: point });
   }, 60_000);
+
+  it("says what changed since each person last read, per person, until they mark it read", async () => {
+    const PAGE_DATA = "?_data=" + encodeURIComponent("routes/briefings.$briefingId");
+    type Since = { changes: number; authors: string[]; readAt: string; stateVector: string } | null;
+    const since = async (role: DemoRole): Promise<Since> => {
+      const res = await get(server.url, `/briefings/${BRIEFING}${PAGE_DATA}`, cookies[role]!);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { sinceLastRead: Since }).sinceLastRead;
+    };
+    // First visits: nothing to report, and the server now remembers what each one saw.
+    expect(await since("viewer")).toBeNull();
+    expect(await since("owner")).toBeNull();
+    const editor = await connectClient(server.url, cookies.editor!);
+    typeAt(editor, " WHILE-YOU-WERE-AWAY");
+    await serverHas("WHILE-YOU-WERE-AWAY");
+    const forViewer = await eventually(async () => {
+      const s = await since("viewer");
+      expect(s).not.toBeNull();
+      return s!;
+    }, 10_000);
+    expect(forViewer.authors).toEqual([demoUser("editor").name]);
+    expect(forViewer.changes).toBeGreaterThanOrEqual(1);
+    // The state vector of the last read: the text typed since is exactly what is newer than it.
+    const sv = Y.decodeStateVector(new Uint8Array(Buffer.from(forViewer.stateVector, "base64")));
+    expect((sv.get(editor.doc.clientID) ?? 0)).toBe(0);
+    // The author is not told about their own changes.
+    expect(await since("editor")).toBeNull();
+    // The viewer marks it read; the owner, who has not, still sees the banner.
+    const marked = await post("viewer", { intent: "read" });
+    expect(marked.status).toBe(200);
+    expect(await since("viewer")).toBeNull();
+    expect((await since("owner"))?.authors).toEqual([demoUser("editor").name]);
+  }, 60_000);
 });
