@@ -84,6 +84,12 @@ export function compareVersions(updates: Uint8Array[], olderCount: number, clien
       });
     };
 
+    // One transaction for the whole walk: Yjs splits the runs at the snapshots once per transaction,
+    // not once per text (measured: 1.2 s against a few ms for 1000 paragraphs).
+    doc.transact(() => walkBlocks());
+    return { blocks, fields };
+
+    function walkBlocks() {
     for (const node of children(fragment)) {
       const inOlder = visible(node._item, older);
       const inNewer = visible(node._item, newer);
@@ -107,7 +113,7 @@ export function compareVersions(updates: Uint8Array[], olderCount: number, clien
       if (change === "same" && segments.some((s) => s.op !== "same")) change = "changed";
       blocks.push({ type, level, change, segments: merge(segments) });
     }
-    return { blocks, fields };
+    }
   } finally {
     doc.destroy();
   }
