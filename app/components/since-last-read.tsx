@@ -9,12 +9,9 @@ export interface SinceLastReadInfo {
   stateVector: string;
 }
 
-/** The window event the editor listens to for highlighting text newer than a state vector. */
-export const HIGHLIGHT_SINCE_EVENT = "summit:highlight-since";
-
 /**
- * "3 changes by Emre, Dana since you last read on 28 Nov": Highlight marks the new text in the
- * editor; Mark read tells the server this person has seen the briefing as it is now.
+ * "3 changes by Emre, Dana since you last read on 28 Nov"; Mark read tells the server this person
+ * has seen the briefing as it is now. `stateVector` is sent for highlighting the new text.
  */
 export function SinceLastReadBanner({ briefingId, info }: { briefingId: string; info: SinceLastReadInfo }) {
   const fetcher = useFetcher<{ ok: boolean }>();
@@ -25,9 +22,6 @@ export function SinceLastReadBanner({ briefingId, info }: { briefingId: string; 
       <span>
         {info.changes} {info.changes === 1 ? "change" : "changes"} by {names} since you last read on {formatWhen(info.readAt)}
       </span>
-      <button type="button" className="button small" onClick={() => window.dispatchEvent(new CustomEvent(HIGHLIGHT_SINCE_EVENT, { detail: info.stateVector }))}>
-        Highlight changes
-      </button>
       <fetcher.Form method="post" action={`/briefings/${briefingId}/history?index`}>
         <input type="hidden" name="intent" value="read" />
         <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
