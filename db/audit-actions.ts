@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "briefing.export",
   "briefing.reclassified",
   "auth.sign_in_rate_limited",
+  "briefing.restored",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,6 +7,8 @@ export const BACKFILL_BATCH_ROWS = 500;
 export interface BackfillResult {
   snapshots: number;
   updates: number;
+  /** Final versions copied into the history by migration 0006. */
+  versions: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface BackfillResult {
  */
 export function backfillChecksums(db: Db, batchRows = BACKFILL_BATCH_ROWS): BackfillResult {
   const sqlite = db.$client;
-  const fill = (table: "document_snapshots" | "document_updates", column: "state" | "update"): number => {
+  const fill = (table: "document_snapshots" | "document_updates" | "document_versions", column: "state" | "update"): number => {
     // From the last rowid seen, so each batch continues the scan instead of starting it again.
     // `as rid`: SQLite names a selected rowid after its alias column (`id` in document_updates).
     const select = sqlite.prepare<[number, number], { rid: number; bytes: Buffer }>(
@@ -36,5 +38,9 @@ export function backfillChecksums(db: Db, batchRows = BACKFILL_BATCH_ROWS): Back
     for (let n = batch(); n > 0; n = batch()) total += n;
     return total;
   };
-  return { snapshots: fill("document_snapshots", "state"), updates: fill("document_updates", "update") };
+  return {
+    snapshots: fill("document_snapshots", "state"),
+    updates: fill("document_updates", "update"),
+    versions: fill("document_versions", "state"),
+  };
 }

@@ -121,6 +121,13 @@ const EnvSchema = z.object({
   COMMENT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   /** Rows per page of a team's audit trail (the CSV export has every matching row). */
   AUDIT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /**
+   * Version history (docs/decisions/0108): at most one automatic version per briefing per this many
+   * milliseconds of editing, taken once editing settles.
+   */
+  HISTORY_INTERVAL_MS: z.coerce.number().int().min(50).default(5 * 60 * 1000),
+  /** Every this many versions the full state is stored instead of a delta, bounding a rebuild to that many rows. */
+  HISTORY_FULL_EVERY: z.coerce.number().int().min(1).max(1000).default(50),
   /** Comments one person may write in a quick run before the per-minute rate applies. */
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
   /**

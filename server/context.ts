@@ -4,6 +4,7 @@ import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { DocumentService } from "./export/document-service";
 import type { PdfService } from "./export/service";
+import type { HistoryService } from "./history/service";
 import type { DocxImportService } from "./import/runner";
 import type { AppBus } from "./bus";
 import type { CommentRateLimit } from "./http/comment-rate-limit";
@@ -40,6 +41,8 @@ export interface Services {
   documents?: DocumentService;
   /** Live Yjs documents (server/collab). */
   collab?: CollabService;
+  /** Version history: versions, compare, restore, what each person last read (server/history). */
+  history?: HistoryService;
   /** Word import in conversion threads (server/import). */
   docxImport?: DocxImportService;
 }

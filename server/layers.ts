@@ -1,6 +1,7 @@
 import { collabLayer } from "./collab/collab-layer";
 import type { Config } from "./config";
 import { exportLayer } from "./export/layer";
+import { historyLayer } from "./history/layer";
 import { importLayer } from "./import/layer";
 import { metricsLayer } from "./metrics-layer";
 import { projectionLayers } from "./persistence/projection-layer";
@@ -13,5 +14,5 @@ import type { ServerLayer } from "./start";
 export function layers(_config: Config): ServerLayer[] {
   // Projection's drain closes after the collab layer, which settles rooms as it unloads them.
   const projection = projectionLayers();
-  return [metricsLayer(), projection.drain, collabLayer(), projection.main, exportLayer(), importLayer()];
+  return [metricsLayer(), projection.drain, collabLayer(), historyLayer(), projection.main, exportLayer(), importLayer()];
 }

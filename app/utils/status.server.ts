@@ -92,11 +92,24 @@ export async function changeBriefingStatus(
       recordStatusChange(context, db, briefing, user, to, {});
     });
   }
+  // Every status change is a point in the history (a final one linked to its frozen version).
+  await recordStatusVersion(context, briefing.id, user.id, to, version);
   await context.events.publish("briefingChanged", { briefingId: briefing.id });
   // Open pages show the new status and actions at once, and say who changed it.
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
   return { ok: true, status: to, version };
+}
+
+/** A history version at a status change; a failure is logged, never undoes the change. */
+async function recordStatusVersion(context: AppLoadContext, briefingId: string, userId: string, to: BriefingStatus, finalVersion: number | null) {
+  const history = context.services.history;
+  if (!history) return;
+  try {
+    await history.takeVersion(briefingId, to === "final" ? "final" : "status", to === "final" ? `Final version ${finalVersion}` : `Status: ${to.replace("_", " ")}`, userId, finalVersion);
+  } catch (err) {
+    context.logger.error("history: status version failed", err, { briefingId, to });
+  }
 }
 
 /** The audit record of a status change, written in the transaction that makes it. */

@@ -33,6 +33,16 @@ export interface RoomCallbacks {
   empty(room: Room): void;
   /** Storage says the briefing is gone. */
   gone(room: Room): void;
+  /** The document changed by `update`, sent by `userId` (null: the server itself); not for other processes' updates. */
+  changed?(room: Room, userId: string | null, update: Uint8Array): void;
+}
+
+/**
+ * Transaction origin of a change the server makes on behalf of a person (a restore): stored and
+ * credited to `userId` like an update that person sent, and broadcast to every connection.
+ */
+export class ServerEdit {
+  constructor(readonly userId: string) {}
 }
 
 /** Transaction origin of updates another process published (server/collab/fanout.ts). */
@@ -277,7 +287,9 @@ export class Room implements ConnectionHost {
       // counts towards the size cap.
       this.persistence.bytes += update.byteLength;
     } else {
-      this.persistence.enqueue(update, author?.userId ?? null);
+      const userId = origin instanceof ServerEdit ? origin.userId : (author?.userId ?? null);
+      this.persistence.enqueue(update, userId);
+      this.callbacks.changed?.(this, userId, update);
       this.options.fanout.publish(this.briefingId, update).catch((err: unknown) => {
         this.options.metrics.fanoutFailed();
         this.logger.error("collab fan-out publish failed", err, { briefingId: this.briefingId });

@@ -22,6 +22,7 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
 const UNLOAD_COMPACT_MIN_ROWS = 32;
 
 export type SettledListener = (briefingId: string, room: Room) => void;
+export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array) => void;
 
 /** A room being read from storage, and what happened to it meanwhile. */
 interface Loading {
@@ -55,6 +56,8 @@ export class RoomRegistry {
   private closing: CloseSpec | null = null;
   private readonly perUser = new Map<string, number>();
   private readonly settledListeners = new Set<SettledListener>();
+  private readonly changedListeners = new Set<ChangedListener>();
+  private readonly unloadingListeners = new Set<SettledListener>();
 
   constructor(
     private readonly db: Db,
@@ -88,6 +91,35 @@ export class RoomRegistry {
   onSettled(listener: SettledListener): () => void {
     this.settledListeners.add(listener);
     return () => this.settledListeners.delete(listener);
+  }
+
+  /** Every change a room's own connections (or the server) made, with who made it. */
+  onChanged(listener: ChangedListener): () => void {
+    this.changedListeners.add(listener);
+    return () => this.changedListeners.delete(listener);
+  }
+
+  /** A room is about to unload (its document is still readable), or is dropped at shutdown. */
+  onUnloading(listener: SettledListener): () => void {
+    this.unloadingListeners.add(listener);
+    return () => this.unloadingListeners.delete(listener);
+  }
+
+  /**
+   * Runs `work` on the briefing's live room, loading it first when no one has it open (then it
+   * unloads again like a room whose last connection left). Rejects when the load fails.
+   */
+  async withRoom<T>(briefingId: string, teamId: string, final: boolean, work: (room: Room) => T): Promise<T> {
+    let room = this.rooms.get(briefingId);
+    if (!room) {
+      const loading = this.loadShared(briefingId, teamId, final);
+      room = await loading.promise;
+    }
+    try {
+      return work(room);
+    } finally {
+      if (room.connections.size === 0) void this.tryUnload(room);
+    }
   }
 
   /**
@@ -275,6 +307,7 @@ export class RoomRegistry {
         left: (conn) => this.countUser(conn.userId, -1),
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
+        changed: (r, userId, update) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update), r.briefingId),
       },
       this.logger,
     );
@@ -315,6 +348,7 @@ export class RoomRegistry {
   }
 
   private unload(room: Room): void {
+    this.emit(this.unloadingListeners, (l) => l(room.briefingId, room), room.briefingId);
     this.rooms.delete(room.briefingId);
     room.destroy();
     this.logger.info("collab", "room unloaded", { briefingId: room.briefingId });
@@ -324,6 +358,16 @@ export class RoomRegistry {
     const n = (this.perUser.get(userId) ?? 0) + delta;
     if (n > 0) this.perUser.set(userId, n);
     else this.perUser.delete(userId);
+  }
+
+  private emit<L>(listeners: Set<L>, call: (listener: L) => void, briefingId: string): void {
+    for (const listener of listeners) {
+      try {
+        call(listener);
+      } catch (err) {
+        this.logger.error("document listener failed", err, { briefingId });
+      }
+    }
   }
 
   private emitSettled(room: Room): void {

@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { isValidId } from "../../db/ids";
 import type { DocumentStore } from "../persistence/document-store";
+import { ServerEdit } from "./room";
 import type { RoomRegistry } from "./rooms";
 
 /** What the collaboration layer offers Remix loaders (`context.services.collab`) and other layers. */
@@ -32,6 +33,19 @@ export interface CollabService {
    * too), for listeners that ship the document to another thread. Returns an unsubscribe function.
    */
   onDocumentSettled(listener: (briefingId: string, doc: Y.Doc, state: () => Uint8Array) => void): () => void;
+  /**
+   * Called for every change a client of this process (or the server, for a person) made, with the
+   * user it is credited to (null: nobody) and the Yjs update. Runs inside the change: keep it cheap.
+   */
+  onDocumentChanged(listener: (briefingId: string, userId: string | null, update: Uint8Array) => void): () => void;
+  /** Called as a room unloads, with its cached full state (as onDocumentSettled's `state`). */
+  onRoomUnloading(listener: (briefingId: string, state: () => Uint8Array) => void): () => void;
+  /**
+   * Changes the live document on behalf of `userId` in one transaction (loading the room when
+   * nobody has it open): broadcast to every connection, stored and credited like that person's edit.
+   * `edit` receives the live document and must change it synchronously. Resolves with its result.
+   */
+  editDocument<T>(briefing: { id: string; teamId: string; final: boolean }, userId: string, edit: (doc: Y.Doc) => T): Promise<T>;
   /** Live numbers for dashboards and the benchmark. */
   stats(): CollabStats;
 }
@@ -77,6 +91,22 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
     },
     onDocumentSettled(listener) {
       return registry.onSettled((briefingId, room) => listener(briefingId, room.doc, () => room.encodeFullState()));
+    },
+    onDocumentChanged(listener) {
+      return registry.onChanged(listener);
+    },
+    onRoomUnloading(listener) {
+      return registry.onUnloading((briefingId, room) => listener(briefingId, () => room.encodeFullState()));
+    },
+    async editDocument(briefing, userId, edit) {
+      if (!isValidId(briefing.id)) throw new Error("Malformed briefing id");
+      return registry.withRoom(briefing.id, briefing.teamId, briefing.final, (room) => {
+        let result!: ReturnType<typeof edit>;
+        room.doc.transact(() => {
+          result = edit(room.doc);
+        }, new ServerEdit(userId));
+        return result;
+      });
     },
     stats: () => registry.stats(),
   };

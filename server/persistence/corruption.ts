@@ -1,5 +1,5 @@
 /** Which part of a briefing's stored document failed verification. */
-export type CorruptionKind = "snapshot" | "log" | "missing";
+export type CorruptionKind = "snapshot" | "log" | "missing" | "history";
 
 /** Stable code of StoredDocumentCorruptError; match on it, not on the class (see below). */
 export const STORED_DOCUMENT_CORRUPT = "stored_document_corrupt";

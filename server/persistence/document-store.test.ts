@@ -99,11 +99,11 @@ describe("document store checksums", () => {
     sqlite().prepare("update document_snapshots set checksum = null").run();
     const before = sqlite().prepare('select id, "update" from document_updates order by id').all();
 
-    expect(backfillChecksums(db, 2)).toEqual({ snapshots: 1, updates: 7 });
+    expect(backfillChecksums(db, 2)).toEqual({ snapshots: 1, updates: 7, versions: 0 });
     expect(sqlite().prepare('select id, "update" from document_updates order by id').all()).toEqual(before);
     const rows = sqlite().prepare('select "update" as bytes, checksum from document_updates').all() as { bytes: Buffer; checksum: number }[];
     for (const r of rows) expect(r.checksum).toBe(storedChecksum(r.bytes));
     expect((await store.load(id)).logLength).toBe(7);
-    expect(backfillChecksums(db, 2)).toEqual({ snapshots: 0, updates: 0 });
+    expect(backfillChecksums(db, 2)).toEqual({ snapshots: 0, updates: 0, versions: 0 });
   });
 });

@@ -7,6 +7,8 @@ import { GeneralErrorBoundary } from "../../components/error-boundary";
 import { ClassificationBanner } from "../../components/classification-banner";
 import { ReclassifyForm } from "../../components/reclassify-form";
 import { briefingLevel, teamLevels } from "../../utils/classification.server";
+import { SinceLastReadBanner } from "../../components/since-last-read";
+import { sinceLastReadFor } from "../../utils/history.server";
 import { requireUser } from "../../utils/auth.server";
 import { getTeam, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
@@ -47,6 +49,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     // Finalizing records a version; its author is who froze the text.
     finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
+    sinceLastRead: await sinceLastReadFor(context, briefing.id, user.id),
     permissions: {
       editBody: canEditBody(role, briefing),
       comment: roleAtLeast(role, "commenter"),
@@ -98,6 +101,7 @@ export default function BriefingPage() {
           <ClassificationBanner level={level} />
           <span className={`status-badge status-${briefing.status}`}>{STATUS_LABELS[briefing.status]}</span>
           <span className={`role-badge role-${data.role}`}>{data.role}</span>
+          <Link to={`/briefings/${briefing.id}/history`}>History</Link>
         </div>
       </div>
       {deletedBy ? (
@@ -110,6 +114,7 @@ export default function BriefingPage() {
       {data.role === "owner" && !deletedBy && (
         <ReclassifyForm briefingId={briefing.id} minimum={briefing.classification} levels={data.levels} />
       )}
+      {data.sinceLastRead ? <SinceLastReadBanner briefingId={briefing.id} info={data.sinceLastRead} /> : null}
       {hydrated ? (
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
           <BriefingEditor

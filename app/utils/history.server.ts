@@ -1,0 +1,95 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { inArray } from "drizzle-orm";
+import { users, type Briefing } from "../../db/schema";
+import type { HistoryService, VersionInfo } from "../../server/history/service";
+import { getTeam } from "../../db/queries/teams";
+import type { ExportInfo } from "../../server/export/model";
+import { badRequest, notFound, serviceUnavailable } from "./errors";
+import { readStoredDocument } from "./stored-document.server";
+
+/** The history service, or 503 when the server runs without it. */
+export function requireHistory(context: AppLoadContext): HistoryService {
+  const history = context.services.history;
+  if (!history) throw serviceUnavailable("Version history is not available on this server.");
+  return history;
+}
+
+/** A version number from the URL or a form: a positive whole number, else 400. */
+export function parseSeq(raw: unknown, what = "version"): number {
+  if (typeof raw !== "string" || !/^[1-9]\d{0,8}$/.test(raw)) throw badRequest(`\`${what}\` must be a positive whole number.`);
+  return Number(raw);
+}
+
+/** The version, or 404. */
+export function requireVersion(history: HistoryService, briefing: Briefing, seq: number): VersionInfo {
+  const v = history.get(briefing.id, seq);
+  if (!v) throw notFound(`Version ${seq}`);
+  return v;
+}
+
+export interface AuthorInfo {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** Names and colours of the given user ids (deleted accounts are left out). */
+export function authorsById(context: AppLoadContext, ids: Iterable<string>): Record<string, AuthorInfo> {
+  const list = Array.from(new Set(ids));
+  if (list.length === 0) return {};
+  const rows = context.db.select({ id: users.id, name: users.name, color: users.color }).from(users).where(inArray(users.id, list)).all();
+  return Object.fromEntries(rows.map((r) => [r.id, r]));
+}
+
+/** What the history list shows of a version. */
+export function versionSummary(v: VersionInfo, authors: Record<string, AuthorInfo>) {
+  return {
+    seq: v.seq,
+    kind: v.kind,
+    name: v.name,
+    authors: v.authors.map((id) => authors[id]).filter(Boolean),
+    changeBytes: v.changeBytes,
+    createdAt: v.createdAt.toISOString(),
+    createdBy: v.createdBy ? (authors[v.createdBy]?.name ?? null) : null,
+    finalVersion: v.finalVersion,
+  };
+}
+
+/** The export model's facts for a history version: the briefing's fields now, DRAFT unless it is a final. */
+export function historyExportInfo(context: AppLoadContext, briefing: Briefing, v: VersionInfo): ExportInfo {
+  return {
+    title: briefing.title,
+    summitName: briefing.summitName,
+    city: briefing.city,
+    startDate: briefing.startDate,
+    endDate: briefing.endDate,
+    classification: briefing.classification,
+    status: v.kind === "final" ? "final" : "draft",
+    team: getTeam(context.db, briefing.teamId)?.name ?? "",
+    exportedAt: new Date(),
+    staleMonths: context.config.FACT_STALE_MONTHS,
+    version: null,
+  };
+}
+
+/** The full state of a version (404 unknown, 503 damaged). */
+export async function versionState(history: HistoryService, briefing: Briefing, seq: number): Promise<Uint8Array> {
+  const state = await readStoredDocument(async () => history.state(briefing.id, seq));
+  if (!state) throw notFound(`Version ${seq}`);
+  return state;
+}
+
+/** The banner's facts for the briefing page, with names; null when nothing changed or there is no history. */
+export async function sinceLastReadFor(context: AppLoadContext, briefingId: string, userId: string) {
+  const history = context.services.history;
+  if (!history) return null;
+  const since = await readStoredDocument(() => history.sinceLastRead(briefingId, userId));
+  if (!since) return null;
+  const names = authorsById(context, since.authors);
+  return {
+    readAt: since.readAt.toISOString(),
+    changes: since.changes,
+    authors: since.authors.map((id) => names[id]?.name ?? "someone"),
+    stateVector: Buffer.from(since.stateVector).toString("base64"),
+  };
+}

@@ -1,0 +1,187 @@
+import * as Y from "yjs";
+import type { Db } from "../../db/client";
+import type { VersionKind } from "../../db/schema";
+import { COLLAB_FIELD } from "../../extensions";
+import type { CollabService } from "../collab/service";
+import type { Logger } from "../logger";
+import { PendingChanges } from "./changes";
+import { compareVersions, type Comparison } from "./compare";
+import { replaceBlocks } from "./restore";
+import { createVersionStore, type VersionInfo } from "./version-store";
+
+export type { VersionInfo };
+
+export interface HistoryOptions {
+  /** At most one automatic version per briefing per this many milliseconds (HISTORY_INTERVAL_MS). */
+  intervalMs: number;
+  /** A full state every this many versions (HISTORY_FULL_EVERY). */
+  fullEvery: number;
+}
+
+/** What a person last saw of a briefing, and what changed since. */
+export interface SinceLastRead {
+  readAt: Date;
+  /** Versions taken since, plus one for changes not yet in a version. */
+  changes: number;
+  /** User ids of everyone who changed something since. */
+  authors: string[];
+  /** Y.encodeStateVector of the document when they last read it, for the editor's highlight. */
+  stateVector: Uint8Array;
+}
+
+type ReadRow = { seq: number; state_vector: Buffer; read_at: number };
+
+/**
+ * Version history of every briefing (docs/decisions/0108): automatic versions as editing settles,
+ * named, status and restore versions on request, comparison, restore through the live room, and
+ * what each person last read. `services.history`.
+ */
+export function createHistoryService(db: Db, collab: CollabService, options: HistoryOptions, logger: Logger) {
+  const store = createVersionStore(db, options.fullEvery);
+  const pending = new Map<string, PendingChanges>();
+  const sqlite = db.$client;
+  const q = {
+    lastAt: sqlite.prepare<[string], number | null>("select max(created_at) from document_versions where briefing_id = ?").pluck(),
+    read: sqlite.prepare<[string, string], ReadRow>("select seq, state_vector, read_at from history_reads where briefing_id = ? and user_id = ?"),
+    upsertRead: sqlite.prepare<[string, string, number, Buffer, number]>(
+      `insert into history_reads (briefing_id, user_id, seq, state_vector, read_at) values (?, ?, ?, ?, ?)
+       on conflict(briefing_id, user_id) do update set seq = excluded.seq, state_vector = excluded.state_vector, read_at = excluded.read_at`,
+    ),
+  };
+
+  const pendingFor = (briefingId: string): PendingChanges => {
+    let p = pending.get(briefingId);
+    if (!p) pending.set(briefingId, (p = new PendingChanges(q.lastAt.get(briefingId) ?? 0)));
+    return p;
+  };
+
+  /** Records a version of `state` with the changes gathered since the last one. Synchronous: nothing can land in between. */
+  const record = (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null) => {
+    const changes = pendingFor(briefingId).take(Date.now());
+    const info = store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion });
+    logger.info("history", "version recorded", { briefingId, seq: info.seq, kind, authors: info.authors.length, changeBytes: info.changeBytes, storedBytes: info.storedBytes });
+    return info;
+  };
+
+  const recordQuietly = (briefingId: string, state: () => Uint8Array, why: string) => {
+    try {
+      record(briefingId, state(), "auto", null, null);
+    } catch (err) {
+      logger.error("history: recording a version failed", err, { briefingId, why });
+    }
+  };
+
+  collab.onDocumentChanged((briefingId, userId, update) => pendingFor(briefingId).note(userId, update));
+
+  // Editing settled: a version now when the interval since the last one has passed, else once it has.
+  collab.onDocumentSettled((briefingId, _doc, state) => {
+    const p = pending.get(briefingId);
+    if (!p?.dirty) return;
+    const wait = p.lastVersionAt + options.intervalMs - Date.now();
+    if (wait <= 0) return recordQuietly(briefingId, state, "settled");
+    if (p.timer) return;
+    p.timer = setTimeout(() => {
+      p.timer = null;
+      if (!p.dirty) return;
+      collab.getState(briefingId).then(
+        (s) => recordQuietly(briefingId, () => s, "interval"),
+        (err: unknown) => logger.error("history: reading the document for a version failed", err, { briefingId }),
+      );
+    }, wait);
+    p.timer.unref();
+  });
+
+  // The last changes of a visit are never left out of the history.
+  collab.onRoomUnloading((briefingId, state) => {
+    const p = pending.get(briefingId);
+    if (p?.dirty) recordQuietly(briefingId, state, "unload");
+    if (p?.timer) clearTimeout(p.timer);
+    pending.delete(briefingId);
+  });
+
+  return {
+    store,
+    list: (briefingId: string) => store.list(briefingId),
+    get: (briefingId: string, seq: number) => store.get(briefingId, seq),
+    /** The full state of a version as one update, or null for an unknown version. */
+    state: (briefingId: string, seq: number) => store.state(briefingId, seq),
+
+    /** A version of the current document (named, or at a status change). */
+    async takeVersion(briefingId: string, kind: VersionKind, name: string | null, userId: string, finalVersion: number | null = null): Promise<VersionInfo> {
+      const state = await collab.getState(briefingId);
+      return record(briefingId, state, kind, name, userId, finalVersion);
+    },
+
+    /** Compares versions `a` and `b` (either order; the older is the "before"). Null when one is unknown. */
+    compare(briefingId: string, a: number, b: number): Comparison | null {
+      const [older, newer] = a <= b ? [a, b] : [b, a];
+      const updates = store.updates(briefingId, newer, older);
+      if (!updates || !store.get(briefingId, older)) return null;
+      // The chain to `newer` starts at the full row at or before `older`; the rows up to `older` rebuild it.
+      const olderCount = updates.length - (newer - older);
+      const between = store.after(briefingId, older).filter((v) => v.seq <= newer);
+      const clients: Record<string, string> = {};
+      for (const v of between) Object.assign(clients, v.clients);
+      const authors = new Set(between.flatMap((v) => v.authors));
+      return compareVersions(updates, olderCount, clients, authors.size === 1 ? [...authors][0] : null);
+    },
+
+    /**
+     * Makes the live document's content that of version `seq`, as a change by `userId` through the
+     * live room (everyone sees it at once), then records a restore version. Null for an unknown version.
+     */
+    async restore(briefing: { id: string; teamId: string; final: boolean }, seq: number, userId: string): Promise<{ version: VersionInfo; deleted: number; inserted: number } | null> {
+      const old = store.state(briefing.id, seq);
+      if (!old) return null;
+      const source = new Y.Doc();
+      try {
+        Y.applyUpdate(source, old);
+        const counts = await collab.editDocument(briefing, userId, (doc) => replaceBlocks(doc.getXmlFragment(COLLAB_FIELD), source.getXmlFragment(COLLAB_FIELD)));
+        const version = record(briefing.id, await collab.getState(briefing.id), "restore", `Restored version ${seq}`, userId);
+        return { version, ...counts };
+      } finally {
+        source.destroy();
+      }
+    },
+
+    /**
+     * What changed since `userId` last read the briefing; null when nothing did. A first visit
+     * records the read and reports nothing.
+     */
+    async sinceLastRead(briefingId: string, userId: string): Promise<SinceLastRead | null> {
+      const row = q.read.get(briefingId, userId);
+      if (!row) {
+        await this.markRead(briefingId, userId);
+        return null;
+      }
+      const read = new Uint8Array(row.state_vector);
+      const now = Y.encodeStateVectorFromUpdate(await collab.getState(briefingId));
+      if (!hasNewer(now, read)) return null;
+      // Versions recorded since that hold text typed since (a version may gather changes from before the read).
+      const versions = store.after(briefingId, row.seq).filter((v) => v.stateVector && hasNewer(v.stateVector, read));
+      const authors = new Set(versions.flatMap((v) => v.authors));
+      const p = pending.get(briefingId);
+      for (const a of p?.authors ?? []) authors.add(a);
+      authors.delete(userId);
+      if (authors.size === 0) return null;
+      const changes = versions.length + (p?.dirty ? 1 : 0);
+      return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read };
+    },
+
+    /** Remembers that `userId` has seen the document as it is now. */
+    async markRead(briefingId: string, userId: string): Promise<void> {
+      const sv = Y.encodeStateVectorFromUpdate(await collab.getState(briefingId));
+      q.upsertRead.run(briefingId, userId, store.latestSeq(briefingId), Buffer.from(sv), Date.now());
+    },
+  };
+}
+
+export type HistoryService = ReturnType<typeof createHistoryService>;
+
+/** Whether state vector `now` has a clock beyond `then` for any client. */
+function hasNewer(now: Uint8Array, then: Uint8Array): boolean {
+  const a = Y.decodeStateVector(now);
+  const b = Y.decodeStateVector(then);
+  for (const [client, clock] of a) if (clock > (b.get(client) ?? 0)) return true;
+  return false;
+}

@@ -1,0 +1,182 @@
+import zlib from "node:zlib";
+import * as Y from "yjs";
+import { storedChecksum } from "../../db/checksum";
+import type { Db } from "../../db/client";
+import { newId } from "../../db/ids";
+import type { VersionKind } from "../../db/schema";
+import { StoredDocumentCorruptError } from "../persistence/corruption";
+
+/** What a caller knows about a version it records; the store decides full state or delta. */
+export interface NewVersion {
+  kind: VersionKind;
+  name: string | null;
+  authors: string[];
+  clients: Record<string, string>;
+  changeBytes: number;
+  /** Y.encodeStateAsUpdate of the document now. */
+  state: Uint8Array;
+  createdBy: string | null;
+  finalVersion?: number | null;
+}
+
+/** One row of the history list (no state). */
+export interface VersionInfo {
+  seq: number;
+  kind: VersionKind;
+  name: string | null;
+  authors: string[];
+  clients: Record<string, string>;
+  changeBytes: number;
+  storedBytes: number;
+  isFull: boolean;
+  finalVersion: number | null;
+  createdBy: string | null;
+  createdAt: Date;
+  stateVector: Uint8Array | null;
+}
+
+type InfoRow = {
+  seq: number;
+  kind: VersionKind;
+  name: string | null;
+  authors: string;
+  clients: string;
+  change_bytes: number;
+  stored_bytes: number;
+  is_full: number;
+  final_version: number | null;
+  created_by: string | null;
+  created_at: number;
+  state_vector: Buffer | null;
+};
+type ChainRow = { seq: number; is_full: number; compressed: number; state: Buffer; checksum: number | null };
+type LastRow = { seq: number; is_full: number; compressed: number; state: Buffer; state_vector: Buffer | null; checksum: number | null; full_seq: number | null };
+
+const toInfo = (r: InfoRow): VersionInfo => ({
+  seq: r.seq,
+  kind: r.kind,
+  name: r.name,
+  authors: JSON.parse(r.authors) as string[],
+  clients: JSON.parse(r.clients) as Record<string, string>,
+  changeBytes: r.change_bytes,
+  storedBytes: r.stored_bytes,
+  isFull: r.is_full === 1,
+  finalVersion: r.final_version,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at),
+  stateVector: r.state_vector ? new Uint8Array(r.state_vector) : null,
+});
+
+/**
+ * The history table (docs/decisions/0108). Each version is stored as a delta (Y.diffUpdate of the
+ * full state against the previous version's state vector) except every `fullEvery`-th, which is
+ * the full state; both deflated. A version is rebuilt from the last full row at or before it and
+ * the deltas after that row, so a rebuild reads at most `fullEvery` rows.
+ *
+ * Synchronous like better-sqlite3: each write is one transaction, so two versions of one briefing
+ * can never take the same number.
+ */
+export function createVersionStore(db: Db, fullEvery: number) {
+  const sqlite = db.$client;
+  const q = {
+    last: sqlite.prepare<[string, string], LastRow>(
+      `select seq, is_full, compressed, state, state_vector, checksum,
+         (select max(seq) from document_versions f where f.briefing_id = ? and f.is_full = 1) as full_seq
+       from document_versions where briefing_id = ? order by seq desc limit 1`,
+    ),
+    insert: sqlite.prepare(
+      `insert into document_versions (id, briefing_id, seq, kind, name, authors, clients, change_bytes, is_full, compressed, state,
+         state_vector, checksum, final_version, created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+    ),
+    list: sqlite.prepare<[string], InfoRow>(
+      `select seq, kind, name, authors, clients, change_bytes, length(state) as stored_bytes, is_full, final_version, created_by, created_at, state_vector
+       from document_versions where briefing_id = ? order by seq desc`,
+    ),
+    one: sqlite.prepare<[string, number], InfoRow>(
+      `select seq, kind, name, authors, clients, change_bytes, length(state) as stored_bytes, is_full, final_version, created_by, created_at, state_vector
+       from document_versions where briefing_id = ? and seq = ?`,
+    ),
+    after: sqlite.prepare<[string, number], InfoRow>(
+      `select seq, kind, name, authors, clients, change_bytes, length(state) as stored_bytes, is_full, final_version, created_by, created_at, state_vector
+       from document_versions where briefing_id = ? and seq > ? order by seq`,
+    ),
+    fullAtOrBefore: sqlite
+      .prepare<[string, number], number | null>("select max(seq) from document_versions where briefing_id = ? and is_full = 1 and seq <= ?")
+      .pluck(),
+    chain: sqlite.prepare<[string, number, number], ChainRow>(
+      "select seq, is_full, compressed, state, checksum from document_versions where briefing_id = ? and seq between ? and ? order by seq",
+    ),
+    latestSeq: sqlite.prepare<[string], number | null>("select max(seq) from document_versions where briefing_id = ?").pluck(),
+    totalBytes: sqlite.prepare<[string], number | null>("select sum(length(state)) from document_versions where briefing_id = ?").pluck(),
+  };
+
+  const unpack = (briefingId: string, row: { seq: number; compressed: number; state: Buffer; checksum: number | null }): Uint8Array => {
+    if (row.checksum !== storedChecksum(row.state)) {
+      throw new StoredDocumentCorruptError(briefingId, "history", `version ${row.seq}: checksum ${row.checksum ?? "missing"} does not match`);
+    }
+    return row.compressed ? zlib.inflateRawSync(row.state) : new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength);
+  };
+
+  const record = sqlite.transaction((briefingId: string, v: NewVersion): VersionInfo => {
+    const last = q.last.get(briefingId, briefingId);
+    const seq = (last?.seq ?? 0) + 1;
+    // A full state on the first version and once `fullEvery` versions followed the last full one.
+    let prevVector: Uint8Array | null = null;
+    if (last && last.full_seq !== null && seq - last.full_seq < fullEvery) {
+      prevVector = last.state_vector ?? Y.encodeStateVectorFromUpdate(unpack(briefingId, last));
+    }
+    const payload = prevVector ? Y.diffUpdate(v.state, prevVector) : v.state;
+    const stored = zlib.deflateRawSync(payload);
+    const now = new Date();
+    q.insert.run(
+      newId(),
+      briefingId,
+      seq,
+      v.kind,
+      v.name,
+      JSON.stringify(v.authors),
+      JSON.stringify(v.clients),
+      v.changeBytes,
+      prevVector ? 0 : 1,
+      stored,
+      Buffer.from(Y.encodeStateVectorFromUpdate(v.state)),
+      storedChecksum(stored),
+      v.finalVersion ?? null,
+      v.createdBy,
+      now.getTime(),
+    );
+    return toInfo(q.one.get(briefingId, seq)!);
+  });
+
+  /**
+   * The Yjs updates that rebuild version `to`, starting from the full row at or before `from`:
+   * applied to one Y.Doc with gc off, the document holds both versions' content. Null when a
+   * version is missing. Throws StoredDocumentCorruptError for a damaged row.
+   */
+  const updates = (briefingId: string, to: number, from: number): Uint8Array[] | null => {
+    const start = q.fullAtOrBefore.get(briefingId, Math.min(from, to));
+    if (start === null || start === undefined || !q.one.get(briefingId, to)) return null;
+    return q.chain.all(briefingId, start, to).map((row) => unpack(briefingId, row));
+  };
+
+  return {
+    record: (briefingId: string, v: NewVersion): VersionInfo => record(briefingId, v),
+    list: (briefingId: string): VersionInfo[] => q.list.all(briefingId).map(toInfo),
+    get: (briefingId: string, seq: number): VersionInfo | null => {
+      const row = q.one.get(briefingId, seq);
+      return row ? toInfo(row) : null;
+    },
+    /** Versions newer than `seq`, oldest first. */
+    after: (briefingId: string, seq: number): VersionInfo[] => q.after.all(briefingId, seq).map(toInfo),
+    latestSeq: (briefingId: string): number => q.latestSeq.get(briefingId) ?? 0,
+    storedBytes: (briefingId: string): number => q.totalBytes.get(briefingId) ?? 0,
+    updates,
+    /** The full state of version `seq` as one update, or null when there is none. */
+    state(briefingId: string, seq: number): Uint8Array | null {
+      const chain = updates(briefingId, seq, seq);
+      return chain ? Y.mergeUpdates(chain) : null;
+    },
+  };
+}
+
+export type VersionStore = ReturnType<typeof createVersionStore>;
