@@ -114,6 +114,8 @@ const EnvSchema = z.object({
   COMMENT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   /** Rows per page of a team's audit trail (the CSV export has every matching row). */
   AUDIT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Longest replacement text of a suggested edit, in characters (a topic title has its own 300). */
+  SUGGESTION_MAX_CHARS: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Comments one person may write in a quick run before the per-minute rate applies. */
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
 });

@@ -38,6 +38,11 @@ export interface RoomCallbacks {
 /** Transaction origin of updates another process published (server/collab/fanout.ts). */
 const FROM_FANOUT = Symbol("fanout");
 
+/** Transaction origin of a change the server itself makes for `userId` (an accepted suggestion). */
+class ServerChange {
+  constructor(readonly userId: string) {}
+}
+
 /** A state vector with no clients: a client joining with an empty document. */
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
@@ -208,6 +213,19 @@ export class Room implements ConnectionHost {
     conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, clients)));
   }
 
+  /**
+   * Runs `fn` in one transaction on the live document on behalf of `userId`: whatever it changes
+   * is broadcast to every connection and stored once, exactly like a client's update.
+   */
+  applyServerChange<T>(userId: string, fn: (doc: Y.Doc) => T): T {
+    if (this.destroyed) throw new Error("room is closed");
+    let out: T | undefined;
+    this.doc.transact(() => {
+      out = fn(this.doc);
+    }, new ServerChange(userId));
+    return out as T;
+  }
+
   closeAll(spec: CloseSpec): void {
     for (const conn of Array.from(this.connections)) conn.close(spec);
   }
@@ -243,7 +261,7 @@ export class Room implements ConnectionHost {
       // The process whose client sent it stores it; here it only counts towards the size cap.
       this.persistence.bytes += update.byteLength;
     } else {
-      this.persistence.enqueue(update, author?.userId ?? null);
+      this.persistence.enqueue(update, author?.userId ?? (origin instanceof ServerChange ? origin.userId : null));
       this.options.fanout.publish(this.briefingId, update).catch((err: unknown) => {
         this.options.metrics.fanoutFailed();
         this.logger.error("collab fan-out publish failed", err, { briefingId: this.briefingId });

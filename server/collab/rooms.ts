@@ -7,6 +7,7 @@ import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
 import { Room, type RoomOptions } from "./room";
 import type { WebSocket } from "ws";
+import type * as Y from "yjs";
 
 /**
  * Limits plus the two injected dependencies every room and connection shares: `metrics`
@@ -154,6 +155,25 @@ export class RoomRegistry {
     ws.on("error", () => {});
     ws.close(spec.code, spec.reason);
     return null;
+  }
+
+  /**
+   * Runs `fn` on the briefing's live document (Room.applyServerChange), loading the room when
+   * nobody has it open; a room loaded for this is unloaded again once storage has the change.
+   * Rejects when the briefing is unknown or its stored document cannot be loaded.
+   */
+  async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    let room = this.rooms.get(briefingId);
+    if (!room) {
+      const briefing = getBriefing(this.db, briefingId);
+      if (!briefing) throw new Error(`unknown briefing ${briefingId}`);
+      room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
+    }
+    try {
+      return room.applyServerChange(userId, fn);
+    } finally {
+      if (room.connections.size === 0) void this.tryUnload(room);
+    }
   }
 
   /** A member's role changed or they left: re-read their access for each open briefing of that team. */

@@ -32,6 +32,13 @@ export interface CollabService {
    * too), for listeners that ship the document to another thread. Returns an unsubscribe function.
    */
   onDocumentSettled(listener: (briefingId: string, doc: Y.Doc, state: () => Uint8Array) => void): () => void;
+  /**
+   * Changes the live document on the server, for `userId` (an accepted suggestion): `fn` runs
+   * synchronously in one Yjs transaction on the room's Y.Doc, so nothing else interleaves between
+   * what it reads and what it writes; the change reaches every open connection and is stored once.
+   * `fn` must check before it writes: a transaction is not rolled back when it throws.
+   */
+  change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T>;
   /** Live numbers for dashboards and the benchmark. */
   stats(): CollabStats;
 }
@@ -74,6 +81,10 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
     async verifyStored(briefingId) {
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
       if (!registry.get(briefingId)) await store.load(briefingId);
+    },
+    async change(briefingId, userId, fn) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      return registry.change(briefingId, userId, fn);
     },
     onDocumentSettled(listener) {
       return registry.onSettled((briefingId, room) => listener(briefingId, room.doc, () => room.encodeFullState()));
