@@ -131,11 +131,11 @@ export const SuggestionCard = forwardRef<HTMLElement, CardProps>(function Sugges
           {props.canDecide && s.authorId && (
             <span className="suggestion-bulk small">
               All by {author.split(" ")[0]}:{" "}
-              <button type="button" className="link-button" disabled={busy} onClick={() => run(() => api.acceptAll(s.authorId!))}>
+              <button type="button" className="link-button" aria-label={`Accept all of ${author}’s suggestions`} disabled={busy} onClick={() => run(() => api.acceptAll(s.authorId!))}>
                 accept
               </button>{" "}
               ·{" "}
-              <button type="button" className="link-button" disabled={busy} onClick={() => run(() => api.rejectAll(s.authorId!))}>
+              <button type="button" className="link-button" aria-label={`Reject all of ${author}’s suggestions`} disabled={busy} onClick={() => run(() => api.rejectAll(s.authorId!))}>
                 reject
               </button>
             </span>
