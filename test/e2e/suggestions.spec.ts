@@ -106,4 +106,30 @@ describe.skipIf(!run)("suggested edits in the browser", () => {
     await danaContext.close();
     await emreContext.close();
   }, 120_000);
+
+  it("in Suggesting mode an editor's typing becomes an insertion suggestion, not an edit", async () => {
+    const context = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
+    const emre = await context.newPage();
+    emre.setDefaultTimeout(15_000);
+    await openBriefing(emre);
+    await emre.getByRole("button", { name: "Editing" }).click();
+    await emre.getByRole("button", { name: "Suggesting" }).waitFor();
+    await emre.locator(".ProseMirror h2", { hasText: "Background" }).click();
+    await emre.keyboard.press("End");
+    await emre.keyboard.type(" and context");
+    const card = emre.locator(".suggestion-card", { hasText: "Insert “ and context”" });
+    await card.waitFor();
+    // The text itself is unchanged: the words are only the suggestion's mark.
+    const own = () =>
+      emre.evaluate(() => {
+        const copy = document.querySelector(".ProseMirror")!.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll("ins").forEach((e) => e.remove());
+        return copy.textContent ?? "";
+      });
+    await expect(own()).resolves.not.toContain("and context");
+    await emre.screenshot({ path: `${SHOTS}/suggestions-suggesting-mode.png` });
+    await card.getByRole("button", { name: "Accept", exact: true }).click();
+    await emre.waitForFunction(() => document.querySelector(".ProseMirror h2:nth-of-type(2)")?.textContent === "Background and context");
+    await context.close();
+  }, 90_000);
 });
