@@ -128,6 +128,8 @@ const EnvSchema = z.object({
   HISTORY_INTERVAL_MS: z.coerce.number().int().min(50).default(5 * 60 * 1000),
   /** Every this many versions the full state is stored instead of a delta, bounding a rebuild to that many rows. */
   HISTORY_FULL_EVERY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Longest replacement text of a suggested edit, in characters (a topic title has its own 300). */
+  SUGGESTION_MAX_CHARS: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Comments one person may write in a quick run before the per-minute rate applies. */
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
   /**

@@ -13,6 +13,11 @@ export interface AppEventMap {
   /** Status (draft / in_review / final), archive state or details changed. */
   briefingChanged: [{ briefingId: string }];
   briefingDeleted: [{ briefingId: string }];
+  /**
+   * A suggested edit was accepted or rejected (the hook for notifying its author). `authorId` made
+   * it, `byId` decided it.
+   */
+  suggestionDecided: [{ briefingId: string; suggestionId: string; decision: "accepted" | "rejected"; authorId: string | null; byId: string }];
   /** A new briefing's first body was stored (blank, from Word, a template or a duplicate). */
   briefingCreated: [{ briefingId: string }];
   /** A change for the live comment channel of a briefing (docs/decisions/0501), for every instance's streams. */

@@ -1,6 +1,7 @@
 import type { Editor } from "@tiptap/core";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EncodedAnchor } from "./anchor";
+import { SUGGESTION_ACTIVATE_EVENT } from "../suggestions/suggestion-marks";
 import { commentHighlightsKey, THREAD_ACTIVATE_EVENT, type CommentHighlightsMeta, type HighlightRange } from "./comment-highlights";
 import { CommentComposer } from "./comment-composer";
 import { ThreadCard } from "./thread-card";
@@ -9,6 +10,7 @@ import { useCommentMoves } from "./use-comment-moves";
 import type { BriefingEvent } from "./types";
 import { useCommentThreads } from "./use-comment-threads";
 import { useMarginLayout } from "./use-margin-layout";
+import { SuggestionLayer, useSuggestionLayer, useSuggestionMarks } from "../suggestions/suggestion-layer";
 
 interface Draft {
   anchor: EncodedAnchor;
@@ -25,13 +27,17 @@ const DRAFT_ID = "__draft__";
  * the highlight ranges pushed into the CommentHighlights editor extension.
  */
 export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor: Editor | null; briefingId: string; onBriefingEvent?: (event: BriefingEvent) => void }) {
-  const api = useCommentThreads(briefingId, onBriefingEvent);
-  const { threads, viewer, members } = api;
+  const suggestions = useSuggestionLayer(editor, briefingId);
+  const api = useCommentThreads(briefingId, onBriefingEvent, suggestions.onLive);
+  const { viewer, members } = api;
+  // A suggestion's discussion is shown on its own card, not as a separate thread.
+  const threads = useMemo(() => api.threads.filter((t) => !suggestions.ownedThreads.has(t.id)), [api.threads, suggestions.ownedThreads]);
   const ranges = useAnchorRanges(editor, threads);
   const [showResolved, setShowResolved] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
+  const [caret, setCaret] = useState<number | null>(null);
 
   const [attachError, setAttachError] = useState<string | null>(null);
 
@@ -75,9 +81,14 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
     const dom = editor && !editor.isDestroyed ? editor.view.dom : null;
     if (!dom) return;
     const onActivate = (e: Event) => setActiveId((e as CustomEvent<{ threadId: string }>).detail.threadId);
+    const onSuggestion = (e: Event) => setActiveId(suggestions.itemId((e as CustomEvent<{ id: string }>).detail.id));
     dom.addEventListener(THREAD_ACTIVATE_EVENT, onActivate);
-    return () => dom.removeEventListener(THREAD_ACTIVATE_EVENT, onActivate);
-  }, [editor]);
+    dom.addEventListener(SUGGESTION_ACTIVATE_EVENT, onSuggestion);
+    return () => {
+      dom.removeEventListener(THREAD_ACTIVATE_EVENT, onActivate);
+      dom.removeEventListener(SUGGESTION_ACTIVATE_EVENT, onSuggestion);
+    };
+  }, [editor, suggestions]);
 
   // The margin "Comment" button follows a non-empty selection.
   useEffect(() => {
@@ -85,6 +96,7 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
     const update = () => {
       const { from, to, empty } = editor.state.selection;
       setSelection(empty ? null : { from, to });
+      setCaret(empty ? from : null);
     };
     update();
     editor.on("selectionUpdate", update);
@@ -128,9 +140,11 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
   const anchoredItems = useMemo(() => {
     const items = visible.anchored.map((t) => ({ id: t.id, from: ranges.get(t.id)!.from }));
     if (draft) items.push({ id: DRAFT_ID, from: draft.from });
+    items.push(...suggestions.items);
     return items.sort((a, b) => a.from - b.from);
-  }, [visible.anchored, ranges, draft]);
-  const layout = useMarginLayout(editor, anchoredItems, activeId, selection?.from ?? null);
+  }, [visible.anchored, ranges, draft, suggestions.items]);
+  const layout = useMarginLayout(editor, anchoredItems, activeId, selection?.from ?? caret);
+  useSuggestionMarks(editor, suggestions, activeId);
 
   // Scroll the focused card into view when the text was clicked, once the layout has placed it:
   // a card not placed yet sits hidden at the top of the margin, and scrolling to it jumped the page.
@@ -200,6 +214,19 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
             Comment
           </button>
         )}
+        <SuggestionLayer
+          layer={suggestions}
+          editor={editor}
+          layout={layout}
+          buttonTop={layout.buttonTop}
+          selection={selection}
+          caret={caret}
+          members={members}
+          threads={api.threads}
+          activeId={activeId}
+          setActiveId={setActiveId}
+          commentButtonShown={canStart}
+        />
         {draft && (
           <article ref={layout.cardRef(DRAFT_ID)} className="thread-card is-active is-draft" style={layout.style(DRAFT_ID)} aria-label="New comment">
             <blockquote className="thread-quote">{draft.text.length > 160 ? `${draft.text.slice(0, 159)}…` : draft.text}</blockquote>

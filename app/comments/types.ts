@@ -1,4 +1,5 @@
 import type { BriefingStatus, Role } from "../../db/enums";
+import type { SuggestionView } from "../suggestions/types";
 
 /** One comment as the JSON API and the live channel send it. Times are epoch milliseconds. */
 export interface CommentView {
@@ -56,6 +57,8 @@ export interface CommentsPayload {
 export type CommentEvent =
   | { type: "thread"; thread: ThreadView }
   | { type: "threadDeleted"; threadId: string }
+  /** A suggested edit was made or decided, or its discussion began (docs/decisions/0504). */
+  | { type: "suggestion"; suggestion: SuggestionView }
   | { type: "access"; role: Role }
   /** The briefing moved through draft / in review / final; `byName` is who moved it. */
   | { type: "status"; status: BriefingStatus; byName: string }

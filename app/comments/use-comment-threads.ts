@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { EncodedAnchor } from "./anchor";
+import type { SuggestionView } from "../suggestions/types";
 import type { BriefingEvent, CommentEvent, CommentMember, CommentsPayload, CommentsViewer, ThreadView } from "./types";
 
 export type FieldErrors = Record<string, string[] | undefined>;
@@ -33,10 +34,17 @@ async function readError(res: Response): Promise<{ message: string; errors?: Fie
  * Events stream (refetched whenever the stream opens, so nothing missed while offline is lost),
  * and changed through the role-checked POST routes.
  */
-export function useCommentThreads(briefingId: string, onBriefingEvent?: (event: BriefingEvent) => void) {
+export function useCommentThreads(
+  briefingId: string,
+  onBriefingEvent?: (event: BriefingEvent) => void,
+  /** Suggested edits share the stream: each change, and null whenever the stream (re)opens. */
+  onSuggestion?: (suggestion: SuggestionView | null) => void,
+) {
   const base = `/briefings/${encodeURIComponent(briefingId)}/comments`;
   const briefingEventRef = useRef(onBriefingEvent);
   briefingEventRef.current = onBriefingEvent;
+  const suggestionRef = useRef(onSuggestion);
+  suggestionRef.current = onSuggestion;
   const [state, setState] = useState<CommentThreadsState>({ threads: [], members: [], viewer: null, connection: "loading", loadError: null });
   const alive = useRef(true);
 
@@ -67,6 +75,7 @@ export function useCommentThreads(briefingId: string, onBriefingEvent?: (event: 
     source.onopen = () => {
       setState((s) => ({ ...s, connection: "live" }));
       void refresh();
+      suggestionRef.current?.(null);
       // A status change may have gone by while the stream was down: the page reads it again.
       if (opened) briefingEventRef.current?.({ type: "reconnected" });
       opened = true;
@@ -75,7 +84,11 @@ export function useCommentThreads(briefingId: string, onBriefingEvent?: (event: 
       const event = JSON.parse(e.data) as CommentEvent;
       if (event.type === "thread") upsert(event.thread);
       else if (event.type === "threadDeleted") drop(event.threadId);
-      else if (event.type === "access") void refresh();
+      else if (event.type === "suggestion") suggestionRef.current?.(event.suggestion);
+      else if (event.type === "access") {
+        void refresh();
+        suggestionRef.current?.(null);
+      }
       else if (event.type === "status" || event.type === "deleted") briefingEventRef.current?.(event);
     };
     source.addEventListener("revoked", () => {

@@ -20,6 +20,7 @@ import type { ClassificationLevel } from "../../extensions/portion-mark/levels";
 import { useBriefingEditor } from "./use-briefing-editor";
 import { useCollabSession } from "./use-collab-session";
 import { CommentsPanel } from "../comments/comments-panel";
+import { SuggestingToggle } from "../suggestions/suggesting-toggle";
 import type { BriefingEvent } from "../comments/types";
 
 export interface BriefingEditorProps {
@@ -205,6 +206,7 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
             <div className="editor-topbar">
               {editor && !readOnly ? <Toolbar editor={editor} ui={ui} disabled={false} /> : <span className="muted small">Read-only</span>}
               {editor && !readOnly ? <PortionMarkControl editor={editor} levels={props.levels} /> : null}
+              {editor && !readOnly && <SuggestingToggle editor={editor} />}
               <SaveStatus snapshot={snapshot} />
             </div>
             <div className="editor-surface" ref={surfaceRef}>

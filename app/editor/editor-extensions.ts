@@ -15,6 +15,8 @@ import { SearchHit } from "./search-hit";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
 import { CommentMoves } from "../comments/comment-moves";
+import { SuggestingMode } from "../suggestions/suggesting-mode";
+import { SuggestionMarks } from "../suggestions/suggestion-marks";
 
 /** The caret of another user: a thin coloured bar with a small name tag (styles in editor.css). */
 export function renderCaret(user: Record<string, unknown>, colorOf: (userId: string) => string | undefined = () => undefined): HTMLElement {
@@ -64,6 +66,8 @@ export function buildEditorExtensions(
     OfficePaste,
     CommentHighlights,
     CommentMoves,
+    SuggestionMarks,
+    SuggestingMode,
     SearchHit,
   ];
 }

@@ -1,6 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { listSuggestions } from "../../db/queries/suggestions";
 import { getTeam } from "../../db/queries/teams";
 import { parseLevels } from "../../extensions/portion-mark/levels";
+import { withSuggestionMarkup } from "../../server/export/suggestion-markup";
 import type { Briefing } from "../../db/schema";
 import { PdfExportError } from "../../server/export/errors";
 import { updateToJSON } from "../../server/export/document-json";
@@ -12,6 +14,20 @@ import { draftContentHash } from "./content-hash.server";
 import { badRequest, notFound } from "./errors";
 import { getVersion, type StoredVersion } from "./status.server";
 import { readStoredDocument } from "./stored-document.server";
+
+/** `?suggestions=markup|clean` (default clean): whether a draft PDF shows open suggestions. Anything else is a 400. */
+export function parseSuggestionsParam(url: URL): boolean {
+  const raw = url.searchParams.get("suggestions");
+  if (raw === null || raw === "" || raw === "clean") return false;
+  if (raw === "markup") return true;
+  throw badRequest("`suggestions` must be `markup` or `clean`.");
+}
+
+/** The draft's state with its open suggestions written in as markup (server/export/suggestion-markup.ts). */
+function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
+  const open = listSuggestions(context.db, briefing.id).filter((s) => s.status === "open");
+  return { ...job, update: withSuggestionMarkup(job.update!, open), info: { ...job.info, suggestionMarkup: true } };
+}
 
 /** `?version=<n>`: a positive integer, or null when absent. Anything else is a 400. */
 export function parseVersionParam(url: URL): number | null {
@@ -102,15 +118,19 @@ export async function exportBriefingPdf(
   briefing: Briefing,
   user: CurrentUser,
   requested: number | null,
+  options: { suggestionMarkup?: boolean } = {},
 ): Promise<Response> {
   const pdfService = context.services.pdf;
   if (!pdfService) return new Response("PDF export is not available on this server.", { status: 503 });
-  const { job, stored } = await exportSource(context, briefing, requested);
+  const source = await exportSource(context, briefing, requested);
+  const { stored } = source;
+  // Suggestions are part of a draft only: a stored final version prints as it was frozen.
+  const job = options.suggestionMarkup && !stored ? withOpenSuggestions(context, briefing, source.job) : source.job;
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
   try {
     const { pdf, stats } = await pdfService.render(job);
-    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, job.update!) });
+    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
     context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, bytes: pdf.length });
     const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
     // A stream of the one buffer: a Uint8Array body would be copied by the Response constructor,

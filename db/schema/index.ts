@@ -7,3 +7,4 @@ export * from "./blocks";
 export * from "./comments";
 export * from "./audit";
 export * from "./history";
+export * from "./suggestions";

@@ -38,8 +38,9 @@ export interface RoomCallbacks {
 }
 
 /**
- * Transaction origin of a change the server makes on behalf of a person (a restore): stored and
- * credited to `userId` like an update that person sent, and broadcast to every connection.
+ * Transaction origin of a change the server makes on behalf of a person (a restore, an accepted
+ * suggestion): stored and credited to `userId` like an update that person sent, and broadcast to
+ * every connection.
  */
 export class ServerEdit {
   constructor(readonly userId: string) {}
@@ -248,6 +249,19 @@ export class Room implements ConnectionHost {
   sendAwarenessTo(conn: Connection): void {
     const clients = Array.from(this.awareness.getStates().keys());
     conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, clients)));
+  }
+
+  /**
+   * Runs `fn` in one transaction on the live document on behalf of `userId`: whatever it changes
+   * is broadcast to every connection and stored once, exactly like a client's update.
+   */
+  applyServerChange<T>(userId: string, fn: (doc: Y.Doc) => T): T {
+    if (this.destroyed) throw new Error("room is closed");
+    let out: T | undefined;
+    this.doc.transact(() => {
+      out = fn(this.doc);
+    }, new ServerEdit(userId));
+    return out as T;
   }
 
   closeAll(spec: CloseSpec): void {

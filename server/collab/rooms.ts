@@ -8,6 +8,7 @@ import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
 import { Room, type RoomOptions } from "./room";
 import type { WebSocket } from "ws";
+import type * as Y from "yjs";
 
 /**
  * Limits plus the two injected dependencies every room and connection shares: `metrics`
@@ -188,6 +189,19 @@ export class RoomRegistry {
     ws.close(spec.code, spec.reason);
     return null;
   }
+
+  /**
+   * Runs `fn` on the briefing's live document (Room.applyServerChange), loading the room when
+   * nobody has it open; a room loaded for this is unloaded again once storage has the change.
+   * Rejects when the briefing is unknown or its stored document cannot be loaded.
+   */
+  async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const open = this.rooms.get(briefingId);
+    const briefing = open ? { teamId: open.teamId, final: open.final } : loadTarget(getBriefing(this.db, briefingId));
+    if (!briefing) throw new Error(`unknown briefing ${briefingId}`);
+    return this.withRoom(briefingId, briefing.teamId, briefing.final, (room) => room.applyServerChange(userId, fn));
+  }
+
 
   /** A member's role changed or they left: re-read their access for each open briefing of that team. */
   membershipChanged(teamId: string, userId: string): void {
@@ -379,4 +393,9 @@ export class RoomRegistry {
       }
     }
   }
+}
+
+/** What loading a room needs of a stored briefing; undefined when there is none. */
+function loadTarget(briefing: { teamId: string; status: string } | undefined): { teamId: string; final: boolean } | undefined {
+  return briefing && { teamId: briefing.teamId, final: briefing.status === "final" };
 }

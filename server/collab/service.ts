@@ -1,7 +1,6 @@
 import * as Y from "yjs";
 import { isValidId } from "../../db/ids";
 import type { DocumentStore } from "../persistence/document-store";
-import { ServerEdit } from "./room";
 import type { RoomRegistry } from "./rooms";
 
 /** What the collaboration layer offers Remix loaders (`context.services.collab`) and other layers. */
@@ -41,11 +40,12 @@ export interface CollabService {
   /** Called as a room unloads, with its cached full state (as onDocumentSettled's `state`). */
   onRoomUnloading(listener: (briefingId: string, state: () => Uint8Array) => void): () => void;
   /**
-   * Changes the live document on behalf of `userId` in one transaction (loading the room when
-   * nobody has it open): broadcast to every connection, stored and credited like that person's edit.
-   * `edit` receives the live document and must change it synchronously. Resolves with its result.
+   * Changes the live document on the server, for `userId` (an accepted suggestion, a restore): `fn` runs
+   * synchronously in one Yjs transaction on the room's Y.Doc, so nothing else interleaves between
+   * what it reads and what it writes; the change reaches every open connection and is stored once.
+   * `fn` must check before it writes: a transaction is not rolled back when it throws.
    */
-  editDocument<T>(briefing: { id: string; teamId: string; final: boolean }, userId: string, edit: (doc: Y.Doc) => T): Promise<T>;
+  change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T>;
   /** Live numbers for dashboards and the benchmark. */
   stats(): CollabStats;
 }
@@ -89,6 +89,10 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
       if (!registry.get(briefingId)) await store.load(briefingId);
     },
+    async change(briefingId, userId, fn) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      return registry.change(briefingId, userId, fn);
+    },
     onDocumentSettled(listener) {
       return registry.onSettled((briefingId, room) => listener(briefingId, room.doc, () => room.encodeFullState()));
     },
@@ -97,16 +101,6 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
     },
     onRoomUnloading(listener) {
       return registry.onUnloading((briefingId, room) => listener(briefingId, () => room.encodeFullState()));
-    },
-    async editDocument(briefing, userId, edit) {
-      if (!isValidId(briefing.id)) throw new Error("Malformed briefing id");
-      return registry.withRoom(briefing.id, briefing.teamId, briefing.final, (room) => {
-        let result!: ReturnType<typeof edit>;
-        room.doc.transact(() => {
-          result = edit(room.doc);
-        }, new ServerEdit(userId));
-        return result;
-      });
     },
     stats: () => registry.stats(),
   };

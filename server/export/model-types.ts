@@ -57,6 +57,10 @@ export interface Run {
   br?: true;
   /** A name of a person or place (server/export/names.ts): never hyphenated. */
   nh?: true;
+  /** Text an open suggestion would delete (`?suggestions=markup`). */
+  sd?: true;
+  /** Text an open suggestion would insert. */
+  si?: true;
 }
 
 export interface Lang {

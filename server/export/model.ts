@@ -35,6 +35,8 @@ export interface ExportInfo {
   version?: { number: number; contentHash: string; createdAt: Date; createdBy: string | null } | null;
   /** FACT_STALE_MONTHS. */
   staleMonths: number;
+  /** Show open suggestions as markup (the document carries them, server/export/suggestion-markup.ts). */
+  suggestionMarkup?: boolean;
 }
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -94,6 +96,40 @@ export function typstLang(tag: unknown): Lang {
   return { lang, region, hyphenate: HYPHENATED.has(lang) };
 }
 
+/** Suggestion markers (server/export/suggestion-markup.ts): U+FDD0 start, U+FDD1 middle, U+FDD2 end. */
+const MARKERS = /[\uFDD0-\uFDD2]/g;
+
+/**
+ * Splits a run at suggestion markers into plain, suggested-deletion (`sd`) and suggested-insertion
+ * (`si`) runs. `state` carries across the runs of one block (formatting may change inside a suggestion).
+ */
+function splitSuggestions(run: Run, raw: string, state: { at: 0 | 1 | 2 }): Run[] {
+  const out: Run[] = [];
+  let piece = "";
+  const push = () => {
+    const t = clean(piece);
+    if (t) out.push({ ...run, t, ...(state.at === 1 ? { sd: true as const } : state.at === 2 ? { si: true as const } : {}) });
+    piece = "";
+  };
+  for (const ch of raw) {
+    if (ch === "\uFDD0" || ch === "\uFDD1" || ch === "\uFDD2") {
+      push();
+      state.at = ch === "\uFDD0" ? 1 : ch === "\uFDD1" ? 2 : 0;
+    } else piece += ch;
+  }
+  push();
+  return out;
+}
+
+/** A topic title (an attribute, so plain text): a suggested new title is shown after the old one. */
+function topicTitle(title: string): string {
+  if (!markupState) return title.replace(MARKERS, "");
+  return title.replace(/\uFDD0([^\uFDD0-\uFDD2]*)\uFDD1([^\uFDD0-\uFDD2]*)\uFDD2/g, "$1 [suggested: $2]").replace(MARKERS, "");
+}
+
+/** Set by buildExportModel for the duration of one (synchronous) build. */
+let markupState: { at: 0 | 1 | 2 } | null = null;
+
 function runs(nodes: PMNode[] | undefined): Run[] {
   const out: Run[] = [];
   for (const node of nodes ?? []) {
@@ -106,7 +142,8 @@ function runs(nodes: PMNode[] | undefined): Run[] {
       out.push(...runs(node.content));
       continue;
     }
-    const run: Run = { t: clean(node.text) };
+    // Suggestion markers are the server's own; in the body they are never text of the brief.
+    const run: Run = { t: clean(node.text).replace(MARKERS, "") };
     for (const mark of node.marks ?? []) {
       if (mark.type === "bold") run.b = true;
       else if (mark.type === "italic") run.i = true;
@@ -119,7 +156,8 @@ function runs(nodes: PMNode[] | undefined): Run[] {
       }
       // Comment marks and anything else are not part of the printed brief.
     }
-    if (run.t) out.push(run);
+    if (markupState) out.push(...splitSuggestions(run, node.text ?? "", markupState));
+    else if (run.t) out.push(run);
   }
   return out;
 }
@@ -295,7 +333,7 @@ class Builder {
           kind: "topic",
           number: ++this.topicNumber,
           level,
-          title: t.title || "Untitled topic",
+          title: topicTitle(t.title) || "Untitled topic",
           priority: t.priority,
           status: t.status,
           owner: t.owner,
@@ -359,7 +397,13 @@ export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
     finalizedAt: version ? timestamp(version.createdAt) : null,
     finalizedBy: version?.createdBy ? oneLine(version.createdBy) : null,
   };
-  const blocks = new Builder(info, order).blocks(doc.content, 0);
+  markupState = info.suggestionMarkup ? { at: 0 } : null;
+  let blocks: ExportBlock[];
+  try {
+    blocks = new Builder(info, order).blocks(doc.content, 0);
+  } finally {
+    markupState = null;
+  }
   return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])) };
 }
 

@@ -136,7 +136,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       const source = new Y.Doc();
       try {
         Y.applyUpdate(source, old);
-        const counts = await collab.editDocument(briefing, userId, (doc) => replaceBlocks(doc.getXmlFragment(COLLAB_FIELD), source.getXmlFragment(COLLAB_FIELD)));
+        const counts = await collab.change(briefing.id, userId, (doc) => replaceBlocks(doc.getXmlFragment(COLLAB_FIELD), source.getXmlFragment(COLLAB_FIELD)));
         const version = record(briefing.id, await collab.getState(briefing.id), "restore", `Restored version ${seq}`, userId);
         return { version, ...counts };
       } finally {

@@ -1,0 +1,192 @@
+import type { Editor } from "@tiptap/core";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { EncodedAnchor } from "../comments/anchor";
+import type { CommentMember, ThreadView } from "../comments/types";
+import type { useMarginLayout } from "../comments/use-margin-layout";
+import { SuggestionCard, SuggestionDraftCard, suggestionLabel } from "./suggestion-card";
+import { suggestionMarksKey, type SuggestionMark } from "./suggestion-marks";
+import type { SuggestedChange } from "./suggesting-mode";
+import type { SuggestionView } from "./types";
+import { suggestionAnchor, useSuggestionPlaces, useSuggestions } from "./use-suggestions";
+
+/**
+ * Suggested edits inside the comments margin (docs/decisions/0504): their cards sit among the
+ * comment threads, their marks in the text; a "Suggest edit" button (Ctrl+Alt+S) beside the
+ * selection or caret opens a one-line box. Editors in Suggesting mode create them by typing.
+ */
+
+const DRAFT_ID = "__suggestion_draft__";
+const itemId = (id: string) => `suggestion:${id}`;
+
+interface Draft {
+  anchor: EncodedAnchor;
+  from: number;
+  to: number;
+  original: string;
+}
+
+export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
+  const api = useSuggestions(briefingId);
+  const places = useSuggestionPlaces(editor, api.suggestions);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { upsert, refresh } = api;
+  const onLive = useCallback((s: SuggestionView | null) => (s ? upsert(s) : void refresh()), [upsert, refresh]);
+  const open = useMemo(() => api.suggestions.filter((s) => s.status === "open" && places.has(s.id)), [api.suggestions, places]);
+  const ownedThreads = useMemo(() => new Set(api.suggestions.flatMap((s) => (s.threadId ? [s.threadId] : []))), [api.suggestions]);
+  const items = useMemo(() => {
+    const list = open.map((s) => ({ id: itemId(s.id), from: places.get(s.id)!.from }));
+    if (draft) list.push({ id: DRAFT_ID, from: draft.from });
+    return list;
+  }, [open, places, draft]);
+
+  const startDraft = useCallback(() => {
+    if (!editor || editor.isDestroyed) return;
+    const { from, to } = editor.state.selection;
+    const $from = editor.state.doc.resolve(from);
+    if (!$from.parent.isTextblock || !$from.sameParent(editor.state.doc.resolve(to))) {
+      setError("A suggestion changes text within one paragraph: select text that does not cross a line or block.");
+      return;
+    }
+    const anchor = suggestionAnchor(editor, from, to);
+    if (!anchor) return;
+    setError(null);
+    setDraft({ anchor, from, to, original: editor.state.doc.textBetween(from, to, "\n", " ") });
+  }, [editor]);
+
+  // Suggesting mode posts each change it gathers through the same route.
+  const { create } = api;
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    const storage = (editor.storage as unknown as { suggestingMode?: { onSuggest: ((c: SuggestedChange) => void) | null } }).suggestingMode;
+    if (!storage) return;
+    storage.onSuggest = (change) => {
+      const anchor = suggestionAnchor(editor, change.from, change.to);
+      if (!anchor) return;
+      void create("text", anchor, change.text).then((r) => setError(r.ok ? null : r.message));
+    };
+    return () => {
+      storage.onSuggest = null;
+    };
+  }, [editor, create]);
+
+  return { api, places, open, ownedThreads, items, onLive, draft, setDraft, startDraft, error, setError, itemId };
+}
+
+export type SuggestionLayerState = ReturnType<typeof useSuggestionLayer>;
+
+/** Pushes the open suggestions into the editor's SuggestionMarks decorations. */
+export function useSuggestionMarks(editor: Editor | null, layer: SuggestionLayerState, activeId: string | null) {
+  const { open, places } = layer;
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    const marks: SuggestionMark[] = open.map((s) => {
+      const place = places.get(s.id)!;
+      return {
+        id: s.id,
+        kind: s.kind,
+        from: place.from,
+        to: place.to,
+        replacement: s.replacement,
+        color: s.authorColor ?? "#2563eb",
+        label: suggestionLabel(s),
+        outdated: place.outdated,
+        active: activeId === itemId(s.id),
+      };
+    });
+    editor.view.dispatch(editor.state.tr.setMeta(suggestionMarksKey, marks).setMeta("addToHistory", false));
+  }, [editor, open, places, activeId]);
+}
+
+export function SuggestionLayer(props: {
+  layer: SuggestionLayerState;
+  editor: Editor | null;
+  layout: ReturnType<typeof useMarginLayout>;
+  buttonTop: number | null;
+  selection: { from: number; to: number } | null;
+  caret: number | null;
+  members: CommentMember[];
+  threads: ThreadView[];
+  activeId: string | null;
+  setActiveId: (id: string | null) => void;
+  commentButtonShown: boolean;
+}) {
+  const { layer, layout, setActiveId } = props;
+  const { api, draft, setDraft, startDraft } = layer;
+  const viewer = api.viewer;
+  const canStart = Boolean(viewer?.canSuggest) && !draft && (props.selection !== null || props.caret !== null);
+
+  // Ctrl+Alt+S suggests an edit of the selection (or an insertion at the caret), on the document:
+  // a commenter's read-only editor never has the keyboard focus.
+  useEffect(() => {
+    if (!viewer?.canSuggest) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey && e.altKey && !e.shiftKey && !e.metaKey && e.code === "KeyS")) return;
+      e.preventDefault();
+      startDraft();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [viewer?.canSuggest, startDraft]);
+
+  useEffect(() => {
+    if (draft) setActiveId(DRAFT_ID);
+  }, [draft, setActiveId]);
+
+  const draftPlaced = draft !== null && layout.style(DRAFT_ID).visibility !== "hidden";
+  return (
+    <>
+      {canStart && props.buttonTop !== null && (
+        <button
+          type="button"
+          className="button small suggestion-start"
+          style={{ top: props.buttonTop + (props.commentButtonShown ? 34 : 0) }}
+          aria-keyshortcuts="Control+Alt+S"
+          title="Suggest a change of the selection, or an insertion at the caret (Ctrl+Alt+S)"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={startDraft}
+        >
+          Suggest edit
+        </button>
+      )}
+      {layer.error && (
+        <p className="field-error small suggestion-error" role="alert">
+          {layer.error}
+        </p>
+      )}
+      {draft && (
+        <SuggestionDraftCard
+          ref={layout.cardRef(DRAFT_ID)}
+          style={layout.style(DRAFT_ID)}
+          placed={draftPlaced}
+          original={draft.original}
+          onCancel={() => setDraft(null)}
+          onSubmit={async (replacement) => {
+            const result = await api.create("text", draft.anchor, replacement);
+            if (!result.ok) return result.message;
+            setDraft(null);
+            if (result.suggestion) setActiveId(itemId(result.suggestion.id));
+            props.editor?.commands.focus?.();
+            return null;
+          }}
+        />
+      )}
+      {layer.open.map((s) => (
+        <SuggestionCard
+          key={s.id}
+          ref={layout.cardRef(itemId(s.id))}
+          style={layout.style(itemId(s.id))}
+          suggestion={s}
+          outdated={layer.places.get(s.id)?.outdated ?? s.outdated}
+          active={props.activeId === itemId(s.id)}
+          canDecide={Boolean(viewer?.canDecide)}
+          canDiscuss={Boolean(viewer?.canSuggest)}
+          thread={s.threadId ? (props.threads.find((t) => t.id === s.threadId) ?? null) : null}
+          members={props.members}
+          api={api}
+          onActivate={() => setActiveId(itemId(s.id))}
+        />
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,297 @@
+import { json, type AppLoadContext } from "@remix-run/node";
+import type * as Y from "yjs";
+import type { z } from "zod";
+import { createThread } from "../../db/queries/comments";
+import { getThread, addComment } from "../../db/queries/comments";
+import {
+  createSuggestion,
+  decideSuggestion,
+  getSuggestion,
+  listSuggestions,
+  openSuggestionIdsBy,
+  setSuggestionThread,
+  type StoredSuggestion,
+} from "../../db/queries/suggestions";
+import { isValidId } from "../../db/ids";
+import type { Role } from "../../db/schema";
+import { base64ToBytes, decodeAnchor } from "../comments/anchor";
+import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
+import { applyToTarget, locateTarget, type Located, type SuggestionKind } from "../suggestions/target";
+import type { SuggestionsPayload, SuggestionView } from "../suggestions/types";
+import { decodeStoredAnchor } from "./comment-document.server";
+import { publishCommentEvent } from "./comment-events.server";
+import { threadViews, type CommentsAccess } from "./comments.server";
+import { forbidden, notFound } from "./errors";
+import type { FieldErrors } from "./form";
+import { canEditBody, roleAtLeast } from "./roles";
+import { readStoredDocument } from "./stored-document.server";
+
+/**
+ * Suggested edits (docs/decisions/0504). Anyone who may comment proposes a change; the server
+ * checks it against its own copy of the body and stores it outside the document, so a commenter's
+ * socket stays read-only. Editors and owners accept (the server writes the replacement into the
+ * live room, in one Yjs transaction, only while the anchored text is still the original) or reject.
+ * Every change is published on the comments live channel.
+ */
+
+const canSuggest = (role: Role) => roleAtLeast(role, "commenter");
+const canDecide = (role: Role) => roleAtLeast(role, "editor");
+
+function fieldErrors(errors: FieldErrors, status = 400): Response {
+  return json({ ok: false as const, errors }, { status });
+}
+
+function parseForm<T extends z.ZodTypeAny>(schema: T, form: FormData): { ok: true; data: z.infer<T> } | { ok: false; response: Response } {
+  const raw: Record<string, FormDataEntryValue> = {};
+  for (const [k, v] of form) raw[k] = v;
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data };
+  const flat = result.error.flatten();
+  const errors: FieldErrors = { ...(flat.fieldErrors as FieldErrors) };
+  if (flat.formErrors.length) errors.intent = flat.formErrors;
+  return { ok: false, response: fieldErrors(errors) };
+}
+
+/** Where a stored suggestion applies in `doc` now, or why it cannot be found. */
+function locateStored(doc: Y.Doc, s: StoredSuggestion): Located {
+  const anchor = decodeStoredAnchor(s.anchorStart, s.anchorEnd);
+  if (!anchor) return { problem: "invalid" };
+  return locateTarget(doc, s.kind, anchor.start, anchor.end);
+}
+
+function toView(s: StoredSuggestion, doc: Y.Doc | null): SuggestionView {
+  let outdated = false;
+  let gone = false;
+  if (doc && s.status === "open") {
+    const located = locateStored(doc, s);
+    if ("problem" in located) gone = true;
+    else outdated = located.target.current !== s.originalText;
+  }
+  return {
+    id: s.id,
+    kind: s.kind,
+    anchorStart: Buffer.from(s.anchorStart).toString("base64"),
+    anchorEnd: Buffer.from(s.anchorEnd).toString("base64"),
+    originalText: s.originalText,
+    replacement: s.replacement,
+    authorId: s.authorId,
+    authorName: s.authorName,
+    authorColor: s.authorColor,
+    createdAt: s.createdAt.getTime(),
+    status: s.status,
+    acceptedByName: s.acceptedByName,
+    acceptedAt: s.acceptedAt?.getTime() ?? null,
+    rejectedByName: s.rejectedByName,
+    rejectedAt: s.rejectedAt?.getTime() ?? null,
+    threadId: s.threadId,
+    outdated,
+    gone,
+  };
+}
+
+/** Runs `fn` on a copy of the briefing's current body (live room or storage). */
+async function withCopy<T>(context: AppLoadContext, briefingId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  const collab = context.services.collab;
+  if (!collab) throw new Response("The collaboration service is not running, so the document cannot be read.", { status: 503 });
+  const doc = await readStoredDocument(() => collab.getDocument(briefingId));
+  try {
+    return fn(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+async function views(context: AppLoadContext, briefingId: string, list: StoredSuggestion[]): Promise<SuggestionView[]> {
+  if (!list.some((s) => s.status === "open")) return list.map((s) => toView(s, null));
+  return withCopy(context, briefingId, (doc) => list.map((s) => toView(s, doc)));
+}
+
+export async function suggestionsPayload(context: AppLoadContext, access: CommentsAccess): Promise<SuggestionsPayload> {
+  return {
+    suggestions: await views(context, access.briefing.id, listSuggestions(context.db, access.briefing.id)),
+    viewer: { id: access.user.id, canSuggest: canSuggest(access.role), canDecide: canEditBody(access.role, access.briefing) },
+  };
+}
+
+async function publish(context: AppLoadContext, briefingId: string, id: string): Promise<SuggestionView> {
+  const stored = getSuggestion(context.db, id)!;
+  const [suggestion] = await views(context, briefingId, [stored]);
+  publishCommentEvent(context, briefingId, { type: "suggestion", suggestion });
+  return suggestion;
+}
+
+function requireFinalOpen(access: CommentsAccess): Response | null {
+  if (access.briefing.status !== "final") return null;
+  return fieldErrors({ form: ["The briefing is final; reopen it before its text can change."] }, 409);
+}
+
+const PROBLEM_MESSAGES = {
+  invalid: "A suggestion changes text within one paragraph (or one topic title). Select text that does not cross a line or block.",
+  gone: "That text is no longer in the briefing.",
+} as const;
+
+/** POST /briefings/:id/suggestions intent=suggest: a new suggestion on the range given by two encoded relative positions. */
+async function createAction(context: AppLoadContext, access: CommentsAccess, input: { kind: SuggestionKind; anchorStart: string; anchorEnd: string; replacement: string }) {
+  if (!canSuggest(access.role)) throw forbidden(`Suggesting edits needs the commenter role; you are ${access.role}.`);
+  const final = requireFinalOpen(access);
+  if (final) return final;
+  const max = input.kind === "topicTitle" ? TOPIC_TITLE_MAX : context.config.SUGGESTION_MAX_CHARS;
+  if (input.replacement.length > max) return fieldErrors({ replacement: [`A suggestion has at most ${max.toLocaleString("en")} characters.`] });
+  // Text of the body is one run per paragraph: a line break would be a new block, which a suggestion does not make.
+  if (/[\r\n\u2028\u2029]/.test(input.replacement)) return fieldErrors({ replacement: ["A suggestion stays within one paragraph: it cannot contain a line break."] });
+  const anchor = decodeAnchor({ start: input.anchorStart, end: input.anchorEnd });
+  if (!anchor) return fieldErrors({ anchorStart: ["That is not a text position."] });
+  const located = await withCopy(context, access.briefing.id, (doc) => {
+    const found = locateTarget(doc, input.kind, anchor.start, anchor.end);
+    return "problem" in found ? { problem: found.problem } : { current: found.target.current };
+  });
+  if ("problem" in located) {
+    if (located.problem === "ahead") return fieldErrors({ anchorStart: ["The selected text has not reached the server yet. Try again in a moment."] }, 409);
+    return fieldErrors({ anchorStart: [PROBLEM_MESSAGES[located.problem as keyof typeof PROBLEM_MESSAGES]] });
+  }
+  if (located.current.length > context.config.SUGGESTION_MAX_CHARS) {
+    return fieldErrors({ anchorStart: [`Select at most ${context.config.SUGGESTION_MAX_CHARS.toLocaleString("en")} characters to replace.`] });
+  }
+  if (located.current === input.replacement) {
+    return fieldErrors({ replacement: [located.current === "" ? "Type the text to insert." : "The suggestion is the same as the text."] });
+  }
+  const taken = context.commentLimit.take(access.user.id);
+  if (!taken.ok) {
+    const s = taken.retryAfterSeconds;
+    return json(
+      { ok: false as const, errors: { form: [`You are suggesting faster than the desk allows. Try again in ${s} second${s === 1 ? "" : "s"}.`] } },
+      { status: 429, headers: { "Retry-After": String(s) } },
+    );
+  }
+  const id = createSuggestion(context.db, {
+    briefingId: access.briefing.id,
+    kind: input.kind,
+    anchorStart: base64ToBytes(input.anchorStart),
+    anchorEnd: base64ToBytes(input.anchorEnd),
+    originalText: located.current,
+    replacement: input.replacement,
+    authorId: access.user.id,
+  });
+  context.logger.info("suggestions", "suggestion made", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: id, kind: input.kind });
+  return json({ ok: true as const, suggestion: await publish(context, access.briefing.id, id) }, { status: 201 });
+}
+
+type Decision = { ok: true } | { ok: false; status: 409; message: string };
+
+/**
+ * Accepts one open suggestion: in one transaction on the live document, finds its text, checks it
+ * is still the original, records the decision and writes the replacement. Nothing is written
+ * when any check fails.
+ */
+async function accept(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Decision> {
+  const collab = context.services.collab;
+  if (!collab) throw new Response("The collaboration service is not running, so the document cannot change.", { status: 503 });
+  const result = await readStoredDocument(() =>
+    collab.change(access.briefing.id, access.user.id, (doc): Decision => {
+      const located = locateStored(doc, s);
+      if ("problem" in located) return { ok: false, status: 409, message: "The suggested text is no longer in the briefing." };
+      if (located.target.current !== s.originalText) {
+        return { ok: false, status: 409, message: "The text was changed since this suggestion was made, so it is outdated and was not applied." };
+      }
+      // Recorded first: a suggestion someone decided a moment ago must not be applied as well.
+      if (!decideSuggestion(context.db, s.id, "accepted", access.user.id)) return { ok: false, status: 409, message: "Someone already decided this suggestion." };
+      applyToTarget(located.target, s.replacement);
+      return { ok: true };
+    }),
+  );
+  return result;
+}
+
+async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
+  if (s.status !== "open") return { ok: false, status: 409, message: `This suggestion was already ${s.status}.` };
+  const result = decision === "accepted" ? await accept(context, access, s) : decideSuggestion(context.db, s.id, "rejected", access.user.id) ? ({ ok: true } as const) : ({ ok: false, status: 409, message: "Someone already decided this suggestion." } as const);
+  if (!result.ok) return result;
+  context.logger.info("suggestions", `suggestion ${decision}`, { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
+  await publish(context, access.briefing.id, s.id);
+  await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision, authorId: s.authorId, byId: access.user.id });
+  return result;
+}
+
+function requireDecider(access: CommentsAccess, what: string): Response | null {
+  if (!canDecide(access.role)) throw forbidden(`${what} suggestions needs the editor role; you are ${access.role}.`);
+  return requireFinalOpen(access);
+}
+
+/** POST /briefings/:id/suggestions: intent=suggest, or acceptAll / rejectAll of one person's open suggestions. */
+export async function suggestionsAction(context: AppLoadContext, access: CommentsAccess, form: FormData): Promise<Response> {
+  const parsed = parseForm(SuggestionsForm, form);
+  if (!parsed.ok) return parsed.response;
+  const input = parsed.data;
+  if (input.intent === "suggest") return createAction(context, access, input);
+  const refused = requireDecider(access, input.intent === "acceptAll" ? "Accepting" : "Rejecting");
+  if (refused) return refused;
+  const decision = input.intent === "acceptAll" ? "accepted" : "rejected";
+  const done: string[] = [];
+  const skipped: { id: string; message: string }[] = [];
+  for (const id of isValidId(input.authorId) ? openSuggestionIdsBy(context.db, access.briefing.id, input.authorId) : []) {
+    const s = getSuggestion(context.db, id);
+    if (!s) continue;
+    const result = await decide(context, access, s, decision);
+    if (result.ok) done.push(id);
+    else skipped.push({ id, message: result.message });
+  }
+  return json({ ok: true as const, decided: done, skipped });
+}
+
+function requireSuggestion(context: AppLoadContext, access: CommentsAccess, id: string | undefined): StoredSuggestion {
+  if (!isValidId(id)) throw notFound("Suggestion");
+  const s = getSuggestion(context.db, id);
+  if (!s || s.briefingId !== access.briefing.id) throw notFound("Suggestion");
+  return s;
+}
+
+export async function suggestionViewFor(context: AppLoadContext, access: CommentsAccess, id: string | undefined): Promise<SuggestionView> {
+  return (await views(context, access.briefing.id, [requireSuggestion(context, access, id)]))[0];
+}
+
+/** POST /briefings/:id/suggestions/:suggestionId with intent=accept|reject|reply. */
+export async function suggestionAction(context: AppLoadContext, access: CommentsAccess, id: string | undefined, form: FormData): Promise<Response> {
+  const s = requireSuggestion(context, access, id);
+  const parsed = parseForm(SuggestionIntentForm, form);
+  if (!parsed.ok) return parsed.response;
+  const input = parsed.data;
+  if (input.intent === "reply") return replyAction(context, access, s, input.body);
+  const refused = requireDecider(access, input.intent === "accept" ? "Accepting" : "Rejecting");
+  if (refused) return refused;
+  const result = await decide(context, access, s, input.intent === "accept" ? "accepted" : "rejected");
+  if (!result.ok) return fieldErrors({ form: [result.message] }, result.status);
+  return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
+}
+
+/**
+ * A comment on a suggestion: the first one opens its thread (anchored where the suggestion is,
+ * quoting its original text), later ones are replies. The thread then lives with the comments.
+ */
+async function replyAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, body: string): Promise<Response> {
+  if (!canSuggest(access.role)) throw forbidden(`Discussing suggestions needs the commenter role; you are ${access.role}.`);
+  const taken = context.commentLimit.take(access.user.id);
+  if (!taken.ok) {
+    const r = taken.retryAfterSeconds;
+    return json({ ok: false as const, errors: { form: [`You are commenting faster than the desk allows. Try again in ${r} second${r === 1 ? "" : "s"}.`] } }, { status: 429, headers: { "Retry-After": String(r) } });
+  }
+  let threadId = s.threadId && getThread(context.db, s.threadId) ? s.threadId : null;
+  if (threadId) {
+    addComment(context.db, threadId, access.user.id, body, []);
+  } else {
+    threadId = createThread(context.db, {
+      briefingId: access.briefing.id,
+      anchorStart: s.anchorStart,
+      anchorEnd: s.anchorEnd,
+      quotedText: s.originalText || s.replacement,
+      authorId: access.user.id,
+      body,
+      mentions: [],
+    });
+    setSuggestionThread(context.db, s.id, threadId);
+  }
+  const [thread] = await threadViews(context, access.briefing.id, [getThread(context.db, threadId)!]);
+  publishCommentEvent(context, access.briefing.id, { type: "thread", thread });
+  const suggestion = await publish(context, access.briefing.id, s.id);
+  context.logger.info("suggestions", "suggestion discussed", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id, threadId });
+  return json({ ok: true as const, suggestion, thread }, { status: 201 });
+}

@@ -1,0 +1,59 @@
+import * as Y from "yjs";
+import { COLLAB_FIELD } from "../../extensions";
+import { locateTarget, type SuggestionKind } from "../../app/suggestions/target";
+
+/**
+ * Draft exports can show open suggestions as markup (`?suggestions=markup`). The server writes them
+ * into a copy of the document as text between Unicode noncharacters (reserved for a program's
+ * internal use, and stripped from every body text by the export model), which the model turns
+ * into struck-through and inserted runs (server/export/model.ts). The live document is never touched.
+ */
+
+/** Opens a suggestion: the original text follows. */
+export const SUGGESTION_START = "\uFDD0";
+/** The original ends, the replacement follows. */
+export const SUGGESTION_MID = "\uFDD1";
+/** The replacement ends. */
+export const SUGGESTION_END = "\uFDD2";
+
+export interface MarkupSuggestion {
+  kind: SuggestionKind;
+  anchorStart: Uint8Array;
+  anchorEnd: Uint8Array;
+  originalText: string;
+  replacement: string;
+}
+
+/** The state with every open, still applicable suggestion written in as markup. Outdated ones are left out. */
+export function withSuggestionMarkup(update: Uint8Array, suggestions: MarkupSuggestion[]): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    doc.getXmlFragment(COLLAB_FIELD);
+    doc.transact(() => {
+      for (const s of suggestions) {
+        let start: Y.RelativePosition;
+        let end: Y.RelativePosition;
+        try {
+          start = Y.decodeRelativePosition(s.anchorStart);
+          end = Y.decodeRelativePosition(s.anchorEnd);
+        } catch {
+          continue;
+        }
+        const located = locateTarget(doc, s.kind, start, end);
+        if ("problem" in located || located.target.current !== s.originalText) continue;
+        const target = located.target;
+        if (target.kind === "topicTitle") {
+          target.element.setAttribute("title", `${SUGGESTION_START}${s.originalText}${SUGGESTION_MID}${s.replacement}${SUGGESTION_END}`);
+          continue;
+        }
+        // The end first, so the start's index still holds.
+        target.text.insert(target.to, `${SUGGESTION_MID}${s.replacement}${SUGGESTION_END}`);
+        target.text.insert(target.from, SUGGESTION_START);
+      }
+    });
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}

@@ -1,0 +1,135 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+
+/**
+ * Suggested edits in two real browsers: Dana (commenter, read-only socket) suggests two changes by
+ * keyboard; Emre (editor) sees them live and inline, accepts one and rejects the other; Dana's page
+ * shows the accepted wording live.
+ */
+
+const run = browserAvailable();
+const SHOTS = process.env.SCREENSHOT_DIR ?? "/tmp";
+
+/** Selects `phrase` in the editor through the DOM selection (as a drag or Shift+arrows would). */
+async function selectPhrase(page: Page, phrase: string) {
+  await page.evaluate((needle) => {
+    const root = document.querySelector(".ProseMirror")!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.textContent!.indexOf(needle);
+      if (i < 0) continue;
+      n.parentElement!.scrollIntoView({ block: "center" });
+      const range = document.createRange();
+      range.setStart(n, i);
+      range.setEnd(n, i + needle.length);
+      const sel = window.getSelection()!;
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return;
+    }
+    throw new Error(`"${needle}" not on the page`);
+  }, phrase);
+  await page.waitForFunction((needle) => window.getSelection()?.toString() === needle, phrase);
+}
+
+async function openBriefing(page: Page) {
+  await page.goto("/briefings/ankara-summit");
+  await page.locator(".ProseMirror").getByText("Prepare the delegation", { exact: false }).waitFor({ timeout: 30_000 });
+  await page.locator(".comments-panel").getByRole("heading", { name: /Comments/ }).waitFor();
+  await page.locator('[data-testid="save-status"][data-state="saved"]').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector(".comments-panel")?.getAttribute("data-connection") === "live");
+}
+
+/** Ctrl+Alt+S on the selection, type the replacement into the box that took the focus, Enter. */
+async function suggestByKeyboard(page: Page, phrase: string, replacement: string) {
+  await selectPhrase(page, phrase);
+  await page.getByRole("button", { name: "Suggest edit" }).waitFor();
+  await page.keyboard.press("Control+Alt+KeyS");
+  await page.waitForFunction(() => document.activeElement?.classList.contains("suggestion-input"));
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(replacement);
+  await page.keyboard.press("Enter");
+}
+
+describe.skipIf(!run)("suggested edits in the browser", () => {
+  const env = useServerAndBrowser();
+
+  it("a commenter suggests by keyboard; the editor sees it live, accepts one and rejects another; the commenter sees the accepted text live", async () => {
+    const danaContext = await signedInContext(env.browser, env.server.url, "dana@demo.summitdesk.test");
+    const emreContext = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
+    const dana = await danaContext.newPage();
+    const emre = await emreContext.newPage();
+    dana.setDefaultTimeout(15_000);
+    emre.setDefaultTimeout(15_000);
+    const pageErrors: string[] = [];
+    for (const p of [dana, emre]) {
+      p.on("pageerror", (e) => pageErrors.push(e.message));
+      p.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && pageErrors.push(m.text()));
+    }
+    await Promise.all([openBriefing(dana), openBriefing(emre)]);
+
+    await suggestByKeyboard(dana, "meeting of presidents", "summit of heads of state");
+    const first = dana.locator(".suggestion-card", { hasText: "Replace “meeting of presidents” with “summit of heads of state”" });
+    await first.waitFor();
+    await suggestByKeyboard(dana, "foreign ministers", "ministers");
+    await dana.locator(".suggestion-card", { hasText: "Replace “foreign ministers” with “ministers”" }).waitFor();
+    // Inline for Dana too: the old words struck through, the new ones in her colour.
+    await expect(dana.locator(".suggestion-delete").first().textContent()).resolves.toBe("meeting of presidents");
+    await dana.screenshot({ path: `${SHOTS}/suggestions-commenter.png` });
+
+    // Emre sees both without reloading, with who suggested them.
+    const accepted = emre.locator(".suggestion-card", { hasText: "summit of heads of state" });
+    const rejected = emre.locator(".suggestion-card", { hasText: "Replace “foreign ministers” with “ministers”" });
+    await accepted.waitFor();
+    await rejected.waitFor();
+    await expect(accepted.textContent()).resolves.toContain("Dana Seitkali");
+    await expect(emre.locator(".suggestion-insert").allTextContents()).resolves.toEqual(expect.arrayContaining(["summit of heads of state", "ministers"]));
+    await emre.screenshot({ path: `${SHOTS}/suggestions-editor.png` });
+
+    // Dana has no Accept button, and the server refuses her anyway.
+    await expect(first.getByRole("button", { name: "Accept", exact: true }).count()).resolves.toBe(0);
+    const id = await first.getAttribute("data-suggestion-id");
+    const refused = await danaContext.request.post(`/briefings/ankara-summit/suggestions/${id}`, { form: { intent: "accept" }, headers: { Origin: env.server.url } });
+    expect(refused.status()).toBe(403);
+
+    await accepted.getByRole("button", { name: "Accept", exact: true }).click();
+    await dana.waitForFunction(() => document.querySelector(".ProseMirror")?.textContent?.includes("Prepare the delegation for the summit of heads of state in Ankara"));
+    await first.waitFor({ state: "detached" });
+    await rejected.getByRole("button", { name: "Reject", exact: true }).click();
+    await dana.locator(".suggestion-card").waitFor({ state: "detached" });
+    await expect(dana.locator(".ProseMirror").textContent()).resolves.toContain("foreign ministers Mukhtar");
+    await expect(emre.locator(".ProseMirror").textContent()).resolves.toContain("summit of heads of state");
+    await dana.screenshot({ path: `${SHOTS}/suggestions-accepted.png` });
+
+    expect(pageErrors).toEqual([]);
+    await danaContext.close();
+    await emreContext.close();
+  }, 120_000);
+
+  it("in Suggesting mode an editor's typing becomes an insertion suggestion, not an edit", async () => {
+    const context = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
+    const emre = await context.newPage();
+    emre.setDefaultTimeout(15_000);
+    await openBriefing(emre);
+    await emre.getByRole("button", { name: "Editing" }).click();
+    await emre.getByRole("button", { name: "Suggesting" }).waitFor();
+    await emre.locator(".ProseMirror h2", { hasText: "Background" }).click();
+    await emre.keyboard.press("End");
+    await emre.keyboard.type(" and context");
+    const card = emre.locator(".suggestion-card", { hasText: "Insert “ and context”" });
+    await card.waitFor();
+    // The text itself is unchanged: the words are only the suggestion's mark.
+    const own = () =>
+      emre.evaluate(() => {
+        const copy = document.querySelector(".ProseMirror")!.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll("ins").forEach((e) => e.remove());
+        return copy.textContent ?? "";
+      });
+    await expect(own()).resolves.not.toContain("and context");
+    await emre.screenshot({ path: `${SHOTS}/suggestions-suggesting-mode.png` });
+    await card.getByRole("button", { name: "Accept", exact: true }).click();
+    await emre.waitForFunction(() => document.querySelector(".ProseMirror h2:nth-of-type(2)")?.textContent === "Background and context");
+    await context.close();
+  }, 90_000);
+});
