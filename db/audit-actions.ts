@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   "briefing.unarchive",
   "briefing.delete",
   "briefing.export",
+  "review.decision",
+  "briefing.finalize_override",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

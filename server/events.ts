@@ -12,6 +12,8 @@ export interface AppEventMap {
   /** Status (draft / in_review / final), archive state or details changed. */
   briefingChanged: [{ briefingId: string }];
   briefingDeleted: [{ briefingId: string }];
+  /** Review approvers or decisions changed (a decision, or approvals reset by an edit); `byName` is who. */
+  reviewChanged: [{ briefingId: string; byName: string }];
   /** A new briefing's first body was stored (blank, from Word, a template or a duplicate). */
   briefingCreated: [{ briefingId: string }];
 }

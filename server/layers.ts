@@ -4,6 +4,7 @@ import { exportLayer } from "./export/layer";
 import { importLayer } from "./import/layer";
 import { metricsLayer } from "./metrics-layer";
 import { projectionLayers } from "./persistence/projection-layer";
+import { reviewLayer } from "./review/review-layer";
 import type { ServerLayer } from "./start";
 
 /**
@@ -13,5 +14,5 @@ import type { ServerLayer } from "./start";
 export function layers(_config: Config): ServerLayer[] {
   // Projection's drain closes after the collab layer, which settles rooms as it unloads them.
   const projection = projectionLayers();
-  return [metricsLayer(), projection.drain, collabLayer(), projection.main, exportLayer(), importLayer()];
+  return [metricsLayer(), projection.drain, collabLayer(), projection.main, reviewLayer(), exportLayer(), importLayer()];
 }

@@ -76,7 +76,7 @@ export function useCommentThreads(briefingId: string, onBriefingEvent?: (event: 
       if (event.type === "thread") upsert(event.thread);
       else if (event.type === "threadDeleted") drop(event.threadId);
       else if (event.type === "access") void refresh();
-      else if (event.type === "status" || event.type === "deleted") briefingEventRef.current?.(event);
+      else if (event.type === "status" || event.type === "review" || event.type === "deleted") briefingEventRef.current?.(event);
     };
     source.addEventListener("revoked", () => {
       source.close();

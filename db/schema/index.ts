@@ -6,3 +6,4 @@ export * from "./document-states";
 export * from "./blocks";
 export * from "./comments";
 export * from "./audit";
+export * from "./reviews";
