@@ -6,6 +6,9 @@ import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
 import { canExport, requireBriefingRole } from "../utils/permissions.server";
 import { listVersions } from "../utils/status.server";
+import { getClearance } from "../utils/export.server";
+import { ClearanceRecordView } from "../components/clearance-record";
+import type { ClearanceRecord } from "../../db/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Versions · ${data.briefing.title}` : "Versions" }];
 
@@ -17,11 +20,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canExport: canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
+    clearances: listVersions(context.db, briefing.id)
+      .map((v) => ({ version: v.version, record: getClearance(context.db, briefing.id, v.version) }))
+      .filter((c): c is { version: number; record: ClearanceRecord } => c.record !== null),
   });
 }
 
 export default function VersionsPage() {
-  const { briefing, versions, canExport } = useLoaderData<typeof loader>();
+  const { briefing, versions, canExport, clearances } = useLoaderData<typeof loader>();
   const base = `/briefings/${briefing.id}`;
   return (
     <div className="versions-page">
@@ -75,6 +81,9 @@ export default function VersionsPage() {
           </tbody>
         </table>
       )}
+      {clearances.map((c) => (
+        <ClearanceRecordView key={c.version} version={c.version} record={c.record} />
+      ))}
     </div>
   );
 }

@@ -40,17 +40,17 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "sh
 export default function Notifications() {
   const { notifications } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
+  const revalidate = revalidator.revalidate;
   // New notifications arrive while the list is open: read it again when the count changes.
   useEffect(() => {
     const source = new EventSource("/notifications/events");
     let first = true;
     source.onmessage = () => {
       if (first) first = false;
-      else revalidator.revalidate();
+      else revalidate();
     };
     return () => source.close();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [revalidate]);
   const unread = notifications.filter((n) => !n.read).length;
   return (
     <>
