@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { isValidId } from "../../db/ids";
 import { requireUser } from "../utils/auth.server";
 import { notFound } from "../utils/errors";
@@ -40,17 +40,19 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "sh
 export default function Notifications() {
   const { notifications } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
-  const revalidate = revalidator.revalidate;
+  // A ref, so a new revalidate function after each load does not reopen the stream.
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
   // New notifications arrive while the list is open: read it again when the count changes.
   useEffect(() => {
     const source = new EventSource("/notifications/events");
     let first = true;
     source.onmessage = () => {
       if (first) first = false;
-      else revalidate();
+      else revalidate.current();
     };
     return () => source.close();
-  }, [revalidate]);
+  }, []);
   const unread = notifications.filter((n) => !n.read).length;
   return (
     <>
