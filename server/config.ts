@@ -116,6 +116,8 @@ const EnvSchema = z.object({
   AUDIT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Comments one person may write in a quick run before the per-minute rate applies. */
   COMMENT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Longest review note or finalize-override reason, in characters (longer: 400). */
+  REVIEW_NOTE_MAX_CHARS: z.coerce.number().int().min(10).max(100_000).default(2000),
 });
 
 export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL"> & {

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { requireUser } from "../utils/auth.server";
 import { requireBriefingRole } from "../utils/permissions.server";
-import { DecisionForm, recordDecision } from "../utils/review-decision.server";
+import { decisionForm, recordDecision } from "../utils/review-decision.server";
 
 /**
  * POST /briefings/:briefingId/review with `section` ("brief" or an agenda topic's block id),
@@ -12,7 +12,7 @@ import { DecisionForm, recordDecision } from "../utils/review-decision.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const access = requireBriefingRole(context, params.briefingId, user, "commenter");
-  const parsed = DecisionForm.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = decisionForm(context.config.REVIEW_NOTE_MAX_CHARS).safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0].message }, { status: 400 });
   const result = await recordDecision(context, access, user, parsed.data);
   return json(result, { status: result.ok ? 200 : result.status });

@@ -5,7 +5,7 @@ import { requireUser } from "../utils/auth.server";
 import { requireBriefingRole } from "../utils/permissions.server";
 import { changeBriefingStatus } from "../utils/status.server";
 
-const StatusForm = z.object({
+const statusForm = (reasonMax: number) => z.object({
   to: z.enum(BRIEFING_STATUSES, { message: "Choose draft, in_review or final." }),
   approvers: z.array(z.string().max(64)).max(100, "Name at most 100 approvers.").default([]),
   due: z
@@ -13,7 +13,7 @@ const StatusForm = z.object({
     .regex(/^(\d{4}-\d{2}-\d{2})?$/, "Give the due date as YYYY-MM-DD.")
     .refine((d) => d === "" || !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "The due date is not a date.")
     .default(""),
-  override: z.string().max(2000, "An override reason has at most 2000 characters.").default(""),
+  override: z.string().max(reasonMax, `An override reason has at most ${reasonMax} characters.`).default(""),
 });
 
 /**
@@ -27,7 +27,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const access = requireBriefingRole(context, params.briefingId, user);
   const form = await request.formData();
-  const parsed = StatusForm.safeParse({ ...Object.fromEntries(form), approvers: form.getAll("approvers") });
+  const parsed = statusForm(context.config.REVIEW_NOTE_MAX_CHARS).safeParse({ ...Object.fromEntries(form), approvers: form.getAll("approvers") });
   if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0].message }, { status: 400 });
   const { to, approvers, due, override } = parsed.data;
   const result = await changeBriefingStatus(context, access, user, to, { approvers, dueDate: due || null, overrideReason: override });

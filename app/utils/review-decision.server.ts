@@ -8,13 +8,15 @@ import type { CurrentUser } from "./auth.server";
 import { forbidden } from "./errors";
 import { activeApprovers, currentSectionHashes, loadReview, sectionLabel, WHOLE_BRIEF } from "./review.server";
 
-export const NOTE_MAX_CHARS = 2000;
-
-export const DecisionForm = z.object({
-  section: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Choose the whole brief or an agenda topic."),
-  decision: z.enum(["approved", "changes_requested"], { message: "Choose Approve or Request changes." }),
-  note: z.string().trim().max(NOTE_MAX_CHARS, `A note has at most ${NOTE_MAX_CHARS} characters.`).default(""),
-});
+/** The decision form; the note's limit is REVIEW_NOTE_MAX_CHARS. */
+export function decisionForm(noteMax: number) {
+  return z.object({
+    section: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Choose the whole brief or an agenda topic."),
+    decision: z.enum(["approved", "changes_requested"], { message: "Choose Approve or Request changes." }),
+    note: z.string().trim().max(noteMax, `A note has at most ${noteMax} characters.`).default(""),
+  });
+}
+type DecisionInput = z.infer<ReturnType<typeof decisionForm>>;
 
 export type DecisionResult = { ok: true } | { ok: false; status: 400 | 409; error: string };
 
@@ -27,7 +29,7 @@ export async function recordDecision(
   context: AppLoadContext,
   access: { briefing: Briefing; role: Role },
   user: CurrentUser,
-  input: z.infer<typeof DecisionForm>,
+  input: DecisionInput,
 ): Promise<DecisionResult> {
   const { briefing } = access;
   if (briefing.status !== "in_review") return { ok: false, status: 409, error: "The briefing is not in review, so there is nothing to approve." };

@@ -133,7 +133,7 @@ export async function changeBriefingStatus(
       const db = tx as unknown as Db;
       db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
       if (to === "in_review") startReview(db, briefing.id, user.id, approverIds, options.dueDate ?? null);
-      recordStatusChange(context, db, briefing, user, to, to === "in_review" ? { approvers: approverIds, dueDate: options.dueDate ?? null } : {});
+      recordStatusChange(context, db, briefing, user, to, {});
     });
   }
   notifyStatusChange(context, briefing, user, to, to === "in_review" ? approverIds : clearedBy, options.dueDate ?? null);
