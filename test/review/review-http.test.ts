@@ -200,5 +200,34 @@ describe("review sign-off", () => {
     expect((await postForm(server.url, "/notifications", cookies.commenter, { intent: "read-all" })).status).toBe(200);
     expect(rows("select id from notifications where user_id = ? and read_at is null", DANA)).toHaveLength(0);
     expect((await get(server.url, "/notifications")).status).toBe(302);
+    expect((await get(server.url, "/notifications/events")).status).toBe(302);
+  });
+
+  it("the live stream sends the unread count at once and again when it changes", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/notifications/events`, { headers: { Cookie: cookies.editor }, signal: controller.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const next = async (): Promise<{ unread: number }> => {
+      for (;;) {
+        const match = /data: (.*)\n\n/.exec(buffer);
+        if (match) {
+          buffer = buffer.slice(match.index + match[0].length);
+          return JSON.parse(match[1]) as { unread: number };
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += decoder.decode(value, { stream: true });
+      }
+    };
+    try {
+      expect(await next()).toEqual({ unread: rows("select id from notifications where user_id = 'demo-editor' and read_at is null").length });
+      expect((await postForm(server.url, "/notifications", cookies.editor, { intent: "read-all" })).status).toBe(200);
+      expect(await next()).toEqual({ unread: 0 });
+    } finally {
+      controller.abort();
+    }
   });
 });
