@@ -9,7 +9,7 @@ const open = new WeakMap<object, Map<string, number>>();
  * once and again whenever one of their notifications is added or read. Capped per user like the
  * collaboration sockets (COLLAB_MAX_CONNECTIONS_PER_USER), since each holds a connection open.
  */
-export function notificationEventStream(context: AppLoadContext, request: Request, userId: string): Response {
+export function notificationEventStream(context: AppLoadContext, request: Request, userId: string, sessionId: string | null): Response {
   let counts = open.get(context.db);
   if (!counts) open.set(context.db, (counts = new Map()));
   const perUser = counts;
@@ -39,11 +39,15 @@ export function notificationEventStream(context: AppLoadContext, request: Reques
       const off = onNotificationsChanged(context.db, (who) => {
         if (who === userId) send();
       });
+      const offRevoked = context.events.subscribe("sessionRevoked", (e) => {
+        if (e.sessionId === sessionId) cleanup();
+      });
       cleanup = () => {
         if (!live) return;
         live = false;
         clearInterval(heartbeat);
         off();
+        offRevoked();
         perUser.set(userId, (perUser.get(userId) ?? 1) - 1);
         request.signal.removeEventListener("abort", cleanup);
         try {

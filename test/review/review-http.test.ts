@@ -230,4 +230,13 @@ describe("review sign-off", () => {
       controller.abort();
     }
   });
+
+  it("signing out ends that session's notification stream", async () => {
+    const cookie = await loginAs(server.url, "editor");
+    const res = await fetch(`${server.url}/notifications/events`, { headers: { Cookie: cookie } });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("data:");
+    expect((await postForm(server.url, "/logout", cookie, {})).status).toBe(302);
+    for (;;) if ((await reader.read()).done) break;
+  });
 });
