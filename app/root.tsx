@@ -4,6 +4,9 @@ import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderD
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { getOptionalUser } from "./utils/auth.server";
 import { countOpenMentions } from "../db/queries/comments";
+import { NotificationBell } from "./components/notification-bell";
+import { unreadCount } from "./utils/notifications.server";
+import { remindDueReviews } from "./utils/review-reminders.server";
 import stylesHref from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
@@ -12,8 +15,13 @@ export const meta: MetaFunction = () => [{ title: "Summit Desk" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request, context);
-  if (!user) return json({ user: null, openMentions: 0 });
-  return json({ user: { id: user.id, name: user.name, email: user.email, color: user.color }, openMentions: countOpenMentions(context.db, user.id) });
+  if (!user) return json({ user: null, openMentions: 0, unreadNotifications: 0 });
+  remindDueReviews(context.db, user.id);
+  return json({
+    user: { id: user.id, name: user.name, email: user.email, color: user.color },
+    openMentions: countOpenMentions(context.db, user.id),
+    unreadNotifications: unreadCount(context.db, user.id),
+  });
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -43,6 +51,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 <Link to="/mentions" aria-label={data?.openMentions ? `Mentions, ${data.openMentions} in open threads` : "Mentions"}>
                   Mentions{data?.openMentions ? <span className="count-badge">{data.openMentions}</span> : null}
                 </Link>
+                <NotificationBell initial={data?.unreadNotifications ?? 0} />
                 <span className="who" title={user.email}>
                   <span className="dot" style={{ background: user.color }} aria-hidden /> {user.name}
                 </span>

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   "briefing.reclassified",
   "auth.sign_in_rate_limited",
   "briefing.restored",
+  "review.decision",
+  "briefing.finalize_override",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -146,6 +146,8 @@ const EnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,64}$/, "letters, digits, ':', '_' and '-' only").default("sd:"),
   /** Document updates kept per briefing's Redis stream (trimmed approximately); an instance that falls further behind reloads from the database. */
   REDIS_STREAM_MAX_ENTRIES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  /** Longest review note or finalize-override reason, in characters (longer: 400). */
+  REVIEW_NOTE_MAX_CHARS: z.coerce.number().int().min(10).max(100_000).default(2000),
 });
 
 export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL" | "REDIS_URL"> & {

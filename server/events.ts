@@ -18,6 +18,8 @@ export interface AppEventMap {
    * it, `byId` decided it.
    */
   suggestionDecided: [{ briefingId: string; suggestionId: string; decision: "accepted" | "rejected"; authorId: string | null; byId: string }];
+  /** Review approvers or decisions changed (a decision, or approvals reset by an edit); `byName` is who. */
+  reviewChanged: [{ briefingId: string; byName: string }];
   /** A new briefing's first body was stored (blank, from Word, a template or a duplicate). */
   briefingCreated: [{ briefingId: string }];
   /** A change for the live comment channel of a briefing (docs/decisions/0501), for every instance's streams. */

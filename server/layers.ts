@@ -5,6 +5,7 @@ import { historyLayer } from "./history/layer";
 import { importLayer } from "./import/layer";
 import { metricsLayer } from "./metrics-layer";
 import { projectionLayers } from "./persistence/projection-layer";
+import { reviewLayer } from "./review/review-layer";
 import type { ServerLayer } from "./start";
 
 /**
@@ -14,5 +15,5 @@ import type { ServerLayer } from "./start";
 export function layers(_config: Config): ServerLayer[] {
   // Projection's drain closes after the collab layer, which settles rooms as it unloads them.
   const projection = projectionLayers();
-  return [metricsLayer(), projection.drain, collabLayer(), historyLayer(), projection.main, exportLayer(), importLayer()];
+  return [metricsLayer(), projection.drain, collabLayer(), historyLayer(), projection.main, reviewLayer(), exportLayer(), importLayer()];
 }

@@ -62,8 +62,10 @@ export type CommentEvent =
   | { type: "access"; role: Role }
   /** The briefing moved through draft / in review / final; `byName` is who moved it. */
   | { type: "status"; status: BriefingStatus; byName: string }
+  /** A review decision was made, reset by an edit, or the approvers changed; `byName` is who. */
+  | { type: "review"; byName: string }
   /** The briefing was deleted; the stream ends right after with `revoked`. */
   | { type: "deleted"; byName: string };
 
 /** The events about the briefing itself, which the page (not the comments panel) acts on. */
-export type BriefingEvent = Extract<CommentEvent, { type: "status" | "deleted" }> | { type: "reconnected" };
+export type BriefingEvent = Extract<CommentEvent, { type: "status" | "review" | "deleted" }> | { type: "reconnected" };

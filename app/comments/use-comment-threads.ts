@@ -89,7 +89,7 @@ export function useCommentThreads(
         void refresh();
         suggestionRef.current?.(null);
       }
-      else if (event.type === "status" || event.type === "deleted") briefingEventRef.current?.(event);
+      else if (event.type === "status" || event.type === "review" || event.type === "deleted") briefingEventRef.current?.(event);
     };
     source.addEventListener("revoked", () => {
       source.close();

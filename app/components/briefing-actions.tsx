@@ -2,6 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useState } from "react";
 import type { BriefingStatus, Role } from "../../db/enums";
 import { ExportLink } from "./export-link";
+import { SendForReviewForm, type ReviewCandidate } from "./send-for-review-form";
 import { roleAtLeast } from "../utils/roles";
 import { STATUS_TRANSITIONS } from "../utils/status";
 
@@ -15,14 +16,18 @@ export function BriefingActions({
   briefing,
   role,
   canExport,
+  reviewCandidates = [],
 }: {
   briefing: { id: string; status: BriefingStatus | string };
   role: Role;
   /** The team's export policy allows this role to export (the server checks again). */
   canExport: boolean;
+  /** Members who may be named approvers (at least commenters). */
+  reviewCandidates?: ReviewCandidate[];
 }) {
   const fetcher = useFetcher<StatusResult>();
   const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
   const base = `/briefings/${briefing.id}`;
   const transitions = STATUS_TRANSITIONS.filter((t) => t.from === briefing.status && roleAtLeast(role, t.minRole));
   const busy = fetcher.state !== "idle";
@@ -37,10 +42,14 @@ export function BriefingActions({
             <button key={t.to} type="button" className="button primary" onClick={() => setConfirming(true)} disabled={busy}>
               {t.label}…
             </button>
-          ) : t.to === "final" ? null : (
+          ) : t.to === "final" ? null : t.to === "in_review" ? (
+            <button key={t.to} type="button" className="button primary" onClick={() => setSending(true)} disabled={busy || sending}>
+              {t.label}…
+            </button>
+          ) : (
             <fetcher.Form key={t.to} method="post" action={`${base}/status`} className="inline-form">
               <input type="hidden" name="to" value={t.to} />
-              <button type="submit" className={`button${t.to === "in_review" ? " primary" : ""}`} disabled={busy}>
+              <button type="submit" className="button" disabled={busy}>
                 {t.label}
               </button>
             </fetcher.Form>
@@ -57,6 +66,9 @@ export function BriefingActions({
           Versions
         </Link>
       </div>
+      {sending && briefing.status === "draft" ? (
+        <SendForReviewForm fetcher={fetcher as never} action={`${base}/status`} candidates={reviewCandidates} onCancel={() => setSending(false)} />
+      ) : null}
       {confirming ? (
         <fetcher.Form
           method="post"
@@ -66,6 +78,12 @@ export function BriefingActions({
         >
           <input type="hidden" name="to" value="final" />
           <span>Finalizing freezes the text for everyone and records a new version with a content hash.</span>
+          {role === "owner" ? (
+            <label className="override-reason">
+              Override missing approvals (owners; the reason is recorded in the audit trail and the clearance record)
+              <textarea name="override" rows={2} maxLength={2000} placeholder="Leave empty unless you finalize without every approval" />
+            </label>
+          ) : null}
           <button type="submit" className="button primary" disabled={busy}>
             Confirm finalize
           </button>

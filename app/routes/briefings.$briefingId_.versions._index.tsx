@@ -8,6 +8,9 @@ import { canExport, requireBriefingRole } from "../utils/permissions.server";
 import { listVersions } from "../utils/status.server";
 import { listMarkings } from "../utils/classification.server";
 import { MarkingHistory } from "../components/marking-history";
+import { getClearance } from "../utils/export.server";
+import { ClearanceRecordView } from "../components/clearance-record";
+import type { ClearanceRecord } from "../../db/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Versions · ${data.briefing.title}` : "Versions" }];
 
@@ -20,11 +23,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
     markings: listMarkings(context.db, briefing.id).map((m) => ({ ...m, changedAt: m.changedAt.toISOString() })),
+    clearances: listVersions(context.db, briefing.id)
+      .map((v) => ({ version: v.version, record: getClearance(context.db, briefing.id, v.version) }))
+      .filter((c): c is { version: number; record: ClearanceRecord } => c.record !== null),
   });
 }
 
 export default function VersionsPage() {
-  const { briefing, versions, markings, canExport } = useLoaderData<typeof loader>();
+  const { briefing, versions, markings, canExport, clearances } = useLoaderData<typeof loader>();
   const base = `/briefings/${briefing.id}`;
   return (
     <div className="versions-page">
@@ -79,6 +85,9 @@ export default function VersionsPage() {
         </table>
       )}
       <MarkingHistory markings={markings} />
+      {clearances.map((c) => (
+        <ClearanceRecordView key={c.version} version={c.version} record={c.record} />
+      ))}
     </div>
   );
 }

@@ -37,6 +37,8 @@ class CommentHub {
     events.subscribe("sessionRevoked", ({ sessionId }) => {
       for (const s of this.all()) if (s.sessionId === sessionId) s.close();
     });
+    // Open pages show review decisions, and approvals an edit reset, at once.
+    events.subscribe("reviewChanged", ({ briefingId, byName }) => this.publish(briefingId, { type: "review", byName }));
     events.subscribe("briefingDeleted", ({ briefingId }) => {
       for (const s of Array.from(this.byBriefing.get(briefingId) ?? [])) s.close();
     });

@@ -18,6 +18,7 @@ import type { Briefing, Role } from "../../db/schema";
 import { base64ToBytes, decodeAnchor, rangeText } from "../comments/anchor";
 import { CommentIntentForm, NewThreadForm, QUOTED_TEXT_MAX, ThreadIntentForm } from "../comments/limits";
 import { mentionedIds } from "../comments/mentions";
+import { notify } from "./notifications.server";
 import type { CommentMember, CommentsPayload, ThreadView } from "../comments/types";
 import { getCurrentSession, type CurrentUser } from "./auth.server";
 import { withBodyDocument, decodeStoredAnchor, type BodyDocument } from "./comment-document.server";
@@ -219,8 +220,21 @@ export async function createThreadAction(context: AppLoadContext, access: Commen
     body,
     mentions: mentions.mentions,
   });
+  notifyMentioned(context, access, threadId, mentions.mentions);
   context.logger.info("comments", "thread opened", { briefingId: access.briefing.id, userId: access.user.id, threadId });
   return publishThread(context, access, threadId, 201);
+}
+
+/** Each member mentioned (other than the writer) gets a notification that opens the thread. */
+function notifyMentioned(context: AppLoadContext, access: CommentsAccess, threadId: string, mentions: string[]) {
+  for (const userId of mentions) {
+    if (userId === access.user.id) continue;
+    notify(context.db, userId, "mentioned", {
+      briefingId: access.briefing.id,
+      link: `/briefings/${access.briefing.id}?thread=${threadId}`,
+      text: `${access.user.name} mentioned you in a comment on “${access.briefing.title}”.`,
+    });
+  }
 }
 
 function requireThread(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined) {
@@ -248,6 +262,7 @@ export async function threadAction(context: AppLoadContext, access: CommentsAcce
     const limited = commentRateLimited(context, access);
     if (limited) return limited;
     addComment(context.db, thread.id, access.user.id, input.body, mentions.mentions);
+    notifyMentioned(context, access, thread.id, mentions.mentions);
     context.logger.info("comments", "reply added", fields);
     return publishThread(context, access, thread.id, 201);
   }

@@ -3,7 +3,9 @@ import { listSuggestions } from "../../db/queries/suggestions";
 import { getTeam } from "../../db/queries/teams";
 import { parseLevels } from "../../extensions/portion-mark/levels";
 import { withSuggestionMarkup } from "../../server/export/suggestion-markup";
-import type { Briefing } from "../../db/schema";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { clearanceRecords, type Briefing, type ClearanceRecord } from "../../db/schema";
 import { PdfExportError } from "../../server/export/errors";
 import { updateToJSON } from "../../server/export/document-json";
 import { buildExportModel, type ExportInfo } from "../../server/export/model";
@@ -56,6 +58,11 @@ export function exportFileName(title: string, suffix: string, extension: string)
   return `${slug || "briefing"}-${suffix}.${extension}`;
 }
 
+/** The clearance record stored with a final version (null for versions finalized before reviews). */
+export function getClearance(db: Db, briefingId: string, version: number): ClearanceRecord | null {
+  return db.select({ r: clearanceRecords.record }).from(clearanceRecords).where(and(eq(clearanceRecords.briefingId, briefingId), eq(clearanceRecords.version, version))).get()?.r ?? null;
+}
+
 function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): ExportInfo {
   const d = version?.details ?? {};
   const pick = (k: keyof Briefing & string) => (typeof d[k] === "string" ? d[k] : String(briefing[k] ?? ""));
@@ -77,6 +84,7 @@ function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVer
     version: version
       ? { number: version.version, contentHash: version.contentHash, createdAt: version.createdAt, createdBy: version.createdByName }
       : null,
+    clearance: version ? getClearance(context.db, briefing.id, version.version) : null,
   };
 }
 

@@ -3,7 +3,7 @@ import { and, desc, eq, max } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { newId } from "../../db/ids";
-import { briefings, briefingVersions, users, type Briefing, type BriefingStatus, type Role } from "../../db/schema";
+import { briefings, briefingVersions, clearanceRecords, users, type Briefing, type BriefingStatus, type Role } from "../../db/schema";
 import { contentHash } from "../../server/export/content-hash";
 import { documentJSON } from "../../server/export/document-json";
 import { recordAudit } from "./audit.server";
@@ -11,6 +11,9 @@ import { briefingFields } from "./content-hash.server";
 import type { CurrentUser } from "./auth.server";
 import { publishCommentEvent } from "./comment-events.server";
 import { forbidden } from "./errors";
+import { notify } from "./notifications.server";
+import { checkApprovers, clearanceRecord, describeMissing, loadReview, missingApprovals, startReview, type MissingApproval } from "./review.server";
+import { sectionHashes } from "../../server/review/sections";
 import { roleAtLeast } from "./roles";
 import { STATUS_TRANSITIONS, type StatusTransition } from "./status";
 import { readStoredDocument } from "./stored-document.server";
@@ -19,7 +22,15 @@ export { STATUS_TRANSITIONS };
 
 export type StatusChangeResult =
   | { ok: true; status: BriefingStatus; version: number | null }
-  | { ok: false; error: string };
+  | { ok: false; error: string; code?: 409; missing?: MissingApproval[] };
+
+/** What the status form carries besides `to`: the review's approvers and due date, an owner's override. */
+export interface StatusOptions {
+  approvers?: string[];
+  dueDate?: string | null;
+  /** An owner's written reason to finalize without every approval. */
+  overrideReason?: string | null;
+}
 
 /** The transition from the briefing's status to `to`, or an explanation of why there is none. */
 export function findTransition(from: BriefingStatus, to: BriefingStatus): StatusTransition | string {
@@ -44,6 +55,7 @@ export async function changeBriefingStatus(
   access: { briefing: Briefing; role: Role },
   user: CurrentUser,
   to: BriefingStatus,
+  options: StatusOptions = {},
 ): Promise<StatusChangeResult> {
   const { briefing, role } = access;
   const transition = findTransition(briefing.status, to);
@@ -51,7 +63,18 @@ export async function changeBriefingStatus(
   if (!roleAtLeast(role, transition.minRole)) {
     throw forbidden(`${transition.label} needs the ${transition.minRole} role; you are ${role}.`);
   }
+  const override = options.overrideReason?.trim() || null;
+  if (override && (to !== "final" || role !== "owner")) {
+    throw forbidden(`Only an owner may finalize without every approval; you are ${role}.`);
+  }
+  let approverIds: string[] = [];
+  if (to === "in_review") {
+    const checked = checkApprovers(context.db, briefing.teamId, options.approvers ?? []);
+    if ("error" in checked) return { ok: false, error: checked.error };
+    approverIds = checked.ids;
+  }
   let version: number | null = null;
+  let clearedBy: string[] = [];
   if (to === "final") {
     const collab = context.services.collab;
     if (!collab) return { ok: false, error: "The collaboration service is not running, so the document cannot be recorded." };
@@ -59,7 +82,17 @@ export async function changeBriefingStatus(
     const doc = await readStoredDocument(() => collab.getDocument(briefing.id));
     try {
       const fields = briefingFields(briefing);
-      const hash = contentHash(documentJSON(doc), fields);
+      const body = documentJSON(doc);
+      const hash = contentHash(body, fields);
+      // Approvals count only for the content as it is now: the hashes come from the same snapshot.
+      const hashes = sectionHashes(body);
+      const review = loadReview(context.db, briefing);
+      const missing = review ? missingApprovals(review, hashes) : [];
+      if (missing.length > 0 && !override) {
+        return { ok: false, code: 409, missing, error: `Finalizing needs every approval. Missing: ${describeMissing(missing)}.` };
+      }
+      const clearance = clearanceRecord(review, hashes, user.name, override ? { byName: user.name, reason: override } : null);
+      clearedBy = review ? Array.from(new Set(review.decisions.filter((d) => d.decision === "approved").map((d) => d.userId))) : [];
       const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc));
       version = context.db.transaction((tx) => {
         const db = tx as unknown as Db;
@@ -78,8 +111,18 @@ export async function changeBriefingStatus(
             createdAt: now,
           })
           .run();
+        db.insert(clearanceRecords).values({ briefingId: briefing.id, version: next, record: clearance }).run();
         db.update(briefings).set({ status: "final", updatedAt: now }).where(eq(briefings.id, briefing.id)).run();
         recordStatusChange(context, db, briefing, user, to, { version: next, contentHash: hash });
+        if (override) {
+          recordAudit(context, user, {
+            action: "briefing.finalize_override",
+            teamId: briefing.teamId,
+            briefingId: briefing.id,
+            target: briefing.title,
+            details: { version: next, reason: override, missing: missing.map((m) => `${m.approverName}: ${m.label}`) },
+          }, db);
+        }
         return next;
       });
     } finally {
@@ -89,9 +132,11 @@ export async function changeBriefingStatus(
     context.db.transaction((tx) => {
       const db = tx as unknown as Db;
       db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
+      if (to === "in_review") startReview(db, briefing.id, user.id, approverIds, options.dueDate ?? null);
       recordStatusChange(context, db, briefing, user, to, {});
     });
   }
+  notifyStatusChange(context, briefing, user, to, to === "in_review" ? approverIds : clearedBy, options.dueDate ?? null);
   // Every status change is a point in the history (a final one linked to its frozen version).
   await recordStatusVersion(context, briefing.id, user.id, to, version);
   await context.events.publish("briefingChanged", { briefingId: briefing.id });
@@ -109,6 +154,20 @@ async function recordStatusVersion(context: AppLoadContext, briefingId: string, 
     await history.takeVersion(briefingId, to === "final" ? "final" : "status", to === "final" ? `Final version ${finalVersion}` : `Status: ${to.replace("_", " ")}`, userId, finalVersion);
   } catch (err) {
     context.logger.error("history: status version failed", err, { briefingId, to });
+  }
+}
+
+/** Tells the approvers named for a review that they were asked, and those who approved that it is final. */
+function notifyStatusChange(context: AppLoadContext, briefing: Briefing, user: CurrentUser, to: BriefingStatus, userIds: string[], dueDate: string | null) {
+  const link = `/briefings/${briefing.id}`;
+  for (const userId of userIds) {
+    if (userId === user.id) continue;
+    if (to === "in_review") {
+      const due = dueDate ? ` by ${dueDate}` : "";
+      notify(context.db, userId, "review_requested", { briefingId: briefing.id, link, text: `${user.name} asked you to review “${briefing.title}”${due}.` });
+    } else if (to === "final") {
+      notify(context.db, userId, "approved_finalized", { briefingId: briefing.id, link: `${link}/versions`, text: `“${briefing.title}”, which you approved, was finalized by ${user.name}.` });
+    }
   }
 }
 

@@ -8,3 +8,4 @@ export * from "./comments";
 export * from "./audit";
 export * from "./history";
 export * from "./suggestions";
+export * from "./reviews";

@@ -5,6 +5,16 @@
 export interface ExportModel {
   meta: ExportMeta;
   blocks: ExportBlock[];
+  /** The clearance record of a stored final version (its last section), or null. */
+  clearance?: ExportClearance | null;
+}
+
+/** Who approved what and when before a version was finalized, and an owner's override. */
+export interface ExportClearance {
+  finalizedBy: string;
+  finalizedAt: string;
+  rows: { approver: string; section: string; decision: string; at: string; note: string }[];
+  override: { by: string; reason: string } | null;
 }
 
 export interface ExportMeta {

@@ -6,7 +6,8 @@ import { isFactStale } from "../../extensions/country-fact/stale";
 import { sanitizeQuoteAttrs } from "../../extensions/quote/quote";
 import { cleanText } from "../../extensions/shared/attrs";
 import { collectPortionMarks, DEFAULT_LEVELS, markLabel, PORTION_MARK_ATTR, sanitizeLevelName, type ClassificationLevel } from "../../extensions/portion-mark/levels";
-import type { ExportBlock, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
+import type { ClearanceRecord } from "../../db/schema/reviews";
+import type { ExportBlock, ExportClearance, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
 import { markNames, nameWords } from "./names";
 
 /** ProseMirror JSON as stored (via the shared schema's `toJSON`). */
@@ -37,6 +38,30 @@ export interface ExportInfo {
   staleMonths: number;
   /** Show open suggestions as markup (the document carries them, server/export/suggestion-markup.ts). */
   suggestionMarkup?: boolean;
+  /** The clearance record stored with the final version being exported. */
+  clearance?: ClearanceRecord | null;
+}
+
+const DECISION_LABELS: Record<ClearanceRecord["entries"][number]["decision"], string> = {
+  approved: "Approved",
+  changes_requested: "Changes requested",
+  missing: "Not approved",
+};
+
+/** The clearance record as template data: one line per field, times in UTC. */
+export function exportClearance(record: ClearanceRecord): ExportClearance {
+  return {
+    finalizedBy: oneLine(record.finalizedByName),
+    finalizedAt: timestamp(new Date(record.finalizedAt)),
+    rows: record.entries.map((e) => ({
+      approver: oneLine(e.approverName),
+      section: oneLine(e.section),
+      decision: DECISION_LABELS[e.decision] ?? "Not approved",
+      at: e.at === null ? "—" : timestamp(new Date(e.at)),
+      note: oneLine(e.note),
+    })),
+    override: record.override ? { by: oneLine(record.override.byName), reason: oneLine(record.override.reason) } : null,
+  };
 }
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -404,7 +429,8 @@ export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
   } finally {
     markupState = null;
   }
-  return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])) };
+  const clearance = version && info.clearance ? exportClearance(info.clearance) : null;
+  return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])), clearance };
 }
 
 /** Every string the template will print, with where it came from (for the glyph check). */

@@ -1,3 +1,4 @@
+import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUser, get, login, loginAs, postForm, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -164,9 +165,9 @@ describe("briefing events", () => {
     expect(draft).toMatchObject({ team_id: TEAM, briefing_id: BRIEFING, actor_id: demoUser("viewer").id, details: { format: "pdf", version: "draft" } });
     expect(draft.details.contentHash).toMatch(/^[0-9a-f]{64}$/);
 
-    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, { to: "in_review" })).status).toBe(200);
+    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, toReview())).status).toBe(200);
     expect(lastRow(db(), "briefing.status_change")).toMatchObject({ briefing_id: BRIEFING, actor_id: demoUser("editor").id, details: { from: "draft", to: "in_review" } });
-    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, { to: "final" })).status).toBe(200);
+    expect((await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.editor)).status).toBe(200);
     const finalized = lastRow(db(), "briefing.status_change")!;
     expect(finalized.details).toMatchObject({ from: "in_review", to: "final", version: 1 });
     // The hash of the unchanged body is the one the draft export recorded.

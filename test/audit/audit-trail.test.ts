@@ -1,3 +1,4 @@
+import { toReview } from "../helpers/review";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUser, get, loginAs, postForm, type DemoRole } from "../helpers/http";
@@ -77,7 +78,7 @@ describe("filters, order and pages", () => {
   });
 
   it("filters by action, person, briefing and date range, on the page and in the CSV", async () => {
-    await postForm(server.url, `/briefings/ankara-summit/status`, cookies.editor, { to: "in_review" });
+    await postForm(server.url, `/briefings/ankara-summit/status`, cookies.editor, toReview());
     await postForm(server.url, `/briefings/ankara-summit/status`, cookies.owner, { to: "draft" });
 
     const byAction = await csv("?action=briefing.status_change");

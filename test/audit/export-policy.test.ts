@@ -1,3 +1,4 @@
+import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -84,8 +85,8 @@ describe("the team's export policy", () => {
   it("hides the export link from those it refuses, on the briefing and the versions pages", async () => {
     const hasLink = async (role: DemoRole, path: string) => (await (await get(server.url, path, cookies[role])).text()).includes("export.pdf");
     // Finalize so the versions pages list a version with its PDF link.
-    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, { to: "in_review" })).status).toBe(200);
-    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, { to: "final" })).status).toBe(200);
+    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, toReview())).status).toBe(200);
+    expect((await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.editor)).status).toBe(200);
     for (const path of [`/briefings/${BRIEFING}`, `/briefings/${BRIEFING}/versions`, `/briefings/${BRIEFING}/versions/1`]) {
       expect(await hasLink("owner", path), path).toBe(true);
       expect(await hasLink("editor", path), path).toBe(false);

@@ -1,3 +1,4 @@
+import { finalizeCleared, toReview } from "../helpers/review";
 import { EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -134,8 +135,8 @@ describe("final briefings", () => {
     const editorCookie = await loginAs(server.url, "editor");
     const editor = await connectClient(server.url, editorCookie);
     const watcher = await connectClient(server.url, owner);
-    expect((await postForm(server.url, "/briefings/ankara-summit/status", editorCookie, { to: "in_review" })).status).toBe(200);
-    expect((await postForm(server.url, "/briefings/ankara-summit/status", editorCookie, { to: "final" })).status).toBe(200);
+    expect((await postForm(server.url, "/briefings/ankara-summit/status", editorCookie, toReview())).status).toBe(200);
+    expect((await finalizeCleared(server.url, "ankara-summit", editorCookie, editorCookie)).status).toBe(200);
     const frozen = body(watcher.doc).toString();
     firstParagraph(editor.doc).insert(0, "after-final ");
     expect(await awarenessMarker(editor, watcher)).toBe(true);

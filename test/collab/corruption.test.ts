@@ -1,3 +1,4 @@
+import { toReview } from "../helpers/review";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { storedChecksum } from "../../db/checksum";
@@ -91,7 +92,7 @@ async function expectRefused(db: Database.Database, briefingId: string, kind: "s
   expect(await pdf.text()).toContain("stored document is damaged");
 
   // Finalizing would record the damaged body as a version: refused too, and no version is stored.
-  expect((await postForm(server.url, `/briefings/${briefingId}/status`, owner, { to: "in_review" })).status).toBe(200);
+  expect((await postForm(server.url, `/briefings/${briefingId}/status`, owner, toReview())).status).toBe(200);
   const finalize = await postForm(server.url, `/briefings/${briefingId}/status`, owner, { to: "final" });
   expect(finalize.status).toBe(503);
   expect(await finalize.text()).toContain("stored document is damaged");

@@ -1,3 +1,4 @@
+import { finalizeCleared, toReview as reviewFields } from "../helpers/review";
 import { readAuthMessage } from "y-protocols/auth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loginAs, postForm } from "../helpers/http";
@@ -58,9 +59,9 @@ describe("access changes reach open sockets at once", () => {
     writer.provider.messageHandlers[2] = (_encoder, decoder) => {
       readAuthMessage(decoder, writer.doc, (_doc, reason) => deniedWriter.push(reason));
     };
-    const toReview = await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "in_review" });
+    const toReview = await postForm(server.url, "/briefings/ankara-summit/status", owner, reviewFields());
     expect(toReview.status).toBe(200);
-    const toFinal = await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "final" });
+    const toFinal = await finalizeCleared(server.url, "ankara-summit", owner, editorCookie);
     expect(toFinal.status).toBe(200);
     await eventually(() => expect(deniedWriter).toEqual(["briefing is final"]));
     expect((await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "draft" })).status).toBe(200);

@@ -15,9 +15,13 @@ describe.skipIf(!run)("finalize and export in a real browser", () => {
     await page.goto("/briefings/ankara-summit");
 
     await page.getByRole("button", { name: "Send for review" }).click();
+    await page.getByLabel("Emre Yıldız").check();
+    await page.getByRole("button", { name: "Confirm send for review" }).click();
     await page.locator(".status-badge", { hasText: "In review" }).waitFor();
 
     await page.getByRole("button", { name: "Finalize…" }).click();
+    // Nobody approved yet: the owner finalizes with a written reason (recorded in the clearance record).
+    await page.getByLabel("Override missing approvals").fill("Export check before the desk reviews");
     await page.getByRole("button", { name: "Confirm finalize" }).click();
     await page.locator(".status-badge", { hasText: "Final" }).waitFor();
     await page.getByText("Final: editing is frozen.").waitFor();

@@ -54,6 +54,8 @@ describe.skipIf(!run)("live briefing status", () => {
   it("“Send for review” on one page shows “In review” and the next action on the other", async () => {
     expect(await badge(editor).innerText()).toBe("Draft");
     await owner.getByRole("button", { name: "Send for review" }).click();
+    await owner.getByLabel(EDITOR.name).check();
+    await owner.getByRole("button", { name: "Confirm send for review" }).click();
     await editor.locator(".briefing-meta .status-badge", { hasText: "In review" }).waitFor();
     await editor.getByRole("button", { name: "Finalize…" }).waitFor();
     expect(await editor.getByRole("button", { name: "Send for review" }).count()).toBe(0);
@@ -61,6 +63,8 @@ describe.skipIf(!run)("live briefing status", () => {
 
   it("finalizing tells the others who finalized it, and freezes their editor", async () => {
     await owner.getByRole("button", { name: "Finalize…" }).click();
+    // Nobody approved: the owner finalizes with a written reason.
+    await owner.getByLabel("Override missing approvals").fill("The summit moved forward a day");
     await owner.getByRole("button", { name: "Confirm finalize" }).click();
     await editor.locator(".briefing-meta .status-badge", { hasText: "Final" }).waitFor();
     const banner = editor.getByTestId("read-only-banner");

@@ -1,3 +1,4 @@
+import { finalizeCleared, toReview } from "../helpers/review";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { contentHash } from "../../server/export/content-hash";
@@ -30,7 +31,9 @@ async function pdfOf(res: Response): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-const setStatus = (role: string, to: string) => postForm(server.url, STATUS, cookies[role], { to });
+// Sending for review names the editor as approver; finalizing has them approve what is missing first.
+const setStatus = (role: string, to: string) =>
+  to === "final" ? finalizeCleared(server.url, BRIEFING, cookies[role], cookies.editor) : postForm(server.url, STATUS, cookies[role], to === "in_review" ? toReview() : { to });
 
 describe("GET /briefings/:id/export.pdf", () => {
   it("sends an anonymous caller to sign in", async () => {

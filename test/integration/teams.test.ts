@@ -1,3 +1,4 @@
+import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get, login, loginAs, postForm, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -113,8 +114,8 @@ describe("briefings list", () => {
     const created = await postForm(server.url, `/teams/${TEAM}?index`, cookies.editor, { ...newBriefing, title: "Frozen title" });
     const id = created.headers.get("location")!.split("/").pop()!;
     const status = (role: DemoRole, to: string) => postForm(server.url, `/briefings/${id}/status`, cookies[role], { to });
-    expect((await status("editor", "in_review")).status).toBe(200);
-    expect((await status("editor", "final")).status).toBe(200);
+    expect((await postForm(server.url, `/briefings/${id}/status`, cookies.editor, toReview())).status).toBe(200);
+    expect((await finalizeCleared(server.url, id, cookies.editor, cookies.editor)).status).toBe(200);
     const rename = () => postForm(server.url, `/teams/${TEAM}?index`, cookies.owner, { intent: "rename", briefingId: id, title: "Changed after final" });
     const refused = await rename();
     expect(refused.status).toBe(409);

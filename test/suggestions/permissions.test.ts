@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SuggestionsPayload, SuggestionView } from "../../app/suggestions/types";
-import { loginAs, postForm } from "../helpers/http";
+import { get, loginAs, postForm } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
 import { anchorFor, json } from "../comments/comment-api";
@@ -71,6 +71,10 @@ describe("suggestion permissions", () => {
     // The owner's live client got the change over its socket.
     await eventually(() => expect(plainBody(client.doc)).toContain("Brief the delegation for the meeting"));
     expect(plainBody(client.doc)).not.toContain("Prepare the delegation");
+    // The suggester is told, in the notifications list, who accepted which wording.
+    const inbox = await get(server.url, "/notifications", cookies.commenter);
+    expect(inbox.status).toBe(200);
+    expect(await inbox.text()).toContain("Emre Yıldız accepted your suggestion “Brief the delegation”");
     // Decided once: a second accept or a reject is a conflict.
     expect((await api("owner").accept(s.id)).status).toBe(409);
     expect((await api("owner").reject(s.id)).status).toBe(409);

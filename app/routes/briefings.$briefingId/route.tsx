@@ -3,6 +3,8 @@ import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { STATUS_LABELS } from "../../../db/enums";
 import { BriefingActions } from "../../components/briefing-actions";
+import { ReviewPanel } from "../../components/review-panel";
+import { reviewPanelData } from "../../utils/review-view.server";
 import { GeneralErrorBoundary } from "../../components/error-boundary";
 import { ClassificationBanner } from "../../components/classification-banner";
 import { ReclassifyForm } from "../../components/reclassify-form";
@@ -48,6 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       burstBytes: Math.max(context.config.COLLAB_MAX_BYTES_BURST, context.config.COLLAB_MAX_MESSAGE_BYTES),
     },
     // Finalizing records a version; its author is who froze the text.
+    // The review's approvers and decisions per section, while it is in review.
+    review: briefing.status === "in_review" ? reviewPanelData(context.db, briefing) : null,
     finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
     sinceLastRead: await sinceLastReadFor(context, briefing.id, user.id),
     permissions: {
@@ -109,12 +113,18 @@ export default function BriefingPage() {
           {deletedBy} deleted this briefing. It is no longer available to anyone; nothing here is saved any more.
         </p>
       ) : (
-        <BriefingActions briefing={briefing} role={data.role} canExport={data.permissions.export} />
+        <BriefingActions
+          briefing={briefing}
+          role={data.role}
+          canExport={data.permissions.export}
+          reviewCandidates={data.members.filter((m) => m.role !== "viewer")}
+        />
       )}
       {data.role === "owner" && !deletedBy && (
         <ReclassifyForm briefingId={briefing.id} minimum={briefing.classification} levels={data.levels} />
       )}
       {data.sinceLastRead ? <SinceLastReadBanner briefingId={briefing.id} info={data.sinceLastRead} /> : null}
+      {data.review && !deletedBy ? <ReviewPanel briefingId={briefing.id} review={data.review} userId={data.user.id} canDecide={data.permissions.comment} /> : null}
       {hydrated ? (
         <Suspense fallback={<p className="muted editor-loading">Loading the editor…</p>}>
           <BriefingEditor

@@ -1,0 +1,70 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { onNotificationsChanged, unreadCount } from "./notifications.server";
+
+const HEARTBEAT_MS = 25_000;
+const open = new WeakMap<object, Map<string, number>>();
+
+/**
+ * GET /notifications/events: Server-Sent Events with the signed-in user's unread count, sent at
+ * once and again whenever one of their notifications is added or read. Capped per user like the
+ * collaboration sockets (COLLAB_MAX_CONNECTIONS_PER_USER), since each holds a connection open.
+ */
+export function notificationEventStream(context: AppLoadContext, request: Request, userId: string, sessionId: string | null): Response {
+  let counts = open.get(context.db);
+  if (!counts) open.set(context.db, (counts = new Map()));
+  const perUser = counts;
+  const cap = context.config.COLLAB_MAX_CONNECTIONS_PER_USER;
+  if ((perUser.get(userId) ?? 0) >= cap) {
+    return new Response(`Too many open notification streams for this user (at most ${cap}).`, {
+      status: 429,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" },
+    });
+  }
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let live = true;
+      perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
+      const write = (chunk: string) => {
+        if (!live) return;
+        try {
+          controller.enqueue(encoder.encode(chunk));
+        } catch {
+          cleanup();
+        }
+      };
+      const send = () => write(`data: ${JSON.stringify({ unread: unreadCount(context.db, userId) })}\n\n`);
+      const heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
+      const off = onNotificationsChanged(context.db, (who) => {
+        if (who === userId) send();
+      });
+      const offRevoked = context.events.subscribe("sessionRevoked", (e) => {
+        if (e.sessionId === sessionId) cleanup();
+      });
+      cleanup = () => {
+        if (!live) return;
+        live = false;
+        clearInterval(heartbeat);
+        off();
+        offRevoked();
+        perUser.set(userId, (perUser.get(userId) ?? 1) - 1);
+        request.signal.removeEventListener("abort", cleanup);
+        try {
+          controller.close();
+        } catch {
+          // already closed by the reader going away
+        }
+      };
+      request.signal.addEventListener("abort", cleanup);
+      write("retry: 3000\n");
+      send();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+  });
+}

@@ -1,0 +1,86 @@
+import { and, eq } from "drizzle-orm";
+import type * as Y from "yjs";
+import type { Db } from "../../db/client";
+import { notify } from "../../db/queries/notifications";
+import { briefings, reviewDecisions } from "../../db/schema";
+import { documentJSON } from "../export/document-json";
+import type { ServerLayer } from "../start";
+import { sectionHash, sectionHashes, sectionLabel, WHOLE_BRIEF, type SectionHashes } from "./sections";
+
+/**
+ * Resets approvals an edit made stale, from the content, on the server (docs/decisions/0503):
+ * each time a briefing's document settles while it is in review and holds approvals, the section
+ * hashes are computed from the live document and every approval whose section no longer hashes
+ * as it did when it was given is removed; the approver is notified and open pages are told.
+ * Briefings without approvals cost one primary-key lookup per settle.
+ */
+export function reviewLayer(): ServerLayer {
+  const cleanups: (() => void)[] = [];
+  return {
+    name: "review",
+    attach({ db, logger, events, services }) {
+      const collab = services.collab;
+      if (!collab) {
+        logger.warn("review", "collab service missing: approvals will not be reset by edits");
+        return;
+      }
+      const onSettled = (briefingId: string, doc: Y.Doc) => {
+        try {
+          const briefing = db.select({ id: briefings.id, title: briefings.title, status: briefings.status }).from(briefings).where(eq(briefings.id, briefingId)).get();
+          if (!briefing || briefing.status !== "in_review" || !hasApprovals(db, briefingId)) return;
+          const reset = resetChangedApprovals(db, briefing, sectionHashes(documentJSON(doc)));
+          if (reset > 0) {
+            logger.info("review", "approvals reset by an edit", { briefingId, reset });
+            events.publish("reviewChanged", { briefingId, byName: "An edit" }).catch((err: unknown) => logger.error("review: publishing a reset failed", err, { briefingId }));
+          }
+        } catch (err) {
+          logger.error("review: checking approvals after an edit failed", err, { briefingId });
+        }
+      };
+      cleanups.push(collab.onDocumentSettled(onSettled));
+    },
+    close() {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    },
+  };
+}
+
+/**
+ * Resets approvals whose section changed since they were given (the hash the server stored then
+ * no longer matches the document), tells each approver, and returns how many were reset. Runs
+ * each time the document settles while the briefing is in review.
+ */
+export function resetChangedApprovals(db: Db, briefing: { id: string; title: string }, hashes: SectionHashes): number {
+  const approved = db
+    .select()
+    .from(reviewDecisions)
+    .where(and(eq(reviewDecisions.briefingId, briefing.id), eq(reviewDecisions.decision, "approved")))
+    .all();
+  let reset = 0;
+  for (const d of approved) {
+    const now = sectionHash(hashes, d.section);
+    if (now === d.contentHash) continue;
+    db.delete(reviewDecisions)
+      .where(and(eq(reviewDecisions.briefingId, d.briefingId), eq(reviewDecisions.userId, d.userId), eq(reviewDecisions.section, d.section)))
+      .run();
+    reset++;
+    const what = now === null ? "a topic you approved was removed" : `${sectionLabel(hashes, d.section)} was edited`;
+    notify(db, d.userId, "approval_reset", {
+      briefingId: briefing.id,
+      link: `/briefings/${briefing.id}${d.section === WHOLE_BRIEF ? "" : `#block-${d.section}`}`,
+      text: `Your approval of ${d.section === WHOLE_BRIEF ? "the whole brief" : sectionLabel(hashes, d.section)} in “${briefing.title}” was reset: ${what}.`,
+      section: d.section,
+    });
+  }
+  return reset;
+}
+
+/** Whether any approval is stored for the briefing (the settle check is skipped otherwise). */
+export function hasApprovals(db: Db, briefingId: string): boolean {
+  return !!db
+    .select({ s: reviewDecisions.section })
+    .from(reviewDecisions)
+    .where(and(eq(reviewDecisions.briefingId, briefingId), eq(reviewDecisions.decision, "approved")))
+    .limit(1)
+    .get();
+}
