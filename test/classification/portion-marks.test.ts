@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { auditRows } from "../audit/audit-db";
 import { flat, pdfPages, pdfText } from "../export/pdf-tools";
+import { finalizeCleared, toReview } from "../helpers/review";
 import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
@@ -205,6 +206,34 @@ describe("exports", () => {
     expect(md.startsWith("**CONFIDENTIAL**")).toBe(true);
     expect(md).toContain("**(C)** Paragraph 33.");
   });
+
+  it("mark every page a long marked block runs across, its middle pages included", async () => {
+    const editor = await connectClient(server.url, cookies.editor);
+    const inner = Array.from({ length: 30 }, (_, i) => ({ type: "paragraph", content: [{ type: "text", text: `Quoted ${i + 1}. ${LONG}` }] }));
+    const content: unknown[] = [];
+    for (let i = 1; i <= 12; i++) content.push(para(i));
+    content.push({ type: "blockquote", attrs: { portionMark: "SECRET" }, content: inner });
+    for (let i = 13; i <= 24; i++) content.push(para(i));
+    replaceBody(editor, content);
+    await eventually(() => expect(JSON.parse(query<string>("select portion_marks from briefings where id = ?", BRIEFING)!)).toContain("SECRET"), 20_000);
+    const res = await get(server.url, `/briefings/${BRIEFING}/export.pdf`, cookies.viewer);
+    expect(res.status).toBe(200);
+    const long = Buffer.from(await res.arrayBuffer());
+    const pages = pdfPages(long);
+    const text = (p: number) => flat(pdfText(long, { page: p })).replace(/\s+/g, "");
+    const quoted = Array.from({ length: pages }, (_, i) => i + 1).filter((p) => /Quoted\d+\./.test(text(p)));
+    // The quote runs over at least three pages, so at least one page has neither its start nor its end.
+    expect(quoted.length).toBeGreaterThanOrEqual(3);
+    for (const p of quoted) expect(text(p).match(/SECRET/g), `page ${p}`).toHaveLength(2);
+    // Pages away from the quote keep the lower level (the page just before it may hold its start tag).
+    const plain = Array.from({ length: pages }, (_, i) => i + 1).filter((p) => p !== 1 && p !== pages && p !== quoted[0] - 1 && !quoted.includes(p));
+    expect(plain.length).toBeGreaterThan(0);
+    for (const p of plain) expect(text(p), `page ${p}`).not.toContain("SECRET");
+    // Back to a body whose highest mark is CONFIDENTIAL, as the reclassification tests expect.
+    replaceBody(editor, [para(1), para(2, "CONFIDENTIAL")]);
+    await eventually(() => expect(JSON.parse(query<string>("select portion_marks from briefings where id = ?", BRIEFING)!)).toEqual(["CONFIDENTIAL"]), 20_000);
+    editor.destroy();
+  }, 120_000);
 });
 
 describe("reclassification", () => {
@@ -228,8 +257,8 @@ describe("reclassification", () => {
     expect(await up.json()).toMatchObject({ ok: true, version: 1, from: "RESTRICTED", to: "SECRET" });
     expect(await listedLevel(BRIEFING)).toBe("SECRET");
 
-    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, { to: "in_review" })).status).toBe(200);
-    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, { to: "final" })).status).toBe(200);
+    expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.owner, toReview())).status).toBe(200);
+    expect((await finalizeCleared(server.url, BRIEFING, cookies.owner, cookies.editor)).status).toBe(200);
     const hashBefore = query<string>("select content_hash from briefing_versions where briefing_id = ? order by version desc limit 1", BRIEFING);
     const versionsBefore = query<number>("select count(*) from briefing_versions where briefing_id = ?", BRIEFING);
 
