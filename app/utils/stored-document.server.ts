@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { CORRUPT_DOCUMENT_MESSAGE, isStoredDocumentCorrupt } from "../../server/persistence/corruption";
-import { serviceUnavailable } from "./errors";
+import { notFound, serviceUnavailable } from "./errors";
 
 /**
  * Runs a read of a briefing's stored document and turns a damaged one into a 503 with a message
@@ -13,6 +13,7 @@ export async function readStoredDocument<T>(read: () => Promise<T>): Promise<T> 
     return await read();
   } catch (err) {
     if (isStoredDocumentCorrupt(err)) throw storedDocumentDamaged();
+    if (isNotEditable(err)) throw err.reason === "final" ? new Response(err.message, { status: 409, statusText: "Conflict" }) : notFound("Briefing");
     throw err;
   }
 }
@@ -25,4 +26,9 @@ export function storedDocumentDamaged(): Response {
 export async function verifyStoredDocument(context: AppLoadContext, briefingId: string): Promise<void> {
   const collab = context.services.collab;
   if (collab) await readStoredDocument(() => collab.verifyStored(briefingId));
+}
+
+/** A server-side change refused because the briefing became final or was deleted (server/collab/rooms.ts). */
+function isNotEditable(err: unknown): err is { reason: "final" | "deleted"; message: string } {
+  return err instanceof Error && (err as { code?: unknown }).code === "BRIEFING_NOT_EDITABLE";
 }

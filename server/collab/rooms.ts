@@ -39,6 +39,19 @@ interface Loading {
 }
 
 /** The load finished but the room must not be opened (deleted meanwhile, or shutting down). */
+/**
+ * A change the server was to make on a person's behalf (an accepted suggestion, a restore) was
+ * refused at the moment of writing: the briefing was finalized or deleted after the request was
+ * checked. Matched by `code` (app/utils/stored-document.server.ts turns it into 409 or 404).
+ */
+export class BriefingNotEditableError extends Error {
+  readonly code = "BRIEFING_NOT_EDITABLE";
+  constructor(readonly reason: "final" | "deleted") {
+    super(reason === "final" ? "The briefing is final: reopen it to change its text." : "The briefing was deleted.");
+    this.name = "BriefingNotEditableError";
+  }
+}
+
 class LoadAborted extends Error {
   constructor(readonly spec: CloseSpec) {
     super(`room load aborted: ${spec.reason}`);
@@ -198,8 +211,15 @@ export class RoomRegistry {
   async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const open = this.rooms.get(briefingId);
     const briefing = open ? { teamId: open.teamId, final: open.final } : loadTarget(getBriefing(this.db, briefingId));
-    if (!briefing) throw new Error(`unknown briefing ${briefingId}`);
-    return this.withRoom(briefingId, briefing.teamId, briefing.final, (room) => room.applyServerChange(userId, fn));
+    if (!briefing) throw new BriefingNotEditableError("deleted");
+    return this.withRoom(briefingId, briefing.teamId, briefing.final, (room) => {
+      // Read again at the moment of writing, in the same synchronous step as the write: the request
+      // was checked before its body was read and the room loaded, and a finalize may have come between.
+      const now = getBriefing(this.db, briefingId);
+      if (!now) throw new BriefingNotEditableError("deleted");
+      if (now.status === "final") throw new BriefingNotEditableError("final");
+      return room.applyServerChange(userId, fn);
+    });
   }
 
 

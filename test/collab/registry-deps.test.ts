@@ -10,7 +10,7 @@ import { ByteBudget } from "../../server/collab/byte-budget";
 import { CLOSE } from "../../server/collab/close-codes";
 import type { CollabMetrics } from "../../server/collab/collab-metrics";
 import { createLocalFanoutHub, noFanout, type RoomFanout } from "../../server/collab/fanout";
-import { RoomRegistry } from "../../server/collab/rooms";
+import { BriefingNotEditableError, RoomRegistry } from "../../server/collab/rooms";
 import { createLogger } from "../../server/logger";
 import { createSqliteDocumentStore } from "../../server/persistence/document-store";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
@@ -117,4 +117,29 @@ describe("room registry with injected metrics and fan-out", { timeout: 60_000 },
     await eventually(() => expect(registry.stats().pendingUpdates).toBe(0), 15_000);
     expect(counts.updatesStored).toBe(1);
   });
+
+  it("refuses a change on a person's behalf once the briefing is final, at the moment of writing", async () => {
+    const file = await seededFile();
+    const { url, registry } = await instance(file, recordingMetrics().metrics, noFanout);
+    const client = await connectClient(url, null);
+    // Allowed while the briefing is a draft: the client sees the server's change.
+    await registry.change(DEMO_BRIEFING_ID, "demo-editor", (doc) => firstParagraph(doc).insert(0, "Accepted. "));
+    await eventually(() => expect(firstParagraph(client.doc).toString()).toMatch(/^Accepted\. /), 15_000);
+    // Finalized by another request (another connection to the same file) while the room stays open.
+    const other = openDatabase(file);
+    other.$client.prepare("update briefings set status = 'final' where id = ?").run(DEMO_BRIEFING_ID);
+    let ran = false;
+    const refused = registry.change(DEMO_BRIEFING_ID, "demo-editor", (doc) => {
+      ran = true;
+      firstParagraph(doc).insert(0, "Too late. ");
+    });
+    await expect(refused).rejects.toBeInstanceOf(BriefingNotEditableError);
+    await expect(refused).rejects.toMatchObject({ code: "BRIEFING_NOT_EDITABLE", reason: "final" });
+    expect(ran).toBe(false);
+    other.$client.prepare("delete from briefings where id = ?").run(DEMO_BRIEFING_ID);
+    other.$client.close();
+    await expect(registry.change(DEMO_BRIEFING_ID, "demo-editor", () => {})).rejects.toMatchObject({ reason: "deleted" });
+    expect(firstParagraph(client.doc).toString()).not.toContain("Too late. ");
+  });
 });
+
