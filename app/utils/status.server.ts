@@ -12,7 +12,7 @@ import type { CurrentUser } from "./auth.server";
 import { publishCommentEvent } from "./comment-events.server";
 import { forbidden } from "./errors";
 import { notify } from "./notifications.server";
-import { checkApprovers, clearanceRecord, describeMissing, loadReview, missingApprovals, startReview, type MissingApproval } from "./review.server";
+import { activeApprovers, checkApprovers, clearanceRecord, describeMissing, loadReview, missingApprovals, startReview, type MissingApproval } from "./review.server";
 import { sectionHashes } from "../../server/review/sections";
 import { roleAtLeast } from "./roles";
 import { STATUS_TRANSITIONS, type StatusTransition } from "./status";
@@ -90,6 +90,11 @@ export async function changeBriefingStatus(
       const missing = review ? missingApprovals(review, hashes) : [];
       if (missing.length > 0 && !override) {
         return { ok: false, code: 409, missing, error: `Finalizing needs every approval. Missing: ${describeMissing(missing)}.` };
+      }
+      // No review on record (sent before sign-off existed) or every approver has left the team:
+      // nobody cleared it, so only an owner's written override finalizes it.
+      if ((!review || activeApprovers(review).length === 0) && !override) {
+        return { ok: false, code: 409, missing: [], error: "Nobody who may approve is named for this review: send it for review again naming approvers, or an owner finalizes with a written reason." };
       }
       const clearance = clearanceRecord(review, hashes, user.name, override ? { byName: user.name, reason: override } : null);
       clearedBy = review ? Array.from(new Set(review.decisions.filter((d) => d.decision === "approved").map((d) => d.userId))) : [];
