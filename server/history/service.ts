@@ -42,6 +42,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
   const sqlite = db.$client;
   const q = {
     lastAt: sqlite.prepare<[string], number | null>("select max(created_at) from document_versions where briefing_id = ?").pluck(),
+    exists: sqlite.prepare<[string], number>("select 1 from briefings where id = ?").pluck(),
     read: sqlite.prepare<[string, string], ReadRow>("select seq, state_vector, read_at from history_reads where briefing_id = ? and user_id = ?"),
     upsertRead: sqlite.prepare<[string, string, number, Buffer, number]>(
       `insert into history_reads (briefing_id, user_id, seq, state_vector, read_at) values (?, ?, ?, ?, ?)
@@ -65,6 +66,8 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
 
   const recordQuietly = (briefingId: string, state: () => Uint8Array, why: string) => {
     try {
+      // A deleted briefing's room unloads too: it has no history left to add to.
+      if (q.exists.get(briefingId) === undefined) return;
       record(briefingId, state(), "auto", null, null);
     } catch (err) {
       logger.error("history: recording a version failed", err, { briefingId, why });

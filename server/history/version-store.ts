@@ -160,7 +160,9 @@ export function createVersionStore(db: Db, fullEvery: number) {
   };
 
   return {
-    record: (briefingId: string, v: NewVersion): VersionInfo => record(briefingId, v),
+    // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
+    // the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting its turn.
+    record: (briefingId: string, v: NewVersion): VersionInfo => record.immediate(briefingId, v),
     list: (briefingId: string): VersionInfo[] => q.list.all(briefingId).map(toInfo),
     get: (briefingId: string, seq: number): VersionInfo | null => {
       const row = q.one.get(briefingId, seq);
