@@ -23,7 +23,8 @@ describe("agendaTopic node", () => {
     expect(doc.content![1].attrs).toMatchObject({ title: "Regional security", priority: "high", status: "proposed", owner: "", ownerId: "" });
     expect(editor.state.selection.$from.node(1).type.name).toBe("agendaTopic");
     editor.commands.insertContent({ type: "text", text: "Talking point" });
-    expect(editor.getJSON().content![1].content).toEqual([p("Talking point")]);
+    expect(editor.getJSON().content![1].content).toMatchObject([p("Talking point")]);
+    expect(editor.getJSON().content![1].content).toHaveLength(1);
   });
 
   it("replaces an empty paragraph and never nests: inserting inside a topic adds one after it", () => {

@@ -30,6 +30,14 @@ function tempDir(): string {
 }
 
 /** A database migrated only up to `lastTag` (what a server from before 0009 left behind). */
+/** A database migrated up to the migration just before `tag`. */
+function databaseBefore(tag: string): Db {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag === tag);
+  expect(at).toBeGreaterThan(0);
+  return databaseUpTo(journal.entries[at - 1].tag);
+}
+
 function databaseUpTo(lastTag: string): Db {
   const dir = tempDir();
   const folder = path.join(dir, "migrations");
@@ -127,7 +135,7 @@ describe("search rows keyed by briefing", () => {
   });
 
   it("migration 0009 keys the existing rows, drops duplicates and orphans, and search still works", () => {
-    const db = databaseUpTo("0004_audit_templates_export_policy");
+    const db = databaseBefore("0009_search_row_keys");
     addBriefings(db, ["old-1", "old-2", "old-3"]);
     const insert = db.$client.prepare("insert into briefing_search (briefing_id, title, body) values (?, ?, ?)");
     insert.run("old-1", "Briefing old-1", "Ankara summit notes\nYildiz");

@@ -98,10 +98,11 @@ async function expectRefused(db: Database.Database, briefingId: string, kind: "s
   expect(await finalize.text()).toContain("stored document is damaged");
   expect(db.prepare("select count(*) from briefing_versions where briefing_id = ?").pluck().get(briefingId)).toBe(0);
 
-  // Two sockets, the page, the comments, the export and finalizing: six refused loads.
-  expect(await metricValue(server.url, TOKEN, "summit_storage_corrupt_total", `{kind="${kind}"}`)).toBe(counted + 6);
+  // Two sockets, the page, the comments, the export, the history version of "Send for review" and
+  // finalizing: seven refused loads.
+  expect(await metricValue(server.url, TOKEN, "summit_storage_corrupt_total", `{kind="${kind}"}`)).toBe(counted + 7);
   const errors = server.logs.filter((l) => l.level === "error" && l.briefingId === briefingId && l.kind === kind);
-  expect(errors.length).toBeGreaterThanOrEqual(6);
+  expect(errors.length).toBeGreaterThanOrEqual(7);
   expect(errors[0].message).toBe("stored document is damaged: refusing to load it");
 
   // Byte for byte what the damage left: nothing compacted, appended or cleared over it.
