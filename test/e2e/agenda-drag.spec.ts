@@ -51,7 +51,11 @@ describe.skipIf(!run)("dragging agenda topics", () => {
     const topics = page.locator(".ProseMirror [data-type='agenda-topic']");
     await topics.nth(1).scrollIntoViewIfNeeded();
     const handle = (await topics.nth(1).locator("[data-drag-handle]").boundingBox())!;
-    await topics.nth(0).scrollIntoViewIfNeeded();
+    // The first topic's top edge must be in view below the sticky toolbar (which may wrap onto two rows).
+    await topics.nth(0).evaluate((el) => {
+      const bar = document.querySelector(".editor-topbar")?.getBoundingClientRect().bottom ?? 0;
+      window.scrollBy(0, el.getBoundingClientRect().top - bar - 8);
+    });
     const first = (await topics.nth(0).boundingBox())!;
     const handleNow = (await topics.nth(1).locator("[data-drag-handle]").boundingBox()) ?? handle;
 
