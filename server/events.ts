@@ -20,6 +20,8 @@ export interface AppEventMap {
   suggestionDecided: [{ briefingId: string; suggestionId: string; decision: "accepted" | "rejected"; authorId: string | null; byId: string }];
   /** Review approvers or decisions changed (a decision, or approvals reset by an edit); `byName` is who. */
   reviewChanged: [{ briefingId: string; byName: string }];
+  /** One of this user's notifications was added or read: their open pages refresh the unread count. */
+  notificationsChanged: [{ userId: string }];
   /** A new briefing's first body was stored (blank, from Word, a template or a duplicate). */
   briefingCreated: [{ briefingId: string }];
   /** A change for the live comment channel of a briefing (docs/decisions/0501), for every instance's streams. */

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { onNotificationsChanged, unreadCount } from "./notifications.server";
+import { unreadCount } from "./notifications.server";
 
 const HEARTBEAT_MS = 25_000;
 const open = new WeakMap<object, Map<string, number>>();
@@ -36,8 +36,9 @@ export function notificationEventStream(context: AppLoadContext, request: Reques
       };
       const send = () => write(`data: ${JSON.stringify({ unread: unreadCount(context.db, userId) })}\n\n`);
       const heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
-      const off = onNotificationsChanged(context.db, (who) => {
-        if (who === userId) send();
+      // From the bus: the change may have been made through another instance.
+      const off = context.events.subscribe("notificationsChanged", (e) => {
+        if (e.userId === userId) send();
       });
       const offRevoked = context.events.subscribe("sessionRevoked", (e) => {
         if (e.sessionId === sessionId) cleanup();

@@ -27,7 +27,7 @@ export interface RedisBus extends AppBus {
 }
 
 /** Topics another instance may send; anything else on the channel is ignored. */
-const REMOTE_TOPICS = new Set<AppTopic>(["membershipChanged", "sessionRevoked", "briefingChanged", "briefingDeleted", "briefingCreated", "commentEvent"]);
+const REMOTE_TOPICS = new Set<AppTopic>(["membershipChanged", "sessionRevoked", "briefingChanged", "briefingDeleted", "briefingCreated", "commentEvent", "reviewChanged", "notificationsChanged"]);
 
 interface Envelope {
   o: string;

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { notify } from "../../db/queries/notifications";
+import { notify, onNotificationsChanged } from "../../db/queries/notifications";
 import { briefings, reviewDecisions } from "../../db/schema";
 import { documentJSON } from "../export/document-json";
 import type { ServerLayer } from "../start";
@@ -19,6 +19,13 @@ export function reviewLayer(): ServerLayer {
   return {
     name: "review",
     attach({ db, logger, events, services }) {
+      // A notification written here is announced on the bus, so a user's pages on every instance
+      // (docs/decisions/0109) refresh their unread count.
+      cleanups.push(
+        onNotificationsChanged(db, (userId) => {
+          events.publish("notificationsChanged", { userId }).catch((err: unknown) => logger.error("notifications: publishing a change failed", err, { userId }));
+        }),
+      );
       const collab = services.collab;
       if (!collab) {
         logger.warn("review", "collab service missing: approvals will not be reset by edits");

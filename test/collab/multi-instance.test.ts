@@ -268,6 +268,40 @@ describe.skipIf(!hasRedis)("several server instances with Redis", { timeout: 120
     }
   });
 
+  it("a mention written through one instance raises the unread count on another at once", async () => {
+    const commenter = await loginAs(servers[1].url, "commenter");
+    const controller = new AbortController();
+    const res = await fetch(`${servers[1].url}/notifications/events`, { headers: { Cookie: commenter }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    const counts: number[] = [];
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buffer = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          for (const m of buffer.matchAll(/data: (\{[^\n]*\})\n/g)) counts.push((JSON.parse(m[1]) as { unread: number }).unread);
+          buffer = buffer.slice(buffer.lastIndexOf("\n") + 1);
+        }
+      } catch {
+        // aborted below
+      }
+    })();
+    try {
+      await eventually(() => expect(counts.length).toBeGreaterThanOrEqual(1));
+      const before = counts[counts.length - 1];
+      const doc = (await connectClient(servers[2].url, editor)).doc;
+      const needle = firstParagraph(doc).toString().slice(0, 12);
+      const created = await commentApi(servers[2].url, editor).create(anchorFor(doc, needle), "Please check this, <@demo-commenter>");
+      expect(created.status).toBe(201);
+      await eventually(() => expect(counts[counts.length - 1]).toBe(before + 1));
+    } finally {
+      controller.abort();
+    }
+  });
+
   it("a Redis restart mid-typing ends converged with nothing lost", async () => {
     const clients = await Promise.all(servers.map((s) => connectClient(s.url, editor)));
     const typed: { token: string; at: number }[] = [];
