@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
-import { briefings, notifications, NOTIFICATION_KINDS, type NotificationKind } from "../schema";
+import { briefings, memberships, notifications, NOTIFICATION_KINDS, type NotificationKind } from "../schema";
 
 export { NOTIFICATION_KINDS, type NotificationKind };
 
@@ -71,9 +71,12 @@ export function unreadCount(db: Db, userId: string): number {
 
 export function listNotifications(db: Db, userId: string, limit: number): NotificationView[] {
   return db
-    .select({ n: notifications, briefingTitle: briefings.title })
+    // The briefing's current title only while the user is still in its team: a former member keeps
+    // their notifications (what they were told then) but does not follow the briefing any more.
+    .select({ n: notifications, briefingTitle: sql<string | null>`case when ${memberships.userId} is null then null else ${briefings.title} end` })
     .from(notifications)
     .leftJoin(briefings, eq(briefings.id, notifications.briefingId))
+    .leftJoin(memberships, and(eq(memberships.teamId, briefings.teamId), eq(memberships.userId, userId)))
     .where(eq(notifications.userId, userId))
     .orderBy(desc(notifications.createdAt))
     .limit(limit)
