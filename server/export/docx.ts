@@ -25,7 +25,7 @@ import fs from "node:fs";
 import { PDF_FONT_FAMILY, pdfFontFiles } from "./fonts";
 import { unmarkNames } from "./names";
 import { zip } from "./zip";
-import type { ExportBlock, ExportFacts, ExportModel, ExportQuote, ExportTopic, Lang, Run } from "./model-types";
+import type { ExportBlock, ExportClearance, ExportFacts, ExportModel, ExportQuote, ExportTopic, Lang, Run } from "./model-types";
 
 /**
  * The brief as a Word document, from the same model the PDF template reads (model.ts), so the two
@@ -257,6 +257,23 @@ function facts(f: ExportFacts): (Paragraph | Table)[] {
   return out;
 }
 
+/** The final version's clearance record, as the PDF's last section: who approved what, when, and any override. */
+function clearance(c: ExportClearance): (Paragraph | Table)[] {
+  const head = ["Approver", "Section", "Decision", "When", "Note"];
+  const rows = [
+    new TableRow({ tableHeader: true, children: head.map((h) => cell(plain(h.toUpperCase(), { bold: true, color: MUTED, size: 16 }), true)) }),
+    ...c.rows.map((r) => new TableRow({ cantSplit: true, children: [r.approver, r.section, r.decision, r.at, r.note].map((t) => cell(plain(t))) })),
+  ];
+  const out: (Paragraph | Table)[] = [
+    new Paragraph({ children: [new PageBreak()] }),
+    new Paragraph({ heading: HeadingLevel.HEADING_1, children: plain("Clearance record") }),
+    new Paragraph({ children: plain(`Finalized by ${c.finalizedBy} on ${c.finalizedAt}.`) }),
+  ];
+  if (c.rows.length > 0) out.push(new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } }));
+  if (c.override) out.push(new Paragraph({ children: [...plain("Finalized without every approval by ", { bold: true }), ...plain(`${c.override.by}: ${c.override.reason}`)] }));
+  return out;
+}
+
 function cover(model: ExportModel): Paragraph[] {
   const m = model.meta;
   const line = (text: string, style: string) => new Paragraph({ style, children: plain(text) });
@@ -390,6 +407,7 @@ export async function renderDocx(model: ExportModel, fonts?: DocxFonts): Promise
           new TableOfContents("Contents", { hyperlink: true, headingStyleRange: "1-3" }),
           new Paragraph({ children: [new PageBreak()] }),
           ...body,
+          ...(model.clearance ? clearance(model.clearance) : []),
         ],
       },
     ],

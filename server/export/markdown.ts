@@ -1,4 +1,4 @@
-import type { ExportBlock, ExportFacts, ExportModel, ExportQuote, ExportTopic, Run } from "./model-types";
+import type { ExportBlock, ExportClearance, ExportFacts, ExportModel, ExportQuote, ExportTopic, Run } from "./model-types";
 import { unmarkNames } from "./names";
 
 /**
@@ -182,8 +182,21 @@ function cover(model: ExportModel): string[] {
   return lines;
 }
 
-/** The Markdown file: cover lines, the body, and the classification again at the end. */
+/** The final version's clearance record, as the PDF's last section. */
+function clearance(c: ExportClearance): string[] {
+  const row = (cells: string[]) => `| ${cells.map(cellText).join(" | ")} |`;
+  const out = ["", "## Clearance record", "", text(`Finalized by ${c.finalizedBy} on ${c.finalizedAt}.`)];
+  if (c.rows.length > 0) {
+    out.push("", row(["Approver", "Section", "Decision", "When", "Note"]), "| --- | --- | --- | --- | --- |");
+    for (const r of c.rows) out.push(row([r.approver, r.section, r.decision, r.at, r.note]));
+  }
+  if (c.override) out.push("", `**Finalized without every approval by ${text(c.override.by)}:** ${text(c.override.reason)}`);
+  return out;
+}
+
+/** The Markdown file: cover lines, the body, the clearance record, and the classification again at the end. */
 export function renderMarkdown(model: ExportModel): string {
   const body = blocks(model.blocks);
-  return [...cover(model), "", ...body, "", "---", "", `**${text(model.meta.classification)}**`, ""].join("\n");
+  const record = model.clearance ? clearance(model.clearance) : [];
+  return [...cover(model), "", ...body, ...record, "", "---", "", `**${text(model.meta.classification)}**`, ""].join("\n");
 }

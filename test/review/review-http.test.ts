@@ -6,6 +6,7 @@ import { anchorFor, commentApi } from "../comments/comment-api";
 import { get, loginAs, postForm } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
+import mammoth from "mammoth";
 
 /**
  * Review sign-off over real HTTP and a real y-websocket client: who may send for review, approve
@@ -160,6 +161,18 @@ describe("review sign-off", () => {
     expect(last).toContain("Whole brief");
     expect(last).toContain("Cleared for the minister");
     expect(last).not.toContain("Not approved");
+
+    // Word and Markdown end with the same record.
+    const md = await (await get(server.url, `/briefings/${BRIEFING}/export.md?version=1`, cookies.viewer)).text();
+    const record = md.slice(md.indexOf("## Clearance record"));
+    expect(md.indexOf("## Clearance record")).toBeGreaterThan(0);
+    expect(record).toContain("Finalized by Emre Yıldız");
+    expect(record).toMatch(/\| Dana Seitkali \| Whole brief \| Approved \| [^|]+ \| Cleared for the minister \|/);
+    const docx = await get(server.url, `/briefings/${BRIEFING}/export.docx?version=1`, cookies.viewer);
+    expect(docx.status).toBe(200);
+    const word = (await mammoth.extractRawText({ buffer: Buffer.from(await docx.arrayBuffer()) })).value;
+    expect(word).toContain("Clearance record");
+    expect(word.slice(word.indexOf("Clearance record"))).toContain("Cleared for the minister");
 
     const versions = await (await get(server.url, `/briefings/${BRIEFING}/versions`, cookies.viewer)).text();
     expect(versions).toContain(`aria-label="Clearance record of version 1"`);
