@@ -106,6 +106,13 @@ describe.skipIf(!run)("keyboard around blocks", () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
     for (let i = 0; i < "stand together".length; i++) await page.keyboard.press("Shift+ArrowRight");
     expect(await page.evaluate(() => window.getSelection()!.toString())).toBe("stand together");
+    // ProseMirror reads the browser's selection on its next selectionchange, and copies from its own
+    // state: on a busy machine that can trail the last key, so wait until the editor has it too.
+    await page.waitForFunction(() => {
+      type Ed = { state: { selection: { from: number; to: number }; doc: { textBetween(a: number, b: number): string } } };
+      const ed = (document.querySelector(".ProseMirror") as (HTMLElement & { editor?: Ed }) | null)?.editor;
+      return !!ed && ed.state.doc.textBetween(ed.state.selection.from, ed.state.selection.to) === "stand together";
+    });
     // Copy and paste through ProseMirror's own clipboard handlers.
     await page.evaluate(() => {
       const root = document.querySelector(".ProseMirror")!;
