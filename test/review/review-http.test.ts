@@ -104,9 +104,12 @@ describe("review sign-off", () => {
 
   it("only a named approver decides, on the whole brief or a topic that exists", async () => {
     for (const role of ["viewer", "outsider"]) expect((await decide(cookies[role], "brief")).status).toBe(403);
-    const editor = await decide(cookies.editor, "brief");
-    expect(editor.status).toBe(403);
-    expect(await editor.text()).toContain("not an approver");
+    // Editors and owners who are not named may not decide either: sign-off is the approvers'.
+    for (const role of ["editor", "owner"]) {
+      const refused = await decide(cookies[role], "brief");
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain("not an approver");
+    }
     expect((await decide(cookies.commenter, "topic-nonexistent")).status).toBe(400);
     expect((await decide(cookies.commenter, "brief", "maybe")).status).toBe(400);
     const noNote = await decide(cookies.commenter, "brief", "changes_requested");
@@ -214,6 +217,21 @@ describe("review sign-off", () => {
     expect(rows("select id from notifications where user_id = ? and read_at is null", DANA)).toHaveLength(0);
     expect((await get(server.url, "/notifications")).status).toBe(302);
     expect((await get(server.url, "/notifications/events")).status).toBe(302);
+  });
+
+  it("each member sees and marks only their own notifications; a signed-out caller is sent to sign in", async () => {
+    const mine = notifications(DANA, "review_requested")[0];
+    for (const role of ["owner", "editor", "viewer", "outsider"]) {
+      const page = await get(server.url, "/notifications", cookies[role]);
+      expect(page.status).toBe(200);
+      // Dana's review request is not on anyone else's list.
+      expect(await page.text()).not.toContain("asked you to review");
+      expect((await postForm(server.url, "/notifications", cookies[role], { intent: "read", id: mine.id })).status).toBe(404);
+      const stream = await fetch(`${server.url}/notifications/events`, { headers: { Cookie: cookies[role] } });
+      expect(stream.status).toBe(200);
+      await stream.body?.cancel();
+    }
+    expect((await postForm(server.url, "/notifications", null, { intent: "read-all" })).status).toBe(302);
   });
 
   it("the live stream sends the unread count at once and again when it changes", async () => {
