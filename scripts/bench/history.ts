@@ -59,7 +59,7 @@ docs[0].transact(() => {
   frag.insert(0, ps);
 });
 const initialSize = Y.encodeStateAsUpdate(server).byteLength;
-store.record("b", { kind: "auto", name: null, authors: [], clients: {}, changeBytes: initialSize, state: Y.encodeStateAsUpdate(server), createdBy: null });
+await store.record("b", { kind: "auto", name: null, authors: [], clients: {}, changeBytes: initialSize, state: Y.encodeStateAsUpdate(server), createdBy: null });
 
 const every = Math.max(1, Math.floor(EDITS / VERSIONS));
 let recordMs = 0;
@@ -73,7 +73,7 @@ for (let e = 1; e <= EDITS; e++) {
   else t.insert(Math.floor(random() * t.length), WORDS[Math.floor(random() * WORDS.length)][0]);
   if (e % every === 0) {
     const t0 = performance.now();
-    store.record("b", { kind: "auto", name: null, authors: ["u"], clients: {}, changeBytes: 0, state: Y.encodeStateAsUpdate(server), createdBy: null });
+    await store.record("b", { kind: "auto", name: null, authors: ["u"], clients: {}, changeBytes: 0, state: Y.encodeStateAsUpdate(server), createdBy: null });
     recordMs += performance.now() - t0;
   }
 }

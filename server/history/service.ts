@@ -56,21 +56,26 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     return p;
   };
 
-  /** Records a version of `state` with the changes gathered since the last one. Synchronous: nothing can land in between. */
-  const record = (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null) => {
+  /**
+   * Records a version of `state` with the changes gathered since the last one. The changes are
+   * taken in the same synchronous step as the state was read, so nothing lands in between; the
+   * row is stored once its compression (off the event loop) is done.
+   */
+  const record = async (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null) => {
     const changes = pendingFor(briefingId).take(Date.now());
-    const info = store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion });
+    const info = await store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion });
     logger.info("history", "version recorded", { briefingId, seq: info.seq, kind, authors: info.authors.length, changeBytes: info.changeBytes, storedBytes: info.storedBytes });
     return info;
   };
 
   const recordQuietly = (briefingId: string, state: () => Uint8Array, why: string) => {
+    const failed = (err: unknown) => logger.error("history: recording a version failed", err, { briefingId, why });
     try {
       // A deleted briefing's room unloads too: it has no history left to add to.
       if (q.exists.get(briefingId) === undefined) return;
-      record(briefingId, state(), "auto", null, null);
+      record(briefingId, state(), "auto", null, null).catch(failed);
     } catch (err) {
-      logger.error("history: recording a version failed", err, { briefingId, why });
+      failed(err);
     }
   };
 
@@ -140,7 +145,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       try {
         Y.applyUpdate(source, old);
         const counts = await collab.change(briefing.id, userId, (doc) => replaceBlocks(doc.getXmlFragment(COLLAB_FIELD), source.getXmlFragment(COLLAB_FIELD)));
-        const version = record(briefing.id, await collab.getState(briefing.id), "restore", `Restored version ${seq}`, userId);
+        const version = await record(briefing.id, await collab.getState(briefing.id), "restore", `Restored version ${seq}`, userId);
         return { version, ...counts };
       } finally {
         source.destroy();

@@ -1,3 +1,4 @@
+import { promisify } from "node:util";
 import zlib from "node:zlib";
 import * as Y from "yjs";
 import { storedChecksum } from "../../db/checksum";
@@ -73,9 +74,13 @@ const toInfo = (r: InfoRow): VersionInfo => ({
  * the full state; both deflated. A version is rebuilt from the last full row at or before it and
  * the deltas after that row, so a rebuild reads at most `fullEvery` rows.
  *
- * Synchronous like better-sqlite3: each write is one transaction, so two versions of one briefing
- * can never take the same number.
+ * Compression runs on libuv's thread pool, not on the event loop (a first full state of a large
+ * brief is megabytes). Recording is serialized per briefing in this process, and the row is
+ * inserted in an IMMEDIATE transaction that checks the number it planned is still the next one
+ * (another process on the same file may have recorded meanwhile); if not, it plans again.
  */
+const deflateRaw = promisify(zlib.deflateRaw);
+
 export function createVersionStore(db: Db, fullEvery: number) {
   const sqlite = db.$client;
   const q = {
@@ -117,7 +122,8 @@ export function createVersionStore(db: Db, fullEvery: number) {
     return row.compressed ? zlib.inflateRawSync(row.state) : new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength);
   };
 
-  const record = sqlite.transaction((briefingId: string, v: NewVersion): VersionInfo => {
+  /** The number, base and payload of the next version, from the row before it. */
+  const plan = (briefingId: string, v: NewVersion) => {
     const last = q.last.get(briefingId, briefingId);
     const seq = (last?.seq ?? 0) + 1;
     // A full state on the first version and once `fullEvery` versions followed the last full one.
@@ -125,9 +131,13 @@ export function createVersionStore(db: Db, fullEvery: number) {
     if (last && last.full_seq !== null && seq - last.full_seq < fullEvery) {
       prevVector = last.state_vector ?? Y.encodeStateVectorFromUpdate(unpack(briefingId, last));
     }
-    const payload = prevVector ? Y.diffUpdate(v.state, prevVector) : v.state;
-    const stored = zlib.deflateRawSync(payload);
-    const now = new Date();
+    return { seq, isFull: prevVector === null, payload: prevVector ? Y.diffUpdate(v.state, prevVector) : v.state };
+  };
+
+  // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
+  // the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting its turn.
+  const insert = sqlite.transaction((briefingId: string, v: NewVersion, seq: number, isFull: boolean, stored: Buffer, stateVector: Buffer): VersionInfo | null => {
+    if ((q.last.get(briefingId, briefingId)?.seq ?? 0) + 1 !== seq) return null;
     q.insert.run(
       newId(),
       briefingId,
@@ -137,16 +147,40 @@ export function createVersionStore(db: Db, fullEvery: number) {
       JSON.stringify(v.authors),
       JSON.stringify(v.clients),
       v.changeBytes,
-      prevVector ? 0 : 1,
+      isFull ? 1 : 0,
       stored,
-      Buffer.from(Y.encodeStateVectorFromUpdate(v.state)),
+      stateVector,
       storedChecksum(stored),
       v.finalVersion ?? null,
       v.createdBy,
-      now.getTime(),
+      Date.now(),
     );
     return toInfo(q.one.get(briefingId, seq)!);
   });
+
+  const recordOnce = async (briefingId: string, v: NewVersion): Promise<VersionInfo> => {
+    const stateVector = Buffer.from(Y.encodeStateVectorFromUpdate(v.state));
+    for (let attempt = 1; ; attempt++) {
+      const p = plan(briefingId, v);
+      const stored = await deflateRaw(p.payload);
+      const info = insert.immediate(briefingId, v, p.seq, p.isFull, stored, stateVector);
+      if (info) return info;
+      if (attempt === 3) throw new Error(`version ${p.seq} of ${briefingId} was taken by another process three times`);
+    }
+  };
+
+  const queues = new Map<string, Promise<unknown>>();
+  const record = (briefingId: string, v: NewVersion): Promise<VersionInfo> => {
+    const run = () => recordOnce(briefingId, v);
+    const next = (queues.get(briefingId) ?? Promise.resolve()).then(run, run);
+    queues.set(briefingId, next);
+    next
+      .finally(() => {
+        if (queues.get(briefingId) === next) queues.delete(briefingId);
+      })
+      .catch(() => {});
+    return next;
+  };
 
   /**
    * The Yjs updates that rebuild version `to`, starting from the full row at or before `from`:
@@ -160,9 +194,8 @@ export function createVersionStore(db: Db, fullEvery: number) {
   };
 
   return {
-    // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
-    // the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting its turn.
-    record: (briefingId: string, v: NewVersion): VersionInfo => record.immediate(briefingId, v),
+    /** Records a version; resolves once its row is stored. */
+    record,
     list: (briefingId: string): VersionInfo[] => q.list.all(briefingId).map(toInfo),
     get: (briefingId: string, seq: number): VersionInfo | null => {
       const row = q.one.get(briefingId, seq);
