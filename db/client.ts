@@ -18,7 +18,14 @@ export function openDatabase(databasePath: string): Db {
   // WAL + NORMAL is durable across process crashes (kill -9); only an OS crash can lose the last commit.
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
-  return drizzle(sqlite, { schema }) as Db;
+  const db = drizzle(sqlite, { schema }) as Db;
+  // Every transaction takes the write lock when it begins (BEGIN IMMEDIATE). The projection thread
+  // writes to the same file from its own connection; a deferred transaction that reads and then
+  // writes fails at once with SQLITE_BUSY when that thread committed in between (busy_timeout does
+  // not apply to a stale snapshot), where an immediate one waits its turn.
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn, config) => transaction(fn, { behavior: "immediate", ...config })) as typeof db.transaction;
+  return db;
 }
 
 export { schema };
