@@ -3,18 +3,14 @@ import * as Y from "yjs";
 import { encodeAnchor, resolveAnchor, rangeText, type EncodedAnchor } from "../../app/comments/anchor";
 import type { CommentsPayload, ThreadView } from "../../app/comments/types";
 import { bodyDocument, decodeStoredAnchor } from "../../app/utils/comment-document.server";
+import { postForm } from "../helpers/http";
 import { DEMO_BRIEFING } from "../helpers/yclient";
 
 /** The comment routes over real HTTP, as the browser calls them. */
 export function commentApi(baseUrl: string, cookie: string | null, briefingId = DEMO_BRIEFING) {
-  const base = `${baseUrl}/briefings/${briefingId}/comments`;
-  const post = (path: string, fields: Record<string, string>) =>
-    fetch(base + path, {
-      method: "POST",
-      headers: { ...(cookie ? { Cookie: cookie } : {}), Origin: baseUrl },
-      body: new URLSearchParams(fields),
-      redirect: "manual",
-    });
+  const route = `/briefings/${briefingId}/comments`;
+  const base = baseUrl + route;
+  const post = (path: string, fields: Record<string, string>) => postForm(baseUrl, route + path, cookie, fields);
   return {
     list: () => fetch(base, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" }),
     async threads(): Promise<ThreadView[]> {

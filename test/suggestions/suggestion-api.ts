@@ -4,18 +4,14 @@ import { caretAnchor, titleAnchor } from "../../app/suggestions/anchor";
 import type { SuggestionsPayload, SuggestionView } from "../../app/suggestions/types";
 import { bodyDocument } from "../../app/utils/comment-document.server";
 import { findText } from "../comments/comment-api";
+import { postForm } from "../helpers/http";
 import { body, DEMO_BRIEFING } from "../helpers/yclient";
 
 /** The suggestion routes over real HTTP, as the browser calls them. */
 export function suggestionApi(baseUrl: string, cookie: string | null, briefingId = DEMO_BRIEFING) {
-  const base = `${baseUrl}/briefings/${briefingId}/suggestions`;
-  const post = (path: string, fields: Record<string, string>) =>
-    fetch(base + path, {
-      method: "POST",
-      headers: { ...(cookie ? { Cookie: cookie } : {}), Origin: baseUrl },
-      body: new URLSearchParams(fields),
-      redirect: "manual",
-    });
+  const route = `/briefings/${briefingId}/suggestions`;
+  const base = baseUrl + route;
+  const post = (path: string, fields: Record<string, string>) => postForm(baseUrl, route + path, cookie, fields);
   return {
     list: () => fetch(base, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" }),
     async all(): Promise<SuggestionView[]> {
