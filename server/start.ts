@@ -15,8 +15,9 @@ import { createInProcessBus, type AppBus } from "./bus";
 import { createRedisBus } from "./redis/bus";
 import { bodyLimit } from "./http/body-limit";
 import { importBodyLimit, isImportPath } from "./import/paths";
-import { TokenBucketLimiter } from "./http/comment-rate-limit";
+import { inProcessCommentLimit, TokenBucketLimiter } from "./http/comment-rate-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
+import { createSharedLimits } from "./redis/shared-limits";
 import { originPolicy, sameOriginMutations } from "./http/same-origin";
 import type { Logger } from "./logger";
 
@@ -59,12 +60,20 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   const events: AppBus = redisBus ?? createInProcessBus();
   const sessionCookie = createSessionCookie(config);
   const services: Services = {};
-  const authLimits = createAuthRateLimits({
-    perEmail: config.AUTH_FAILURES_PER_EMAIL,
-    signupsPerEmail: config.AUTH_SIGNUPS_PER_EMAIL,
-    perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS,
-  });
-  const commentLimit = new TokenBucketLimiter(config.COMMENT_RATE_PER_MINUTE, config.COMMENT_RATE_BURST);
+  // Several instances count the rate limits together in Redis (docs/decisions/0113).
+  const sharedLimits = config.REDIS_URL
+    ? createSharedLimits({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, timeoutMs: config.REDIS_LIMITS_TIMEOUT_MS, logger })
+    : null;
+  const authLimits = createAuthRateLimits(
+    {
+      perEmail: config.AUTH_FAILURES_PER_EMAIL,
+      signupsPerEmail: config.AUTH_SIGNUPS_PER_EMAIL,
+      perAddress: config.AUTH_ATTEMPTS_PER_ADDRESS,
+    },
+    sharedLimits ? (name, local) => sharedLimits.attemptLimit(name, local) : undefined,
+  );
+  const commentBucket = new TokenBucketLimiter(config.COMMENT_RATE_PER_MINUTE, config.COMMENT_RATE_BURST);
+  const commentLimit = sharedLimits ? sharedLimits.commentLimit(commentBucket) : inProcessCommentLimit(commentBucket);
   const app = express();
   const server = http.createServer(app);
   const ctx: LayerContext = { db, config, logger, events, sessionCookie, authLimits, commentLimit, services, server, app };
@@ -130,6 +139,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
       await stopped;
       sessionPurge.stop();
       await redisBus?.close();
+      await sharedLimits?.close();
       db.$client.close();
       logger.info("server", "stopped");
     })());

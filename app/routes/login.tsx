@@ -39,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/teams");
-  const byAddress = context.authLimits.authPerAddress.hit(context.clientAddress);
+  const byAddress = await context.authLimits.authPerAddress.hit(context.clientAddress);
   if (!byAddress.ok) {
     if (byAddress.firstRefusal) recordRateLimited(context, formData.get("email"), "address", byAddress.retryAfterSeconds);
     return tooManyAttempts(byAddress.retryAfterSeconds);
@@ -53,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!user) return json({ errors: { form: ["Demo sign-in is not available for that account."] } }, { status: 400 });
     // No password to fail here, so nothing is counted; but an account locked by failed sign-ins
     // stays locked on this path too, or the lockout would have a password-free way around it.
-    const locked = context.authLimits.loginPerEmail.check(user.email.toLowerCase());
+    const locked = await context.authLimits.loginPerEmail.check(user.email.toLowerCase());
     if (!locked.ok) return tooManyAttempts(locked.retryAfterSeconds);
     return signInAndRedirect(context, user, redirectTo, "demo");
   }
@@ -61,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(LoginSchema, formData);
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
   const emailKey = parsed.data.email.toLowerCase();
-  const byEmail = context.authLimits.loginPerEmail.hit(emailKey);
+  const byEmail = await context.authLimits.loginPerEmail.hit(emailKey);
   if (!byEmail.ok) {
     if (byEmail.firstRefusal) recordRateLimited(context, parsed.data.email, "email", byEmail.retryAfterSeconds);
     return tooManyAttempts(byEmail.retryAfterSeconds);
@@ -74,7 +74,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     recordAudit(context, { id: user?.id ?? null, email: parsed.data.email }, { action: "auth.sign_in_failed", details: { reason: user ? "wrong_password" : "unknown_email" } });
     return json({ errors: { form: ["That email and password do not match an account."] } }, { status: 401 });
   }
-  context.authLimits.loginPerEmail.reset(emailKey);
+  await context.authLimits.loginPerEmail.reset(emailKey);
   return signInAndRedirect(context, user, redirectTo, "password");
 }
 

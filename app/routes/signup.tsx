@@ -28,13 +28,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const NOT_CREATED = "Could not create an account with these details. If you already have an account, sign in.";
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const limit = context.authLimits.authPerAddress.hit(context.clientAddress);
+  const limit = await context.authLimits.authPerAddress.hit(context.clientAddress);
   if (!limit.ok) return tooManyAttempts("Too many attempts from this address. Try again later.", limit.retryAfterSeconds);
   const formData = await request.formData();
   const parsed = parseForm(SignupSchema, formData);
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
   // Counted for taken and free emails alike, so probing one address is throttled either way.
-  const byEmail = context.authLimits.signupPerEmail.hit(parsed.data.email.toLowerCase());
+  const byEmail = await context.authLimits.signupPerEmail.hit(parsed.data.email.toLowerCase());
   if (!byEmail.ok) return tooManyAttempts("Too many sign-up attempts for this email. Try again later.", byEmail.retryAfterSeconds);
   // Hashed before the lookup on both paths, so a taken email answers no faster than a free one.
   const passwordHash = await hashPassword(parsed.data.password);

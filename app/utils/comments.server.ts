@@ -142,8 +142,8 @@ function checkMentions(context: AppLoadContext, teamId: string, body: string): {
  * Takes one of the writer's comment tokens, just before the write: a refused or retried request
  * (a 400, or a 409 while typing reaches the server) costs nothing. Null when the write may go on.
  */
-function commentRateLimited(context: AppLoadContext, access: CommentsAccess): Response | null {
-  const taken = context.commentLimit.take(access.user.id);
+async function commentRateLimited(context: AppLoadContext, access: CommentsAccess): Promise<Response | null> {
+  const taken = await context.commentLimit.take(access.user.id);
   if (taken.ok) return null;
   const s = taken.retryAfterSeconds;
   context.logger.warn("comments", "rate limited", { briefingId: access.briefing.id, userId: access.user.id, retryAfterSeconds: s });
@@ -208,7 +208,7 @@ export async function createThreadAction(context: AppLoadContext, access: Commen
   if ("response" in mentions) return mentions.response;
   const located = await locateAnchor(context, access, anchorStart, anchorEnd);
   if ("response" in located) return located.response;
-  const limited = commentRateLimited(context, access);
+  const limited = await commentRateLimited(context, access);
   if (limited) return limited;
 
   const threadId = createThread(context.db, {
@@ -259,7 +259,7 @@ export async function threadAction(context: AppLoadContext, access: CommentsAcce
     requireRole(access, canComment(access.role), "Replying needs the commenter role");
     const mentions = checkMentions(context, access.briefing.teamId, input.body);
     if ("response" in mentions) return mentions.response;
-    const limited = commentRateLimited(context, access);
+    const limited = await commentRateLimited(context, access);
     if (limited) return limited;
     addComment(context.db, thread.id, access.user.id, input.body, mentions.mentions);
     notifyMentioned(context, access, thread.id, mentions.mentions);
@@ -302,7 +302,7 @@ export async function commentAction(
   if (input.intent === "edit") {
     const mentions = checkMentions(context, access.briefing.teamId, input.body);
     if ("response" in mentions) return mentions.response;
-    const limited = commentRateLimited(context, access);
+    const limited = await commentRateLimited(context, access);
     if (limited) return limited;
     updateComment(context.db, comment.id, input.body, mentions.mentions);
     context.logger.info("comments", "comment edited", fields);

@@ -156,7 +156,7 @@ async function createAction(context: AppLoadContext, access: CommentsAccess, inp
   if (located.current === input.replacement) {
     return fieldErrors({ replacement: [located.current === "" ? "Type the text to insert." : "The suggestion is the same as the text."] });
   }
-  const taken = context.commentLimit.take(access.user.id);
+  const taken = await context.commentLimit.take(access.user.id);
   if (!taken.ok) {
     const s = taken.retryAfterSeconds;
     return json(
@@ -282,7 +282,7 @@ export async function suggestionAction(context: AppLoadContext, access: Comments
  */
 async function replyAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, body: string): Promise<Response> {
   if (!canSuggest(access.role)) throw forbidden(`Discussing suggestions needs the commenter role; you are ${access.role}.`);
-  const taken = context.commentLimit.take(access.user.id);
+  const taken = await context.commentLimit.take(access.user.id);
   if (!taken.ok) {
     const r = taken.retryAfterSeconds;
     return json({ ok: false as const, errors: { form: [`You are commenting faster than the desk allows. Try again in ${r} second${r === 1 ? "" : "s"}.`] } }, { status: 429, headers: { "Retry-After": String(r) } });

@@ -1,15 +1,21 @@
 /**
- * A token bucket per user for writing comments (new threads, replies, edits): `burst` comments at
- * once, refilled at `perMinute`. In memory, like the sign-in limits: one process serves the app.
- * Routes see only the `CommentRateLimit` interface, so a shared store (Redis) can replace it when
- * the app runs as several processes.
+ * A token bucket per user for writing comments (new threads, replies, edits; suggestions too):
+ * `burst` comments at once, refilled at `perMinute`. Routes see only the `CommentRateLimit`
+ * interface: in memory for one instance, shared through Redis by several
+ * (server/redis/shared-limits.ts, docs/decisions/0113).
  */
 export interface CommentRateLimit {
   /** Takes one token for `userId`; `ok` false means answer 429 with `retryAfterSeconds`. */
-  take(userId: string, now?: number): { ok: boolean; retryAfterSeconds: number };
+  take(userId: string): Promise<{ ok: boolean; retryAfterSeconds: number }>;
 }
 
-export class TokenBucketLimiter implements CommentRateLimit {
+/** A `TokenBucketLimiter` behind the asynchronous interface routes use. */
+export function inProcessCommentLimit(bucket: TokenBucketLimiter): CommentRateLimit {
+  return { take: async (userId) => bucket.take(userId) };
+}
+
+/** The in-memory bucket: this instance's own count (and the fallback of the shared one). */
+export class TokenBucketLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly perMs: number;
 

@@ -1,6 +1,26 @@
+/** What a counted attempt tells the caller (see `RateLimiter.hit`). */
+export interface AttemptResult {
+  ok: boolean;
+  retryAfterSeconds: number;
+  firstRefusal: boolean;
+}
+
 /**
- * A fixed-window counter per key (an email, an IP address). In memory: one process serves the
- * app, and a restart forgetting the counts is acceptable for these limits.
+ * A limit on attempts per key, as routes see it: in memory (`RateLimiter`, one instance) or shared
+ * by every instance through Redis (server/redis/shared-limits.ts, docs/decisions/0113).
+ */
+export interface AttemptLimit {
+  readonly limit: number;
+  readonly windowMs: number;
+  hit(key: string): Promise<AttemptResult>;
+  check(key: string): Promise<{ ok: boolean; retryAfterSeconds: number }>;
+  reset(key: string): Promise<void>;
+}
+
+/**
+ * A fixed-window counter per key (an email, an IP address). In memory: the limit of one instance,
+ * and a restart forgetting the counts is acceptable for these limits. With several instances the
+ * shared limit in Redis is used and this one is its fallback while Redis does not answer.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -42,21 +62,40 @@ export class RateLimiter {
   }
 }
 
+/** A `RateLimiter` behind the asynchronous interface routes use. */
+export function inProcessAttemptLimit(limiter: RateLimiter): AttemptLimit {
+  return {
+    limit: limiter.limit,
+    windowMs: limiter.windowMs,
+    hit: async (key) => limiter.hit(key),
+    check: async (key) => limiter.check(key),
+    reset: async (key) => limiter.reset(key),
+  };
+}
+
 /** The limits on account endpoints, per 15-minute window. */
 export interface AuthRateLimits {
   /** Failed sign-ins per email (AUTH_FAILURES_PER_EMAIL); a success resets it. */
-  loginPerEmail: RateLimiter;
+  loginPerEmail: AttemptLimit;
   /** Sign-up attempts per email (AUTH_SIGNUPS_PER_EMAIL), whether the email is taken or not. */
-  signupPerEmail: RateLimiter;
+  signupPerEmail: AttemptLimit;
   /** Sign-in and sign-up attempts per client address (AUTH_ATTEMPTS_PER_ADDRESS). */
-  authPerAddress: RateLimiter;
+  authPerAddress: AttemptLimit;
 }
 
-export function createAuthRateLimits(limits: { perEmail: number; signupsPerEmail: number; perAddress: number }): AuthRateLimits {
-  const fifteenMinutes = 15 * 60 * 1000;
+export const AUTH_WINDOW_MS = 15 * 60 * 1000;
+
+/**
+ * The account limits. `share` turns each in-process limiter into one every instance counts
+ * together (Redis); without it they are this instance's own.
+ */
+export function createAuthRateLimits(
+  limits: { perEmail: number; signupsPerEmail: number; perAddress: number },
+  share: (name: string, local: RateLimiter) => AttemptLimit = (_name, local) => inProcessAttemptLimit(local),
+): AuthRateLimits {
   return {
-    loginPerEmail: new RateLimiter(limits.perEmail, fifteenMinutes),
-    signupPerEmail: new RateLimiter(limits.signupsPerEmail, fifteenMinutes),
-    authPerAddress: new RateLimiter(limits.perAddress, fifteenMinutes),
+    loginPerEmail: share("login-email", new RateLimiter(limits.perEmail, AUTH_WINDOW_MS)),
+    signupPerEmail: share("signup-email", new RateLimiter(limits.signupsPerEmail, AUTH_WINDOW_MS)),
+    authPerAddress: share("auth-address", new RateLimiter(limits.perAddress, AUTH_WINDOW_MS)),
   };
 }

@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../logger";
 
 /** Which connection a log line is about (each instance holds a few, one per role). */
-export type RedisRole = "commands" | "stream-reader" | "awareness" | "bus";
+export type RedisRole = "commands" | "stream-reader" | "awareness" | "bus" | "limits";
 
 /**
  * Opens one Redis connection for `role` with the settings every role shares: commands wait
