@@ -146,6 +146,16 @@ const EnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,64}$/, "letters, digits, ':', '_' and '-' only").default("sd:"),
   /** Document updates kept per briefing's Redis stream (trimmed approximately); an instance that falls further behind reloads from the database. */
   REDIS_STREAM_MAX_ENTRIES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  /**
+   * How long a rate-limit check waits for Redis (docs/decisions/0113) before this instance's own
+   * count answers instead; also the wait for a connection-cap check at a socket upgrade.
+   */
+  REDIS_LIMITS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  /**
+   * An instance that has not renewed its entry in Redis for this long counts as dead: its sockets
+   * stop counting against the cluster-wide connection caps (it renews every third of this).
+   */
+  REDIS_INSTANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   /** Longest review note or finalize-override reason, in characters (longer: 400). */
   REVIEW_NOTE_MAX_CHARS: z.coerce.number().int().min(10).max(100_000).default(2000),
 });

@@ -7,6 +7,7 @@ import type { ServerLayer } from "../start";
 import { AdmissionCache } from "./admission-cache";
 import { ByteBudget } from "./byte-budget";
 import { CLOSE } from "./close-codes";
+import { createConnectionLedger } from "../redis/connection-ledger";
 import { createStreamFanout } from "../redis/stream-fanout";
 import { noFanout } from "./fanout";
 import { RoomRegistry } from "./rooms";
@@ -68,6 +69,16 @@ export function collabLayer(): ServerLayer {
       services.collab = createCollabService(registry, store);
       setCollabStatsSource(registry);
 
+      // Several instances: the connection caps hold over all of them (docs/decisions/0113).
+      const ledger = config.REDIS_URL
+        ? createConnectionLedger({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX,
+            maxPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
+            maxPerBriefing: config.COLLAB_MAX_CONNECTIONS_PER_BRIEFING,
+            instanceTimeoutMs: config.REDIS_INSTANCE_TIMEOUT_MS,
+            timeoutMs: config.REDIS_LIMITS_TIMEOUT_MS,
+            logger,
+          })
+        : undefined;
       const admissions = new AdmissionCache(config.COLLAB_ADMISSION_CACHE_MS, (kind) => admissionCacheHits.inc({ kind }));
       const upgrade = createUpgradeHandler({
         db,
@@ -78,6 +89,7 @@ export function collabLayer(): ServerLayer {
         maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
         metrics: promCollabMetrics,
         cache: admissions,
+        ledger,
       });
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);
       server.on("upgrade", onUpgrade);
@@ -130,6 +142,7 @@ export function collabLayer(): ServerLayer {
         if (failed.length > 0) logger.error("collab: rooms not stored at shutdown", undefined, { briefingIds: failed.join(",") });
         for (const off of unsubscribe) off();
         await fanout?.close();
+        await ledger?.close();
         setCollabStatsSource(null);
         logger.info("collab", "stopped", { rooms: registry.stats().rooms });
       };

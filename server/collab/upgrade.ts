@@ -16,8 +16,15 @@ import { CLOSE } from "./close-codes";
 import type { CollabMetrics } from "./collab-metrics";
 import type { CollabIdentity } from "./connection";
 import type { RoomRegistry } from "./rooms";
+import type { ConnectionLedger } from "../redis/connection-ledger";
 
 export const COLLAB_PATH_PREFIX = "/collab/";
+
+/** The same answer whether this instance's cap or the cluster-wide one (ledger) refuses. */
+const CAP_MESSAGES = {
+  user: "Too many open connections for this user.",
+  briefing: "Too many open connections to this briefing.",
+} as const;
 
 export interface UpgradeDeps {
   db: Db;
@@ -30,6 +37,8 @@ export interface UpgradeDeps {
   metrics: CollabMetrics;
   /** Recently admitted sessions and memberships (admission-cache.ts); the layer invalidates it. */
   cache: AdmissionCache;
+  /** Several instances: the connection caps counted over all of them (docs/decisions/0113). */
+  ledger?: ConnectionLedger;
 }
 
 type Admission =
@@ -98,8 +107,13 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       if (socket.destroyed) return;
       const { briefingId, identity } = admission;
       const over = deps.registry.capacityProblem(briefingId, identity.userId);
-      if (over === "user") return refuse(deps.metrics, socket, 429, "Too many open connections for this user.");
-      if (over === "briefing") return refuse(deps.metrics, socket, 503, "Too many open connections to this briefing.");
+      if (over) return refuse(deps.metrics, socket, over === "user" ? 429 : 503, CAP_MESSAGES[over]);
+      const cluster = deps.ledger ? await deps.ledger.admit(identity.userId, briefingId) : null;
+      if (cluster && !cluster.ok) return refuse(deps.metrics, socket, cluster.over === "user" ? 429 : 503, CAP_MESSAGES[cluster.over]);
+      // The slot is the socket's until its TCP connection closes, however the socket ends.
+      if (cluster) socket.once("close", () => cluster.slot.release());
+      if (socket.destroyed) return cluster?.slot.release();
+      if (!accepting) return refuse(deps.metrics, socket, 503, "Server restarting.");
       const outdated = clientSchemaOutdated(req.url ?? "");
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (outdated) {
