@@ -145,7 +145,7 @@ describe.skipIf(!hasRedis)("connection caps across instances", () => {
     await eventually(async () => expect(await upgrade(c, cookies.commenter)).toBe(101), 10_000, 100);
   }, 90_000);
 
-  it("fall back to each instance's own caps and limits while Redis is down", async () => {
+  it("fall back to each instance's own caps and limits while Redis is down, and share them again once it is back", async () => {
     const [, b] = servers;
     await redis.kill();
     // Sockets: still capped, by the instance alone.
@@ -157,6 +157,10 @@ describe.skipIf(!hasRedis)("connection caps across instances", () => {
     const statuses: number[] = [];
     for (let i = 0; i < FAILURES_PER_EMAIL + 1; i++) statuses.push((await signIn(b, email, "wrong-password-1")).status);
     expect(statuses).toEqual([...Array(FAILURES_PER_EMAIL).fill(401), 429]);
+
+    // Redis back, empty: B writes its counts again, so C (no socket of that user) refuses again.
+    await redis.start();
+    await eventually(async () => expect(await upgrade(servers[2], cookies.commenter)).toBe(429), 30_000, 200);
     for (const s of held) s.ws.close();
   }, 90_000);
 });
