@@ -1,5 +1,5 @@
 import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
-import { useState, type FocusEvent, type KeyboardEvent } from "react";
+import { useEffect, useState, type FocusEvent, type KeyboardEvent } from "react";
 import { isSuggesting } from "../../suggestions/suggesting-mode";
 import { requestTitleSuggestion } from "../../suggestions/title-events";
 import { PortionBadge } from "./portion-badge";
@@ -50,6 +50,10 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
   // title suggestion on Enter or when the input loses focus (Escape drops it).
   const suggesting = useEditorState({ editor, selector: ({ editor: e }) => !env.readOnly && isSuggesting(e.state) });
   const [typedTitle, setTypedTitle] = useState<string | null>(null);
+  // Leaving Suggesting mode drops a title typed but not sent: the input shows the real title again.
+  useEffect(() => {
+    if (!suggesting) setTypedTitle(null);
+  }, [suggesting]);
   const sendTitle = (input: HTMLInputElement) => {
     const pos = getPos();
     if (typedTitle !== null && typedTitle !== a.title && typeof pos === "number") requestTitleSuggestion(input, { pos, title: typedTitle });
