@@ -11,6 +11,7 @@ import type { BriefingEvent } from "./types";
 import { useCommentThreads } from "./use-comment-threads";
 import { useMarginLayout } from "./use-margin-layout";
 import { SuggestionLayer, useSuggestionLayer, useSuggestionMarks } from "../suggestions/suggestion-layer";
+import { DetachedSuggestions } from "../suggestions/detached-suggestions";
 
 interface Draft {
   anchor: EncodedAnchor;
@@ -283,6 +284,7 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
           ))}
         </section>
       )}
+      <DetachedSuggestions suggestions={suggestions.detached} api={suggestions.api} canDecide={Boolean(suggestions.api.viewer?.canDecide)} />
     </aside>
   );
 }

@@ -23,6 +23,7 @@ export function SendForReviewForm({
       <input type="hidden" name="to" value="in_review" />
       <fieldset>
         <legend>Approvers</legend>
+        {candidates.length === 0 && <p className="small muted">Nobody else in the team may approve. Invite a member with at least the commenter role; you cannot approve your own request.</p>}
         {candidates.map((c) => (
           <label key={c.userId} className="checkbox">
             <input type="checkbox" name="approvers" value={c.userId} /> {c.name} <span className="small muted">({c.role})</span>

@@ -183,10 +183,11 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
       members: props.members,
       factStaleMonths: props.factStaleMonths,
       readOnly,
+      canSuggest: props.canComment && props.status !== "final",
       openFactPicker: ui.openFactPicker,
       othersEditingIn: (from: number, to: number) => (editor ? othersEditingIn(editor, session.provider.awareness, from, to) : []),
     }),
-    [props.teamId, props.members, props.factStaleMonths, readOnly, ui, editor, session],
+    [props.teamId, props.members, props.factStaleMonths, readOnly, props.canComment, props.status, ui, editor, session],
   );
 
   return (

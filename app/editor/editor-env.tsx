@@ -16,6 +16,8 @@ export interface EditorEnv {
   factStaleMonths: number;
   /** True when the user may not change the body (role, final briefing, or a downgraded connection). */
   readOnly: boolean;
+  /** True when the user may suggest edits (commenters too) while the briefing is not final. */
+  canSuggest?: boolean;
   openFactPicker: () => void;
   /** Names of the other people whose caret is in [from, to) now (app/editor/editing-in-range.ts). */
   othersEditingIn: (from: number, to: number) => string[];

@@ -150,8 +150,12 @@ export const SuggestionCard = forwardRef<HTMLElement, CardProps>(function Sugges
  * The box for a new suggestion: the replacement field takes the keyboard as soon as the card is
  * placed, Enter sends (an empty field suggests deleting the selection), Escape cancels.
  */
-export const SuggestionDraftCard = forwardRef<HTMLElement, { original: string; style?: CSSProperties; placed: boolean; onSubmit: (replacement: string) => Promise<string | null>; onCancel: () => void }>(
+export const SuggestionDraftCard = forwardRef<
+  HTMLElement,
+  { kind?: SuggestionView["kind"]; original: string; style?: CSSProperties; placed: boolean; onSubmit: (replacement: string) => Promise<string | null>; onCancel: () => void }
+>(
   function SuggestionDraftCard(props, ref) {
+    const title = props.kind === "topicTitle";
     const [text, setText] = useState(props.original);
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
@@ -178,10 +182,16 @@ export const SuggestionDraftCard = forwardRef<HTMLElement, { original: string; s
       }
     };
     return (
-      <article ref={ref} className="thread-card is-active is-draft suggestion-card" style={props.style} aria-label="New suggestion">
-        {props.original ? <blockquote className="thread-quote">{short(props.original)}</blockquote> : <p className="muted small">Insert at the caret</p>}
+      <article ref={ref} className="thread-card is-active is-draft suggestion-card" style={props.style} aria-label={title ? "New title suggestion" : "New suggestion"}>
+        {title ? (
+          <p className="muted small">Topic title: “{short(props.original)}”</p>
+        ) : props.original ? (
+          <blockquote className="thread-quote">{short(props.original)}</blockquote>
+        ) : (
+          <p className="muted small">Insert at the caret</p>
+        )}
         <label className="small">
-          {props.original ? "Replace with (empty deletes it)" : "Text to insert"}
+          {title ? "New title" : props.original ? "Replace with (empty deletes it)" : "Text to insert"}
           <input ref={input} className="suggestion-input" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} aria-label="Suggested text" />
         </label>
         {error && (

@@ -6,8 +6,10 @@ import type { useMarginLayout } from "../comments/use-margin-layout";
 import { SuggestionCard, SuggestionDraftCard, suggestionLabel } from "./suggestion-card";
 import { suggestionMarksKey, type SuggestionMark } from "./suggestion-marks";
 import type { SuggestedChange } from "./suggesting-mode";
+import type { SuggestionKind } from "./target";
+import { SUGGEST_TITLE_EVENT, type SuggestTitleDetail } from "./title-events";
 import type { SuggestionView } from "./types";
-import { suggestionAnchor, useSuggestionPlaces, useSuggestions } from "./use-suggestions";
+import { suggestionAnchor, topicTitleAnchorAt, useSuggestionPlaces, useSuggestions, type SuggestionPlace } from "./use-suggestions";
 
 /**
  * Suggested edits inside the comments margin (docs/decisions/0504): their cards sit among the
@@ -16,9 +18,20 @@ import { suggestionAnchor, useSuggestionPlaces, useSuggestions } from "./use-sug
  */
 
 const DRAFT_ID = "__suggestion_draft__";
+
+/**
+ * Detached: the place it changes is gone (its paragraph or topic deleted), or every character of the
+ * text it replaces or deletes was deleted, so its range collapsed. Such a suggestion has nothing left
+ * to mark in the text; it is listed below the margin instead, never dropped.
+ */
+function isDetached(s: SuggestionView, place: SuggestionPlace | undefined): boolean {
+  if (!place) return true;
+  return s.kind === "text" && s.originalText !== "" && place.from === place.to;
+}
 const itemId = (id: string) => `suggestion:${id}`;
 
 interface Draft {
+  kind: SuggestionKind;
   anchor: EncodedAnchor;
   from: number;
   to: number;
@@ -30,9 +43,13 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
   const places = useSuggestionPlaces(editor, api.suggestions);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { upsert, refresh } = api;
+  const { upsert, refresh, create } = api;
   const onLive = useCallback((s: SuggestionView | null) => (s ? upsert(s) : void refresh()), [upsert, refresh]);
-  const open = useMemo(() => api.suggestions.filter((s) => s.status === "open" && places.has(s.id)), [api.suggestions, places]);
+  const open = useMemo(() => api.suggestions.filter((s) => s.status === "open" && !isDetached(s, places.get(s.id))), [api.suggestions, places]);
+  const detached = useMemo(
+    () => api.suggestions.filter((s) => s.status === "open" && isDetached(s, places.get(s.id))).sort((a, b) => a.createdAt - b.createdAt),
+    [api.suggestions, places],
+  );
   const ownedThreads = useMemo(() => new Set(api.suggestions.flatMap((s) => (s.threadId ? [s.threadId] : []))), [api.suggestions]);
   const items = useMemo(() => {
     const list = open.map((s) => ({ id: itemId(s.id), from: places.get(s.id)!.from }));
@@ -51,11 +68,30 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
     const anchor = suggestionAnchor(editor, from, to);
     if (!anchor) return;
     setError(null);
-    setDraft({ anchor, from, to, original: editor.state.doc.textBetween(from, to, "\n", " ") });
+    setDraft({ kind: "text", anchor, from, to, original: editor.state.doc.textBetween(from, to, "\n", " ") });
   }, [editor]);
 
+  // A topic's header asks for a title suggestion: open the box beside the topic, or (a title typed
+  // in Suggesting mode) post it at once.
+  useEffect(() => {
+    const dom = editor && !editor.isDestroyed ? editor.view.dom : null;
+    if (!editor || !dom) return;
+    const onTitle = (e: Event) => {
+      const { pos, title } = (e as CustomEvent<SuggestTitleDetail>).detail;
+      const node = editor.state.doc.nodeAt(pos);
+      const anchor = node?.type.name === "agendaTopic" ? topicTitleAnchorAt(editor, pos) : null;
+      if (!node || !anchor) return;
+      const original = String(node.attrs.title ?? "");
+      if (title === undefined) {
+        setError(null);
+        setDraft({ kind: "topicTitle", anchor, from: pos, to: pos, original });
+      } else void create("topicTitle", anchor, title).then((r) => setError(r.ok ? null : r.message));
+    };
+    dom.addEventListener(SUGGEST_TITLE_EVENT, onTitle);
+    return () => dom.removeEventListener(SUGGEST_TITLE_EVENT, onTitle);
+  }, [editor, create]);
+
   // Suggesting mode posts each change it gathers through the same route.
-  const { create } = api;
   useEffect(() => {
     if (!editor || editor.isDestroyed) return;
     const storage = (editor.storage as unknown as { suggestingMode?: { onSuggest: ((c: SuggestedChange) => void) | null } }).suggestingMode;
@@ -70,7 +106,7 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
     };
   }, [editor, create]);
 
-  return { api, places, open, ownedThreads, items, onLive, draft, setDraft, startDraft, error, setError, itemId };
+  return { api, places, open, detached, ownedThreads, items, onLive, draft, setDraft, startDraft, error, setError, itemId };
 }
 
 export type SuggestionLayerState = ReturnType<typeof useSuggestionLayer>;
@@ -159,10 +195,11 @@ export function SuggestionLayer(props: {
           ref={layout.cardRef(DRAFT_ID)}
           style={layout.style(DRAFT_ID)}
           placed={draftPlaced}
+          kind={draft.kind}
           original={draft.original}
           onCancel={() => setDraft(null)}
           onSubmit={async (replacement) => {
-            const result = await api.create("text", draft.anchor, replacement);
+            const result = await api.create(draft.kind, draft.anchor, replacement);
             if (!result.ok) return result.message;
             setDraft(null);
             if (result.suggestion) setActiveId(itemId(result.suggestion.id));

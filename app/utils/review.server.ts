@@ -51,12 +51,21 @@ export function activeApprovers(review: ReviewState): ReviewApprover[] {
 }
 
 /**
- * Validates the approvers named for a review: team members who may at least comment. Returns an
- * error message for the form, or the distinct ids.
+ * Validates the approvers named for a review: team members who may at least comment, never the
+ * person asking (a sign-off is someone else's word on the text). Returns an error message for the
+ * form, or the distinct ids.
  */
-export function checkApprovers(db: Db, teamId: string, ids: string[]): { ids: string[] } | { error: string } {
+export function checkApprovers(db: Db, teamId: string, ids: string[], requesterId: string): { ids: string[] } | { error: string } {
   const distinct = Array.from(new Set(ids.filter((id) => id !== "")));
   if (distinct.length === 0) return { error: "Name at least one approver." };
+  if (distinct.includes(requesterId)) {
+    return {
+      error:
+        distinct.length === 1
+          ? "You cannot be the only approver of your own review request: name someone else."
+          : "You cannot approve your own review request: leave yourself out of the approvers.",
+    };
+  }
   const rows = db
     .select({ userId: memberships.userId, role: memberships.role, name: users.name })
     .from(memberships)

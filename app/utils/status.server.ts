@@ -69,7 +69,7 @@ export async function changeBriefingStatus(
   }
   let approverIds: string[] = [];
   if (to === "in_review") {
-    const checked = checkApprovers(context.db, briefing.teamId, options.approvers ?? []);
+    const checked = checkApprovers(context.db, briefing.teamId, options.approvers ?? [], user.id);
     if ("error" in checked) return { ok: false, error: checked.error };
     approverIds = checked.ids;
   }

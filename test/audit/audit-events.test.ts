@@ -167,7 +167,7 @@ describe("briefing events", () => {
 
     expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, toReview())).status).toBe(200);
     expect(lastRow(db(), "briefing.status_change")).toMatchObject({ briefing_id: BRIEFING, actor_id: demoUser("editor").id, details: { from: "draft", to: "in_review" } });
-    expect((await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.editor)).status).toBe(200);
+    expect((await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.commenter)).status).toBe(200);
     const finalized = lastRow(db(), "briefing.status_change")!;
     expect(finalized.details).toMatchObject({ from: "in_review", to: "final", version: 1 });
     // The hash of the unchanged body is the one the draft export recorded.

@@ -86,7 +86,7 @@ describe("the team's export policy", () => {
     const hasLink = async (role: DemoRole, path: string) => (await (await get(server.url, path, cookies[role])).text()).includes("export.pdf");
     // Finalize so the versions pages list a version with its PDF link.
     expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, toReview())).status).toBe(200);
-    expect((await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.editor)).status).toBe(200);
+    expect((await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.commenter)).status).toBe(200);
     for (const path of [`/briefings/${BRIEFING}`, `/briefings/${BRIEFING}/versions`, `/briefings/${BRIEFING}/versions/1`]) {
       expect(await hasLink("owner", path), path).toBe(true);
       expect(await hasLink("editor", path), path).toBe(false);

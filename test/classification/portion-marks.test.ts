@@ -258,7 +258,7 @@ describe("reclassification", () => {
     expect(await listedLevel(BRIEFING)).toBe("SECRET");
 
     expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.owner, toReview())).status).toBe(200);
-    expect((await finalizeCleared(server.url, BRIEFING, cookies.owner, cookies.editor)).status).toBe(200);
+    expect((await finalizeCleared(server.url, BRIEFING, cookies.owner, cookies.commenter)).status).toBe(200);
     const hashBefore = query<string>("select content_hash from briefing_versions where briefing_id = ? order by version desc limit 1", BRIEFING);
     const versionsBefore = query<number>("select count(*) from briefing_versions where briefing_id = ?", BRIEFING);
 

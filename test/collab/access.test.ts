@@ -136,7 +136,7 @@ describe("final briefings", () => {
     const editor = await connectClient(server.url, editorCookie);
     const watcher = await connectClient(server.url, owner);
     expect((await postForm(server.url, "/briefings/ankara-summit/status", editorCookie, toReview())).status).toBe(200);
-    expect((await finalizeCleared(server.url, "ankara-summit", editorCookie, editorCookie)).status).toBe(200);
+    expect((await finalizeCleared(server.url, "ankara-summit", editorCookie, await loginAs(server.url, "commenter"))).status).toBe(200);
     const frozen = body(watcher.doc).toString();
     firstParagraph(editor.doc).insert(0, "after-final ");
     expect(await awarenessMarker(editor, watcher)).toBe(true);

@@ -61,7 +61,7 @@ describe("access changes reach open sockets at once", () => {
     };
     const toReview = await postForm(server.url, "/briefings/ankara-summit/status", owner, reviewFields());
     expect(toReview.status).toBe(200);
-    const toFinal = await finalizeCleared(server.url, "ankara-summit", owner, editorCookie);
+    const toFinal = await finalizeCleared(server.url, "ankara-summit", owner, await loginAs(server.url, "commenter"));
     expect(toFinal.status).toBe(200);
     await eventually(() => expect(deniedWriter).toEqual(["briefing is final"]));
     expect((await postForm(server.url, "/briefings/ankara-summit/status", owner, { to: "draft" })).status).toBe(200);

@@ -265,7 +265,7 @@ describe("GET /briefings/:id/export.md", () => {
 describe("exports of a final version", () => {
   it("carry the version and content hash, no DRAFT marking, for every version asked for", async () => {
     expect((await postForm(server.url, `/briefings/${BRIEFING}/status`, cookies.editor, toReview())).status).toBe(200);
-    const fin = await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.editor);
+    const fin = await finalizeCleared(server.url, BRIEFING, cookies.editor, cookies.commenter);
     expect(await fin.json()).toMatchObject({ ok: true, version: 1 });
     const db = new Database(server.databasePath, { readonly: true });
     const { content_hash: hash } = db.prepare("select content_hash from briefing_versions where briefing_id = ? and version = 1").get(BRIEFING) as {

@@ -33,7 +33,7 @@ async function pdfOf(res: Response): Promise<Buffer> {
 
 // Sending for review names the editor as approver; finalizing has them approve what is missing first.
 const setStatus = (role: string, to: string) =>
-  to === "final" ? finalizeCleared(server.url, BRIEFING, cookies[role], cookies.editor) : postForm(server.url, STATUS, cookies[role], to === "in_review" ? toReview() : { to });
+  to === "final" ? finalizeCleared(server.url, BRIEFING, cookies[role], cookies.commenter) : postForm(server.url, STATUS, cookies[role], to === "in_review" ? toReview() : { to });
 
 describe("GET /briefings/:id/export.pdf", () => {
   it("sends an anonymous caller to sign in", async () => {

@@ -1,15 +1,19 @@
 import { postForm } from "./http";
 
-/** The demo editor: a member who may approve in every test team built on the demo desk. */
-export const DEMO_APPROVER = "demo-editor";
+/**
+ * The demo commenter: a member who may approve in every test team built on the demo desk and who
+ * never sends a review herself (nobody may approve their own request).
+ */
+export const DEMO_APPROVER = "demo-commenter";
 
-/** The fields of a "Send for review" naming one approver (the demo editor unless told). */
+/** The fields of a "Send for review" naming one approver (the demo commenter unless told). */
 export function toReview(approver = DEMO_APPROVER): Record<string, string> {
   return { to: "in_review", approvers: approver };
 }
 
 /**
- * Finalizes as `cookie`. When the server answers 409 (approvals missing), the approver approves
+ * Finalizes as `cookie`. When the server answers 409 (approvals missing), the approver (signed in
+ * as `approverCookie`, the demo commenter for a `toReview()` review) approves
  * every section it listed and the finalize is sent again; any other answer is returned as it is.
  */
 export async function finalizeCleared(baseUrl: string, briefingId: string, cookie: string, approverCookie: string): Promise<Response> {

@@ -115,7 +115,7 @@ describe("briefings list", () => {
     const id = created.headers.get("location")!.split("/").pop()!;
     const status = (role: DemoRole, to: string) => postForm(server.url, `/briefings/${id}/status`, cookies[role], { to });
     expect((await postForm(server.url, `/briefings/${id}/status`, cookies.editor, toReview())).status).toBe(200);
-    expect((await finalizeCleared(server.url, id, cookies.editor, cookies.editor)).status).toBe(200);
+    expect((await finalizeCleared(server.url, id, cookies.editor, cookies.commenter)).status).toBe(200);
     const rename = () => postForm(server.url, `/teams/${TEAM}?index`, cookies.owner, { intent: "rename", briefingId: id, title: "Changed after final" });
     const refused = await rename();
     expect(refused.status).toBe(409);

@@ -1,4 +1,7 @@
 import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
+import { useEffect, useState, type FocusEvent, type KeyboardEvent } from "react";
+import { isSuggesting } from "../../suggestions/suggesting-mode";
+import { requestTitleSuggestion } from "../../suggestions/title-events";
 import { PortionBadge } from "./portion-badge";
 import { AGENDA_PRIORITIES, AGENDA_STATUSES, type AgendaTopicAttrs } from "../../../extensions/agenda-topic/agenda-topic";
 import { agendaNumberAt } from "../agenda-numbers";
@@ -43,6 +46,30 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
     if (tr) editor.view.dispatch(tr);
   };
   const ownerKnown = !a.ownerId || env.members.some((m) => m.userId === a.ownerId);
+  // In Suggesting mode the title input changes nothing: what is typed is kept here and sent as a
+  // title suggestion on Enter or when the input loses focus (Escape drops it).
+  const suggesting = useEditorState({ editor, selector: ({ editor: e }) => !env.readOnly && isSuggesting(e.state) });
+  const [typedTitle, setTypedTitle] = useState<string | null>(null);
+  // Leaving Suggesting mode drops a title typed but not sent: the input shows the real title again.
+  useEffect(() => {
+    if (!suggesting) setTypedTitle(null);
+  }, [suggesting]);
+  const sendTitle = (input: HTMLInputElement) => {
+    const pos = getPos();
+    if (typedTitle !== null && typedTitle !== a.title && typeof pos === "number") requestTitleSuggestion(input, { pos, title: typedTitle });
+    setTypedTitle(null);
+  };
+  const onTitleKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (!suggesting) return;
+    if (e.key === "Enter") {
+      e.preventDefault();
+      sendTitle(e.currentTarget);
+    } else if (e.key === "Escape") setTypedTitle(null);
+  };
+  const askTitle = (button: HTMLElement) => {
+    const pos = getPos();
+    if (typeof pos === "number") requestTitleSuggestion(button, { pos });
+  };
 
   return (
     <NodeViewWrapper
@@ -69,11 +96,19 @@ export function AgendaTopicView({ node, editor, getPos, updateAttributes }: Reac
         <input
           id={`title-${a.blockId}`}
           className="agenda-title"
-          value={a.title}
+          value={suggesting ? (typedTitle ?? a.title) : a.title}
           placeholder="Topic title"
           disabled={env.readOnly}
-          onChange={(e) => updateAttributes({ title: e.target.value })}
+          title={suggesting ? "Suggesting: type a new title and press Enter to suggest it" : undefined}
+          onChange={(e) => (suggesting ? setTypedTitle(e.target.value) : updateAttributes({ title: e.target.value }))}
+          onKeyDown={onTitleKey}
+          onBlur={(e: FocusEvent<HTMLInputElement>) => suggesting && sendTitle(e.currentTarget)}
         />
+        {env.readOnly && env.canSuggest && (
+          <button type="button" className="link-button agenda-suggest-title" aria-label={`Suggest a title for topic ${number}`} onClick={(e) => askTitle(e.currentTarget)}>
+            Suggest title
+          </button>
+        )}
         <div className="agenda-controls">
           {!env.readOnly && (
             <span className="agenda-move">

@@ -41,6 +41,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     user: { id: user.id, name: user.name, color: user.color },
     // Owners of agenda topics are picked from the team; only what the picker shows is sent.
     members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role, color: m.color })),
+    // Who Send for review offers as approvers: members who may comment, never the requester
+    // (the server refuses a request they approve themselves).
+    reviewCandidates: listMembers(context.db, team.id)
+      .filter((m) => m.role !== "viewer" && m.userId !== user.id)
+      .map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
     factStaleMonths: context.config.FACT_STALE_MONTHS,
     // The editor splits large changes and paces its sending under these, and refuses a paste
     // larger than half a message (app/editor/paced-sender.ts, paste-guard.ts).
@@ -117,7 +122,7 @@ export default function BriefingPage() {
           briefing={briefing}
           role={data.role}
           canExport={data.permissions.export}
-          reviewCandidates={data.members.filter((m) => m.role !== "viewer")}
+          reviewCandidates={data.reviewCandidates}
         />
       )}
       {data.role === "owner" && !deletedBy && (
