@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import path from "node:path";
 import Database from "better-sqlite3";
 import { asc, eq, getTableName, is, sql, Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -171,6 +172,27 @@ describe.skipIf(!hasPostgres)("npm run db:copy-to-postgres", () => {
     const [{ n }] = (await pgDb.execute<{ n: string }>(sql`select count(*) as n from users`)).rows;
     expect(Number(n)).toBe((sqlite.prepare("select count(*) as n from users").get() as { n: number }).n);
   });
+
+  it("commits nothing when the copy does not verify: a stored checksum that does not match its bytes", async () => {
+    const damaged = path.join(path.dirname(server.databasePath), "damaged.db");
+    await sqlite.backup(damaged);
+    const writable = new Database(damaged);
+    const { changes } = writable.prepare("update document_snapshots set checksum = (checksum + 1) % 4294967296 where briefing_id = ?").run(DEMO_BRIEFING);
+    writable.close();
+    expect(changes).toBe(1);
+    const empty = await createPostgresDatabase();
+    try {
+      const run = await copyCommand(damaged, empty.url);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/nothing was committed.*document_snapshots: 1 rows whose bytes no longer match their checksum/s);
+      const check = openPostgres(empty.url);
+      const [{ n }] = (await check.execute<{ n: string }>(sql`select count(*) as n from users`)).rows;
+      await check.$client.end();
+      expect(Number(n)).toBe(0);
+    } finally {
+      await empty.drop();
+    }
+  }, 120_000);
 
   it("answers bad arguments with a usage message and exit code 64", async () => {
     const missing = await copyCommand("/nonexistent/briefings.db", pg.url);
