@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { reservePostgresRun } from "../helpers/postgres";
 
 /**
  * Builds the compiled server (Remix app and server in one bundle, plus the PDF render process)
@@ -14,5 +15,10 @@ export default function setup() {
     stdio: ["ignore", "ignore", "inherit"],
   });
   process.env.SD_BUILD_DIR = dir;
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  // The Postgres tests share one cluster, started by the first of them (test/helpers/postgres.ts).
+  const stopPostgres = reservePostgresRun();
+  return () => {
+    stopPostgres();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 }

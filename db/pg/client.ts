@@ -1,0 +1,18 @@
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import * as pgSchema from "./schema";
+
+export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
+
+/**
+ * A pool of connections to the PostgreSQL database at `url` (postgres://…), through Drizzle's
+ * node-postgres driver. The caller ends it with `db.$client.end()`.
+ */
+export function openPostgres(url: string, opts: { max?: number } = {}): PgDb {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle connection that the server drops must not crash the process with an unhandled 'error'.
+  pool.on("error", () => {});
+  return drizzle(pool, { schema: pgSchema }) as PgDb;
+}
+
+export { pgSchema };
