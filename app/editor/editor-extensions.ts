@@ -12,6 +12,7 @@ import { Placeholders } from "./placeholder-plugin";
 import { ReadOnlyGuard } from "./read-only-guard";
 import { QuoteClipboard } from "./quote-clipboard";
 import { SearchHit } from "./search-hit";
+import { SinceReadHighlight } from "./since-read-highlight";
 import { TrailingParagraph } from "./trailing-paragraph";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
@@ -71,5 +72,6 @@ export function buildEditorExtensions(
     SuggestionMarks,
     SuggestingMode,
     SearchHit,
+    SinceReadHighlight,
   ];
 }
