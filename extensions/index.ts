@@ -37,6 +37,8 @@ export const briefingExtensions: AnyExtension[] = [
     document: false,
     // Collaboration brings its own per-user undo.
     undoRedo: false,
+    // The browser editor adds its own, only with a local change (app/editor/trailing-paragraph.ts).
+    trailingNode: false,
     link: { openOnClick: false, autolink: true },
   }),
   BriefingDocument,

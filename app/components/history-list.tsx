@@ -47,6 +47,9 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
   const restore = useFetcher<Result>();
   const [confirm, setConfirm] = useState<number | null>(null);
   const base = `/briefings/${briefingId}/history`;
+  // The compare form is not wrapped around the table: a Restore form inside it would be a form in
+  // a form, which the browser submits as a page load, so the fetcher never saw the answer.
+  const compareForm = `history-compare-${briefingId}`;
   const saved = save.data?.ok ? save.data.version : null;
   const restored = restore.data?.ok ? restore.data.version : null;
   const error = (save.data && !save.data.ok ? save.data.error : null) ?? (restore.data && !restore.data.ok ? restore.data.error : null);
@@ -74,7 +77,7 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
       {versions.length === 0 ? (
         <p className="empty card">No versions yet. One is taken a few minutes after editing starts, at every status change and when you save one.</p>
       ) : (
-        <Form method="get" action={`${base}/compare`} className="history-compare-form">
+        <div className="history-compare-form">
           <table className="versions-table history-table card">
             <thead>
               <tr>
@@ -92,8 +95,8 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
               {versions.map((v, i) => (
                 <tr key={v.seq} data-version={v.seq}>
                   <td className="history-pick">
-                    <input type="radio" name="a" value={v.seq} defaultChecked={i === 1} aria-label={`Compare from version ${v.seq}`} />
-                    <input type="radio" name="b" value={v.seq} defaultChecked={i === 0} aria-label={`Compare to version ${v.seq}`} />
+                    <input type="radio" form={compareForm} name="a" value={v.seq} defaultChecked={i === 1} aria-label={`Compare from version ${v.seq}`} />
+                    <input type="radio" form={compareForm} name="b" value={v.seq} defaultChecked={i === 0} aria-label={`Compare to version ${v.seq}`} />
                   </td>
                   <td>
                     <Link to={`${base}/${v.seq}`}>{v.name ?? `Version ${v.seq}`}</Link>
@@ -128,12 +131,14 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
               ))}
             </tbody>
           </table>
-          {versions.length > 1 ? (
-            <button type="submit" className="button">
-              Compare selected
-            </button>
-          ) : null}
-        </Form>
+          <Form method="get" action={`${base}/compare`} id={compareForm}>
+            {versions.length > 1 ? (
+              <button type="submit" className="button">
+                Compare selected
+              </button>
+            ) : null}
+          </Form>
+        </div>
       )}
     </>
   );

@@ -12,6 +12,8 @@ import { Placeholders } from "./placeholder-plugin";
 import { ReadOnlyGuard } from "./read-only-guard";
 import { QuoteClipboard } from "./quote-clipboard";
 import { SearchHit } from "./search-hit";
+import { SinceReadHighlight } from "./since-read-highlight";
+import { TrailingParagraph } from "./trailing-paragraph";
 import { SlashMenu } from "./slash-menu-plugin";
 import { CommentHighlights } from "../comments/comment-highlights";
 import { CommentMoves } from "../comments/comment-moves";
@@ -54,6 +56,7 @@ export function buildEditorExtensions(
     ...withNodeViews(briefingExtensions),
     Collaboration.configure({ document: session.doc, field: COLLAB_FIELD }),
     ReadOnlyGuard,
+    TrailingParagraph,
     // The server overwrites `user` in awareness from the session; this is the local first guess.
     CollaborationCaret.configure({ provider: session.provider, user: { name: user.name, color: user.color }, render: (u) => renderCaret(u, colorOf) }),
     Placeholders.configure({ text: PLACEHOLDERS }),
@@ -69,5 +72,6 @@ export function buildEditorExtensions(
     SuggestionMarks,
     SuggestingMode,
     SearchHit,
+    SinceReadHighlight,
   ];
 }

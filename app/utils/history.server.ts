@@ -85,11 +85,19 @@ export async function sinceLastReadFor(context: AppLoadContext, briefingId: stri
   if (!history) return null;
   const since = await readStoredDocument(() => history.sinceLastRead(briefingId, userId));
   if (!since) return null;
-  const names = authorsById(context, since.authors);
+  const names = authorsById(context, [...since.authors, ...Object.values(since.clients)]);
+  // Who typed through each Yjs client: the reader's own clients are null (their text is not news).
+  const clients = Object.fromEntries(
+    Object.entries(since.clients).map(([client, id]) => [client, id === userId ? null : { name: names[id]?.name ?? "someone", color: names[id]?.color ?? "#6b7280" }]),
+  );
   return {
     readAt: since.readAt.toISOString(),
     changes: since.changes,
     authors: since.authors.map((id) => names[id]?.name ?? "someone"),
     stateVector: Buffer.from(since.stateVector).toString("base64"),
+    clients,
+    deletions: since.deletions,
+    // Compare from the version they read to the latest one.
+    compare: since.seq > 0 && history.store.latestSeq(briefingId) > since.seq ? { a: since.seq, b: history.store.latestSeq(briefingId) } : null,
   };
 }

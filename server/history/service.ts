@@ -7,6 +7,7 @@ import type { Logger } from "../logger";
 import { PendingChanges } from "./changes";
 import { compareVersions, type Comparison } from "./compare";
 import { replaceBlocks } from "./restore";
+import { deletionsSince } from "./since-read";
 import { createVersionStore, type VersionInfo } from "./version-store";
 
 export type { VersionInfo };
@@ -27,6 +28,12 @@ export interface SinceLastRead {
   authors: string[];
   /** Y.encodeStateVector of the document when they last read it, for the editor's highlight. */
   stateVector: Uint8Array;
+  /** The latest version when they read it (0: none), the "before" of a comparison with now. */
+  seq: number;
+  /** Yjs client id → user id of the text typed since, so the editor can colour it per author. */
+  clients: Record<string, string>;
+  /** Runs of text or blocks deleted since (deletionsSince): the editor cannot show those inline. */
+  deletions: number;
 }
 
 type ReadRow = { seq: number; state_vector: Buffer; read_at: number };
@@ -163,7 +170,8 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
         return null;
       }
       const read = new Uint8Array(row.state_vector);
-      const now = Y.encodeStateVectorFromUpdate(await collab.getState(briefingId));
+      const state = await collab.getState(briefingId);
+      const now = Y.encodeStateVectorFromUpdate(state);
       if (!hasNewer(now, read)) return null;
       // Versions recorded since that hold text typed since (a version may gather changes from before the read).
       const versions = store.after(briefingId, row.seq).filter((v) => v.stateVector && hasNewer(v.stateVector, read));
@@ -173,7 +181,11 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       authors.delete(userId);
       if (authors.size === 0) return null;
       const changes = versions.length + (p?.dirty ? 1 : 0);
-      return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read };
+      const clients: Record<string, string> = {};
+      for (const v of versions) Object.assign(clients, v.clients);
+      for (const [client, user] of p?.clients ?? []) clients[String(client)] = user;
+      const deletions = deletionsSince(state, read, row.seq > 0 ? store.state(briefingId, row.seq) : null);
+      return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read, seq: row.seq, clients, deletions };
     },
 
     /** Remembers that `userId` has seen the document as it is now. */

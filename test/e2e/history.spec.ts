@@ -62,6 +62,10 @@ describe.skipIf(!run)("version history in the browser", () => {
       await eventually(() => expect(firstParagraph(emre.doc).toString()).toMatch(/^First revision\. /), 20_000);
       expect(firstParagraph(emre.doc).toString()).not.toContain("Second revision.");
       await page.locator("tbody tr", { hasText: `Restored version ${seq}` }).waitFor();
+      // The page says it happened and which version the restore became (the fetcher got the answer:
+      // the page did not load again).
+      const restoredSeq = await page.locator("tbody tr", { hasText: `Restored version ${seq}` }).getAttribute("data-version");
+      await page.getByRole("status").filter({ hasText: `Restored. Everyone editing sees it now; it is version ${restoredSeq} in the history.` }).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: `${SHOTS}/history-restored.png`, fullPage: true });
     } finally {
       destroyAllClients();
