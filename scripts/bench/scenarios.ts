@@ -676,6 +676,22 @@ export interface PendingFloodResult {
 }
 
 /**
+ * GET with one retry when a kept-alive connection was closed by the server just as it was reused
+ * (undici: "other side closed"); any other failure, or a second one, is thrown.
+ */
+async function getOnce(url: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await (await fetch(url)).arrayBuffer();
+      return;
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (attempt > 0 || code !== "UND_ERR_SOCKET") throw err;
+    }
+  }
+}
+
+/**
  * One socket floods updates whose dependencies are missing (Yjs parks them as pending structures)
  * while /healthz is polled back to back and a writer's live edits are timed to receivers.
  */
@@ -712,13 +728,13 @@ export async function pendingFlood(
     }
   })();
   const healthUrl = side.kind === "ours" ? `${side.server.url}/healthz` : `${side.server.url}/`;
-  await (await fetch(healthUrl)).arrayBuffer(); // the first request opens the connection: not measured
+  await getOnce(healthUrl); // the first request opens the connection: not measured
   const latencies: number[] = [];
   const polling = (async () => {
     while (flooding) {
       const t = nowMs();
-      const res = await fetch(healthUrl);
-      await res.arrayBuffer();
+      // A pooled connection the server closed as idle is answered by a new one: timed from the first try.
+      await getOnce(healthUrl);
       latencies.push(nowMs() - t);
     }
   })();

@@ -14,7 +14,7 @@ export function sizesFor(quick: boolean) {
         pendingFlood: { clients: 4, updates: 300, updateBytes: 4096, gapMs: 2, edits: 20, intervalMs: 25 },
         importRuns: 2,
         suggestions: { rounds: 5 },
-        budgetMs: 8 * 60_000,
+        budgetMs: 15 * 60_000,
         scale: { settleMs: 2_000, open: 20, concurrency: 10, idleMs: 2_000, historyEdits: 2_000, archive: [100, 1_000], projections: 20 },
       }
     : {
