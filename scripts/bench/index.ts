@@ -1,8 +1,10 @@
 // `npm run bench [-- --quick] [-- --write] [-- --only=11,12] [-- --repeat=3] [-- --busy-cores=0.2]`: builds and starts our real server and the reference
 // y-websocket server (@y/websocket-server 0.1.1) side by side, drives both with the same stock
 // WebsocketProvider clients in separate client processes, prints a table against the targets in
-// DESIGN.md and (full run, or --write) writes docs/benchmarks.md. Every loop is bounded in count
-// and time, everything listens on 127.0.0.1, and a watchdog ends the run if it overruns.
+// DESIGN.md and (full run, or --write) writes docs/benchmarks.md. Every scenario runs by the
+// repeated method (method.ts, harness.ts; ADRs 0007 and 0008). A scenario is a module exporting a
+// `Scenario`, listed once in SCENARIOS below. Every loop is bounded in count and time, everything
+// listens on 127.0.0.1, and a watchdog ends the run if it overruns.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +21,7 @@ import { durabilityScenario, editorPageScenario, importScenario, pdfScenario, pr
 import { archiveScenario, randomHistoryScenario, startAndManyScenario } from "./run-scale";
 import { suggestionsScenario } from "./scenario-suggestions";
 
-/** Every scenario, in the order a run takes them (each by the repeated method, fresh servers per run). */
+/** Every scenario, in the order a run takes them (each by the repeated method, fresh servers per run); one line each. */
 const SCENARIOS: Scenario[] = [
   fanoutScenario,
   typistsScenario,
