@@ -12,6 +12,10 @@ export interface Row {
   ratio: string;
   target: string;
   verdict: Verdict;
+  /** Against the reference in the same runs: pass when ours' median ≤ 1.0× its median. */
+  versusReference?: Verdict | "—";
+  /** Whether the line's runs were taken on a quiet or a busy machine (scripts/bench/harness.ts). */
+  machine?: string;
 }
 
 export const fmtMs = (ms: number | null | undefined, digits = 2) => (ms == null || !Number.isFinite(ms) ? "—" : `${ms.toFixed(digits)} ms`);
@@ -32,17 +36,21 @@ const COLUMNS: [keyof Row, string][] = [
   ["ours", "Ours"],
   ["reference", "Reference"],
   ["ratio", "Ratio"],
+  ["versusReference", "≤ 1.0× ref"],
   ["target", "Target (DESIGN.md)"],
   ["verdict", "Result"],
+  ["machine", "Machine"],
 ];
 
+const cell = (r: Row, key: keyof Row): string => r[key] ?? "—";
+
 export function textTable(rows: Row[]): string {
-  const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...rows.map((r) => r[key].length)));
+  const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...rows.map((r) => cell(r, key).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
   return [
     line(COLUMNS.map(([, t]) => t)),
     line(widths.map((w) => "-".repeat(w))),
-    ...rows.map((r) => line(COLUMNS.map(([k]) => r[k]))),
+    ...rows.map((r) => line(COLUMNS.map(([k]) => cell(r, k)))),
   ].join("\n");
 }
 
@@ -51,7 +59,7 @@ export function markdownTable(rows: Row[]): string {
   return [
     `| ${COLUMNS.map(([, t]) => t).join(" | ")} |`,
     `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${COLUMNS.map(([k]) => esc(r[k])).join(" | ")} |`),
+    ...rows.map((r) => `| ${COLUMNS.map(([k]) => esc(cell(r, k))).join(" | ")} |`),
   ].join("\n");
 }
 

@@ -234,6 +234,10 @@ export interface HistoryResult {
   bytes: number;
   /** Ours: the first join after the room was unloaded (loads the compacted snapshot). */
   coldSyncMs: number | null;
+  /** Server CPU (utime+stime, all threads) during that cold join, in ms. */
+  coldCpuMs: number | null;
+  /** Server CPU per join while the room is loaded, in ms (all warm joins over their count). */
+  warmCpuMs: number;
   compacted: string;
   sameContent: boolean;
 }
@@ -279,6 +283,7 @@ export async function history(
   if (!check.reachedAt.every(Number.isFinite)) throw new Error(`${side.kind}: the history did not reach a second client`);
 
   let coldSyncMs: number | null = null;
+  let coldCpuMs: number | null = null;
   let compacted = "n/a (no persistence)";
   if (side.kind === "ours") {
     // Everyone leaves: the room stores, compacts and unloads. Wait until storage shows it.
@@ -290,17 +295,25 @@ export async function history(
       stored = storedDocument(databasePath, room);
     }
     compacted = `${stored.logRows} log rows, snapshot ${(stored.snapshotBytes / 1024).toFixed(0)} KB`;
+    // The unload leaves work behind (the last projection, a history version, the projection thread
+    // starting again after idling): let it finish, so the join's CPU is the join's own.
+    await serverIdle(side);
+    const cpu0 = cpuSeconds(side);
     const cold = await joiner.call<{ runs: { ms: number }[] }>("join", { ...side.target(room, "viewer"), repeats: 1, pauseMs: 0 }, 60_000);
+    coldCpuMs = (cpuSeconds(side) - cpu0) * 1000;
     coldSyncMs = cold.runs[0].ms;
     // Keep the room loaded for the measured joins, as it is while people work in it.
     await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
   }
   await sleep(200);
+  const warmCpu0 = cpuSeconds(side);
   const warm = await joiner.call<{ runs: { ms: number; openMs: number; largestMs: number; bytes: number; digest: string }[] }>(
     "join",
     { ...side.target(room, "viewer"), repeats: opts.joins, pauseMs: 100 },
     120_000
   );
+  // The pauses between joins are idle for the server (a room loaded, nothing changing).
+  const warmCpuMs = ((cpuSeconds(side) - warmCpu0) * 1000) / Math.max(1, warm.runs.length);
   await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
   const runs = warm.runs.map((r) => r.ms);
   return {
@@ -312,9 +325,26 @@ export async function history(
     stateArrivedMs: median(warm.runs.map((r) => r.largestMs)),
     bytes: warm.runs[0].bytes,
     coldSyncMs,
+    coldCpuMs,
+    warmCpuMs,
     compacted,
     sameContent: warm.runs.every((r) => r.digest === sent.digest),
   };
+}
+
+/**
+ * Waits until the server used at most `maxCpuMs` of CPU over `windowMs` (its deferred work is
+ * done), at most `timeoutMs`; resolves either way (a busy server only makes the figure worse).
+ */
+export async function serverIdle(side: Side, opts = { windowMs: 300, maxCpuMs: 20, timeoutMs: 20_000 }): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let before = cpuSeconds(side);
+  while (Date.now() < deadline) {
+    await sleep(opts.windowMs);
+    const now = cpuSeconds(side);
+    if ((now - before) * 1000 <= opts.maxCpuMs) return;
+    before = now;
+  }
 }
 
 // ---------------------------------------------------------------- many briefings opened in turn
@@ -646,6 +676,22 @@ export interface PendingFloodResult {
 }
 
 /**
+ * GET with one retry when a kept-alive connection was closed by the server just as it was reused
+ * (undici: "other side closed"); any other failure, or a second one, is thrown.
+ */
+async function getOnce(url: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await (await fetch(url)).arrayBuffer();
+      return;
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (attempt > 0 || code !== "UND_ERR_SOCKET") throw err;
+    }
+  }
+}
+
+/**
  * One socket floods updates whose dependencies are missing (Yjs parks them as pending structures)
  * while /healthz is polled back to back and a writer's live edits are timed to receivers.
  */
@@ -682,13 +728,13 @@ export async function pendingFlood(
     }
   })();
   const healthUrl = side.kind === "ours" ? `${side.server.url}/healthz` : `${side.server.url}/`;
-  await (await fetch(healthUrl)).arrayBuffer(); // the first request opens the connection: not measured
+  await getOnce(healthUrl); // the first request opens the connection: not measured
   const latencies: number[] = [];
   const polling = (async () => {
     while (flooding) {
       const t = nowMs();
-      const res = await fetch(healthUrl);
-      await res.arrayBuffer();
+      // A pooled connection the server closed as idle is answered by a new one: timed from the first try.
+      await getOnce(healthUrl);
       latencies.push(nowMs() - t);
     }
   })();

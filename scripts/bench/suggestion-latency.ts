@@ -1,9 +1,10 @@
 /**
- * Accept-to-other-client latency of a suggested edit against a plain live edit: `node --import tsx
- * scripts/bench/suggestion-latency.ts` (builds into .build-bench, starts our server in production
- * mode). Each round times, on a second stock y-websocket client, how long until it sees (a) a word
- * typed by another client and (b) the replacement of a suggestion an editor accepts over HTTP
- * (from sending the POST). Figures go into docs/benchmarks.md by hand.
+ * Accept-to-other-client latency of a suggested edit against a plain live edit. Scenario 15 of
+ * `npm run bench` (scenario-suggestions.ts) calls `suggestionLatency`; run alone with `node --import
+ * tsx scripts/bench/suggestion-latency.ts` (builds into .build-bench, starts our server in
+ * production mode). Each round times, on a second stock y-websocket client, how long until it sees
+ * (a) a word typed by another client and (b) the replacement of a suggestion an editor accepts over
+ * HTTP (from sending the POST).
  */
 import os from "node:os";
 import path from "node:path";
@@ -13,10 +14,12 @@ import { anchorFor } from "../../test/comments/comment-api";
 import { loginAs } from "../../test/helpers/http";
 import { body, connectClient } from "../../test/helpers/yclient";
 import { plainBody, suggestionApi } from "../../test/suggestions/suggestion-api";
+import { pathToFileURL } from "node:url";
 import { buildApp, startOurServer } from "./processes";
 import { median, nowMs, percentile } from "./util";
 
-const ROUNDS = Number(process.env.ROUNDS ?? 40);
+/** The bench suggests far faster than people; the comment rate limit would refuse it. */
+export const SUGGESTION_BENCH_ENV = { COMMENT_RATE_BURST: "100000" };
 
 function firstText(doc: Y.Doc): Y.XmlText {
   for (const el of body(doc).toArray()) {
@@ -41,50 +44,71 @@ async function seen(doc: Y.Doc, needle: string, since: number): Promise<number> 
   });
 }
 
-async function main() {
-  buildApp();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-suggest-"));
-    // The bench suggests far faster than people; the comment rate limit would refuse it.
-  const server = await startOurServer(path.join(dir, "bench.db"), path.join(dir, "server.log"), { COMMENT_RATE_BURST: "100000" });
+export interface SuggestionLatency {
+  /** Per round: a typed word, from the insert to the other client seeing it (ms). */
+  live: number[];
+  /** Per round: an accepted suggestion, from sending the accept POST to the other client seeing the replacement (ms). */
+  accept: number[];
+}
+
+/** `rounds` rounds on the demo briefing of a running server of ours (started with SUGGESTION_BENCH_ENV). */
+export async function suggestionLatency(baseUrl: string, rounds: number): Promise<SuggestionLatency> {
+  const [editor, commenter] = await Promise.all([loginAs(baseUrl, "editor"), loginAs(baseUrl, "commenter")]);
+  const writer = await connectClient(baseUrl, editor);
+  const reader = await connectClient(baseUrl, commenter);
   try {
-    const [editor, commenter] = await Promise.all([loginAs(server.url, "editor"), loginAs(server.url, "commenter")]);
-    const writer = await connectClient(server.url, editor);
-    const reader = await connectClient(server.url, commenter);
-    const api = suggestionApi(server.url, commenter);
-    const decide = suggestionApi(server.url, editor);
+    const api = suggestionApi(baseUrl, commenter);
+    const decide = suggestionApi(baseUrl, editor);
     const live: number[] = [];
     const accept: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const word = ` live${i}x`;
+    // Words unique to this call: the bench database keeps the demo briefing between runs.
+    const tag = Date.now().toString(36);
+    for (let i = 0; i < rounds; i++) {
+      const word = ` live${tag}${i}x`;
       const t0 = nowMs();
       const wait = seen(reader.doc, word, t0);
       firstText(writer.doc).insert(0, word);
       live.push(await wait);
 
-      const target = `live${i}x`;
-      let res = await api.suggest(anchorFor(writer.doc, target), `acc${i}y`);
+      const target = `live${tag}${i}x`;
+      const replacement = `acc${tag}${i}y`;
+      let res = await api.suggest(anchorFor(writer.doc, target), replacement);
       // 409 while the typed word is still on its way to the server.
-      for (let tries = 0; res.status === 409 && tries < 50; tries++) res = await api.suggest(anchorFor(writer.doc, target), `acc${i}y`);
+      for (let tries = 0; res.status === 409 && tries < 50; tries++) res = await api.suggest(anchorFor(writer.doc, target), replacement);
       if (res.status !== 201) throw new Error(`suggest answered ${res.status}: ${await res.text()}`);
       const { suggestion } = (await res.json()) as { suggestion: { id: string } };
       const t1 = nowMs();
-      const waitAccept = seen(reader.doc, `acc${i}y`, t1);
+      const waitAccept = seen(reader.doc, replacement, t1);
       const done = await decide.accept(suggestion.id);
       if (done.status !== 200) throw new Error(`accept answered ${done.status}`);
       accept.push(await waitAccept);
     }
-    const fmt = (v: number) => `${v.toFixed(2)} ms`;
-    console.log(`| Scenario | p50 | p95 | max |\n| --- | --- | --- | --- |`);
-    console.log(`| plain live edit → other client (${ROUNDS}) | ${fmt(median(live))} | ${fmt(percentile(live, 95))} | ${fmt(Math.max(...live))} |`);
-    console.log(`| accept POST → other client sees replacement (${ROUNDS}) | ${fmt(median(accept))} | ${fmt(percentile(accept, 95))} | ${fmt(Math.max(...accept))} |`);
+    return { live, accept };
+  } finally {
     writer.destroy();
     reader.destroy();
+  }
+}
+
+async function main() {
+  const rounds = Number(process.env.ROUNDS ?? 40);
+  buildApp();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-suggest-"));
+  const server = await startOurServer(path.join(dir, "bench.db"), path.join(dir, "server.log"), SUGGESTION_BENCH_ENV);
+  try {
+    const { live, accept } = await suggestionLatency(server.url, rounds);
+    const fmt = (v: number) => `${v.toFixed(2)} ms`;
+    console.log(`| Scenario | p50 | p95 | max |\n| --- | --- | --- | --- |`);
+    console.log(`| plain live edit → other client (${rounds}) | ${fmt(median(live))} | ${fmt(percentile(live, 95))} | ${fmt(Math.max(...live))} |`);
+    console.log(`| accept POST → other client sees replacement (${rounds}) | ${fmt(median(accept))} | ${fmt(percentile(accept, 95))} | ${fmt(Math.max(...accept))} |`);
   } finally {
     await server.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

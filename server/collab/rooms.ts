@@ -23,7 +23,7 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
 const UNLOAD_COMPACT_MIN_ROWS = 32;
 
 export type SettledListener = (briefingId: string, room: Room) => void;
-export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array) => void;
+export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array, clients: number[]) => void;
 
 /** A room being read from storage, and what happened to it meanwhile. */
 interface Loading {
@@ -341,7 +341,7 @@ export class RoomRegistry {
         left: (conn) => this.countUser(conn.userId, -1),
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
-        changed: (r, userId, update) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update), r.briefingId),
+        changed: (r, userId, update, clients) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update, clients), r.briefingId),
       },
       this.logger,
     );

@@ -36,7 +36,8 @@ export interface CollabService {
    * Called for every change a client of this process (or the server, for a person) made, with the
    * user it is credited to (null: nobody) and the Yjs update. Runs inside the change: keep it cheap.
    */
-  onDocumentChanged(listener: (briefingId: string, userId: string | null, update: Uint8Array) => void): () => void;
+  /** `clients`: the Yjs clients whose structs the update added (none for a deletion alone). */
+  onDocumentChanged(listener: (briefingId: string, userId: string | null, update: Uint8Array, clients: number[]) => void): () => void;
   /** Called as a room unloads, with its cached full state (as onDocumentSettled's `state`). */
   onRoomUnloading(listener: (briefingId: string, state: () => Uint8Array) => void): () => void;
   /**

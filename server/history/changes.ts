@@ -21,12 +21,16 @@ export class PendingChanges {
     return this.bytes > 0;
   }
 
-  note(userId: string | null, update: Uint8Array): void {
+  /**
+   * `clients`: the Yjs clients whose structs the update carries (a deletion alone carries none), as
+   * the room read them from its transaction; without them the update is parsed for them, which
+   * reads every struct (on every update of a busy briefing: measured at 8 % of the update path).
+   */
+  note(userId: string | null, update: Uint8Array, clients?: Iterable<number>): void {
     this.bytes += update.byteLength;
     if (!userId) return;
     this.authors.add(userId);
-    // The clients whose structs the update carries (a deletion alone carries none): cheap, no decode of content.
-    for (const client of Y.parseUpdateMeta(update).to.keys()) this.clients.set(client, userId);
+    for (const client of clients ?? Y.parseUpdateMeta(update).to.keys()) this.clients.set(client, userId);
   }
 
   /** The changes as a version records them, and a fresh start. */

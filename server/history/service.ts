@@ -86,7 +86,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     }
   };
 
-  collab.onDocumentChanged((briefingId, userId, update) => pendingFor(briefingId).note(userId, update));
+  collab.onDocumentChanged((briefingId, userId, update, clients) => pendingFor(briefingId).note(userId, update, clients));
 
   // Editing settled: a version now when the interval since the last one has passed, else once it has.
   collab.onDocumentSettled((briefingId, _doc, state) => {
