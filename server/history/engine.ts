@@ -17,11 +17,18 @@ export interface EncodedVersion {
  * thread for an in-memory database. Every version it encodes or rebuilds is rendered into the cache,
  * so comparing a version recorded or compared lately needs no rebuild at all.
  */
-export function createHistoryEngine(store: Pick<VersionStore, "updates">, cacheBytes: number) {
+export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullSeq">, cacheBytes: number) {
   const cache = new RenderedCache(cacheBytes);
 
   /** Renders versions `older` and `newer` from one chain of rows when the cache has neither. */
   const rebuild = (briefingId: string, older: number, newer: number): [Rendered, Rendered] | null => {
+    // A full row between them starts the newer afresh: cheaper, and a full row need not extend the
+    // rows before it (a final copied from before the history was its own document).
+    if (older !== newer && (store.fullSeq(briefingId, newer) ?? 0) > older) {
+      const a = rebuild(briefingId, older, older);
+      const b = rebuild(briefingId, newer, newer);
+      return a && b ? [a[0], b[0]] : null;
+    }
     const chain = store.updates(briefingId, newer, older);
     if (!chain) return null;
     const olderCount = chain.length - (newer - older);

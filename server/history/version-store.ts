@@ -222,6 +222,8 @@ export function createVersionStore(db: Db, fullEvery: number) {
     latestSeq: (briefingId: string): number => q.latestSeq.get(briefingId) ?? 0,
     storedBytes: (briefingId: string): number => q.totalBytes.get(briefingId) ?? 0,
     updates,
+    /** The last full row at or before `seq` (where a rebuild of `seq` starts), or null. */
+    fullSeq: (briefingId: string, seq: number): number | null => q.fullAtOrBefore.get(briefingId, seq) ?? null,
     /** The full state of version `seq` as one update, or null when there is none. */
     state(briefingId: string, seq: number): Uint8Array | null {
       const chain = updates(briefingId, seq, seq);
