@@ -31,6 +31,7 @@ import { runPdfHelper } from "./pdf-helper";
 import { docxImport } from "./docx-import";
 import { busyNote, fmtSpread, repeated, type Measured, type Order, type Repeated } from "./method";
 import { openMany, projectionWithArchive, rssAfterStart } from "./scenarios-scale";
+import { argNumber, historyScenario } from "./scenario-history";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -728,6 +729,8 @@ async function main(): Promise<void> {
         `Projection vs archive: in the benchmark process, a fresh database with ${small} and then ${large} briefings inserted directly (row, body text, search row), then one briefing's projection written ${SIZES.scale.projections} times with a changed text (so the search row is rewritten each time); median per run. The old look-up (what each projection did before search rows were keyed, ADR 0205) is timed on the same data for comparison.`
       );
     });
+
+  if (runs(15)) await guard("15. Version history", async () => void rows.push(...(await historyScenario({ databasePath, logFile: logOf("history"), edits: argNumber("edits", quick ? 5_000 : 100_000), versions: 200 }))));
 
   // Report ---------------------------------------------------------------------------------------------
   const loadAfter = loadAverage();
