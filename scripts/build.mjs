@@ -27,6 +27,7 @@ const workers = [
   ["server/persistence/projection-worker.ts", "projection-worker.js"],
   ["server/export/docx-worker.ts", "docx-worker.js"],
   ["server/import/worker.ts", "import-worker.js"],
+  ["server/history/worker.ts", "history-worker.js"],
 ];
 await Promise.all(
   workers.map(([entry, out]) =>

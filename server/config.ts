@@ -128,6 +128,18 @@ const EnvSchema = z.object({
   HISTORY_INTERVAL_MS: z.coerce.number().int().min(50).default(5 * 60 * 1000),
   /** Every this many versions the full state is stored instead of a delta, bounding a rebuild to that many rows. */
   HISTORY_FULL_EVERY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** History threads that encode, rebuild and compare versions off the event loop (docs/decisions/0110). */
+  HISTORY_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  /** Rendered versions kept for comparisons, in MB over all history threads (least recently used out first). */
+  HISTORY_CACHE_MB: z.coerce.number().int().min(1).max(16384).default(64),
+  /** Rebuilds and comparisons waiting for a history thread; more are answered 503. */
+  HISTORY_MAX_QUEUE: z.coerce.number().int().min(1).max(10_000).default(16),
+  /** Longest one rebuild or comparison may run (at least 100); over it the thread is ended and the request answered 503. */
+  HISTORY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Heap limit of a history thread (at least 32); a version that needs more ends that thread, not the server. */
+  HISTORY_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16384).default(512),
+  /** A history thread (and its cache) ends after this long without work (0: keep it). */
+  HISTORY_WORKER_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   /** Longest replacement text of a suggested edit, in characters (a topic title has its own 300). */
   SUGGESTION_MAX_CHARS: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Comments one person may write in a quick run before the per-minute rate applies. */

@@ -31,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const ms = performance.now() - started;
   context.logger.debug("history", "compared", { briefingId: briefing.id, a, b, ms: Math.round(ms) });
   const ids = new Set<string>();
-  for (const block of comparison.blocks) for (const s of block.segments) if (s.author) ids.add(s.author);
+  for (const block of comparison.blocks) for (const s of [...block.segments, ...block.parts.flatMap((p) => p.segments)]) if (s.author) ids.add(s.author);
   for (const v of history.store.after(briefing.id, a)) if (v.seq <= b) v.authors.forEach((id) => ids.add(id));
   const authors = authorsById(context, ids);
   return json({

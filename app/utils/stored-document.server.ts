@@ -1,4 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { isHistoryUnavailable } from "../../server/history/errors";
 import { CORRUPT_DOCUMENT_MESSAGE, isStoredDocumentCorrupt } from "../../server/persistence/corruption";
 import { notFound, serviceUnavailable } from "./errors";
 
@@ -13,6 +14,8 @@ export async function readStoredDocument<T>(read: () => Promise<T>): Promise<T> 
     return await read();
   } catch (err) {
     if (isStoredDocumentCorrupt(err)) throw storedDocumentDamaged();
+    // A history thread that was busy, crashed or overran its time (server/history/pool.ts).
+    if (isHistoryUnavailable(err)) throw serviceUnavailable(err.message);
     if (isNotEditable(err)) throw err.reason === "final" ? new Response(err.message, { status: 409, statusText: "Conflict" }) : notFound("Briefing");
     throw err;
   }

@@ -20,6 +20,7 @@ import { churnScenario, fanoutScenario, floodScenario, historyScenario, typistsS
 import { durabilityScenario, editorPageScenario, importScenario, pdfScenario, projectionScenario } from "./run-ours";
 import { archiveScenario, randomHistoryScenario, startAndManyScenario } from "./run-scale";
 import { suggestionsScenario } from "./scenario-suggestions";
+import { versionHistoryScenario } from "./scenario-history";
 
 /** Every scenario, in the order a run takes them (each by the repeated method, fresh servers per run); one line each. */
 const SCENARIOS: Scenario[] = [
@@ -37,6 +38,7 @@ const SCENARIOS: Scenario[] = [
   randomHistoryScenario,
   archiveScenario,
   suggestionsScenario,
+  versionHistoryScenario,
 ];
 
 const argv = process.argv.slice(2);

@@ -1,5 +1,4 @@
-import * as Y from "yjs";
-import { COLLAB_FIELD } from "../../extensions";
+import type { Rendered, RenderedBlock, RenderedText } from "./rendered";
 
 export type SegmentOp = "same" | "ins" | "del";
 
@@ -10,12 +9,21 @@ export interface Segment {
   author: string | null;
 }
 
+/** A field of a structured block shown as text (a quote's translation, a topic's title, a fact's value). */
+export interface ComparedPart {
+  field: string;
+  label: string;
+  segments: Segment[];
+}
+
 export interface ComparedBlock {
   /** The ProseMirror node name (paragraph, heading, quote, agendaTopic, countryFact …). */
   type: string;
   level: number | null;
   change: "same" | "added" | "removed" | "changed";
   segments: Segment[];
+  /** The content fields of a structured block, with their insertions and deletions. */
+  parts: ComparedPart[];
 }
 
 /** A structured block whose fields differ between the two versions. */
@@ -34,98 +42,204 @@ export interface Comparison {
 }
 
 /** Attributes that say which block it is, not what it says. */
-const HIDDEN_FIELDS = new Set(["blockId", "ownerId", "libraryFactId"]);
+const HIDDEN_FIELDS = new Set(["blockId", "ownerId", "libraryFactId", "level"]);
 
-/** An element's item in a snapshot: created before its state vector and not in its delete set. */
-function visible(item: Y.Item | null, snap: Y.Snapshot): boolean {
-  if (!item) return true;
-  return (snap.sv.get(item.id.client) ?? 0) > item.id.clock && !Y.isDeleted(snap.ds, item.id);
+/** The fields a structured block's content is made of besides its body, in the order they are shown. */
+export const CONTENT_FIELDS: Record<string, { field: string; label: string }[]> = {
+  quote: [{ field: "translation", label: "Translation" }],
+  agendaTopic: [{ field: "title", label: "Title" }],
+  countryFact: [
+    { field: "label", label: "Label" },
+    { field: "value", label: "Value" },
+    { field: "unit", label: "Unit" },
+  ],
+};
+
+/** Longest field pair (characters × characters) diffed character by character; longer ones by common prefix and suffix. */
+const MAX_FIELD_DIFF_CELLS = 4_000_000;
+
+/**
+ * Compares two rendered versions (docs/decisions/0110). Blocks and characters are matched by their
+ * Yjs ids: a block or character in both is unchanged, one only in the newer was inserted (credited
+ * through `clients`, Yjs client id → user id), one only in the older was deleted (credited to
+ * `deleter`, the only author of the versions in between, else uncredited). Because Yjs never
+ * reorders items, one pass over both sequences in order is an exact diff.
+ */
+export function compareRendered(older: Rendered, newer: Rendered, clients: Record<string, string>, deleter: string | null): Comparison {
+  const author = (client: number) => clients[String(client)] ?? null;
+  const blocks: ComparedBlock[] = [];
+  const fields: FieldChange[] = [];
+  const inNewer = new Set(newer.map((b) => b.key));
+  const inOlder = new Set(older.map((b) => b.key));
+  let i = 0;
+  let j = 0;
+  while (i < older.length || j < newer.length) {
+    const a = older[i];
+    const b = newer[j];
+    if (a && b && a.key === b.key) {
+      blocks.push(changedBlock(a, b, author, deleter, fields));
+      i++;
+      j++;
+    } else if (a && !inNewer.has(a.key)) {
+      blocks.push(wholeBlock(a, "removed", () => deleter));
+      i++;
+    } else if (b && !inOlder.has(b.key)) {
+      blocks.push(wholeBlock(b, "added", (client) => author(client)));
+      j++;
+    } else {
+      // Not reachable with Yjs ids (order is kept); shown as removed rather than looping.
+      blocks.push(wholeBlock(a, "removed", () => deleter));
+      i++;
+    }
+  }
+  return { blocks, fields };
+}
+
+function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
+  const segments = sameIds(a.body, b.body) ? [{ text: b.body.text, op: "same" as const, author: null }] : diffText(a.body, b.body, author, deleter);
+  const label = labelOf(b);
+  let fieldChanged = false;
+  for (const field of new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])) {
+    if (HIDDEN_FIELDS.has(field)) continue;
+    const before = a.fields[field]?.value ?? "";
+    const after = b.fields[field]?.value ?? "";
+    if (before === after) continue;
+    fields.push({ blockType: b.type, label, field, before, after });
+    fieldChanged = true;
+  }
+  const parts = (CONTENT_FIELDS[b.type] ?? []).map(({ field, label: partLabel }) => {
+    const before = a.fields[field]?.value ?? "";
+    const after = b.fields[field]?.value ?? "";
+    const who = b.fields[field] ? author(b.fields[field].client) : null;
+    return { field, label: partLabel, segments: before === after ? plain(after) : diffStrings(before, after, who, deleter) };
+  });
+  const bodyChanged = segments.some((s) => s.op !== "same");
+  return { type: b.type, level: b.level, change: fieldChanged || bodyChanged ? "changed" : "same", segments, parts };
+}
+
+function wholeBlock(block: RenderedBlock, change: "added" | "removed", credit: (client: number) => string | null): ComparedBlock {
+  const op = change === "added" ? "ins" : "del";
+  const segments: Segment[] = [];
+  const ids = block.body.ids;
+  let at = 0;
+  for (let k = 0; k < ids.length; k += 3) {
+    append(segments, block.body.text.slice(at, at + ids[k + 2]), op, credit(ids[k]));
+    at += ids[k + 2];
+  }
+  const parts = (CONTENT_FIELDS[block.type] ?? []).map(({ field, label }) => {
+    const f = block.fields[field];
+    return { field, label, segments: f?.value ? [{ text: f.value, op, author: credit(f.client) } as Segment] : [] };
+  });
+  return { type: block.type, level: block.level, change, segments, parts };
+}
+
+/** What a field-change row says the block is about. */
+function labelOf(b: RenderedBlock): string {
+  return b.fields.speaker?.value || b.fields.title?.value || b.fields.label?.value || b.type;
+}
+
+function sameIds(a: RenderedText, b: RenderedText): boolean {
+  if (a.text !== b.text || a.ids.length !== b.ids.length) return false;
+  for (let k = 0; k < a.ids.length; k++) if (a.ids[k] !== b.ids[k]) return false;
+  return true;
+}
+
+/** Each character's id as "client:clock", and its client. */
+function expand(t: RenderedText): { keys: string[]; clients: number[] } {
+  const keys: string[] = [];
+  const clients: number[] = [];
+  for (let k = 0; k < t.ids.length; k += 3) {
+    const [client, clock, len] = [t.ids[k], t.ids[k + 1], t.ids[k + 2]];
+    for (let c = 0; c < len; c++) {
+      keys.push(`${client}:${clock + c}`);
+      clients.push(client);
+    }
+  }
+  return { keys, clients };
+}
+
+function diffText(a: RenderedText, b: RenderedText, author: (c: number) => string | null, deleter: string | null): Segment[] {
+  const x = expand(a);
+  const y = expand(b);
+  const inB = new Set(y.keys);
+  const inA = new Set(x.keys);
+  const out: Segment[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.keys.length || j < y.keys.length) {
+    if (i < x.keys.length && j < y.keys.length && x.keys[i] === y.keys[j]) {
+      append(out, b.text[j], "same", null);
+      i++;
+      j++;
+    } else if (i < x.keys.length && !inB.has(x.keys[i])) {
+      append(out, a.text[i], "del", deleter);
+      i++;
+    } else if (j < y.keys.length && !inA.has(y.keys[j])) {
+      append(out, b.text[j], "ins", author(y.clients[j]));
+      j++;
+    } else {
+      append(out, a.text[i], "del", deleter);
+      i++;
+    }
+  }
+  return out;
+}
+
+function plain(text: string): Segment[] {
+  return text ? [{ text, op: "same", author: null }] : [];
 }
 
 /**
- * Compares two versions given as the ordered updates that rebuild the newer one (`updates`),
- * of which the first `olderCount` rebuild the older. One Y.Doc without garbage collection holds both,
- * so deleted text is still there to show; Yjs' own snapshot deltas split runs at the snapshots.
- * `clients` maps a Yjs client id to the user who typed through it; `deleter` names who deleted
- * text when the versions in between have exactly one author.
+ * A field is set whole (it has no per-character ids), so its two values are diffed by their
+ * characters: common prefix and suffix, and the longest common subsequence of the middle.
  */
-export function compareVersions(updates: Uint8Array[], olderCount: number, clients: Record<string, string>, deleter: string | null): Comparison {
-  const doc = new Y.Doc({ gc: false });
-  try {
-    doc.transact(() => updates.slice(0, olderCount).forEach((u) => Y.applyUpdate(doc, u)));
-    const older = Y.snapshot(doc);
-    doc.transact(() => updates.slice(olderCount).forEach((u) => Y.applyUpdate(doc, u)));
-    const newer = Y.snapshot(doc);
-    const union = Y.createSnapshot(older.ds, newer.sv);
-    const fragment = doc.getXmlFragment(COLLAB_FIELD);
-    const blocks: ComparedBlock[] = [];
-    const fields: FieldChange[] = [];
-
-    const children = (type: Y.XmlFragment | Y.XmlElement) =>
-      (Y.typeListToArraySnapshot(type as unknown as Y.AbstractType<Y.YXmlEvent>, union) as (Y.XmlElement | Y.XmlText)[]).filter((c) => visible(c._item, older) || visible(c._item, newer));
-
-    const walk = (node: Y.XmlElement | Y.XmlText, out: Segment[]) => {
-      if (node instanceof Y.XmlText) {
-        const delta = node.toDelta(newer, older, (type: "added" | "removed", id: Y.ID) => ({ type, user: type === "added" ? (clients[String(id.client)] ?? null) : deleter })) as {
-          insert: unknown;
-          attributes?: { ychange?: { type: "added" | "removed"; user: string | null } };
-        }[];
-        for (const op of delta) {
-          if (typeof op.insert !== "string") continue;
-          const change = op.attributes?.ychange;
-          out.push({ text: op.insert, op: change ? (change.type === "added" ? "ins" : "del") : "same", author: change?.user ?? null });
-        }
-        return;
-      }
-      children(node).forEach((child, i) => {
-        // Paragraphs inside a block (a topic's talking points) are separated by a line break.
-        if (i > 0 && child instanceof Y.XmlElement && out.length > 0) out.push({ text: "\n", op: "same", author: null });
-        walk(child, out);
-      });
-    };
-
-    // One transaction for the whole walk: Yjs splits the runs at the snapshots once per transaction,
-    // not once per text (measured: 1.2 s against a few ms for 1000 paragraphs).
-    doc.transact(() => walkBlocks());
-    return { blocks, fields };
-
-    function walkBlocks() {
-    for (const node of children(fragment)) {
-      const inOlder = visible(node._item, older);
-      const inNewer = visible(node._item, newer);
-      const segments: Segment[] = [];
-      walk(node, segments);
-      const type = node instanceof Y.XmlElement ? node.nodeName : "text";
-      const level = node instanceof Y.XmlElement ? Number(node.getAttribute("level")) || null : null;
-      let change: ComparedBlock["change"] = !inOlder ? "added" : !inNewer ? "removed" : "same";
-      if (change === "same" && node instanceof Y.XmlElement) {
-        const before = node.getAttributes(older) as Record<string, unknown>;
-        const after = node.getAttributes(newer) as Record<string, unknown>;
-        const label = String(after.speaker || after.title || after.label || type);
-        for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-          if (HIDDEN_FIELDS.has(field) || field === "level") continue;
-          const b = before[field] === undefined ? "" : String(before[field]);
-          const a = after[field] === undefined ? "" : String(after[field]);
-          if (a !== b) fields.push({ blockType: type, label, field, before: b, after: a });
-        }
-        if (fields.some((f) => f.label === label && f.blockType === type)) change = "changed";
-      }
-      if (change === "same" && segments.some((s) => s.op !== "same")) change = "changed";
-      blocks.push({ type, level, change, segments: merge(segments) });
-    }
-    }
-  } finally {
-    doc.destroy();
+export function diffStrings(before: string, after: string, inserter: string | null, deleter: string | null): Segment[] {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endA = before.length;
+  let endB = after.length;
+  while (endA > start && endB > start && before[endA - 1] === after[endB - 1]) {
+    endA--;
+    endB--;
   }
+  const out: Segment[] = [];
+  append(out, before.slice(0, start), "same", null);
+  const n = endA - start;
+  const m = endB - start;
+  if (n * m > MAX_FIELD_DIFF_CELLS) {
+    append(out, before.slice(start, endA), "del", deleter);
+    append(out, after.slice(start, endB), "ins", inserter);
+  } else {
+    const lcs = new Uint32Array((n + 1) * (m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = m - 1; j >= 0; j--) {
+        lcs[i * (m + 1) + j] = before[start + i] === after[start + j] ? lcs[(i + 1) * (m + 1) + j + 1] + 1 : Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
+      }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && before[start + i] === after[start + j]) {
+        append(out, after[start + j], "same", null);
+        i++;
+        j++;
+      } else if (i < n && (j >= m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1])) {
+        append(out, before[start + i], "del", deleter);
+        i++;
+      } else {
+        append(out, after[start + j], "ins", inserter);
+        j++;
+      }
+    }
+  }
+  append(out, after.slice(endB), "same", null);
+  return out;
 }
 
-/** Neighbouring runs of the same kind and author as one. */
-function merge(segments: Segment[]): Segment[] {
-  const out: Segment[] = [];
-  for (const s of segments) {
-    const last = out[out.length - 1];
-    if (last && last.op === s.op && last.author === s.author) last.text += s.text;
-    else out.push({ ...s });
-  }
-  return out;
+/** Adds text to the last run when it is of the same kind and author. */
+function append(out: Segment[], text: string, op: Segment["op"], author: string | null) {
+  if (!text) return;
+  const last = out[out.length - 1];
+  if (last && last.op === op && last.author === author) last.text += text;
+  else out.push({ text, op, author });
 }

@@ -1,4 +1,5 @@
 import type { ServerLayer } from "../start";
+import { HistoryPool } from "./pool";
 import { createHistoryService } from "./service";
 
 /**
@@ -16,7 +17,25 @@ export function historyLayer(): ServerLayer {
         logger.warn("history", "collab service missing: no version history is recorded");
         return;
       }
-      services.history = createHistoryService(db, collab, { intervalMs: config.HISTORY_INTERVAL_MS, fullEvery: config.HISTORY_FULL_EVERY }, logger);
+      const cacheBytes = config.HISTORY_CACHE_MB * 1024 * 1024;
+      // Another connection cannot open an in-memory database: there, the work stays on this thread.
+      // The threads are unref'd and never stopped here: rooms unloading after this layer closes
+      // still encode their last version through them (docs/decisions/0110).
+      const pool =
+        config.databasePath === ":memory:"
+          ? null
+          : new HistoryPool({
+              databasePath: config.databasePath,
+              fullEvery: config.HISTORY_FULL_EVERY,
+              workers: config.HISTORY_WORKERS,
+              cacheBytes: Math.floor(cacheBytes / config.HISTORY_WORKERS),
+              maxQueue: config.HISTORY_MAX_QUEUE,
+              timeoutMs: config.HISTORY_TIMEOUT_MS,
+              maxMemoryMb: config.HISTORY_WORKER_MAX_MEMORY_MB,
+              idleMs: config.HISTORY_WORKER_IDLE_MS,
+              logger,
+            });
+      services.history = createHistoryService(db, collab, { intervalMs: config.HISTORY_INTERVAL_MS, fullEvery: config.HISTORY_FULL_EVERY, pool, cacheBytes }, logger);
     },
   };
 }

@@ -5,10 +5,13 @@ import { COLLAB_FIELD } from "../../extensions";
 import type { CollabService } from "../collab/service";
 import type { Logger } from "../logger";
 import { PendingChanges } from "./changes";
-import { compareVersions, type Comparison } from "./compare";
+import type { Comparison } from "./compare";
+import { createHistoryEngine } from "./engine";
+import { isHistoryUnavailable } from "./errors";
+import type { HistoryPool } from "./pool";
 import { replaceBlocks } from "./restore";
 import { deletionsSince } from "./since-read";
-import { createVersionStore, type VersionInfo } from "./version-store";
+import { createVersionStore, inProcessEncoder, type VersionEncoder, type VersionInfo } from "./version-store";
 
 export type { VersionInfo };
 
@@ -17,6 +20,13 @@ export interface HistoryOptions {
   intervalMs: number;
   /** A full state every this many versions (HISTORY_FULL_EVERY). */
   fullEvery: number;
+  /**
+   * The history threads that encode, rebuild and compare (docs/decisions/0110); null runs that work
+   * on this thread (an in-memory database, which no other connection can open).
+   */
+  pool: HistoryPool | null;
+  /** Rendered-version cache when there is no pool, in bytes. */
+  cacheBytes: number;
 }
 
 /** What a person last saw of a briefing, and what changed since. */
@@ -45,6 +55,25 @@ type ReadRow = { seq: number; state_vector: Buffer; read_at: number };
  */
 export function createHistoryService(db: Db, collab: CollabService, options: HistoryOptions, logger: Logger) {
   const store = createVersionStore(db, options.fullEvery);
+  const pool = options.pool;
+  const local = pool ? null : createHistoryEngine(store, options.cacheBytes);
+  /** Encodes in a history thread; when none can take it, here, so a version is never lost to a busy pool. */
+  const encoder: VersionEncoder = {
+    async encode(briefingId, seq, state, prevVector) {
+      if (local) return local.encode(briefingId, seq, state, prevVector);
+      try {
+        return (await pool!.run(briefingId, { type: "encode", briefingId, seq, state, prevVector }, false)) as { stored: Uint8Array; stateVector: Uint8Array };
+      } catch (err) {
+        if (!isHistoryUnavailable(err)) throw err;
+        logger.warn("history", "history thread unavailable: version encoded on the main thread", { briefingId, seq, reason: err.reason });
+        return inProcessEncoder.encode(briefingId, seq, state, prevVector);
+      }
+    },
+    forget(briefingId, seq) {
+      if (local) return local.forget(briefingId, seq);
+      pool!.run(briefingId, { type: "forget", briefingId, seq }, false).catch(() => {});
+    },
+  };
   const pending = new Map<string, PendingChanges>();
   const sqlite = db.$client;
   const q = {
@@ -70,7 +99,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
    */
   const record = async (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null) => {
     const changes = pendingFor(briefingId).take(Date.now());
-    const info = await store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion });
+    const info = await store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion }, encoder);
     logger.info("history", "version recorded", { briefingId, seq: info.seq, kind, authors: info.authors.length, changeBytes: info.changeBytes, storedBytes: info.storedBytes });
     return info;
   };
@@ -114,12 +143,17 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     pending.delete(briefingId);
   });
 
+  const stateOf = async (briefingId: string, seq: number): Promise<Uint8Array | null> => {
+    if (local) return local.state(briefingId, seq);
+    return ((await pool!.run(briefingId, { type: "state", briefingId, seq }, true)) as { state: Uint8Array | null }).state;
+  };
+
   return {
     store,
     list: (briefingId: string) => store.list(briefingId),
     get: (briefingId: string, seq: number) => store.get(briefingId, seq),
-    /** The full state of a version as one update, or null for an unknown version. */
-    state: (briefingId: string, seq: number) => store.state(briefingId, seq),
+    /** The full state of a version as one update, or null for an unknown version. Rebuilt in a history thread. */
+    state: stateOf,
 
     /** A version of the current document (named, or at a status change). */
     async takeVersion(briefingId: string, kind: VersionKind, name: string | null, userId: string, finalVersion: number | null = null): Promise<VersionInfo> {
@@ -127,18 +161,20 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       return record(briefingId, state, kind, name, userId, finalVersion);
     },
 
-    /** Compares versions `a` and `b` (either order; the older is the "before"). Null when one is unknown. */
-    compare(briefingId: string, a: number, b: number): Comparison | null {
+    /**
+     * Compares versions `a` and `b` (either order; the older is the "before"), in a history thread.
+     * Null when one is unknown. Rejects with HistoryUnavailableError when no thread can do it.
+     */
+    async compare(briefingId: string, a: number, b: number): Promise<Comparison | null> {
       const [older, newer] = a <= b ? [a, b] : [b, a];
-      const updates = store.updates(briefingId, newer, older);
-      if (!updates || !store.get(briefingId, older)) return null;
-      // The chain to `newer` starts at the full row at or before `older`; the rows up to `older` rebuild it.
-      const olderCount = updates.length - (newer - older);
+      if (!store.get(briefingId, older) || !store.get(briefingId, newer)) return null;
       const between = store.after(briefingId, older).filter((v) => v.seq <= newer);
       const clients: Record<string, string> = {};
       for (const v of between) Object.assign(clients, v.clients);
       const authors = new Set(between.flatMap((v) => v.authors));
-      return compareVersions(updates, olderCount, clients, authors.size === 1 ? [...authors][0] : null);
+      const deleter = authors.size === 1 ? [...authors][0] : null;
+      if (local) return local.compare(briefingId, older, newer, clients, deleter);
+      return ((await pool!.run(briefingId, { type: "compare", briefingId, older, newer, clients, deleter }, true)) as { comparison: Comparison | null }).comparison;
     },
 
     /**
@@ -146,7 +182,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
      * live room (everyone sees it at once), then records a restore version. Null for an unknown version.
      */
     async restore(briefing: { id: string; teamId: string; final: boolean }, seq: number, userId: string): Promise<{ version: VersionInfo; deleted: number; inserted: number } | null> {
-      const old = store.state(briefing.id, seq);
+      const old = await stateOf(briefing.id, seq);
       if (!old) return null;
       const source = new Y.Doc();
       try {
@@ -184,7 +220,13 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       const clients: Record<string, string> = {};
       for (const v of versions) Object.assign(clients, v.clients);
       for (const [client, user] of p?.clients ?? []) clients[String(client)] = user;
-      const deletions = deletionsSince(state, read, row.seq > 0 ? store.state(briefingId, row.seq) : null);
+      // The version read is rebuilt in a history thread; a busy pool costs the count, never the banner.
+      let deletions = 0;
+      try {
+        deletions = deletionsSince(state, read, row.seq > 0 ? await stateOf(briefingId, row.seq) : null);
+      } catch (err) {
+        if (!isHistoryUnavailable(err)) throw err;
+      }
       return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read, seq: row.seq, clients, deletions };
     },
 

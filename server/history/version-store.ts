@@ -74,12 +74,28 @@ const toInfo = (r: InfoRow): VersionInfo => ({
  * the full state; both deflated. A version is rebuilt from the last full row at or before it and
  * the deltas after that row, so a rebuild reads at most `fullEvery` rows.
  *
- * Compression runs on libuv's thread pool, not on the event loop (a first full state of a large
- * brief is megabytes). Recording is serialized per briefing in this process, and the row is
+ * The payload is computed by a `VersionEncoder`: a history thread (pool.ts, docs/decisions/0110),
+ * or on this thread with compression on libuv's pool (`inProcessEncoder`). Recording is serialized per briefing in this process, and the row is
  * inserted in an IMMEDIATE transaction that checks the number it planned is still the next one
  * (another process on the same file may have recorded meanwhile); if not, it plans again.
  */
 const deflateRaw = promisify(zlib.deflateRaw);
+
+/** Computes what a version's row stores: the delta against `prevVector` (or, without one, the full state), deflated. */
+export interface VersionEncoder {
+  encode(briefingId: string, seq: number, state: Uint8Array, prevVector: Uint8Array | null): Promise<{ stored: Uint8Array; stateVector: Uint8Array }>;
+  /** The number was taken by another process: whatever was kept under it is not that version. */
+  forget(briefingId: string, seq: number): void;
+}
+
+/** On this thread: the diff here, the compression on libuv's thread pool. */
+export const inProcessEncoder: VersionEncoder = {
+  async encode(_briefingId, _seq, state, prevVector) {
+    const stateVector = Y.encodeStateVectorFromUpdate(state);
+    return { stored: await deflateRaw(prevVector ? Y.diffUpdate(state, prevVector) : state), stateVector };
+  },
+  forget() {},
+};
 
 export function createVersionStore(db: Db, fullEvery: number) {
   const sqlite = db.$client;
@@ -122,16 +138,16 @@ export function createVersionStore(db: Db, fullEvery: number) {
     return row.compressed ? zlib.inflateRawSync(row.state) : new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength);
   };
 
-  /** The number, base and payload of the next version, from the row before it. */
-  const plan = (briefingId: string, v: NewVersion) => {
+  /** The number and base of the next version, from the row before it. */
+  const plan = (briefingId: string) => {
     const last = q.last.get(briefingId, briefingId);
     const seq = (last?.seq ?? 0) + 1;
     // A full state on the first version and once `fullEvery` versions followed the last full one.
     let prevVector: Uint8Array | null = null;
     if (last && last.full_seq !== null && seq - last.full_seq < fullEvery) {
-      prevVector = last.state_vector ?? Y.encodeStateVectorFromUpdate(unpack(briefingId, last));
+      prevVector = last.state_vector ? new Uint8Array(last.state_vector) : Y.encodeStateVectorFromUpdate(unpack(briefingId, last));
     }
-    return { seq, isFull: prevVector === null, payload: prevVector ? Y.diffUpdate(v.state, prevVector) : v.state };
+    return { seq, prevVector };
   };
 
   // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
@@ -158,20 +174,20 @@ export function createVersionStore(db: Db, fullEvery: number) {
     return toInfo(q.one.get(briefingId, seq)!);
   });
 
-  const recordOnce = async (briefingId: string, v: NewVersion): Promise<VersionInfo> => {
-    const stateVector = Buffer.from(Y.encodeStateVectorFromUpdate(v.state));
+  const recordOnce = async (briefingId: string, v: NewVersion, encoder: VersionEncoder): Promise<VersionInfo> => {
     for (let attempt = 1; ; attempt++) {
-      const p = plan(briefingId, v);
-      const stored = await deflateRaw(p.payload);
-      const info = insert.immediate(briefingId, v, p.seq, p.isFull, stored, stateVector);
+      const p = plan(briefingId);
+      const encoded = await encoder.encode(briefingId, p.seq, v.state, p.prevVector);
+      const info = insert.immediate(briefingId, v, p.seq, p.prevVector === null, Buffer.from(encoded.stored), Buffer.from(encoded.stateVector));
       if (info) return info;
+      encoder.forget(briefingId, p.seq);
       if (attempt === 3) throw new Error(`version ${p.seq} of ${briefingId} was taken by another process three times`);
     }
   };
 
   const queues = new Map<string, Promise<unknown>>();
-  const record = (briefingId: string, v: NewVersion): Promise<VersionInfo> => {
-    const run = () => recordOnce(briefingId, v);
+  const record = (briefingId: string, v: NewVersion, encoder: VersionEncoder = inProcessEncoder): Promise<VersionInfo> => {
+    const run = () => recordOnce(briefingId, v, encoder);
     const next = (queues.get(briefingId) ?? Promise.resolve()).then(run, run);
     queues.set(briefingId, next);
     next
@@ -206,6 +222,8 @@ export function createVersionStore(db: Db, fullEvery: number) {
     latestSeq: (briefingId: string): number => q.latestSeq.get(briefingId) ?? 0,
     storedBytes: (briefingId: string): number => q.totalBytes.get(briefingId) ?? 0,
     updates,
+    /** The last full row at or before `seq` (where a rebuild of `seq` starts), or null. */
+    fullSeq: (briefingId: string, seq: number): number | null => q.fullAtOrBefore.get(briefingId, seq) ?? null,
     /** The full state of version `seq` as one update, or null when there is none. */
     state(briefingId: string, seq: number): Uint8Array | null {
       const chain = updates(briefingId, seq, seq);

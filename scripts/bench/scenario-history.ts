@@ -1,0 +1,174 @@
+// Scenario of `npm run bench`: version history speed (docs/decisions/0108, 0110). Also on its own:
+// `node --import tsx scripts/bench/scenario-history.ts [--edits 100000] [--versions 200]` after a
+// build (`npm run build` into .build-bench through `npm run bench`, or SD_BUILD_DIR).
+//
+// Three writers make single-character edits at random places of a 1000-paragraph (~50-page) brief;
+// a version is recorded every edits/versions edits into the bench database through the same engine
+// a history thread runs (encode, diff, deflate, render) and the real version store. Then, through
+// the real server: compares (adjacent, 49 apart, first–last; cold, then again warm), the History
+// list page, and the server's own event-loop delay while the compares run (prom-client's
+// `summit_nodejs_eventloop_lag_max_seconds`, monitorEventLoopDelay, reset at each scrape).
+import * as Y from "yjs";
+import { openDatabase } from "../../db/client";
+import { COLLAB_FIELD } from "../../extensions";
+import { createHistoryEngine } from "../../server/history/engine";
+import { createVersionStore } from "../../server/history/version-store";
+import { get } from "../../test/helpers/http";
+import { metricValue } from "../../test/helpers/yclient";
+import { METRICS_TOKEN } from "./processes";
+import { fmtKB, fmtMs, type Row } from "./report";
+import { startOurs } from "./sides";
+import type { Scenario } from "./harness";
+
+const BRIEFING = "ankara-summit";
+const PARAGRAPHS = 1000;
+const WORDS = "the delegation will raise transit corridors energy cooperation and visa facilitation at the plenary session".split(" ");
+
+/** `--name N` or `--name=N` from the command line. */
+export function argNumber(name: string, fallback: number): number {
+  const argv = process.argv;
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return Number(eq.slice(name.length + 3)) || fallback;
+  const i = argv.indexOf(`--${name}`);
+  return i > 0 ? Number(argv[i + 1]) || fallback : fallback;
+}
+
+export interface HistoryScenarioOptions {
+  databasePath: string;
+  logFile: string;
+  edits: number;
+  versions: number;
+}
+
+export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row[]> {
+  const { edits, versions: wanted } = opts;
+  const db = openDatabase(opts.databasePath);
+  const store = createVersionStore(db, 50);
+  const engine = createHistoryEngine(store, 256 * 1024 * 1024);
+  const encoder = { encode: async (b: string, s: number, st: Uint8Array, pv: Uint8Array | null) => engine.encode(b, s, st, pv), forget: engine.forget };
+  db.$client.prepare("delete from document_versions where briefing_id = ?").run(BRIEFING);
+
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+  docs.forEach((d, i) =>
+    d.on("update", (u: Uint8Array, origin: unknown) => {
+      if (origin !== "sync") docs.forEach((o, j) => j !== i && Y.applyUpdate(o, u, "sync"));
+    }),
+  );
+  docs[0].transact(() => {
+    const frag = docs[0].getXmlFragment(COLLAB_FIELD);
+    frag.insert(
+      0,
+      Array.from({ length: PARAGRAPHS }, () => {
+        const p = new Y.XmlElement("paragraph");
+        p.insert(0, [new Y.XmlText(Array.from({ length: 45 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" ") + ".")]);
+        return p;
+      }),
+    );
+  });
+  const clients = Object.fromEntries(docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
+  const record = (authors: string[]) =>
+    store.record(BRIEFING, { kind: "auto", name: null, authors, clients, changeBytes: 0, state: Y.encodeStateAsUpdate(docs[0]), createdBy: null }, encoder);
+  await record([]);
+  const every = Math.max(1, Math.floor(edits / wanted));
+  let recordMs = 0;
+  for (let e = 1; e <= edits; e++) {
+    const frag = docs[e % 3].getXmlFragment(COLLAB_FIELD);
+    const t = (frag.get(Math.floor(random() * frag.length)) as Y.XmlElement).get(0) as Y.XmlText;
+    if (random() < 0.2 && t.length > 10) t.delete(Math.floor(random() * (t.length - 1)), 1);
+    else t.insert(Math.floor(random() * t.length), WORDS[Math.floor(random() * WORDS.length)][0]);
+    if (e % every === 0) {
+      const t0 = performance.now();
+      await record(["writer-0", "writer-1", "writer-2"]);
+      recordMs += performance.now() - t0;
+    }
+  }
+  const docSize = Y.encodeStateAsUpdate(docs[0]).byteLength;
+  const historyBytes = store.storedBytes(BRIEFING);
+  const last = store.latestSeq(BRIEFING);
+  db.$client.close();
+
+  const side = await startOurs(opts.databasePath, opts.logFile);
+  const rows: Row[] = [];
+  const s = `16. Version history, ${edits.toLocaleString("en")} random edits, ${last} versions`;
+  const info = (metric: string, ours: string, target = "—", ok: boolean | null = null): Row => ({
+    scenario: s,
+    metric,
+    ours,
+    reference: "n/a",
+    ratio: "—",
+    target,
+    verdict: ok === null ? "info" : ok ? "pass" : "FAIL",
+  });
+  try {
+    const cookie = side.target(BRIEFING, "viewer").cookie!;
+    const url = side.server.url;
+    const data = "_data=" + encodeURIComponent("routes/briefings.$briefingId_.history.compare");
+    const timed = async (path: string) => {
+      const t0 = performance.now();
+      const res = await get(url, path, cookie);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+      return performance.now() - t0;
+    };
+    const compare = (a: number, b: number) => timed(`/briefings/${BRIEFING}/history/compare?a=${a}&b=${b}&${data}`);
+    const lag = () => metricValue(url, METRICS_TOKEN, "summit_nodejs_eventloop_lag_max_seconds");
+    await lag(); // resets the histogram
+    const pairs: [string, number, number][] = [
+      ["adjacent", last - 1, last],
+      ["49 apart", Math.max(1, last - 49), last],
+      ["first and last", 1, last],
+    ];
+    const cold: number[] = [];
+    const warm: number[] = [];
+    // The cache starts with nothing this server recorded: the first compare of each pair rebuilds.
+    for (const [, a, b] of pairs) cold.push(await compare(a, b));
+    for (const [, a, b] of pairs) warm.push(await compare(a, b));
+    const lagMs = (await lag()) * 1000;
+    const list: number[] = [];
+    for (let i = 0; i < 5; i++) list.push(await timed(`/briefings/${BRIEFING}/history`));
+    const listMs = list.sort((x, y) => x - y)[2];
+    rows.push(
+      info("document size (encodeStateAsUpdate)", fmtKB(docSize)),
+      info("history bytes, all versions", `${fmtKB(historyBytes)} (${(historyBytes / docSize).toFixed(2)}× the document)`, "≤ 5×", historyBytes <= 5 * docSize),
+      info("record one version (encode, diff, deflate, render, insert; mean)", fmtMs(recordMs / (last - 1), 1)),
+      ...pairs.map(([name], i) => info(`compare ${name}: cold / warm (HTTP)`, `${fmtMs(cold[i], 0)} / ${fmtMs(warm[i], 0)}`, i === 0 ? "≤ 300 ms warm" : "—", i === 0 ? warm[i] <= 300 : null)),
+      info("History list page, GET /briefings/:id/history (median of 5)", fmtMs(listMs, 1), "< 200 ms", listMs < 200),
+      info("server event-loop delay, max during the compares", fmtMs(lagMs, 1), "a few ms (work in threads)"),
+    );
+  } finally {
+    await side.stop();
+  }
+  return rows;
+}
+
+// Run on its own.
+if (process.argv[1]?.endsWith("scenario-history.ts")) {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { prepareDatabase } = await import("./fixtures");
+  (await import("./processes")).buildApp();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-history-"));
+  const databasePath = path.join(dir, "bench.db");
+  await prepareDatabase(databasePath, 1);
+  const rows = await historyScenario({ databasePath, logFile: path.join(dir, "server.log"), edits: argNumber("edits", 100_000), versions: argNumber("versions", 200) });
+  console.table(rows.map((r) => ({ metric: r.metric, value: r.ours, target: r.target, verdict: r.verdict })));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Scenario 16 of `npm run bench`: the history measurement above, once per run (ours only, the reference
+ * keeps no history). `--history-edits=N` shortens it; quick runs take 5,000 edits.
+ */
+export const versionHistoryScenario: Scenario = {
+  numbers: [16],
+  name: "16. Version history",
+  async run(ctx) {
+    const edits = argNumber("history-edits", ctx.quick ? 5_000 : 100_000);
+    ctx.log(`version history: ${edits} random edits, up to 200 versions`);
+    const path = await import("node:path");
+    ctx.rows.push(...(await historyScenario({ databasePath: ctx.databasePath, logFile: path.join(path.dirname(ctx.databasePath), "history.log"), edits, versions: ctx.quick ? 60 : 200 })));
+  },
+};

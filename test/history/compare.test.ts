@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { demoUser, get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { body, connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
+
+const BRIEFING = "ankara-summit";
+const HISTORY = `/briefings/${BRIEFING}/history`;
+const INDEX_DATA = "?index&_data=" + encodeURIComponent("routes/briefings.$briefingId_.history._index");
+const COMPARE_DATA = "_data=" + encodeURIComponent("routes/briefings.$briefingId_.history.compare");
+
+type Segment = { text: string; op: "same" | "ins" | "del"; author: string | null };
+type Block = { type: string; change: string; segments: Segment[]; parts: { field: string; segments: Segment[] }[] };
+type Compared = { comparison: { blocks: Block[] }; authors: Record<string, { name: string }> };
+
+let server: TestServer;
+const cookies: Partial<Record<DemoRole, string>> = {};
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { HISTORY_INTERVAL_MS: "600000", PROJECTION_DEBOUNCE_MS: "50" } });
+  for (const role of ["owner", "editor", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(() => destroyAllClients());
+
+/** Saves a named version and returns its number. */
+async function save(name: string): Promise<number> {
+  const res = await postForm(server.url, HISTORY + INDEX_DATA, cookies.editor!, { intent: "save", name });
+  expect(res.status).toBe(200);
+  const list = await get(server.url, HISTORY + INDEX_DATA, cookies.owner!);
+  return ((await list.json()) as { versions: { seq: number }[] }).versions[0].seq;
+}
+
+async function compare(a: number, b: number): Promise<Compared> {
+  const res = await get(server.url, `${HISTORY}/compare?a=${a}&b=${b}&${COMPARE_DATA}`, cookies.viewer!);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Compared;
+}
+
+/** Waits until a fresh client sees `text` on the server. */
+async function serverHas(text: string) {
+  await eventually(async () => {
+    const c = await connectClient(server.url, cookies.owner!);
+    const s = body(c.doc).toString();
+    c.destroy();
+    expect(s).toContain(text);
+  }, 15_000, 100);
+}
+
+const inserted = (blocks: Block[], who: string, authors: Compared["authors"]) =>
+  blocks
+    .flatMap((b) => [...b.segments, ...b.parts.flatMap((p) => p.segments)])
+    .filter((s) => s.op === "ins" && s.author && authors[s.author]?.name === who)
+    .map((s) => s.text)
+    .join("");
+
+describe("compare", () => {
+  it("credits each author's insertions to that author when two wrote between the versions", async () => {
+    const [owner, editor] = await Promise.all([connectClient(server.url, cookies.owner!), connectClient(server.url, cookies.editor!)]);
+    const from = await save("Before two authors");
+    const t = firstParagraph(owner.doc);
+    t.insert(t.length, " OWNER-WORDS");
+    const p = new Y.XmlElement("paragraph");
+    p.insert(0, [new Y.XmlText("EDITOR-WORDS")]);
+    body(editor.doc).insert(body(editor.doc).length, [p]);
+    await serverHas("OWNER-WORDS");
+    await serverHas("EDITOR-WORDS");
+    const to = await save("After two authors");
+    const { comparison, authors } = await compare(from, to);
+    expect(inserted(comparison.blocks, demoUser("owner").name, authors)).toBe(" OWNER-WORDS");
+    expect(inserted(comparison.blocks, demoUser("editor").name, authors)).toBe("EDITOR-WORDS");
+    expect(comparison.blocks.find((b) => b.segments.some((s) => s.text === "EDITOR-WORDS"))?.change).toBe("added");
+  }, 60_000);
+
+  it("shows the content of quotes, agenda topics and country facts with their insertions and deletions", async () => {
+    const editor = await connectClient(server.url, cookies.editor!);
+    const frag = body(editor.doc);
+    const quote = new Y.XmlElement("quote");
+    quote.setAttribute("blockId", "cmpquote1");
+    quote.setAttribute("speaker", "A. Minister");
+    quote.setAttribute("translation", "We will open the corridor");
+    quote.insert(0, [new Y.XmlText("Koridoru açacağız")]);
+    const topic = new Y.XmlElement("agendaTopic");
+    topic.setAttribute("blockId", "cmptopic1");
+    topic.setAttribute("title", "Transit corridor");
+    const point = new Y.XmlElement("paragraph");
+    point.insert(0, [new Y.XmlText("Raise tariffs")]);
+    topic.insert(0, [point]);
+    const fact = new Y.XmlElement("countryFact");
+    fact.setAttribute("blockId", "cmpfact1");
+    fact.setAttribute("country", "TR");
+    fact.setAttribute("label", "Trade volume");
+    fact.setAttribute("value", "12.5");
+    fact.setAttribute("unit", "bn USD");
+    frag.insert(frag.length, [quote, topic, fact]);
+    await serverHas("cmpfact1");
+    const from = await save("Before structured edits");
+
+    quote.setAttribute("translation", "We will open the northern corridor");
+    (quote.get(0) as Y.XmlText).insert(0, "Yarın ");
+    topic.setAttribute("title", "Transit corridor agreement");
+    (point.get(0) as Y.XmlText).delete(0, 6);
+    fact.setAttribute("value", "14.1");
+    await serverHas("14.1");
+    const to = await save("After structured edits");
+
+    const { comparison, authors } = await compare(from, to);
+    const block = (type: string) => comparison.blocks.find((b) => b.type === type && b.change === "changed")!;
+    const part = (b: Block, field: string) => b.parts.find((p) => p.field === field)!.segments;
+    const text = (segs: Segment[], op: Segment["op"]) => segs.filter((s) => s.op === op).map((s) => s.text).join("");
+
+    const q = block("quote");
+    expect(text(q.segments, "ins")).toBe("Yarın ");
+    expect(text(part(q, "translation"), "ins")).toBe("northern ");
+    expect(text(part(q, "translation"), "same")).toBe("We will open the corridor");
+    expect(authors[part(q, "translation").find((s) => s.op === "ins")!.author!].name).toBe(demoUser("editor").name);
+
+    const tp = block("agendaTopic");
+    expect(text(part(tp, "title"), "ins")).toBe(" agreement");
+    expect(text(tp.segments, "del")).toBe("Raise ");
+    expect(text(tp.segments, "same")).toBe("tariffs");
+
+    const f = block("countryFact");
+    const value = part(f, "value");
+    expect(value.some((s) => s.op === "ins") && value.some((s) => s.op === "del")).toBe(true);
+    expect(value.map((s) => (s.op === "del" ? "" : s.text)).join("")).toBe("14.1");
+    expect(value.map((s) => (s.op === "ins" ? "" : s.text)).join("")).toBe("12.5");
+    expect(text(part(f, "label"), "same")).toBe("Trade volume");
+
+    // The page itself shows that content, not only the block's name.
+    const page = await get(server.url, `${HISTORY}/compare?a=${from}&b=${to}`, cookies.viewer!);
+    const html = await page.text();
+    expect(html).toContain("northern ");
+    expect(html).toContain("Transit corridor");
+    expect(html).toMatch(/<del[^>]*>[^<]*Raise /);
+  }, 60_000);
+});
