@@ -23,6 +23,7 @@ import {
 } from "docx";
 import fs from "node:fs";
 import { MONO, MUTED, WARN, wordStyles } from "./docx-styles";
+import { topicTitleRuns, trackedRun, withRevisions } from "./docx-suggestions";
 import { PDF_FONT_FAMILY, pdfFontFiles } from "./fonts";
 import { unmarkNames } from "./names";
 import { zip } from "./zip";
@@ -60,7 +61,7 @@ function textRuns(runs: Run[], style: RunStyle = {}): ParagraphChild[] {
       out.push(new TextRun({ break: 1 }));
       continue;
     }
-    const run = new TextRun({
+    const options = {
       text: r.t,
       bold: r.b || style.bold,
       italics: r.i || style.italics,
@@ -71,7 +72,8 @@ function textRuns(runs: Run[], style: RunStyle = {}): ParagraphChild[] {
       color: style.color,
       language,
       style: r.href ? "Hyperlink" : undefined,
-    });
+    };
+    const run = trackedRun(options, r) ?? new TextRun(options);
     out.push(r.href ? new ExternalHyperlink({ link: r.href, children: [run] }) : run);
   }
   return out;
@@ -210,7 +212,7 @@ function quote(q: ExportQuote, ctx: Ctx): Paragraph[] {
 function topic(t: ExportTopic, ctx: Ctx): (Paragraph | Table)[] {
   const chips = [`Priority ${t.priority}`, `Status ${t.status}`, ...(t.owner ? [`Owner: ${t.owner}`] : [])].join(" · ");
   return [
-    new Paragraph({ heading: HEADINGS[t.level - 1], keepNext: true, children: plain(`${t.number}. ${t.title}`) }),
+    new Paragraph({ heading: HEADINGS[t.level - 1], keepNext: true, children: topicTitleRuns(t) ?? plain(`${t.number}. ${t.title}`) }),
     new Paragraph({ style: "TopicLabels", keepNext: true, children: plain(chips) }),
     ...blocks(t.blocks, { ...ctx, list: undefined }),
   ];
@@ -333,7 +335,7 @@ export function loadDocxFonts(): DocxFonts {
  */
 export async function renderDocx(model: ExportModel, fonts?: DocxFonts): Promise<Buffer> {
   const numbering = new Numbering();
-  const body = blocks(model.blocks, { numbering, indent: 0 });
+  const body = withRevisions(model.suggestions, () => blocks(model.blocks, { numbering, indent: 0 }));
   const doc = new Document({
     title: model.meta.title,
     creator: model.meta.team,
