@@ -127,7 +127,9 @@ function requireFinalOpen(access: CommentsAccess): Response | null {
 }
 
 const PROBLEM_MESSAGES = {
-  invalid: "A suggestion changes text within one paragraph (or one topic title). Select text that does not cross a line or block.",
+  invalid:
+    "A suggestion changes text within one paragraph or heading, from one into a later one beside it, or one topic title. Select text that does not cross a line break, a list or a table.",
+  structured: "A suggestion cannot span a quote, an agenda topic or a country fact: their fields would be lost. Suggest the change on each side of it instead.",
   gone: "That text is no longer in the briefing.",
 } as const;
 

@@ -57,6 +57,12 @@ export function withSuggestionMarkup(update: Uint8Array, suggestions: MarkupSugg
           target.element.setAttribute("title", `${startMarker(index)}${s.originalText}${SUGGESTION_MID}${s.replacement}${SUGGESTION_END}`);
           return;
         }
+        if (target.kind === "span") {
+          // Across blocks: the model carries the open suggestion over the blocks in between.
+          target.end.text.insert(target.end.index, `${SUGGESTION_MID}${s.replacement}${SUGGESTION_END}`);
+          target.start.text.insert(target.start.index, startMarker(index));
+          return;
+        }
         // The end first, so the start's index still holds.
         target.text.insert(target.to, `${SUGGESTION_MID}${s.replacement}${SUGGESTION_END}`);
         target.text.insert(target.from, startMarker(index));
