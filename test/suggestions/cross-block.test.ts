@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { encodeAnchor, type EncodedAnchor } from "../../app/comments/anchor";
 import { plainText } from "../../app/suggestions/target";
 import type { SuggestionView } from "../../app/suggestions/types";
-import { bodyDocument } from "../../app/utils/comment-document.server";
-import { findText, json } from "../comments/comment-api";
+import { json } from "../comments/comment-api";
 import { textWith, useAnchorTestServer } from "../helpers/anchors";
 import { body, connectClient, eventually } from "../helpers/yclient";
-import { plainBody, suggestionApi } from "./suggestion-api";
+import { plainBody, spanAnchor, suggestionApi } from "./suggestion-api";
 
 /**
  * Suggestions that run from inside one paragraph into a later one: stored with their two relative
@@ -18,12 +16,6 @@ import { plainBody, suggestionApi } from "./suggestion-api";
 const ctx = useAnchorTestServer();
 const s = () => suggestionApi(ctx.server.url, ctx.commenter);
 const e = () => suggestionApi(ctx.server.url, ctx.editor);
-
-/** The range from the start of `fromNeedle` to the end of `toNeedle` (each inside one text node), as the browser anchors a selection. */
-function spanAnchor(doc: Y.Doc, fromNeedle: string, toNeedle: string): EncodedAnchor {
-  const b = bodyDocument(doc);
-  return encodeAnchor(b.fragment, b.mapping, findText(b.pmDoc, fromNeedle).from, findText(b.pmDoc, toNeedle).to);
-}
 
 /** The texts of the three paragraphs after the "Background" heading. */
 function background(doc: Y.Doc): string[] {

@@ -5,7 +5,7 @@ import { anchorFor, json } from "../comments/comment-api";
 import { get, loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { connectClient, destroyAllClients, type YClient } from "../helpers/yclient";
-import { suggestionApi, topicTitleAnchor } from "./suggestion-api";
+import { spanAnchor, suggestionApi, topicTitleAnchor } from "./suggestion-api";
 
 /**
  * Word and Markdown drafts carry open suggestions on request: Word as real tracked changes
@@ -29,6 +29,8 @@ beforeAll(async () => {
     made.push((await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(client.doc, needle), replacement), 201)).suggestion);
   }
   made.push((await json<{ suggestion: SuggestionView }>(await api.suggest(topicTitleAnchor(client.doc, "Trade volume"), "Trade and investment", "topicTitle"), 201)).suggestion);
+  // Across two blocks: from the "Purpose" heading into its paragraph.
+  made.push((await json<{ suggestion: SuggestionView }>(await api.suggest(spanAnchor(client.doc, "Purpose", "Prepare the"), "Aim: to prepare the"), 201)).suggestion);
 }, 60_000);
 afterAll(async () => {
   destroyAllClients();
@@ -79,6 +81,14 @@ describe("Word and Markdown with suggestion markup", () => {
     // Deleted words are Word's deleted text, not ordinary text; every revision has its own id.
     expect(xml).toMatch(/<w:del [^>]*>\s*<w:r>(?:<w:rPr>[\s\S]*?<\/w:rPr>)?<w:delText[^>]*>meeting of presidents<\/w:delText>/);
     expect(new Set(changes.map((c) => c.id)).size).toBe(changes.length);
+    // Across blocks: the heading's word and the paragraph's first words are deleted, the new words inserted.
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "del", text: "Purpose" }),
+        expect.objectContaining({ kind: "del", text: "Prepare the" }),
+        expect.objectContaining({ kind: "ins", text: "Aim: to prepare the" }),
+      ]),
+    );
     // The topic heading keeps its number outside the change.
     expect(xml).toContain("Trade volume</w:delText>");
   }, 60_000);
@@ -97,6 +107,9 @@ describe("Word and Markdown with suggestion markup", () => {
     const deletion = critics.find((c) => c.old === "foreign ministers");
     expect(deletion).toMatchObject({ new: "" });
     expect(comment(deletion!.at)).toContain("Dana Seitkali");
+    // Across blocks: the heading's text deleted, the paragraph's first words replaced.
+    expect(md).toMatch(/^## \{--Purpose--\}\{>>Dana Seitkali · /m);
+    expect(md).toMatch(/^\{~~Prepare the~>Aim: to prepare the~~\}\{>>Dana Seitkali · [^<]*<<\} delegation/m);
     // The topic title: a heading whose title is the substitution.
     expect(md).toMatch(/^#+ \d+\. \{~~Trade volume~>Trade and investment~~\}\{>>Dana Seitkali · /m);
   }, 60_000);
