@@ -1,21 +1,7 @@
 import type { Editor } from "@tiptap/core";
-import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import { useEffect, useState } from "react";
-import type * as Y from "yjs";
-import { decodeAnchor, encodeAnchor, resolveAnchor, type EncodedAnchor, type ResolvedRange, type YMapping } from "./anchor";
+import { bindingOf, useTrackedRanges } from "../anchors/use-tracked-ranges";
+import { decodeAnchor, encodeAnchor, resolveAnchor, type EncodedAnchor, type ResolvedRange } from "./anchor";
 import type { ThreadView } from "./types";
-
-interface Binding {
-  type: Y.XmlFragment;
-  mapping: YMapping;
-}
-
-/** y-tiptap's binding between the editor and its Y.Doc fragment (null before the editor syncs). */
-function bindingOf(editor: Editor): Binding | null {
-  if (editor.isDestroyed) return null;
-  const state = ySyncPluginKey.getState(editor.state) as { binding?: Binding } | undefined;
-  return state?.binding?.type && state.binding.mapping ? state.binding : null;
-}
 
 /** Relative positions for the editor's current selection, or null when nothing is selected. */
 export function anchorForSelection(editor: Editor): { anchor: EncodedAnchor; from: number; to: number; text: string } | null {
@@ -51,28 +37,7 @@ export function anchorForRange(editor: Editor, from: number, to: number): Encode
  * both sides of its mapping.
  */
 export function useAnchorRanges(editor: Editor | null, threads: ThreadView[]): Map<string, ResolvedRange> {
-  const [ranges, setRanges] = useState<Map<string, ResolvedRange>>(() => new Map());
-
-  useEffect(() => {
-    if (!editor) return;
-    let frame = 0;
-    const compute = () => {
-      frame = 0;
-      const next = resolveThreadRanges(editor, threads);
-      if (next) setRanges((prev) => (sameRanges(prev, next) ? prev : next));
-    };
-    const schedule = ({ transaction }: { transaction: { docChanged: boolean } }) => {
-      if (transaction.docChanged && !frame) frame = requestAnimationFrame(compute);
-    };
-    compute();
-    editor.on("transaction", schedule);
-    return () => {
-      editor.off("transaction", schedule);
-      if (frame) cancelAnimationFrame(frame);
-    };
-  }, [editor, threads]);
-
-  return ranges;
+  return useTrackedRanges(editor, threads, resolveThreadRanges, sameRanges);
 }
 
 function sameRanges(a: Map<string, ResolvedRange>, b: Map<string, ResolvedRange>): boolean {

@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportBriefingDocument } from "../utils/export-document.server";
 import { requireExportAccess } from "../utils/export-access.server";
+import { parseSuggestionsParam } from "../utils/export.server";
 
 /**
- * GET /briefings/:briefingId/export.md[?version=<n>] — the brief as Markdown (CommonMark with
+ * GET /briefings/:briefingId/export.md[?version=<n>][&suggestions=markup] — the brief as Markdown (CommonMark with
  * pipe tables), from the same content as the PDF and under the same rules.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, briefing, version } = await requireExportAccess(request, params, context);
-  return exportBriefingDocument(context, briefing, user, version, "md");
+  const suggestionMarkup = parseSuggestionsParam(new URL(request.url));
+  return exportBriefingDocument(context, briefing, user, version, "md", { suggestionMarkup });
 }

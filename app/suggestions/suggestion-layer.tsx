@@ -60,9 +60,9 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
   const startDraft = useCallback(() => {
     if (!editor || editor.isDestroyed) return;
     const { from, to } = editor.state.selection;
-    const $from = editor.state.doc.resolve(from);
-    if (!$from.parent.isTextblock || !$from.sameParent(editor.state.doc.resolve(to))) {
-      setError("A suggestion changes text within one paragraph: select text that does not cross a line or block.");
+    // Across paragraphs is allowed; the server refuses what it cannot apply (a quote, topic or fact in between).
+    if (!editor.state.doc.resolve(from).parent.isTextblock || !editor.state.doc.resolve(to).parent.isTextblock) {
+      setError("A suggestion changes text: select text in paragraphs or headings.");
       return;
     }
     const anchor = suggestionAnchor(editor, from, to);

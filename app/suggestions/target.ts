@@ -28,10 +28,36 @@ export interface TitleTarget {
   current: string;
 }
 
-export type SuggestionTarget = TextTarget | TitleTarget;
+/**
+ * A `text` suggestion from inside one textblock (paragraph or heading) to inside a later sibling
+ * one: accepting deletes the range and merges the two blocks, as deleting across a boundary does
+ * in the editor (docs/decisions/0506).
+ */
+export interface SpanTarget {
+  kind: "span";
+  /** The run the range starts in (the last run of its block) and the index there. */
+  start: { text: Y.XmlText; index: number };
+  /** The run the range ends in (the first run of its block) and the index there. */
+  end: { text: Y.XmlText; index: number };
+  /** The container of both blocks, and their indexes in it. */
+  parent: Y.XmlFragment | Y.XmlElement;
+  first: number;
+  last: number;
+  current: string;
+}
 
-/** Why no target was found: the positions name edits this document lacks, are not a valid range, or their text is gone. */
-export type TargetProblem = "ahead" | "invalid" | "gone";
+export type SuggestionTarget = TextTarget | TitleTarget | SpanTarget;
+
+/**
+ * Why no target was found: the positions name edits this document lacks, are not a valid range,
+ * span a quote, agenda topic or country fact (whose fields a text change cannot carry), or their text is gone.
+ */
+export type TargetProblem = "ahead" | "invalid" | "structured" | "gone";
+
+/** Blocks whose text a range may start or end in when it spans blocks. */
+const SPAN_ENDS = new Set(["paragraph", "heading"]);
+/** Blocks with fields beside their text: a range across blocks never deletes or merges them. */
+const STRUCTURED = new Set(["quote", "agendaTopic", "countryFact"]);
 
 export type Located = { target: SuggestionTarget } | { problem: TargetProblem };
 
@@ -66,12 +92,55 @@ export function locateTarget(doc: Y.Doc, kind: SuggestionKind, start: Y.Relative
   const a = Y.createAbsolutePositionFromRelativePosition(start, doc);
   const b = Y.createAbsolutePositionFromRelativePosition(end, doc);
   if (!a || !b) return { problem: "gone" };
-  if (!(a.type instanceof Y.XmlText) || a.type !== b.type) return { problem: "invalid" };
-  if (!isLive(a.type)) return { problem: "gone" };
+  if (!(a.type instanceof Y.XmlText) || !(b.type instanceof Y.XmlText)) return { problem: "invalid" };
+  if (!isLive(a.type) || !isLive(b.type)) return { problem: "gone" };
+  if (a.type !== b.type) return locateSpan(a.type, a.index, b.type, b.index);
   // All the anchored text deleted: the end (stuck to the last character) resolves before the start.
   const from = a.index;
   const to = Math.max(a.index, b.index);
   return { target: { kind: "text", text: a.type, from, to, current: plainText(a.type).slice(from, to) } };
+}
+
+/** The text of an element's content as ProseMirror's textBetween(…, "\n", " ") reads it: blocks on lines of their own. */
+function blockText(el: Y.XmlElement, lines: string[]): void {
+  if (STRUCTURED.has(el.nodeName)) return;
+  const inline = el.toArray().some((c) => c instanceof Y.XmlText);
+  if (inline || el.length === 0) {
+    let line = "";
+    for (const c of el.toArray()) line += c instanceof Y.XmlText ? plainText(c) : " ";
+    lines.push(line);
+    return;
+  }
+  if (el.nodeName === "horizontalRule") lines.push(" ");
+  for (const c of el.toArray()) if (c instanceof Y.XmlElement) blockText(c, lines);
+}
+
+function hasStructured(el: Y.XmlElement): boolean {
+  return STRUCTURED.has(el.nodeName) || el.toArray().some((c) => c instanceof Y.XmlElement && hasStructured(c));
+}
+
+function locateSpan(a: Y.XmlText, from: number, b: Y.XmlText, to: number): Located {
+  const p1 = a.parent;
+  const p2 = b.parent;
+  if (!(p1 instanceof Y.XmlElement) || !(p2 instanceof Y.XmlElement)) return { problem: "invalid" };
+  const parent = p1.parent;
+  if (!(parent instanceof Y.XmlFragment || parent instanceof Y.XmlElement) || p2.parent !== parent) return { problem: "invalid" };
+  if (STRUCTURED.has(p1.nodeName) || STRUCTURED.has(p2.nodeName)) return { problem: "structured" };
+  if (!SPAN_ENDS.has(p1.nodeName) || !SPAN_ENDS.has(p2.nodeName)) return { problem: "invalid" };
+  // The range must run from the block's last run to the next block's first (no line break or inline node at the edges).
+  if (p1.get(p1.length - 1) !== a || p2.get(0) !== b) return { problem: "invalid" };
+  const siblings = parent.toArray();
+  const first = siblings.indexOf(p1);
+  const last = siblings.indexOf(p2);
+  if (first < 0 || last <= first) return { problem: "invalid" };
+  const lines = [plainText(a).slice(from)];
+  for (const el of siblings.slice(first + 1, last)) {
+    if (!(el instanceof Y.XmlElement)) continue;
+    if (hasStructured(el)) return { problem: "structured" };
+    blockText(el, lines);
+  }
+  lines.push(plainText(b).slice(0, to));
+  return { target: { kind: "span", start: { text: a, index: from }, end: { text: b, index: to }, parent, first, last, current: lines.join("\n") } };
 }
 
 function locateTitle(doc: Y.Doc, start: Y.RelativePosition): Located {
@@ -118,8 +187,43 @@ export function applyToTarget(target: SuggestionTarget, replacement: string): vo
     target.element.setAttribute("title", replacement);
     return;
   }
+  if (target.kind === "span") {
+    applyToSpan(target, replacement);
+    return;
+  }
   const { text, from, to } = target;
   const attributes = from < to ? attributesAt(text, from) : undefined;
   if (to > from) text.delete(from, to - from);
   if (replacement) text.insert(from, replacement, attributes);
+}
+
+/** The formatted content of a run from `index` on, as a Yjs delta. */
+function deltaFrom(text: Y.XmlText, index: number): { insert: unknown; attributes?: Record<string, unknown> }[] {
+  const out: { insert: unknown; attributes?: Record<string, unknown> }[] = [];
+  let at = 0;
+  for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
+    const len = typeof op.insert === "string" ? op.insert.length : 1;
+    if (at + len > index) {
+      const insert = typeof op.insert === "string" ? op.insert.slice(Math.max(0, index - at)) : op.insert;
+      out.push(op.attributes ? { insert, attributes: op.attributes } : { insert });
+    }
+    at += len;
+  }
+  return out;
+}
+
+/**
+ * Deletes a range across blocks and merges its two blocks: the first block keeps its text up to
+ * the start, then the replacement, then the end block's text after the end (with its formatting);
+ * the blocks between and the end block go. The first block's item stays, so anchors before the
+ * range keep resolving.
+ */
+function applyToSpan(target: SpanTarget, replacement: string): void {
+  const { start, end, parent, first, last } = target;
+  const attributes = start.index < start.text.length ? attributesAt(start.text, start.index) : attributesAt(end.text, 0);
+  const tail = deltaFrom(end.text, end.index);
+  if (start.text.length > start.index) start.text.delete(start.index, start.text.length - start.index);
+  if (replacement) start.text.insert(start.index, replacement, attributes);
+  if (tail.length) start.text.applyDelta([{ retain: start.text.length }, ...tail]);
+  parent.delete(first + 1, last - first);
 }

@@ -1,8 +1,8 @@
 import type { Editor } from "@tiptap/core";
-import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as Y from "yjs";
-import { decodeAnchor, encodeAnchor, resolvePosition, type EncodedAnchor, type YMapping } from "../comments/anchor";
+import { bindingOf, useTrackedRanges, type Binding } from "../anchors/use-tracked-ranges";
+import { decodeAnchor, encodeAnchor, resolvePosition, type EncodedAnchor } from "../comments/anchor";
 import { caretAnchor, titleAnchor } from "./anchor";
 import type { SuggestionKind } from "./target";
 import type { SuggestionsPayload, SuggestionsViewer, SuggestionView } from "./types";
@@ -14,17 +14,6 @@ export interface SuggestionPlace {
   from: number;
   to: number;
   outdated: boolean;
-}
-
-interface Binding {
-  type: Y.XmlFragment;
-  mapping: YMapping;
-}
-
-function bindingOf(editor: Editor): Binding | null {
-  if (editor.isDestroyed) return null;
-  const state = ySyncPluginKey.getState(editor.state) as { binding?: Binding } | undefined;
-  return state?.binding?.type && state.binding.mapping ? state.binding : null;
 }
 
 async function readError(res: Response): Promise<string> {
@@ -172,26 +161,7 @@ export type SuggestionsApi = ReturnType<typeof useSuggestions>;
 
 /** Each open suggestion's place in the editor, recomputed after every change (a frame later, once y-tiptap mapped it). */
 export function useSuggestionPlaces(editor: Editor | null, suggestions: SuggestionView[]): Map<string, SuggestionPlace> {
-  const [places, setPlaces] = useState<Map<string, SuggestionPlace>>(() => new Map());
-  useEffect(() => {
-    if (!editor) return;
-    let frame = 0;
-    const compute = () => {
-      frame = 0;
-      const next = resolveSuggestionPlaces(editor, suggestions);
-      setPlaces((prev) => (samePlaces(prev, next) ? prev : next));
-    };
-    const schedule = ({ transaction }: { transaction: { docChanged: boolean } }) => {
-      if (transaction.docChanged && !frame) frame = requestAnimationFrame(compute);
-    };
-    compute();
-    editor.on("transaction", schedule);
-    return () => {
-      editor.off("transaction", schedule);
-      if (frame) cancelAnimationFrame(frame);
-    };
-  }, [editor, suggestions]);
-  return places;
+  return useTrackedRanges(editor, suggestions, resolveSuggestionPlaces, samePlaces);
 }
 
 function samePlaces(a: Map<string, SuggestionPlace>, b: Map<string, SuggestionPlace>): boolean {

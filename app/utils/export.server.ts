@@ -17,7 +17,7 @@ import { badRequest, notFound } from "./errors";
 import { getVersion, type StoredVersion } from "./status.server";
 import { readStoredDocument } from "./stored-document.server";
 
-/** `?suggestions=markup|clean` (default clean): whether a draft PDF shows open suggestions. Anything else is a 400. */
+/** `?suggestions=markup|clean` (default clean): whether a draft export shows open suggestions. Anything else is a 400. */
 export function parseSuggestionsParam(url: URL): boolean {
   const raw = url.searchParams.get("suggestions");
   if (raw === null || raw === "" || raw === "clean") return false;
@@ -26,9 +26,11 @@ export function parseSuggestionsParam(url: URL): boolean {
 }
 
 /** The draft's state with its open suggestions written in as markup (server/export/suggestion-markup.ts). */
-function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
+export function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
   const open = listSuggestions(context.db, briefing.id).filter((s) => s.status === "open");
-  return { ...job, update: withSuggestionMarkup(job.update!, open), info: { ...job.info, suggestionMarkup: true } };
+  // Who made each one, in the markup's numbering: Word's tracked changes and Markdown credit them.
+  const suggestions = open.map((s) => ({ author: s.authorName ?? "Unknown", createdAt: s.createdAt.toISOString() }));
+  return { ...job, update: withSuggestionMarkup(job.update!, open), info: { ...job.info, suggestionMarkup: true, suggestions } };
 }
 
 /** `?version=<n>`: a positive integer, or null when absent. Anything else is a 400. */

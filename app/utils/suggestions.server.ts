@@ -17,7 +17,7 @@ import { isValidId } from "../../db/ids";
 import type { Role } from "../../db/schema";
 import { base64ToBytes, decodeAnchor } from "../comments/anchor";
 import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
-import { applyToTarget, locateTarget, type Located, type SuggestionKind } from "../suggestions/target";
+import { applyToTarget, locateTarget, type Located, type SuggestionKind, type SuggestionTarget } from "../suggestions/target";
 import type { SuggestionsPayload, SuggestionView } from "../suggestions/types";
 import { decodeStoredAnchor } from "./comment-document.server";
 import { publishCommentEvent } from "./comment-events.server";
@@ -127,7 +127,9 @@ function requireFinalOpen(access: CommentsAccess): Response | null {
 }
 
 const PROBLEM_MESSAGES = {
-  invalid: "A suggestion changes text within one paragraph (or one topic title). Select text that does not cross a line or block.",
+  invalid:
+    "A suggestion changes text within one paragraph or heading, from one into a later one beside it, or one topic title. Select text that does not cross a line break, a list or a table.",
+  structured: "A suggestion cannot span a quote, an agenda topic or a country fact: their fields would be lost. Suggest the change on each side of it instead.",
   gone: "That text is no longer in the briefing.",
 } as const;
 
@@ -179,38 +181,63 @@ async function createAction(context: AppLoadContext, access: CommentsAccess, inp
 
 type Decision = { ok: true } | { ok: false; status: 409; message: string };
 
+/** Why an open suggestion cannot be applied to `doc` now, or where it applies. */
+function applicable(doc: Y.Doc, s: StoredSuggestion): { message: string } | { target: SuggestionTarget } {
+  const located = locateStored(doc, s);
+  if ("problem" in located) return { message: "The suggested text is no longer in the briefing." };
+  if (located.target.current !== s.originalText) return { message: "The text was changed since this suggestion was made, so it is outdated and was not applied." };
+  return { target: located.target };
+}
+
 /**
- * Accepts one open suggestion: in one transaction on the live document, finds its text, checks it
- * is still the original, records the decision and writes the replacement. Nothing is written
- * when any check fails.
+ * Accepts open suggestions in one transaction on the live document: one stored update and one
+ * broadcast however many there are. In order, each one's text is found again from its relative
+ * positions (after the ones before it were written), checked to be still the original, the
+ * decision recorded, then the replacement written. One that fails a check is skipped, unwritten.
  */
-async function accept(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Decision> {
+async function acceptInOneChange(context: AppLoadContext, access: CommentsAccess, list: StoredSuggestion[]): Promise<Map<string, Decision>> {
   const collab = context.services.collab;
   if (!collab) throw new Response("The collaboration service is not running, so the document cannot change.", { status: 503 });
-  const result = await readStoredDocument(() =>
-    collab.change(access.briefing.id, access.user.id, (doc): Decision => {
-      const located = locateStored(doc, s);
-      if ("problem" in located) return { ok: false, status: 409, message: "The suggested text is no longer in the briefing." };
-      if (located.target.current !== s.originalText) {
-        return { ok: false, status: 409, message: "The text was changed since this suggestion was made, so it is outdated and was not applied." };
+  return readStoredDocument(() =>
+    collab.change(access.briefing.id, access.user.id, (doc) => {
+      const results = new Map<string, Decision>();
+      for (const s of list) {
+        const found = applicable(doc, s);
+        if ("message" in found) {
+          results.set(s.id, { ok: false, status: 409, message: found.message });
+          continue;
+        }
+        // Recorded first: a suggestion someone decided a moment ago must not be applied as well.
+        if (!decideSuggestion(context.db, s.id, "accepted", access.user.id)) {
+          results.set(s.id, { ok: false, status: 409, message: "Someone already decided this suggestion." });
+          continue;
+        }
+        applyToTarget(found.target, s.replacement);
+        results.set(s.id, { ok: true });
       }
-      // Recorded first: a suggestion someone decided a moment ago must not be applied as well.
-      if (!decideSuggestion(context.db, s.id, "accepted", access.user.id)) return { ok: false, status: 409, message: "Someone already decided this suggestion." };
-      applyToTarget(located.target, s.replacement);
-      return { ok: true };
+      return results;
     }),
   );
-  return result;
+}
+
+/** Accepts one open suggestion (see acceptInOneChange); nothing is written when a check fails. */
+async function accept(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Decision> {
+  return (await acceptInOneChange(context, access, [s])).get(s.id)!;
+}
+
+/** What follows a decision: the log, the live channel, the bus and the author's notification. */
+async function announce(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
+  context.logger.info("suggestions", `suggestion ${decision}`, { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
+  await publish(context, access.briefing.id, s.id);
+  await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision, authorId: s.authorId, byId: access.user.id });
+  notifyAuthor(context, access, s, decision);
 }
 
 async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
   if (s.status !== "open") return { ok: false, status: 409, message: `This suggestion was already ${s.status}.` };
   const result = decision === "accepted" ? await accept(context, access, s) : decideSuggestion(context.db, s.id, "rejected", access.user.id) ? ({ ok: true } as const) : ({ ok: false, status: 409, message: "Someone already decided this suggestion." } as const);
   if (!result.ok) return result;
-  context.logger.info("suggestions", `suggestion ${decision}`, { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
-  await publish(context, access.briefing.id, s.id);
-  await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision, authorId: s.authorId, byId: access.user.id });
-  notifyAuthor(context, access, s, decision);
+  await announce(context, access, s, decision);
   return result;
 }
 
@@ -241,12 +268,18 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   const decision = input.intent === "acceptAll" ? "accepted" : "rejected";
   const done: string[] = [];
   const skipped: { id: string; message: string }[] = [];
-  for (const id of isValidId(input.authorId) ? openSuggestionIdsBy(context.db, access.briefing.id, input.authorId) : []) {
-    const s = getSuggestion(context.db, id);
-    if (!s) continue;
-    const result = await decide(context, access, s, decision);
-    if (result.ok) done.push(id);
-    else skipped.push({ id, message: result.message });
+  const ids = isValidId(input.authorId) ? openSuggestionIdsBy(context.db, access.briefing.id, input.authorId) : [];
+  const list = ids.map((id) => getSuggestion(context.db, id)).filter((s): s is StoredSuggestion => s?.status === "open");
+  // Accepting writes all of them in one change of the document; rejecting writes no text.
+  const results = decision === "accepted" && list.length ? await acceptInOneChange(context, access, list) : null;
+  for (const s of list) {
+    const result = results ? results.get(s.id)! : await decide(context, access, s, decision);
+    if (!result.ok) {
+      skipped.push({ id: s.id, message: result.message });
+      continue;
+    }
+    if (results) await announce(context, access, s, decision);
+    done.push(s.id);
   }
   return json({ ok: true as const, decided: done, skipped });
 }

@@ -22,6 +22,8 @@ import {
   type ParagraphChild,
 } from "docx";
 import fs from "node:fs";
+import { MONO, MUTED, WARN, wordStyles } from "./docx-styles";
+import { topicTitleRuns, trackedRun, withRevisions } from "./docx-suggestions";
 import { PDF_FONT_FAMILY, pdfFontFiles } from "./fonts";
 import { unmarkNames } from "./names";
 import { zip } from "./zip";
@@ -33,12 +35,6 @@ import type { ExportBlock, ExportClearance, ExportFacts, ExportModel, ExportQuot
  * document in Word; every string is written as text, never as field code or markup.
  */
 
-const MONO = "Noto Sans Mono";
-const ACCENT = "1F4E79";
-const MUTED = "5B6472";
-const WARN = "8A4B00";
-/** Body text: British English, as the PDF template sets it. */
-const BODY_LANG = "en-GB";
 /** Word wants a region with the language; these are the desk's usual ones. */
 const DEFAULT_REGION: Record<string, string> = { en: "GB", tr: "TR", kk: "KZ", ru: "RU", de: "DE", fr: "FR", az: "AZ", uz: "UZ", ky: "KG" };
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
@@ -65,7 +61,7 @@ function textRuns(runs: Run[], style: RunStyle = {}): ParagraphChild[] {
       out.push(new TextRun({ break: 1 }));
       continue;
     }
-    const run = new TextRun({
+    const options = {
       text: r.t,
       bold: r.b || style.bold,
       italics: r.i || style.italics,
@@ -76,7 +72,8 @@ function textRuns(runs: Run[], style: RunStyle = {}): ParagraphChild[] {
       color: style.color,
       language,
       style: r.href ? "Hyperlink" : undefined,
-    });
+    };
+    const run = trackedRun(options, r) ?? new TextRun(options);
     out.push(r.href ? new ExternalHyperlink({ link: r.href, children: [run] }) : run);
   }
   return out;
@@ -215,7 +212,7 @@ function quote(q: ExportQuote, ctx: Ctx): Paragraph[] {
 function topic(t: ExportTopic, ctx: Ctx): (Paragraph | Table)[] {
   const chips = [`Priority ${t.priority}`, `Status ${t.status}`, ...(t.owner ? [`Owner: ${t.owner}`] : [])].join(" · ");
   return [
-    new Paragraph({ heading: HEADINGS[t.level - 1], keepNext: true, children: plain(`${t.number}. ${t.title}`) }),
+    new Paragraph({ heading: HEADINGS[t.level - 1], keepNext: true, children: topicTitleRuns(t) ?? plain(`${t.number}. ${t.title}`) }),
     new Paragraph({ style: "TopicLabels", keepNext: true, children: plain(chips) }),
     ...blocks(t.blocks, { ...ctx, list: undefined }),
   ];
@@ -318,16 +315,6 @@ function footer(model: ExportModel): Footer {
   });
 }
 
-const para = (id: string, name: string, run: Record<string, unknown>, paragraph: Record<string, unknown> = {}) => ({
-  id,
-  name,
-  basedOn: "Normal",
-  next: "Normal",
-  quickFormat: true,
-  run,
-  paragraph,
-});
-
 /** Noto Sans in its four faces, the PDF's files: read once per thread. */
 export interface DocxFonts {
   regular: Buffer;
@@ -348,11 +335,7 @@ export function loadDocxFonts(): DocxFonts {
  */
 export async function renderDocx(model: ExportModel, fonts?: DocxFonts): Promise<Buffer> {
   const numbering = new Numbering();
-  const body = blocks(model.blocks, { numbering, indent: 0 });
-  const heading = (level: number, size: number) => ({
-    run: { font: PDF_FONT_FAMILY, bold: true, size, color: ACCENT },
-    paragraph: { spacing: { before: 240, after: 120 }, keepNext: true, outlineLevel: level - 1 },
-  });
+  const body = withRevisions(model.suggestions, () => blocks(model.blocks, { numbering, indent: 0 }));
   const doc = new Document({
     title: model.meta.title,
     creator: model.meta.team,
@@ -362,34 +345,7 @@ export async function renderDocx(model: ExportModel, fonts?: DocxFonts): Promise
     features: { updateFields: true },
     fonts: fonts ? [{ name: PDF_FONT_FAMILY, data: fonts.regular, bold: fonts.bold, italic: fonts.italic, boldItalic: fonts.boldItalic }] : [],
     numbering: { config: numbering.configs },
-    styles: {
-      default: {
-        document: { run: { font: PDF_FONT_FAMILY, size: 21, language: { value: BODY_LANG } }, paragraph: { spacing: { after: 120 } } },
-        title: { run: { font: PDF_FONT_FAMILY, size: 56, bold: true, color: "1C2430" } },
-        heading1: heading(1, 32),
-        heading2: heading(2, 26),
-        heading3: heading(3, 23),
-        heading4: heading(4, 21),
-        heading5: heading(5, 21),
-        heading6: heading(6, 21),
-        hyperlink: { run: { color: ACCENT, underline: {} } },
-      },
-      paragraphStyles: [
-        para("TOCHeading", "TOC Heading", { size: 32, bold: true, color: ACCENT }, { spacing: { after: 240 } }),
-        para("Subtitle", "Subtitle", { size: 28, color: ACCENT }),
-        para("CoverTeam", "Cover team", { size: 18, bold: true, color: MUTED }, { spacing: { before: 1200, after: 240 } }),
-        para("CoverDetail", "Cover detail", { size: 22, color: "1C2430" }),
-        para("DraftMark", "Draft mark", { size: 96, bold: true, color: "CDD6E2" }, { spacing: { before: 1200 } }),
-        para("Quote", "Quote", { italics: true, size: 22 }, { spacing: { before: 200, after: 80 } }),
-        para("QuoteDetail", "Quote detail", { size: 18, color: MUTED }, { spacing: { after: 80 } }),
-        para("TopicLabels", "Topic labels", { size: 17, color: MUTED }, { spacing: { after: 160 } }),
-        para("FactCaption", "Fact caption", { size: 18, bold: true, color: ACCENT }, { spacing: { before: 200, after: 80 } }),
-        para("FactCell", "Fact cell", { size: 18 }, { spacing: { after: 0 } }),
-        para("FactNote", "Fact note", { size: 15, color: WARN }),
-        para("Marking", "Classification marking", { size: 16, bold: true, color: ACCENT }, { alignment: AlignmentType.CENTER, spacing: { after: 0 } }),
-        para("FooterLine", "Footer line", { size: 15, color: MUTED }, { alignment: AlignmentType.CENTER, spacing: { after: 0 } }),
-      ],
-    },
+    styles: wordStyles(),
     sections: [
       {
         properties: {

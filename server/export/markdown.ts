@@ -1,4 +1,5 @@
 import type { ExportBlock, ExportClearance, ExportFacts, ExportModel, ExportQuote, ExportTopic, Run } from "./model-types";
+import { criticRuns, criticTitle, withCritics } from "./markdown-suggestions";
 import { unmarkNames } from "./names";
 
 /**
@@ -52,7 +53,13 @@ function inlineRun(r: Run, lineStart: boolean): string {
 function inline(runs: Run[]): string {
   let out = "";
   let lineStart = true;
-  for (const r of unmarkNames(runs)) {
+  for (const piece of criticRuns(unmarkNames(runs), inline, (s) => escapeMarkdown(s, false))) {
+    if ("change" in piece) {
+      out += piece.change;
+      lineStart = false;
+      continue;
+    }
+    const r = piece;
     if (r.br) {
       out += "\\\n";
       lineStart = true;
@@ -131,7 +138,8 @@ function quote(q: ExportQuote): string[] {
 function topic(t: ExportTopic): string[] {
   const labels = [`Priority ${t.priority}`, `Status ${t.status}`, ...(t.owner ? [`Owner: ${escapeMarkdown(t.owner, false)}`] : [])];
   const body = blocks(t.blocks);
-  return [`${"#".repeat(t.level)} ${t.number}. ${escapeMarkdown(t.title, false)}`, "", `*${labels.join(" · ")}*`, ...(body.length ? ["", ...body] : [])];
+  const title = criticTitle(t, (s) => escapeMarkdown(s, false)) ?? escapeMarkdown(t.title, false);
+  return [`${"#".repeat(t.level)} ${t.number}. ${title}`, "", `*${labels.join(" · ")}*`, ...(body.length ? ["", ...body] : [])];
 }
 
 function cellText(s: string): string {
@@ -196,7 +204,7 @@ function clearance(c: ExportClearance): string[] {
 
 /** The Markdown file: cover lines, the body, the clearance record, and the classification again at the end. */
 export function renderMarkdown(model: ExportModel): string {
-  const body = blocks(model.blocks);
+  const body = withCritics(model.suggestions, () => blocks(model.blocks));
   const record = model.clearance ? clearance(model.clearance) : [];
   return [...cover(model), "", ...body, ...record, "", "---", "", `**${text(model.meta.classification)}**`, ""].join("\n");
 }

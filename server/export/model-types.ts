@@ -7,6 +7,14 @@ export interface ExportModel {
   blocks: ExportBlock[];
   /** The clearance record of a stored final version (its last section), or null. */
   clearance?: ExportClearance | null;
+  /** With suggestion markup: who made each suggestion and when (`Run.sg` indexes into it). */
+  suggestions?: ExportSuggestion[];
+}
+
+/** An open suggestion shown as markup: its author's name and when it was made (ISO time). */
+export interface ExportSuggestion {
+  author: string;
+  at: string;
 }
 
 /** Who approved what and when before a version was finalized, and an owner's override. */
@@ -71,6 +79,8 @@ export interface Run {
   sd?: true;
   /** Text an open suggestion would insert. */
   si?: true;
+  /** The index of that suggestion in `ExportModel.suggestions`. */
+  sg?: number;
 }
 
 export interface Lang {
@@ -120,6 +130,8 @@ export interface ExportTopic {
   /** Heading level in the PDF outline (one below the surrounding heading). */
   level: number;
   title: string;
+  /** With suggestion markup: a suggested new title, apart from `title` (which shows both in brackets). */
+  titleSuggestion?: { original: string; replacement: string; sg: number };
   priority: "high" | "medium" | "low";
   status: "proposed" | "agreed" | "contested";
   owner: string;

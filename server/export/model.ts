@@ -8,7 +8,12 @@ import { cleanText } from "../../extensions/shared/attrs";
 import { collectPortionMarks, DEFAULT_LEVELS, markLabel, PORTION_MARK_ATTR, sanitizeLevelName, type ClassificationLevel } from "../../extensions/portion-mark/levels";
 import type { ClearanceRecord } from "../../db/schema/reviews";
 import type { ExportBlock, ExportClearance, ExportFact, ExportMeta, ExportModel, Lang, Run } from "./model-types";
+import { exportSuggestions, splitSuggestions, topicTitle, withMarkup } from "./model-suggestions";
+import { dateRange, humanDate, timestamp } from "./model-dates";
 import { markNames, nameWords } from "./names";
+
+export { dateRange, humanDate } from "./model-dates";
+export { modelTexts } from "./model-texts";
 
 /** ProseMirror JSON as stored (via the shared schema's `toJSON`). */
 export interface PMNode {
@@ -38,6 +43,8 @@ export interface ExportInfo {
   staleMonths: number;
   /** Show open suggestions as markup (the document carries them, server/export/suggestion-markup.ts). */
   suggestionMarkup?: boolean;
+  /** With markup: who made each suggestion and when (ISO), in the order the markup numbers them. */
+  suggestions?: { author: string; createdAt: string }[];
   /** The clearance record stored with the final version being exported. */
   clearance?: ClearanceRecord | null;
 }
@@ -64,7 +71,6 @@ export function exportClearance(record: ClearanceRecord): ExportClearance {
   };
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 /** Languages Typst has hyphenation patterns for; others wrap unhyphenated (Kazakh among them). */
 const HYPHENATED = new Set(
   "af sq be bg ca hr cs da nl en et fi fr ka de el hu is it ku la lt lv mn nb nn no pl pt ru sr sk sl es sv tr tk uk".split(" "),
@@ -92,27 +98,6 @@ export function safeHref(value: unknown): string {
   return /^(https?:\/\/|mailto:)[^\s]+$/i.test(s) ? s : "";
 }
 
-/** "2026-12-14" → "14 December 2026"; anything else is returned as typed. */
-export function humanDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return iso;
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
-}
-
-export function dateRange(start: string, end: string): string {
-  if (!end || end === start) return humanDate(start);
-  const a = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
-  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(end);
-  if (a && b && a[1] === b[1] && a[2] === b[2]) return `${Number(a[3])}–${humanDate(end)}`;
-  return `${humanDate(start)} – ${humanDate(end)}`;
-}
-
-function timestamp(d: Date): string {
-  const hh = String(d.getUTCHours()).padStart(2, "0");
-  const mm = String(d.getUTCMinutes()).padStart(2, "0");
-  return `${humanDate(d.toISOString().slice(0, 10))}, ${hh}:${mm} UTC`;
-}
-
 /** BCP 47 tag → what Typst's `text(lang:, region:)` accepts; unknown shapes fall back to English. */
 export function typstLang(tag: unknown): Lang {
   const parts = oneLine(tag, 40).split(/[-_]/);
@@ -120,40 +105,6 @@ export function typstLang(tag: unknown): Lang {
   const region = parts.slice(1).find((p) => /^[a-zA-Z]{2}$/.test(p))?.toUpperCase() ?? "";
   return { lang, region, hyphenate: HYPHENATED.has(lang) };
 }
-
-/** Suggestion markers (server/export/suggestion-markup.ts): U+FDD0 start, U+FDD1 middle, U+FDD2 end. */
-const MARKERS = /[\uFDD0-\uFDD2]/g;
-
-/**
- * Splits a run at suggestion markers into plain, suggested-deletion (`sd`) and suggested-insertion
- * (`si`) runs. `state` carries across the runs of one block (formatting may change inside a suggestion).
- */
-function splitSuggestions(run: Run, raw: string, state: { at: 0 | 1 | 2 }): Run[] {
-  const out: Run[] = [];
-  let piece = "";
-  const push = () => {
-    const t = clean(piece);
-    if (t) out.push({ ...run, t, ...(state.at === 1 ? { sd: true as const } : state.at === 2 ? { si: true as const } : {}) });
-    piece = "";
-  };
-  for (const ch of raw) {
-    if (ch === "\uFDD0" || ch === "\uFDD1" || ch === "\uFDD2") {
-      push();
-      state.at = ch === "\uFDD0" ? 1 : ch === "\uFDD1" ? 2 : 0;
-    } else piece += ch;
-  }
-  push();
-  return out;
-}
-
-/** A topic title (an attribute, so plain text): a suggested new title is shown after the old one. */
-function topicTitle(title: string): string {
-  if (!markupState) return title.replace(MARKERS, "");
-  return title.replace(/\uFDD0([^\uFDD0-\uFDD2]*)\uFDD1([^\uFDD0-\uFDD2]*)\uFDD2/g, "$1 [suggested: $2]").replace(MARKERS, "");
-}
-
-/** Set by buildExportModel for the duration of one (synchronous) build. */
-let markupState: { at: 0 | 1 | 2 } | null = null;
 
 function runs(nodes: PMNode[] | undefined): Run[] {
   const out: Run[] = [];
@@ -168,7 +119,7 @@ function runs(nodes: PMNode[] | undefined): Run[] {
       continue;
     }
     // Suggestion markers are the server's own; in the body they are never text of the brief.
-    const run: Run = { t: clean(node.text).replace(MARKERS, "") };
+    const run: Run = { t: "" };
     for (const mark of node.marks ?? []) {
       if (mark.type === "bold") run.b = true;
       else if (mark.type === "italic") run.i = true;
@@ -181,8 +132,7 @@ function runs(nodes: PMNode[] | undefined): Run[] {
       }
       // Comment marks and anything else are not part of the printed brief.
     }
-    if (markupState) out.push(...splitSuggestions(run, node.text ?? "", markupState));
-    else if (run.t) out.push(run);
+    out.push(...splitSuggestions(run, node.text ?? "", clean));
   }
   return out;
 }
@@ -354,11 +304,13 @@ class Builder {
         if (inTopic) return { kind: "blockquote", blocks: this.blocks(node.content, depth + 1, inTopic) };
         const level = Math.min(this.headingLevel + 1, 6);
         const t = sanitizeAgendaTopicAttrs(a);
+        const title = topicTitle(t.title);
         return {
           kind: "topic",
           number: ++this.topicNumber,
           level,
-          title: topicTitle(t.title) || "Untitled topic",
+          title: title.title || "Untitled topic",
+          ...(title.suggestion ? { titleSuggestion: title.suggestion } : {}),
           priority: t.priority,
           status: t.status,
           owner: t.owner,
@@ -422,68 +374,9 @@ export function buildExportModel(doc: PMNode, info: ExportInfo): ExportModel {
     finalizedAt: version ? timestamp(version.createdAt) : null,
     finalizedBy: version?.createdBy ? oneLine(version.createdBy) : null,
   };
-  markupState = info.suggestionMarkup ? { at: 0 } : null;
-  let blocks: ExportBlock[];
-  try {
-    blocks = new Builder(info, order).blocks(doc.content, 0);
-  } finally {
-    markupState = null;
-  }
+  const blocks = withMarkup(Boolean(info.suggestionMarkup), () => new Builder(info, order).blocks(doc.content, 0));
   const clearance = version && info.clearance ? exportClearance(info.clearance) : null;
-  return { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])), clearance };
-}
-
-/** Every string the template will print, with where it came from (for the glyph check). */
-export function* modelTexts(model: ExportModel): Generator<{ text: string; where: string }> {
-  for (const [key, value] of Object.entries(model.meta)) {
-    if (typeof value === "string") yield { text: value, where: `briefing ${key}` };
-  }
-  function* ofRuns(r: Run[], where: string) {
-    for (const run of r) yield { text: run.t, where };
-  }
-  function* walk(blocks: ExportBlock[], where: string): Generator<{ text: string; where: string }> {
-    for (const b of blocks) {
-      switch (b.kind) {
-        case "heading":
-          yield* ofRuns(b.runs, `heading “${plainRuns(b.runs).slice(0, 40)}”`);
-          break;
-        case "paragraph":
-          yield* ofRuns(b.runs, where);
-          break;
-        case "list":
-          for (const item of b.items) yield* walk(item, where);
-          break;
-        case "blockquote":
-          yield* walk(b.blocks, where);
-          break;
-        case "code":
-          yield { text: b.text, where };
-          break;
-        case "quote": {
-          const w = `quote by ${b.speaker || "an unnamed speaker"}`;
-          yield* ofRuns(b.runs, w);
-          for (const t of [b.speaker, b.speakerRole, b.country, b.date, b.source, b.translation]) yield { text: t, where: w };
-          break;
-        }
-        case "topic": {
-          const w = `agenda topic ${b.number} “${b.title.slice(0, 40)}”`;
-          yield { text: b.title, where: w };
-          yield { text: b.owner, where: w };
-          yield* walk(b.blocks, w);
-          break;
-        }
-        case "facts":
-          for (const r of b.rows) {
-            const w = `country fact “${r.label.slice(0, 40)}”`;
-            for (const t of [r.country, r.label, r.value, r.unit, r.asOf, r.source]) yield { text: t, where: w };
-          }
-          break;
-      }
-    }
-  }
-  yield* walk(model.blocks, "body text");
-}
-
-function plainRuns(r: Run[]): string {
-  return r.map((x) => x.t).join("");
+  const model: ExportModel = { meta, blocks: markNames(blocks, nameWords(blocks, [meta.city])), clearance };
+  if (info.suggestionMarkup) model.suggestions = exportSuggestions(info.suggestions, oneLine);
+  return model;
 }

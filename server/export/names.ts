@@ -116,6 +116,7 @@ export function unmarkNames(runs: readonly Run[]): Run[] {
   return out;
 }
 
+/** Same formatting, and the same suggestion (a suggested change never merges into the text around it). */
 function sameMarks(a: Run, b: Run): boolean {
-  return a.b === b.b && a.i === b.i && a.u === b.u && a.s === b.s && a.code === b.code && a.href === b.href;
+  return a.b === b.b && a.i === b.i && a.u === b.u && a.s === b.s && a.code === b.code && a.href === b.href && a.sd === b.sd && a.si === b.si && a.sg === b.sg;
 }

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import { describe, expect, it } from "vitest";
+import type * as Y from "yjs";
 import type { ThreadView } from "../../app/comments/types";
-import { loginAs } from "../helpers/http";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
+import { textWith, useAnchorTestServer } from "../helpers/anchors";
+import { body, connectClient, eventually, type YClient } from "../helpers/yclient";
 import { anchorFor, anchoredText, commentApi, json } from "./comment-api";
 
 /**
@@ -11,40 +10,10 @@ import { anchorFor, anchoredText, commentApi, json } from "./comment-api";
  * with the same function the browser and the server use (app/comments/anchor.ts).
  */
 
-let server: TestServer;
-let commenter: string;
-let editor: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  [commenter, editor] = await Promise.all([loginAs(server.url, "commenter"), loginAs(server.url, "editor")]);
-});
-afterEach(() => destroyAllClients());
-afterAll(async () => {
-  await server?.stop();
-});
-
-/** The XmlText holding `needle` and the index where it starts. */
-function textWith(doc: Y.Doc, needle: string): { text: Y.XmlText; index: number } {
-  const walk = (el: Y.XmlElement | Y.XmlFragment): { text: Y.XmlText; index: number } | null => {
-    for (const child of el.toArray()) {
-      if (child instanceof Y.XmlText) {
-        const plain = child.toDelta().map((op: { insert: unknown }) => (typeof op.insert === "string" ? op.insert : " ")).join("");
-        const index = plain.indexOf(needle);
-        if (index >= 0) return { text: child, index };
-      } else if (child instanceof Y.XmlElement) {
-        const hit = walk(child);
-        if (hit) return hit;
-      }
-    }
-    return null;
-  };
-  const hit = walk(body(doc));
-  if (!hit) throw new Error(`"${needle}" not in the document`);
-  return hit;
-}
+const ctx = useAnchorTestServer();
 
 async function openThread(client: YClient, needle: string): Promise<ThreadView> {
-  const res = await commentApi(server.url, commenter).create(anchorFor(client.doc, needle), `About “${needle}”`);
+  const res = await commentApi(ctx.server.url, ctx.commenter).create(anchorFor(client.doc, needle), `About “${needle}”`);
   const { thread } = await json<{ thread: ThreadView }>(res, 201);
   expect(thread.quotedText).toBe(needle);
   expect(thread.detached).toBe(false);
@@ -52,14 +21,14 @@ async function openThread(client: YClient, needle: string): Promise<ThreadView> 
 }
 
 async function serverThread(id: string): Promise<ThreadView> {
-  const thread = (await commentApi(server.url, editor).threads()).find((t) => t.id === id);
+  const thread = (await commentApi(ctx.server.url, ctx.editor).threads()).find((t) => t.id === id);
   if (!thread) throw new Error(`thread ${id} missing from the list`);
   return thread;
 }
 
 describe("comment anchors under concurrent edits", () => {
   it("keep covering their text when two clients insert before, inside, at both edges and after it at once", async () => {
-    const [a, b] = await Promise.all([connectClient(server.url, editor), connectClient(server.url, editor)]);
+    const [a, b] = await Promise.all([connectClient(ctx.server.url, ctx.editor), connectClient(ctx.server.url, ctx.editor)]);
     const needle = "meeting of presidents";
     const thread = await openThread(a, needle);
 
@@ -80,14 +49,14 @@ describe("comment anchors under concurrent edits", () => {
     }, 10_000);
 
     // A client that joins later, and the server's own copy, agree.
-    const c = await connectClient(server.url, commenter);
+    const c = await connectClient(ctx.server.url, ctx.commenter);
     expect(anchoredText(c.doc, thread)).toBe(expected);
     expect(body(c.doc).toString()).toContain("[before-edge] meeting INSIDE-A of+B presidents [after-edge]");
     await eventually(async () => expect((await serverThread(thread.id)).detached).toBe(false));
   });
 
   it("survives partial deletes and is detached, not lost, once all its text is deleted", async () => {
-    const [a, b] = await Promise.all([connectClient(server.url, editor), connectClient(server.url, editor)]);
+    const [a, b] = await Promise.all([connectClient(ctx.server.url, ctx.editor), connectClient(ctx.server.url, ctx.editor)]);
     const needle = "foreign ministers";
     const thread = await openThread(a, needle);
 
@@ -111,7 +80,7 @@ describe("comment anchors under concurrent edits", () => {
   });
 
   it("detaches a thread whose whole paragraph is deleted", async () => {
-    const a = await connectClient(server.url, editor);
+    const a = await connectClient(ctx.server.url, ctx.editor);
     const needle = "importance of strong diplomatic relations";
     const thread = await openThread(a, needle);
     const { text } = textWith(a.doc, needle);
@@ -123,7 +92,7 @@ describe("comment anchors under concurrent edits", () => {
   });
 
   it("anchors at the very start of the document and keeps inserts at its edges outside", async () => {
-    const a = await connectClient(server.url, editor);
+    const a = await connectClient(ctx.server.url, ctx.editor);
     const thread = await openThread(a, "Kazakhstan");
     const heading = textWith(a.doc, "Kazakhstan").text;
     heading.insert(0, "Draft: ");
@@ -133,12 +102,12 @@ describe("comment anchors under concurrent edits", () => {
   });
 
   it("refuses positions the server has not received yet with 409, and accepts them once synced", async () => {
-    const a = await connectClient(server.url, editor);
+    const a = await connectClient(ctx.server.url, ctx.editor);
     a.provider.disconnect();
     const { text } = textWith(a.doc, "Background");
     text.insert(0, "Offline words ");
     const anchor = anchorFor(a.doc, "Offline words");
-    const api = commentApi(server.url, commenter);
+    const api = commentApi(ctx.server.url, ctx.commenter);
     const early = await json<{ errors: Record<string, string[]> }>(await api.create(anchor, "Too early"), 409);
     expect(early.errors.anchorStart?.[0]).toMatch(/not reached the server/);
 

@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import { describe, expect, it } from "vitest";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { anchorFor, json } from "../comments/comment-api";
-import { loginAs } from "../helpers/http";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { body, connectClient, destroyAllClients, eventually } from "../helpers/yclient";
+import { textWith, useAnchorTestServer } from "../helpers/anchors";
+import { connectClient, eventually } from "../helpers/yclient";
 import { plainBody, suggestionApi, topicElement, topicTitleAnchor } from "./suggestion-api";
 
 /**
@@ -12,44 +10,14 @@ import { plainBody, suggestionApi, topicElement, topicTitleAnchor } from "./sugg
  * change merges with theirs, and a suggestion whose text changed meanwhile is never applied.
  */
 
-let server: TestServer;
-let commenter: string;
-let editor: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  [commenter, editor] = await Promise.all([loginAs(server.url, "commenter"), loginAs(server.url, "editor")]);
-});
-afterEach(() => destroyAllClients());
-afterAll(async () => {
-  await server?.stop();
-});
+const ctx = useAnchorTestServer();
 
-/** The XmlText holding `needle` and the index where it starts. */
-function textWith(doc: Y.Doc, needle: string): { text: Y.XmlText; index: number } {
-  const walk = (el: Y.XmlElement | Y.XmlFragment): { text: Y.XmlText; index: number } | null => {
-    for (const child of el.toArray()) {
-      if (child instanceof Y.XmlText) {
-        const plain = child.toDelta().map((op: { insert: unknown }) => (typeof op.insert === "string" ? op.insert : " ")).join("");
-        const index = plain.indexOf(needle);
-        if (index >= 0) return { text: child, index };
-      } else if (child instanceof Y.XmlElement) {
-        const hit = walk(child);
-        if (hit) return hit;
-      }
-    }
-    return null;
-  };
-  const hit = walk(body(doc));
-  if (!hit) throw new Error(`"${needle}" not in the document`);
-  return hit;
-}
-
-const s = () => suggestionApi(server.url, commenter);
-const e = () => suggestionApi(server.url, editor);
+const s = () => suggestionApi(ctx.server.url, ctx.commenter);
+const e = () => suggestionApi(ctx.server.url, ctx.editor);
 
 describe("suggestions under concurrent edits", () => {
   it("accepted while two clients type right before and right after the text: everyone's typing and the replacement survive", async () => {
-    const [a, b] = await Promise.all([connectClient(server.url, editor), connectClient(server.url, editor)]);
+    const [a, b] = await Promise.all([connectClient(ctx.server.url, ctx.editor), connectClient(ctx.server.url, ctx.editor)]);
     const needle = "meeting of presidents";
     const { suggestion } = await json<{ suggestion: SuggestionView }>(await s().suggest(anchorFor(a.doc, needle), "summit of heads of state"), 201);
 
@@ -73,12 +41,12 @@ describe("suggestions under concurrent edits", () => {
     }, 10_000);
     expect(plainBody(a.doc)).not.toContain(`[A before] ${needle}`);
     // A client joining later (from the room, then from storage once it unloads) has the same text.
-    const c = await connectClient(server.url, commenter);
+    const c = await connectClient(ctx.server.url, ctx.commenter);
     expect(plainBody(c.doc)).toContain(expected);
   });
 
   it("shows a suggestion whose text was edited meanwhile as outdated and answers 409 on accept, applying nothing", async () => {
-    const a = await connectClient(server.url, editor);
+    const a = await connectClient(ctx.server.url, ctx.editor);
     const needle = "foreign ministers";
     const { suggestion } = await json<{ suggestion: SuggestionView }>(await s().suggest(anchorFor(a.doc, needle), "Foreign Ministers"), 201);
     expect(suggestion.outdated).toBe(false);
@@ -98,7 +66,7 @@ describe("suggestions under concurrent edits", () => {
   });
 
   it("treats a deleted text as outdated and a changed topic title as outdated too", async () => {
-    const a = await connectClient(server.url, editor);
+    const a = await connectClient(ctx.server.url, ctx.editor);
     const { suggestion: gone } = await json<{ suggestion: SuggestionView }>(await s().suggest(anchorFor(a.doc, "combating terrorism"), "fighting terrorism"), 201);
     const at = textWith(a.doc, "combating terrorism");
     at.text.delete(at.index, "combating terrorism".length);
@@ -115,11 +83,11 @@ describe("suggestions under concurrent edits", () => {
   });
 
   it("applies an accept to a briefing nobody has open, and stores it", async () => {
-    const a = await connectClient(server.url, editor);
+    const a = await connectClient(ctx.server.url, ctx.editor);
     const { suggestion } = await json<{ suggestion: SuggestionView }>(await s().suggest(anchorFor(a.doc, "Improving cultural ties"), "Closer cultural ties"), 201);
     a.destroy();
     await json(await e().accept(suggestion.id), 200);
-    const b = await connectClient(server.url, commenter);
+    const b = await connectClient(ctx.server.url, ctx.commenter);
     expect(plainBody(b.doc)).toContain(suggestion.replacement);
   });
 });

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import type { EncodedAnchor } from "../../app/comments/anchor";
+import { encodeAnchor, type EncodedAnchor } from "../../app/comments/anchor";
 import { caretAnchor, titleAnchor } from "../../app/suggestions/anchor";
 import type { SuggestionsPayload, SuggestionView } from "../../app/suggestions/types";
 import { bodyDocument } from "../../app/utils/comment-document.server";
@@ -49,3 +49,9 @@ export const topicTitleAnchor = (doc: Y.Doc, title: string) => titleAnchor(topic
 
 /** The document's plain text, paragraphs joined by newlines. */
 export const plainBody = (doc: Y.Doc) => bodyDocument(doc).pmDoc.textBetween(0, bodyDocument(doc).pmDoc.content.size, "\n", " ");
+
+/** The range from the start of `fromNeedle` to the end of `toNeedle` (each inside one text node, maybe of two blocks), as the browser anchors a selection. */
+export function spanAnchor(doc: Y.Doc, fromNeedle: string, toNeedle: string): EncodedAnchor {
+  const b = bodyDocument(doc);
+  return encodeAnchor(b.fragment, b.mapping, findText(b.pmDoc, fromNeedle).from, findText(b.pmDoc, toNeedle).to);
+}
