@@ -8,8 +8,8 @@ import { blockIdPluginKey } from "../../extensions";
  * always somewhere to type below it; StarterKit's trailing node does the same but also on the
  * first render of the synced document, so merely opening a briefing wrote a paragraph to the
  * server and made the reader an author of a version. This one adds it only with a change the
- * person makes here (typing, pasting, a command), never for what arrives from the Y.Doc or for
- * the block-id repairs that follow it.
+ * person makes here (typing, pasting, a command) in the last block, never for what arrives from
+ * the Y.Doc or for the block-id repairs that follow it.
  */
 export const TrailingParagraph = Extension.create({
   name: "trailingParagraph",
@@ -23,6 +23,9 @@ export const TrailingParagraph = Extension.create({
           if (!local) return null;
           const last = state.doc.lastChild;
           if (!last || last.type.name === "paragraph") return null;
+          // Only where it is wanted: the person is working in the last block. Anywhere else it would be
+          // an edit nobody made (and two people typing at once would each add one).
+          if (state.selection.$from.index(0) < state.doc.childCount - 1) return null;
           return state.tr.insert(state.doc.content.size, state.schema.nodes.paragraph.create()).setMeta("addToHistory", false);
         },
       }),

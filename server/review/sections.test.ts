@@ -38,4 +38,12 @@ describe("section hashes", () => {
     expect(moved.brief).not.toBe(before.brief);
     expect(sectionHash(moved, "a")).toBe(sectionHash(before, "a"));
   });
+
+  it("the empty paragraphs the editor keeps at the end are not content; one in the middle, or with text, is", () => {
+    const empty: PMNode = { type: "paragraph" };
+    expect(sectionHashes(doc(...base.content!, empty)).brief).toBe(before.brief);
+    expect(sectionHashes(doc(...base.content!, empty, { type: "paragraph", content: [] })).brief).toBe(before.brief);
+    expect(sectionHashes(doc(p("Purpose"), empty, ...base.content!.slice(1))).brief).not.toBe(before.brief);
+    expect(sectionHashes(doc(...base.content!, p("Annex"))).brief).not.toBe(before.brief);
+  });
 });

@@ -39,8 +39,20 @@ export function sectionHashes(doc: PMNode): SectionHashes {
     }
     return node.content ? { ...node, content: node.content.map(strip) } : node;
   };
-  const rest = strip(doc);
+  const rest = strip(withoutTrailingEmptyParagraphs(doc));
   return { brief: sha256(rest), topics };
+}
+
+/**
+ * The empty paragraph the editor keeps after a document ending in a topic, quote or fact is room
+ * to type, not content: it appears with someone's first change near the end (or twice, when two
+ * people make one at once), and must not reset an approval of the whole brief.
+ */
+function withoutTrailingEmptyParagraphs(doc: PMNode): PMNode {
+  const content = [...(doc.content ?? [])];
+  const isEmpty = (n: PMNode) => n.type === "paragraph" && !(n.content ?? []).some((c) => c.type !== "text" || (c.text ?? "") !== "");
+  while (content.length > 0 && isEmpty(content[content.length - 1])) content.pop();
+  return { ...doc, content };
 }
 
 /** The hash of one section ("brief" or a topic's block id), or null when there is no such topic. */

@@ -6,8 +6,8 @@ import { demoUser } from "../helpers/http";
 
 /**
  * The whole clearance loop with three people on one briefing, each in their own browser: Dana
- * (commenter) suggests a change of wording and a new topic title; Emre (editor) accepts both and
- * every page shows the new text live; Emre sends the brief for review naming Aigerim (owner), who
+ * (commenter) suggests a change of wording and a new topic title; Emre (editor) accepts both, and
+ * every page shows the new text live, and rejects a third (the text stays); Emre sends the brief for review naming Aigerim (owner), who
  * approves every section; Emre's edit of an approved topic resets that approval on every page;
  * finalize is refused naming it; Aigerim approves again and the brief is finalized.
  */
@@ -81,7 +81,7 @@ describe.skipIf(!run)("the clearance loop in three browsers", () => {
     for (const c of contexts) await c.close();
   });
 
-  it("a commenter suggests a wording and a topic title; the editor accepts both and all three pages change live", async () => {
+  it("a commenter suggests a wording and a topic title; the editor accepts both and all three pages change live, and rejects a third", async () => {
     // The wording, by keyboard on the selection.
     await selectPhrase(dana, "meeting of presidents");
     await dana.getByRole("button", { name: "Suggest edit" }).waitFor();
@@ -122,7 +122,22 @@ describe.skipIf(!run)("the clearance loop in three browsers", () => {
     }
     await dana.locator("#block-topic-culture").scrollIntoViewIfNeeded();
     await shot(dana, "2-accepted-seen-by-commenter");
-  }, 180_000);
+
+    // A third one the editor rejects: the card goes for everyone and the text stays as it was.
+    await selectPhrase(dana, "main focus");
+    await dana.getByRole("button", { name: "Suggest edit" }).waitFor();
+    await dana.keyboard.press("Control+Alt+KeyS");
+    await dana.waitForFunction(() => document.activeElement?.classList.contains("suggestion-input"));
+    await dana.keyboard.press("Control+A");
+    await dana.keyboard.type("sole focus");
+    await dana.keyboard.press("Enter");
+    const rejected = (p: Page) => p.locator(".suggestion-card", { hasText: "Replace “main focus” with “sole focus”" });
+    for (const p of all) await rejected(p).waitFor();
+    await rejected(emre).getByRole("button", { name: "Reject", exact: true }).click();
+    for (const p of all) await rejected(p).waitFor({ state: "detached" });
+    for (const p of all) await bodyHas(p, "The summit’s main focus will be regional security.");
+    for (const p of all) await expect(p.evaluate(() => document.querySelector(".ProseMirror")!.textContent!.includes("sole focus"))).resolves.toBe(false);
+  }, 240_000);
 
   it("the editor sends it for review (not offering himself as approver) and the approver approves every section", async () => {
     await emre.getByRole("button", { name: "Send for review" }).click();
