@@ -17,12 +17,16 @@ function machineBusyTicks(): number {
   return user + nice + system + irq + softirq + (steal ?? 0);
 }
 
-/** utime+stime of one process (all its threads), in ticks; 0 once it is gone. */
+/**
+ * utime+stime of one process (all its threads) plus cutime+cstime, the CPU of its children that
+ * ended and were reaped; in ticks; 0 once it is gone. Summed over a process tree, this only grows:
+ * a child that ends moves its total into its parent's.
+ */
 function processTicks(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(f[11]) + Number(f[12]);
+    return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   } catch {
     return 0;
   }
@@ -55,24 +59,26 @@ export interface OthersReading {
 }
 
 /**
- * Starts measuring the CPU of everything else. Our processes' ticks are summed over the pids alive
- * at start or end (a process that lived only in between is counted as other: an overestimate of
- * how busy the machine was, never an underestimate).
+ * Starts measuring the CPU of everything else: the machine's busy ticks minus those of this process
+ * tree. The tree's total counts the servers and clients a run starts and stops in between (a server
+ * restarted by a scenario), through the reaped children's times of their parents; a process that
+ * nobody in the tree reaped is counted as other (an overestimate of how busy the machine was).
  */
 export function startOthersMeter(): () => OthersReading {
   const t0 = performance.now();
   const busy0 = machineBusyTicks();
-  const pids0 = ourProcesses();
-  const ours0 = new Map(pids0.map((p) => [p, processTicks(p)]));
+  const ours0 = treeTicks();
   return () => {
     const busy1 = machineBusyTicks();
-    const pids1 = new Set([...pids0, ...ourProcesses()]);
-    let oursTicks = 0;
-    for (const pid of pids1) oursTicks += Math.max(0, processTicks(pid) - (ours0.get(pid) ?? 0));
+    const oursTicks = Math.max(0, treeTicks() - ours0);
     const seconds = (performance.now() - t0) / 1000;
     const othersTicks = Math.max(0, busy1 - busy0 - oursTicks);
     return { othersCores: seconds > 0 ? othersTicks / CLOCK_TICKS / seconds : 0, seconds };
   };
+}
+
+function treeTicks(): number {
+  return ourProcesses().reduce((sum, pid) => sum + processTicks(pid), 0);
 }
 
 export type Order = "ours first" | "reference first";
