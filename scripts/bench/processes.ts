@@ -145,6 +145,9 @@ export function startOurServer(databasePath: string, logFile: string, env: Recor
       LOG_LEVEL: "info",
       // The bench signs in a few times per server start; keep the sign-in limiter out of the way.
       AUTH_ATTEMPTS_PER_ADDRESS: "10000",
+      // Scenarios 11-12 hold 500 sockets of one user open at once (the reference has no such cap); the
+      // default of 50 refused the 51st and the run timed out waiting for it to sync.
+      COLLAB_MAX_CONNECTIONS_PER_USER: "1000",
       // Production mode no longer seeds by default; the bench signs in as the demo users.
       SEED_DEMO: "true",
       ...env,
