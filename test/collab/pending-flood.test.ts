@@ -309,9 +309,16 @@ describe("other floods keep the event loop free", () => {
     for (let i = 0; i < 20; i++) doc.getText("bulk").insert(0, String(i % 10).repeat(1900 * 1024));
     const r = await floodAndMeasure(briefingId, updates.map((u) => updateMessage(u)), 5);
     expect(r.close).toEqual({ code: 4429, reason: "too many bytes per second" });
-    // The budget (4 MiB at once, 1 MiB a second) lets two of the ~1.9 MiB updates through, each
-    // costing tens of milliseconds; the flood never gets to queue more work than that.
-    expectResponsive(r, r.idle);
+    // The budget (4 MiB at once, 1 MiB a second, charged before a frame is decoded) lets exactly
+    // two of the ~1.9 MiB updates through: a third would need 1.7 s of refill. That count is the
+    // guard's whole effect, and it does not depend on how busy the machine is.
+    const bulk = 1900 * 1024;
+    await eventually(() => expect(storedDocument(server.databasePath, briefingId).doc.getText("bulk").length).toBe(2 * bulk), 10_000, 100);
+    // Integrating and storing those two updates is legitimate work of tens of milliseconds each
+    // (hundreds on a loaded machine). The flood is over after three frames, so the few /healthz
+    // polls it spans make a p90 that is only the worst of them; the bound is on that worst poll.
+    console.log(`byte budget: healthz n=${r.samples} p50=${r.p50.toFixed(1)} max=${r.max.toFixed(1)} ms, idle max ${r.idle.max.toFixed(1)} ms`);
+    expect(r.max).toBeLessThan(r.idle.max * 2 + 1000);
   });
 
   it("tiny valid updates as fast as one socket sends them", async () => {
