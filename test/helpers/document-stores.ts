@@ -60,23 +60,30 @@ const briefingRow = (id: string) => ({
   lastEditedAt: now,
 });
 
-/** The SQLite store on a migrated file, `shared` as it runs beside other instances (0109). */
-export function sqliteHarness(): StoreHarness {
+/** A migrated SQLite file with the team and user. */
+export function sqliteDatabase(): Db {
   const db: Db = openDatabase(path.join(tempDir(), "contract.db"));
   migrateDatabase(db);
   db.insert(schema.teams).values(team).run();
   db.insert(schema.users).values(user).run();
+  return db;
+}
+
+export function insertSqliteBriefing(db: Db, id = `b-${++briefings}`): string {
+  db.insert(schema.briefings).values(briefingRow(id)).run();
+  return id;
+}
+
+/** The SQLite store on a migrated file, `shared` as it runs beside other instances (0109). */
+export function sqliteHarness(): StoreHarness {
+  const db = sqliteDatabase();
   const refused: StoredDocumentCorruptError[] = [];
   const s = db.$client;
   return {
     dialect: "sqlite",
     store: createSqliteDocumentStore(db, { shared: true, onCorrupt: (e) => refused.push(e) }),
     refused,
-    async newBriefing() {
-      const id = `b-${++briefings}`;
-      db.insert(schema.briefings).values(briefingRow(id)).run();
-      return id;
-    },
+    newBriefing: async () => insertSqliteBriefing(db),
     async deleteBriefing(id) {
       s.prepare("delete from briefings where id = ?").run(id);
     },
@@ -118,8 +125,7 @@ export async function pgDatabase(): Promise<{ pg: TestPostgres; db: PgDb }> {
   return { pg: database, db };
 }
 
-export async function insertPgBriefing(db: PgDb): Promise<string> {
-  const id = `b-${++briefings}`;
+export async function insertPgBriefing(db: PgDb, id = `b-${++briefings}`): Promise<string> {
   await db.insert(pgSchema.briefings).values(briefingRow(id));
   return id;
 }
