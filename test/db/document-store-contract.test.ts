@@ -156,6 +156,17 @@ describe.each(adapters)("DocumentStore contract on $name", ({ open, skip }) => {
     expect(content(await h.store.load(id), ["other", "mine", "late"])).toEqual({ other: "from another instance", mine: "this room's", late: "late edit" });
   });
 
+  it.skipIf(skip)("append and compact for a deleted briefing reject and store nothing, so the room can drop its updates", async () => {
+    const id = await h.newBriefing();
+    await h.store.append(id, [pending(edit("body", "before", 50))]);
+    await h.deleteBriefing(id);
+    await expect(h.store.append(id, [pending(edit("body", "after", 50))])).rejects.toThrow();
+    await expect(h.store.compact(id, edit("body", "after", 50))).rejects.toThrow();
+    expect(await h.store.exists(id)).toBe(false);
+    expect(await h.logRows(id)).toEqual([]);
+    expect(await h.snapshot(id)).toBeUndefined();
+  });
+
   it.skipIf(skip)("refuses a snapshot without a checksum, a flipped bit in a log row, and content that is gone, and reports each once", async () => {
     const id = await h.newBriefing();
     await h.store.create(id, edit("body", "Body", 30));
