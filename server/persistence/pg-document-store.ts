@@ -173,7 +173,8 @@ export function createPgDocumentStore(db: PgDb | pg.Pool, options: PgStoreOption
           bytes = merge({ snapshot, log }, state);
           ids = log.map((r) => Number(r.id));
         }
-        await upsertSnapshot(c, briefingId, bytes, ids.length === 0 ? 0 : Math.max(...ids));
+        // A loop, not Math.max(...ids): a long log would overflow the argument list.
+        await upsertSnapshot(c, briefingId, bytes, ids.reduce((max, n) => (n > max ? n : max), 0));
         // Exactly the rows merged: a row committed since (even with a lower id) stays for the next one.
         if (ids.length > 0) await c.query("delete from document_updates where briefing_id = $1 and id = any($2::bigint[])", [briefingId, ids]);
         await markContent(c, briefingId);
