@@ -94,6 +94,8 @@ const EnvSchema = z.object({
   DOCX_MAX_QUEUE: z.coerce.number().int().min(0).default(16),
   /** Heap limit of the Word/Markdown export thread; a brief that needs more ends the thread, not the server. */
   DOCX_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).default(512),
+  /** The Word/Markdown export thread ends after this long without an export (0: keep it); the next export starts it again. */
+  DOCX_WORKER_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** Failed sign-ins allowed per email address in 15 minutes. */
   AUTH_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   /** Sign-up attempts allowed per email address in 15 minutes. */
@@ -114,6 +116,8 @@ const EnvSchema = z.object({
   IMPORT_WORKER_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16384).default(256),
   /** Conversions running at once; more are answered 503 (each holds a thread and up to its heap limit). */
   IMPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
+  /** A conversion thread ends after this long without an import (0: keep it); the next import starts one again. */
+  IMPORT_WORKER_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** Exit when the parent process goes away (test servers must not outlive a killed test run). */
   EXIT_WITH_PARENT: bool.default("false"),
   FACT_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),

@@ -32,7 +32,9 @@ interface Pending {
 
 /**
  * One thread, one job at a time, in arrival order. A job over the time limit ends the thread (the
- * only way to stop synchronous work) and the next job gets a fresh one; so does a crash.
+ * only way to stop synchronous work) and the next job gets a fresh one; so does a crash. The thread
+ * starts with the first export and ends after `idleMs` without one (docs/decisions/0117): its V8
+ * heap, docx and fonts are some 30 MB a server that is not exporting need not hold.
  */
 class DocumentThread {
   private worker: Worker | null = null;
@@ -42,9 +44,10 @@ class DocumentThread {
   private ready = false;
   private nextId = 1;
   private closed = false;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly opts: { timeoutMs: number; maxQueue: number; maxMemoryMb: number; logger?: Logger },
+    private readonly opts: { timeoutMs: number; maxQueue: number; maxMemoryMb: number; idleMs: number; logger?: Logger },
   ) {}
 
   render(job: DocumentJob): Promise<{ bytes: Uint8Array; ms: number }> {
@@ -62,7 +65,8 @@ class DocumentThread {
   private pump(): void {
     if (this.current || this.closed) return;
     const p = this.queue.shift();
-    if (!p) return;
+    if (!p) return this.scheduleIdleStop();
+    this.cancelIdleStop();
     const worker = this.worker ?? this.start();
     this.current = { p, timer: null };
     const msg: ToDocumentWorker = { type: "render", id: p.id, job: p.job };
@@ -124,6 +128,23 @@ class DocumentThread {
     return worker;
   }
 
+  /** Ends an idle thread after `idleMs` (0: keeps it); the next export starts a fresh one. */
+  private scheduleIdleStop(): void {
+    if (this.opts.idleMs <= 0 || this.idleTimer || !this.worker) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.current || this.queue.length > 0 || this.closed || !this.worker) return;
+      this.opts.logger?.debug("export", "idle: document export thread stopped", { idleMs: this.opts.idleMs });
+      this.stopWorker();
+    }, this.opts.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private cancelIdleStop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
   private stopWorker(): void {
     const w = this.worker;
     this.worker = null;
@@ -132,6 +153,7 @@ class DocumentThread {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.cancelIdleStop();
     const gone = new PdfExportError("closed", "The server is shutting down; try the export again in a moment.");
     if (this.current) this.finish(this.current.p.id, gone);
     for (const p of this.queue.splice(0)) p.reject(gone);
@@ -142,13 +164,14 @@ class DocumentThread {
 }
 
 export function createDocumentService(
-  config: Pick<Config, "DOCX_TIMEOUT_MS" | "DOCX_MAX_QUEUE" | "DOCX_WORKER_MAX_MEMORY_MB">,
+  config: Pick<Config, "DOCX_TIMEOUT_MS" | "DOCX_MAX_QUEUE" | "DOCX_WORKER_MAX_MEMORY_MB"> & Partial<Pick<Config, "DOCX_WORKER_IDLE_MS">>,
   logger?: Logger,
 ): DocumentService {
   const thread = new DocumentThread({
     timeoutMs: config.DOCX_TIMEOUT_MS,
     maxQueue: config.DOCX_MAX_QUEUE,
     maxMemoryMb: config.DOCX_WORKER_MAX_MEMORY_MB,
+    idleMs: config.DOCX_WORKER_IDLE_MS ?? 0,
     logger,
   });
   return {

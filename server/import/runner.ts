@@ -15,16 +15,18 @@ export interface DocxImportService {
 type ImportConfig = Pick<
   Config,
   "IMPORT_MAX_UNCOMPRESSED_BYTES" | "IMPORT_MAX_COMPRESSION_RATIO" | "IMPORT_TIMEOUT_MS" | "IMPORT_WORKER_MAX_MEMORY_MB" | "IMPORT_MAX_CONCURRENT"
->;
+> &
+  Partial<Pick<Config, "IMPORT_WORKER_IDLE_MS">>;
 
 /** Imports before a thread is replaced, so whatever a long run leaves in its heap goes with it. */
 const JOBS_PER_WORKER = 50;
 
-type Slot = { worker: Worker; jobs: number };
+type Slot = { worker: Worker; jobs: number; idleTimer?: NodeJS.Timeout };
 
 /**
- * A small pool of conversion threads, started on the first import and kept warm: a cold thread
- * spends most of a 50-page import loading and compiling mammoth. A conversion that runs out of
+ * A small pool of conversion threads, started on the first import and kept warm for
+ * IMPORT_WORKER_IDLE_MS after it: a cold thread spends most of a 50-page import loading and
+ * compiling mammoth, but an idle one holds its own V8 heap (docs/decisions/0117). A conversion that runs out of
  * heap, crashes or overruns IMPORT_TIMEOUT_MS ends its own thread only (it is terminated and
  * replaced on the next import). At most IMPORT_MAX_CONCURRENT run at once; more are refused with
  * 503 rather than queued behind them.
@@ -37,8 +39,24 @@ export function createDocxImportService(config: ImportConfig, logger: Logger): D
   const unreadable = () =>
     new ImportError("unreadable", "This Word document could not be converted. Open it in Word, save it again as .docx and import it again.");
 
+  const idleMs = config.IMPORT_WORKER_IDLE_MS ?? 0;
+  /** Back in the idle list; ended after `idleMs` unless an import takes it first. */
+  const park = (slot: Slot) => {
+    idle.push(slot);
+    if (idleMs <= 0) return;
+    slot.idleTimer = setTimeout(() => {
+      const at = idle.indexOf(slot);
+      if (at < 0) return;
+      idle.splice(at, 1);
+      logger.debug("import", "idle: conversion thread stopped", { idleMs });
+      void slot.worker.terminate();
+    }, idleMs);
+    slot.idleTimer.unref();
+  };
+
   const take = (): Slot => {
     let slot = idle.pop();
+    if (slot) clearTimeout(slot.idleTimer);
     if (!slot) {
       const fresh: Slot = { worker: startWorker(config.IMPORT_WORKER_MAX_MEMORY_MB), jobs: 0 };
       // A thread that ends while idle is not handed the next job.
@@ -77,7 +95,7 @@ export function createDocxImportService(config: ImportConfig, logger: Logger): D
           worker.off("exit", onExit);
           busy.delete(slot);
           slot.jobs += 1;
-          if (healthy && !closed && slot.jobs < JOBS_PER_WORKER) idle.push(slot);
+          if (healthy && !closed && slot.jobs < JOBS_PER_WORKER) park(slot);
           else void worker.terminate();
           fn();
         };
@@ -115,6 +133,7 @@ export function createDocxImportService(config: ImportConfig, logger: Logger): D
     },
     async close() {
       closed = true;
+      for (const slot of idle) clearTimeout(slot.idleTimer);
       const all = [...idle.splice(0), ...busy];
       busy.clear();
       await Promise.all(all.map((s) => s.worker.terminate()));

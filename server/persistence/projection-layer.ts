@@ -64,6 +64,7 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
             logger.error("projection: reading a stored briefing failed", err, { briefingId });
           }
         }
+        runner?.backfillDone();
       })().catch((err: unknown) => logger.error("projection backfill failed", err));
 
       // Single-statement writes on this thread: cheap, and HTTP code expects them done at once.

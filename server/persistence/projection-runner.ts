@@ -37,16 +37,34 @@ export class ProjectionRunner {
   private restartTimer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Set by backfillDone(): the thread ends as soon as it has nothing to do, unless live work came. */
+  private backfillOver = false;
+  /** A job other than the backfill (a settle, a new briefing) was queued since the thread started. */
+  private liveWork = false;
 
   constructor(private readonly opts: ProjectionRunnerOptions) {}
 
   /** Queues `state` for projection (replacing a queued older state of the same briefing). */
   project(briefingId: string, state: Uint8Array, why: string): void {
     this.cancelIdleStop();
+    if (why !== "backfill") this.liveWork = true;
     // Copied: the room's cached encoding stays the room's; postMessage copies it again across.
     this.queue.set(briefingId, { state, why });
     projectionMetrics.queued.set(this.queue.size);
     this.pump();
+  }
+
+  /**
+   * The start-up backfill has queued its last briefing. A thread started only for it ends as soon
+   * as it is idle instead of staying warm for `idleMs`: a server nobody edits right after start does
+   * not hold a second V8 heap for it (docs/decisions/0117). A settle queued meanwhile keeps the usual
+   * idle time.
+   */
+  backfillDone(): void {
+    this.backfillOver = true;
+    if (this.liveWork || !this.worker || !this.ready || this.inFlight || this.queue.size > 0) return;
+    this.cancelIdleStop();
+    this.scheduleIdleStop();
   }
 
   /** Waits (at most `timeoutMs`) for queued and running projections, then ends the thread. */
@@ -100,16 +118,18 @@ export class ProjectionRunner {
    */
   private scheduleIdleStop(): void {
     if (this.opts.idleMs <= 0 || this.idleTimer || !this.worker) return;
+    const idleMs = this.backfillOver && !this.liveWork ? 0 : this.opts.idleMs;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       const worker = this.worker;
       if (!worker || this.closed || this.inFlight || this.queue.size > 0) return;
       this.worker = null; // onExit then sees a thread ended on purpose
       this.ready = false;
+      this.liveWork = false;
       projectionMetrics.workerRunning.set(0);
-      this.opts.logger.debug("projection", "idle: thread stopped", { idleMs: this.opts.idleMs });
+      this.opts.logger.debug("projection", "idle: thread stopped", { idleMs });
       void worker.terminate();
-    }, this.opts.idleMs);
+    }, idleMs);
     this.idleTimer.unref();
   }
 

@@ -1,5 +1,23 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis, RedisOptions } from "ioredis";
 import type { Logger } from "../logger";
+
+/**
+ * ioredis (about 90 modules, ~8 MB of the process's memory) is loaded with the first connection,
+ * not at start: a server without REDIS_URL never opens one (docs/decisions/0117). It is CommonJS,
+ * so `require` loads it synchronously and the callers stay synchronous.
+ */
+let redisClass: typeof Redis | null = null;
+function loadRedis(): typeof Redis {
+  redisClass ??= (createRequire(import.meta.url)("ioredis") as { Redis: typeof Redis }).Redis;
+  return redisClass;
+}
+
+/** A client with exactly `options` (no shared settings): for connections that manage their own reconnects. */
+export function newRedis(url: string, options: RedisOptions): Redis {
+  const RedisClient = loadRedis();
+  return new RedisClient(url, options);
+}
 
 /** Which connection a log line is about (each instance holds a few, one per role). */
 export type RedisRole = "commands" | "stream-reader" | "awareness" | "bus" | "limits";
@@ -11,7 +29,7 @@ export type RedisRole = "commands" | "stream-reader" | "awareness" | "bus" | "li
  * two seconds. Connection trouble is logged once per outage, not once per retry.
  */
 export function openRedis(url: string, role: RedisRole, logger: Logger, extra: RedisOptions = {}): Redis {
-  const client = new Redis(url, {
+  const client = newRedis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000),
     connectionName: `summit-desk:${role}`,

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { FanoutListeners, RoomFanout } from "../collab/fanout";
 import type { Logger } from "../logger";
-import { closeRedis, openRedis } from "./clients";
+import { closeRedis, newRedis, openRedis } from "./clients";
 
 /**
  * The fan-out of room updates between server instances over Redis Streams (docs/decisions/0109).
@@ -125,7 +125,7 @@ export function createStreamFanout(opts: StreamFanoutOptions): StreamFanout {
   async function connectReader(): Promise<Redis> {
     // No automatic reconnect: a reconnected reader would resend its last read with positions that
     // mean nothing in a restarted Redis. The loop opens a new connection and re-finds them.
-    const client = new Redis(opts.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectionName: "summit-desk:stream-reader" });
+    const client = newRedis(opts.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectionName: "summit-desk:stream-reader" });
     client.on("error", () => {}); // reported by the loop, once per outage
     await client.connect();
     readerId = Number(await client.client("ID"));
