@@ -25,7 +25,7 @@ export interface RoomOptions extends PersistenceOptions {
 }
 
 export interface RoomCallbacks {
-  /** The document settled (debounced after the last change, and once after loading). */
+  /** The document settled (debounced after the last change, and after loading a logged update). */
   settled(room: Room): void;
   /** A connection left (closed by either side). */
   left(conn: Connection): void;
@@ -159,8 +159,11 @@ export class Room implements ConnectionHost {
       fanoutFrom,
     );
     // Logged updates may not have been projected (a crash between store and projection); a
-    // document that is only a snapshot was projected before it was compacted and unloaded.
-    if (stored.logLength > 0) setImmediate(() => this.emitSettled());
+    // document that is only a snapshot was projected before it was compacted and unloaded. The
+    // settle is debounced like a change's rather than run at once: a visit that edits (most do)
+    // settles once for its load and its edits, not twice, and one that leaves first settles as the
+    // room unloads (destroy), so a logged change is still projected within settleMs or at unload.
+    if (stored.logLength > 0) this.scheduleSettled();
   }
 
   addConnection(conn: Connection): void {

@@ -25,8 +25,9 @@ export interface CollabService {
    */
   verifyStored(briefingId: string): Promise<void>;
   /**
-   * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change), once
-   * after a room loads, and once before it unloads if a change was still unsettled. `doc` is the
+   * Called after a room's document settles (PROJECTION_DEBOUNCE_MS after the last change, or after
+   * loading a document with logged updates, whichever is later: one call for both), and once before
+   * it unloads if that was still pending. `doc` is the
    * live document: read it synchronously, never modify it; use getDocument to keep a copy.
    * `state()` is the room's cached full encoding (as getState, but valid while the room unloads
    * too), for listeners that ship the document to another thread. Returns an unsubscribe function.

@@ -74,27 +74,36 @@ const upsertSql = (table: string, cols: readonly string[]) => {
           on conflict (briefing_id, block_id) do update set ${sets}`;
 };
 
+/**
+ * Every statement a projection runs, by name. Each is a look-up by key (primary key, unique index
+ * or rowid), never a scan, so a projection's cost does not grow with the number of stored
+ * briefings; test/blocks/projection-query-plans.test.ts reads their query plans to keep it so.
+ */
+export const PROJECTION_SQL = {
+  briefing: "select team_id as teamId, title, portion_marks as marks from briefings where id = ?",
+  setMarks: "update briefings set portion_marks = ? where id = ?",
+  quotes: `select ${selectList(QUOTE_COLS)} from quotes where briefing_id = ?`,
+  topics: `select ${selectList(TOPIC_COLS)} from agenda_topics where briefing_id = ?`,
+  facts: `select ${selectList(FACT_COLS)} from country_facts where briefing_id = ?`,
+  text: "select body from briefing_texts where briefing_id = ?",
+  upsertQuote: upsertSql("quotes", QUOTE_COLS),
+  upsertTopic: upsertSql("agenda_topics", TOPIC_COLS),
+  upsertFact: upsertSql("country_facts", FACT_COLS),
+  deleteQuote: "delete from quotes where briefing_id = ? and block_id = ?",
+  deleteTopic: "delete from agenda_topics where briefing_id = ? and block_id = ?",
+  deleteFact: "delete from country_facts where briefing_id = ? and block_id = ?",
+  upsertText:
+    "insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?) on conflict (briefing_id) do update set body = excluded.body, updated_at = excluded.updated_at",
+} as const;
+
 function prepare(sqlite: Database.Database): Statements {
+  const statements = Object.fromEntries(Object.entries(PROJECTION_SQL).map(([name, sql]) => [name, sqlite.prepare(sql)]));
   return {
+    ...(statements as unknown as Omit<Statements, "sqlite" | "begin" | "commit" | "rollback">),
     sqlite,
     begin: sqlite.prepare("begin immediate"),
     commit: sqlite.prepare("commit"),
     rollback: sqlite.prepare("rollback"),
-    briefing: sqlite.prepare("select team_id as teamId, title, portion_marks as marks from briefings where id = ?"),
-    setMarks: sqlite.prepare("update briefings set portion_marks = ? where id = ?"),
-    quotes: sqlite.prepare(`select ${selectList(QUOTE_COLS)} from quotes where briefing_id = ?`),
-    topics: sqlite.prepare(`select ${selectList(TOPIC_COLS)} from agenda_topics where briefing_id = ?`),
-    facts: sqlite.prepare(`select ${selectList(FACT_COLS)} from country_facts where briefing_id = ?`),
-    text: sqlite.prepare("select body from briefing_texts where briefing_id = ?"),
-    upsertQuote: sqlite.prepare(upsertSql("quotes", QUOTE_COLS)),
-    upsertTopic: sqlite.prepare(upsertSql("agenda_topics", TOPIC_COLS)),
-    upsertFact: sqlite.prepare(upsertSql("country_facts", FACT_COLS)),
-    deleteQuote: sqlite.prepare("delete from quotes where briefing_id = ? and block_id = ?"),
-    deleteTopic: sqlite.prepare("delete from agenda_topics where briefing_id = ? and block_id = ?"),
-    deleteFact: sqlite.prepare("delete from country_facts where briefing_id = ? and block_id = ?"),
-    upsertText: sqlite.prepare(
-      "insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?) on conflict (briefing_id) do update set body = excluded.body, updated_at = excluded.updated_at",
-    ),
   };
 }
 

@@ -16,15 +16,18 @@ interface Statements {
   deleteKey: Database.Statement<[string]>;
 }
 
+/** The statements, by name: a unique-index look-up on the key table, then rowid look-ups on the FTS table. */
+export const SEARCH_ROW_SQL = {
+  key: "select search_rowid as rowid from briefing_search_keys where briefing_id = ?",
+  addKey: "insert into briefing_search_keys (briefing_id) values (?) on conflict (briefing_id) do nothing",
+  title: "select title from briefing_search where rowid = ?",
+  deleteRow: "delete from briefing_search where rowid = ?",
+  insertRow: "insert into briefing_search (rowid, briefing_id, title, body) values (?, ?, ?, ?)",
+  deleteKey: "delete from briefing_search_keys where briefing_id = ?",
+} as const;
+
 function prepare(sqlite: Database.Database): Statements {
-  return {
-    key: sqlite.prepare("select search_rowid as rowid from briefing_search_keys where briefing_id = ?"),
-    addKey: sqlite.prepare("insert into briefing_search_keys (briefing_id) values (?) on conflict (briefing_id) do nothing"),
-    title: sqlite.prepare("select title from briefing_search where rowid = ?"),
-    deleteRow: sqlite.prepare("delete from briefing_search where rowid = ?"),
-    insertRow: sqlite.prepare("insert into briefing_search (rowid, briefing_id, title, body) values (?, ?, ?, ?)"),
-    deleteKey: sqlite.prepare("delete from briefing_search_keys where briefing_id = ?"),
-  };
+  return Object.fromEntries(Object.entries(SEARCH_ROW_SQL).map(([name, sql]) => [name, sqlite.prepare(sql)])) as unknown as Statements;
 }
 
 const cache = new WeakMap<Database.Database, Statements>();

@@ -31,8 +31,12 @@ export function reviewLayer(): ServerLayer {
         logger.warn("review", "collab service missing: approvals will not be reset by edits");
         return;
       }
+      // Prepared once: this runs on every settle of every briefing, and drizzle's builder compiles
+      // its statement anew on each call; nearly all briefings are not in review.
+      const statusOf = db.$client.prepare<[string], { status: string }>("select status from briefings where id = ?");
       const onSettled = (briefingId: string, doc: Y.Doc) => {
         try {
+          if (statusOf.get(briefingId)?.status !== "in_review") return;
           const briefing = db.select({ id: briefings.id, title: briefings.title, status: briefings.status }).from(briefings).where(eq(briefings.id, briefingId)).get();
           if (!briefing || briefing.status !== "in_review" || !hasApprovals(db, briefingId)) return;
           const reset = resetChangedApprovals(db, briefing, sectionHashes(documentJSON(doc)));
