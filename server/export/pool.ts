@@ -43,6 +43,8 @@ export interface PdfPoolOptions {
 export interface RenderResult {
   pdf: Buffer;
   stats: RenderStats;
+  /** With `hashFields` in the job: the body's content hash, computed in the render process. */
+  contentHash?: string;
 }
 
 interface Pending {
@@ -215,7 +217,7 @@ export class PdfPool {
     const file = msg.type === "done" ? this.outputFile(msg.file) : null;
     const current = worker.current;
     if (!current || current.id !== msg.id) {
-      if (file) void fs.promises.rm(file, { force: true }); // finished after its timeout
+      if (file) removeOutput(file); // finished after its timeout
       return;
     }
     clearTimeout(current.timer);
@@ -228,9 +230,9 @@ export class PdfPool {
         this.counters.rendered++;
         // Read in libuv's thread pool: one buffer, nothing copied on the event loop.
         fs.promises.readFile(file).then(
-          (pdf) => current.resolve({ pdf, stats: msg.stats }),
+          (pdf) => current.resolve({ pdf, stats: msg.stats, contentHash: msg.contentHash }),
           (err: Error) => current.reject(new PdfExportError("compile_failed", `The rendered PDF could not be read: ${err.message}`)),
-        ).finally(() => void fs.promises.rm(file, { force: true }));
+        ).finally(() => removeOutput(file));
       }
     } else {
       this.counters.failed++;
@@ -269,6 +271,16 @@ export class PdfPool {
       worker.child.kill("SIGKILL");
     });
   }
+}
+
+/**
+ * Deletes a finished PDF: one unlink in libuv's thread pool. `fs.promises.rm` walks the path in
+ * JavaScript first (rimraf's lstat and retry logic), a few ms of the event loop per export.
+ */
+function removeOutput(file: string): void {
+  fs.unlink(file, () => {
+    /* already gone: nothing to clean */
+  });
 }
 
 /**

@@ -1,11 +1,21 @@
+import type { HashedFields } from "./content-hash";
 import type { ExportInfo, PMNode } from "./model";
 import type { PdfErrorCode } from "./errors";
+import type { MarkupSuggestion } from "./suggestion-markup";
 
-/** What to render: the body as a Yjs update (live state or stored snapshot) or as ProseMirror JSON. */
+/**
+ * What to render: the body as a Yjs update (live state or stored snapshot) or as ProseMirror JSON.
+ * Everything that reads the whole body happens in the render process, never on the server's event
+ * loop: reading the update, writing suggestions in, hashing (ADR 0407).
+ */
 export interface RenderJob {
   update?: Uint8Array;
   doc?: PMNode;
   info: ExportInfo;
+  /** Open suggestions to write into a copy of `update` as markup before it is read (suggestion-markup.ts). */
+  markup?: MarkupSuggestion[];
+  /** Also answer the content hash of the body as given (before any markup) with these fields: a draft's hash (content-hash.ts). */
+  hashFields?: HashedFields;
 }
 
 export interface RenderStats {
@@ -23,5 +33,5 @@ export type ToWorker = { type: "render"; id: number; job: RenderJob };
 export type FromWorker =
   | { type: "ready"; ms: number }
   /** The PDF is in `file`, in the pool's output directory (SD_PDF_OUT): big buffers stay off the IPC channel. */
-  | { type: "done"; id: number; file: string; stats: RenderStats }
+  | { type: "done"; id: number; file: string; stats: RenderStats; contentHash?: string }
   | { type: "failed"; id: number; code: PdfErrorCode; message: string };
