@@ -21,6 +21,8 @@ export interface RenderJob {
 export interface RenderStats {
   /** Time spent in the worker for this job (conversion + model + compile + PDF). */
   ms: number;
+  /** CPU time the render process spent on this job (every thread), ms: unlike `ms`, not inflated by a busy machine. */
+  cpuMs: number;
   pages: number;
   /** Resident set size of the worker after the render, bytes. */
   rss: number;

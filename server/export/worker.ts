@@ -41,6 +41,7 @@ function readJob(job: RenderJob): { doc: PMNode; hash?: string } {
 
 function run(job: RenderJob) {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const { doc, hash } = readJob(job);
   const info = { ...job.info, exportedAt: new Date(job.info.exportedAt) };
   const { pdf, pages } = renderer.render(buildExportModel(doc, info));
@@ -49,11 +50,16 @@ function run(job: RenderJob) {
     contentHash: hash,
     stats: {
       ms: Math.round(performance.now() - t0),
+      cpuMs: cpuMs(process.cpuUsage(cpu0)),
       pages,
       rss: process.memoryUsage().rss,
       maxRss: process.resourceUsage().maxRSS * 1024,
     },
   };
+}
+
+function cpuMs(u: NodeJS.CpuUsage): number {
+  return Math.round((u.user + u.system) / 1000);
 }
 
 process.on("message", (msg: ToWorker) => {
