@@ -21,7 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const info = historyExportInfo(context, briefing, v);
   try {
     // The render process also hashes the version's body: reading a whole brief stays off the event loop (ADR 0407).
-    const { pdf, contentHash } = await pdfService.render({ update, info, hashFields: briefingFields(briefing) });
+    const { pdf, contentHash } = await pdfService.render({ update, info, key: briefing.id, hashFields: briefingFields(briefing) });
     if (!contentHash) throw new PdfExportError("compile_failed", "The PDF renderer did not return the version's content hash; try again.");
     recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash });
     return new Response(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength), {

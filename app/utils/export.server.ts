@@ -146,7 +146,8 @@ export async function exportBriefingPdf(
   const { stored } = source;
   // Suggestions are part of a draft only: a stored final version prints as it was frozen. A draft's
   // hash for the audit trail is computed by the render process, as is the markup (ADR 0407).
-  const draft = stored ? source.job : { ...source.job, hashFields: briefingFields(briefing) };
+  const keyed = { ...source.job, key: briefing.id };
+  const draft = stored ? keyed : { ...keyed, hashFields: briefingFields(briefing) };
   const job = options.suggestionMarkup && !stored ? withOpenSuggestionsListed(context, briefing, draft) : draft;
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };

@@ -60,7 +60,12 @@ interface Worker {
   renders: number;
   current: (Pending & { timer: NodeJS.Timeout }) | null;
   retiring: boolean;
+  /** Keys of its latest jobs, newest first: the briefs whose layout its compiler still holds. */
+  recent: string[];
 }
+
+/** As many as the renderer's `evictCache(10)` keeps the layout of. */
+const RECENT_KEYS = 10;
 
 /**
  * A small pool of render processes. Each one compiles inside a sandbox root that holds only the
@@ -122,7 +127,10 @@ export class PdfPool {
 
   private dispatch(): void {
     while (this.queue.length) {
-      const idle = [...this.workers].find((w) => w.ready && !w.current && !w.retiring);
+      const free = [...this.workers].filter((w) => w.ready && !w.current && !w.retiring);
+      const key = this.queue[0].job.key;
+      // A process that laid this brief out recently reuses most of that layout (ADR 0407).
+      const idle = (key !== undefined && free.find((w) => w.recent.includes(key))) || free[0];
       if (!idle) {
         const starting = [...this.workers].filter((w) => !w.ready).length;
         if (this.workers.size < this.opts.size && starting < this.queue.length) {
@@ -145,6 +153,8 @@ export class PdfPool {
     }, this.opts.timeoutMs);
     worker.current = { ...pending, timer };
     worker.renders++;
+    const key = pending.job.key;
+    if (key !== undefined) worker.recent = [key, ...worker.recent.filter((k) => k !== key)].slice(0, RECENT_KEYS);
     const msg: ToWorker = { type: "render", id: pending.id, job: pending.job };
     worker.child.send(msg);
   }
@@ -179,7 +189,7 @@ export class PdfPool {
         /* not permitted here: renders run at normal priority */
       }
     }
-    const worker: Worker = { child, ready: false, renders: 0, current: null, retiring: false };
+    const worker: Worker = { child, ready: false, renders: 0, current: null, retiring: false, recent: [] };
     this.workers.add(worker);
     this.counters.spawned++;
     let stderr = "";

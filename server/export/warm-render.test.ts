@@ -56,3 +56,33 @@ describe("warm PDF renders", () => {
     expect(changed.stats.cpuMs).toBeLessThan(full.stats.cpuMs * 0.6);
   }, 300_000);
 });
+
+describe("several render processes", () => {
+  let pool: PdfService;
+  beforeAll(() => {
+    pool = createPdfService({ PDF_WORKERS: 2, PDF_TIMEOUT_MS: 180_000, PDF_RENDERS_PER_WORKER: 100 });
+  });
+  afterAll(async () => {
+    await pool?.close();
+  });
+
+  it("send a brief back to the idle process that rendered it last, where its layout is", async () => {
+    const a = updateToJSON(longBriefState(50));
+    const b = reworded(a);
+    // Two exports at once: each brief is laid out in its own process.
+    const [firstA, firstB] = await Promise.all([
+      pool.render({ doc: a, info: sampleInfo(), key: "brief-a" }),
+      pool.render({ doc: b, info: sampleInfo(), key: "brief-b" }),
+    ]);
+    expect(firstA.stats.pid).not.toBe(firstB.stats.pid);
+    // One after the other, both processes idle: each brief goes where it was rendered, rather than
+    // both to the first idle process, which would lay one of them out from nothing.
+    const againA = await pool.render({ doc: withParagraph(a, "An edit."), info: sampleInfo({ exportedAt: new Date() }), key: "brief-a" });
+    const againB = await pool.render({ doc: withParagraph(b, "An edit."), info: sampleInfo({ exportedAt: new Date() }), key: "brief-b" });
+    console.log(`two processes: A ${firstA.stats.cpuMs} → ${againA.stats.cpuMs} ms CPU, B ${firstB.stats.cpuMs} → ${againB.stats.cpuMs} ms CPU`);
+    expect(againA.stats.pid).toBe(firstA.stats.pid);
+    expect(againB.stats.pid).toBe(firstB.stats.pid);
+    expect(againA.stats.cpuMs).toBeLessThan(firstA.stats.cpuMs * 0.6);
+    expect(againB.stats.cpuMs).toBeLessThan(firstB.stats.cpuMs * 0.6);
+  }, 300_000);
+});

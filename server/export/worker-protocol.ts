@@ -14,6 +14,11 @@ export interface RenderJob {
   info: ExportInfo;
   /** Open suggestions to write into a copy of `update` as markup before it is read (suggestion-markup.ts). */
   markup?: MarkupSuggestion[];
+  /**
+   * Which brief this is (its id): an idle render process that rendered it recently gets the job,
+   * as its compiler still holds most of the layout. Never waits for a busy one.
+   */
+  key?: string;
   /** Also answer the content hash of the body as given (before any markup) with these fields: a draft's hash (content-hash.ts). */
   hashFields?: HashedFields;
 }
@@ -23,6 +28,8 @@ export interface RenderStats {
   ms: number;
   /** CPU time the render process spent on this job (every thread), ms: unlike `ms`, not inflated by a busy machine. */
   cpuMs: number;
+  /** The render process that did it. */
+  pid: number;
   pages: number;
   /** Resident set size of the worker after the render, bytes. */
   rss: number;

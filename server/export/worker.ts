@@ -51,6 +51,7 @@ function run(job: RenderJob) {
     stats: {
       ms: Math.round(performance.now() - t0),
       cpuMs: cpuMs(process.cpuUsage(cpu0)),
+      pid: process.pid,
       pages,
       rss: process.memoryUsage().rss,
       maxRss: process.resourceUsage().maxRSS * 1024,
