@@ -11,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as Y from "yjs";
+import { COLLAB_FIELD } from "../../extensions";
 import { updateToJSON } from "../../server/export/document-json";
 import { buildExportModel, type ExportInfo, type PMNode } from "../../server/export/model";
 import { BriefingRenderer, prepareSandbox, TEMPLATE_FILE } from "../../server/export/render";
@@ -38,7 +39,7 @@ const info = (n: number): ExportInfo => ({
 function variantUpdate(base: Uint8Array, n: number): Uint8Array {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, base);
-  const fragment = doc.getXmlFragment("default");
+  const fragment = doc.getXmlFragment(COLLAB_FIELD);
   const p = new Y.XmlElement("paragraph");
   p.insert(0, [new Y.XmlText(`Revision ${n}: ${"an added line of text that reflows what follows. ".repeat(1 + (n % 4))}`)]);
   fragment.insert(1, [p]);
