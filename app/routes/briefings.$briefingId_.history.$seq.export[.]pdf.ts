@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { PdfExportError } from "../../server/export/errors";
 import { recordExport } from "../utils/audit.server";
-import { draftContentHash } from "../utils/content-hash.server";
+import { briefingFields } from "../utils/content-hash.server";
 import { requireExportAccess } from "../utils/export-access.server";
 import { pdfFileName } from "../utils/export.server";
 import { historyExportInfo, parseSeq, requireHistory, requireVersion, versionState } from "../utils/history.server";
@@ -20,8 +20,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const update = await versionState(history, briefing, seq);
   const info = historyExportInfo(context, briefing, v);
   try {
-    const { pdf } = await pdfService.render({ update, info });
-    recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash: draftContentHash(briefing, update) });
+    // The render process also hashes the version's body: reading a whole brief stays off the event loop (ADR 0407).
+    const { pdf, contentHash } = await pdfService.render({ update, info, key: briefing.id, hashFields: briefingFields(briefing) });
+    if (!contentHash) throw new PdfExportError("compile_failed", "The PDF renderer did not return the version's content hash; try again.");
+    recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash });
     return new Response(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength), {
       status: 200,
       headers: {

@@ -12,7 +12,7 @@ import { buildExportModel, type ExportInfo } from "../../server/export/model";
 import type { RenderJob } from "../../server/export/worker-protocol";
 import type { CurrentUser } from "./auth.server";
 import { recordExport } from "./audit.server";
-import { draftContentHash } from "./content-hash.server";
+import { briefingFields } from "./content-hash.server";
 import { badRequest, notFound } from "./errors";
 import { getVersion, type StoredVersion } from "./status.server";
 import { readStoredDocument } from "./stored-document.server";
@@ -27,10 +27,20 @@ export function parseSuggestionsParam(url: URL): boolean {
 
 /** The draft's state with its open suggestions written in as markup (server/export/suggestion-markup.ts). */
 export function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
+  const { markup, info } = withOpenSuggestionsListed(context, briefing, job);
+  return { ...job, update: withSuggestionMarkup(job.update!, markup!), info };
+}
+
+/**
+ * The same job carrying the open suggestions for the render process to write in: the markup needs
+ * a document built from the whole state, which the PDF service builds off the event loop.
+ */
+export function withOpenSuggestionsListed(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
   const open = listSuggestions(context.db, briefing.id).filter((s) => s.status === "open");
   // Who made each one, in the markup's numbering: Word's tracked changes and Markdown credit them.
   const suggestions = open.map((s) => ({ author: s.authorName ?? "Unknown", createdAt: s.createdAt.toISOString() }));
-  return { ...job, update: withSuggestionMarkup(job.update!, open), info: { ...job.info, suggestionMarkup: true, suggestions } };
+  const markup = open.map(({ kind, anchorStart, anchorEnd, originalText, replacement }) => ({ kind, anchorStart, anchorEnd, originalText, replacement }));
+  return { ...job, markup, info: { ...job.info, suggestionMarkup: true, suggestions } };
 }
 
 /** `?version=<n>`: a positive integer, or null when absent. Anything else is a 400. */
@@ -134,14 +144,19 @@ export async function exportBriefingPdf(
   if (!pdfService) return new Response("PDF export is not available on this server.", { status: 503 });
   const source = await exportSource(context, briefing, requested);
   const { stored } = source;
-  // Suggestions are part of a draft only: a stored final version prints as it was frozen.
-  const job = options.suggestionMarkup && !stored ? withOpenSuggestions(context, briefing, source.job) : source.job;
+  // Suggestions are part of a draft only: a stored final version prints as it was frozen. A draft's
+  // hash for the audit trail is computed by the render process, as is the markup (ADR 0407).
+  const keyed = { ...source.job, key: briefing.id };
+  const draft = stored ? keyed : { ...keyed, hashFields: briefingFields(briefing) };
+  const job = options.suggestionMarkup && !stored ? withOpenSuggestionsListed(context, briefing, draft) : draft;
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
   try {
-    const { pdf, stats } = await pdfService.render(job);
-    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
-    context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, bytes: pdf.length });
+    const { pdf, stats, contentHash } = await pdfService.render(job);
+    const hash = stored?.contentHash ?? contentHash;
+    if (!hash) throw new PdfExportError("compile_failed", "The PDF renderer did not return the draft's content hash; try again.");
+    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: hash });
+    context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, cpuMs: stats.cpuMs, bytes: pdf.length });
     const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
     // A stream of the one buffer: a Uint8Array body would be copied by the Response constructor,
     // and exports of ~0.5 MB each, back to back, make the collector pause live editing.

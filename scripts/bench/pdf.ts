@@ -29,6 +29,8 @@ export interface PdfBenchResult {
   warmP95Ms: number;
   warmMinMs: number;
   workerRenderMedianMs: number;
+  /** CPU time of the render process per warm render (every thread): the figure a busy machine does not inflate. */
+  workerCpuMedianMs: number;
   workerPeakRssMb: number;
   eventLoopMaxDelayMs: number;
   eventLoopP99DelayMs: number;
@@ -70,12 +72,14 @@ export async function benchPdf(opts: PdfBenchOptions = {}): Promise<PdfBenchResu
     const coldMs = performance.now() - t0;
     const warm: number[] = [];
     const inWorker: number[] = [];
+    const cpu: number[] = [];
     let peak = cold.stats.maxRss;
     for (let i = 1; i <= warmRuns; i++) {
       t0 = performance.now();
       const r = await service.render({ doc: variant(base, i), info: info(i) });
       warm.push(performance.now() - t0);
       inWorker.push(r.stats.ms);
+      cpu.push(r.stats.cpuMs);
       peak = Math.max(peak, r.stats.maxRss);
     }
     loop.disable();
@@ -88,6 +92,7 @@ export async function benchPdf(opts: PdfBenchOptions = {}): Promise<PdfBenchResu
       warmP95Ms: p95(warm),
       warmMinMs: Math.min(...warm),
       workerRenderMedianMs: median(inWorker),
+      workerCpuMedianMs: median(cpu),
       workerPeakRssMb: peak / 1024 / 1024,
       eventLoopMaxDelayMs: loop.max / 1e6,
       eventLoopP99DelayMs: loop.percentile(99) / 1e6,

@@ -43,6 +43,8 @@ export interface PdfPoolOptions {
 export interface RenderResult {
   pdf: Buffer;
   stats: RenderStats;
+  /** With `hashFields` in the job: the body's content hash, computed in the render process. */
+  contentHash?: string;
 }
 
 interface Pending {
@@ -58,7 +60,12 @@ interface Worker {
   renders: number;
   current: (Pending & { timer: NodeJS.Timeout }) | null;
   retiring: boolean;
+  /** Keys of its latest jobs, newest first: the briefs whose layout its compiler still holds. */
+  recent: string[];
 }
+
+/** As many as the renderer's `evictCache(10)` keeps the layout of. */
+const RECENT_KEYS = 10;
 
 /**
  * A small pool of render processes. Each one compiles inside a sandbox root that holds only the
@@ -120,7 +127,10 @@ export class PdfPool {
 
   private dispatch(): void {
     while (this.queue.length) {
-      const idle = [...this.workers].find((w) => w.ready && !w.current && !w.retiring);
+      const free = [...this.workers].filter((w) => w.ready && !w.current && !w.retiring);
+      const key = this.queue[0].job.key;
+      // A process that laid this brief out recently reuses most of that layout (ADR 0407).
+      const idle = (key !== undefined && free.find((w) => w.recent.includes(key))) || free[0];
       if (!idle) {
         const starting = [...this.workers].filter((w) => !w.ready).length;
         if (this.workers.size < this.opts.size && starting < this.queue.length) {
@@ -143,6 +153,8 @@ export class PdfPool {
     }, this.opts.timeoutMs);
     worker.current = { ...pending, timer };
     worker.renders++;
+    const key = pending.job.key;
+    if (key !== undefined) worker.recent = [key, ...worker.recent.filter((k) => k !== key)].slice(0, RECENT_KEYS);
     const msg: ToWorker = { type: "render", id: pending.id, job: pending.job };
     worker.child.send(msg);
   }
@@ -177,7 +189,7 @@ export class PdfPool {
         /* not permitted here: renders run at normal priority */
       }
     }
-    const worker: Worker = { child, ready: false, renders: 0, current: null, retiring: false };
+    const worker: Worker = { child, ready: false, renders: 0, current: null, retiring: false, recent: [] };
     this.workers.add(worker);
     this.counters.spawned++;
     let stderr = "";
@@ -215,7 +227,7 @@ export class PdfPool {
     const file = msg.type === "done" ? this.outputFile(msg.file) : null;
     const current = worker.current;
     if (!current || current.id !== msg.id) {
-      if (file) void fs.promises.rm(file, { force: true }); // finished after its timeout
+      if (file) removeOutput(file); // finished after its timeout
       return;
     }
     clearTimeout(current.timer);
@@ -228,9 +240,9 @@ export class PdfPool {
         this.counters.rendered++;
         // Read in libuv's thread pool: one buffer, nothing copied on the event loop.
         fs.promises.readFile(file).then(
-          (pdf) => current.resolve({ pdf, stats: msg.stats }),
+          (pdf) => current.resolve({ pdf, stats: msg.stats, contentHash: msg.contentHash }),
           (err: Error) => current.reject(new PdfExportError("compile_failed", `The rendered PDF could not be read: ${err.message}`)),
-        ).finally(() => void fs.promises.rm(file, { force: true }));
+        ).finally(() => removeOutput(file));
       }
     } else {
       this.counters.failed++;
@@ -269,6 +281,16 @@ export class PdfPool {
       worker.child.kill("SIGKILL");
     });
   }
+}
+
+/**
+ * Deletes a finished PDF: one unlink in libuv's thread pool. `fs.promises.rm` walks the path in
+ * JavaScript first (rimraf's lstat and retry logic), a few ms of the event loop per export.
+ */
+function removeOutput(file: string): void {
+  fs.unlink(file, () => {
+    /* already gone: nothing to clean */
+  });
 }
 
 /**

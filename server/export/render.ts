@@ -23,8 +23,10 @@ export class BriefingRenderer {
     this.compiler = NodeCompiler.create({ workspace: root, fontArgs: [{ fontBlobs: this.fonts.blobs }] });
   }
 
-  render(model: ExportModel): { pdf: Buffer; pages: number } {
-    const missing = findMissingGlyphs(modelTexts(model), this.fonts.coverage);
+  /** `phase` hears each step's CPU time in ms (glyph check, data, compile, pdf, cache), for profiling. */
+  render(model: ExportModel, phase?: PhaseTimer): { pdf: Buffer; pages: number } {
+    const step = phaseStep(phase);
+    const missing = step("glyph check", () => findMissingGlyphs(modelTexts(model), this.fonts.coverage));
     if (missing.length) {
       const list = missing
         .slice(0, 8)
@@ -36,9 +38,9 @@ export class BriefingRenderer {
       );
     }
     const main = path.join(this.root, TEMPLATE_FILE);
-    this.compiler.mapShadow(path.join(this.root, DATA_FILE), Buffer.from(JSON.stringify(model)));
+    step("template data", () => this.compiler.mapShadow(path.join(this.root, DATA_FILE), Buffer.from(JSON.stringify(model))));
     try {
-      const result = this.compiler.compile({ mainFilePath: main });
+      const result = step("typst layout", () => this.compiler.compile({ mainFilePath: main }));
       const error = result.takeError();
       if (error || !result.result) {
         const diags = error ? this.compiler.fetchDiagnostics(error) : [];
@@ -52,14 +54,32 @@ export class BriefingRenderer {
           throw new PdfExportError("font_problem", `The PDF fonts are not usable: ${describe(diags)}`);
         }
       }
-      const pdf = this.compiler.pdf(result.result);
+      const compiled = result.result;
+      const pdf = step("pdf writing", () => this.compiler.pdf(compiled));
       return { pdf, pages: result.result.numOfPages };
     } finally {
-      this.compiler.unmapShadow(path.join(this.root, DATA_FILE));
-      // Drop memoized layout of documents not seen in the last few renders; the process is recycled anyway.
-      this.compiler.evictCache(10);
+      step("cache eviction", () => {
+        this.compiler.unmapShadow(path.join(this.root, DATA_FILE));
+        // Drop memoized layout of documents not seen in the last few renders; the process is recycled anyway.
+        this.compiler.evictCache(10);
+      });
     }
   }
+}
+
+export type PhaseTimer = (name: string, cpuMs: number) => void;
+
+function phaseStep(phase: PhaseTimer | undefined): <T>(name: string, fn: () => T) => T {
+  if (!phase) return (_name, fn) => fn();
+  return (name, fn) => {
+    const since = process.cpuUsage();
+    try {
+      return fn();
+    } finally {
+      const u = process.cpuUsage(since);
+      phase(name, (u.user + u.system) / 1000);
+    }
+  };
 }
 
 function describe(diags: unknown[]): string {

@@ -6,10 +6,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { contentHash } from "./content-hash";
 import { updateToJSON } from "./document-json";
 import { PdfExportError } from "./errors";
-import { buildExportModel } from "./model";
+import { buildExportModel, type PMNode } from "./model";
 import { BriefingRenderer } from "./render";
+import { withSuggestionMarkup } from "./suggestion-markup";
 import type { FromWorker, RenderJob, ToWorker } from "./worker-protocol";
 import { sampleWarmupModel } from "./warmup";
 
@@ -28,16 +30,28 @@ const renderer = new BriefingRenderer(root);
 renderer.render(sampleWarmupModel());
 send({ type: "ready", ms: Math.round(performance.now() - started) });
 
+/** The body to print and, when asked, the hash of the body as it is stored (without the markup). */
+function readJob(job: RenderJob): { doc: PMNode; hash?: string } {
+  const marked = job.update && job.markup?.length ? withSuggestionMarkup(job.update, job.markup) : null;
+  const plain = marked && !job.hashFields ? null : (job.doc ?? (job.update ? updateToJSON(job.update) : null));
+  const doc = marked ? updateToJSON(marked) : plain;
+  if (!doc) throw new PdfExportError("no_document", "Nothing to export: the job carried no document.");
+  return { doc, hash: job.hashFields && plain ? contentHash(plain, job.hashFields) : undefined };
+}
+
 function run(job: RenderJob) {
   const t0 = performance.now();
-  const doc = job.doc ?? (job.update ? updateToJSON(job.update) : null);
-  if (!doc) throw new PdfExportError("no_document", "Nothing to export: the job carried no document.");
+  const cpu0 = process.cpuUsage();
+  const { doc, hash } = readJob(job);
   const info = { ...job.info, exportedAt: new Date(job.info.exportedAt) };
   const { pdf, pages } = renderer.render(buildExportModel(doc, info));
   return {
     pdf,
+    contentHash: hash,
     stats: {
       ms: Math.round(performance.now() - t0),
+      cpuMs: cpuMs(process.cpuUsage(cpu0)),
+      pid: process.pid,
       pages,
       rss: process.memoryUsage().rss,
       maxRss: process.resourceUsage().maxRSS * 1024,
@@ -45,15 +59,19 @@ function run(job: RenderJob) {
   };
 }
 
+function cpuMs(u: NodeJS.CpuUsage): number {
+  return Math.round((u.user + u.system) / 1000);
+}
+
 process.on("message", (msg: ToWorker) => {
   if (msg?.type !== "render") return;
   try {
-    const { pdf, stats } = run(msg.job);
+    const { pdf, stats, contentHash: hash } = run(msg.job);
     // Through a file, not the IPC channel: Node reassembles a large message by concatenating its
     // chunks, several copies of a ~0.5 MB PDF on the server's event loop per export.
     const file = path.join(outDir!, `${process.pid}-${msg.id}.pdf`);
     fs.writeFileSync(file, pdf);
-    send({ type: "done", id: msg.id, file, stats });
+    send({ type: "done", id: msg.id, file, stats, contentHash: hash });
   } catch (err) {
     const code = err instanceof PdfExportError ? err.code : "compile_failed";
     send({ type: "failed", id: msg.id, code, message: err instanceof Error ? err.message : String(err) });
