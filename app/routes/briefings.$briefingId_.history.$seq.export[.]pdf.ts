@@ -21,7 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const info = historyExportInfo(context, briefing, v);
   try {
     const { pdf } = await pdfService.render({ update, info });
-    recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash: draftContentHash(briefing, update) });
+    await recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash: draftContentHash(briefing, update) });
     return new Response(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength), {
       status: 200,
       headers: {

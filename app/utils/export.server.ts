@@ -140,7 +140,7 @@ export async function exportBriefingPdf(
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
   try {
     const { pdf, stats } = await pdfService.render(job);
-    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
+    await recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
     context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, bytes: pdf.length });
     const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
     // A stream of the one buffer: a Uint8Array body would be copied by the Response constructor,
