@@ -186,20 +186,24 @@ describe.skipIf(!pgDialect.available)("store on pg: transactions on pool connect
   afterAll(async () => ts?.close());
 
   it("two concurrent transactions both commit, each seeing only its own uncommitted writes", async () => {
+    // Both stay open with their writes uncommitted until each has read: neither may see the other's.
     const aWrote = gate();
-    const bWrote = gate();
+    const bRead = gate();
+    const aRead = gate();
     const seen: Record<string, string[]> = {};
     const a = withTransaction(store, async (tx) => {
       await addTeam(tx, "pgc-a");
       aWrote.open();
-      await bWrote.opened;
+      await bRead.opened;
       seen.a = await teamIds(tx, "pgc-");
+      aRead.open();
     });
     const b = withTransaction(store, async (tx) => {
       await aWrote.opened;
       await addTeam(tx, "pgc-b");
-      bWrote.open();
       seen.b = await teamIds(tx, "pgc-");
+      bRead.open();
+      await aRead.opened;
     });
     await Promise.all([a, b]);
     expect(seen).toEqual({ a: ["pgc-a"], b: ["pgc-b"] });
