@@ -40,6 +40,24 @@ export default tseslint.config(
     },
   },
   {
+    // Query modules converted to the async store (ADR 0111): builders are awaited, never run
+    // synchronously, so the same code runs on SQLite and PostgreSQL. Add a module here once converted.
+    files: ["db/queries/sessions.ts", "db/queries/users.ts", "db/queries/markings.ts", "db/queries/audit.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(get|all|run|values)$/][arguments.length=0]",
+          message: "Await the builder instead (`first(await q.limit(1))`, `await q`): synchronous execution is SQLite only (ADR 0111).",
+        },
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(all|run)$/]",
+          message: "Use `rows(store, sql`…`)` or an awaited builder: `db.all`/`db.run` are SQLite only (ADR 0111).",
+        },
+      ],
+    },
+  },
+  {
     // The browser editor and the shared schema never import the database or the server.
     files: ["app/editor/**/*.{ts,tsx}", "app/comments/**/*.{ts,tsx}", "app/components/**/*.{ts,tsx}", "extensions/**/*.ts"],
     ignores: ["**/*.test.ts"],

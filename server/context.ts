@@ -1,5 +1,6 @@
 import type { Cookie } from "@remix-run/node";
 import type { Db } from "../db/client";
+import type { Store } from "../db/store";
 import type { CollabService } from "./collab/service";
 import type { Config } from "./config";
 import type { DocumentService } from "./export/document-service";
@@ -17,6 +18,8 @@ import type { Logger } from "./logger";
  */
 export interface SummitContext {
   db: Db;
+  /** The same database for the async query layer (db/store.ts); converted queries take this. */
+  store: Store;
   config: Config;
   logger: Logger;
   /** The application bus (server/bus.ts): publish access changes, subscribe to them. */

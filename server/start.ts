@@ -6,6 +6,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
+import { openSqliteStore } from "../db/store";
 import { seedDemo } from "./seed/demo";
 import { createSessionCookie } from "./auth/session-cookie";
 import { startSessionPurge } from "./auth/session-purge";
@@ -50,6 +51,10 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger, build: ServerBuild, layers: ServerLayer[] = []): Promise<RunningServer> {
   const db = openDatabase(config.databasePath);
+  // A transaction body that waits on I/O is a bug: loud outside production, logged in it (ADR 0114).
+  const store = openSqliteStore(db, {
+    onYield: config.NODE_ENV === "production" ? (err) => logger.error("a transaction body yielded to the event loop", err) : "throw",
+  });
   const filled = migrateDatabase(db);
   if (filled.snapshots + filled.updates > 0) logger.info("db", "stored document checksums computed", filled);
   warnAboutDemoInProduction(config, logger);
@@ -76,7 +81,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   const commentLimit = sharedLimits ? sharedLimits.commentLimit(commentBucket) : inProcessCommentLimit(commentBucket);
   const app = express();
   const server = http.createServer(app);
-  const ctx: LayerContext = { db, config, logger, events, sessionCookie, authLimits, commentLimit, services, server, app };
+  const ctx: LayerContext = { db, store, config, logger, events, sessionCookie, authLimits, commentLimit, services, server, app };
 
   app.disable("x-powered-by");
   app.use((_req, res, next) => {
@@ -101,6 +106,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
       mode: config.NODE_ENV === "production" ? "production" : "development",
       getLoadContext: (req): AppLoadContext => ({
         db,
+        store,
         config,
         logger,
         events,
@@ -113,7 +119,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
     }),
   );
 
-  const sessionPurge = startSessionPurge(db, logger, config.SESSION_PURGE_INTERVAL_MS);
+  const sessionPurge = startSessionPurge(store, logger, config.SESSION_PURGE_INTERVAL_MS);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

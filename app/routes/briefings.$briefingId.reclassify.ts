@@ -16,7 +16,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const team = getTeam(context.db, briefing.teamId);
   if (!team) throw notFound("Team");
   const form = await request.formData();
-  const marking = reclassifyBriefing(context, { briefing, team, actor: user, to: form.get("to"), reason: form.get("reason") });
+  const marking = await reclassifyBriefing(context, { briefing, team, actor: user, to: form.get("to"), reason: form.get("reason") });
   context.logger.info("briefing", "reclassified", { briefingId: briefing.id, from: marking.fromLevel, to: marking.toLevel, version: marking.version });
   // The briefing row changed: the same notice as a details change.
   await context.events.publish("briefingChanged", { briefingId: briefing.id });

@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // The render process also hashes the version's body: reading a whole brief stays off the event loop (ADR 0407).
     const { pdf, contentHash } = await pdfService.render({ update, info, key: briefing.id, hashFields: briefingFields(briefing) });
     if (!contentHash) throw new PdfExportError("compile_failed", "The PDF renderer did not return the version's content hash; try again.");
-    recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash });
+    await recordExport(context, { briefing, user, format: "pdf", version: v.finalVersion, contentHash });
     return new Response(new Uint8Array(pdf.buffer as ArrayBuffer, pdf.byteOffset, pdf.byteLength), {
       status: 200,
       headers: {

@@ -66,7 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (briefing.status === "final") return json({ ok: false as const, error: "A final briefing cannot change; reopen it to restore a version." }, { status: 409 });
   const result = await readStoredDocument(() => history.restore({ id: briefing.id, teamId: briefing.teamId, final: false }, seq, user.id));
   if (!result) throw new Response(`Version ${seq} not found.`, { status: 404 });
-  recordAudit(context, user, {
+  await recordAudit(context, user, {
     action: "briefing.restored",
     teamId: briefing.teamId,
     briefingId: briefing.id,

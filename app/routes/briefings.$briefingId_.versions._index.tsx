@@ -22,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canExport: canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
-    markings: listMarkings(context.db, briefing.id).map((m) => ({ ...m, changedAt: m.changedAt.toISOString() })),
+    markings: (await listMarkings(context.store, briefing.id)).map((m) => ({ ...m, changedAt: m.changedAt.toISOString() })),
     clearances: listVersions(context.db, briefing.id)
       .map((v) => ({ version: v.version, record: getClearance(context.db, briefing.id, v.version) }))
       .filter((c): c is { version: number; record: ClearanceRecord } => c.record !== null),

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
-import type { Db } from "../../db/client";
+import { withTransaction } from "../utils/db.server";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { recordAudit } from "../utils/audit.server";
 import { getOptionalUser, requireUser } from "../utils/auth.server";
@@ -52,19 +52,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const summary = invitationSummary(context, params.invitationId);
   if (!summary) throw unknownInvitation();
-  const result = context.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  const result = await withTransaction(context.store, async (tx) => {
+    // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
+    const db = context.db;
     const usedBefore = hasUsedInvitation(db, summary.id, user.id);
     const previousRole = getMembership(db, summary.teamId, user.id)?.role ?? null;
     const accepted = acceptInvitation(db, summary.id, user.id);
     // Opening a link one already accepted takes no use and is not a new event.
     if (accepted.ok && !usedBefore) {
-      recordAudit(context, user, {
+      await recordAudit(context, user, {
         action: "invitation.use",
         teamId: accepted.teamId,
         target: summary.id,
         details: { invitedRole: summary.role, from: previousRole, to: accepted.role },
-      }, db);
+      }, tx);
     }
     return accepted;
   });

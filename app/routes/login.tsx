@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/teams");
   const byAddress = await context.authLimits.authPerAddress.hit(context.clientAddress);
   if (!byAddress.ok) {
-    if (byAddress.firstRefusal) recordRateLimited(context, formData.get("email"), "address", byAddress.retryAfterSeconds);
+    if (byAddress.firstRefusal) await recordRateLimited(context, formData.get("email"), "address", byAddress.retryAfterSeconds);
     return tooManyAttempts(byAddress.retryAfterSeconds);
   }
 
@@ -63,15 +63,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const emailKey = parsed.data.email.toLowerCase();
   const byEmail = await context.authLimits.loginPerEmail.hit(emailKey);
   if (!byEmail.ok) {
-    if (byEmail.firstRefusal) recordRateLimited(context, parsed.data.email, "email", byEmail.retryAfterSeconds);
+    if (byEmail.firstRefusal) await recordRateLimited(context, parsed.data.email, "email", byEmail.retryAfterSeconds);
     return tooManyAttempts(byEmail.retryAfterSeconds);
   }
-  const user = getUserByEmail(context.db, parsed.data.email);
+  const user = await getUserByEmail(context.store, parsed.data.email);
   // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
     // The email as typed, and the account when there is one, so owners see attempts on their members.
-    recordAudit(context, { id: user?.id ?? null, email: parsed.data.email }, { action: "auth.sign_in_failed", details: { reason: user ? "wrong_password" : "unknown_email" } });
+    await recordAudit(context, { id: user?.id ?? null, email: parsed.data.email }, { action: "auth.sign_in_failed", details: { reason: user ? "wrong_password" : "unknown_email" } });
     return json({ errors: { form: ["That email and password do not match an account."] } }, { status: 401 });
   }
   await context.authLimits.loginPerEmail.reset(emailKey);
@@ -82,10 +82,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
  * One audit row when sign-ins start being refused for an email or an address (the first 429 of its
  * window), with the account when the email is one, so the member's team owners see it.
  */
-function recordRateLimited(context: AppLoadContext, email: unknown, limit: "email" | "address", retryAfterSeconds: number) {
+async function recordRateLimited(context: AppLoadContext, email: unknown, limit: "email" | "address", retryAfterSeconds: number) {
   const typed = typeof email === "string" ? email.trim().slice(0, 320) : "";
-  const user = typed ? getUserByEmail(context.db, typed) : undefined;
-  recordAudit(context, typed ? { id: user?.id ?? null, email: typed } : null, {
+  const user = typed ? await getUserByEmail(context.store, typed) : undefined;
+  await recordAudit(context, typed ? { id: user?.id ?? null, email: typed } : null, {
     action: "auth.sign_in_rate_limited",
     target: limit === "address" ? context.clientAddress : typed,
     details: { limit, retryAfterSeconds },

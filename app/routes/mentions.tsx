@@ -13,12 +13,14 @@ const MENTIONS_SHOWN = 50;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const mentions = listMentions(context.db, user.id, MENTIONS_SHOWN);
-  // Bodies keep mentions as <@id> tokens; show them as @Name, as plain text.
-  const names = new Map<string, string>();
-  const nameOf = (id: string) => {
-    if (!names.has(id)) names.set(id, id === user.id ? user.name : (getUserById(context.db, id)?.name ?? "former member"));
-    return names.get(id)!;
-  };
+  // Bodies keep mentions as <@id> tokens; show them as @Name, as plain text. Each name is looked up once.
+  const names = new Map<string, string>([[user.id, user.name]]);
+  for (const m of mentions) {
+    for (const p of splitBody(m.body)) {
+      if (p.kind !== "text" && !names.has(p.userId)) names.set(p.userId, (await getUserById(context.store, p.userId))?.name ?? "former member");
+    }
+  }
+  const nameOf = (id: string) => names.get(id)!;
   return json({
     mentions: mentions.map((m) => ({
       ...m,

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { STATUS_LABELS, type Role } from "../../db/enums";
-import type { Db } from "../../db/client";
+import { withTransaction } from "../utils/db.server";
 import { recordAudit } from "../utils/audit.server";
 import { NewBriefingForm } from "../components/new-briefing-form";
 import { briefingLevel, teamLevels } from "../utils/classification.server";
@@ -102,25 +102,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "archive":
     case "unarchive":
-      context.db.transaction((tx) => {
-        const db = tx as unknown as Db;
+      await withTransaction(context.store, async (tx) => {
+        // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
+        const db = context.db;
         setBriefingArchived(db, briefing.id, intent === "archive");
-        recordAudit(context, user, { action: intent === "archive" ? "briefing.archive" : "briefing.unarchive", teamId: briefing.teamId, briefingId: briefing.id, target: briefing.title }, db);
+        await recordAudit(context, user, { action: intent === "archive" ? "briefing.archive" : "briefing.unarchive", teamId: briefing.teamId, briefingId: briefing.id, target: briefing.title }, tx);
       });
       await context.events.publish("briefingChanged", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     case "delete":
-      context.db.transaction((tx) => {
-        const db = tx as unknown as Db;
+      await withTransaction(context.store, async (tx) => {
+        const db = context.db;
         deleteBriefing(db, briefing.id);
         // The row keeps the title and status: the briefing itself is gone.
-        recordAudit(context, user, {
+        await recordAudit(context, user, {
           action: "briefing.delete",
           teamId: briefing.teamId,
           briefingId: briefing.id,
           target: briefing.title,
           details: { status: briefing.status, classification: briefing.classification },
-        }, db);
+        }, tx);
       });
       // Before the streams are closed, so open pages can say who deleted it.
       publishCommentEvent(context, briefing.id, { type: "deleted", byName: user.name });

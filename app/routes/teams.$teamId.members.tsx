@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ROLES } from "../../db/enums";
-import type { Db } from "../../db/client";
+import { withTransaction, type Store } from "../utils/db.server";
 import { recordAudit } from "../utils/audit.server";
 import { requireUser } from "../utils/auth.server";
 import {
@@ -61,8 +61,8 @@ const ExportPolicySchema = z.object({
 });
 
 /** The member an event is about, copied into the row so it still reads once they are gone. */
-function memberTarget(db: Db, userId: string) {
-  const member = getUserById(db, userId);
+async function memberTarget(store: Store, userId: string) {
+  const member = await getUserById(store, userId);
   return { target: userId, details: { email: member?.email ?? null, name: member?.name ?? null } };
 }
 
@@ -81,14 +81,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           return json({ error: "The invitation was not created: check the fields below.", fieldErrors: parsed.errors }, { status: 400 });
         }
         const { role, maxUses, expiresIn } = parsed.data;
-        const invitation = context.db.transaction((tx) => {
-          const created = createInvitation(tx as unknown as Db, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
-          recordAudit(context, user, {
+        const invitation = await withTransaction(context.store, async (tx) => {
+          const created = createInvitation(context.db, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
+          await recordAudit(context, user, {
             action: "invitation.create",
             teamId: team.id,
             target: created.id,
             details: { role, maxUses: created.maxUses, expiresAt: created.expiresAt.toISOString() },
-          }, tx as unknown as Db);
+          }, tx);
           return created;
         });
         context.logger.info("teams", "invitation created", { teamId: team.id, userId: user.id, invitationId: invitation.id, role, maxUses: invitation.maxUses });
@@ -97,12 +97,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "revoke": {
         const id = String(form.get("invitationId") ?? "");
         if (!isValidId(id)) throw badRequest("Unknown invitation.");
-        const revoked = context.db.transaction((tx) => {
-          const db = tx as unknown as Db;
+        const revoked = await withTransaction(context.store, async (tx) => {
+          // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
+          const db = context.db;
           const before = getInvitation(db, id)?.invitation;
           if (!revokeInvitation(db, team.id, id, user.id)) return false;
           // Revoking an already revoked link changes nothing, so it records nothing.
-          if (!before?.revokedAt) recordAudit(context, user, { action: "invitation.revoke", teamId: team.id, target: id, details: { role: before?.role ?? null } }, db);
+          if (!before?.revokedAt) await recordAudit(context, user, { action: "invitation.revoke", teamId: team.id, target: id, details: { role: before?.role ?? null } }, tx);
           return true;
         });
         if (!revoked) throw notFound("Invitation");
@@ -113,14 +114,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const parsed = parseForm(RoleSchema.merge(MemberSchema), form);
         if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
         const { userId, role } = parsed.data;
-        const changed = context.db.transaction((tx) => {
-          const db = tx as unknown as Db;
+        const changed = await withTransaction(context.store, async (tx) => {
+          const db = context.db;
           const before = getMembership(db, team.id, userId);
           if (!before) throw badRequest("That person is not a member of this team.");
           setMemberRole(db, team.id, userId, role);
           if (before.role === role) return false;
-          const { target, details } = memberTarget(db, userId);
-          recordAudit(context, user, { action: "membership.role_change", teamId: team.id, target, details: { ...details, from: before.role, to: role } }, db);
+          const { target, details } = await memberTarget(tx, userId);
+          await recordAudit(context, user, { action: "membership.role_change", teamId: team.id, target, details: { ...details, from: before.role, to: role } }, tx);
           return true;
         });
         if (!changed) return json({ ok: true });
@@ -131,13 +132,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const parsed = parseForm(MemberSchema, form);
         if (parsed.errors) return json({ error: "Unknown member." }, { status: 400 });
         const { userId } = parsed.data;
-        context.db.transaction((tx) => {
-          const db = tx as unknown as Db;
+        await withTransaction(context.store, async (tx) => {
+          const db = context.db;
           const before = getMembership(db, team.id, userId);
           removeMember(db, team.id, userId);
           if (!before) return;
-          const { target, details } = memberTarget(db, userId);
-          recordAudit(context, user, { action: "membership.remove", teamId: team.id, target, details: { ...details, role: before.role } }, db);
+          const { target, details } = await memberTarget(tx, userId);
+          await recordAudit(context, user, { action: "membership.remove", teamId: team.id, target, details: { ...details, role: before.role } }, tx);
         });
         await context.events.publish("membershipChanged", { teamId: team.id, userId: parsed.data.userId, role: null });
         return json({ ok: true });
@@ -147,10 +148,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
         const to = parsed.data.exportPolicy;
         if (to !== team.exportPolicy) {
-          context.db.transaction((tx) => {
-            const db = tx as unknown as Db;
+          await withTransaction(context.store, async (tx) => {
+            const db = context.db;
             setTeamExportPolicy(db, team.id, to);
-            recordAudit(context, user, { action: "team.settings_change", teamId: team.id, details: { setting: "export_policy", from: team.exportPolicy, to } }, db);
+            await recordAudit(context, user, { action: "team.settings_change", teamId: team.id, details: { setting: "export_policy", from: team.exportPolicy, to } }, tx);
           });
         }
         return json({ ok: true });
@@ -164,7 +165,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           if (err instanceof Response) return json({ error: await err.text() }, { status: err.status });
           throw err;
         }
-        saveTeamLevels(context, team, user, levels);
+        await saveTeamLevels(context, team, user, levels);
         return json({ ok: true });
       }
       default:

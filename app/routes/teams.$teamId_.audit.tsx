@@ -17,7 +17,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const team = requireAuditAccess(context, params.teamId, user);
   const query = parseAuditQuery(new URL(request.url));
-  const { total, pages, events } = auditPage(context, team.id, query);
+  const { total, pages, events } = await auditPage(context, team.id, query);
   const briefings = [...listBriefings(context.db, team.id), ...listBriefings(context.db, team.id, { archived: true })]
     .map((b) => ({ id: b.id, title: b.title }))
     .sort((a, b) => a.title.localeCompare(b.title));
@@ -28,7 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       page: query.page,
       pages,
       total,
-      people: listAuditPeople(context.db, team.id),
+      people: await listAuditPeople(context.store, team.id),
       briefings,
       events: events.map((e) => ({
         id: e.id,

@@ -64,10 +64,10 @@ export function parseAuditQuery(url: URL): AuditQuery {
   };
 }
 
-export function auditPage(context: AppLoadContext, teamId: string, query: AuditQuery) {
+export async function auditPage(context: AppLoadContext, teamId: string, query: AuditQuery) {
   const size = context.config.AUDIT_PAGE_SIZE;
-  const total = countAuditEvents(context.db, teamId, query.filter);
-  const events = listAuditEvents(context.db, teamId, query.filter, { limit: size, offset: (query.page - 1) * size });
+  const total = await countAuditEvents(context.store, teamId, query.filter);
+  const events = await listAuditEvents(context.store, teamId, query.filter, { limit: size, offset: (query.page - 1) * size });
   return { total, pages: Math.max(1, Math.ceil(total / size)), events };
 }
 
@@ -94,12 +94,12 @@ export function auditCsvStream(context: AppLoadContext, teamId: string, filter: 
   let beforeId: number | undefined;
   let started = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!started) {
         started = true;
         controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\r\n"));
       }
-      const batch = listAuditEvents(context.db, teamId, filter, { limit: 500, beforeId });
+      const batch = await listAuditEvents(context.store, teamId, filter, { limit: 500, beforeId });
       if (batch.length === 0) {
         controller.close();
         return;

@@ -7,7 +7,7 @@ export type CurrentUser = SessionUser["user"];
 /** The signed-in user and their session id, or null. */
 export async function getCurrentSession(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   const token = await readSessionToken(context.sessionCookie, request.headers.get("Cookie"));
-  return token ? getSessionUser(context.db, token) : null;
+  return token ? getSessionUser(context.store, token) : null;
 }
 
 export async function getOptionalUser(request: Request, context: AppLoadContext): Promise<CurrentUser | null> {

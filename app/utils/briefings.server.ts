@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import { buildTemplateDocument } from "../../db/briefing-template";
 import { createBriefing, deleteBriefing, getBriefingAccess, type BriefingInput } from "../../db/queries/briefings";
 import { isValidId } from "../../db/ids";
-import type { Db } from "../../db/client";
+import { withTransaction } from "../../db/store";
 import type { Briefing, Role } from "../../db/schema";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { recordAudit, type AuditActor } from "./audit.server";
@@ -36,29 +36,29 @@ export async function createBriefingWithBody(
 ): Promise<Briefing> {
   const collab = context.services.collab;
   if (!collab) throw serviceUnavailable("Briefings cannot be created right now: live editing is not running.");
-  const briefing = context.db.transaction((tx) => {
-    const created = createBriefing(tx as unknown as Db, teamId, input, user.id);
-    recordAudit(context, user, {
+  const briefing = await withTransaction(context.store, async (tx) => {
+    const created = createBriefing(context.db, teamId, input, user.id);
+    await recordAudit(context, user, {
       action: "briefing.create",
       teamId,
       briefingId: created.id,
       target: created.title,
       details: { classification: created.classification, ...details },
-    }, tx as unknown as Db);
+    }, tx);
     return created;
   });
   try {
     await collab.createDocument(briefing.id, state);
   } catch (err) {
-    context.db.transaction((tx) => {
-      deleteBriefing(tx as unknown as Db, briefing.id);
-      recordAudit(context, user, {
+    await withTransaction(context.store, async (tx) => {
+      deleteBriefing(context.db, briefing.id);
+      await recordAudit(context, user, {
         action: "briefing.delete",
         teamId,
         briefingId: briefing.id,
         target: briefing.title,
         details: { reason: "its starting body could not be stored" },
-      }, tx as unknown as Db);
+      }, tx);
     });
     context.logger.error("storing a new briefing's body failed; briefing removed", err, { briefingId: briefing.id, teamId });
     throw serviceUnavailable("The new briefing could not be stored. Please try again.");

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
-import type { Db } from "../../db/client";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
 import type { Briefing, Team } from "../../db/schema";
+import { withTransaction } from "../../db/store";
 import { effectiveLevel, levelRank, parseLevels, sanitizeLevelName, validateLevels, type ClassificationLevel } from "../../extensions/portion-mark/levels";
 import { recordAudit, type AuditActor } from "./audit.server";
 import { badRequest } from "./errors";
@@ -43,18 +43,17 @@ export function parseLevelsForm(text: unknown): ClassificationLevel[] {
 }
 
 /** Replaces a team's levels, with an audit row in the same transaction. */
-export function saveTeamLevels(context: AppLoadContext, team: Team, actor: AuditActor, levels: ClassificationLevel[]): void {
+export async function saveTeamLevels(context: AppLoadContext, team: Team, actor: AuditActor, levels: ClassificationLevel[]): Promise<void> {
   const from = teamLevels(team);
   const json = JSON.stringify(levels);
   if (JSON.stringify(from) === json) return;
-  context.db.transaction((tx) => {
-    const db = tx as unknown as Db;
-    setTeamClassificationLevels(db, team.id, json);
-    recordAudit(
+  await withTransaction(context.store, async (tx) => {
+    await setTeamClassificationLevels(tx, team.id, json);
+    await recordAudit(
       context,
       actor,
       { action: "team.settings_change", teamId: team.id, details: { setting: "classification_levels", from: from.map(label), to: levels.map(label) } },
-      db,
+      tx,
     );
   });
 }
@@ -66,7 +65,7 @@ const label = (l: ClassificationLevel) => `${l.name} (${l.abbr})`;
  * not a content version), and records `briefing.reclassified`. 400 for an unknown level, a missing
  * reason or no change.
  */
-export function reclassifyBriefing(
+export async function reclassifyBriefing(
   context: AppLoadContext,
   input: { briefing: Briefing; team: Team; actor: AuditActor & { id: string; name: string }; to: unknown; reason: unknown },
 ) {
@@ -78,9 +77,8 @@ export function reclassifyBriefing(
   if (reason.length > RECLASSIFY_REASON_MAX) throw badRequest(`A reason has at most ${RECLASSIFY_REASON_MAX} characters.`);
   const from = input.briefing.classification;
   if (to === from) throw badRequest(`The briefing's minimum level is already ${to}.`);
-  return context.db.transaction((tx) => {
-    const db = tx as unknown as Db;
-    const marking = reclassify(db, {
+  return withTransaction(context.store, async (tx) => {
+    const marking = await reclassify(tx, {
       briefingId: input.briefing.id,
       fromLevel: from,
       toLevel: to,
@@ -89,7 +87,7 @@ export function reclassifyBriefing(
       changedBy: input.actor.id,
       changedByName: input.actor.name,
     });
-    recordAudit(
+    await recordAudit(
       context,
       input.actor,
       {
@@ -99,7 +97,7 @@ export function reclassifyBriefing(
         target: input.briefing.title,
         details: { from, to, reason, status: input.briefing.status, markingVersion: marking.version },
       },
-      db,
+      tx,
     );
     return marking;
   });

@@ -5,5 +5,6 @@
 export * from "../../db/queries";
 export * from "../../db/schema";
 export { isValidId } from "../../db/ids";
+export { withTransaction, type Store } from "../../db/store";
 export { hashPassword, verifyPassword } from "../../server/auth/password";
 export { and, asc, desc, eq, sql } from "drizzle-orm";

@@ -35,7 +35,7 @@ export async function exportBriefingDocument(
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null, format };
   try {
     const { bytes, ms } = await documents.render({ ...job, format });
-    recordExport(context, { briefing, user, format, version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
+    await recordExport(context, { briefing, user, format, version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
     context.logger.info("export", "document exported", { ...fields, ms: Math.round(ms), bytes: bytes.length });
     const name = exportFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`, format);
     return new Response(bytes as Uint8Array<ArrayBuffer>, {

@@ -155,7 +155,7 @@ export async function exportBriefingPdf(
     const { pdf, stats, contentHash } = await pdfService.render(job);
     const hash = stored?.contentHash ?? contentHash;
     if (!hash) throw new PdfExportError("compile_failed", "The PDF renderer did not return the draft's content hash; try again.");
-    recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: hash });
+    await recordExport(context, { briefing, user, format: "pdf", version: stored?.version ?? null, contentHash: hash });
     context.logger.info("export", "pdf exported", { ...fields, pages: stats.pages, ms: stats.ms, cpuMs: stats.cpuMs, bytes: pdf.length });
     const name = pdfFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`);
     // A stream of the one buffer: a Uint8Array body would be copied by the Response constructor,

@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import { withTransaction } from "../../db/store";
 import { reviewDecisions, type Briefing, type Role } from "../../db/schema";
 import { sectionHash } from "../../server/review/sections";
 import { recordAudit } from "./audit.server";
@@ -43,20 +43,21 @@ export async function recordDecision(
   const hashes = await currentSectionHashes(context, briefing.id);
   const hash = sectionHash(hashes, input.section);
   if (hash === null) return { ok: false, status: 400, error: "There is no such agenda topic in the briefing (it may have been removed)." };
-  context.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  await withTransaction(context.store, async (tx) => {
+    // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
+    const db = context.db;
     const values = { decision: input.decision, note: input.note, contentHash: hash, decidedAt: new Date() };
     db.insert(reviewDecisions)
       .values({ briefingId: briefing.id, userId: user.id, section: input.section, ...values })
       .onConflictDoUpdate({ target: [reviewDecisions.briefingId, reviewDecisions.userId, reviewDecisions.section], set: values })
       .run();
-    recordAudit(context, user, {
+    await recordAudit(context, user, {
       action: "review.decision",
       teamId: briefing.teamId,
       briefingId: briefing.id,
       target: briefing.title,
       details: { section: input.section === WHOLE_BRIEF ? "brief" : sectionLabel(hashes, input.section), decision: input.decision },
-    }, db);
+    }, tx);
   });
   await context.events.publish("reviewChanged", { briefingId: briefing.id, byName: user.name });
   context.logger.info("review", "decision recorded", { briefingId: briefing.id, userId: user.id, section: input.section, decision: input.decision });

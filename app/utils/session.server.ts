@@ -1,6 +1,6 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { Db } from "../../db/client";
 import { createSession, deleteSession, getSessionUser } from "../../db/queries/sessions";
+import { withTransaction } from "../../db/store";
 import { readSessionToken } from "../../server/auth/session-cookie";
 import { recordAudit, type AuditActor } from "./audit.server";
 
@@ -15,9 +15,9 @@ export async function signInAndRedirect(context: AppLoadContext, user: AuditActo
   const headers = new Headers({ Location: to });
   const ttlMs = context.config.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000;
   // The session and its record together: no session exists that the trail does not show.
-  const { token } = context.db.transaction((tx) => {
-    const created = createSession(tx as unknown as Db, user.id, ttlMs);
-    recordAudit(context, user, { action: "auth.sign_in", details: { method } }, tx as unknown as Db);
+  const { token } = await withTransaction(context.store, async (tx) => {
+    const created = await createSession(tx, user.id, ttlMs);
+    await recordAudit(context, user, { action: "auth.sign_in", details: { method } }, tx);
     return created;
   });
   headers.append("Set-Cookie", await context.sessionCookie.serialize(token));
@@ -28,12 +28,11 @@ export async function signInAndRedirect(context: AppLoadContext, user: AuditActo
 export async function signOut(request: Request, context: AppLoadContext): Promise<Response> {
   const token = await readSessionToken(context.sessionCookie, request.headers.get("Cookie"));
   if (token) {
-    const sessionId = context.db.transaction((tx) => {
-      const db = tx as unknown as Db;
+    const sessionId = await withTransaction(context.store, async (tx) => {
       // Only a live session is recorded: a stale cookie signs nobody out.
-      const session = getSessionUser(db, token);
-      if (session) recordAudit(context, session.user, { action: "auth.sign_out" }, db);
-      return deleteSession(db, token);
+      const session = await getSessionUser(tx, token);
+      if (session) await recordAudit(context, session.user, { action: "auth.sign_out" }, tx);
+      return deleteSession(tx, token);
     });
     await context.events.publish("sessionRevoked", { sessionId });
   }

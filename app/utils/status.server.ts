@@ -2,6 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { and, desc, eq, max } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
+import { withTransaction, type Store } from "../../db/store";
 import { newId } from "../../db/ids";
 import { briefings, briefingVersions, clearanceRecords, users, type Briefing, type BriefingStatus, type Role } from "../../db/schema";
 import { contentHash } from "../../server/export/content-hash";
@@ -99,8 +100,9 @@ export async function changeBriefingStatus(
       const clearance = clearanceRecord(review, hashes, user.name, override ? { byName: user.name, reason: override } : null);
       clearedBy = review ? Array.from(new Set(review.decisions.filter((d) => d.decision === "approved").map((d) => d.userId))) : [];
       const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc));
-      version = context.db.transaction((tx) => {
-        const db = tx as unknown as Db;
+      version = await withTransaction(context.store, async (tx) => {
+        // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
+        const db = context.db;
         const next = (db.select({ v: max(briefingVersions.version) }).from(briefingVersions).where(eq(briefingVersions.briefingId, briefing.id)).get()?.v ?? 0) + 1;
         const now = new Date();
         db.insert(briefingVersions)
@@ -118,15 +120,15 @@ export async function changeBriefingStatus(
           .run();
         db.insert(clearanceRecords).values({ briefingId: briefing.id, version: next, record: clearance }).run();
         db.update(briefings).set({ status: "final", updatedAt: now }).where(eq(briefings.id, briefing.id)).run();
-        recordStatusChange(context, db, briefing, user, to, { version: next, contentHash: hash });
+        await recordStatusChange(context, tx, briefing, user, to, { version: next, contentHash: hash });
         if (override) {
-          recordAudit(context, user, {
+          await recordAudit(context, user, {
             action: "briefing.finalize_override",
             teamId: briefing.teamId,
             briefingId: briefing.id,
             target: briefing.title,
             details: { version: next, reason: override, missing: missing.map((m) => `${m.approverName}: ${m.label}`) },
-          }, db);
+          }, tx);
         }
         return next;
       });
@@ -134,11 +136,11 @@ export async function changeBriefingStatus(
       doc.destroy();
     }
   } else {
-    context.db.transaction((tx) => {
-      const db = tx as unknown as Db;
+    await withTransaction(context.store, async (tx) => {
+      const db = context.db;
       db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
       if (to === "in_review") startReview(db, briefing.id, user.id, approverIds, options.dueDate ?? null);
-      recordStatusChange(context, db, briefing, user, to, {});
+      await recordStatusChange(context, tx, briefing, user, to, {});
     });
   }
   notifyStatusChange(context, briefing, user, to, to === "in_review" ? approverIds : clearedBy, options.dueDate ?? null);
@@ -177,14 +179,14 @@ function notifyStatusChange(context: AppLoadContext, briefing: Briefing, user: C
 }
 
 /** The audit record of a status change, written in the transaction that makes it. */
-function recordStatusChange(context: AppLoadContext, db: Db, briefing: Briefing, user: CurrentUser, to: BriefingStatus, extra: Record<string, unknown>) {
-  recordAudit(context, user, {
+async function recordStatusChange(context: AppLoadContext, store: Store, briefing: Briefing, user: CurrentUser, to: BriefingStatus, extra: Record<string, unknown>) {
+  await recordAudit(context, user, {
     action: "briefing.status_change",
     teamId: briefing.teamId,
     briefingId: briefing.id,
     target: briefing.title,
     details: { from: briefing.status, to, ...extra },
-  }, db);
+  }, store);
 }
 
 export interface VersionSummary {

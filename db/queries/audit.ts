@@ -1,7 +1,8 @@
-import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../client";
+import { and, count, desc, eq, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AuditAction } from "../audit-actions";
-import { auditEvents, memberships, type AuditEvent } from "../schema";
+import type { schema } from "../client";
+import type { AuditEvent } from "../schema";
+import { exec, type Store } from "../store";
 
 export { AUDIT_ACTIONS, isAuditAction, type AuditAction } from "../audit-actions";
 
@@ -18,9 +19,9 @@ export interface NewAuditEvent {
 }
 
 /** Appends one event. Call it inside the transaction of the change it records, where there is one. */
-export function insertAuditEvent(db: Db, event: NewAuditEvent): void {
-  db.insert(auditEvents)
-    .values({
+export async function insertAuditEvent(store: Store, event: NewAuditEvent): Promise<void> {
+  await exec(store, (db, t) =>
+    db.insert(t.auditEvents).values({
       at: event.at ?? new Date(),
       action: event.action,
       teamId: event.teamId ?? null,
@@ -30,8 +31,8 @@ export function insertAuditEvent(db: Db, event: NewAuditEvent): void {
       target: event.target ?? null,
       details: event.details ?? {},
       ip: event.ip ?? null,
-    })
-    .run();
+    }),
+  );
 }
 
 export interface AuditFilter {
@@ -49,7 +50,8 @@ export interface AuditFilter {
  * A team's trail: its own events, plus the account events (sign-in, sign-out, failed sign-ins on
  * their accounts), which belong to no team, of the people who are its members now.
  */
-function teamCondition(teamId: string, filter: AuditFilter): SQL {
+function teamCondition(t: typeof schema, teamId: string, filter: AuditFilter): SQL {
+  const { auditEvents, memberships } = t;
   const members = sql`${auditEvents.actorId} in (select ${memberships.userId} from ${memberships} where ${memberships.teamId} = ${teamId})`;
   const conditions: (SQL | undefined)[] = [or(eq(auditEvents.teamId, teamId), and(isNull(auditEvents.teamId), members))];
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
@@ -61,35 +63,38 @@ function teamCondition(teamId: string, filter: AuditFilter): SQL {
 }
 
 /** Newest first (last written first); `beforeId` continues after the last row of a previous batch (for streaming). */
-export function listAuditEvents(
-  db: Db,
+export async function listAuditEvents(
+  store: Store,
   teamId: string,
   filter: AuditFilter,
   page: { limit: number; offset?: number; beforeId?: number },
-): AuditEvent[] {
-  const where = page.beforeId !== undefined ? and(teamCondition(teamId, filter), lt(auditEvents.id, page.beforeId)) : teamCondition(teamId, filter);
-  return db
-    .select()
-    .from(auditEvents)
-    .where(where)
-    // Insertion order: ids only grow, and unlike the clock they never step back or tie.
-    .orderBy(desc(auditEvents.id))
-    .limit(page.limit)
-    .offset(page.offset ?? 0)
-    .all();
+): Promise<AuditEvent[]> {
+  return exec(store, (db, t) => {
+    const condition = teamCondition(t, teamId, filter);
+    const where = page.beforeId !== undefined ? and(condition, lt(t.auditEvents.id, page.beforeId)) : condition;
+    return (
+      db
+        .select()
+        .from(t.auditEvents)
+        .where(where)
+        // Insertion order: ids only grow, and unlike the clock they never step back or tie.
+        .orderBy(desc(t.auditEvents.id))
+        .limit(page.limit)
+        .offset(page.offset ?? 0)
+    );
+  });
 }
 
-export function countAuditEvents(db: Db, teamId: string, filter: AuditFilter): number {
-  return db.select({ n: sql<number>`count(*)` }).from(auditEvents).where(teamCondition(teamId, filter)).get()!.n;
+export async function countAuditEvents(store: Store, teamId: string, filter: AuditFilter): Promise<number> {
+  // count() maps to a number on both dialects (PostgreSQL's count(*) is a bigint, sent as text).
+  const [{ n }] = await exec(store, (db, t) => db.select({ n: count() }).from(t.auditEvents).where(teamCondition(t, teamId, filter)));
+  return n;
 }
 
 /** The people who appear in a team's trail, for the person filter. */
-export function listAuditPeople(db: Db, teamId: string): string[] {
-  return db
-    .selectDistinct({ email: auditEvents.actorEmail })
-    .from(auditEvents)
-    .where(teamCondition(teamId, {}))
-    .all()
+export async function listAuditPeople(store: Store, teamId: string): Promise<string[]> {
+  const people = await exec(store, (db, t) => db.selectDistinct({ email: t.auditEvents.actorEmail }).from(t.auditEvents).where(teamCondition(t, teamId, {})));
+  return people
     .map((r) => r.email)
     .filter((e): e is string => !!e)
     .sort();

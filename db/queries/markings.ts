@@ -1,10 +1,10 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../client";
-import { briefingMarkings, briefings, teams, type BriefingMarking } from "../schema";
+import type { BriefingMarking } from "../schema";
+import { exec, type Store } from "../store";
 
 /** A team's classification levels as stored (JSON text; read with `parseLevels`). */
-export function setTeamClassificationLevels(db: Db, teamId: string, levelsJson: string): void {
-  db.update(teams).set({ classificationLevels: levelsJson }).where(eq(teams.id, teamId)).run();
+export async function setTeamClassificationLevels(store: Store, teamId: string, levelsJson: string): Promise<void> {
+  await exec(store, (db, t) => db.update(t.teams).set({ classificationLevels: levelsJson }).where(eq(t.teams.id, teamId)));
 }
 
 export interface NewMarking {
@@ -21,18 +21,20 @@ export interface NewMarking {
  * Sets a briefing's minimum level and records the marking version, whatever its status: a final
  * brief is frozen in its text, not in how it is marked. Run it inside the transaction of its audit row.
  */
-export function reclassify(db: Db, input: NewMarking): BriefingMarking {
+export async function reclassify(store: Store, input: NewMarking): Promise<BriefingMarking> {
   const now = new Date();
-  db.update(briefings).set({ classification: input.toLevel, updatedAt: now }).where(eq(briefings.id, input.briefingId)).run();
+  await exec(store, (db, t) => db.update(t.briefings).set({ classification: input.toLevel, updatedAt: now }).where(eq(t.briefings.id, input.briefingId)));
   const version = sql<number>`(select coalesce(max(version), 0) + 1 from briefing_markings where briefing_id = ${input.briefingId})`;
-  return db
-    .insert(briefingMarkings)
-    .values({ ...input, version, changedAt: now })
-    .returning()
-    .get();
+  const [marking] = await exec(store, (db, t) =>
+    db
+      .insert(t.briefingMarkings)
+      .values({ ...input, version, changedAt: now })
+      .returning(),
+  );
+  return marking;
 }
 
 /** The marking history of a briefing, oldest first. */
-export function listMarkings(db: Db, briefingId: string): BriefingMarking[] {
-  return db.select().from(briefingMarkings).where(eq(briefingMarkings.briefingId, briefingId)).orderBy(asc(briefingMarkings.version)).all();
+export async function listMarkings(store: Store, briefingId: string): Promise<BriefingMarking[]> {
+  return exec(store, (db, t) => db.select().from(t.briefingMarkings).where(eq(t.briefingMarkings.briefingId, briefingId)).orderBy(asc(t.briefingMarkings.version)));
 }

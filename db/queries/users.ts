@@ -1,7 +1,7 @@
-import { eq, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { count, eq } from "drizzle-orm";
 import { newId } from "../ids";
-import { users, type User } from "../schema";
+import type { User } from "../schema";
+import { exec, first, type Store } from "../store";
 
 /** Caret colours, readable on white, assigned round-robin by the server. */
 export const USER_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#ff7f0e", "#17becf", "#7f7f00", "#3949ab"];
@@ -10,30 +10,33 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function getUserByEmail(db: Db, email: string): User | undefined {
-  return db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
+export async function getUserByEmail(store: Store, email: string): Promise<User | undefined> {
+  return first(await exec(store, (db, t) => db.select().from(t.users).where(eq(t.users.email, normalizeEmail(email))).limit(1)));
 }
 
-export function getUserById(db: Db, id: string): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function getUserById(store: Store, id: string): Promise<User | undefined> {
+  return first(await exec(store, (db, t) => db.select().from(t.users).where(eq(t.users.id, id)).limit(1)));
 }
 
-export function createUser(
-  db: Db,
+export async function createUser(
+  store: Store,
   input: { email: string; name: string; passwordHash: string; isDemo?: boolean; id?: string },
-): User {
-  const { count } = db.select({ count: sql<number>`count(*)` }).from(users).get()!;
-  return db
-    .insert(users)
-    .values({
-      id: input.id ?? newId(),
-      email: normalizeEmail(input.email),
-      name: input.name.trim(),
-      passwordHash: input.passwordHash,
-      color: USER_COLORS[count % USER_COLORS.length],
-      isDemo: input.isDemo ?? false,
-      createdAt: new Date(),
-    })
-    .returning()
-    .get();
+): Promise<User> {
+  // count() maps to a number on both dialects (PostgreSQL's count(*) is a bigint, sent as text).
+  const [{ n }] = await exec(store, (db, t) => db.select({ n: count() }).from(t.users));
+  const [user] = await exec(store, (db, t) =>
+    db
+      .insert(t.users)
+      .values({
+        id: input.id ?? newId(),
+        email: normalizeEmail(input.email),
+        name: input.name.trim(),
+        passwordHash: input.passwordHash,
+        color: USER_COLORS[n % USER_COLORS.length],
+        isDemo: input.isDemo ?? false,
+        createdAt: new Date(),
+      })
+      .returning(),
+  );
+  return user;
 }

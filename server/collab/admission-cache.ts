@@ -31,6 +31,8 @@ interface Entry<T> {
 export class AdmissionCache {
   private sessions = new Map<string, Entry<SessionUser>>();
   private access = new Map<string, Entry<CachedAccess>>();
+  /** Counts forgetSession/forgetAll calls: a lookup that began before one must not be kept. */
+  revocations = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -51,8 +53,9 @@ export class AdmissionCache {
     return hit;
   }
 
-  rememberSession(cookieHeader: string | undefined, session: SessionUser): void {
-    if (!this.enabled || !cookieHeader || cookieHeader.length > MAX_KEY_LENGTH) return;
+  /** `epoch`: `revocations` when the lookup began; a revocation since then means it is not kept. */
+  rememberSession(cookieHeader: string | undefined, session: SessionUser, epoch = this.revocations): void {
+    if (!this.enabled || !cookieHeader || cookieHeader.length > MAX_KEY_LENGTH || epoch !== this.revocations) return;
     const until = Math.min(this.now() + this.ttlMs, session.expiresAt.getTime());
     this.put(this.sessions, cookieHeader, { value: session, until });
   }
@@ -71,6 +74,7 @@ export class AdmissionCache {
 
   /** A session was signed out or revoked. */
   forgetSession(sessionId: string): void {
+    this.revocations++;
     for (const [key, entry] of this.sessions) if (entry.value.sessionId === sessionId) this.sessions.delete(key);
   }
 
@@ -84,6 +88,7 @@ export class AdmissionCache {
 
   /** The bus may have lost messages (it reconnected): nothing kept can be trusted any more. */
   forgetAll(): void {
+    this.revocations++;
     this.sessions.clear();
     this.access.clear();
   }

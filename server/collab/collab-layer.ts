@@ -26,7 +26,7 @@ export function collabLayer(): ServerLayer {
   let shutdown: (() => Promise<void>) | null = null;
   return {
     name: "collab",
-    attach({ db, config, logger, events, sessionCookie, services, server }) {
+    attach({ db, store: queries, config, logger, events, sessionCookie, services, server }) {
       // Every refused load (room, export, comments, page) is logged and counted here, once.
       // Several instances: updates between them go through Redis streams (docs/decisions/0109).
       const fanout = config.REDIS_URL
@@ -82,6 +82,7 @@ export function collabLayer(): ServerLayer {
       const admissions = new AdmissionCache(config.COLLAB_ADMISSION_CACHE_MS, (kind) => admissionCacheHits.inc({ kind }));
       const upgrade = createUpgradeHandler({
         db,
+        store: queries,
         logger,
         sessionCookie,
         registry,
@@ -94,11 +95,12 @@ export function collabLayer(): ServerLayer {
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);
       server.on("upgrade", onUpgrade);
 
-      const guard = (what: string, fn: () => void) => {
+      const guard = (what: string, fn: () => void | Promise<void>) => {
+        const failed = (err: unknown) => logger.error(`collab: handling ${what} failed`, err);
         try {
-          fn();
+          fn()?.catch(failed);
         } catch (err) {
-          logger.error(`collab: handling ${what} failed`, err);
+          failed(err);
         }
       };
       // The admission cache forgets first, so an upgrade after the publish is looked up afresh.

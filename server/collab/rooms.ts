@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client";
 import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import { isSessionActive } from "../../db/queries/sessions";
+import { openSqliteStore } from "../../db/store";
 import type { Logger } from "../logger";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
@@ -294,13 +295,14 @@ export class RoomRegistry {
    * open connection's session, role and briefing status from the database, which is what those
    * changes would have told us.
    */
-  recheckAll(): void {
+  async recheckAll(): Promise<void> {
     for (const loading of this.loads.values()) loading.changed = true;
+    const store = openSqliteStore(this.db);
     for (const room of Array.from(this.rooms.values())) {
       this.briefingChanged(room.briefingId);
       if (this.rooms.get(room.briefingId) !== room) continue; // deleted meanwhile
       for (const conn of Array.from(room.connections)) {
-        if (!isSessionActive(this.db, conn.sessionId)) {
+        if (!(await isSessionActive(store, conn.sessionId))) {
           conn.close(CLOSE.unauthenticated);
           continue;
         }

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { Cookie } from "@remix-run/node";
 import { WebSocketServer } from "ws";
 import type { Db } from "../../db/client";
+import type { Store } from "../../db/store";
 import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import { getSessionUser } from "../../db/queries/sessions";
 import { isValidId } from "../../db/ids";
@@ -28,6 +29,8 @@ const CAP_MESSAGES = {
 
 export interface UpgradeDeps {
   db: Db;
+  /** The async query layer over the same database (sessions). */
+  store: Store;
   logger: Logger;
   sessionCookie: Cookie;
   registry: RoomRegistry;
@@ -59,9 +62,10 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     const cached = deps.cache.session(cookieHeader);
     if (cached) return cached;
     const token = await readSessionToken(deps.sessionCookie, cookieHeader);
-    // Looked up and kept with no await in between: a revocation published meanwhile cannot be missed.
-    const session = token ? getSessionUser(deps.db, token) : null;
-    if (session) deps.cache.rememberSession(cookieHeader, session);
+    // Kept only if no revocation was published while it was looked up (the lookup awaits).
+    const epoch = deps.cache.revocations;
+    const session = token ? await getSessionUser(deps.store, token) : null;
+    if (session) deps.cache.rememberSession(cookieHeader, session, epoch);
     return session;
   }
 

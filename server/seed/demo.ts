@@ -10,6 +10,7 @@ import { createBriefing } from "../../db/queries/briefings";
 import { createTeam } from "../../db/queries/teams";
 import { createUser } from "../../db/queries/users";
 import { briefings, memberships, teams } from "../../db/schema";
+import { openSqliteStore, withTransaction } from "../../db/store";
 import type { Role } from "../../db/schema";
 import { buildSeedDocument, seedFactLibrary } from "./demo-document";
 
@@ -47,9 +48,11 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const state = buildSeedDocument(readSampleArticle());
-  db.transaction((tx) => {
-    const t = tx as unknown as Db;
-    for (const u of DEMO_USERS) createUser(t, { id: u.id, email: u.email, name: u.name, passwordHash, isDemo: true });
+  // Converted queries take the store; the others run synchronously on the same connection, inside
+  // the same transaction (db/store.ts, ADR 0114).
+  await withTransaction(openSqliteStore(db), async (store) => {
+    const t = db;
+    for (const u of DEMO_USERS) await createUser(store, { id: u.id, email: u.email, name: u.name, passwordHash, isDemo: true });
     createTeam(t, "Kazakhstan–Türkiye desk", DEMO_USERS[0].id, DEMO_TEAM_ID);
     for (const u of DEMO_USERS.slice(1)) {
       t.insert(memberships).values({ teamId: DEMO_TEAM_ID, userId: u.id, role: u.role, createdAt: new Date() }).run();
