@@ -14,6 +14,8 @@ import {
   type StoredSuggestion,
 } from "../../db/queries/suggestions";
 import { isValidId } from "../../db/ids";
+import { isSessionActive } from "../../db/queries/sessions";
+import { getUserById } from "../../db/queries/users";
 import type { Role } from "../../db/schema";
 import { base64ToBytes, decodeAnchor } from "../comments/anchor";
 import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
@@ -24,6 +26,7 @@ import { publishCommentEvent } from "./comment-events.server";
 import { threadViews, type CommentsAccess } from "./comments.server";
 import { forbidden, notFound } from "./errors";
 import type { FieldErrors } from "./form";
+import { requireBriefingRole } from "./permissions.server";
 import { canEditBody, roleAtLeast } from "./roles";
 import { readStoredDocument } from "./stored-document.server";
 
@@ -307,6 +310,43 @@ export async function suggestionAction(context: AppLoadContext, access: Comments
   const result = await decide(context, access, s, input.intent === "accept" ? "accepted" : "rejected");
   if (!result.ok) return fieldErrors({ form: [result.message] }, result.status);
   return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
+}
+
+/** The message a refusal carries: the first field error of a JSON answer, else its text. */
+async function refusalMessage(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { errors?: Record<string, string[] | undefined> };
+    return Object.values(body.errors ?? {}).find((v) => v && v.length)?.[0] ?? text;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A decision sent over the briefing's collaboration socket (docs/decisions/0507): the checks of
+ * the HTTP action, in its order and with its status codes (session, membership, the suggestion,
+ * the editor role, final, already decided, outdated), then the same `decide`. The accepted text
+ * is broadcast inside it; the answer waits for the bookkeeping, as the HTTP response does.
+ */
+export async function decideOverSocket(
+  context: AppLoadContext,
+  input: { briefingId: string; userId: string; sessionId: string; suggestionId: string; decision: "accepted" | "rejected" },
+): Promise<{ status: number; message: string }> {
+  try {
+    const user = isSessionActive(context.db, input.sessionId) ? getUserById(context.db, input.userId) : undefined;
+    if (!user) return { status: 401, message: "Sign in to continue." };
+    const { briefing, role } = requireBriefingRole(context, input.briefingId, user);
+    const access: CommentsAccess = { briefing, role, user };
+    const s = requireSuggestion(context, access, input.suggestionId);
+    const refused = requireDecider(access, input.decision === "accepted" ? "Accepting" : "Rejecting");
+    if (refused) return { status: refused.status, message: await refusalMessage(refused) };
+    const result = await decide(context, access, s, input.decision);
+    return result.ok ? { status: 200, message: "" } : { status: result.status, message: result.message };
+  } catch (err) {
+    if (err instanceof Response) return { status: err.status, message: await refusalMessage(err) };
+    throw err;
+  }
 }
 
 /**

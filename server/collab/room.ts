@@ -6,6 +6,7 @@ import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "
 import { CLOSE, type CloseSpec } from "./close-codes";
 import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
+import type { DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { Connection, ConnectionHost } from "./connection";
 import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
@@ -38,6 +39,8 @@ export interface RoomCallbacks {
    * processes' updates. `clients` are the Yjs clients whose structs it added (none for a deletion alone).
    */
   changed?(room: Room, userId: string | null, update: Uint8Array, clients: number[]): void;
+  /** A connection asked to accept or reject a suggestion (the registry answers it). */
+  decision?(room: Room, conn: Connection, request: DecisionRequest): void;
 }
 
 /**
@@ -254,6 +257,11 @@ export class Room implements ConnectionHost {
     if (rejected > 0) this.options.metrics.rejected("awareness_not_owned", rejected);
     for (const id of conn.awarenessIds) this.awarenessOwners.set(id, conn);
     if (accepted.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
+  }
+
+  receiveDecision(conn: Connection, request: DecisionRequest): void {
+    if (!this.callbacks.decision) throw new Error("suggestion decisions are not handled here");
+    this.callbacks.decision(this, conn, request);
   }
 
   sendAwarenessTo(conn: Connection): void {
