@@ -1,4 +1,5 @@
 import type { WebsocketProvider } from "y-websocket";
+import type * as Y from "yjs";
 import {
   encodeDecisionRequest,
   MESSAGE_SUGGESTION_DECISION,
@@ -9,6 +10,13 @@ import {
 
 /** Status of an answer that never came: the socket closed first (the server may still have decided). */
 export const DECISION_INTERRUPTED = 0;
+
+const byDoc = new WeakMap<Y.Doc, SocketDecisions>();
+
+/** The decisions channel of the socket that syncs `doc` (the editor page's session registers it). */
+export function decisionsFor(doc: Y.Doc): SocketDecisions | undefined {
+  return byDoc.get(doc);
+}
 
 /**
  * Accept and reject over the briefing's open collaboration socket (docs/decisions/0507): the
@@ -29,6 +37,7 @@ export class SocketDecisions {
       resolve?.(answer);
     };
     provider.on("connection-close", this.onClose);
+    byDoc.set(provider.doc, this);
   }
 
   /** Whether a request can go now: the socket is open and the document synced (the server has this client's text). */
@@ -51,6 +60,7 @@ export class SocketDecisions {
   destroy(): void {
     this.provider.off("connection-close", this.onClose);
     delete this.provider.messageHandlers[MESSAGE_SUGGESTION_DECISION];
+    if (byDoc.get(this.provider.doc) === this) byDoc.delete(this.provider.doc);
     this.failPending();
   }
 
