@@ -177,6 +177,7 @@ export function useSuggestions(briefingId: string, editor: Editor | null = null)
     accept: (id: string) => decide(id, "accepted"),
     reject: (id: string) => decide(id, "rejected"),
     reply: (id: string, body: string) => post(`/${id}`, { intent: "reply", body }),
+    withdraw: (id: string) => post(`/${id}`, { intent: "withdraw" }),
     acceptAll: (authorId: string) => post("", { intent: "acceptAll", authorId }),
     rejectAll: (authorId: string) => post("", { intent: "rejectAll", authorId }),
   };

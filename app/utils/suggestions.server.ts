@@ -305,10 +305,39 @@ export async function suggestionAction(context: AppLoadContext, access: Comments
   if (!parsed.ok) return parsed.response;
   const input = parsed.data;
   if (input.intent === "reply") return replyAction(context, access, s, input.body);
+  if (input.intent === "withdraw") return withdrawAction(context, access, s);
   const refused = requireDecider(access, input.intent === "accept" ? "Accepting" : "Rejecting");
   if (refused) return refused;
   const result = await decide(context, access, s, input.intent === "accept" ? "accepted" : "rejected");
   if (!result.ok) return fieldErrors({ form: [result.message] }, result.status);
+  return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
+}
+
+/** Detached as the page shows it (docs/decisions/0505): its place is gone, or the text it changes was all deleted. */
+function isDetachedIn(doc: Y.Doc, s: StoredSuggestion): boolean {
+  const located = locateStored(doc, s);
+  if ("problem" in located) return true;
+  return s.kind === "text" && s.originalText !== "" && located.target.current === "";
+}
+
+/**
+ * The author withdraws their own open suggestion once it is detached: nothing is left in the text to
+ * decide on, so they need not wait for an editor. Recorded as rejected by the author themselves
+ * (the status the table has), published like any decision, with no notification to anyone.
+ */
+async function withdrawAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Response> {
+  if (!canSuggest(access.role)) throw forbidden(`Withdrawing a suggestion needs the commenter role; you are ${access.role}.`);
+  if (!s.authorId || s.authorId !== access.user.id) throw forbidden("Only the person who made a suggestion may withdraw it.");
+  const final = requireFinalOpen(access);
+  if (final) return final;
+  if (s.status !== "open") return fieldErrors({ form: [`This suggestion was already ${s.status}.`] }, 409);
+  if (!(await withCopy(context, access.briefing.id, (doc) => isDetachedIn(doc, s)))) {
+    return fieldErrors({ form: ["Only a detached suggestion can be withdrawn: its text is still in the briefing, so an editor decides on it."] }, 409);
+  }
+  if (!decideSuggestion(context.db, s.id, "rejected", access.user.id)) return fieldErrors({ form: ["Someone already decided this suggestion."] }, 409);
+  context.logger.info("suggestions", "suggestion withdrawn", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
+  await publish(context, access.briefing.id, s.id);
+  await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision: "rejected", authorId: s.authorId, byId: access.user.id });
   return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
 }
 
