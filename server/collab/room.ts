@@ -312,7 +312,11 @@ export class Room implements ConnectionHost {
     if (this.connections.size > (author ? 1 : 0)) {
       const message = updateMessage(update);
       const frame = binaryFrame(message);
-      for (const conn of this.connections) if (conn !== author) conn.sendFrame(frame, message);
+      // A change the server made for someone (an accept, a restore) goes to everyone else first: each
+      // write can wake a reader that takes the CPU, and the person who made it can wait that long.
+      const own = origin instanceof ServerEdit ? origin.userId : null;
+      for (const conn of this.connections) if (conn !== author && conn.userId !== own) conn.sendFrame(frame, message);
+      if (own !== null) for (const conn of this.connections) if (conn.userId === own) conn.sendFrame(frame, message);
     }
     if (origin === FROM_FANOUT || origin === FROM_STORE) {
       // The process whose client sent it stores it (or storage already has it); here it only
