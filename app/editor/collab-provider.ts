@@ -7,6 +7,7 @@ import { COLLAB_FIELD, EDITOR_SCHEMA_VERSION } from "../../extensions";
 import { formatBytes } from "./byte-size";
 import { changesRefusedProblem, problemFromClose, problemFromPageStatus, type ConnectionProblem } from "./connection-problems";
 import { PacedSender, type SendLimits } from "./paced-sender";
+import { SocketDecisions } from "../suggestions/socket-decisions";
 import { SaveTracker } from "./save-tracker";
 import { downloadDocumentText } from "./unsent-changes";
 
@@ -77,6 +78,8 @@ export class CollabSession {
   readonly local: IndexeddbPersistence;
   private readonly tracker: SaveTracker;
   private readonly sender: PacedSender;
+  /** Suggestions accepted and rejected over this socket (docs/decisions/0507). */
+  private readonly decisions: SocketDecisions;
   private readonly briefingId: string;
   private readonly listeners = new Set<() => void>();
   private snapshot: CollabSnapshot;
@@ -110,6 +113,7 @@ export class CollabSession {
     });
     this.sender.holdUpdates = opts.readOnly ?? false;
     this.tracker = new SaveTracker(this.doc, this.provider);
+    this.decisions = new SocketDecisions(this.provider);
     // y-websocket only logs "permission denied"; for us it means the connection is read-only now.
     this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
       authProtocol.readAuthMessage(decoder, this.doc, () => {
@@ -197,6 +201,7 @@ export class CollabSession {
     window.removeEventListener("online", this.onBrowserOnline);
     this.sender.destroy();
     this.tracker.destroy();
+    this.decisions.destroy();
     this.provider.destroy();
     void this.local.destroy();
     this.doc.destroy();

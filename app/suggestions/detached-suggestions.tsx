@@ -16,26 +16,28 @@ function whyNotAccepted(s: SuggestionView): string {
  * Open suggestions whose text (or topic) was deleted: nothing is left to mark in the briefing, so
  * they are listed here with the original text, who suggested them and when. Editors and owners
  * reject them; accepting is not offered, with the reason, because there is nothing to apply it to.
+ * The person who made one may withdraw it (the server checks both).
  */
 export function DetachedSuggestions({ suggestions, api, canDecide }: { suggestions: SuggestionView[]; api: SuggestionsApi; canDecide: boolean }) {
+  const viewerId = api.viewer?.id ?? null;
   if (suggestions.length === 0) return null;
   return (
     <section className="comments-detached detached-suggestions" aria-label="Detached suggestions">
       <h3 className="small muted">Detached suggestions ({suggestions.length})</h3>
       {suggestions.map((s) => (
-        <DetachedSuggestion key={s.id} suggestion={s} api={api} canDecide={canDecide} />
+        <DetachedSuggestion key={s.id} suggestion={s} api={api} canDecide={canDecide} canWithdraw={Boolean(viewerId && s.authorId === viewerId && api.viewer?.canSuggest)} />
       ))}
     </section>
   );
 }
 
-function DetachedSuggestion({ suggestion: s, api, canDecide }: { suggestion: SuggestionView; api: SuggestionsApi; canDecide: boolean }) {
+function DetachedSuggestion({ suggestion: s, api, canDecide, canWithdraw }: { suggestion: SuggestionView; api: SuggestionsApi; canDecide: boolean; canWithdraw: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const author = s.authorName ?? "Former member";
-  const reject = async () => {
+  const close = async (how: "reject" | "withdraw") => {
     setBusy(true);
-    const result = await api.reject(s.id);
+    const result = await (how === "reject" ? api.reject(s.id) : api.withdraw(s.id));
     setBusy(false);
     setError(result.ok ? null : result.message);
   };
@@ -60,11 +62,18 @@ function DetachedSuggestion({ suggestion: s, api, canDecide }: { suggestion: Sug
           {error}
         </p>
       )}
-      {canDecide && (
+      {(canDecide || canWithdraw) && (
         <div className="thread-actions">
-          <button type="button" className="button small" disabled={busy} onClick={() => void reject()}>
-            Reject
-          </button>
+          {canWithdraw && (
+            <button type="button" className="button small" disabled={busy} onClick={() => void close("withdraw")}>
+              Withdraw
+            </button>
+          )}
+          {canDecide && (
+            <button type="button" className="button small" disabled={busy} onClick={() => void close("reject")}>
+              Reject
+            </button>
+          )}
         </div>
       )}
     </article>

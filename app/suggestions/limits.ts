@@ -28,6 +28,8 @@ export const SuggestionsForm = z.discriminatedUnion("intent", [
 export const SuggestionIntentForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept") }),
   z.object({ intent: z.literal("reject") }),
+  // The author closes their own suggestion once its text is gone (docs/decisions/0507).
+  z.object({ intent: z.literal("withdraw") }),
   z.object({
     intent: z.literal("reply"),
     body: z

@@ -39,7 +39,7 @@ interface Draft {
 }
 
 export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
-  const api = useSuggestions(briefingId);
+  const api = useSuggestions(briefingId, editor);
   const places = useSuggestionPlaces(editor, api.suggestions);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { bindingOf, useTrackedRanges, type Binding } from "../anchors/use-tracked-ranges";
 import { decodeAnchor, encodeAnchor, resolvePosition, type EncodedAnchor } from "../comments/anchor";
 import { caretAnchor, titleAnchor } from "./anchor";
+import { DECISION_INTERRUPTED, decisionsFor } from "./socket-decisions";
 import type { SuggestionKind } from "./target";
 import type { SuggestionsPayload, SuggestionsViewer, SuggestionView } from "./types";
 
@@ -89,8 +90,9 @@ export function topicTitleAnchorAt(editor: Editor, pos: number): EncodedAnchor |
  * The briefing's suggested edits: loaded from the JSON route, kept current by the comments' live
  * stream (`suggestion` events, and a reload whenever it reopens), changed through the role-checked
  * POST routes. Anchors naming typing the server has not received yet (409 "not reached") are retried.
+ * With `editor` given, accept and reject go over its open socket when it is synced (docs/decisions/0507).
  */
-export function useSuggestions(briefingId: string) {
+export function useSuggestions(briefingId: string, editor: Editor | null = null) {
   const base = `/briefings/${encodeURIComponent(briefingId)}/suggestions`;
   const [suggestions, setSuggestions] = useState<SuggestionView[]>([]);
   const [viewer, setViewer] = useState<SuggestionsViewer | null>(null);
@@ -142,6 +144,29 @@ export function useSuggestions(briefingId: string) {
     [base, upsert, refresh],
   );
 
+  const decide = useCallback(
+    async (id: string, decision: "accepted" | "rejected"): Promise<SuggestionResult> => {
+      const doc = editor && !editor.isDestroyed ? bindingOf(editor)?.type.doc : null;
+      const socket = doc ? decisionsFor(doc) : undefined;
+      if (!socket?.ready) return post(`/${id}`, { intent: decision === "accepted" ? "accept" : "reject" });
+      const answer = await socket.decide(id, decision);
+      if (answer.status === DECISION_INTERRUPTED) {
+        void refresh();
+        return { ok: false, message: "The connection dropped before the server answered; the list now shows whether it was decided." };
+      }
+      if (answer.status !== 200) return { ok: false, message: answer.message };
+      // The live stream brings the decided suggestion too; this read does not wait for it.
+      try {
+        const res = await fetch(`${base}/${encodeURIComponent(id)}`, { headers: { Accept: "application/json" } });
+        if (res.ok) upsert(((await res.json()) as { suggestion: SuggestionView }).suggestion);
+      } catch {
+        // Offline again: the live stream's reopen loads the list.
+      }
+      return { ok: true };
+    },
+    [editor, base, post, refresh, upsert],
+  );
+
   return {
     suggestions,
     viewer,
@@ -149,9 +174,10 @@ export function useSuggestions(briefingId: string) {
     refresh,
     create: (kind: SuggestionKind, anchor: EncodedAnchor, replacement: string) =>
       post("", { intent: "suggest", kind, anchorStart: anchor.start, anchorEnd: anchor.end, replacement }, true),
-    accept: (id: string) => post(`/${id}`, { intent: "accept" }),
-    reject: (id: string) => post(`/${id}`, { intent: "reject" }),
+    accept: (id: string) => decide(id, "accepted"),
+    reject: (id: string) => decide(id, "rejected"),
     reply: (id: string, body: string) => post(`/${id}`, { intent: "reply", body }),
+    withdraw: (id: string) => post(`/${id}`, { intent: "withdraw" }),
     acceptAll: (authorId: string) => post("", { intent: "acceptAll", authorId }),
     rejectAll: (authorId: string) => post("", { intent: "rejectAll", authorId }),
   };

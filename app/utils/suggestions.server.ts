@@ -14,6 +14,8 @@ import {
   type StoredSuggestion,
 } from "../../db/queries/suggestions";
 import { isValidId } from "../../db/ids";
+import { isSessionActive } from "../../db/queries/sessions";
+import { getUserById } from "../../db/queries/users";
 import type { Role } from "../../db/schema";
 import { base64ToBytes, decodeAnchor } from "../comments/anchor";
 import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
@@ -24,6 +26,7 @@ import { publishCommentEvent } from "./comment-events.server";
 import { threadViews, type CommentsAccess } from "./comments.server";
 import { forbidden, notFound } from "./errors";
 import type { FieldErrors } from "./form";
+import { requireBriefingRole } from "./permissions.server";
 import { canEditBody, roleAtLeast } from "./roles";
 import { readStoredDocument } from "./stored-document.server";
 
@@ -302,11 +305,77 @@ export async function suggestionAction(context: AppLoadContext, access: Comments
   if (!parsed.ok) return parsed.response;
   const input = parsed.data;
   if (input.intent === "reply") return replyAction(context, access, s, input.body);
+  if (input.intent === "withdraw") return withdrawAction(context, access, s);
   const refused = requireDecider(access, input.intent === "accept" ? "Accepting" : "Rejecting");
   if (refused) return refused;
   const result = await decide(context, access, s, input.intent === "accept" ? "accepted" : "rejected");
   if (!result.ok) return fieldErrors({ form: [result.message] }, result.status);
   return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
+}
+
+/** Detached as the page shows it (docs/decisions/0505): its place is gone, or the text it changes was all deleted. */
+function isDetachedIn(doc: Y.Doc, s: StoredSuggestion): boolean {
+  const located = locateStored(doc, s);
+  if ("problem" in located) return true;
+  return s.kind === "text" && s.originalText !== "" && located.target.current === "";
+}
+
+/**
+ * The author withdraws their own open suggestion once it is detached: nothing is left in the text to
+ * decide on, so they need not wait for an editor. Recorded as rejected by the author themselves
+ * (the status the table has), published like any decision, with no notification to anyone.
+ */
+async function withdrawAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Response> {
+  if (!canSuggest(access.role)) throw forbidden(`Withdrawing a suggestion needs the commenter role; you are ${access.role}.`);
+  if (!s.authorId || s.authorId !== access.user.id) throw forbidden("Only the person who made a suggestion may withdraw it.");
+  const final = requireFinalOpen(access);
+  if (final) return final;
+  if (s.status !== "open") return fieldErrors({ form: [`This suggestion was already ${s.status}.`] }, 409);
+  if (!(await withCopy(context, access.briefing.id, (doc) => isDetachedIn(doc, s)))) {
+    return fieldErrors({ form: ["Only a detached suggestion can be withdrawn: its text is still in the briefing, so an editor decides on it."] }, 409);
+  }
+  if (!decideSuggestion(context.db, s.id, "rejected", access.user.id)) return fieldErrors({ form: ["Someone already decided this suggestion."] }, 409);
+  context.logger.info("suggestions", "suggestion withdrawn", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
+  await publish(context, access.briefing.id, s.id);
+  await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision: "rejected", authorId: s.authorId, byId: access.user.id });
+  return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
+}
+
+/** The message a refusal carries: the first field error of a JSON answer, else its text. */
+async function refusalMessage(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { errors?: Record<string, string[] | undefined> };
+    return Object.values(body.errors ?? {}).find((v) => v && v.length)?.[0] ?? text;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A decision sent over the briefing's collaboration socket (docs/decisions/0507): the checks of
+ * the HTTP action, in its order and with its status codes (session, membership, the suggestion,
+ * the editor role, final, already decided, outdated), then the same `decide`. The accepted text
+ * is broadcast inside it; the answer waits for the bookkeeping, as the HTTP response does.
+ */
+export async function decideOverSocket(
+  context: AppLoadContext,
+  input: { briefingId: string; userId: string; sessionId: string; suggestionId: string; decision: "accepted" | "rejected" },
+): Promise<{ status: number; message: string }> {
+  try {
+    const user = (await isSessionActive(context.store, input.sessionId)) ? await getUserById(context.store, input.userId) : undefined;
+    if (!user) return { status: 401, message: "Sign in to continue." };
+    const { briefing, role } = requireBriefingRole(context, input.briefingId, user);
+    const access: CommentsAccess = { briefing, role, user };
+    const s = requireSuggestion(context, access, input.suggestionId);
+    const refused = requireDecider(access, input.decision === "accepted" ? "Accepting" : "Rejecting");
+    if (refused) return { status: refused.status, message: await refusalMessage(refused) };
+    const result = await decide(context, access, s, input.decision);
+    return result.ok ? { status: 200, message: "" } : { status: result.status, message: result.message };
+  } catch (err) {
+    if (err instanceof Response) return { status: err.status, message: await refusalMessage(err) };
+    throw err;
+  }
 }
 
 /**

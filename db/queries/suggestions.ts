@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../client";
 import { newId } from "../ids";
@@ -17,7 +17,7 @@ const author = alias(users, "author");
 const accepter = alias(users, "accepter");
 const rejecter = alias(users, "rejecter");
 
-function rows(db: Db, where: ReturnType<typeof eq>): StoredSuggestion[] {
+function select(db: Db) {
   return db
     .select({
       s: suggestions,
@@ -29,11 +29,44 @@ function rows(db: Db, where: ReturnType<typeof eq>): StoredSuggestion[] {
     .from(suggestions)
     .leftJoin(author, eq(author.id, suggestions.authorId))
     .leftJoin(accepter, eq(accepter.id, suggestions.acceptedBy))
-    .leftJoin(rejecter, eq(rejecter.id, suggestions.rejectedBy))
-    .where(where)
-    .orderBy(asc(suggestions.createdAt), asc(suggestions.id))
-    .all()
-    .map((r) => ({ ...r.s, authorName: r.authorName, authorColor: r.authorColor, acceptedByName: r.acceptedByName, rejectedByName: r.rejectedByName }));
+    .leftJoin(rejecter, eq(rejecter.id, suggestions.rejectedBy));
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof select>["all"]>>[number];
+const stored = (r: Row): StoredSuggestion => ({ ...r.s, authorName: r.authorName, authorColor: r.authorColor, acceptedByName: r.acceptedByName, rejectedByName: r.rejectedByName });
+
+function rows(db: Db, where: ReturnType<typeof eq>): StoredSuggestion[] {
+  return select(db).where(where).orderBy(asc(suggestions.createdAt), asc(suggestions.id)).all().map(stored);
+}
+
+/**
+ * The two statements on the way from an accept to the broadcast, compiled once per database:
+ * building drizzle's SQL per call cost more than running it (measured, docs/decisions/0507).
+ */
+function prepareStatements(db: Db) {
+  const decided = (decision: "accepted" | "rejected") =>
+    db
+      .update(suggestions)
+      .set(
+        decision === "accepted"
+          ? { status: decision, acceptedBy: sql`${sql.placeholder("userId")}`, acceptedAt: sql`${sql.placeholder("at")}` }
+          : { status: decision, rejectedBy: sql`${sql.placeholder("userId")}`, rejectedAt: sql`${sql.placeholder("at")}` },
+      )
+      .where(and(eq(suggestions.id, sql.placeholder("id")), eq(suggestions.status, "open")))
+      .prepare();
+  return {
+    byId: select(db).where(eq(suggestions.id, sql.placeholder("id"))).prepare(),
+    accepted: decided("accepted"),
+    rejected: decided("rejected"),
+  };
+}
+
+const statements = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+
+function prepared(db: Db): ReturnType<typeof prepareStatements> {
+  let found = statements.get(db);
+  if (!found) statements.set(db, (found = prepareStatements(db)));
+  return found;
 }
 
 /** Every suggestion of a briefing, oldest first. */
@@ -42,7 +75,8 @@ export function listSuggestions(db: Db, briefingId: string): StoredSuggestion[] 
 }
 
 export function getSuggestion(db: Db, id: string): StoredSuggestion | undefined {
-  return rows(db, eq(suggestions.id, id))[0];
+  const row = prepared(db).byId.get({ id });
+  return row ? stored(row) : undefined;
 }
 
 /** The open suggestions one person made on a briefing (for "accept / reject all of theirs"). */
@@ -89,14 +123,8 @@ export function createSuggestion(db: Db, input: NewSuggestionInput): string {
  * (the status check is in the same statement, so two deciders cannot both win).
  */
 export function decideSuggestion(db: Db, id: string, decision: "accepted" | "rejected", userId: string): boolean {
-  const now = new Date();
-  const set = decision === "accepted" ? { status: decision, acceptedBy: userId, acceptedAt: now } : { status: decision, rejectedBy: userId, rejectedAt: now };
-  const result = db
-    .update(suggestions)
-    .set(set)
-    .where(and(eq(suggestions.id, id), eq(suggestions.status, "open")))
-    .run();
-  return result.changes === 1;
+  // A placeholder is bound as given, without the column's Date mapping: milliseconds, as timestamp_ms stores.
+  return prepared(db)[decision].run({ id, userId, at: Date.now() }).changes === 1;
 }
 
 export function setSuggestionThread(db: Db, id: string, threadId: string): void {

@@ -13,6 +13,7 @@ import { noFanout } from "./fanout";
 import { RoomRegistry } from "./rooms";
 import { createCollabService } from "./service";
 import { createUpgradeHandler } from "./upgrade";
+import { decideOverSocket } from "../../app/utils/suggestions.server";
 
 /** Read-only connections may send this many document updates (all dropped) before they are closed. */
 const READ_ONLY_STRIKE_LIMIT = 20;
@@ -26,7 +27,7 @@ export function collabLayer(): ServerLayer {
   let shutdown: (() => Promise<void>) | null = null;
   return {
     name: "collab",
-    attach({ db, store: queries, config, logger, events, sessionCookie, services, server }) {
+    attach({ db, store: queries, config, logger, events, sessionCookie, authLimits, commentLimit, services, server }) {
       // Every refused load (room, export, comments, page) is logged and counted here, once.
       // Several instances: updates between them go through Redis streams (docs/decisions/0109).
       const fanout = config.REDIS_URL
@@ -67,6 +68,9 @@ export function collabLayer(): ServerLayer {
         logger,
       );
       services.collab = createCollabService(registry, store);
+      // Suggestions accepted over the socket run the app's own rules on the app's context (docs/decisions/0507).
+      const appContext = { db, store: queries, config, logger, events, sessionCookie, authLimits, commentLimit, services, clientAddress: "collab socket" };
+      registry.handleDecisions((request) => decideOverSocket(appContext, request));
       setCollabStatsSource(registry);
 
       // Several instances: the connection caps hold over all of them (docs/decisions/0113).

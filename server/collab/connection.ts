@@ -10,6 +10,7 @@ import type { ByteBudget } from "./byte-budget";
 import type { ParkedUpdate } from "./pending-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
 import { rawSocket } from "./frame";
+import { MESSAGE_SUGGESTION_DECISION, readDecisionRequest, type DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import {
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
@@ -46,6 +47,8 @@ export interface ConnectionHost {
   receiveUpdate(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void;
   receiveAwareness(conn: Connection, update: Uint8Array): void;
   sendAwarenessTo(conn: Connection): void;
+  /** A suggested edit accepted or rejected over this socket (docs/decisions/0507); answered on it. */
+  receiveDecision(conn: Connection, request: DecisionRequest): void;
   removeConnection(conn: Connection): void;
 }
 
@@ -108,6 +111,11 @@ export class Connection {
 
   get sessionId(): string {
     return this.identity.sessionId;
+  }
+
+  /** The role as of now: role changes reach open sockets at once (setRole). */
+  get currentRole(): Role {
+    return this.role;
   }
 
   get isClosed(): boolean {
@@ -276,6 +284,10 @@ export class Connection {
     } else if (type === MESSAGE_QUERY_AWARENESS) {
       expectEnd(decoder);
       this.host.sendAwarenessTo(this);
+    } else if (type === MESSAGE_SUGGESTION_DECISION) {
+      const request = readDecisionRequest(decoder);
+      expectEnd(decoder);
+      this.host.receiveDecision(this, request);
     } else {
       throw new Error(`unknown message type ${type}`);
     }

@@ -6,6 +6,7 @@ import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "
 import { CLOSE, type CloseSpec } from "./close-codes";
 import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
+import type { DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { Connection, ConnectionHost } from "./connection";
 import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
@@ -38,6 +39,8 @@ export interface RoomCallbacks {
    * processes' updates. `clients` are the Yjs clients whose structs it added (none for a deletion alone).
    */
   changed?(room: Room, userId: string | null, update: Uint8Array, clients: number[]): void;
+  /** A connection asked to accept or reject a suggestion (the registry answers it). */
+  decision?(room: Room, conn: Connection, request: DecisionRequest): void;
 }
 
 /**
@@ -259,6 +262,11 @@ export class Room implements ConnectionHost {
     if (accepted.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
   }
 
+  receiveDecision(conn: Connection, request: DecisionRequest): void {
+    if (!this.callbacks.decision) throw new Error("suggestion decisions are not handled here");
+    this.callbacks.decision(this, conn, request);
+  }
+
   sendAwarenessTo(conn: Connection): void {
     const clients = Array.from(this.awareness.getStates().keys());
     conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, clients)));
@@ -307,7 +315,11 @@ export class Room implements ConnectionHost {
     if (this.connections.size > (author ? 1 : 0)) {
       const message = updateMessage(update);
       const frame = binaryFrame(message);
-      for (const conn of this.connections) if (conn !== author) conn.sendFrame(frame, message);
+      // A change the server made for someone (an accept, a restore) goes to everyone else first: each
+      // write can wake a reader that takes the CPU, and the person who made it can wait that long.
+      const own = origin instanceof ServerEdit ? origin.userId : null;
+      for (const conn of this.connections) if (conn !== author && conn.userId !== own) conn.sendFrame(frame, message);
+      if (own !== null) for (const conn of this.connections) if (conn.userId === own) conn.sendFrame(frame, message);
     }
     if (origin === FROM_FANOUT || origin === FROM_STORE) {
       // The process whose client sent it stores it (or storage already has it); here it only

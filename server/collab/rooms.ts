@@ -8,6 +8,7 @@ import type { DocumentStore } from "../persistence/document-store";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
 import { Room, type RoomOptions } from "./room";
+import { encodeDecisionAnswer, type DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { WebSocket } from "ws";
 import type * as Y from "yjs";
 
@@ -22,6 +23,16 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
 
 /** Log rows at which an unloading room folds its log into the snapshot. */
 const UNLOAD_COMPACT_MIN_ROWS = 32;
+
+/** What a suggestion decision sent over a socket asks for, with who sent it (docs/decisions/0507). */
+export interface SocketDecision extends DecisionRequest {
+  briefingId: string;
+  userId: string;
+  sessionId: string;
+}
+
+/** Decides a suggestion for a socket with the HTTP action's checks; resolves to the answer. */
+export type DecisionHandler = (request: SocketDecision) => Promise<{ status: number; message: string }>;
 
 export type SettledListener = (briefingId: string, room: Room) => void;
 export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array, clients: number[]) => void;
@@ -73,6 +84,7 @@ export class RoomRegistry {
   private readonly settledListeners = new Set<SettledListener>();
   private readonly changedListeners = new Set<ChangedListener>();
   private readonly unloadingListeners = new Set<SettledListener>();
+  private decisionHandler: DecisionHandler | null = null;
 
   constructor(
     private readonly db: Db,
@@ -101,6 +113,29 @@ export class RoomRegistry {
     const joined = (this.rooms.get(briefingId)?.connections.size ?? 0) + (this.loads.get(briefingId)?.waiting ?? 0);
     if (joined >= this.options.maxConnectionsPerBriefing) return "briefing";
     return null;
+  }
+
+  /** Who decides suggestions sent over sockets (the app's suggestion rules); none: answered 503. */
+  handleDecisions(handler: DecisionHandler | null): void {
+    this.decisionHandler = handler;
+  }
+
+  /**
+   * A decision a socket sent: the handler runs the same checks as the HTTP action and, on accept,
+   * the same server change, which broadcasts before the bookkeeping after it; the answer goes back
+   * on that socket only, with the request's id.
+   */
+  private decide(room: Room, conn: Connection, request: DecisionRequest): void {
+    const answer = (status: number, message: string) => conn.send(encodeDecisionAnswer({ requestId: request.requestId, status, message }));
+    const handler = this.decisionHandler;
+    if (!handler) return answer(503, "Suggestions cannot be decided over this connection here; use the HTTP route.");
+    handler({ ...request, briefingId: room.briefingId, userId: conn.userId, sessionId: conn.sessionId }).then(
+      (result) => answer(result.status, result.message),
+      (err: unknown) => {
+        this.logger.error("collab: suggestion decision failed", err, { ...conn.fields(), suggestionId: request.suggestionId });
+        answer(500, "The server could not decide the suggestion. Try again.");
+      },
+    );
   }
 
   onSettled(listener: SettledListener): () => void {
@@ -344,6 +379,7 @@ export class RoomRegistry {
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
         changed: (r, userId, update, clients) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update, clients), r.briefingId),
+        decision: (r, conn, request) => this.decide(r, conn, request),
       },
       this.logger,
     );

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+import { selectPhrase } from "../helpers/select-phrase";
 import { demoUser } from "../helpers/http";
 
 /**
@@ -18,28 +19,6 @@ const EDITOR = demoUser("editor");
 const APPROVER = demoUser("owner");
 const SHOTS = process.env.SCREENSHOT_DIR ?? "/tmp/clearance-loop-shots";
 const SECTIONS = ["brief", "topic-regional-security", "topic-counter-terrorism", "topic-trade", "topic-culture", "topic-education-technology", "topic-tourism"];
-
-/** Selects `phrase` in the editor through the DOM selection (as a drag or Shift+arrows would). */
-async function selectPhrase(page: Page, phrase: string) {
-  await page.evaluate((needle) => {
-    const root = document.querySelector(".ProseMirror")!;
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.textContent!.indexOf(needle);
-      if (i < 0) continue;
-      n.parentElement!.scrollIntoView({ block: "center" });
-      const range = document.createRange();
-      range.setStart(n, i);
-      range.setEnd(n, i + needle.length);
-      const sel = window.getSelection()!;
-      sel.removeAllRanges();
-      sel.addRange(range);
-      return;
-    }
-    throw new Error(`"${needle}" not on the page`);
-  }, phrase);
-  await page.waitForFunction((needle) => window.getSelection()?.toString() === needle, phrase);
-}
 
 const bodyHas = (page: Page, text: string) => page.waitForFunction((t) => document.querySelector(".ProseMirror")?.textContent?.includes(t) ?? false, text, { timeout: 30_000 });
 const titleIs = (page: Page, blockId: string, title: string) =>

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+import { selectPhrase } from "../helpers/select-phrase";
 
 /**
  * Suggestions that lose their text, and title suggestions typed in Suggesting mode, in real
@@ -11,27 +12,6 @@ import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpe
 
 const run = browserAvailable();
 const SHOTS = process.env.SCREENSHOT_DIR ?? "/tmp/suggestions-detached-shots";
-
-async function selectPhrase(page: Page, phrase: string) {
-  await page.evaluate((needle) => {
-    const root = document.querySelector(".ProseMirror")!;
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.textContent!.indexOf(needle);
-      if (i < 0) continue;
-      n.parentElement!.scrollIntoView({ block: "center" });
-      const range = document.createRange();
-      range.setStart(n, i);
-      range.setEnd(n, i + needle.length);
-      const sel = window.getSelection()!;
-      sel.removeAllRanges();
-      sel.addRange(range);
-      return;
-    }
-    throw new Error(`"${needle}" not on the page`);
-  }, phrase);
-  await page.waitForFunction((needle) => window.getSelection()?.toString() === needle, phrase);
-}
 
 async function openBriefing(page: Page) {
   page.setDefaultTimeout(30_000);
