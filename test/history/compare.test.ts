@@ -7,7 +7,6 @@ import { body, connectClient, destroyAllClients, eventually, firstParagraph } fr
 const BRIEFING = "ankara-summit";
 const HISTORY = `/briefings/${BRIEFING}/history`;
 const INDEX_DATA = "?index&_data=" + encodeURIComponent("routes/briefings.$briefingId_.history._index");
-const COMPARE_DATA = "_data=" + encodeURIComponent("routes/briefings.$briefingId_.history.compare");
 
 type Segment = { text: string; op: "same" | "ins" | "del"; author: string | null };
 type Block = { type: string; change: string; segments: Segment[]; parts: { field: string; segments: Segment[] }[] };
@@ -34,7 +33,7 @@ async function save(name: string): Promise<number> {
 }
 
 async function compare(a: number, b: number): Promise<Compared> {
-  const res = await get(server.url, `${HISTORY}/compare?a=${a}&b=${b}&${COMPARE_DATA}`, cookies.viewer!);
+  const res = await get(server.url, `${HISTORY}/compare.json?a=${a}&b=${b}`, cookies.viewer!);
   expect(res.status).toBe(200);
   return (await res.json()) as Compared;
 }
