@@ -220,7 +220,8 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       }
       const read = new Uint8Array(row.state_vector);
       // Versions recorded since that hold text typed since (a version may gather changes from before the read).
-      const versions = store.after(briefingId, row.seq).filter((v) => v.stateVector && hasNewer(v.stateVector, read));
+      const since = store.after(briefingId, row.seq);
+      const versions = since.filter((v) => v.stateVector && hasNewer(v.stateVector, read));
       const authors = new Set(versions.flatMap((v) => v.authors));
       const p = pending.get(briefingId);
       for (const a of p?.authors ?? []) authors.add(a);
@@ -237,7 +238,8 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
         readDeleteSet: row.delete_set ? new Uint8Array(row.delete_set) : null,
         seq: row.seq,
         clients,
-        versions: versions.map((v) => ({ seq: v.seq, author: v.authors.length === 1 ? v.authors[0] : null })),
+        // Every version since, also those that only deleted: their delete sets tell who deleted what.
+        versions: since.map((v) => ({ seq: v.seq, author: v.authors.length === 1 ? v.authors[0] : null })),
         pendingAuthor: p && p.authors.size === 1 ? [...p.authors][0] : null,
       };
       // The live state is decoded in a history thread; a busy pool costs the counts, never the banner.
