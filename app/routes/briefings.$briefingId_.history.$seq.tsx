@@ -1,20 +1,18 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ExportLink } from "../components/export-link";
 import { AuthorNames } from "../components/history-list";
+import { StreamedHtml } from "../components/streamed-html";
 import { requireUser } from "../utils/auth.server";
-import { authorsById, historyExportInfo, jsonWithPayload, parseSeq, requireHistory, requireVersion, versionSummary } from "../utils/history.server";
+import { authorsById, parseSeq, requireHistory, requireVersion, versionSummary } from "../utils/history.server";
 import { formatWhen } from "../utils/history-format";
 import { canExport, requireBriefingRole } from "../utils/permissions.server";
-import { readStoredDocument } from "../utils/stored-document.server";
 
 interface VersionPageData {
   briefing: { id: string; title: string };
   canExport: boolean;
   version: ReturnType<typeof versionSummary>;
-  /** The version's body, rendered in a history thread from the model the PDF prints (utils/version-blocks.tsx). */
-  html: string;
 }
 
 export const meta: MetaFunction = ({ data }) => {
@@ -23,8 +21,8 @@ export const meta: MetaFunction = ({ data }) => {
 };
 
 /**
- * One version of the history, read-only (any member), from the model the PDF prints. Rebuilt and
- * rendered in a history thread; its HTML is streamed as it arrives (docs/decisions/0116).
+ * One version of the history, read-only (any member), from the model the PDF prints. Its body is
+ * :seq/body.html, rebuilt and rendered in a history thread and streamed unread (docs/decisions/0116).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -32,15 +30,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
-  const html = await readStoredDocument(() => history.view(briefing.id, seq, historyExportInfo(context, briefing, v)));
-  if (!html) throw new Response(`Version ${seq} not found.`, { status: 404 });
   const authors = authorsById(context, [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]);
-  const head: Omit<VersionPageData, "html"> = { briefing: { id: briefing.id, title: briefing.title }, canExport: canExport(context, briefing, role), version: versionSummary(v, authors) };
-  return jsonWithPayload(head, "html", html);
+  const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: canExport(context, briefing, role), version: versionSummary(v, authors) };
+  return json(data);
 }
 
 export default function HistoryVersionPage() {
-  const { briefing, canExport, version, html } = useLoaderData<VersionPageData>();
+  const { briefing, canExport, version } = useLoaderData<VersionPageData>();
   const base = `/briefings/${briefing.id}`;
   return (
     <article className="version-view history-version">
@@ -59,8 +55,7 @@ export default function HistoryVersionPage() {
           {canExport ? <ExportLink href={`${base}/history/${version.seq}/export.pdf`}>Export PDF</ExportLink> : null}
         </div>
       </div>
-      {/* Rendered on the server from the same components, escaped there (react-dom/server). */}
-      <div className="card version-body" dangerouslySetInnerHTML={{ __html: html }} />
+      <StreamedHtml src={`${base}/history/${version.seq}/body.html`} className="card version-body" label="version" />
     </article>
   );
 }

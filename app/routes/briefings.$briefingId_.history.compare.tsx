@@ -1,12 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { AuthorNames } from "../components/history-list";
+import { StreamedHtml } from "../components/streamed-html";
 import { requireUser } from "../utils/auth.server";
-import { authorsBetween, jsonWithPayload, parseSeq, requireHistory, requireVersion, type AuthorInfo } from "../utils/history.server";
+import { authorsBetween, parseSeq, requireHistory, requireVersion, type AuthorInfo } from "../utils/history.server";
 import { formatWhen } from "../utils/history-format";
 import { requireBriefingRole } from "../utils/permissions.server";
-import { readStoredDocument } from "../utils/stored-document.server";
 
 interface VersionLabel {
   seq: number;
@@ -19,8 +19,6 @@ interface ComparePageData {
   a: VersionLabel;
   b: VersionLabel;
   authors: Record<string, AuthorInfo>;
-  /** The comparison rendered in a history thread (components/compared-result.tsx). */
-  html: string;
 }
 
 export const meta: MetaFunction = ({ data }) => {
@@ -31,8 +29,8 @@ export const meta: MetaFunction = ({ data }) => {
 /**
  * GET /briefings/:id/history/compare?a=<n>&b=<m>: the body of the newer version with what changed
  * since the older marked (computed on the server), and changed block fields side by side. Any member.
- * The comparison arrives from a history thread as the finished HTML (docs/decisions/0116); the
- * same comparison as data is at compare.json.
+ * The comparison itself is compare.html, rendered in a history thread and streamed unread
+ * (docs/decisions/0116), which the page inserts; the same comparison as data is compare.json.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -44,17 +42,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (a > b) [a, b] = [b, a];
   const va = requireVersion(history, briefing, a);
   const vb = requireVersion(history, briefing, b);
-  const authors = authorsBetween(context, history, briefing.id, a, b);
-  const started = performance.now();
-  const html = await readStoredDocument(async () => history.compare(briefing.id, a, b, "html", authors));
-  if (!html) throw new Response("Version not found.", { status: 404 });
-  context.logger.debug("history", "compared", { briefingId: briefing.id, a, b, ms: Math.round(performance.now() - started), bytes: html.byteLength });
   const label = (v: typeof va): VersionLabel => ({ seq: v.seq, name: v.name, createdAt: v.createdAt.toISOString() });
-  return jsonWithPayload({ briefing: { id: briefing.id, title: briefing.title }, a: label(va), b: label(vb), authors }, "html", html);
+  const data: ComparePageData = { briefing: { id: briefing.id, title: briefing.title }, a: label(va), b: label(vb), authors: authorsBetween(context, history, briefing.id, a, b) };
+  return json(data);
 }
 
 export default function ComparePage() {
-  const { briefing, a, b, authors, html } = useLoaderData<ComparePageData>();
+  const { briefing, a, b, authors } = useLoaderData<ComparePageData>();
   const base = `/briefings/${briefing.id}`;
   const label = (v: VersionLabel) => `${v.name ?? `Version ${v.seq}`} (${formatWhen(v.createdAt)})`;
   return (
@@ -73,8 +67,7 @@ export default function ComparePage() {
           </p>
         </div>
       </div>
-      {/* Rendered on the server from the same components, escaped there (react-dom/server). */}
-      <div className="compare-result" dangerouslySetInnerHTML={{ __html: html }} />
+      <StreamedHtml src={`${base}/history/compare.html?a=${a.seq}&b=${b.seq}`} className="compare-result" label="comparison" />
     </article>
   );
 }

@@ -134,3 +134,16 @@ export function authorsBetween(context: AppLoadContext, history: HistoryService,
   const [older, newer] = a <= b ? [a, b] : [b, a];
   return authorsById(context, history.store.after(briefingId, older).filter((v) => v.seq <= newer).flatMap((v) => v.authors));
 }
+
+/** HTML a history thread rendered (a comparison, a version's body), streamed as it is. */
+export function htmlPayload(payload: Uint8Array): Response {
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(payload);
+        controller.close();
+      },
+    }),
+    { status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Content-Length": String(payload.byteLength), "Cache-Control": "private, no-store" } },
+  );
+}

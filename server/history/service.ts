@@ -169,7 +169,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     /**
      * Compares versions `a` and `b` (either order; the older is the "before") in a history thread,
      * as the bytes the route sends (docs/decisions/0116): the comparison as JSON, or the page's
-     * HTML as a JSON string, with `authors`' names and colours. Null when one is unknown. Rejects
+     * HTML the compare page inserts, with `authors`' names and colours. Null when one is unknown. Rejects
      * with HistoryUnavailableError when no thread can do it.
      */
     async compare(briefingId: string, a: number, b: number, format: CompareFormat, authors: Authors): Promise<Uint8Array | null> {
@@ -185,7 +185,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       return bytesOf((result as { payload: ArrayBuffer | null }).payload);
     },
 
-    /** Version `seq` as the version page shows it (its body as HTML, a JSON string), built in a history thread; null when unknown. */
+    /** Version `seq` as the version page shows it (its body as HTML), built in a history thread; null when unknown. */
     async view(briefingId: string, seq: number, info: ExportInfo): Promise<Uint8Array | null> {
       if (local) return bytesOf(local.view(briefingId, seq, info));
       return bytesOf(((await pool!.run(briefingId, { type: "view", briefingId, seq, info }, true)) as { payload: ArrayBuffer | null }).payload);

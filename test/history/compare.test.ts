@@ -129,7 +129,7 @@ describe("compare", () => {
     expect(text(part(f, "label"), "same")).toBe("Trade volume");
 
     // The page itself shows that content, not only the block's name.
-    const page = await get(server.url, `${HISTORY}/compare?a=${from}&b=${to}`, cookies.viewer!);
+    const page = await get(server.url, `${HISTORY}/compare.html?a=${from}&b=${to}`, cookies.viewer!);
     const html = await page.text();
     expect(html).toContain("northern ");
     expect(html).toContain("Transit corridor");
@@ -188,7 +188,7 @@ describe("compare", () => {
     expect(comparison.blocks.filter((b) => b.change === "removed" || b.change === "added")).toHaveLength(0);
 
     // The compare page says so too.
-    const page = await get(server.url, `${HISTORY}/compare?a=${from}&b=${to}`, cookies.viewer!);
+    const page = await get(server.url, `${HISTORY}/compare.html?a=${from}&b=${to}`, cookies.viewer!);
     const html = await page.text();
     expect(html).toContain(`Moved from position ${before} to ${after}`);
     expect(html).toMatch(/<ins[^>]*> ?and grid ?<\/ins>/);
