@@ -6,6 +6,7 @@ interface ComparedBlock {
   type: string;
   level: number | null;
   change: string;
+  move?: { from: number; to: number };
   segments: Segment[];
   parts?: ComparedPart[];
 }
@@ -16,22 +17,31 @@ const BLOCK_LABELS: Record<string, string> = { quote: "Quote", agendaTopic: "Age
 export function ComparedBody({ blocks, authors }: { blocks: ComparedBlock[]; authors: Authors }) {
   return (
     <>
-      {blocks.map((b, i) => {
-        const inner = <Segments segments={b.segments} authors={authors} />;
-        const cls = `compare-block compare-${b.change}`;
-        if (b.type === "heading") {
-          const H = `h${Math.min((b.level ?? 1) + 1, 6)}` as "h2";
-          return <H key={i} className={cls}>{inner}</H>;
-        }
-        if (BLOCK_LABELS[b.type]) {
-          return <ComparedStructured key={i} type={b.type} className={cls} segments={b.segments} parts={b.parts ?? []} authors={authors} />;
-        }
-        return (
-          <p key={i} className={cls}>
-            {inner}
-          </p>
-        );
-      })}
+      {blocks.map((b, i) =>
+        b.move ? (
+          <div key={i} className="compare-move-entry" data-move-from={b.move.from} data-move-to={b.move.to}>
+            <p className="muted compare-move">
+              Moved from position {b.move.from} to {b.move.to}
+            </p>
+            <ComparedBlockView block={b} authors={authors} />
+          </div>
+        ) : (
+          <ComparedBlockView key={i} block={b} authors={authors} />
+        ),
+      )}
     </>
   );
+}
+
+function ComparedBlockView({ block: b, authors }: { block: ComparedBlock; authors: Authors }) {
+  const inner = <Segments segments={b.segments} authors={authors} />;
+  const cls = `compare-block compare-${b.change}`;
+  if (b.type === "heading") {
+    const H = `h${Math.min((b.level ?? 1) + 1, 6)}` as "h2";
+    return <H className={cls}>{inner}</H>;
+  }
+  if (BLOCK_LABELS[b.type]) {
+    return <ComparedStructured type={b.type} className={cls} segments={b.segments} parts={b.parts ?? []} authors={authors} />;
+  }
+  return <p className={cls}>{inner}</p>;
 }

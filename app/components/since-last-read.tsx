@@ -2,6 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { sinceReadTarget, subscribeSinceReadTarget, type SinceReadAuthor } from "../editor/since-read-channel";
 import { formatWhen } from "../utils/history-format";
+import { SinceReadCounts, type SinceReadCount } from "./since-read-counts";
 
 export interface SinceLastReadInfo {
   readAt: string;
@@ -13,6 +14,8 @@ export interface SinceLastReadInfo {
   clients: Record<string, SinceReadAuthor | null>;
   /** Runs deleted since, which the editor cannot show inline. */
   deletions: number;
+  /** Characters each person added (and still there) and deleted since, counted exactly on the server. */
+  byAuthor: SinceReadCount[];
   /** The versions to compare for the whole change (last read → latest), when there are two. */
   compare: { a: number; b: number } | null;
 }
@@ -65,6 +68,7 @@ export function SinceLastReadBanner({ briefingId, info }: { briefingId: string; 
             ) : null}
           </>
         ) : null}
+        <SinceReadCounts counts={info.byAuthor} />
         {marked !== null ? <span className="muted"> · {marked === 0 ? "no added text to show" : `${marked} highlighted`}</span> : null}
       </span>
       <button type="button" className="button small" onClick={toggle} disabled={!editorOpen} aria-pressed={marked !== null}>

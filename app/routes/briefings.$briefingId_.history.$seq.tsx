@@ -1,37 +1,42 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { updateToJSON } from "../../server/export/document-json";
-import { buildExportModel } from "../../server/export/model";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ExportLink } from "../components/export-link";
 import { AuthorNames } from "../components/history-list";
-import { Blocks } from "../utils/version-blocks";
+import { StreamedHtml } from "../components/streamed-html";
 import { requireUser } from "../utils/auth.server";
-import { authorsById, historyExportInfo, parseSeq, requireHistory, requireVersion, versionState, versionSummary } from "../utils/history.server";
+import { authorsById, parseSeq, requireHistory, requireVersion, versionSummary } from "../utils/history.server";
 import { formatWhen } from "../utils/history-format";
 import { canExport, requireBriefingRole } from "../utils/permissions.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Version ${data.version.seq} · ${data.briefing.title}` : "Version" }];
+interface VersionPageData {
+  briefing: { id: string; title: string };
+  canExport: boolean;
+  version: ReturnType<typeof versionSummary>;
+}
 
-/** One version of the history, read-only (any member), from the model the PDF prints. */
+export const meta: MetaFunction = ({ data }) => {
+  const d = data as VersionPageData | undefined;
+  return [{ title: d ? `Version ${d.version.seq} · ${d.briefing.title}` : "Version" }];
+};
+
+/**
+ * One version of the history, read-only (any member), from the model the PDF prints. Its body is
+ * :seq/body.html, rebuilt and rendered in a history thread and streamed unread (docs/decisions/0116).
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
-  const state = await versionState(history, briefing, seq);
   const authors = authorsById(context, [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]);
-  return json({
-    briefing: { id: briefing.id, title: briefing.title },
-    canExport: canExport(context, briefing, role),
-    version: versionSummary(v, authors),
-    model: buildExportModel(updateToJSON(state), historyExportInfo(context, briefing, v)),
-  });
+  const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: canExport(context, briefing, role), version: versionSummary(v, authors) };
+  return json(data);
 }
 
 export default function HistoryVersionPage() {
-  const { briefing, canExport, version, model } = useLoaderData<typeof loader>();
+  const { briefing, canExport, version } = useLoaderData<VersionPageData>();
   const base = `/briefings/${briefing.id}`;
   return (
     <article className="version-view history-version">
@@ -50,9 +55,7 @@ export default function HistoryVersionPage() {
           {canExport ? <ExportLink href={`${base}/history/${version.seq}/export.pdf`}>Export PDF</ExportLink> : null}
         </div>
       </div>
-      <div className="card version-body">
-        <Blocks blocks={model.blocks} />
-      </div>
+      <StreamedHtml src={`${base}/history/${version.seq}/body.html`} className="card version-body" label="version" />
     </article>
   );
 }

@@ -85,7 +85,7 @@ export async function sinceLastReadFor(context: AppLoadContext, briefingId: stri
   if (!history) return null;
   const since = await readStoredDocument(() => history.sinceLastRead(briefingId, userId));
   if (!since) return null;
-  const names = authorsById(context, [...since.authors, ...Object.values(since.clients)]);
+  const names = authorsById(context, [...since.authors, ...Object.values(since.clients), ...Object.keys(since.byAuthor).filter(Boolean)]);
   // Who typed through each Yjs client: the reader's own clients are null (their text is not news).
   const clients = Object.fromEntries(
     Object.entries(since.clients).map(([client, id]) => [client, id === userId ? null : { name: names[id]?.name ?? "someone", color: names[id]?.color ?? "#6b7280" }]),
@@ -97,7 +97,53 @@ export async function sinceLastReadFor(context: AppLoadContext, briefingId: stri
     stateVector: Buffer.from(since.stateVector).toString("base64"),
     clients,
     deletions: since.deletions,
+    // Exact characters per person (the reader's own left out); "" is text nobody is credited with.
+    byAuthor: Object.entries(since.byAuthor)
+      .filter(([id, n]) => id !== userId && (n.inserted > 0 || n.deleted > 0))
+      .map(([id, n]) => ({ name: id ? (names[id]?.name ?? "someone") : "someone", inserted: n.inserted, deleted: n.deleted })),
     // Compare from the version they read to the latest one.
     compare: since.seq > 0 && history.store.latestSeq(briefingId) > since.seq ? { a: since.seq, b: history.store.latestSeq(briefingId) } : null,
   };
+}
+
+/**
+ * A JSON response of `head`'s fields plus `key`, whose value is `payload`: bytes a history thread
+ * built as the final JSON (server/history/payload.ts). Streamed as they are: the event loop copies
+ * them into the response and never parses or serialises them (docs/decisions/0116).
+ */
+export function jsonWithPayload(head: Record<string, unknown>, key: string, payload: Uint8Array, init: { headers?: Record<string, string> } = {}): Response {
+  const open = JSON.stringify(head).slice(0, -1);
+  const prefix = new TextEncoder().encode(`${open}${open.length > 1 ? "," : ""}${JSON.stringify(key)}:`);
+  const suffix = new TextEncoder().encode("}");
+  const parts = [prefix, payload, suffix];
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = parts.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Content-Length": String(prefix.byteLength + payload.byteLength + suffix.byteLength), ...init.headers },
+  });
+}
+
+/** The versions between `a` and `b` (after the older, up to the newer): whose changes a comparison shows. */
+export function authorsBetween(context: AppLoadContext, history: HistoryService, briefingId: string, a: number, b: number): Record<string, AuthorInfo> {
+  const [older, newer] = a <= b ? [a, b] : [b, a];
+  return authorsById(context, history.store.after(briefingId, older).filter((v) => v.seq <= newer).flatMap((v) => v.authors));
+}
+
+/** HTML a history thread rendered (a comparison, a version's body), streamed as it is. */
+export function htmlPayload(payload: Uint8Array): Response {
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(payload);
+        controller.close();
+      },
+    }),
+    { status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Content-Length": String(payload.byteLength), "Cache-Control": "private, no-store" } },
+  );
 }

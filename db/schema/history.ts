@@ -56,6 +56,8 @@ export const historyReads = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     seq: integer("seq").notNull(),
     stateVector: blob("state_vector", { mode: "buffer" }).notNull(),
+    /** The document's delete set then (an update with no structs), so "deleted since" is exact; null for marks taken before 0010. */
+    deleteSet: blob("delete_set", { mode: "buffer" }),
     readAt: integer("read_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.briefingId, t.userId] })],

@@ -20,7 +20,13 @@ export interface ComparedBlock {
   /** The ProseMirror node name (paragraph, heading, quote, agendaTopic, countryFact …). */
   type: string;
   level: number | null;
-  change: "same" | "added" | "removed" | "changed";
+  change: "same" | "added" | "removed" | "changed" | "moved";
+  /**
+   * For a block moved by copying (Move up / Move down, drag and drop: a copy with the same
+   * `blockId`, the original deleted): its position among the blocks of its type, 1-based (a
+   * topic's number), in the older and the newer version. Its segments then diff the two texts.
+   */
+  move?: { from: number; to: number };
   segments: Segment[];
   /** The content fields of a structured block, with their insertions and deletions. */
   parts: ComparedPart[];
@@ -71,6 +77,7 @@ export function compareRendered(older: Rendered, newer: Rendered, clients: Recor
   const fields: FieldChange[] = [];
   const inNewer = new Set(newer.map((b) => b.key));
   const inOlder = new Set(older.map((b) => b.key));
+  const moves = movedBlocks(older, newer, inOlder, inNewer);
   let i = 0;
   let j = 0;
   while (i < older.length || j < newer.length) {
@@ -79,6 +86,13 @@ export function compareRendered(older: Rendered, newer: Rendered, clients: Recor
     if (a && b && a.key === b.key) {
       blocks.push(changedBlock(a, b, author, deleter, fields));
       i++;
+      j++;
+    } else if (a && moves.byOlderKey.has(a.key)) {
+      // Shown once, where it is now.
+      i++;
+    } else if (b && moves.byNewerKey.has(b.key)) {
+      const m = moves.byNewerKey.get(b.key)!;
+      blocks.push(movedBlock(m.older, b, m.move, author, deleter, fields));
       j++;
     } else if (a && !inNewer.has(a.key)) {
       blocks.push(wholeBlock(a, "removed", () => deleter));
@@ -93,6 +107,43 @@ export function compareRendered(older: Rendered, newer: Rendered, clients: Recor
     }
   }
   return { blocks, fields };
+}
+
+interface Move {
+  older: RenderedBlock;
+  move: { from: number; to: number };
+}
+
+/**
+ * Blocks moved by copying: a block only in the older version and one only in the newer with the
+ * same type and `blockId` (a topic's Move up / Move down and drag and drop copy it and delete the
+ * original, so the copy has new Yjs ids but keeps its blockId). Positions count blocks of the type.
+ */
+function movedBlocks(older: Rendered, newer: Rendered, inOlder: Set<string>, inNewer: Set<string>) {
+  const byOlderKey = new Map<string, RenderedBlock>();
+  const byNewerKey = new Map<string, Move>();
+  const removed = new Map<string, { block: RenderedBlock; position: number }>();
+  const seen = new Map<string, number>();
+  const position = (b: RenderedBlock) => {
+    const n = (seen.get(b.type) ?? 0) + 1;
+    seen.set(b.type, n);
+    return n;
+  };
+  for (const a of older) {
+    const at = position(a);
+    if (a.blockId && !inNewer.has(a.key)) removed.set(`${a.type}\0${a.blockId}`, { block: a, position: at });
+  }
+  seen.clear();
+  for (const b of newer) {
+    const at = position(b);
+    if (!b.blockId || inOlder.has(b.key)) continue;
+    const match = removed.get(`${b.type}\0${b.blockId}`);
+    if (!match) continue;
+    removed.delete(`${b.type}\0${b.blockId}`);
+    byOlderKey.set(match.block.key, b);
+    byNewerKey.set(b.key, { older: match.block, move: { from: match.position, to: at } });
+  }
+  return { byOlderKey, byNewerKey };
 }
 
 function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
@@ -115,6 +166,18 @@ function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) =>
   });
   const bodyChanged = segments.some((s) => s.op !== "same");
   return { type: b.type, level: b.level, change: fieldChanged || bodyChanged ? "changed" : "same", segments, parts };
+}
+
+/**
+ * A moved block: its fields as for any block, its text diffed by characters (the copy has new
+ * ids, so an id walk would show all of it deleted and inserted). An inserted character is
+ * credited through the client of its own id, so text typed after the move keeps its author.
+ */
+function movedBlock(a: RenderedBlock, b: RenderedBlock, move: Move["move"], author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
+  const compared = changedBlock(a, b, author, deleter, fields);
+  const clientsOfB = expand(b.body).clients;
+  const segments = diffStrings(a.body.text, b.body.text, null, deleter, (at) => author(clientsOfB[at]));
+  return { ...compared, change: "moved", move, segments };
 }
 
 function wholeBlock(block: RenderedBlock, change: "added" | "removed", credit: (client: number) => string | null): ComparedBlock {
@@ -193,7 +256,11 @@ function plain(text: string): Segment[] {
  * A field is set whole (it has no per-character ids), so its two values are diffed by their
  * characters: common prefix and suffix, and the longest common subsequence of the middle.
  */
-export function diffStrings(before: string, after: string, inserter: string | null, deleter: string | null): Segment[] {
+export function diffStrings(before: string, after: string, inserter: string | null, deleter: string | null, inserterAt?: (index: number) => string | null): Segment[] {
+  const ins = (from: number, to: number) => {
+    if (!inserterAt) return append(out, after.slice(from, to), "ins", inserter);
+    for (let k = from; k < to; k++) append(out, after[k], "ins", inserterAt(k));
+  };
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endA = before.length;
@@ -208,7 +275,7 @@ export function diffStrings(before: string, after: string, inserter: string | nu
   const m = endB - start;
   if (n * m > MAX_FIELD_DIFF_CELLS) {
     append(out, before.slice(start, endA), "del", deleter);
-    append(out, after.slice(start, endB), "ins", inserter);
+    ins(start, endB);
   } else {
     const lcs = new Uint32Array((n + 1) * (m + 1));
     for (let i = n - 1; i >= 0; i--) {
@@ -227,7 +294,7 @@ export function diffStrings(before: string, after: string, inserter: string | nu
         append(out, before[start + i], "del", deleter);
         i++;
       } else {
-        append(out, after[start + j], "ins", inserter);
+        ins(start + j, start + j + 1);
         j++;
       }
     }

@@ -1,8 +1,15 @@
 import zlib from "node:zlib";
 import * as Y from "yjs";
+import type { Authors } from "../../app/components/compared-segments";
+import { COLLAB_FIELD } from "../../extensions";
+import { updateToJSON } from "../export/document-json";
+import { buildExportModel, type ExportInfo } from "../export/model";
 import { compareRendered, type Comparison } from "./compare";
+import { comparisonPayload, versionPayload, type CompareFormat, type Payload } from "./payload";
 import { renderDoc, renderState, type Rendered } from "./rendered";
 import { RenderedCache } from "./rendered-cache";
+import { replaceBlocks } from "./restore";
+import { markState, sinceRead, type SinceReadCounts, type SinceReadInput } from "./since-read";
 import type { VersionStore } from "./version-store";
 
 /** What recording a version costs besides its row: the payload to store and the state vector. */
@@ -11,13 +18,20 @@ export interface EncodedVersion {
   stateVector: Uint8Array;
 }
 
+/** What restoring a version costs the live room: one update, and what it changes. */
+export interface RestoreUpdate {
+  update: Uint8Array;
+  deleted: number;
+  inserted: number;
+}
+
 /**
  * The heavy half of the history (docs/decisions/0110): encoding a version, rebuilding one, and
  * comparing two. Runs in a history thread (worker.ts) with its own read connection, or on the main
  * thread for an in-memory database. Every version it encodes or rebuilds is rendered into the cache,
  * so comparing a version recorded or compared lately needs no rebuild at all.
  */
-export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullSeq">, cacheBytes: number) {
+export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullSeq" | "rows">, cacheBytes: number) {
   const cache = new RenderedCache(cacheBytes);
 
   /** Renders versions `older` and `newer` from one chain of rows when the cache has neither. */
@@ -91,6 +105,51 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
       b ??= rendered(briefingId, newer) ?? undefined;
       if (!a || !b) return null;
       return compareRendered(a, b, clients, deleter);
+    },
+
+    /** What a reader's mark keeps of the live state (since-read.ts). */
+    mark(live: Uint8Array): { stateVector: Uint8Array; deleteSet: Uint8Array } {
+      return markState(live);
+    },
+
+    /** What changed since a reader's mark, exactly, by Yjs id (since-read.ts). */
+    sinceRead(input: SinceReadInput): SinceReadCounts {
+      return sinceRead({ rows: store.rows, state: (briefingId, seq) => this.state(briefingId, seq) }, input);
+    },
+
+    /** A comparison as the bytes the route sends (docs/decisions/0116); null when a version is unknown. */
+    comparePayload(briefingId: string, older: number, newer: number, clients: Record<string, string>, deleter: string | null, format: CompareFormat, authors: Authors): Payload | null {
+      const comparison = this.compare(briefingId, older, newer, clients, deleter);
+      return comparison ? comparisonPayload(comparison, format, authors, older, newer) : null;
+    },
+
+    /** Version `seq` as the version page shows it (the export model's blocks as HTML); null when unknown. */
+    view(briefingId: string, seq: number, info: ExportInfo): Payload | null {
+      const state = this.state(briefingId, seq);
+      return state ? versionPayload(buildExportModel(updateToJSON(state), info).blocks) : null;
+    },
+
+    /**
+     * The one update that turns `live` (the room's state) into version `seq`'s content, block by
+     * block (restore.ts): built here on a copy, so the room only applies it. Null for an unknown version.
+     */
+    restore(briefingId: string, seq: number, live: Uint8Array): RestoreUpdate | null {
+      const old = this.state(briefingId, seq);
+      if (!old) return null;
+      const source = new Y.Doc();
+      const target = new Y.Doc();
+      try {
+        Y.applyUpdate(source, old);
+        Y.applyUpdate(target, live);
+        let update: Uint8Array = new Uint8Array(0);
+        // Exactly what the transaction adds (its structs and deletions), not the whole delete set.
+        target.once("update", (u: Uint8Array) => (update = u));
+        const counts = target.transact(() => replaceBlocks(target.getXmlFragment(COLLAB_FIELD), source.getXmlFragment(COLLAB_FIELD)));
+        return { update, ...counts };
+      } finally {
+        source.destroy();
+        target.destroy();
+      }
     },
   };
 }

@@ -1,16 +1,16 @@
 import * as Y from "yjs";
+import type { Authors } from "../../app/components/compared-segments";
 import type { Db } from "../../db/client";
 import type { VersionKind } from "../../db/schema";
-import { COLLAB_FIELD } from "../../extensions";
 import type { CollabService } from "../collab/service";
 import type { Logger } from "../logger";
 import { PendingChanges } from "./changes";
-import type { Comparison } from "./compare";
-import { createHistoryEngine } from "./engine";
+import type { ExportInfo } from "../export/model";
+import { createHistoryEngine, type RestoreUpdate } from "./engine";
 import { isHistoryUnavailable } from "./errors";
 import type { HistoryPool } from "./pool";
-import { replaceBlocks } from "./restore";
-import { deletionsSince } from "./since-read";
+import type { CompareFormat } from "./payload";
+import { markState, type SinceReadCounts, type SinceReadInput } from "./since-read";
 import { createVersionStore, inProcessEncoder, type VersionEncoder, type VersionInfo } from "./version-store";
 
 export type { VersionInfo };
@@ -42,11 +42,16 @@ export interface SinceLastRead {
   seq: number;
   /** Yjs client id → user id of the text typed since, so the editor can colour it per author. */
   clients: Record<string, string>;
-  /** Runs of text or blocks deleted since (deletionsSince): the editor cannot show those inline. */
+  /** Ranges of text or blocks deleted since the mark, exactly (since-read.ts): the editor cannot show those inline. */
   deletions: number;
+  /** Per user id ("" for nobody): characters typed since and still there, characters deleted since. */
+  byAuthor: SinceReadCounts["byAuthor"];
 }
 
-type ReadRow = { seq: number; state_vector: Buffer; read_at: number };
+type ReadRow = { seq: number; state_vector: Buffer; delete_set: Buffer | null; read_at: number };
+
+/** A payload from a history thread as the bytes a route streams. */
+const bytesOf = (payload: ArrayBuffer | null): Uint8Array | null => (payload ? new Uint8Array(payload) : null);
 
 /**
  * Version history of every briefing (docs/decisions/0108): automatic versions as editing settles,
@@ -79,10 +84,10 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
   const q = {
     lastAt: sqlite.prepare<[string], number | null>("select max(created_at) from document_versions where briefing_id = ?").pluck(),
     exists: sqlite.prepare<[string], number>("select 1 from briefings where id = ?").pluck(),
-    read: sqlite.prepare<[string, string], ReadRow>("select seq, state_vector, read_at from history_reads where briefing_id = ? and user_id = ?"),
-    upsertRead: sqlite.prepare<[string, string, number, Buffer, number]>(
-      `insert into history_reads (briefing_id, user_id, seq, state_vector, read_at) values (?, ?, ?, ?, ?)
-       on conflict(briefing_id, user_id) do update set seq = excluded.seq, state_vector = excluded.state_vector, read_at = excluded.read_at`,
+    read: sqlite.prepare<[string, string], ReadRow>("select seq, state_vector, delete_set, read_at from history_reads where briefing_id = ? and user_id = ?"),
+    upsertRead: sqlite.prepare<[string, string, number, Buffer, Buffer | null, number]>(
+      `insert into history_reads (briefing_id, user_id, seq, state_vector, delete_set, read_at) values (?, ?, ?, ?, ?, ?)
+       on conflict(briefing_id, user_id) do update set seq = excluded.seq, state_vector = excluded.state_vector, delete_set = excluded.delete_set, read_at = excluded.read_at`,
     ),
   };
 
@@ -162,37 +167,45 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     },
 
     /**
-     * Compares versions `a` and `b` (either order; the older is the "before"), in a history thread.
-     * Null when one is unknown. Rejects with HistoryUnavailableError when no thread can do it.
+     * Compares versions `a` and `b` (either order; the older is the "before") in a history thread,
+     * as the bytes the route sends (docs/decisions/0116): the comparison as JSON, or the page's
+     * HTML the compare page inserts, with `authors`' names and colours. Null when one is unknown. Rejects
+     * with HistoryUnavailableError when no thread can do it.
      */
-    async compare(briefingId: string, a: number, b: number): Promise<Comparison | null> {
+    async compare(briefingId: string, a: number, b: number, format: CompareFormat, authors: Authors): Promise<Uint8Array | null> {
       const [older, newer] = a <= b ? [a, b] : [b, a];
       if (!store.get(briefingId, older) || !store.get(briefingId, newer)) return null;
       const between = store.after(briefingId, older).filter((v) => v.seq <= newer);
       const clients: Record<string, string> = {};
       for (const v of between) Object.assign(clients, v.clients);
-      const authors = new Set(between.flatMap((v) => v.authors));
-      const deleter = authors.size === 1 ? [...authors][0] : null;
-      if (local) return local.compare(briefingId, older, newer, clients, deleter);
-      return ((await pool!.run(briefingId, { type: "compare", briefingId, older, newer, clients, deleter }, true)) as { comparison: Comparison | null }).comparison;
+      const authorIds = new Set(between.flatMap((v) => v.authors));
+      const deleter = authorIds.size === 1 ? [...authorIds][0] : null;
+      if (local) return bytesOf(local.comparePayload(briefingId, older, newer, clients, deleter, format, authors));
+      const result = await pool!.run(briefingId, { type: "compare", briefingId, older, newer, clients, deleter, format, authors }, true);
+      return bytesOf((result as { payload: ArrayBuffer | null }).payload);
+    },
+
+    /** Version `seq` as the version page shows it (its body as HTML), built in a history thread; null when unknown. */
+    async view(briefingId: string, seq: number, info: ExportInfo): Promise<Uint8Array | null> {
+      if (local) return bytesOf(local.view(briefingId, seq, info));
+      return bytesOf(((await pool!.run(briefingId, { type: "view", briefingId, seq, info }, true)) as { payload: ArrayBuffer | null }).payload);
     },
 
     /**
      * Makes the live document's content that of version `seq`, as a change by `userId` through the
-     * live room (everyone sees it at once), then records a restore version. Null for an unknown version.
+     * live room (everyone sees it at once), then records a restore version. The restoring update is
+     * built in a history thread from the room's state; the room only applies it. Null for an unknown version.
      */
     async restore(briefing: { id: string; teamId: string; final: boolean }, seq: number, userId: string): Promise<{ version: VersionInfo; deleted: number; inserted: number } | null> {
-      const old = await stateOf(briefing.id, seq);
-      if (!old) return null;
-      const source = new Y.Doc();
-      try {
-        Y.applyUpdate(source, old);
-        const counts = await collab.change(briefing.id, userId, (doc) => replaceBlocks(doc.getXmlFragment(COLLAB_FIELD), source.getXmlFragment(COLLAB_FIELD)));
-        const version = await record(briefing.id, await collab.getState(briefing.id), "restore", `Restored version ${seq}`, userId);
-        return { version, ...counts };
-      } finally {
-        source.destroy();
-      }
+      const live = await collab.getState(briefing.id);
+      const built: RestoreUpdate | null = local
+        ? local.restore(briefing.id, seq, live)
+        : ((await pool!.run(briefing.id, { type: "restore", briefingId: briefing.id, seq, live }, true)) as { restore: RestoreUpdate | null }).restore;
+      if (!built) return null;
+      // Edits that reached the room meanwhile merge with it like any concurrent change.
+      await collab.change(briefing.id, userId, (doc) => Y.applyUpdate(doc, built.update));
+      const version = await record(briefing.id, await collab.getState(briefing.id), "restore", `Restored version ${seq}`, userId);
+      return { version, deleted: built.deleted, inserted: built.inserted };
     },
 
     /**
@@ -206,11 +219,9 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
         return null;
       }
       const read = new Uint8Array(row.state_vector);
-      const state = await collab.getState(briefingId);
-      const now = Y.encodeStateVectorFromUpdate(state);
-      if (!hasNewer(now, read)) return null;
       // Versions recorded since that hold text typed since (a version may gather changes from before the read).
-      const versions = store.after(briefingId, row.seq).filter((v) => v.stateVector && hasNewer(v.stateVector, read));
+      const since = store.after(briefingId, row.seq);
+      const versions = since.filter((v) => v.stateVector && hasNewer(v.stateVector, read));
       const authors = new Set(versions.flatMap((v) => v.authors));
       const p = pending.get(briefingId);
       for (const a of p?.authors ?? []) authors.add(a);
@@ -220,20 +231,41 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       const clients: Record<string, string> = {};
       for (const v of versions) Object.assign(clients, v.clients);
       for (const [client, user] of p?.clients ?? []) clients[String(client)] = user;
-      // The version read is rebuilt in a history thread; a busy pool costs the count, never the banner.
-      let deletions = 0;
+      const input: SinceReadInput = {
+        briefingId,
+        live: await collab.getState(briefingId),
+        read,
+        readDeleteSet: row.delete_set ? new Uint8Array(row.delete_set) : null,
+        seq: row.seq,
+        clients,
+        // Every version since, also those that only deleted: their delete sets tell who deleted what.
+        versions: since.map((v) => ({ seq: v.seq, author: v.authors.length === 1 ? v.authors[0] : null })),
+        pendingAuthor: p && p.authors.size === 1 ? [...p.authors][0] : null,
+      };
+      // The live state is decoded in a history thread; a busy pool costs the counts, never the banner.
+      let counts: SinceReadCounts = { changed: true, deletions: 0, byAuthor: {} };
       try {
-        deletions = deletionsSince(state, read, row.seq > 0 ? await stateOf(briefingId, row.seq) : null);
+        counts = (local ? local.sinceRead(input) : ((await pool!.run(briefingId, { type: "sinceRead", ...input }, true)) as { since: SinceReadCounts }).since) ?? counts;
       } catch (err) {
         if (!isHistoryUnavailable(err)) throw err;
       }
-      return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read, seq: row.seq, clients, deletions };
+      if (!counts.changed) return null;
+      return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read, seq: row.seq, clients, deletions: counts.deletions, byAuthor: counts.byAuthor };
     },
 
     /** Remembers that `userId` has seen the document as it is now. */
     async markRead(briefingId: string, userId: string): Promise<void> {
-      const sv = Y.encodeStateVectorFromUpdate(await collab.getState(briefingId));
-      q.upsertRead.run(briefingId, userId, store.latestSeq(briefingId), Buffer.from(sv), Date.now());
+      const seq = store.latestSeq(briefingId);
+      const live = await collab.getState(briefingId);
+      let mark: { stateVector: Uint8Array; deleteSet: Uint8Array };
+      try {
+        // Its delete set makes later counts exact (since-read.ts); decoded in a history thread.
+        mark = local ? local.mark(live) : ((await pool!.run(briefingId, { type: "mark", briefingId, live }, false)) as { mark: typeof mark }).mark;
+      } catch (err) {
+        if (!isHistoryUnavailable(err)) throw err;
+        mark = markState(live); // a mark is never lost to a busy pool
+      }
+      q.upsertRead.run(briefingId, userId, seq, Buffer.from(mark.stateVector), Buffer.from(mark.deleteSet), Date.now());
     },
   };
 }

@@ -1,34 +1,40 @@
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
-import { deletionsSince } from "./since-read";
+import { markState, sinceRead, type SinceReadInput } from "./since-read";
 
-/** A document with one text, typed by one client. */
-function docWith(text: string): { doc: Y.Doc; t: Y.Text } {
-  const doc = new Y.Doc();
-  const t = doc.getText("t");
-  t.insert(0, text);
-  return { doc, t };
+/** A mark with its own delete set never reads the history: a store that refuses proves it. */
+const noHistory = {
+  rows: () => {
+    throw new Error("not read");
+  },
+  state: () => {
+    throw new Error("not read");
+  },
+};
+
+function input(doc: Y.Doc, mark: { stateVector: Uint8Array; deleteSet: Uint8Array }, clients: Record<string, string>, pendingAuthor: string | null): SinceReadInput {
+  return { briefingId: "b", live: Y.encodeStateAsUpdate(doc), read: mark.stateVector, readDeleteSet: mark.deleteSet, seq: 0, clients, versions: [], pendingAuthor };
 }
 
-describe("deletionsSince", () => {
-  it("counts each deleted range of text that existed at the read once", () => {
-    const { doc, t } = docWith("one two three four");
-    const atRead = Y.encodeStateAsUpdate(doc);
-    const read = Y.encodeStateVector(doc);
-    t.delete(4, 4); // "two "
+describe("sinceRead", () => {
+  it("counts what was deleted after the mark by Yjs id, not what was deleted before it", () => {
+    const doc = new Y.Doc();
+    const t = doc.getText("t");
+    t.insert(0, "one two three four");
+    t.delete(0, 4); // before the mark: "one "
+    const mark = markState(Y.encodeStateAsUpdate(doc));
+    t.delete(0, 4); // "two "
     t.delete(t.toString().indexOf("four"), 4);
-    expect(deletionsSince(Y.encodeStateAsUpdate(doc), read, atRead)).toBe(2);
+    t.insert(0, "new ");
+    t.delete(0, 2); // typed and deleted since: nothing the reader saw
+    const counts = sinceRead(noHistory, input(doc, mark, { [doc.clientID]: "u1" }, "u1"));
+    expect(counts).toEqual({ changed: true, deletions: 2, byAuthor: { u1: { inserted: 2, deleted: 8 } } });
   });
 
-  it("leaves out deletions the version read already had, and text typed and deleted since", () => {
-    const { doc, t } = docWith("one two three");
-    t.delete(0, 4); // before the read
-    const atRead = Y.encodeStateAsUpdate(doc);
-    const read = Y.encodeStateVector(doc);
-    t.insert(0, "new ");
-    t.delete(0, 4); // typed after the read: nothing the reader saw
-    expect(deletionsSince(Y.encodeStateAsUpdate(doc), read, atRead)).toBe(0);
-    t.delete(0, 3);
-    expect(deletionsSince(Y.encodeStateAsUpdate(doc), read, atRead)).toBe(1);
+  it("says nothing changed when the live state is the mark's", () => {
+    const doc = new Y.Doc();
+    doc.getText("t").insert(0, "same");
+    const mark = markState(Y.encodeStateAsUpdate(doc));
+    expect(sinceRead(noHistory, input(doc, mark, {}, null))).toEqual({ changed: false, deletions: 0, byAuthor: {} });
   });
 });

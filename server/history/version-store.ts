@@ -222,6 +222,9 @@ export function createVersionStore(db: Db, fullEvery: number) {
     latestSeq: (briefingId: string): number => q.latestSeq.get(briefingId) ?? 0,
     storedBytes: (briefingId: string): number => q.totalBytes.get(briefingId) ?? 0,
     updates,
+    /** Each stored row from `from` to `to` with its number, unpacked (a delta or a full state; each carries its moment's delete set). */
+    rows: (briefingId: string, from: number, to: number): { seq: number; update: Uint8Array }[] =>
+      q.chain.all(briefingId, from, to).map((row) => ({ seq: row.seq, update: unpack(briefingId, row) })),
     /** The last full row at or before `seq` (where a rebuild of `seq` starts), or null. */
     fullSeq: (briefingId: string, seq: number): number | null => q.fullAtOrBefore.get(briefingId, seq) ?? null,
     /** The full state of version `seq` as one update, or null when there is none. */

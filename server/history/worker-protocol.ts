@@ -1,5 +1,9 @@
-import type { Comparison } from "./compare";
+import type { Authors } from "../../app/components/compared-segments";
+import type { ExportInfo } from "../export/model";
 import type { CorruptionKind } from "../persistence/corruption";
+import type { RestoreUpdate } from "./engine";
+import type { CompareFormat, Payload } from "./payload";
+import type { SinceReadCounts, SinceReadInput } from "./since-read";
 
 /** What a history thread is started with (`workerData`). */
 export interface HistoryWorkerData {
@@ -13,9 +17,21 @@ export type HistoryJob =
   | { type: "encode"; id: number; briefingId: string; seq: number; state: Uint8Array; prevVector: Uint8Array | null }
   | { type: "forget"; id: number; briefingId: string; seq: number }
   | { type: "state"; id: number; briefingId: string; seq: number }
-  | { type: "compare"; id: number; briefingId: string; older: number; newer: number; clients: Record<string, string>; deleter: string | null };
+  | { type: "compare"; id: number; briefingId: string; older: number; newer: number; clients: Record<string, string>; deleter: string | null; format: CompareFormat; authors: Authors }
+  | { type: "view"; id: number; briefingId: string; seq: number; info: ExportInfo }
+  | { type: "restore"; id: number; briefingId: string; seq: number; live: Uint8Array }
+  | { type: "mark"; id: number; briefingId: string; live: Uint8Array }
+  | ({ type: "sinceRead"; id: number } & SinceReadInput);
 
-export type HistoryResult = { stored: Uint8Array; stateVector: Uint8Array } | { state: Uint8Array | null } | { comparison: Comparison | null } | null;
+export type HistoryResult =
+  | { stored: Uint8Array; stateVector: Uint8Array }
+  | { state: Uint8Array | null }
+  /** The bytes a route sends, transferred (never copied or parsed on the main thread). */
+  | { payload: Payload | null }
+  | { restore: RestoreUpdate | null }
+  | { mark: { stateVector: Uint8Array; deleteSet: Uint8Array } }
+  | { since: SinceReadCounts | null }
+  | null;
 
 export type FromHistoryWorker =
   | { type: "ready" }

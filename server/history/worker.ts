@@ -30,16 +30,29 @@ function run(job: HistoryJob): HistoryResult {
     case "state":
       return { state: engine.state(job.briefingId, job.seq) };
     case "compare":
-      return { comparison: engine.compare(job.briefingId, job.older, job.newer, job.clients, job.deleter) };
+      return { payload: engine.comparePayload(job.briefingId, job.older, job.newer, job.clients, job.deleter, job.format, job.authors) };
+    case "view":
+      return { payload: engine.view(job.briefingId, job.seq, job.info) };
+    case "restore":
+      return { restore: engine.restore(job.briefingId, job.seq, job.live) };
+    case "mark":
+      return { mark: engine.mark(job.live) };
+    case "sinceRead":
+      return { since: engine.sinceRead(job) };
   }
+}
+
+/** A payload moves to the main thread instead of being copied (it is built for that, payload.ts). */
+function transferables(result: HistoryResult): ArrayBuffer[] {
+  return result && "payload" in result && result.payload ? [result.payload] : [];
 }
 
 port.on("message", (job: HistoryJob) => {
   const started = performance.now();
   try {
     const result = run(job);
-    // Copied, not transferred: zlib's small outputs are views of a shared pool, which cannot move.
-    send({ type: "done", id: job.id, result, ms: performance.now() - started });
+    // Payloads are transferred; the rest is copied: zlib's small outputs are views of a shared pool, which cannot move.
+    port.postMessage({ type: "done", id: job.id, result, ms: performance.now() - started } satisfies FromHistoryWorker, transferables(result));
   } catch (err) {
     const corrupt = isStoredDocumentCorrupt(err) ? { briefingId: err.briefingId, kind: err.kind, detail: err.detail } : undefined;
     send({ type: "failed", id: job.id, message: err instanceof Error ? err.message : String(err), corrupt });

@@ -7,10 +7,9 @@ import { body, connectClient, destroyAllClients, eventually, firstParagraph } fr
 const BRIEFING = "ankara-summit";
 const HISTORY = `/briefings/${BRIEFING}/history`;
 const INDEX_DATA = "?index&_data=" + encodeURIComponent("routes/briefings.$briefingId_.history._index");
-const COMPARE_DATA = "_data=" + encodeURIComponent("routes/briefings.$briefingId_.history.compare");
 
 type Segment = { text: string; op: "same" | "ins" | "del"; author: string | null };
-type Block = { type: string; change: string; segments: Segment[]; parts: { field: string; segments: Segment[] }[] };
+type Block = { type: string; change: string; move?: { from: number; to: number }; segments: Segment[]; parts: { field: string; segments: Segment[] }[] };
 type Compared = { comparison: { blocks: Block[] }; authors: Record<string, { name: string }> };
 
 let server: TestServer;
@@ -34,7 +33,7 @@ async function save(name: string): Promise<number> {
 }
 
 async function compare(a: number, b: number): Promise<Compared> {
-  const res = await get(server.url, `${HISTORY}/compare?a=${a}&b=${b}&${COMPARE_DATA}`, cookies.viewer!);
+  const res = await get(server.url, `${HISTORY}/compare.json?a=${a}&b=${b}`, cookies.viewer!);
   expect(res.status).toBe(200);
   return (await res.json()) as Compared;
 }
@@ -130,10 +129,68 @@ describe("compare", () => {
     expect(text(part(f, "label"), "same")).toBe("Trade volume");
 
     // The page itself shows that content, not only the block's name.
-    const page = await get(server.url, `${HISTORY}/compare?a=${from}&b=${to}`, cookies.viewer!);
+    const page = await get(server.url, `${HISTORY}/compare.html?a=${from}&b=${to}`, cookies.viewer!);
     const html = await page.text();
     expect(html).toContain("northern ");
     expect(html).toContain("Transit corridor");
     expect(html).toMatch(/<del[^>]*>[^<]*Raise /);
+  }, 60_000);
+
+  it("shows a topic moved by copying once, as moved from its position to the new one, with its own changes", async () => {
+    const editor = await connectClient(server.url, cookies.editor!);
+    const frag = body(editor.doc);
+    const topic = (blockId: string, title: string, text: string) => {
+      const t = new Y.XmlElement("agendaTopic");
+      t.setAttribute("blockId", blockId);
+      t.setAttribute("title", title);
+      const p = new Y.XmlElement("paragraph");
+      p.insert(0, [new Y.XmlText(text)]);
+      t.insert(0, [p]);
+      return t;
+    };
+    frag.insert(frag.length, [topic("mvtopic1", "Energy corridor", "Pipeline capacity"), topic("mvtopic2", "Visa regime", "Visa-free travel"), topic("mvtopic3", "Culture year", "Joint festival")]);
+    await serverHas("mvtopic3");
+    const from = await save("Before the move");
+    // Topic numbers as the brief shows them (the seed has topics of its own before these).
+    const topics = () => frag.toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === "agendaTopic");
+    const numberOf = (blockId: string) => topics().findIndex((t) => t.getAttribute("blockId") === blockId) + 1;
+    const before = numberOf("mvtopic1");
+
+    // Move down past the other two, as the editor's Move down does in Yjs: a copy after them, the original deleted.
+    const original = topics().find((t) => t.getAttribute("blockId") === "mvtopic1")!;
+    const copy = original.clone();
+    const at = frag.toArray().indexOf(topics().find((t) => t.getAttribute("blockId") === "mvtopic3")!) + 1;
+    editor.doc.transact(() => {
+      frag.insert(at, [copy]);
+      frag.delete(frag.toArray().indexOf(original), 1);
+    });
+    // And its text changed after the move.
+    ((copy.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert("Pipeline".length, " and grid");
+    await serverHas("and grid");
+    const to = await save("After the move");
+    const after = numberOf("mvtopic1");
+    expect(after).toBe(before + 2);
+
+    const { comparison, authors } = await compare(from, to);
+    const mentions = comparison.blocks.filter((b) => b.type === "agendaTopic" && [...b.segments, ...b.parts.flatMap((p) => p.segments)].some((s) => s.text.includes("Pipeline") || s.text.includes("Energy corridor")));
+    expect(mentions).toHaveLength(1);
+    const moved = mentions[0];
+    expect(moved.change).toBe("moved");
+    expect(moved.move).toEqual({ from: before, to: after });
+    // Only what changed is marked: the words typed after the move, credited to their author.
+    const text = (op: Segment["op"]) => moved.segments.filter((s) => s.op === op).map((s) => s.text).join("");
+    expect(text("ins").trim()).toBe("and grid");
+    expect(text("del")).toBe("");
+    expect(moved.segments.map((s) => s.text).join("")).toBe("Pipeline and grid capacity");
+    expect(text("same")).toBe("Pipeline capacity");
+    expect(authors[moved.segments.find((s) => s.op === "ins")!.author!].name).toBe(demoUser("editor").name);
+    // The two topics it passed are unchanged, not removed and added.
+    expect(comparison.blocks.filter((b) => b.change === "removed" || b.change === "added")).toHaveLength(0);
+
+    // The compare page says so too.
+    const page = await get(server.url, `${HISTORY}/compare.html?a=${from}&b=${to}`, cookies.viewer!);
+    const html = await page.text();
+    expect(html).toContain(`Moved from position ${before} to ${after}`);
+    expect(html).toMatch(/<ins[^>]*> ?and grid ?<\/ins>/);
   }, 60_000);
 });

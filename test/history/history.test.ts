@@ -8,7 +8,6 @@ import { body, connectClient, destroyAllClients, eventually, firstParagraph, typ
 const BRIEFING = "ankara-summit";
 const HISTORY = `/briefings/${BRIEFING}/history`;
 const INDEX_DATA = "?index&_data=" + encodeURIComponent("routes/briefings.$briefingId_.history._index");
-const COMPARE_DATA = "_data=" + encodeURIComponent("routes/briefings.$briefingId_.history.compare");
 
 let server: TestServer;
 const cookies: Partial<Record<DemoRole, string>> = {};
@@ -94,7 +93,7 @@ describe("version history", () => {
     await serverHas("INSERTED-BY-EMRE");
     await post("editor", { intent: "save", name: "After compare" });
     const to = (await versions(cookies.owner!))[0].seq;
-    const res = await get(server.url, `${HISTORY}/compare?a=${from}&b=${to}&${COMPARE_DATA}`, cookies.viewer!);
+    const res = await get(server.url, `${HISTORY}/compare.json?a=${from}&b=${to}`, cookies.viewer!);
     expect(res.status).toBe(200);
     const { comparison, authors } = (await res.json()) as {
       comparison: { blocks: { segments: { text: string; op: string; author: string | null }[] }[] };
@@ -107,8 +106,8 @@ describe("version history", () => {
     expect(del.map((s) => s.text).join("")).toBe(original.slice(0, 7));
     expect(authors[ins[0].author!].name).toBe(demoUser("editor").name);
 
-    expect((await get(server.url, `${HISTORY}/compare?a=x&b=${to}&${COMPARE_DATA}`, cookies.viewer!)).status).toBe(400);
-    expect((await get(server.url, `${HISTORY}/compare?a=1&b=99999&${COMPARE_DATA}`, cookies.viewer!)).status).toBe(404);
+    expect((await get(server.url, `${HISTORY}/compare.json?a=x&b=${to}`, cookies.viewer!)).status).toBe(400);
+    expect((await get(server.url, `${HISTORY}/compare.json?a=1&b=99999`, cookies.viewer!)).status).toBe(404);
   }, 60_000);
 
   it("restore goes through the live room and loses none of the typing done meanwhile", async () => {

@@ -1,0 +1,29 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "../utils/auth.server";
+import { authorsBetween, htmlPayload, parseSeq, requireHistory, requireVersion } from "../utils/history.server";
+import { requireBriefingRole } from "../utils/permissions.server";
+import { readStoredDocument } from "../utils/stored-document.server";
+
+/**
+ * GET /briefings/:id/history/compare.html?a=<n>&b=<m>: the comparison as the compare page shows it
+ * (changed fields side by side, the newer body with insertions, deletions and moves in each
+ * author's colour; components/compared-result.tsx), which the page inserts. Any member; 400, 404
+ * and 503 as compare.json. Rendered in a history thread and streamed unread (docs/decisions/0116).
+ */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const history = requireHistory(context);
+  const url = new URL(request.url);
+  let a = parseSeq(url.searchParams.get("a"), "a");
+  let b = parseSeq(url.searchParams.get("b"), "b");
+  if (a > b) [a, b] = [b, a];
+  requireVersion(history, briefing, a);
+  requireVersion(history, briefing, b);
+  const authors = authorsBetween(context, history, briefing.id, a, b);
+  const started = performance.now();
+  const html = await readStoredDocument(async () => history.compare(briefing.id, a, b, "html", authors));
+  if (!html) throw new Response("Version not found.", { status: 404 });
+  context.logger.debug("history", "compared", { briefingId: briefing.id, a, b, ms: Math.round(performance.now() - started), bytes: html.byteLength });
+  return htmlPayload(html);
+}
