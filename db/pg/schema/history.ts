@@ -40,6 +40,7 @@ export const historyReads = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     seq: integer("seq").notNull(),
     stateVector: bytea("state_vector").notNull(),
+    deleteSet: bytea("delete_set"),
     readAt: ms("read_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.briefingId, t.userId] })],

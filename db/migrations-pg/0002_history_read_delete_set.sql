@@ -1,0 +1,1 @@
+ALTER TABLE "history_reads" ADD COLUMN "delete_set" "bytea";
