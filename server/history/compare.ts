@@ -177,6 +177,12 @@ function movedBlock(a: RenderedBlock, b: RenderedBlock, move: Move["move"], auth
   const compared = changedBlock(a, b, author, deleter, fields);
   const clientsOfB = expand(b.body).clients;
   const segments = diffStrings(a.body.text, b.body.text, null, deleter, (at) => author(clientsOfB[at]));
+  // A copy at the same position (a block replaced by one with its blockId, or two versions that
+  // are each a full state of their own, as migrated finals are) did not move: it changed or not.
+  if (move.from === move.to) {
+    const changed = compared.change === "changed" || segments.some((x) => x.op !== "same");
+    return { ...compared, change: changed ? "changed" : "same", segments };
+  }
   return { ...compared, change: "moved", move, segments };
 }
 

@@ -97,11 +97,20 @@ describe("migration of finals into the version history", () => {
       expect(renderState(state)).toEqual(renderState(f.state));
     }
     expect(store.list("b1").map((v) => v.seq)).toEqual([2, 1]);
-    // Two migrated finals compare (each was its own full state, so every block of one is replaced).
+    // Two migrated finals compare. Each was its own full state, so no Yjs id is shared: blocks
+    // without a blockId are replaced whole, and the quote, matched by its blockId at the same
+    // position, is one changed block whose words and translation are diffed by characters.
     const cmp = engine.compare("b1", 1, 2, {}, null)!;
     const text = (op: string) => cmp.blocks.flatMap((b) => [...b.segments, ...b.parts.flatMap((p) => p.segments)]).filter((s) => s.op === op).map((s) => s.text).join("|");
     expect(text("ins")).toContain("Energy");
-    expect(text("ins")).toContain("Koridoru yarın açacağız (translated)");
-    expect(text("del")).toContain("Koridoru açacağız");
+    expect(text("del")).toContain("Opening remarks");
+    expect(cmp.blocks.some((b) => b.change === "moved")).toBe(false);
+    const quote = cmp.blocks.find((b) => b.type === "quote")!;
+    expect(quote).toMatchObject({ change: "changed" });
+    expect(quote.move).toBeUndefined();
+    const ins = (segments: { op: string; text: string }[]) => segments.filter((s) => s.op === "ins").map((s) => s.text.trim());
+    expect(ins(quote.segments)).toEqual(["yarın"]);
+    expect(quote.segments.filter((s) => s.op !== "del").map((s) => s.text).join("")).toBe("Koridoru yarın açacağız");
+    expect(ins(quote.parts.flatMap((p) => p.segments))).toEqual(["yarın"]);
   });
 });
