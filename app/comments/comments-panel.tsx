@@ -37,6 +37,9 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
   const [showResolved, setShowResolved] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
+  // The draft on screen now, for a submission that finishes after another draft was opened.
+  const draftRef = useRef<Draft | null>(null);
+  draftRef.current = draft;
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
   const [caret, setCaret] = useState<number | null>(null);
 
@@ -229,7 +232,7 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
           commentButtonShown={canStart}
         />
         {draft && (
-          <article ref={layout.cardRef(DRAFT_ID)} className="thread-card is-active is-draft" style={layout.style(DRAFT_ID)} aria-label="New comment">
+          <article key={`${draft.from}:${draft.to}`} ref={layout.cardRef(DRAFT_ID)} className="thread-card is-active is-draft" style={layout.style(DRAFT_ID)} aria-label="New comment">
             <blockquote className="thread-quote">{draft.text.length > 160 ? `${draft.text.slice(0, 159)}…` : draft.text}</blockquote>
             <CommentComposer
               members={members}
@@ -237,8 +240,11 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
               submitLabel="Comment"
               onCancel={() => setDraft(null)}
               onSubmit={async (body) => {
-                const result = await api.createThread(draft.anchor, body);
+                const submitted = draft;
+                const result = await api.createThread(submitted.anchor, body);
                 if (!result.ok) return result.message;
+                // A box opened while the request ran (the next comment) stays open.
+                if (draftRef.current !== submitted) return null;
                 setDraft(null);
                 if (result.thread) setActiveId(result.thread.id);
                 return null;

@@ -1,5 +1,5 @@
 import type { Editor } from "@tiptap/core";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EncodedAnchor } from "../comments/anchor";
 import type { CommentMember, ThreadView } from "../comments/types";
 import type { useMarginLayout } from "../comments/use-margin-layout";
@@ -42,6 +42,9 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
   const api = useSuggestions(briefingId, editor);
   const places = useSuggestionPlaces(editor, api.suggestions);
   const [draft, setDraft] = useState<Draft | null>(null);
+  // The draft on screen now, for a submission that finishes after another draft was opened.
+  const draftRef = useRef<Draft | null>(null);
+  draftRef.current = draft;
   const [error, setError] = useState<string | null>(null);
   const { upsert, refresh, create } = api;
   const onLive = useCallback((s: SuggestionView | null) => (s ? upsert(s) : void refresh()), [upsert, refresh]);
@@ -106,7 +109,7 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
     };
   }, [editor, create]);
 
-  return { api, places, open, detached, ownedThreads, items, onLive, draft, setDraft, startDraft, error, setError, itemId };
+  return { api, places, open, detached, ownedThreads, items, onLive, draft, draftRef, setDraft, startDraft, error, setError, itemId };
 }
 
 export type SuggestionLayerState = ReturnType<typeof useSuggestionLayer>;
@@ -192,6 +195,8 @@ export function SuggestionLayer(props: {
       )}
       {draft && (
         <SuggestionDraftCard
+          // A new draft is a new box (its own text, focus and busy state), even while the previous one is still being sent.
+          key={`${draft.kind}:${draft.from}:${draft.to}`}
           ref={layout.cardRef(DRAFT_ID)}
           style={layout.style(DRAFT_ID)}
           placed={draftPlaced}
@@ -199,8 +204,12 @@ export function SuggestionLayer(props: {
           original={draft.original}
           onCancel={() => setDraft(null)}
           onSubmit={async (replacement) => {
-            const result = await api.create(draft.kind, draft.anchor, replacement);
+            const submitted = draft;
+            const result = await api.create(submitted.kind, submitted.anchor, replacement);
             if (!result.ok) return result.message;
+            // The request can take a while: if another box was opened meanwhile (the next
+            // suggestion, a title), that one stays open and keeps the focus.
+            if (layer.draftRef.current !== submitted) return null;
             setDraft(null);
             if (result.suggestion) setActiveId(itemId(result.suggestion.id));
             props.editor?.commands.focus?.();

@@ -86,6 +86,39 @@ describe.skipIf(!run)("suggested edits in the browser", () => {
     await emreContext.close();
   }, 120_000);
 
+  it("a box opened while the previous suggestion is still being sent stays open and keeps the focus", async () => {
+    const context = await signedInContext(env.browser, env.server.url, "dana@demo.summitdesk.test");
+    const dana = await context.newPage();
+    dana.setDefaultTimeout(15_000);
+    await openBriefing(dana);
+    // The wording's POST is held in the browser until the title box is open, as a slow answer would be.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let posted = false;
+    await dana.route("**/suggestions", async (route) => {
+      if (route.request().method() !== "POST" || posted) return route.continue();
+      posted = true;
+      await held;
+      await route.continue();
+    });
+    await suggestByKeyboard(dana, "regional security", "security in the region");
+    await dana.waitForFunction(() => document.querySelector(".suggestion-card.is-draft button.primary")?.hasAttribute("disabled"));
+    await dana.getByRole("button", { name: "Suggest a title for topic 4" }).click();
+    const box = dana.getByRole("article", { name: "New title suggestion" });
+    await box.getByText("Topic title: “Cultural ties”").waitFor();
+    await dana.waitForFunction(() => document.activeElement?.closest('[aria-label="New title suggestion"]') !== null);
+    release();
+    await dana.locator(".suggestion-card", { hasText: "Replace “regional security” with “security in the region”" }).waitFor();
+    // The answer for the wording closed nothing and took no focus: the title box is still open, focused.
+    await expect(box.count()).resolves.toBe(1);
+    await expect(dana.evaluate(() => document.activeElement?.closest('[aria-label="New title suggestion"]') !== null)).resolves.toBe(true);
+    await dana.keyboard.press("Control+A");
+    await dana.keyboard.type("Cultural and people-to-people ties");
+    await dana.keyboard.press("Enter");
+    await dana.locator(".suggestion-card", { hasText: "Rename topic “Cultural ties” to “Cultural and people-to-people ties”" }).waitFor();
+    await context.close();
+  }, 90_000);
+
   it("in Suggesting mode an editor's typing becomes an insertion suggestion, not an edit", async () => {
     const context = await signedInContext(env.browser, env.server.url, "emre@demo.summitdesk.test");
     const emre = await context.newPage();
