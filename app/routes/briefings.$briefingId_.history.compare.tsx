@@ -3,10 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { AuthorNames } from "../components/history-list";
 import { StreamedHtml } from "../components/streamed-html";
-import { requireUser } from "../utils/auth.server";
-import { authorsBetween, parseSeq, requireHistory, requireVersion, type AuthorInfo } from "../utils/history.server";
+import { requireComparison, type AuthorInfo } from "../utils/history.server";
 import { formatWhen } from "../utils/history-format";
-import { requireBriefingRole } from "../utils/permissions.server";
 
 interface VersionLabel {
   seq: number;
@@ -33,17 +31,9 @@ export const meta: MetaFunction = ({ data }) => {
  * (docs/decisions/0116), which the page inserts; the same comparison as data is compare.json.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
-  const history = requireHistory(context);
-  const url = new URL(request.url);
-  let a = parseSeq(url.searchParams.get("a"), "a");
-  let b = parseSeq(url.searchParams.get("b"), "b");
-  if (a > b) [a, b] = [b, a];
-  const va = requireVersion(history, briefing, a);
-  const vb = requireVersion(history, briefing, b);
+  const { briefing, va, vb, authors } = await requireComparison({ request, params, context });
   const label = (v: typeof va): VersionLabel => ({ seq: v.seq, name: v.name, createdAt: v.createdAt.toISOString() });
-  const data: ComparePageData = { briefing: { id: briefing.id, title: briefing.title }, a: label(va), b: label(vb), authors: authorsBetween(context, history, briefing.id, a, b) };
+  const data: ComparePageData = { briefing: { id: briefing.id, title: briefing.title }, a: label(va), b: label(vb), authors };
   return json(data);
 }
 

@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "../utils/auth.server";
-import { authorsBetween, htmlPayload, parseSeq, requireHistory, requireVersion } from "../utils/history.server";
-import { requireBriefingRole } from "../utils/permissions.server";
+import { htmlPayload, requireComparison } from "../utils/history.server";
 import { readStoredDocument } from "../utils/stored-document.server";
 
 /**
@@ -11,16 +9,7 @@ import { readStoredDocument } from "../utils/stored-document.server";
  * and 503 as compare.json. Rendered in a history thread and streamed unread (docs/decisions/0116).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
-  const history = requireHistory(context);
-  const url = new URL(request.url);
-  let a = parseSeq(url.searchParams.get("a"), "a");
-  let b = parseSeq(url.searchParams.get("b"), "b");
-  if (a > b) [a, b] = [b, a];
-  requireVersion(history, briefing, a);
-  requireVersion(history, briefing, b);
-  const authors = authorsBetween(context, history, briefing.id, a, b);
+  const { briefing, history, a, b, authors } = await requireComparison({ request, params, context });
   const started = performance.now();
   const html = await readStoredDocument(async () => history.compare(briefing.id, a, b, "html", authors));
   if (!html) throw new Response("Version not found.", { status: 404 });

@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "../utils/auth.server";
-import { authorsBetween, jsonWithPayload, parseSeq, requireHistory, requireVersion } from "../utils/history.server";
-import { requireBriefingRole } from "../utils/permissions.server";
+import { jsonWithPayload, requireComparison } from "../utils/history.server";
 import { readStoredDocument } from "../utils/stored-document.server";
 
 /**
@@ -12,16 +10,7 @@ import { readStoredDocument } from "../utils/stored-document.server";
  * arrives (docs/decisions/0116).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
-  const history = requireHistory(context);
-  const url = new URL(request.url);
-  let a = parseSeq(url.searchParams.get("a"), "a");
-  let b = parseSeq(url.searchParams.get("b"), "b");
-  if (a > b) [a, b] = [b, a];
-  requireVersion(history, briefing, a);
-  requireVersion(history, briefing, b);
-  const authors = authorsBetween(context, history, briefing.id, a, b);
+  const { briefing, history, a, b, authors } = await requireComparison({ request, params, context });
   const comparison = await readStoredDocument(async () => history.compare(briefing.id, a, b, "json", authors));
   if (!comparison) throw new Response("Version not found.", { status: 404 });
   return jsonWithPayload({ a, b, authors }, "comparison", comparison, { headers: { "Cache-Control": "private, no-store" } });

@@ -1,10 +1,12 @@
-import type { AppLoadContext } from "@remix-run/node";
+import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { inArray } from "drizzle-orm";
 import { users, type Briefing } from "../../db/schema";
 import type { HistoryService, VersionInfo } from "../../server/history/service";
 import { getTeam } from "../../db/queries/teams";
 import type { ExportInfo } from "../../server/export/model";
+import { requireUser } from "./auth.server";
 import { badRequest, notFound, serviceUnavailable } from "./errors";
+import { requireBriefingRole } from "./permissions.server";
 import { readStoredDocument } from "./stored-document.server";
 
 /** The history service, or 503 when the server runs without it. */
@@ -146,4 +148,22 @@ export function htmlPayload(payload: Uint8Array): Response {
     }),
     { status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Content-Length": String(payload.byteLength), "Cache-Control": "private, no-store" } },
   );
+}
+
+/**
+ * What every compare request starts with (the page, compare.json, compare.html): a member of the
+ * briefing, its history, the two version numbers `a` < `b` from the query (400 when malformed, 404
+ * when unknown), and the authors of what changed between them.
+ */
+export async function requireComparison({ request, params, context }: Pick<LoaderFunctionArgs, "request" | "params" | "context">) {
+  const user = await requireUser(request, context);
+  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const history = requireHistory(context);
+  const url = new URL(request.url);
+  let a = parseSeq(url.searchParams.get("a"), "a");
+  let b = parseSeq(url.searchParams.get("b"), "b");
+  if (a > b) [a, b] = [b, a];
+  const va = requireVersion(history, briefing, a);
+  const vb = requireVersion(history, briefing, b);
+  return { briefing, history, a, b, va, vb, authors: authorsBetween(context, history, briefing.id, a, b) };
 }
