@@ -103,10 +103,13 @@ describe("projection in a worker thread", () => {
     const during = (await projected()) - before;
     // Projections really ran while the edits flowed (each takes its thread ~100 ms of CPU)...
     expect(during).toBeGreaterThanOrEqual(5);
-    // ...but not on the collaboration thread: its CPU time (the kernel's count for that one thread,
-    // which a busy machine does not inflate) stays far below one projection's cost per projection.
-    // On the old code it was above 100 ms per projection.
-    expect(mainCpu / during, `main thread ${mainCpu} ms of CPU for ${during} projections and ${delays.length} edits`).toBeLessThan(40);
+    // ...but not on the collaboration thread: its CPU time (the kernel's count for that one thread)
+    // stays below one projection's cost per projection. That count also holds the edits themselves
+    // (applied, stored and relayed: a few ms each) and the state handed over at each settle, and on
+    // a busy machine fewer projections run in the same time while cache misses make every edit
+    // dearer: 20-30 ms per projection on an idle machine, 42 seen on a loaded CI machine. On the
+    // old code the projection alone was above 100 ms on this thread, on top of the edits.
+    expect(mainCpu / during, `main thread ${mainCpu} ms of CPU for ${during} projections and ${delays.length} edits`).toBeLessThan(80);
     // Edits kept flowing: on the old code one projection held each of them (p99 648 ms, idle ~10 ms).
     // The allowance is wide because the projection thread and the other test files share the two
     // cores with the collaboration thread, which then waits for a core; the CPU check above is the
