@@ -104,6 +104,12 @@ const EnvSchema = z.object({
   AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   /** Largest HTTP request body (forms, comments). */
   HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /**
+   * How long an idle keep-alive HTTP connection stays open. Longer than the idle timeout of common
+   * load balancers and of HTTP clients (60 s), so the other side closes it first and no request is
+   * sent on a socket the server is closing at that moment ("socket hang up" / "other side closed").
+   */
+  HTTP_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
   /** Largest Word document accepted by "New briefing from Word document". */
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Largest total uncompressed size of a .docx's parts, read from its central directory before anything is unzipped. */

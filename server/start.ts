@@ -81,6 +81,9 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   const commentLimit = sharedLimits ? sharedLimits.commentLimit(commentBucket) : inProcessCommentLimit(commentBucket);
   const app = express();
   const server = http.createServer(app);
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_MS;
+  // A request's headers may take the usual minute, and never less than the keep-alive idle time.
+  server.headersTimeout = Math.max(server.headersTimeout, config.HTTP_KEEP_ALIVE_MS + 1000);
   const ctx: LayerContext = { db, store, config, logger, events, sessionCookie, authLimits, commentLimit, services, server, app };
 
   app.disable("x-powered-by");
