@@ -3,11 +3,12 @@ import type pg from "pg";
 import type { PgDb } from "../../db/pg/client";
 import * as pgSchema from "../../db/pg/schema";
 import { replaceSearchRowPg } from "../../db/pg/search";
+import { diff, FACT_COLS, QUOTE_COLS, snake, TOPIC_COLS, type FactRow, type QuoteRow, type Stored, type TopicRow } from "./projection-rows";
 import type { Projection, ProjectionResult, WriteStats } from "./projection-store";
 
 /**
  * The PostgreSQL twin of projection-store.ts (ADR 0111): the same rows written for the same
- * projection, only the rows that changed, the search row only when text or title changed.
+ * projection (the column lists and the diff are projection-rows.ts, shared with it), only the rows that changed, the search row only when text or title changed.
  *
  * What differs, and why:
  * - Statements are named (`name:`), so each pooled connection prepares them once, as the SQLite
@@ -21,17 +22,6 @@ import type { Projection, ProjectionResult, WriteStats } from "./projection-stor
  * - The search row holds the plain title and text; `replaceSearchRowPg` folds them into its tsvector.
  */
 
-type QuoteRow = Projection["quotes"][number];
-type TopicRow = Projection["topics"][number];
-type FactRow = Projection["facts"][number];
-type Stored<T> = T & { teamId: string };
-
-/** Column lists in statement order, as on SQLite; the diff compares exactly these. */
-const QUOTE_COLS = ["position", "text", "speaker", "speakerRole", "country", "date", "source", "lang", "translation"] as const;
-const TOPIC_COLS = ["number", "title", "priority", "status", "owner", "body"] as const;
-const FACT_COLS = ["position", "country", "label", "value", "unit", "asOf", "source", "libraryFactId"] as const;
-
-const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
 // Quoted aliases: PostgreSQL folds unquoted names to lower case.
 const selectList = (cols: readonly string[]) => ['block_id as "blockId"', 'team_id as "teamId"', ...cols.map((c) => `${snake(c)} as "${c}"`)].join(", ");
 const upsertSql = (table: string, cols: readonly string[]) => {
@@ -87,15 +77,6 @@ async function readSnapshot(c: pg.PoolClient, briefingId: string): Promise<Snaps
     body: (await run<{ body: string }>(c, "text", [briefingId])).rows[0]?.body,
     searchTitle: (await run<{ title: string }>(c, "searchTitle", [briefingId])).rows[0]?.title,
   };
-}
-
-function diff<T extends { blockId: string }>(next: T[], stored: Map<string, Stored<T>>, cols: readonly (keyof T)[], teamId: string) {
-  const upserts = next.filter((row) => {
-    const old = stored.get(row.blockId);
-    return !old || old.teamId !== teamId || cols.some((c) => (old[c] ?? null) !== (row[c] ?? null));
-  });
-  const keep = new Set(next.map((r) => r.blockId));
-  return { upserts, deletes: [...stored.keys()].filter((id) => !keep.has(id)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { agendaTopics, countryFacts, quotes } from "../../db/schema";
+import { diff, FACT_COLS, QUOTE_COLS, snake, TOPIC_COLS, type FactRow, type QuoteRow, type Stored, type TopicRow } from "./projection-rows";
 import { replaceSearchRow, searchRowTitle } from "./search-rows";
 import { withTurkishFolds } from "./search-text";
 
@@ -11,13 +11,11 @@ import { withTurkishFolds } from "./search-text";
  * (BEGIN IMMEDIATE) holds the lock only for a primary-key check of the briefing and the changed rows.
  */
 
-type Row<T extends { $inferInsert: unknown }> = T["$inferInsert"];
-
 /** What a briefing body projects to: one row per structured block, and its plain text. */
 export interface Projection {
-  quotes: Omit<Row<typeof quotes>, "briefingId" | "teamId">[];
-  topics: Omit<Row<typeof agendaTopics>, "briefingId" | "teamId">[];
-  facts: Omit<Row<typeof countryFacts>, "briefingId" | "teamId">[];
+  quotes: QuoteRow[];
+  topics: TopicRow[];
+  facts: FactRow[];
   /** The body as plain text, blocks separated by newlines (for search). */
   text: string;
   /** Blocks skipped because their id was missing or repeated (a client without the block-id plugin). */
@@ -34,16 +32,6 @@ export interface ProjectionResult {
   /** Whether the search index was rewritten (false when title and text were unchanged). */
   searchUpdated: boolean;
 }
-
-type QuoteRow = Projection["quotes"][number];
-type TopicRow = Projection["topics"][number];
-type FactRow = Projection["facts"][number];
-type Stored<T> = T & { teamId: string };
-
-/** Column lists in statement order; the diff compares exactly these. */
-const QUOTE_COLS = ["position", "text", "speaker", "speakerRole", "country", "date", "source", "lang", "translation"] as const;
-const TOPIC_COLS = ["number", "title", "priority", "status", "owner", "body"] as const;
-const FACT_COLS = ["position", "country", "label", "value", "unit", "asOf", "source", "libraryFactId"] as const;
 
 interface Statements {
   sqlite: Database.Database;
@@ -65,7 +53,6 @@ interface Statements {
   upsertText: Database.Statement<[string, string, number]>;
 }
 
-const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
 const selectList = (cols: readonly string[]) => ["block_id as blockId", "team_id as teamId", ...cols.map((c) => `${snake(c)} as ${c}`)].join(", ");
 const upsertSql = (table: string, cols: readonly string[]) => {
   const names = ["briefing_id", "block_id", "team_id", ...cols.map(snake)];
@@ -137,20 +124,6 @@ function readSnapshot(s: Statements, briefingId: string): Snapshot | null {
     body: s.text.get(briefingId)?.body,
     searchTitle: searchRowTitle(s.sqlite, briefingId),
   };
-}
-
-interface Plan<T> {
-  upserts: T[];
-  deletes: string[];
-}
-
-function diff<T extends { blockId: string }>(next: T[], stored: Map<string, Stored<T>>, cols: readonly (keyof T)[], teamId: string): Plan<T> {
-  const upserts = next.filter((row) => {
-    const old = stored.get(row.blockId);
-    return !old || old.teamId !== teamId || cols.some((c) => (old[c] ?? null) !== (row[c] ?? null));
-  });
-  const keep = new Set(next.map((r) => r.blockId));
-  return { upserts, deletes: [...stored.keys()].filter((id) => !keep.has(id)) };
 }
 
 export interface WriteStats {
