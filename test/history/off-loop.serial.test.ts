@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { get, loginAs, type DemoRole } from "../helpers/http";
+import { buildLargeHistory, HISTORY, LARGE_HISTORY_ENV } from "../helpers/large-history";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
+import { body, destroyAllClients, eventually } from "../helpers/yclient";
 
-const BRIEFING = "ankara-summit";
-const HISTORY = `/briefings/${BRIEFING}/history`;
-const INDEX_DATA = "?index&_data=" + encodeURIComponent("routes/briefings.$briefingId_.history._index");
-const WORDS = "the delegation will raise transit corridors energy cooperation and visa facilitation".split(" ");
 
 let server: TestServer;
 const cookies: Partial<Record<DemoRole, string>> = {};
@@ -15,12 +12,9 @@ const cookies: Partial<Record<DemoRole, string>> = {};
 beforeAll(async () => {
   server = await startTestServer({
     env: {
-      HISTORY_INTERVAL_MS: "600000",
+      ...LARGE_HISTORY_ENV,
       // Every compare rebuilds both versions: the cache is too small to hold one.
       HISTORY_CACHE_MB: "1",
-      COLLAB_MAX_MESSAGE_BYTES: "16777216",
-      COLLAB_MAX_BYTES_PER_SECOND: "67108864",
-      COLLAB_MAX_BYTES_BURST: "67108864",
     },
   });
   for (const role of ["owner", "editor", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
@@ -31,58 +25,9 @@ afterAll(async () => {
 // The large history's clients stay for every test of the file.
 afterAll(() => destroyAllClients());
 
-let seed = 7;
-const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-
-/** Single characters typed at random places: many small Yjs items, the costly case for a rebuild. */
-function scatter(doc: Y.Doc, paragraphs: Y.XmlElement[], edits: number) {
-  doc.transact(() => {
-    for (let e = 0; e < edits; e++) {
-      const t = paragraphs[Math.floor(random() * paragraphs.length)].get(0) as Y.XmlText;
-      t.insert(Math.floor(random() * t.length), WORDS[Math.floor(random() * WORDS.length)][0]);
-    }
-  });
-}
-
-async function save(name: string): Promise<number> {
-  const res = await postForm(server.url, HISTORY + INDEX_DATA, cookies.editor!, { intent: "save", name });
-  expect(res.status).toBe(200);
-  const list = await get(server.url, HISTORY + INDEX_DATA, cookies.owner!);
-  return ((await list.json()) as { versions: { seq: number }[] }).versions[0].seq;
-}
-
-/**
- * Two versions of a large brief (500 paragraphs, 15,000 single characters typed at random places
- * between them), and the clients that made them: built once for the tests below.
- */
-let large: Promise<{ from: number; to: number; typist: YClient; reader: YClient }> | null = null;
-function largeHistory() {
-  large ??= (async () => {
-    // A typist and a reader, connected before the large content arrives (a fresh sync of it is slow on a busy machine).
-    const [editor, typist, reader] = await Promise.all([connectClient(server.url, cookies.editor!), connectClient(server.url, cookies.owner!), connectClient(server.url, cookies.viewer!)]);
-    const frag = body(editor.doc);
-    const paragraphs = Array.from({ length: 500 }, () => {
-      const p = new Y.XmlElement("paragraph");
-      p.insert(0, [new Y.XmlText(Array.from({ length: 40 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" "))]);
-      return p;
-    });
-    editor.doc.transact(() => frag.insert(frag.length, paragraphs));
-    scatter(editor.doc, paragraphs, 15_000);
-    // The server has it all once the reader's copy has every change the editor made.
-    const caughtUp = () => expect(Y.encodeStateVector(reader.doc)).toEqual(Y.encodeStateVector(editor.doc));
-    await eventually(caughtUp, 60_000, 100);
-    const from = await save("Large, before");
-    scatter(editor.doc, paragraphs, 15_000);
-    await eventually(caughtUp, 60_000, 100);
-    const to = await save("Large, after");
-    return { from, to, typist, reader };
-  })();
-  return large;
-}
-
 describe("compare off the event loop", () => {
   it("delivers live edits to another client while large comparisons run", async () => {
-    const { from, to, typist, reader } = await largeHistory();
+    const { from, to, typist, reader } = await buildLargeHistory(server, cookies);
 
     // The typist and the reader on a small paragraph of their own at the top.
     const line = new Y.XmlElement("paragraph");

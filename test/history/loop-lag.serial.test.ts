@@ -1,28 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
-import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { get, loginAs, type DemoRole } from "../helpers/http";
+import { buildLargeHistory, HISTORY, HISTORY_INDEX_DATA, LARGE_HISTORY_ENV } from "../helpers/large-history";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
+import { destroyAllClients } from "../helpers/yclient";
 
-const BRIEFING = "ankara-summit";
-const HISTORY = `/briefings/${BRIEFING}/history`;
-const INDEX_DATA = "?index&_data=" + encodeURIComponent("routes/briefings.$briefingId_.history._index");
 const COMPARE_DATA = "_data=" + encodeURIComponent("routes/briefings.$briefingId_.history.compare");
 const METRICS_TOKEN = "loop-lag-metrics";
-const WORDS = "the delegation will raise transit corridors energy cooperation and visa facilitation".split(" ");
 
 let server: TestServer;
 const cookies: Partial<Record<DemoRole, string>> = {};
 
 beforeAll(async () => {
   server = await startTestServer({
-    env: {
-      HISTORY_INTERVAL_MS: "600000",
-      METRICS_TOKEN,
-      COLLAB_MAX_MESSAGE_BYTES: "16777216",
-      COLLAB_MAX_BYTES_PER_SECOND: "67108864",
-      COLLAB_MAX_BYTES_BURST: "67108864",
-    },
+    env: { ...LARGE_HISTORY_ENV, METRICS_TOKEN },
   });
   for (const role of ["owner", "editor", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
 }, 60_000);
@@ -31,55 +21,6 @@ afterAll(async () => {
 });
 // The large history's clients stay for every test of the file.
 afterAll(() => destroyAllClients());
-
-let seed = 7;
-const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-
-/** Single characters typed at random places: many small Yjs items, the costly case for a rebuild. */
-function scatter(doc: Y.Doc, paragraphs: Y.XmlElement[], edits: number) {
-  doc.transact(() => {
-    for (let e = 0; e < edits; e++) {
-      const t = paragraphs[Math.floor(random() * paragraphs.length)].get(0) as Y.XmlText;
-      t.insert(Math.floor(random() * t.length), WORDS[Math.floor(random() * WORDS.length)][0]);
-    }
-  });
-}
-
-async function save(name: string): Promise<number> {
-  const res = await postForm(server.url, HISTORY + INDEX_DATA, cookies.editor!, { intent: "save", name });
-  expect(res.status).toBe(200);
-  const list = await get(server.url, HISTORY + INDEX_DATA, cookies.owner!);
-  return ((await list.json()) as { versions: { seq: number }[] }).versions[0].seq;
-}
-
-/**
- * Two versions of a large brief (500 paragraphs, 15,000 single characters typed at random places
- * between them), and the clients that made them: built once for the tests below.
- */
-let large: Promise<{ from: number; to: number; typist: YClient; reader: YClient }> | null = null;
-function largeHistory() {
-  large ??= (async () => {
-    // A typist and a reader, connected before the large content arrives (a fresh sync of it is slow on a busy machine).
-    const [editor, typist, reader] = await Promise.all([connectClient(server.url, cookies.editor!), connectClient(server.url, cookies.owner!), connectClient(server.url, cookies.viewer!)]);
-    const frag = body(editor.doc);
-    const paragraphs = Array.from({ length: 500 }, () => {
-      const p = new Y.XmlElement("paragraph");
-      p.insert(0, [new Y.XmlText(Array.from({ length: 40 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" "))]);
-      return p;
-    });
-    editor.doc.transact(() => frag.insert(frag.length, paragraphs));
-    scatter(editor.doc, paragraphs, 15_000);
-    // The server has it all once the reader's copy has every change the editor made.
-    const caughtUp = () => expect(Y.encodeStateVector(reader.doc)).toEqual(Y.encodeStateVector(editor.doc));
-    await eventually(caughtUp, 60_000, 100);
-    const from = await save("Large, before");
-    scatter(editor.doc, paragraphs, 15_000);
-    await eventually(caughtUp, 60_000, 100);
-    const to = await save("Large, after");
-    return { from, to, typist, reader };
-  })();
-  return large;
-}
 
 /** The server's own event-loop delay, the largest since the previous call (prom-client resets it on each scrape). */
 async function loopLagMaxMs(): Promise<number> {
@@ -91,7 +32,7 @@ async function loopLagMaxMs(): Promise<number> {
 
 describe("the event loop during comparisons", () => {
   it("keeps the server's event loop free while comparisons of a large history come back and are sent", async () => {
-    const { from, to } = await largeHistory();
+    const { from, to } = await buildLargeHistory(server, cookies);
     const query = `a=${from}&b=${to}`;
     // What a browser loads to show the comparison (the page, then its HTML), and the data.
     const urls = [`${HISTORY}/compare?${query}`, `${HISTORY}/compare?${query}&${COMPARE_DATA}`, `${HISTORY}/compare.html?${query}`, `${HISTORY}/compare.json?${query}`];
@@ -102,7 +43,7 @@ describe("the event loop during comparisons", () => {
     // The same server's delay with no comparison running, measured over as many requests: the
     // yardstick on a busy machine, where every delay grows with or without comparisons.
     const light = async () => {
-      const res = await get(server.url, `${HISTORY}${INDEX_DATA}`, cookies.viewer!);
+      const res = await get(server.url, `${HISTORY}${HISTORY_INDEX_DATA}`, cookies.viewer!);
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     };

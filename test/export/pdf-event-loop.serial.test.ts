@@ -143,8 +143,11 @@ describe("PDF export of a 50-page brief and the collaboration event loop", () =>
     const line = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} p90 ${pct(xs, 0.9).toFixed(1)} max ${xs.at(-1)!.toFixed(1)} ms`;
     console.log(`main thread per export: 50 pages ${perLarge.toFixed(1)} ms CPU, demo brief ${perShort.toFixed(1)} ms; live edit idle ${line(idle)}; during ${during} exports (${busy.length} edits) ${line(busy)}`);
 
-    // The kernel counts in 10 ms ticks; over six exports each, 15 ms is well above the noise.
-    expect(perLarge - perShort).toBeLessThan(15);
+    // The kernel counts in 10 ms ticks, and a loaded machine (cache misses, a shared core) makes
+    // every export's CPU dearer alike, so the bound scales with the short brief's figure. The large
+    // brief costs ~5 ms more than the short one on an idle machine, 15 ms more (32 against 17) on
+    // a loaded one; the old code added ~27 ms on an idle machine.
+    expect(perLarge, `50 pages ${perLarge.toFixed(1)} ms, demo brief ${perShort.toFixed(1)} ms`).toBeLessThan(perShort * 2 + 5);
     // Against the same moment's idle figures: what the exports add is the server's doing.
     expect(pct(busy, 0.9)).toBeLessThan(pct(idle, 0.9) * 2 + 40);
     expect(busy.at(-1)!).toBeLessThan(idle.at(-1)! * 2 + 500);
