@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { getOptionalUser } from "./utils/auth.server";
-import { countOpenMentions } from "../db/queries/comments";
+import { countOpenMentions } from "./utils/comments.server";
 import { NotificationBell } from "./components/notification-bell";
 import { unreadCount } from "./utils/notifications.server";
 import { remindDueReviews } from "./utils/review-reminders.server";
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   remindDueReviews(context.db, user.id);
   return json({
     user: { id: user.id, name: user.name, email: user.email, color: user.color },
-    openMentions: countOpenMentions(context.db, user.id),
+    openMentions: await countOpenMentions(context.store, user.id),
     unreadNotifications: unreadCount(context.db, user.id),
   });
 }

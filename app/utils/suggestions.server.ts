@@ -389,11 +389,11 @@ async function replyAction(context: AppLoadContext, access: CommentsAccess, s: S
     const r = taken.retryAfterSeconds;
     return json({ ok: false as const, errors: { form: [`You are commenting faster than the desk allows. Try again in ${r} second${r === 1 ? "" : "s"}.`] } }, { status: 429, headers: { "Retry-After": String(r) } });
   }
-  let threadId = s.threadId && getThread(context.db, s.threadId) ? s.threadId : null;
+  let threadId = s.threadId && (await getThread(context.store, s.threadId)) ? s.threadId : null;
   if (threadId) {
-    addComment(context.db, threadId, access.user.id, body, []);
+    await addComment(context.store, threadId, access.user.id, body, []);
   } else {
-    threadId = createThread(context.db, {
+    threadId = await createThread(context.store, {
       briefingId: access.briefing.id,
       anchorStart: s.anchorStart,
       anchorEnd: s.anchorEnd,
@@ -404,7 +404,7 @@ async function replyAction(context: AppLoadContext, access: CommentsAccess, s: S
     });
     setSuggestionThread(context.db, s.id, threadId);
   }
-  const [thread] = await threadViews(context, access.briefing.id, [getThread(context.db, threadId)!]);
+  const [thread] = await threadViews(context, access.briefing.id, [(await getThread(context.store, threadId))!]);
   publishCommentEvent(context, access.briefing.id, { type: "thread", thread });
   const suggestion = await publish(context, access.briefing.id, s.id);
   context.logger.info("suggestions", "suggestion discussed", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id, threadId });

@@ -1,5 +1,18 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addComment,
+  countOpenMentions,
+  createThread,
+  deleteComment,
+  getComment,
+  getThread,
+  listMentions,
+  listThreads,
+  setThreadAnchor,
+  setThreadResolved,
+  updateComment,
+} from "../../db/queries/comments";
 import { countAuditEvents, insertAuditEvent, listAuditEvents, listAuditPeople } from "../../db/queries/audit";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
@@ -8,7 +21,7 @@ import { exec, first, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
- * The converted query modules (sessions, users, audit, markings) run unchanged on both dialects and
+ * The converted query modules (sessions, users, audit, markings, comments) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -130,6 +143,93 @@ for (const dialect of testDialects()) {
       await setTeamClassificationLevels(store, "team-1", levels);
       const team = first(await exec(store, (db, t) => db.select().from(t.teams).where(eq(t.teams.id, "team-1")).limit(1)));
       expect(team?.classificationLevels).toBe(levels);
+    });
+
+    it("opens threads, replies, edits, resolves, moves and lists them per briefing, with names joined", async () => {
+      const anchor = (n: number) => new Uint8Array([n, 1, 2, 255]);
+      const base = { briefingId: "brief-1", anchorStart: anchor(1), anchorEnd: anchor(2), quotedText: "Ankara", authorId: "user-bob" };
+      const threadId = await createThread(store, { ...base, body: "Check <@user-ada>", mentions: ["user-ada"] });
+      const replyId = await addComment(store, threadId, "user-ada", "Checked", []);
+      const other = await createThread(store, { ...base, quotedText: "Summit", body: "Second", mentions: [] });
+
+      const thread = await getThread(store, threadId);
+      expect(thread).toMatchObject({ id: threadId, briefingId: "brief-1", quotedText: "Ankara", createdBy: "user-bob", resolvedAt: null, resolvedByName: null });
+      expect(Buffer.from(thread!.anchorStart)).toEqual(Buffer.from(anchor(1)));
+      expect(thread!.createdAt).toBeInstanceOf(Date);
+      expect(thread!.comments.map((c) => [c.authorName, c.authorColor, c.body, c.mentions])).toEqual([
+        ["Bob", USER_COLORS[1], "Check <@user-ada>", ["user-ada"]],
+        ["Ada", USER_COLORS[0], "Checked", []],
+      ]);
+      expect((await listThreads(store, "brief-1")).map((t) => [t.id, t.comments.length])).toEqual([
+        [threadId, 2],
+        [other, 1],
+      ]);
+      expect(await listThreads(store, "no-such-briefing")).toEqual([]);
+      expect(await getThread(store, "no-such-thread")).toBeUndefined();
+
+      await updateComment(store, replyId, "Checked twice", ["user-bob"]);
+      expect(await getComment(store, replyId)).toMatchObject({ body: "Checked twice", mentions: ["user-bob"], threadId });
+      expect((await getComment(store, replyId))!.editedAt).toBeInstanceOf(Date);
+      expect(await getComment(store, "no-such-comment")).toBeUndefined();
+
+      await setThreadResolved(store, threadId, "user-ada");
+      expect(await getThread(store, threadId)).toMatchObject({ resolvedBy: "user-ada", resolvedByName: "Ada" });
+      expect((await getThread(store, threadId))!.resolvedAt).toBeInstanceOf(Date);
+      await setThreadResolved(store, threadId, null);
+      expect(await getThread(store, threadId)).toMatchObject({ resolvedAt: null, resolvedBy: null, resolvedByName: null });
+
+      await setThreadAnchor(store, other, anchor(7), anchor(8), "Moved");
+      const moved = await getThread(store, other);
+      expect([Buffer.from(moved!.anchorStart), Buffer.from(moved!.anchorEnd), moved!.quotedText]).toEqual([Buffer.from(anchor(7)), Buffer.from(anchor(8)), "Moved"]);
+    });
+
+    it("deletes comments: a reply goes, a first comment with replies stays as a tombstone, the last live one takes the thread", async () => {
+      const base = { briefingId: "brief-1", anchorStart: new Uint8Array([1]), anchorEnd: new Uint8Array([2]), quotedText: "x", authorId: "user-ada", mentions: [] };
+      const threadId = await createThread(store, { ...base, body: "First" });
+      const firstId = (await getThread(store, threadId))!.comments[0].id;
+      const reply1 = await addComment(store, threadId, "user-bob", "Reply one", []);
+      const reply2 = await addComment(store, threadId, "user-bob", "Reply two", []);
+
+      expect(await deleteComment(store, reply1)).toEqual({ threadDeleted: false });
+      expect(await getComment(store, reply1)).toBeUndefined();
+      expect(await deleteComment(store, firstId)).toEqual({ threadDeleted: false });
+      expect((await getThread(store, threadId))!.comments.map((c) => [c.id, c.body, c.mentions])).toEqual([
+        [firstId, "", []],
+        [reply2, "Reply two", []],
+      ]);
+      expect(await deleteComment(store, reply2)).toEqual({ threadDeleted: true });
+      expect(await getThread(store, threadId)).toBeUndefined();
+      expect(await getComment(store, firstId)).toBeUndefined(); // the thread's comments go with it
+      expect(await deleteComment(store, "no-such-comment")).toEqual({ threadDeleted: false });
+    });
+
+    it("lists and counts the comments that mention someone, from their teams, not their own or deleted ones", async () => {
+      const base = { briefingId: "brief-1", anchorStart: new Uint8Array([1]), anchorEnd: new Uint8Array([2]), quotedText: "Quoted" };
+      const before = await countOpenMentions(store, "user-ada");
+      const open = await createThread(store, { ...base, authorId: "user-bob", body: "Open for <@user-ada>", mentions: ["user-ada"] });
+      const resolved = await createThread(store, { ...base, authorId: "user-bob", body: "Resolved for <@user-ada>", mentions: ["user-ada"] });
+      await setThreadResolved(store, resolved, "user-ada");
+      await createThread(store, { ...base, authorId: "user-ada", body: "Self <@user-ada>", mentions: ["user-ada"] });
+      await createThread(store, { ...base, authorId: "user-bob", body: "Someone else", mentions: ["user-bob"] });
+
+      expect(await countOpenMentions(store, "user-ada")).toBe(before + 1);
+      const mentions = await listMentions(store, "user-ada", 50);
+      const mine = mentions.filter((m) => m.threadId === open || m.threadId === resolved);
+      expect(mine.map((m) => [m.body, m.resolved])).toEqual(
+        expect.arrayContaining([
+          ["Open for <@user-ada>", false],
+          ["Resolved for <@user-ada>", true],
+        ]),
+      );
+      expect(mine.find((m) => m.threadId === open)).toMatchObject({ briefingId: "brief-1", briefingTitle: "Summit", teamName: "Desk", authorName: "Bob", authorColor: USER_COLORS[1], quotedText: "Quoted" });
+      expect(typeof mine[0].createdAt).toBe("number");
+      expect(mentions.every((m) => !m.body.startsWith("Self") && m.body !== "Someone else")).toBe(true);
+      // Newest first, and the limit holds.
+      expect(mentions.map((m) => m.createdAt)).toEqual([...mentions.map((m) => m.createdAt)].sort((a, b) => b - a));
+      expect(await listMentions(store, "user-ada", 1)).toHaveLength(1);
+      // Bob is in no team: mentions of him are not his to see.
+      expect(await listMentions(store, "user-bob", 50)).toEqual([]);
+      expect(await countOpenMentions(store, "user-bob")).toBe(0);
     });
   });
 }
