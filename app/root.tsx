@@ -16,11 +16,11 @@ export const meta: MetaFunction = () => [{ title: "Summit Desk" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request, context);
   if (!user) return json({ user: null, openMentions: 0, unreadNotifications: 0 });
-  remindDueReviews(context.db, user.id);
+  await remindDueReviews(context.store, user.id);
   return json({
     user: { id: user.id, name: user.name, email: user.email, color: user.color },
     openMentions: await countOpenMentions(context.store, user.id),
-    unreadNotifications: unreadCount(context.db, user.id),
+    unreadNotifications: await unreadCount(context.store, user.id),
   });
 }
 

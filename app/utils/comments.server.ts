@@ -222,16 +222,16 @@ export async function createThreadAction(context: AppLoadContext, access: Commen
     body,
     mentions: mentions.mentions,
   });
-  notifyMentioned(context, access, threadId, mentions.mentions);
+  await notifyMentioned(context, access, threadId, mentions.mentions);
   context.logger.info("comments", "thread opened", { briefingId: access.briefing.id, userId: access.user.id, threadId });
   return publishThread(context, access, threadId, 201);
 }
 
 /** Each member mentioned (other than the writer) gets a notification that opens the thread. */
-function notifyMentioned(context: AppLoadContext, access: CommentsAccess, threadId: string, mentions: string[]) {
+async function notifyMentioned(context: AppLoadContext, access: CommentsAccess, threadId: string, mentions: string[]) {
   for (const userId of mentions) {
     if (userId === access.user.id) continue;
-    notify(context.db, userId, "mentioned", {
+    await notify(context.store, userId, "mentioned", {
       briefingId: access.briefing.id,
       link: `/briefings/${access.briefing.id}?thread=${threadId}`,
       text: `${access.user.name} mentioned you in a comment on “${access.briefing.title}”.`,
@@ -264,7 +264,7 @@ export async function threadAction(context: AppLoadContext, access: CommentsAcce
     const limited = await commentRateLimited(context, access);
     if (limited) return limited;
     await addComment(context.store, thread.id, access.user.id, input.body, mentions.mentions);
-    notifyMentioned(context, access, thread.id, mentions.mentions);
+    await notifyMentioned(context, access, thread.id, mentions.mentions);
     context.logger.info("comments", "reply added", fields);
     return publishThread(context, access, thread.id, 201);
   }

@@ -233,7 +233,7 @@ async function announce(context: AppLoadContext, access: CommentsAccess, s: Stor
   context.logger.info("suggestions", `suggestion ${decision}`, { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
   await publish(context, access.briefing.id, s.id);
   await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision, authorId: s.authorId, byId: access.user.id });
-  notifyAuthor(context, access, s, decision);
+  await notifyAuthor(context, access, s, decision);
 }
 
 async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
@@ -245,10 +245,10 @@ async function decide(context: AppLoadContext, access: CommentsAccess, s: Stored
 }
 
 /** The person who suggested the edit hears that it was accepted or rejected, and by whom. */
-function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
+async function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
   if (!s.authorId || s.authorId === access.user.id) return;
   const wording = s.replacement === "" ? "suggested deletion" : `suggestion “${s.replacement.length > 60 ? `${s.replacement.slice(0, 57)}…` : s.replacement}”`;
-  notify(context.db, s.authorId, decision === "accepted" ? "suggestion_accepted" : "suggestion_rejected", {
+  await notify(context.store, s.authorId, decision === "accepted" ? "suggestion_accepted" : "suggestion_rejected", {
     briefingId: access.briefing.id,
     link: `/briefings/${access.briefing.id}`,
     text: `${access.user.name} ${decision} your ${wording} in “${access.briefing.title}”.`,

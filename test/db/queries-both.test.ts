@@ -14,6 +14,7 @@ import {
   updateComment,
 } from "../../db/queries/comments";
 import { countAuditEvents, insertAuditEvent, listAuditEvents, listAuditPeople } from "../../db/queries/audit";
+import { listNotifications, markAllRead, markRead, notify, onNotificationsChanged, unreadCount } from "../../db/queries/notifications";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
 import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
@@ -21,7 +22,7 @@ import { exec, first, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
- * The converted query modules (sessions, users, audit, markings, comments) run unchanged on both dialects and
+ * The converted query modules (sessions, users, audit, markings, comments, notifications) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -230,6 +231,48 @@ for (const dialect of testDialects()) {
       // Bob is in no team: mentions of him are not his to see.
       expect(await listMentions(store, "user-bob", 50)).toEqual([]);
       expect(await countOpenMentions(store, "user-bob")).toBe(0);
+    });
+
+    it("records notifications once per dedupe key, counts, lists and marks them read, and tells listeners", async () => {
+      const told: string[] = [];
+      const off = onNotificationsChanged(store, (userId) => told.push(userId));
+      const link = "/briefings/brief-1";
+      expect(await notify(store, "user-ada", "mentioned", { briefingId: "brief-1", link, text: "Bob mentioned you" })).toBe(true);
+      expect(await notify(store, "user-ada", "review_due", { briefingId: "brief-1", link, text: "Due tomorrow" }, "review_due:brief-1")).toBe(true);
+      expect(await notify(store, "user-ada", "review_due", { briefingId: "brief-1", link, text: "Due tomorrow" }, "review_due:brief-1")).toBe(false);
+      // Not a path inside the app: the list links to the notifications page instead.
+      expect(await notify(store, "user-bob", "suggestion_accepted", { briefingId: "brief-1", link: "https://elsewhere.example", text: "Accepted" })).toBe(true);
+      expect(told).toEqual(["user-ada", "user-ada", "user-bob"]);
+
+      expect(await unreadCount(store, "user-ada")).toBe(2);
+      expect(await unreadCount(store, "nobody")).toBe(0);
+      const list = await listNotifications(store, "user-ada", 10);
+      expect(list.map((n) => [n.kind, n.text, n.link, n.briefingTitle, n.read])).toEqual(
+        expect.arrayContaining([
+          ["mentioned", "Bob mentioned you", link, "Summit", false],
+          ["review_due", "Due tomorrow", link, "Summit", false],
+        ]),
+      );
+      expect(list).toHaveLength(2);
+      expect(typeof list[0].createdAt).toBe("number");
+      expect(list[0].createdAt).toBeGreaterThanOrEqual(list[1].createdAt);
+      expect(await listNotifications(store, "user-ada", 1)).toHaveLength(1);
+      // Bob is not in the briefing's team: he keeps his notification, without the briefing's title.
+      expect((await listNotifications(store, "user-bob", 10)).map((n) => [n.link, n.briefingTitle])).toEqual([["/notifications", null]]);
+
+      const [one] = list;
+      expect(await markRead(store, "user-bob", one.id)).toBe(false); // not his
+      expect(await markRead(store, "user-ada", "no-such-id")).toBe(false);
+      expect(await markRead(store, "user-ada", one.id)).toBe(true);
+      expect(await unreadCount(store, "user-ada")).toBe(1);
+      expect((await listNotifications(store, "user-ada", 10)).find((n) => n.id === one.id)?.read).toBe(true);
+      await markAllRead(store, "user-ada");
+      expect(await unreadCount(store, "user-ada")).toBe(0);
+      expect(await unreadCount(store, "user-bob")).toBe(1);
+      expect(told.slice(3)).toEqual(["user-ada", "user-ada"]);
+      off();
+      await notify(store, "user-ada", "mentioned", { link, text: "After" });
+      expect(told).toHaveLength(5);
     });
   });
 }
