@@ -15,6 +15,15 @@ import {
 } from "../../db/queries/comments";
 import { countAuditEvents, insertAuditEvent, listAuditEvents, listAuditPeople } from "../../db/queries/audit";
 import { listNotifications, markAllRead, markRead, notify, onNotificationsChanged, unreadCount } from "../../db/queries/notifications";
+import {
+  createSuggestion,
+  decideSuggestion,
+  decideSuggestionSqliteSync,
+  getSuggestion,
+  listSuggestions,
+  openSuggestionIdsBy,
+  setSuggestionThread,
+} from "../../db/queries/suggestions";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
 import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
@@ -22,10 +31,17 @@ import { exec, first, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
- * The converted query modules (sessions, users, audit, markings, comments, notifications) run unchanged on both dialects and
+ * The converted query modules (sessions, users, audit, markings, comments, notifications,
+ * suggestions) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
+
+/** Waits for the clock's next millisecond, so rows written before and after sort by time, not by a tie-break. */
+async function nextMillisecond(): Promise<void> {
+  const start = Date.now();
+  while (Date.now() === start) await new Promise((resolve) => setImmediate(resolve));
+}
 
 for (const dialect of testDialects()) {
   describe.skipIf(!dialect.available)(`query modules on ${dialect.name}`, () => {
@@ -150,7 +166,9 @@ for (const dialect of testDialects()) {
       const anchor = (n: number) => new Uint8Array([n, 1, 2, 255]);
       const base = { briefingId: "brief-1", anchorStart: anchor(1), anchorEnd: anchor(2), quotedText: "Ankara", authorId: "user-bob" };
       const threadId = await createThread(store, { ...base, body: "Check <@user-ada>", mentions: ["user-ada"] });
+      await nextMillisecond();
       const replyId = await addComment(store, threadId, "user-ada", "Checked", []);
+      await nextMillisecond();
       const other = await createThread(store, { ...base, quotedText: "Summit", body: "Second", mentions: [] });
 
       const thread = await getThread(store, threadId);
@@ -188,7 +206,9 @@ for (const dialect of testDialects()) {
       const base = { briefingId: "brief-1", anchorStart: new Uint8Array([1]), anchorEnd: new Uint8Array([2]), quotedText: "x", authorId: "user-ada", mentions: [] };
       const threadId = await createThread(store, { ...base, body: "First" });
       const firstId = (await getThread(store, threadId))!.comments[0].id;
+      await nextMillisecond();
       const reply1 = await addComment(store, threadId, "user-bob", "Reply one", []);
+      await nextMillisecond();
       const reply2 = await addComment(store, threadId, "user-bob", "Reply two", []);
 
       expect(await deleteComment(store, reply1)).toEqual({ threadDeleted: false });
@@ -273,6 +293,56 @@ for (const dialect of testDialects()) {
       off();
       await notify(store, "user-ada", "mentioned", { link, text: "After" });
       expect(told).toHaveLength(5);
+    });
+
+    it("creates suggestions, lists them oldest first, finds one person's open ones, links a thread, and decides each once", async () => {
+      const base = { briefingId: "brief-1", anchorStart: new Uint8Array([3, 0, 9]), anchorEnd: new Uint8Array([4]), originalText: "Ankara" };
+      const a = await createSuggestion(store, { ...base, kind: "text", replacement: "Istanbul", authorId: "user-bob" });
+      const b = await createSuggestion(store, { ...base, kind: "topicTitle", replacement: "Trade", authorId: "user-bob" });
+      const c = await createSuggestion(store, { ...base, kind: "text", replacement: "", authorId: "user-ada" });
+
+      const got = await getSuggestion(store, a);
+      expect(got).toMatchObject({ id: a, kind: "text", status: "open", originalText: "Ankara", replacement: "Istanbul", authorId: "user-bob", authorName: "Bob", authorColor: USER_COLORS[1], acceptedByName: null, rejectedByName: null, threadId: null });
+      expect(Buffer.from(got!.anchorStart)).toEqual(Buffer.from([3, 0, 9]));
+      expect(got!.createdAt).toBeInstanceOf(Date);
+      expect(await getSuggestion(store, "no-such-suggestion")).toBeUndefined();
+      // Oldest first, ties (the same millisecond) by id.
+      const created = new Map<string, number>();
+      for (const id of [a, b, c]) created.set(id, (await getSuggestion(store, id))!.createdAt.getTime());
+      const inOrder = (...ids: string[]) => [...ids].sort((x, y) => created.get(x)! - created.get(y)! || (x < y ? -1 : 1));
+      expect((await listSuggestions(store, "brief-1")).map((s) => s.id)).toEqual(inOrder(a, b, c));
+      expect(await listSuggestions(store, "no-such-briefing")).toEqual([]);
+      expect(await openSuggestionIdsBy(store, "brief-1", "user-bob")).toEqual(inOrder(a, b));
+
+      // The first decision wins; a second one, either way, changes nothing.
+      expect(await decideSuggestion(store, a, "accepted", "user-ada")).toBe(true);
+      expect(await decideSuggestion(store, a, "rejected", "user-ada")).toBe(false);
+      expect(await decideSuggestion(store, a, "accepted", "user-ada")).toBe(false);
+      const accepted = await getSuggestion(store, a);
+      expect(accepted).toMatchObject({ status: "accepted", acceptedBy: "user-ada", acceptedByName: "Ada", rejectedBy: null, rejectedByName: null });
+      expect(accepted!.acceptedAt).toBeInstanceOf(Date);
+      expect(Math.abs(accepted!.acceptedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+      expect(await decideSuggestion(store, b, "rejected", "user-ada")).toBe(true);
+      expect(await getSuggestion(store, b)).toMatchObject({ status: "rejected", rejectedBy: "user-ada", rejectedByName: "Ada", acceptedBy: null });
+      expect(await decideSuggestion(store, "no-such-suggestion", "rejected", "user-ada")).toBe(false);
+      expect(await openSuggestionIdsBy(store, "brief-1", "user-bob")).toEqual([]);
+
+      const threadId = await createThread(store, { ...base, quotedText: "Ankara", authorId: "user-ada", body: "Why?", mentions: [] });
+      await setSuggestionThread(store, c, threadId);
+      expect((await getSuggestion(store, c))?.threadId).toBe(threadId);
+      const statuses = new Map([[a, "accepted"], [b, "rejected"], [c, "open"]]);
+      expect((await listSuggestions(store, "brief-1")).map((s) => [s.id, s.status])).toEqual(inOrder(a, b, c).map((id) => [id, statuses.get(id)]));
+    });
+
+    it.skipIf(dialect.name !== "sqlite")("decides synchronously inside a live document change, once, on the SQLite connection", async () => {
+      if (store.dialect !== "sqlite") return;
+      const id = await createSuggestion(store, { briefingId: "brief-1", kind: "text", anchorStart: new Uint8Array([1]), anchorEnd: new Uint8Array([2]), originalText: "x", replacement: "y", authorId: "user-bob" });
+      expect(decideSuggestionSqliteSync(store.db, id, "accepted", "user-ada")).toBe(true);
+      expect(decideSuggestionSqliteSync(store.db, id, "accepted", "user-ada")).toBe(false);
+      expect(await decideSuggestion(store, id, "rejected", "user-ada")).toBe(false);
+      const decided = await getSuggestion(store, id);
+      expect(decided).toMatchObject({ status: "accepted", acceptedBy: "user-ada", acceptedByName: "Ada" });
+      expect(Math.abs(decided!.acceptedAt!.getTime() - Date.now())).toBeLessThan(60_000);
     });
   });
 }
