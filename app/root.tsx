@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { getOptionalUser } from "./utils/auth.server";
-import { countOpenMentions } from "../db/queries/comments";
+import { countOpenMentions } from "./utils/comments.server";
 import { NotificationBell } from "./components/notification-bell";
 import { unreadCount } from "./utils/notifications.server";
 import { remindDueReviews } from "./utils/review-reminders.server";
@@ -16,11 +16,11 @@ export const meta: MetaFunction = () => [{ title: "Summit Desk" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request, context);
   if (!user) return json({ user: null, openMentions: 0, unreadNotifications: 0 });
-  remindDueReviews(context.db, user.id);
+  await remindDueReviews(context.store, user.id);
   return json({
     user: { id: user.id, name: user.name, email: user.email, color: user.color },
-    openMentions: countOpenMentions(context.db, user.id),
-    unreadNotifications: unreadCount(context.db, user.id),
+    openMentions: await countOpenMentions(context.store, user.id),
+    unreadNotifications: await unreadCount(context.store, user.id),
   });
 }
 

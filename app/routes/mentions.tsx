@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listMentions } from "../../db/queries/comments";
+import { listMentions } from "../utils/comments.server";
 import { getUserById } from "../utils/db.server";
 import { splitBody } from "../comments/mentions";
 import { requireUser } from "../utils/auth.server";
@@ -12,7 +12,7 @@ const MENTIONS_SHOWN = 50;
 /** GET /mentions: the comments that @mention the signed-in user, newest first, across their teams. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const mentions = listMentions(context.db, user.id, MENTIONS_SHOWN);
+  const mentions = await listMentions(context.store, user.id, MENTIONS_SHOWN);
   // Bodies keep mentions as <@id> tokens; show them as @Name, as plain text. Each name is looked up once.
   const names = new Map<string, string>([[user.id, user.name]]);
   for (const m of mentions) {

@@ -14,8 +14,8 @@ const NOTIFICATIONS_SHOWN = 100;
 /** GET /notifications: the signed-in user's notifications, newest first (due reminders computed now). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  remindDueReviews(context.db, user.id);
-  return json({ notifications: listNotifications(context.db, user.id, NOTIFICATIONS_SHOWN) });
+  await remindDueReviews(context.store, user.id);
+  return json({ notifications: await listNotifications(context.store, user.id, NOTIFICATIONS_SHOWN) });
 }
 
 /** POST /notifications with intent=read&id=… (one, then follow its link) or intent=read-all. */
@@ -24,12 +24,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent === "read-all") {
-    markAllRead(context.db, user.id);
+    await markAllRead(context.store, user.id);
     return json({ ok: true });
   }
   if (intent === "read") {
     const id = form.get("id");
-    if (!isValidId(id) || !markRead(context.db, user.id, id)) throw notFound("Notification");
+    if (!isValidId(id) || !(await markRead(context.store, user.id, id))) throw notFound("Notification");
     return json({ ok: true });
   }
   return json({ ok: false, error: "Choose read or read-all." }, { status: 400 });

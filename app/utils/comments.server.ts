@@ -12,6 +12,8 @@ import {
   updateComment,
   type StoredThread,
 } from "../../db/queries/comments";
+// The mention queries, for routes (a route's imports reach the browser bundle unless they are .server).
+export { countOpenMentions, listMentions } from "../../db/queries/comments";
 import { listMembers } from "../../db/queries/teams";
 import { isValidId } from "../../db/ids";
 import type { Briefing, Role } from "../../db/schema";
@@ -123,7 +125,7 @@ export async function threadViews(context: AppLoadContext, briefingId: string, t
 
 export async function commentsPayload(context: AppLoadContext, access: CommentsAccess): Promise<CommentsPayload> {
   return {
-    threads: await threadViews(context, access.briefing.id, listThreads(context.db, access.briefing.id)),
+    threads: await threadViews(context, access.briefing.id, await listThreads(context.store, access.briefing.id)),
     members: members(context, access.briefing.teamId),
     viewer: { id: access.user.id, role: access.role, canComment: canComment(access.role), canResolve: canResolve(access.role) },
   };
@@ -154,7 +156,7 @@ async function commentRateLimited(context: AppLoadContext, access: CommentsAcces
 }
 
 async function publishThread(context: AppLoadContext, access: CommentsAccess, threadId: string, status = 200): Promise<Response> {
-  const stored = getThread(context.db, threadId);
+  const stored = await getThread(context.store, threadId);
   if (!stored) {
     publishCommentEvent(context, access.briefing.id, { type: "threadDeleted", threadId });
     return json({ ok: true as const, threadId, deleted: true }, { status });
@@ -211,7 +213,7 @@ export async function createThreadAction(context: AppLoadContext, access: Commen
   const limited = await commentRateLimited(context, access);
   if (limited) return limited;
 
-  const threadId = createThread(context.db, {
+  const threadId = await createThread(context.store, {
     briefingId: access.briefing.id,
     anchorStart: base64ToBytes(anchorStart),
     anchorEnd: base64ToBytes(anchorEnd),
@@ -220,16 +222,16 @@ export async function createThreadAction(context: AppLoadContext, access: Commen
     body,
     mentions: mentions.mentions,
   });
-  notifyMentioned(context, access, threadId, mentions.mentions);
+  await notifyMentioned(context, access, threadId, mentions.mentions);
   context.logger.info("comments", "thread opened", { briefingId: access.briefing.id, userId: access.user.id, threadId });
   return publishThread(context, access, threadId, 201);
 }
 
 /** Each member mentioned (other than the writer) gets a notification that opens the thread. */
-function notifyMentioned(context: AppLoadContext, access: CommentsAccess, threadId: string, mentions: string[]) {
+async function notifyMentioned(context: AppLoadContext, access: CommentsAccess, threadId: string, mentions: string[]) {
   for (const userId of mentions) {
     if (userId === access.user.id) continue;
-    notify(context.db, userId, "mentioned", {
+    await notify(context.store, userId, "mentioned", {
       briefingId: access.briefing.id,
       link: `/briefings/${access.briefing.id}?thread=${threadId}`,
       text: `${access.user.name} mentioned you in a comment on “${access.briefing.title}”.`,
@@ -237,20 +239,20 @@ function notifyMentioned(context: AppLoadContext, access: CommentsAccess, thread
   }
 }
 
-function requireThread(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined) {
+async function requireThread(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined) {
   if (!isValidId(threadId)) throw notFound("Thread");
-  const thread = getThread(context.db, threadId);
+  const thread = await getThread(context.store, threadId);
   if (!thread || thread.briefingId !== access.briefing.id) throw notFound("Thread");
   return thread;
 }
 
 export async function threadViewFor(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined): Promise<ThreadView> {
-  return (await threadViews(context, access.briefing.id, [requireThread(context, access, threadId)]))[0];
+  return (await threadViews(context, access.briefing.id, [await requireThread(context, access, threadId)]))[0];
 }
 
 /** POST /briefings/:id/comments/:threadId with intent=reply|resolve|reopen|reanchor. */
 export async function threadAction(context: AppLoadContext, access: CommentsAccess, threadId: string | undefined, form: FormData): Promise<Result> {
-  const thread = requireThread(context, access, threadId);
+  const thread = await requireThread(context, access, threadId);
   const parsed = parse(ThreadIntentForm, form);
   if ("response" in parsed) return parsed.response;
   const input = parsed.data;
@@ -261,8 +263,8 @@ export async function threadAction(context: AppLoadContext, access: CommentsAcce
     if ("response" in mentions) return mentions.response;
     const limited = await commentRateLimited(context, access);
     if (limited) return limited;
-    addComment(context.db, thread.id, access.user.id, input.body, mentions.mentions);
-    notifyMentioned(context, access, thread.id, mentions.mentions);
+    await addComment(context.store, thread.id, access.user.id, input.body, mentions.mentions);
+    await notifyMentioned(context, access, thread.id, mentions.mentions);
     context.logger.info("comments", "reply added", fields);
     return publishThread(context, access, thread.id, 201);
   }
@@ -271,12 +273,12 @@ export async function threadAction(context: AppLoadContext, access: CommentsAcce
     requireRole(access, canResolve(access.role), "Moving a thread to other text needs the editor role");
     const located = await locateAnchor(context, access, input.anchorStart, input.anchorEnd);
     if ("response" in located) return located.response;
-    setThreadAnchor(context.db, thread.id, base64ToBytes(input.anchorStart), base64ToBytes(input.anchorEnd), located.quoted);
+    await setThreadAnchor(context.store, thread.id, base64ToBytes(input.anchorStart), base64ToBytes(input.anchorEnd), located.quoted);
     context.logger.info("comments", "thread moved", fields);
     return publishThread(context, access, thread.id);
   }
   requireRole(access, canResolve(access.role), `${input.intent === "resolve" ? "Resolving" : "Reopening"} a thread needs the editor role`);
-  setThreadResolved(context.db, thread.id, input.intent === "resolve" ? access.user.id : null);
+  await setThreadResolved(context.store, thread.id, input.intent === "resolve" ? access.user.id : null);
   context.logger.info("comments", input.intent === "resolve" ? "thread resolved" : "thread reopened", fields);
   return publishThread(context, access, thread.id);
 }
@@ -289,9 +291,9 @@ export async function commentAction(
   commentId: string | undefined,
   form: FormData,
 ): Promise<Result> {
-  const thread = requireThread(context, access, threadId);
+  const thread = await requireThread(context, access, threadId);
   if (!isValidId(commentId)) throw notFound("Comment");
-  const comment = getComment(context.db, commentId);
+  const comment = await getComment(context.store, commentId);
   if (!comment || comment.threadId !== thread.id || comment.body === "") throw notFound("Comment");
   const parsed = parse(CommentIntentForm, form);
   if ("response" in parsed) return parsed.response;
@@ -304,10 +306,10 @@ export async function commentAction(
     if ("response" in mentions) return mentions.response;
     const limited = await commentRateLimited(context, access);
     if (limited) return limited;
-    updateComment(context.db, comment.id, input.body, mentions.mentions);
+    await updateComment(context.store, comment.id, input.body, mentions.mentions);
     context.logger.info("comments", "comment edited", fields);
   } else {
-    deleteComment(context.db, comment.id);
+    await deleteComment(context.store, comment.id);
     context.logger.info("comments", "comment deleted", fields);
   }
   return publishThread(context, access, thread.id);

@@ -30,7 +30,7 @@ export async function exportBriefingDocument(
   const source = await exportSource(context, briefing, requested);
   const { stored } = source;
   // As in the PDF: suggestions are part of a draft only; a stored final version prints as frozen.
-  const job = options.suggestionMarkup && !stored ? withOpenSuggestions(context, briefing, source.job) : source.job;
+  const job = options.suggestionMarkup && !stored ? await withOpenSuggestions(context, briefing, source.job) : source.job;
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null, format };
   try {

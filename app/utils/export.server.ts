@@ -26,8 +26,8 @@ export function parseSuggestionsParam(url: URL): boolean {
 }
 
 /** The draft's state with its open suggestions written in as markup (server/export/suggestion-markup.ts). */
-export function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
-  const { markup, info } = withOpenSuggestionsListed(context, briefing, job);
+export async function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): Promise<RenderJob> {
+  const { markup, info } = await withOpenSuggestionsListed(context, briefing, job);
   return { ...job, update: withSuggestionMarkup(job.update!, markup!), info };
 }
 
@@ -35,8 +35,8 @@ export function withOpenSuggestions(context: AppLoadContext, briefing: Briefing,
  * The same job carrying the open suggestions for the render process to write in: the markup needs
  * a document built from the whole state, which the PDF service builds off the event loop.
  */
-export function withOpenSuggestionsListed(context: AppLoadContext, briefing: Briefing, job: RenderJob): RenderJob {
-  const open = listSuggestions(context.db, briefing.id).filter((s) => s.status === "open");
+export async function withOpenSuggestionsListed(context: AppLoadContext, briefing: Briefing, job: RenderJob): Promise<RenderJob> {
+  const open = (await listSuggestions(context.store, briefing.id)).filter((s) => s.status === "open");
   // Who made each one, in the markup's numbering: Word's tracked changes and Markdown credit them.
   const suggestions = open.map((s) => ({ author: s.authorName ?? "Unknown", createdAt: s.createdAt.toISOString() }));
   const markup = open.map(({ kind, anchorStart, anchorEnd, originalText, replacement }) => ({ kind, anchorStart, anchorEnd, originalText, replacement }));
@@ -148,7 +148,7 @@ export async function exportBriefingPdf(
   // hash for the audit trail is computed by the render process, as is the markup (ADR 0407).
   const keyed = { ...source.job, key: briefing.id };
   const draft = stored ? keyed : { ...keyed, hashFields: briefingFields(briefing) };
-  const job = options.suggestionMarkup && !stored ? withOpenSuggestionsListed(context, briefing, draft) : draft;
+  const job = options.suggestionMarkup && !stored ? await withOpenSuggestionsListed(context, briefing, draft) : draft;
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null };
   try {

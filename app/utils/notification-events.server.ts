@@ -34,7 +34,13 @@ export function notificationEventStream(context: AppLoadContext, request: Reques
           cleanup();
         }
       };
-      const send = () => write(`data: ${JSON.stringify({ unread: unreadCount(context.db, userId) })}\n\n`);
+      // Counts are read one after another, so a slower read never overwrites a newer count.
+      let sending = Promise.resolve();
+      const send = () => {
+        sending = sending
+          .then(async () => write(`data: ${JSON.stringify({ unread: await unreadCount(context.store, userId) })}\n\n`))
+          .catch((err: unknown) => context.logger.error("notifications: reading the unread count failed", err, { userId }));
+      };
       const heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
       // From the bus: the change may have been made through another instance.
       const off = context.events.subscribe("notificationsChanged", (e) => {

@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { briefings, reviewApprovers, reviewDecisions, reviews } from "../../db/schema";
+import { exec, first, type Store } from "../../db/store";
 import { notify } from "./notifications.server";
 
 /** The UTC calendar day after `now`, as YYYY-MM-DD. */
@@ -13,22 +12,27 @@ export function tomorrow(now: Date): string {
  * review they are named on, in review, due the next UTC day, that they have not approved as a
  * whole. The dedupe key keeps it to one row however often they look.
  */
-export function remindDueReviews(db: Db, userId: string, now = new Date()): void {
+export async function remindDueReviews(store: Store, userId: string, now = new Date()): Promise<void> {
   const due = tomorrow(now);
-  const rows = db
-    .select({ id: briefings.id, title: briefings.title, dueDate: reviews.dueDate })
-    .from(reviewApprovers)
-    .innerJoin(reviews, eq(reviews.briefingId, reviewApprovers.briefingId))
-    .innerJoin(briefings, eq(briefings.id, reviewApprovers.briefingId))
-    .where(and(eq(reviewApprovers.userId, userId), eq(reviews.dueDate, due), eq(briefings.status, "in_review")))
-    .all();
+  const rows = await exec(store, (db, t) =>
+    db
+      .select({ id: t.briefings.id, title: t.briefings.title, dueDate: t.reviews.dueDate })
+      .from(t.reviewApprovers)
+      .innerJoin(t.reviews, eq(t.reviews.briefingId, t.reviewApprovers.briefingId))
+      .innerJoin(t.briefings, eq(t.briefings.id, t.reviewApprovers.briefingId))
+      .where(and(eq(t.reviewApprovers.userId, userId), eq(t.reviews.dueDate, due), eq(t.briefings.status, "in_review"))),
+  );
   for (const r of rows) {
-    const approved = db
-      .select({ d: reviewDecisions.decision })
-      .from(reviewDecisions)
-      .where(and(eq(reviewDecisions.briefingId, r.id), eq(reviewDecisions.userId, userId), eq(reviewDecisions.section, "brief"), eq(reviewDecisions.decision, "approved")))
-      .get();
+    const approved = first(
+      await exec(store, (db, t) =>
+        db
+          .select({ d: t.reviewDecisions.decision })
+          .from(t.reviewDecisions)
+          .where(and(eq(t.reviewDecisions.briefingId, r.id), eq(t.reviewDecisions.userId, userId), eq(t.reviewDecisions.section, "brief"), eq(t.reviewDecisions.decision, "approved")))
+          .limit(1),
+      ),
+    );
     if (approved) continue;
-    notify(db, userId, "review_due", { briefingId: r.id, link: `/briefings/${r.id}`, text: `Your review of “${r.title}” is due tomorrow (${due}).` }, `review_due:${r.id}:${due}`);
+    await notify(store, userId, "review_due", { briefingId: r.id, link: `/briefings/${r.id}`, text: `Your review of “${r.title}” is due tomorrow (${due}).` }, `review_due:${r.id}:${due}`);
   }
 }

@@ -143,7 +143,7 @@ export async function changeBriefingStatus(
       await recordStatusChange(context, tx, briefing, user, to, {});
     });
   }
-  notifyStatusChange(context, briefing, user, to, to === "in_review" ? approverIds : clearedBy, options.dueDate ?? null);
+  await notifyStatusChange(context, briefing, user, to, to === "in_review" ? approverIds : clearedBy, options.dueDate ?? null);
   // Every status change is a point in the history (a final one linked to its frozen version).
   await recordStatusVersion(context, briefing.id, user.id, to, version);
   await context.events.publish("briefingChanged", { briefingId: briefing.id });
@@ -165,15 +165,15 @@ async function recordStatusVersion(context: AppLoadContext, briefingId: string, 
 }
 
 /** Tells the approvers named for a review that they were asked, and those who approved that it is final. */
-function notifyStatusChange(context: AppLoadContext, briefing: Briefing, user: CurrentUser, to: BriefingStatus, userIds: string[], dueDate: string | null) {
+async function notifyStatusChange(context: AppLoadContext, briefing: Briefing, user: CurrentUser, to: BriefingStatus, userIds: string[], dueDate: string | null) {
   const link = `/briefings/${briefing.id}`;
   for (const userId of userIds) {
     if (userId === user.id) continue;
     if (to === "in_review") {
       const due = dueDate ? ` by ${dueDate}` : "";
-      notify(context.db, userId, "review_requested", { briefingId: briefing.id, link, text: `${user.name} asked you to review “${briefing.title}”${due}.` });
+      await notify(context.store, userId, "review_requested", { briefingId: briefing.id, link, text: `${user.name} asked you to review “${briefing.title}”${due}.` });
     } else if (to === "final") {
-      notify(context.db, userId, "approved_finalized", { briefingId: briefing.id, link: `${link}/versions`, text: `“${briefing.title}”, which you approved, was finalized by ${user.name}.` });
+      await notify(context.store, userId, "approved_finalized", { briefingId: briefing.id, link: `${link}/versions`, text: `“${briefing.title}”, which you approved, was finalized by ${user.name}.` });
     }
   }
 }

@@ -7,6 +7,7 @@ import { notify } from "../../db/queries/notifications";
 import {
   createSuggestion,
   decideSuggestion,
+  decideSuggestionSqliteSync,
   getSuggestion,
   listSuggestions,
   openSuggestionIdsBy,
@@ -112,13 +113,13 @@ async function views(context: AppLoadContext, briefingId: string, list: StoredSu
 
 export async function suggestionsPayload(context: AppLoadContext, access: CommentsAccess): Promise<SuggestionsPayload> {
   return {
-    suggestions: await views(context, access.briefing.id, listSuggestions(context.db, access.briefing.id)),
+    suggestions: await views(context, access.briefing.id, await listSuggestions(context.store, access.briefing.id)),
     viewer: { id: access.user.id, canSuggest: canSuggest(access.role), canDecide: canEditBody(access.role, access.briefing) },
   };
 }
 
 async function publish(context: AppLoadContext, briefingId: string, id: string): Promise<SuggestionView> {
-  const stored = getSuggestion(context.db, id)!;
+  const stored = (await getSuggestion(context.store, id))!;
   const [suggestion] = await views(context, briefingId, [stored]);
   publishCommentEvent(context, briefingId, { type: "suggestion", suggestion });
   return suggestion;
@@ -169,7 +170,7 @@ async function createAction(context: AppLoadContext, access: CommentsAccess, inp
       { status: 429, headers: { "Retry-After": String(s) } },
     );
   }
-  const id = createSuggestion(context.db, {
+  const id = await createSuggestion(context.store, {
     briefingId: access.briefing.id,
     kind: input.kind,
     anchorStart: base64ToBytes(input.anchorStart),
@@ -211,7 +212,8 @@ async function acceptInOneChange(context: AppLoadContext, access: CommentsAccess
           continue;
         }
         // Recorded first: a suggestion someone decided a moment ago must not be applied as well.
-        if (!decideSuggestion(context.db, s.id, "accepted", access.user.id)) {
+        // Synchronous (SQLite only): inside this Yjs transaction nothing may be awaited.
+        if (!decideSuggestionSqliteSync(context.db, s.id, "accepted", access.user.id)) {
           results.set(s.id, { ok: false, status: 409, message: "Someone already decided this suggestion." });
           continue;
         }
@@ -233,22 +235,22 @@ async function announce(context: AppLoadContext, access: CommentsAccess, s: Stor
   context.logger.info("suggestions", `suggestion ${decision}`, { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
   await publish(context, access.briefing.id, s.id);
   await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision, authorId: s.authorId, byId: access.user.id });
-  notifyAuthor(context, access, s, decision);
+  await notifyAuthor(context, access, s, decision);
 }
 
 async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
   if (s.status !== "open") return { ok: false, status: 409, message: `This suggestion was already ${s.status}.` };
-  const result = decision === "accepted" ? await accept(context, access, s) : decideSuggestion(context.db, s.id, "rejected", access.user.id) ? ({ ok: true } as const) : ({ ok: false, status: 409, message: "Someone already decided this suggestion." } as const);
+  const result = decision === "accepted" ? await accept(context, access, s) : (await decideSuggestion(context.store, s.id, "rejected", access.user.id)) ? ({ ok: true } as const) : ({ ok: false, status: 409, message: "Someone already decided this suggestion." } as const);
   if (!result.ok) return result;
   await announce(context, access, s, decision);
   return result;
 }
 
 /** The person who suggested the edit hears that it was accepted or rejected, and by whom. */
-function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
+async function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
   if (!s.authorId || s.authorId === access.user.id) return;
   const wording = s.replacement === "" ? "suggested deletion" : `suggestion “${s.replacement.length > 60 ? `${s.replacement.slice(0, 57)}…` : s.replacement}”`;
-  notify(context.db, s.authorId, decision === "accepted" ? "suggestion_accepted" : "suggestion_rejected", {
+  await notify(context.store, s.authorId, decision === "accepted" ? "suggestion_accepted" : "suggestion_rejected", {
     briefingId: access.briefing.id,
     link: `/briefings/${access.briefing.id}`,
     text: `${access.user.name} ${decision} your ${wording} in “${access.briefing.title}”.`,
@@ -271,8 +273,8 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   const decision = input.intent === "acceptAll" ? "accepted" : "rejected";
   const done: string[] = [];
   const skipped: { id: string; message: string }[] = [];
-  const ids = isValidId(input.authorId) ? openSuggestionIdsBy(context.db, access.briefing.id, input.authorId) : [];
-  const list = ids.map((id) => getSuggestion(context.db, id)).filter((s): s is StoredSuggestion => s?.status === "open");
+  const ids = isValidId(input.authorId) ? await openSuggestionIdsBy(context.store, access.briefing.id, input.authorId) : [];
+  const list = (await Promise.all(ids.map((id) => getSuggestion(context.store, id)))).filter((s): s is StoredSuggestion => s?.status === "open");
   // Accepting writes all of them in one change of the document; rejecting writes no text.
   const results = decision === "accepted" && list.length ? await acceptInOneChange(context, access, list) : null;
   for (const s of list) {
@@ -287,20 +289,20 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   return json({ ok: true as const, decided: done, skipped });
 }
 
-function requireSuggestion(context: AppLoadContext, access: CommentsAccess, id: string | undefined): StoredSuggestion {
+async function requireSuggestion(context: AppLoadContext, access: CommentsAccess, id: string | undefined): Promise<StoredSuggestion> {
   if (!isValidId(id)) throw notFound("Suggestion");
-  const s = getSuggestion(context.db, id);
+  const s = await getSuggestion(context.store, id);
   if (!s || s.briefingId !== access.briefing.id) throw notFound("Suggestion");
   return s;
 }
 
 export async function suggestionViewFor(context: AppLoadContext, access: CommentsAccess, id: string | undefined): Promise<SuggestionView> {
-  return (await views(context, access.briefing.id, [requireSuggestion(context, access, id)]))[0];
+  return (await views(context, access.briefing.id, [await requireSuggestion(context, access, id)]))[0];
 }
 
 /** POST /briefings/:id/suggestions/:suggestionId with intent=accept|reject|reply. */
 export async function suggestionAction(context: AppLoadContext, access: CommentsAccess, id: string | undefined, form: FormData): Promise<Response> {
-  const s = requireSuggestion(context, access, id);
+  const s = await requireSuggestion(context, access, id);
   const parsed = parseForm(SuggestionIntentForm, form);
   if (!parsed.ok) return parsed.response;
   const input = parsed.data;
@@ -334,7 +336,7 @@ async function withdrawAction(context: AppLoadContext, access: CommentsAccess, s
   if (!(await withCopy(context, access.briefing.id, (doc) => isDetachedIn(doc, s)))) {
     return fieldErrors({ form: ["Only a detached suggestion can be withdrawn: its text is still in the briefing, so an editor decides on it."] }, 409);
   }
-  if (!decideSuggestion(context.db, s.id, "rejected", access.user.id)) return fieldErrors({ form: ["Someone already decided this suggestion."] }, 409);
+  if (!(await decideSuggestion(context.store, s.id, "rejected", access.user.id))) return fieldErrors({ form: ["Someone already decided this suggestion."] }, 409);
   context.logger.info("suggestions", "suggestion withdrawn", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
   await publish(context, access.briefing.id, s.id);
   await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision: "rejected", authorId: s.authorId, byId: access.user.id });
@@ -367,7 +369,7 @@ export async function decideOverSocket(
     if (!user) return { status: 401, message: "Sign in to continue." };
     const { briefing, role } = requireBriefingRole(context, input.briefingId, user);
     const access: CommentsAccess = { briefing, role, user };
-    const s = requireSuggestion(context, access, input.suggestionId);
+    const s = await requireSuggestion(context, access, input.suggestionId);
     const refused = requireDecider(access, input.decision === "accepted" ? "Accepting" : "Rejecting");
     if (refused) return { status: refused.status, message: await refusalMessage(refused) };
     const result = await decide(context, access, s, input.decision);
@@ -389,11 +391,11 @@ async function replyAction(context: AppLoadContext, access: CommentsAccess, s: S
     const r = taken.retryAfterSeconds;
     return json({ ok: false as const, errors: { form: [`You are commenting faster than the desk allows. Try again in ${r} second${r === 1 ? "" : "s"}.`] } }, { status: 429, headers: { "Retry-After": String(r) } });
   }
-  let threadId = s.threadId && getThread(context.db, s.threadId) ? s.threadId : null;
+  let threadId = s.threadId && (await getThread(context.store, s.threadId)) ? s.threadId : null;
   if (threadId) {
-    addComment(context.db, threadId, access.user.id, body, []);
+    await addComment(context.store, threadId, access.user.id, body, []);
   } else {
-    threadId = createThread(context.db, {
+    threadId = await createThread(context.store, {
       briefingId: access.briefing.id,
       anchorStart: s.anchorStart,
       anchorEnd: s.anchorEnd,
@@ -402,9 +404,9 @@ async function replyAction(context: AppLoadContext, access: CommentsAccess, s: S
       body,
       mentions: [],
     });
-    setSuggestionThread(context.db, s.id, threadId);
+    await setSuggestionThread(context.store, s.id, threadId);
   }
-  const [thread] = await threadViews(context, access.briefing.id, [getThread(context.db, threadId)!]);
+  const [thread] = await threadViews(context, access.briefing.id, [(await getThread(context.store, threadId))!]);
   publishCommentEvent(context, access.briefing.id, { type: "thread", thread });
   const suggestion = await publish(context, access.briefing.id, s.id);
   context.logger.info("suggestions", "suggestion discussed", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id, threadId });

@@ -1,8 +1,11 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../client";
+import type { schema } from "../client";
+import { countOpenMentionsPg, listMentionsPg } from "../dialect/pg/mentions";
+import { countOpenMentionsSqlite, listMentionsSqlite, type MentionRow } from "../dialect/sqlite/mentions";
 import { newId } from "../ids";
-import { commentThreads, comments, users, type CommentThread } from "../schema";
+import type { Comment, CommentThread } from "../schema";
+import { exec, first, rows, withTransaction, type Store } from "../store";
 
 /**
  * Comment threads and their comments. A deleted first comment that still has replies stays as a
@@ -26,58 +29,60 @@ export interface StoredThread extends CommentThread {
   comments: StoredComment[];
 }
 
-const resolver = alias(users, "resolver");
-
-function threadRows(db: Db, where: ReturnType<typeof eq>) {
-  return db
-    .select({ thread: commentThreads, resolvedByName: resolver.name })
-    .from(commentThreads)
-    .leftJoin(resolver, eq(resolver.id, commentThreads.resolvedBy))
-    .where(where)
-    .orderBy(asc(commentThreads.createdAt))
-    .all();
+/** The thread rows with the resolver's name (an alias of users, built on the store's own table). */
+function threadRows(store: Store, where: (t: typeof schema) => SQL) {
+  return exec(store, (db, t) => {
+    const resolver = alias(t.users, "resolver");
+    return db
+      .select({ thread: t.commentThreads, resolvedByName: resolver.name })
+      .from(t.commentThreads)
+      .leftJoin(resolver, eq(resolver.id, t.commentThreads.resolvedBy))
+      .where(where(t))
+      .orderBy(asc(t.commentThreads.createdAt));
+  });
 }
 
-function commentRows(db: Db, threadIds: string[]): StoredComment[] {
+async function commentRows(store: Store, threadIds: string[]): Promise<StoredComment[]> {
   if (threadIds.length === 0) return [];
-  return db
-    .select({
-      id: comments.id,
-      threadId: comments.threadId,
-      authorId: comments.authorId,
-      authorName: users.name,
-      authorColor: users.color,
-      body: comments.body,
-      mentions: comments.mentions,
-      createdAt: comments.createdAt,
-      editedAt: comments.editedAt,
-    })
-    .from(comments)
-    .leftJoin(users, eq(users.id, comments.authorId))
-    .where(inArray(comments.threadId, threadIds))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .all();
+  return exec(store, (db, t) =>
+    db
+      .select({
+        id: t.comments.id,
+        threadId: t.comments.threadId,
+        authorId: t.comments.authorId,
+        authorName: t.users.name,
+        authorColor: t.users.color,
+        body: t.comments.body,
+        mentions: t.comments.mentions,
+        createdAt: t.comments.createdAt,
+        editedAt: t.comments.editedAt,
+      })
+      .from(t.comments)
+      .leftJoin(t.users, eq(t.users.id, t.comments.authorId))
+      .where(inArray(t.comments.threadId, threadIds))
+      .orderBy(asc(t.comments.createdAt), asc(t.comments.id)),
+  );
 }
 
-function assemble(db: Db, rows: ReturnType<typeof threadRows>): StoredThread[] {
-  const all = commentRows(
-    db,
+async function assemble(store: Store, rows: Awaited<ReturnType<typeof threadRows>>): Promise<StoredThread[]> {
+  const all = await commentRows(
+    store,
     rows.map((r) => r.thread.id),
   );
   return rows.map((r) => ({ ...r.thread, resolvedByName: r.resolvedByName, comments: all.filter((c) => c.threadId === r.thread.id) }));
 }
 
 /** Every thread of a briefing with its comments, oldest first. */
-export function listThreads(db: Db, briefingId: string): StoredThread[] {
-  return assemble(db, threadRows(db, eq(commentThreads.briefingId, briefingId)));
+export async function listThreads(store: Store, briefingId: string): Promise<StoredThread[]> {
+  return assemble(store, await threadRows(store, (t) => eq(t.commentThreads.briefingId, briefingId)));
 }
 
-export function getThread(db: Db, threadId: string): StoredThread | undefined {
-  return assemble(db, threadRows(db, eq(commentThreads.id, threadId)))[0];
+export async function getThread(store: Store, threadId: string): Promise<StoredThread | undefined> {
+  return (await assemble(store, await threadRows(store, (t) => eq(t.commentThreads.id, threadId))))[0];
 }
 
-export function getComment(db: Db, commentId: string) {
-  return db.select().from(comments).where(eq(comments.id, commentId)).get();
+export async function getComment(store: Store, commentId: string): Promise<Comment | undefined> {
+  return first(await exec(store, (db, t) => db.select().from(t.comments).where(eq(t.comments.id, commentId)).limit(1)));
 }
 
 export interface NewThreadInput {
@@ -90,13 +95,13 @@ export interface NewThreadInput {
   mentions: string[];
 }
 
-/** Opens a thread with its first comment; returns the thread id. */
-export function createThread(db: Db, input: NewThreadInput): string {
+/** Opens a thread with its first comment, in one transaction; returns the thread id. */
+export async function createThread(store: Store, input: NewThreadInput): Promise<string> {
   const now = new Date();
   const threadId = newId();
-  db.transaction((tx) => {
-    tx.insert(commentThreads)
-      .values({
+  await withTransaction(store, async (tx) => {
+    await exec(tx, (db, t) =>
+      db.insert(t.commentThreads).values({
         id: threadId,
         briefingId: input.briefingId,
         anchorStart: Buffer.from(input.anchorStart),
@@ -104,23 +109,21 @@ export function createThread(db: Db, input: NewThreadInput): string {
         quotedText: input.quotedText,
         createdBy: input.authorId,
         createdAt: now,
-      })
-      .run();
-    tx.insert(comments)
-      .values({ id: newId(), threadId, authorId: input.authorId, body: input.body, mentions: input.mentions, createdAt: now })
-      .run();
+      }),
+    );
+    await exec(tx, (db, t) => db.insert(t.comments).values({ id: newId(), threadId, authorId: input.authorId, body: input.body, mentions: input.mentions, createdAt: now }));
   });
   return threadId;
 }
 
-export function addComment(db: Db, threadId: string, authorId: string, body: string, mentions: string[]): string {
+export async function addComment(store: Store, threadId: string, authorId: string, body: string, mentions: string[]): Promise<string> {
   const id = newId();
-  db.insert(comments).values({ id, threadId, authorId, body, mentions, createdAt: new Date() }).run();
+  await exec(store, (db, t) => db.insert(t.comments).values({ id, threadId, authorId, body, mentions, createdAt: new Date() }));
   return id;
 }
 
-export function updateComment(db: Db, commentId: string, body: string, mentions: string[]): void {
-  db.update(comments).set({ body, mentions, editedAt: new Date() }).where(eq(comments.id, commentId)).run();
+export async function updateComment(store: Store, commentId: string, body: string, mentions: string[]): Promise<void> {
+  await exec(store, (db, t) => db.update(t.comments).set({ body, mentions, editedAt: new Date() }).where(eq(t.comments.id, commentId)));
 }
 
 /**
@@ -128,108 +131,71 @@ export function updateComment(db: Db, commentId: string, body: string, mentions:
  * thread left with nothing but a tombstone (or nothing at all) is deleted with it.
  * Returns whether the thread is gone.
  */
-export function deleteComment(db: Db, commentId: string): { threadDeleted: boolean } {
-  return db.transaction((tx) => {
-    const t = tx as unknown as Db;
-    const target = getComment(t, commentId);
+export async function deleteComment(store: Store, commentId: string): Promise<{ threadDeleted: boolean }> {
+  return withTransaction(store, async (tx) => {
+    const target = await getComment(tx, commentId);
     if (!target) return { threadDeleted: false };
-    const first = t
-      .select({ id: comments.id })
-      .from(comments)
-      .where(eq(comments.threadId, target.threadId))
-      .orderBy(asc(comments.createdAt), asc(comments.id))
-      .limit(1)
-      .get();
-    const othersLive = t
-      .select({ n: sql<number>`count(*)` })
-      .from(comments)
-      .where(and(eq(comments.threadId, target.threadId), ne(comments.id, commentId), ne(comments.body, "")))
-      .get()!.n;
+    const firstComment = first(
+      await exec(tx, (db, t) =>
+        db
+          .select({ id: t.comments.id })
+          .from(t.comments)
+          .where(eq(t.comments.threadId, target.threadId))
+          .orderBy(asc(t.comments.createdAt), asc(t.comments.id))
+          .limit(1),
+      ),
+    );
+    // count() maps to a number on both dialects (PostgreSQL's count(*) is a bigint, sent as text).
+    const [{ n: othersLive }] = await exec(tx, (db, t) =>
+      db
+        .select({ n: count() })
+        .from(t.comments)
+        .where(and(eq(t.comments.threadId, target.threadId), ne(t.comments.id, commentId), ne(t.comments.body, ""))),
+    );
     if (othersLive === 0) {
-      t.delete(commentThreads).where(eq(commentThreads.id, target.threadId)).run();
+      await exec(tx, (db, t) => db.delete(t.commentThreads).where(eq(t.commentThreads.id, target.threadId)));
       return { threadDeleted: true };
     }
-    if (first?.id === commentId) {
-      t.update(comments).set({ body: "", mentions: [], editedAt: new Date() }).where(eq(comments.id, commentId)).run();
+    if (firstComment?.id === commentId) {
+      await exec(tx, (db, t) => db.update(t.comments).set({ body: "", mentions: [], editedAt: new Date() }).where(eq(t.comments.id, commentId)));
     } else {
-      t.delete(comments).where(eq(comments.id, commentId)).run();
+      await exec(tx, (db, t) => db.delete(t.comments).where(eq(t.comments.id, commentId)));
     }
     return { threadDeleted: false };
   });
 }
 
 /** Points a thread at another range of the body (its text moved), with that range's text. */
-export function setThreadAnchor(db: Db, threadId: string, anchorStart: Uint8Array, anchorEnd: Uint8Array, quotedText: string): void {
-  db.update(commentThreads)
-    .set({ anchorStart: Buffer.from(anchorStart), anchorEnd: Buffer.from(anchorEnd), quotedText })
-    .where(eq(commentThreads.id, threadId))
-    .run();
+export async function setThreadAnchor(store: Store, threadId: string, anchorStart: Uint8Array, anchorEnd: Uint8Array, quotedText: string): Promise<void> {
+  await exec(store, (db, t) =>
+    db
+      .update(t.commentThreads)
+      .set({ anchorStart: Buffer.from(anchorStart), anchorEnd: Buffer.from(anchorEnd), quotedText })
+      .where(eq(t.commentThreads.id, threadId)),
+  );
 }
 
 /** Resolves (userId) or reopens (null) a thread. */
-export function setThreadResolved(db: Db, threadId: string, userId: string | null): void {
-  db.update(commentThreads)
-    .set(userId ? { resolvedAt: new Date(), resolvedBy: userId } : { resolvedAt: null, resolvedBy: null })
-    .where(eq(commentThreads.id, threadId))
-    .run();
+export async function setThreadResolved(store: Store, threadId: string, userId: string | null): Promise<void> {
+  await exec(store, (db, t) =>
+    db
+      .update(t.commentThreads)
+      .set(userId ? { resolvedAt: new Date(), resolvedBy: userId } : { resolvedAt: null, resolvedBy: null })
+      .where(eq(t.commentThreads.id, threadId)),
+  );
 }
 
-export interface Mention {
-  commentId: string;
-  threadId: string;
-  briefingId: string;
-  briefingTitle: string;
-  teamName: string;
-  authorName: string | null;
-  authorColor: string | null;
-  body: string;
-  quotedText: string;
-  createdAt: number;
-  resolved: boolean;
-}
+/** A comment that mentions someone, for their mentions page. */
+export type Mention = MentionRow;
 
-// Comments that mention a user, from briefings of teams the user is in now. The user's own
-// comments and deleted ones (empty body) are left out.
-const MENTIONS_FROM = `
-    from comments c
-    join comment_threads t on t.id = c.thread_id
-    join briefings b on b.id = t.briefing_id
-    join memberships ms on ms.team_id = b.team_id and ms.user_id = @userId
-    left join users u on u.id = c.author_id
-   where c.body != '' and (c.author_id is null or c.author_id != @userId)
-     and exists (select 1 from json_each(c.mentions) m where m.value = @userId)`;
-
-function prepareMentionQueries(db: Db) {
-  return {
-    list: db.$client.prepare<{ userId: string; limit: number }, Omit<Mention, "resolved"> & { resolved: number }>(
-      `select c.id as commentId, c.thread_id as threadId, t.briefing_id as briefingId, b.title as briefingTitle,
-              (select name from teams where id = b.team_id) as teamName, u.name as authorName, u.color as authorColor,
-              c.body as body, t.quoted_text as quotedText, c.created_at as createdAt, t.resolved_at is not null as resolved
-       ${MENTIONS_FROM}
-       order by c.created_at desc
-       limit @limit`,
-    ),
-    // The top bar asks on every page: a count, prepared once per database.
-    countOpen: db.$client.prepare<{ userId: string }, number>(`select count(*) ${MENTIONS_FROM} and t.resolved_at is null`).pluck(),
-  };
-}
-
-const mentionQueries = new WeakMap<Db, ReturnType<typeof prepareMentionQueries>>();
-
-function mentionQueriesFor(db: Db) {
-  let q = mentionQueries.get(db);
-  if (!q) mentionQueries.set(db, (q = prepareMentionQueries(db)));
-  return q;
-}
-
-/** Comments that mention `userId`, newest first (see MENTIONS_FROM for which). */
-export function listMentions(db: Db, userId: string, limit = 50): Mention[] {
-  return mentionQueriesFor(db)
-    .list.all({ userId, limit })
-    .map((row) => ({ ...row, resolved: row.resolved === 1 }));
+/** Comments that mention `userId`, newest first: from briefings of teams the user is in now, not their own, not deleted. */
+export async function listMentions(store: Store, userId: string, limit = 50): Promise<Mention[]> {
+  if (store.dialect === "pg") return rows<Mention>(store, listMentionsPg(userId, limit));
+  return exec(store, (db) => listMentionsSqlite(db, userId, limit));
 }
 
 /** How many comments in open threads mention `userId` (for the top bar). */
-export function countOpenMentions(db: Db, userId: string): number {
-  return mentionQueriesFor(db).countOpen.get({ userId }) ?? 0;
+export async function countOpenMentions(store: Store, userId: string): Promise<number> {
+  if (store.dialect === "pg") return first(await rows<{ n: number }>(store, countOpenMentionsPg(userId)))?.n ?? 0;
+  return exec(store, (db) => countOpenMentionsSqlite(db, userId));
 }

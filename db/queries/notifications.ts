@@ -1,7 +1,7 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { newId } from "../ids";
-import { briefings, memberships, notifications, NOTIFICATION_KINDS, type NotificationKind } from "../schema";
+import { NOTIFICATION_KINDS, type NotificationKind } from "../schema";
+import { exec, first, type Store } from "../store";
 
 export { NOTIFICATION_KINDS, type NotificationKind };
 
@@ -28,80 +28,93 @@ export interface NotificationView {
 
 /**
  * Listeners per database, told which user has a new or changed notification: the live stream
- * (notification-events.server.ts) pushes the unread count. Keyed by the connection so each server
- * (and each test server) in a process has its own.
+ * (notification-events.server.ts) pushes the unread count. Keyed by the store's connection (SQLite)
+ * or pool (PostgreSQL), so each server (and each test server) in a process has its own.
  */
-const listeners = new WeakMap<Db, Set<(userId: string) => void>>();
+const listeners = new WeakMap<object, Set<(userId: string) => void>>();
 
-export function onNotificationsChanged(db: Db, listener: (userId: string) => void): () => void {
-  let set = listeners.get(db);
-  if (!set) listeners.set(db, (set = new Set()));
+export function onNotificationsChanged(store: Store, listener: (userId: string) => void): () => void {
+  let set = listeners.get(store.db);
+  if (!set) listeners.set(store.db, (set = new Set()));
   set.add(listener);
   return () => set.delete(listener);
 }
 
-function changed(db: Db, userId: string) {
-  for (const l of Array.from(listeners.get(db) ?? [])) l(userId);
+function changed(store: Store, userId: string) {
+  for (const l of Array.from(listeners.get(store.db) ?? [])) l(userId);
 }
 
 /**
  * Records a notification for one user and tells their open pages. `dedupeKey` makes a repeated
  * call a no-op (a computed reminder is recorded once). Returns whether a row was written.
  */
-export function notify(db: Db, userId: string, kind: NotificationKind, payload: NotificationPayload, dedupeKey?: string): boolean {
+export async function notify(store: Store, userId: string, kind: NotificationKind, payload: NotificationPayload, dedupeKey?: string): Promise<boolean> {
   const { briefingId, ...rest } = payload;
-  const result = db
-    .insert(notifications)
-    .values({ id: newId(), userId, kind, briefingId: briefingId ?? null, payload: rest, createdAt: new Date(), dedupeKey: dedupeKey ?? null })
-    .onConflictDoNothing()
-    .run();
-  if (result.changes > 0) changed(db, userId);
-  return result.changes > 0;
-}
-
-export function unreadCount(db: Db, userId: string): number {
-  return (
+  // RETURNING says whether the row was written on both dialects (a conflict returns no row).
+  const written = await exec(store, (db, t) =>
     db
-      .select({ n: sql<number>`count(*)` })
-      .from(notifications)
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-      .get()?.n ?? 0
+      .insert(t.notifications)
+      .values({ id: newId(), userId, kind, briefingId: briefingId ?? null, payload: rest, createdAt: new Date(), dedupeKey: dedupeKey ?? null })
+      .onConflictDoNothing()
+      .returning({ id: t.notifications.id }),
   );
+  if (written.length > 0) changed(store, userId);
+  return written.length > 0;
 }
 
-export function listNotifications(db: Db, userId: string, limit: number): NotificationView[] {
-  return db
-    // The briefing's current title only while the user is still in its team: a former member keeps
-    // their notifications (what they were told then) but does not follow the briefing any more.
-    .select({ n: notifications, briefingTitle: sql<string | null>`case when ${memberships.userId} is null then null else ${briefings.title} end` })
-    .from(notifications)
-    .leftJoin(briefings, eq(briefings.id, notifications.briefingId))
-    .leftJoin(memberships, and(eq(memberships.teamId, briefings.teamId), eq(memberships.userId, userId)))
-    .where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.createdAt))
-    .limit(limit)
-    .all()
-    .map(({ n, briefingTitle }) => ({
-      id: n.id,
-      kind: n.kind,
-      text: typeof n.payload.text === "string" ? n.payload.text : n.kind,
-      link: typeof n.payload.link === "string" && n.payload.link.startsWith("/") ? n.payload.link : "/notifications",
-      briefingTitle,
-      createdAt: n.createdAt.getTime(),
-      read: n.readAt !== null,
-    }));
+export async function unreadCount(store: Store, userId: string): Promise<number> {
+  // count() maps to a number on both dialects (PostgreSQL's count(*) is a bigint, sent as text).
+  const [{ n }] = await exec(store, (db, t) =>
+    db
+      .select({ n: count() })
+      .from(t.notifications)
+      .where(and(eq(t.notifications.userId, userId), isNull(t.notifications.readAt))),
+  );
+  return n;
+}
+
+export async function listNotifications(store: Store, userId: string, limit: number): Promise<NotificationView[]> {
+  const found = await exec(store, (db, t) =>
+    db
+      // The briefing's current title only while the user is still in its team: a former member keeps
+      // their notifications (what they were told then) but does not follow the briefing any more.
+      .select({ n: t.notifications, briefingTitle: sql<string | null>`case when ${t.memberships.userId} is null then null else ${t.briefings.title} end` })
+      .from(t.notifications)
+      .leftJoin(t.briefings, eq(t.briefings.id, t.notifications.briefingId))
+      .leftJoin(t.memberships, and(eq(t.memberships.teamId, t.briefings.teamId), eq(t.memberships.userId, userId)))
+      .where(eq(t.notifications.userId, userId))
+      .orderBy(desc(t.notifications.createdAt))
+      .limit(limit),
+  );
+  return found.map(({ n, briefingTitle }) => ({
+    id: n.id,
+    kind: n.kind,
+    text: typeof n.payload.text === "string" ? n.payload.text : n.kind,
+    link: typeof n.payload.link === "string" && n.payload.link.startsWith("/") ? n.payload.link : "/notifications",
+    briefingTitle,
+    createdAt: n.createdAt.getTime(),
+    read: n.readAt !== null,
+  }));
 }
 
 /** Marks one of the user's notifications read; false when it is not theirs or does not exist. */
-export function markRead(db: Db, userId: string, id: string): boolean {
-  const found = db.select({ id: notifications.id }).from(notifications).where(and(eq(notifications.id, id), eq(notifications.userId, userId))).get();
+export async function markRead(store: Store, userId: string, id: string): Promise<boolean> {
+  const found = first(
+    await exec(store, (db, t) =>
+      db
+        .select({ id: t.notifications.id })
+        .from(t.notifications)
+        .where(and(eq(t.notifications.id, id), eq(t.notifications.userId, userId)))
+        .limit(1),
+    ),
+  );
   if (!found) return false;
-  db.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.id, id), isNull(notifications.readAt))).run();
-  changed(db, userId);
+  await exec(store, (db, t) => db.update(t.notifications).set({ readAt: new Date() }).where(and(eq(t.notifications.id, id), isNull(t.notifications.readAt))));
+  changed(store, userId);
   return true;
 }
 
-export function markAllRead(db: Db, userId: string): void {
-  db.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).run();
-  changed(db, userId);
+export async function markAllRead(store: Store, userId: string): Promise<void> {
+  await exec(store, (db, t) => db.update(t.notifications).set({ readAt: new Date() }).where(and(eq(t.notifications.userId, userId), isNull(t.notifications.readAt))));
+  changed(store, userId);
 }

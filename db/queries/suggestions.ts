@@ -1,8 +1,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../client";
+import { schema, type Db } from "../client";
 import { newId } from "../ids";
-import { suggestions, users, type Suggestion } from "../schema";
+import type { Suggestion } from "../schema";
+import { exec, first, type Store } from "../store";
 
 /** Suggested edits of a briefing body (docs/decisions/0504). */
 
@@ -13,49 +14,47 @@ export interface StoredSuggestion extends Suggestion {
   rejectedByName: string | null;
 }
 
-const author = alias(users, "author");
-const accepter = alias(users, "accepter");
-const rejecter = alias(users, "rejecter");
-
-function select(db: Db) {
+/** Suggestions with the names of their author and deciders (aliases of users, on the store's own table). */
+function select(db: Db, t: typeof schema) {
+  const author = alias(t.users, "author");
+  const accepter = alias(t.users, "accepter");
+  const rejecter = alias(t.users, "rejecter");
   return db
     .select({
-      s: suggestions,
+      s: t.suggestions,
       authorName: author.name,
       authorColor: author.color,
       acceptedByName: accepter.name,
       rejectedByName: rejecter.name,
     })
-    .from(suggestions)
-    .leftJoin(author, eq(author.id, suggestions.authorId))
-    .leftJoin(accepter, eq(accepter.id, suggestions.acceptedBy))
-    .leftJoin(rejecter, eq(rejecter.id, suggestions.rejectedBy));
+    .from(t.suggestions)
+    .leftJoin(author, eq(author.id, t.suggestions.authorId))
+    .leftJoin(accepter, eq(accepter.id, t.suggestions.acceptedBy))
+    .leftJoin(rejecter, eq(rejecter.id, t.suggestions.rejectedBy));
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof select>["all"]>>[number];
+type Row = Awaited<ReturnType<typeof select>>[number];
 const stored = (r: Row): StoredSuggestion => ({ ...r.s, authorName: r.authorName, authorColor: r.authorColor, acceptedByName: r.acceptedByName, rejectedByName: r.rejectedByName });
 
-function rows(db: Db, where: ReturnType<typeof eq>): StoredSuggestion[] {
-  return select(db).where(where).orderBy(asc(suggestions.createdAt), asc(suggestions.id)).all().map(stored);
-}
-
 /**
- * The two statements on the way from an accept to the broadcast, compiled once per database:
- * building drizzle's SQL per call cost more than running it (measured, docs/decisions/0507).
+ * SQLite only: the two statements on the way from an accept to the broadcast, compiled once per
+ * database: building drizzle's SQL per call cost more than running it (measured, docs/decisions/0507).
+ * RETURNING tells whether the guarded update changed the row.
  */
 function prepareStatements(db: Db) {
   const decided = (decision: "accepted" | "rejected") =>
     db
-      .update(suggestions)
+      .update(schema.suggestions)
       .set(
         decision === "accepted"
           ? { status: decision, acceptedBy: sql`${sql.placeholder("userId")}`, acceptedAt: sql`${sql.placeholder("at")}` }
           : { status: decision, rejectedBy: sql`${sql.placeholder("userId")}`, rejectedAt: sql`${sql.placeholder("at")}` },
       )
-      .where(and(eq(suggestions.id, sql.placeholder("id")), eq(suggestions.status, "open")))
+      .where(and(eq(schema.suggestions.id, sql.placeholder("id")), eq(schema.suggestions.status, "open")))
+      .returning({ id: schema.suggestions.id })
       .prepare();
   return {
-    byId: select(db).where(eq(suggestions.id, sql.placeholder("id"))).prepare(),
+    byId: select(db, schema).where(eq(schema.suggestions.id, sql.placeholder("id"))).prepare(),
     accepted: decided("accepted"),
     rejected: decided("rejected"),
   };
@@ -70,24 +69,35 @@ function prepared(db: Db): ReturnType<typeof prepareStatements> {
 }
 
 /** Every suggestion of a briefing, oldest first. */
-export function listSuggestions(db: Db, briefingId: string): StoredSuggestion[] {
-  return rows(db, eq(suggestions.briefingId, briefingId));
+export async function listSuggestions(store: Store, briefingId: string): Promise<StoredSuggestion[]> {
+  const found = await exec(store, (db, t) =>
+    select(db, t)
+      .where(eq(t.suggestions.briefingId, briefingId))
+      .orderBy(asc(t.suggestions.createdAt), asc(t.suggestions.id)),
+  );
+  return found.map(stored);
 }
 
-export function getSuggestion(db: Db, id: string): StoredSuggestion | undefined {
-  const row = prepared(db).byId.get({ id });
+export async function getSuggestion(store: Store, id: string): Promise<StoredSuggestion | undefined> {
+  if (store.dialect === "sqlite") {
+    const byId = prepared(store.db).byId;
+    const row = await exec(store, () => byId.get({ id }));
+    return row ? stored(row) : undefined;
+  }
+  const row = first(await exec(store, (db, t) => select(db, t).where(eq(t.suggestions.id, id)).limit(1)));
   return row ? stored(row) : undefined;
 }
 
 /** The open suggestions one person made on a briefing (for "accept / reject all of theirs"). */
-export function openSuggestionIdsBy(db: Db, briefingId: string, authorId: string): string[] {
-  return db
-    .select({ id: suggestions.id })
-    .from(suggestions)
-    .where(and(eq(suggestions.briefingId, briefingId), eq(suggestions.authorId, authorId), eq(suggestions.status, "open")))
-    .orderBy(asc(suggestions.createdAt), asc(suggestions.id))
-    .all()
-    .map((r) => r.id);
+export async function openSuggestionIdsBy(store: Store, briefingId: string, authorId: string): Promise<string[]> {
+  const found = await exec(store, (db, t) =>
+    db
+      .select({ id: t.suggestions.id })
+      .from(t.suggestions)
+      .where(and(eq(t.suggestions.briefingId, briefingId), eq(t.suggestions.authorId, authorId), eq(t.suggestions.status, "open")))
+      .orderBy(asc(t.suggestions.createdAt), asc(t.suggestions.id)),
+  );
+  return found.map((r) => r.id);
 }
 
 export interface NewSuggestionInput {
@@ -100,10 +110,10 @@ export interface NewSuggestionInput {
   authorId: string;
 }
 
-export function createSuggestion(db: Db, input: NewSuggestionInput): string {
+export async function createSuggestion(store: Store, input: NewSuggestionInput): Promise<string> {
   const id = newId();
-  db.insert(suggestions)
-    .values({
+  await exec(store, (db, t) =>
+    db.insert(t.suggestions).values({
       id,
       briefingId: input.briefingId,
       kind: input.kind,
@@ -113,8 +123,8 @@ export function createSuggestion(db: Db, input: NewSuggestionInput): string {
       replacement: input.replacement,
       authorId: input.authorId,
       createdAt: new Date(),
-    })
-    .run();
+    }),
+  );
   return id;
 }
 
@@ -122,11 +132,36 @@ export function createSuggestion(db: Db, input: NewSuggestionInput): string {
  * Records the decision on a suggestion that is still open; false when someone decided it first
  * (the status check is in the same statement, so two deciders cannot both win).
  */
-export function decideSuggestion(db: Db, id: string, decision: "accepted" | "rejected", userId: string): boolean {
-  // A placeholder is bound as given, without the column's Date mapping: milliseconds, as timestamp_ms stores.
-  return prepared(db)[decision].run({ id, userId, at: Date.now() }).changes === 1;
+export async function decideSuggestion(store: Store, id: string, decision: "accepted" | "rejected", userId: string): Promise<boolean> {
+  if (store.dialect === "sqlite") {
+    const statement = prepared(store.db)[decision];
+    // A placeholder is bound as given, without the column's Date mapping: milliseconds, as timestamp_ms stores.
+    return (await exec(store, () => statement.get({ id, userId, at: Date.now() }))) !== undefined;
+  }
+  const at = new Date();
+  const changed = await exec(store, (db, t) =>
+    db
+      .update(t.suggestions)
+      .set(decision === "accepted" ? { status: decision, acceptedBy: userId, acceptedAt: at } : { status: decision, rejectedBy: userId, rejectedAt: at })
+      .where(and(eq(t.suggestions.id, id), eq(t.suggestions.status, "open")))
+      .returning({ id: t.suggestions.id }),
+  );
+  return changed.length === 1;
 }
 
-export function setSuggestionThread(db: Db, id: string, threadId: string): void {
-  db.update(suggestions).set({ threadId }).where(eq(suggestions.id, id)).run();
+/**
+ * SQLite only, and synchronous on purpose: `decideSuggestion` for the accept that runs inside
+ * the live document's change (collab.change), whose callback is a synchronous Yjs transaction.
+ * The decision must be recorded in the same synchronous stretch as the check that the text is
+ * still the original and the write of the replacement: an await between them would let another
+ * change of the document, or another decider, slip in. It stays until that change can be split
+ * (see ADR 0111, step 2); no SQLite transaction of the store can be open here, since a
+ * withTransaction body never lets a macrotask such as this change run (ADR 0114).
+ */
+export function decideSuggestionSqliteSync(db: Db, id: string, decision: "accepted" | "rejected", userId: string): boolean {
+  return prepared(db)[decision].get({ id, userId, at: Date.now() }) !== undefined;
+}
+
+export async function setSuggestionThread(store: Store, id: string, threadId: string): Promise<void> {
+  await exec(store, (db, t) => db.update(t.suggestions).set({ threadId }).where(eq(t.suggestions.id, id)));
 }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type * as Y from "yjs";
 import type { Db } from "../../db/client";
+import type { Store } from "../../db/store";
 import { notify, onNotificationsChanged } from "../../db/queries/notifications";
 import { briefings, reviewDecisions } from "../../db/schema";
 import { documentJSON } from "../export/document-json";
@@ -18,11 +19,11 @@ export function reviewLayer(): ServerLayer {
   const cleanups: (() => void)[] = [];
   return {
     name: "review",
-    attach({ db, logger, events, services }) {
+    attach({ db, store, logger, events, services }) {
       // A notification written here is announced on the bus, so a user's pages on every instance
       // (docs/decisions/0109) refresh their unread count.
       cleanups.push(
-        onNotificationsChanged(db, (userId) => {
+        onNotificationsChanged(store, (userId) => {
           events.publish("notificationsChanged", { userId }).catch((err: unknown) => logger.error("notifications: publishing a change failed", err, { userId }));
         }),
       );
@@ -34,12 +35,12 @@ export function reviewLayer(): ServerLayer {
       // Prepared once: this runs on every settle of every briefing, and drizzle's builder compiles
       // its statement anew on each call; nearly all briefings are not in review.
       const statusOf = db.$client.prepare<[string], { status: string }>("select status from briefings where id = ?");
-      const onSettled = (briefingId: string, doc: Y.Doc) => {
+      const onSettled = async (briefingId: string, doc: Y.Doc) => {
         try {
           if (statusOf.get(briefingId)?.status !== "in_review") return;
           const briefing = db.select({ id: briefings.id, title: briefings.title, status: briefings.status }).from(briefings).where(eq(briefings.id, briefingId)).get();
           if (!briefing || briefing.status !== "in_review" || !hasApprovals(db, briefingId)) return;
-          const reset = resetChangedApprovals(db, briefing, sectionHashes(documentJSON(doc)));
+          const reset = await resetChangedApprovals(db, store, briefing, sectionHashes(documentJSON(doc)));
           if (reset > 0) {
             logger.info("review", "approvals reset by an edit", { briefingId, reset });
             events.publish("reviewChanged", { briefingId, byName: "An edit" }).catch((err: unknown) => logger.error("review: publishing a reset failed", err, { briefingId }));
@@ -48,7 +49,7 @@ export function reviewLayer(): ServerLayer {
           logger.error("review: checking approvals after an edit failed", err, { briefingId });
         }
       };
-      cleanups.push(collab.onDocumentSettled(onSettled));
+      cleanups.push(collab.onDocumentSettled((briefingId, doc) => void onSettled(briefingId, doc)));
     },
     close() {
       for (const cleanup of cleanups.splice(0)) cleanup();
@@ -59,31 +60,35 @@ export function reviewLayer(): ServerLayer {
 /**
  * Resets approvals whose section changed since they were given (the hash the server stored then
  * no longer matches the document), tells each approver, and returns how many were reset. Runs
- * each time the document settles while the briefing is in review.
+ * each time the document settles while the briefing is in review. Every reset is written before
+ * the first notification is awaited, and only the approvals this call removed are announced: two
+ * settles of one briefing that overlap never tell an approver twice.
  */
-export function resetChangedApprovals(db: Db, briefing: { id: string; title: string }, hashes: SectionHashes): number {
+export async function resetChangedApprovals(db: Db, store: Store, briefing: { id: string; title: string }, hashes: SectionHashes): Promise<number> {
   const approved = db
     .select()
     .from(reviewDecisions)
     .where(and(eq(reviewDecisions.briefingId, briefing.id), eq(reviewDecisions.decision, "approved")))
     .all();
-  let reset = 0;
+  const removed: { d: (typeof approved)[number]; what: string }[] = [];
   for (const d of approved) {
     const now = sectionHash(hashes, d.section);
     if (now === d.contentHash) continue;
-    db.delete(reviewDecisions)
+    const { changes } = db
+      .delete(reviewDecisions)
       .where(and(eq(reviewDecisions.briefingId, d.briefingId), eq(reviewDecisions.userId, d.userId), eq(reviewDecisions.section, d.section)))
       .run();
-    reset++;
-    const what = now === null ? "a topic you approved was removed" : `${sectionLabel(hashes, d.section)} was edited`;
-    notify(db, d.userId, "approval_reset", {
+    if (changes > 0) removed.push({ d, what: now === null ? "a topic you approved was removed" : `${sectionLabel(hashes, d.section)} was edited` });
+  }
+  for (const { d, what } of removed) {
+    await notify(store, d.userId, "approval_reset", {
       briefingId: briefing.id,
       link: `/briefings/${briefing.id}${d.section === WHOLE_BRIEF ? "" : `#block-${d.section}`}`,
       text: `Your approval of ${d.section === WHOLE_BRIEF ? "the whole brief" : sectionLabel(hashes, d.section)} in “${briefing.title}” was reset: ${what}.`,
       section: d.section,
     });
   }
-  return reset;
+  return removed.length;
 }
 
 /** Whether any approval is stored for the briefing (the settle check is skipped otherwise). */
