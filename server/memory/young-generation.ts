@@ -12,9 +12,10 @@ import type { Logger } from "../logger";
  * listens, so live editing grows the young generation as before, when it needs it.
  */
 
-/** The factor server/boot.ts sets: semi-spaces keep their initial size. */
-export const START_SEMI_SPACE_GROWTH_FACTOR = 1;
-/** V8's default `--semi-space-growth-factor` (node 20 and 22). */
+/**
+ * V8's default `--semi-space-growth-factor` (`node --v8-options`); server/boot.ts sets 1, which
+ * keeps the semi-spaces at their initial size. V8 reads the factor each time it grows them.
+ */
 export const DEFAULT_SEMI_SPACE_GROWTH_FACTOR = 2;
 
 export function newSpaceBytes(): number {
