@@ -7,11 +7,12 @@ const buildDir = process.env.SD_BUILD_DIR || "build";
 
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
-  // The server entry is compiled with the app into one bundle: one copy of every module.
+  // The server entry is compiled with the app into one bundle: one copy of every module. The
+  // process starts at build/server/index.js (server/boot.ts, scripts/build.mjs), which imports it.
   server: "server/index.ts",
   serverModuleFormat: "esm",
   serverPlatform: "node",
-  serverBuildPath: `${buildDir}/server/index.js`,
+  serverBuildPath: `${buildDir}/server/main.js`,
   assetsBuildDirectory: `${buildDir}/client`,
   publicPath: "/build/",
   serverDependenciesToBundle: [],

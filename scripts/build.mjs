@@ -1,5 +1,6 @@
 // `npm run build`: one compiled server. The Remix compiler bundles server/index.ts together with
-// the app (remix.config.js `server`), so the process loads each of our modules once; esbuild
+// the app (remix.config.js `server`) into main.js, so the process loads each of our modules once;
+// the process entry index.js (server/boot.ts) sets one V8 flag and imports it; esbuild
 // bundles the PDF render process and the projection thread on their own (they share no state
 // with the server). Files the bundles read at run time are copied beside them, where
 // `import.meta.url` finds them.
@@ -23,6 +24,8 @@ execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dis
 // started from the server bundle as `new URL("./projection-worker.js", import.meta.url)`). The
 // thread shares no module state with the server: it opens its own database connection.
 const workers = [
+  // The process entry: one V8 flag, then `import("./main.js")`, the bundle above (docs/decisions/0118).
+  ["server/boot.ts", "index.js"],
   ["server/export/worker.ts", "pdf-worker.js"],
   ["server/persistence/projection-worker.ts", "projection-worker.js"],
   ["server/export/docx-worker.ts", "docx-worker.js"],

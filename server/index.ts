@@ -7,8 +7,9 @@ import { startServer } from "./start";
 
 /**
  * Entry point. `npm run build` compiles this file together with the Remix app into
- * `build/server/index.js` (remix.config.js `server`), which `npm start` runs with plain node.
- * Nothing imports this file.
+ * `build/server/main.js` (remix.config.js `server`); the process starts at `build/server/index.js`
+ * (server/boot.ts), which sets one V8 flag and imports it. `npm start` runs that with plain node.
+ * Nothing in the source imports this file.
  */
 let config;
 try {

@@ -15,6 +15,7 @@ import type { Services, SummitContext } from "./context";
 import { createInProcessBus, type AppBus } from "./bus";
 import { createRedisBus } from "./redis/bus";
 import { bodyLimit } from "./http/body-limit";
+import { releaseYoungGeneration } from "./memory/young-generation";
 import { importBodyLimit, isImportPath } from "./import/paths";
 import { inProcessCommentLimit, TokenBucketLimiter } from "./http/comment-rate-limit";
 import { createAuthRateLimits } from "./http/rate-limit";
@@ -131,6 +132,8 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   logger.info("server", "listening", { url, port, database: config.databasePath });
+  // Start-up is done: the young generation may grow again with real work (docs/decisions/0118).
+  releaseYoungGeneration(logger);
 
   let closing: Promise<void> | null = null;
   const close = () =>

@@ -6,7 +6,9 @@ import { serverEntry } from "../helpers/server";
 // The server and the Remix app are one bundle, so a process holds one copy of each of our modules.
 // With two graphs (a Remix bundle beside a separately loaded server), each graph defined its own
 // PdfExportError, `instanceof` failed across them and an export's 422 became a generic 500.
-const bundle = fs.readFileSync(serverEntry(), "utf8");
+// The process starts at a small entry (server/boot.ts, docs/decisions/0118) that imports the bundle.
+const entry = fs.readFileSync(serverEntry(), "utf8");
+const bundle = fs.readFileSync(path.join(path.dirname(serverEntry()), "main.js"), "utf8");
 
 /** The source files esbuild put in the bundle: it marks each with a `// path` comment line. */
 const modules = [...bundle.matchAll(/^\/\/ ((?:app|server|db|extensions)\/[^\s]+\.tsx?)$/gm)].map((m) => m[1]);
@@ -38,8 +40,15 @@ describe("the compiled server", () => {
     }
   });
 
+  it("starts at an entry that holds none of our modules and imports the one bundle", () => {
+    expect(entry).toContain("// server/boot.ts");
+    expect([...entry.matchAll(/^\/\/ ((?:app|server|db|extensions)\/[^\s]+\.tsx?)$/gm)].map((m) => m[1])).toEqual(["server/boot.ts"]);
+    expect(entry).toMatch(/import\(new URL\("\.\/main\.js", import\.meta\.url\)/);
+  });
+
   it("runs without a TypeScript loader", () => {
     expect(bundle).not.toMatch(/from ["']tsx/);
+    expect(entry).not.toMatch(/from ["']tsx/);
     expect(fs.existsSync(path.join(path.dirname(serverEntry()), "pdf-worker.js"))).toBe(true);
   });
 });
