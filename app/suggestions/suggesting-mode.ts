@@ -6,7 +6,8 @@ import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
  * "Suggesting" mode for editors and owners: what they type or delete does not change the document
  * but becomes suggestions, created through the same HTTP route as a commenter's. Typed text is
  * gathered at the caret (shown as a pending insertion) and sent as one insertion once typing
- * pauses, the caret moves or Enter is pressed; typing over a selection suggests a replacement;
+ * pauses, the caret moves or Enter is pressed; typing over a selection is gathered the same way
+ * (the selection stays, struck through) and sent as one replacement of it;
  * Backspace / Delete suggest deleting the selection or the character beside the caret. Everything
  * else that would change the text (Enter, paste of several lines, drops) is ignored while on.
  */
@@ -20,7 +21,8 @@ export interface SuggestedChange {
 
 interface ModeState {
   enabled: boolean;
-  pending: { pos: number; text: string } | null;
+  /** Text typed and not yet sent: inserted at `pos`, or replacing `pos`…`to` when `to` > `pos`. */
+  pending: { pos: number; to: number; text: string } | null;
 }
 
 export const suggestingModeKey = new PluginKey<ModeState>("suggestingMode");
@@ -63,13 +65,17 @@ export const SuggestingMode = Extension.create<unknown, SuggestingModeStorage>({
       const pending = suggestingModeKey.getState(view.state)?.pending;
       if (!pending) return;
       setMeta(view, { pending: null });
-      if (pending.text) emit({ from: pending.pos, to: pending.pos, text: pending.text });
+      if (pending.text) emit({ from: pending.pos, to: pending.to, text: pending.text });
     };
     const schedule = (view: EditorView) => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => flush(view), FLUSH_AFTER_MS);
     };
     const textblockRange = (state: EditorState, from: number, to: number) => state.doc.resolve(from).sameParent(state.doc.resolve(to));
+    // A selection may run from one paragraph or heading into a later one (docs/decisions/0506), as in
+    // the Suggest edit box: the server refuses what it cannot apply (a quote, topic or fact between)
+    // and the panel shows its message, instead of the typing being dropped without a word.
+    const textRange = (state: EditorState, from: number, to: number) => state.doc.resolve(from).parent.isTextblock && state.doc.resolve(to).parent.isTextblock;
 
     return [
       new Plugin<ModeState>({
@@ -79,7 +85,12 @@ export const SuggestingMode = Extension.create<unknown, SuggestingModeStorage>({
           apply(tr, value) {
             const meta = tr.getMeta(suggestingModeKey) as Meta | undefined;
             let next = meta ? { ...value, ...meta } : value;
-            if (tr.docChanged && next.pending) next = { ...next, pending: { ...next.pending, pos: tr.mapping.map(next.pending.pos, -1) } };
+            if (tr.docChanged && next.pending) {
+              // Others' typing at the edges of a replaced range stays outside it.
+              const p = next.pending;
+              const pos = tr.mapping.map(p.pos, p.to > p.pos ? 1 : -1);
+              next = { ...next, pending: { ...p, pos, to: p.to > p.pos ? Math.max(pos, tr.mapping.map(p.to, -1)) : pos } };
+            }
             return next;
           },
         },
@@ -103,19 +114,19 @@ export const SuggestingMode = Extension.create<unknown, SuggestingModeStorage>({
               el.textContent = pending.text;
               return el;
             };
-            return DecorationSet.create(state.doc, [Decoration.widget(pending.pos, widget, { side: 1, key: `pending:${pending.text}` })]);
+            const marks = [Decoration.widget(pending.to, widget, { side: 1, key: `pending:${pending.text}` })];
+            if (pending.to > pending.pos) marks.push(Decoration.inline(pending.pos, pending.to, { class: "suggestion-delete is-pending" }));
+            return DecorationSet.create(state.doc, marks);
           },
           handleTextInput(view, from, to, text) {
             const state = suggestingModeKey.getState(view.state);
             if (!state?.enabled) return false;
-            if (from < to) {
-              flush(view);
-              if (textblockRange(view.state, from, to)) emit({ from, to, text });
-              return true;
-            }
-            const pending = state.pending && state.pending.pos === from ? state.pending : null;
+            // The selection stays while typing over it, so each key comes with the same range:
+            // gathered into one replacement instead of one suggestion per character.
+            const pending = state.pending && state.pending.pos === from && state.pending.to === Math.max(from, to) ? state.pending : null;
             if (state.pending && !pending) flush(view);
-            setMeta(view, { pending: { pos: from, text: (pending?.text ?? "") + text } });
+            if (from < to && !textRange(view.state, from, to)) return true;
+            setMeta(view, { pending: { pos: from, to: Math.max(from, to), text: (pending?.text ?? "") + text } });
             schedule(view);
             return true;
           },
@@ -134,7 +145,7 @@ export const SuggestingMode = Extension.create<unknown, SuggestingModeStorage>({
               return true;
             }
             if (!empty) {
-              if (textblockRange(view.state, from, to)) emit({ from, to, text: "" });
+              if (textRange(view.state, from, to)) emit({ from, to, text: "" });
               return true;
             }
             const [a, b] = event.key === "Backspace" ? [from - 1, from] : [from, from + 1];
@@ -147,7 +158,7 @@ export const SuggestingMode = Extension.create<unknown, SuggestingModeStorage>({
             const text = (event.clipboardData?.getData("text/plain") ?? "").replace(/\s+/g, " ");
             const { from, to } = view.state.selection;
             flush(view);
-            if (text.trim() && textblockRange(view.state, from, to)) emit({ from, to, text });
+            if (text.trim() && textRange(view.state, from, to)) emit({ from, to, text });
             return true;
           },
           handleDrop() {

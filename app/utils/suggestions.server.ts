@@ -15,8 +15,6 @@ import {
   type StoredSuggestion,
 } from "../../db/queries/suggestions";
 import { isValidId } from "../../db/ids";
-import { isSessionActive } from "../../db/queries/sessions";
-import { getUserById } from "../../db/queries/users";
 import type { Role } from "../../db/schema";
 import { base64ToBytes, decodeAnchor } from "../comments/anchor";
 import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
@@ -27,7 +25,6 @@ import { publishCommentEvent } from "./comment-events.server";
 import { threadViews, type CommentsAccess } from "./comments.server";
 import { forbidden, notFound } from "./errors";
 import type { FieldErrors } from "./form";
-import { requireBriefingRole } from "./permissions.server";
 import { canEditBody, roleAtLeast } from "./roles";
 import { readStoredDocument } from "./stored-document.server";
 
@@ -183,7 +180,7 @@ async function createAction(context: AppLoadContext, access: CommentsAccess, inp
   return json({ ok: true as const, suggestion: await publish(context, access.briefing.id, id) }, { status: 201 });
 }
 
-type Decision = { ok: true } | { ok: false; status: 409; message: string };
+export type Decision = { ok: true } | { ok: false; status: 409; message: string };
 
 /** Why an open suggestion cannot be applied to `doc` now, or where it applies. */
 function applicable(doc: Y.Doc, s: StoredSuggestion): { message: string } | { target: SuggestionTarget } {
@@ -238,7 +235,7 @@ async function announce(context: AppLoadContext, access: CommentsAccess, s: Stor
   await notifyAuthor(context, access, s, decision);
 }
 
-async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
+export async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
   if (s.status !== "open") return { ok: false, status: 409, message: `This suggestion was already ${s.status}.` };
   const result = decision === "accepted" ? await accept(context, access, s) : (await decideSuggestion(context.store, s.id, "rejected", access.user.id)) ? ({ ok: true } as const) : ({ ok: false, status: 409, message: "Someone already decided this suggestion." } as const);
   if (!result.ok) return result;
@@ -257,7 +254,7 @@ async function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: 
   });
 }
 
-function requireDecider(access: CommentsAccess, what: string): Response | null {
+export function requireDecider(access: CommentsAccess, what: string): Response | null {
   if (!canDecide(access.role)) throw forbidden(`${what} suggestions needs the editor role; you are ${access.role}.`);
   return requireFinalOpen(access);
 }
@@ -289,7 +286,7 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   return json({ ok: true as const, decided: done, skipped });
 }
 
-async function requireSuggestion(context: AppLoadContext, access: CommentsAccess, id: string | undefined): Promise<StoredSuggestion> {
+export async function requireSuggestion(context: AppLoadContext, access: CommentsAccess, id: string | undefined): Promise<StoredSuggestion> {
   if (!isValidId(id)) throw notFound("Suggestion");
   const s = await getSuggestion(context.store, id);
   if (!s || s.briefingId !== access.briefing.id) throw notFound("Suggestion");
@@ -341,43 +338,6 @@ async function withdrawAction(context: AppLoadContext, access: CommentsAccess, s
   await publish(context, access.briefing.id, s.id);
   await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision: "rejected", authorId: s.authorId, byId: access.user.id });
   return json({ ok: true as const, suggestion: await suggestionViewFor(context, access, s.id) });
-}
-
-/** The message a refusal carries: the first field error of a JSON answer, else its text. */
-async function refusalMessage(res: Response): Promise<string> {
-  const text = await res.text();
-  try {
-    const body = JSON.parse(text) as { errors?: Record<string, string[] | undefined> };
-    return Object.values(body.errors ?? {}).find((v) => v && v.length)?.[0] ?? text;
-  } catch {
-    return text;
-  }
-}
-
-/**
- * A decision sent over the briefing's collaboration socket (docs/decisions/0507): the checks of
- * the HTTP action, in its order and with its status codes (session, membership, the suggestion,
- * the editor role, final, already decided, outdated), then the same `decide`. The accepted text
- * is broadcast inside it; the answer waits for the bookkeeping, as the HTTP response does.
- */
-export async function decideOverSocket(
-  context: AppLoadContext,
-  input: { briefingId: string; userId: string; sessionId: string; suggestionId: string; decision: "accepted" | "rejected" },
-): Promise<{ status: number; message: string }> {
-  try {
-    const user = (await isSessionActive(context.store, input.sessionId)) ? await getUserById(context.store, input.userId) : undefined;
-    if (!user) return { status: 401, message: "Sign in to continue." };
-    const { briefing, role } = requireBriefingRole(context, input.briefingId, user);
-    const access: CommentsAccess = { briefing, role, user };
-    const s = await requireSuggestion(context, access, input.suggestionId);
-    const refused = requireDecider(access, input.decision === "accepted" ? "Accepting" : "Rejecting");
-    if (refused) return { status: refused.status, message: await refusalMessage(refused) };
-    const result = await decide(context, access, s, input.decision);
-    return result.ok ? { status: 200, message: "" } : { status: result.status, message: result.message };
-  } catch (err) {
-    if (err instanceof Response) return { status: err.status, message: await refusalMessage(err) };
-    throw err;
-  }
 }
 
 /**

@@ -13,7 +13,7 @@ import { noFanout } from "./fanout";
 import { RoomRegistry } from "./rooms";
 import { createCollabService } from "./service";
 import { createUpgradeHandler } from "./upgrade";
-import { decideOverSocket } from "../../app/utils/suggestions.server";
+import { decideOverSocket } from "../../app/utils/suggestion-socket.server";
 
 /** Read-only connections may send this many document updates (all dropped) before they are closed. */
 const READ_ONLY_STRIKE_LIMIT = 20;

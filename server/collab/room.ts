@@ -10,6 +10,7 @@ import type { DecisionRequest } from "../../extensions/protocol/suggestion-decis
 import type { Connection, ConnectionHost } from "./connection";
 import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
+import { FROM_FANOUT, FROM_STORE, RoomFanoutLink } from "./room-fanout-link";
 import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
 
 export interface RoomOptions extends PersistenceOptions {
@@ -52,17 +53,6 @@ export class ServerEdit {
   constructor(readonly userId: string) {}
 }
 
-/** Transaction origin of updates another process published (server/collab/fanout.ts). */
-const FROM_FANOUT = Symbol("fanout");
-/** Transaction origin of stored state re-read to catch up after the fan-out missed updates. */
-const FROM_STORE = Symbol("store");
-
-/**
- * After a gap the room reads storage at once and once more this long after: an update the bus lost
- * may still be in its own process's write queue at the first read (flushed every COLLAB_FLUSH_MS).
- */
-const CATCH_UP_AGAIN_MIN_MS = 1000;
-
 /** A state vector with no clients: a client joining with an empty document. */
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
@@ -87,10 +77,7 @@ export class Room implements ConnectionHost {
   private destroyed = false;
   /** Bumped on every change the document emits: tells whether an apply integrated anything. */
   private changes = 0;
-  private readonly unsubscribeFanout: () => void;
-  private catchUpRunning = false;
-  private catchUpQueued = false;
-  private catchUpTimer: NodeJS.Timeout | null = null;
+  private readonly fanoutLink: RoomFanoutLink;
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -151,16 +138,7 @@ export class Room implements ConnectionHost {
       // Our clients' carets (and their removal when they leave) go to the other processes too.
       if (origin !== FROM_FANOUT) options.fanout.publishAwareness?.(briefingId, update);
     });
-    this.unsubscribeFanout = options.fanout.subscribe(
-      briefingId,
-      (update) => this.receiveFromFanout(update),
-      {
-        onGap: () => this.fanoutGap(),
-        onAwareness: (update) => this.receiveAwarenessFromFanout(update),
-        onUnconfirmed: (updates) => this.storeUnconfirmed(updates),
-      },
-      fanoutFrom,
-    );
+    this.fanoutLink = new RoomFanoutLink(this, store, options, logger, fanoutFrom);
     // Logged updates may not have been projected (a crash between store and projection); a
     // document that is only a snapshot was projected before it was compacted and unloaded. The
     // settle is debounced like a change's rather than run at once: a visit that edits (most do)
@@ -294,8 +272,7 @@ export class Room implements ConnectionHost {
     if (this.destroyed) return;
     if (this.settleTimer) this.emitSettled();
     this.destroyed = true;
-    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
-    this.unsubscribeFanout();
+    this.fanoutLink.dispose();
     this.persistence.dispose();
     this.awareness.destroy();
     this.doc.destroy();
@@ -335,84 +312,6 @@ export class Room implements ConnectionHost {
       });
     }
     this.scheduleSettled();
-  }
-
-  /** An update another process's room applied: integrate it and pass it to our connections. */
-  private receiveFromFanout(update: Uint8Array): void {
-    if (this.destroyed) return;
-    try {
-      Y.applyUpdate(this.doc, update, FROM_FANOUT);
-    } catch (err) {
-      this.logger.error("collab fan-out update could not be applied", err, { briefingId: this.briefingId });
-      return;
-    }
-    // Adapters deliver in order, so nothing should be left waiting; if it is, it must not linger,
-    // and what it builds on was missed: storage has it (its process stored it), so catch up.
-    if (takePending(this.doc)) {
-      this.logger.warn("collab", "fan-out update with missing dependencies; dropped, catching up from storage", { briefingId: this.briefingId });
-      this.fanoutGap();
-    }
-  }
-
-  /** Updates whose process never said it stored them: stored here, so they outlive that process. */
-  private storeUnconfirmed(updates: Uint8Array[]): void {
-    if (this.destroyed) return;
-    this.logger.warn("collab", "storing fan-out updates their instance never confirmed", { briefingId: this.briefingId, updates: updates.length });
-    for (const update of updates) {
-      this.persistence.bytes -= update.byteLength; // already counted when it was applied
-      this.persistence.enqueue(update, null);
-    }
-  }
-
-  private receiveAwarenessFromFanout(update: Uint8Array): void {
-    if (this.destroyed) return;
-    try {
-      applyAwarenessUpdate(this.awareness, update, FROM_FANOUT);
-    } catch (err) {
-      this.logger.error("collab fan-out awareness update could not be applied", err, { briefingId: this.briefingId });
-    }
-  }
-
-  /**
-   * The fan-out may have missed updates: re-read storage now and once more a little later (an
-   * update still in its process's write queue is stored by then), and merge what we lack. Never
-   * silently diverge from the other processes' rooms.
-   */
-  private fanoutGap(): void {
-    if (this.destroyed) return;
-    this.catchUp();
-    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
-    const again = Math.max(CATCH_UP_AGAIN_MIN_MS, 10 * this.options.flushMs);
-    this.catchUpTimer = setTimeout(() => {
-      this.catchUpTimer = null;
-      this.catchUp();
-    }, again);
-  }
-
-  private catchUp(): void {
-    if (this.destroyed) return;
-    if (this.catchUpRunning) {
-      this.catchUpQueued = true;
-      return;
-    }
-    this.catchUpRunning = true;
-    this.store
-      .load(this.briefingId)
-      .then((stored) => {
-        if (this.destroyed || stored.updates.length === 0) return;
-        // Applied as one update: the document emits only what it lacked, which goes to our clients.
-        Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), FROM_STORE);
-        if (takePending(this.doc)) this.logger.warn("collab", "stored state held changes with missing dependencies; dropped", { briefingId: this.briefingId });
-        this.options.metrics.fanoutCaughtUp();
-      })
-      .catch((err: unknown) => this.logger.error("collab catch-up from storage failed", err, { briefingId: this.briefingId }))
-      .finally(() => {
-        this.catchUpRunning = false;
-        if (this.catchUpQueued) {
-          this.catchUpQueued = false;
-          this.catchUp();
-        }
-      });
   }
 
   /**

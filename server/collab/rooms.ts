@@ -7,10 +7,13 @@ import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
+import { DecisionRelay, type DecisionHandler } from "./decision-relay";
+import { BriefingNotEditableError, LoadAborted } from "./registry-errors";
 import { Room, type RoomOptions } from "./room";
-import { encodeDecisionAnswer, type DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { WebSocket } from "ws";
 import type * as Y from "yjs";
+
+export { BriefingNotEditableError } from "./registry-errors";
 
 /**
  * Limits plus the two injected dependencies every room and connection shares: `metrics`
@@ -23,16 +26,6 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
 
 /** Log rows at which an unloading room folds its log into the snapshot. */
 const UNLOAD_COMPACT_MIN_ROWS = 32;
-
-/** What a suggestion decision sent over a socket asks for, with who sent it (docs/decisions/0507). */
-export interface SocketDecision extends DecisionRequest {
-  briefingId: string;
-  userId: string;
-  sessionId: string;
-}
-
-/** Decides a suggestion for a socket with the HTTP action's checks; resolves to the answer. */
-export type DecisionHandler = (request: SocketDecision) => Promise<{ status: number; message: string }>;
 
 export type SettledListener = (briefingId: string, room: Room) => void;
 export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array, clients: number[]) => void;
@@ -50,27 +43,6 @@ interface Loading {
   revoked: Set<string>;
 }
 
-/** The load finished but the room must not be opened (deleted meanwhile, or shutting down). */
-/**
- * A change the server was to make on a person's behalf (an accepted suggestion, a restore) was
- * refused at the moment of writing: the briefing was finalized or deleted after the request was
- * checked. Matched by `code` (app/utils/stored-document.server.ts turns it into 409 or 404).
- */
-export class BriefingNotEditableError extends Error {
-  readonly code = "BRIEFING_NOT_EDITABLE";
-  constructor(readonly reason: "final" | "deleted") {
-    super(reason === "final" ? "The briefing is final: reopen it to change its text." : "The briefing was deleted.");
-    this.name = "BriefingNotEditableError";
-  }
-}
-
-class LoadAborted extends Error {
-  constructor(readonly spec: CloseSpec) {
-    super(`room load aborted: ${spec.reason}`);
-    this.name = "LoadAborted";
-  }
-}
-
 /**
  * Briefing id → Room. Loads a room on its first connection (joins during a load share the one
  * in-flight load), unloads it once after the last connection left and storage took every update,
@@ -84,14 +56,16 @@ export class RoomRegistry {
   private readonly settledListeners = new Set<SettledListener>();
   private readonly changedListeners = new Set<ChangedListener>();
   private readonly unloadingListeners = new Set<SettledListener>();
-  private decisionHandler: DecisionHandler | null = null;
+  private readonly decisions: DecisionRelay;
 
   constructor(
     private readonly db: Db,
     private readonly store: DocumentStore,
     private readonly options: RegistryOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.decisions = new DecisionRelay(logger);
+  }
 
   get(briefingId: string): Room | undefined {
     return this.rooms.get(briefingId);
@@ -117,25 +91,7 @@ export class RoomRegistry {
 
   /** Who decides suggestions sent over sockets (the app's suggestion rules); none: answered 503. */
   handleDecisions(handler: DecisionHandler | null): void {
-    this.decisionHandler = handler;
-  }
-
-  /**
-   * A decision a socket sent: the handler runs the same checks as the HTTP action and, on accept,
-   * the same server change, which broadcasts before the bookkeeping after it; the answer goes back
-   * on that socket only, with the request's id.
-   */
-  private decide(room: Room, conn: Connection, request: DecisionRequest): void {
-    const answer = (status: number, message: string) => conn.send(encodeDecisionAnswer({ requestId: request.requestId, status, message }));
-    const handler = this.decisionHandler;
-    if (!handler) return answer(503, "Suggestions cannot be decided over this connection here; use the HTTP route.");
-    handler({ ...request, briefingId: room.briefingId, userId: conn.userId, sessionId: conn.sessionId }).then(
-      (result) => answer(result.status, result.message),
-      (err: unknown) => {
-        this.logger.error("collab: suggestion decision failed", err, { ...conn.fields(), suggestionId: request.suggestionId });
-        answer(500, "The server could not decide the suggestion. Try again.");
-      },
-    );
+    this.decisions.handle(handler);
   }
 
   onSettled(listener: SettledListener): () => void {
@@ -258,7 +214,6 @@ export class RoomRegistry {
     });
   }
 
-
   /** A member's role changed or they left: re-read their access for each open briefing of that team. */
   membershipChanged(teamId: string, userId: string): void {
     for (const loading of this.loads.values()) loading.changed = true;
@@ -379,7 +334,7 @@ export class RoomRegistry {
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
         changed: (r, userId, update, clients) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update, clients), r.briefingId),
-        decision: (r, conn, request) => this.decide(r, conn, request),
+        decision: (r, conn, request) => this.decisions.relay(r.briefingId, conn, request),
       },
       this.logger,
     );
