@@ -16,7 +16,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
-  const html = await readStoredDocument(() => history.view(briefing.id, seq, historyExportInfo(context, briefing, v)));
+  const info = await historyExportInfo(context, briefing, v);
+  const html = await readStoredDocument(() => history.view(briefing.id, seq, info));
   if (!html) throw new Response(`Version ${seq} not found.`, { status: 404 });
   return htmlPayload(html);
 }

@@ -31,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
   const authors = authorsById(context, [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]);
-  const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: canExport(context, briefing, role), version: versionSummary(v, authors) };
+  const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: await canExport(context, briefing, role), version: versionSummary(v, authors) };
   return json(data);
 }
 

@@ -36,7 +36,7 @@ const RECENT_SHOWN = 5;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team, role } = requireTeamRole(context, params.teamId, user);
+  const { team, role } = await requireTeamRole(context, params.teamId, user);
   const levels = teamLevels(team);
   const url = new URL(request.url);
   const sortParam = url.searchParams.get("sort");
@@ -65,7 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = form.get("intent");
 
   if (intent === "create") {
-    const { team } = requireTeamRole(context, params.teamId, user, "editor");
+    const { team } = await requireTeamRole(context, params.teamId, user, "editor");
     const result = await createNewBriefing(context, team.id, user, form);
     if ("errors" in result) return json({ intent, errors: result.errors }, { status: result.status });
     return redirect(`/briefings/${result.briefing.id}`);

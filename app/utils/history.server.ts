@@ -58,7 +58,7 @@ export function versionSummary(v: VersionInfo, authors: Record<string, AuthorInf
 }
 
 /** The export model's facts for a history version: the briefing's fields now, DRAFT unless it is a final. */
-export function historyExportInfo(context: AppLoadContext, briefing: Briefing, v: VersionInfo): ExportInfo {
+export async function historyExportInfo(context: AppLoadContext, briefing: Briefing, v: VersionInfo): Promise<ExportInfo> {
   return {
     title: briefing.title,
     summitName: briefing.summitName,
@@ -67,7 +67,7 @@ export function historyExportInfo(context: AppLoadContext, briefing: Briefing, v
     endDate: briefing.endDate,
     classification: briefing.classification,
     status: v.kind === "final" ? "final" : "draft",
-    team: getTeam(context.db, briefing.teamId)?.name ?? "",
+    team: (await getTeam(context.store, briefing.teamId))?.name ?? "",
     exportedAt: new Date(),
     staleMonths: context.config.FACT_STALE_MONTHS,
     version: null,

@@ -22,7 +22,7 @@ export type NewBriefingResult = { briefing: Briefing } | { status: number; error
  */
 export async function createNewBriefing(context: AppLoadContext, teamId: string, user: CurrentUser, form: FormData): Promise<NewBriefingResult> {
   // The minimum level must be one of this team's levels (ADR 0406); said together with the other fields' errors.
-  const team = getTeam(context.db, teamId);
+  const team = await getTeam(context.store, teamId);
   const levels = team ? teamLevels(team) : [];
   const typed = String(form.get("classification") ?? "").trim().toLocaleUpperCase("en");
   const level = levels.find((l) => l.name === typed);

@@ -11,11 +11,11 @@ import { roleAtLeast } from "./roles";
 export { canEditBody, roleAtLeast } from "./roles";
 
 /** The team and the caller's role in it; 404 for an unknown team, 403 for a non-member. */
-export function requireTeamRole(context: AppLoadContext, teamId: string | undefined, user: CurrentUser, min: Role = "viewer") {
+export async function requireTeamRole(context: AppLoadContext, teamId: string | undefined, user: CurrentUser, min: Role = "viewer") {
   if (!isValidId(teamId)) throw notFound("Team");
-  const team = getTeam(context.db, teamId);
+  const team = await getTeam(context.store, teamId);
   if (!team) throw notFound("Team");
-  const membership = getMembership(context.db, teamId, user.id);
+  const membership = await getMembership(context.store, teamId, user.id);
   if (!membership) throw forbidden("You are not a member of this team.");
   if (!roleAtLeast(membership.role, min)) {
     throw forbidden(`This needs the ${min} role in ${team.name}; you are ${membership.role}.`);
@@ -48,8 +48,8 @@ export function requireBriefingRole(
 }
 
 /** Whether `role` may export this briefing under its team's policy: for hiding export links. */
-export function canExport(context: AppLoadContext, briefing: Briefing, role: Role): boolean {
-  const team = getTeam(context.db, briefing.teamId);
+export async function canExport(context: AppLoadContext, briefing: Briefing, role: Role): Promise<boolean> {
+  const team = await getTeam(context.store, briefing.teamId);
   return !!team && mayExport(role, team.exportPolicy);
 }
 
@@ -57,9 +57,9 @@ export function canExport(context: AppLoadContext, briefing: Briefing, role: Rol
  * The briefing and role of someone allowed to export it under its team's export policy (every
  * export format checks here); 403 naming who may export otherwise.
  */
-export function requireExportRole(context: AppLoadContext, briefingId: string | undefined, user: CurrentUser) {
+export async function requireExportRole(context: AppLoadContext, briefingId: string | undefined, user: CurrentUser) {
   const access = requireBriefingRole(context, briefingId, user);
-  const team = getTeam(context.db, access.briefing.teamId)!;
+  const team = (await getTeam(context.store, access.briefing.teamId))!;
   if (!mayExport(access.role, team.exportPolicy)) throw forbidden(exportRefusal(team.exportPolicy, access.role, team.name));
   return { ...access, team };
 }

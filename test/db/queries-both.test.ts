@@ -2,13 +2,31 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countAuditEvents, insertAuditEvent, listAuditEvents, listAuditPeople } from "../../db/queries/audit";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
+import {
+  acceptInvitation,
+  createInvitation,
+  createTeam,
+  getInvitation,
+  getMembership,
+  getTeam,
+  hasUsedInvitation,
+  invitationState,
+  LastOwnerError,
+  listMembers,
+  listOpenInvitations,
+  listTeamsForUser,
+  removeMember,
+  revokeInvitation,
+  setMemberRole,
+  setTeamExportPolicy,
+} from "../../db/queries/teams";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
 import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
 import { exec, first, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
- * The converted query modules (sessions, users, audit, markings) run unchanged on both dialects and
+ * The converted query modules (sessions, users, audit, markings, teams) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -130,6 +148,163 @@ for (const dialect of testDialects()) {
       await setTeamClassificationLevels(store, "team-1", levels);
       const team = first(await exec(store, (db, t) => db.select().from(t.teams).where(eq(t.teams.id, "team-1")).limit(1)));
       expect(team?.classificationLevels).toBe(levels);
+    });
+
+    describe("teams", () => {
+      const people = ["owner", "second", "third", "joiner", "late"].map((n) => `team-user-${n}`);
+      beforeAll(async () => {
+        for (const [i, id] of people.entries()) {
+          // Names sort in this order, so listMembers' order is checked too.
+          await createUser(store, { id, email: `${id}@example.org`, name: `${String.fromCharCode(65 + i)} ${id}`, passwordHash: "h" });
+        }
+      });
+      const [owner, second, third, joiner, late] = people;
+
+      it("creates a team with its creator as owner, reads it, and changes its export policy", async () => {
+        const team = await createTeam(store, "  Alpha desk ", owner, "team-alpha");
+        expect(team).toMatchObject({ id: "team-alpha", name: "Alpha desk", exportPolicy: "everyone" });
+        expect(team.createdAt).toBeInstanceOf(Date);
+        expect(await getTeam(store, "team-alpha")).toEqual(team);
+        expect(await getTeam(store, "no-such-team")).toBeUndefined();
+        expect(await getMembership(store, "team-alpha", owner)).toEqual({ role: "owner" });
+        expect(await getMembership(store, "team-alpha", second)).toBeUndefined();
+        await setTeamExportPolicy(store, "team-alpha", "owners");
+        expect((await getTeam(store, "team-alpha"))?.exportPolicy).toBe("owners");
+      });
+
+      it("a team whose owner row cannot be written is not created either", async () => {
+        // The membership insert fails (no such user): the team row goes with it.
+        await expect(createTeam(store, "Orphan", "no-such-user", "team-orphan")).rejects.toThrow();
+        expect(await getTeam(store, "team-orphan")).toBeUndefined();
+      });
+
+      it("lists a user's teams by name with their role, member count and active briefing count as numbers", async () => {
+        await createTeam(store, "Beta desk", second, "team-beta");
+        await exec(store, (db, t) => db.insert(t.memberships).values({ teamId: "team-beta", userId: owner, role: "viewer", createdAt: now }));
+        const brief = (id: string, archivedAt: Date | null) => ({
+          id,
+          teamId: "team-beta",
+          title: id,
+          summitName: "S",
+          city: "C",
+          startDate: "2026-12-14",
+          endDate: "2026-12-15",
+          classification: "RESTRICTED",
+          createdAt: now,
+          updatedAt: now,
+          lastEditedAt: now,
+          archivedAt,
+        });
+        await exec(store, (db, t) => db.insert(t.briefings).values([brief("beta-1", null), brief("beta-2", null), brief("beta-old", now)]));
+        expect(await listTeamsForUser(store, owner)).toEqual([
+          { id: "team-alpha", name: "Alpha desk", role: "owner", members: 1, briefings: 0 },
+          { id: "team-beta", name: "Beta desk", role: "viewer", members: 2, briefings: 2 },
+        ]);
+        expect(await listTeamsForUser(store, "nobody")).toEqual([]);
+      });
+
+      it("changes roles and removes members, never leaving a team without an owner", async () => {
+        await exec(store, (db, t) =>
+          db.insert(t.memberships).values([
+            { teamId: "team-alpha", userId: second, role: "editor", createdAt: now },
+            { teamId: "team-alpha", userId: third, role: "viewer", createdAt: now },
+          ]),
+        );
+        expect((await listMembers(store, "team-alpha")).map((m) => [m.userId, m.role])).toEqual([
+          [owner, "owner"],
+          [second, "editor"],
+          [third, "viewer"],
+        ]);
+        expect((await listMembers(store, "team-alpha"))[0]).toMatchObject({ name: `A ${owner}`, email: `${owner}@example.org` });
+
+        await expect(setMemberRole(store, "team-alpha", owner, "editor")).rejects.toBeInstanceOf(LastOwnerError);
+        await expect(removeMember(store, "team-alpha", owner)).rejects.toBeInstanceOf(LastOwnerError);
+        expect(await getMembership(store, "team-alpha", owner)).toEqual({ role: "owner" });
+
+        await setMemberRole(store, "team-alpha", second, "owner");
+        await setMemberRole(store, "team-alpha", owner, "commenter"); // another owner is left
+        expect(await getMembership(store, "team-alpha", owner)).toEqual({ role: "commenter" });
+        await setMemberRole(store, "team-alpha", "no-such-user", "owner"); // no member, no change
+        expect(await getMembership(store, "team-alpha", "no-such-user")).toBeUndefined();
+
+        await removeMember(store, "team-alpha", third);
+        await removeMember(store, "team-alpha", third); // already gone: nothing to do
+        expect(await getMembership(store, "team-alpha", third)).toBeUndefined();
+        await setMemberRole(store, "team-alpha", owner, "owner");
+      });
+
+      it("the last-owner check runs in the caller's transaction, and its refusal rolls back the caller's writes", async () => {
+        await expect(
+          withTransaction(store, async (tx) => {
+            await setTeamExportPolicy(tx, "team-beta", "editors");
+            await removeMember(tx, "team-beta", second);
+          }),
+        ).rejects.toBeInstanceOf(LastOwnerError);
+        expect((await getTeam(store, "team-beta"))?.exportPolicy).toBe("everyone");
+        expect(await getMembership(store, "team-beta", second)).toEqual({ role: "owner" });
+      });
+
+      it("creates invitations, lists the open ones with who accepted them, and revokes once", async () => {
+        const shared = await createInvitation(store, { teamId: "team-alpha", role: "editor", createdBy: owner, maxUses: 3, ttlMs: 60_000 });
+        const ownerLink = await createInvitation(store, { teamId: "team-alpha", role: "owner", createdBy: owner, maxUses: 5, ttlMs: 60_000 });
+        const expired = await createInvitation(store, { teamId: "team-alpha", role: "viewer", createdBy: owner, maxUses: 1, ttlMs: -1000 });
+        expect(shared).toMatchObject({ teamId: "team-alpha", role: "editor", maxUses: 3, useCount: 0, revokedAt: null });
+        expect(shared.expiresAt.getTime() - shared.createdAt.getTime()).toBe(60_000);
+        expect(ownerLink.maxUses).toBe(1); // owner links are single-use whatever is asked
+        expect(invitationState(shared)).toBe("usable");
+        expect(invitationState(expired)).toBe("expired");
+
+        expect(await getInvitation(store, shared.id)).toMatchObject({ invitation: shared, team: { id: "team-alpha", name: "Alpha desk" }, inviterName: `A ${owner}` });
+        expect(await getInvitation(store, "no-such-invitation")).toBeUndefined();
+
+        expect(await acceptInvitation(store, shared.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "editor", changed: true });
+        expect(await hasUsedInvitation(store, shared.id, joiner)).toBe(true);
+        expect(await hasUsedInvitation(store, shared.id, late)).toBe(false);
+        const open = await listOpenInvitations(store, "team-alpha");
+        expect(open.map((i) => i.id)).toEqual([shared.id, ownerLink.id]); // the expired one is not open
+        expect(open[0]).toMatchObject({ useCount: 1, uses: [{ invitationId: shared.id, name: `D ${joiner}`, role: "editor" }] });
+        expect(open[0].uses[0].usedAt).toBeInstanceOf(Date);
+        expect(open[1].uses).toEqual([]);
+        expect(await listOpenInvitations(store, "team-beta")).toEqual([]);
+
+        expect(await revokeInvitation(store, "team-beta", ownerLink.id, second)).toBe(false); // another team's
+        expect(await revokeInvitation(store, "team-alpha", ownerLink.id, owner)).toBe(true);
+        const revoked = (await getInvitation(store, ownerLink.id))!.invitation;
+        expect(revoked.revokedBy).toBe(owner);
+        expect(await revokeInvitation(store, "team-alpha", ownerLink.id, second)).toBe(true);
+        expect((await getInvitation(store, ownerLink.id))!.invitation).toEqual(revoked); // the first record stays
+        expect((await listOpenInvitations(store, "team-alpha")).map((i) => i.id)).toEqual([shared.id]);
+        expect(await acceptInvitation(store, ownerLink.id, late)).toEqual({ ok: false, reason: "revoked" });
+        expect(await acceptInvitation(store, expired.id, late)).toEqual({ ok: false, reason: "expired" });
+        expect(await acceptInvitation(store, "no-such-invitation", late)).toEqual({ ok: false, reason: "unknown" });
+        expect(await getMembership(store, "team-alpha", late)).toBeUndefined();
+      });
+
+      it("accepting again takes no use; a member keeps a higher role; a used-up link is refused", async () => {
+        const link = await createInvitation(store, { teamId: "team-alpha", role: "commenter", createdBy: owner, maxUses: 2, ttlMs: 60_000 });
+        // The joiner is an editor: a commenter link records the use and keeps the higher role.
+        expect(await acceptInvitation(store, link.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "editor", changed: false });
+        expect(await acceptInvitation(store, link.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "editor", changed: false });
+        expect((await getInvitation(store, link.id))!.invitation.useCount).toBe(1);
+        const upgrade = await createInvitation(store, { teamId: "team-alpha", role: "owner", createdBy: owner, maxUses: 1, ttlMs: 60_000 });
+        expect(await acceptInvitation(store, upgrade.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "owner", changed: true });
+        expect(await getMembership(store, "team-alpha", joiner)).toEqual({ role: "owner" });
+        const uses = first(await exec(store, (db, t) => db.select().from(t.invitationUses).where(eq(t.invitationUses.invitationId, upgrade.id)).limit(1)));
+        expect(uses).toMatchObject({ userId: joiner, previousRole: "editor", role: "owner" });
+        expect(await acceptInvitation(store, upgrade.id, late)).toEqual({ ok: false, reason: "used" });
+        expect(await getMembership(store, "team-alpha", late)).toBeUndefined();
+      });
+
+      it("of several people racing for a link's last use, exactly one joins", async () => {
+        const link = await createInvitation(store, { teamId: "team-beta", role: "commenter", createdBy: second, maxUses: 1, ttlMs: 60_000 });
+        const racers = [third, joiner, late];
+        const results = await Promise.all(racers.map((u) => acceptInvitation(store, link.id, u)));
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: "used" }, { ok: false, reason: "used" }]);
+        const joined = await Promise.all(racers.map((u) => getMembership(store, "team-beta", u)));
+        expect(joined.filter(Boolean)).toEqual([{ role: "commenter" }]);
+        expect((await getInvitation(store, link.id))!.invitation.useCount).toBe(1);
+      });
     });
   });
 }
