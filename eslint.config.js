@@ -42,7 +42,7 @@ export default tseslint.config(
   {
     // Query modules converted to the async store (ADR 0111): builders are awaited, never run
     // synchronously, so the same code runs on SQLite and PostgreSQL. Add a module here once converted.
-    files: ["db/queries/sessions.ts", "db/queries/users.ts", "db/queries/markings.ts", "db/queries/audit.ts", "db/queries/teams.ts"],
+    files: ["db/queries/sessions.ts", "db/queries/users.ts", "db/queries/markings.ts", "db/queries/audit.ts", "db/queries/teams.ts", "db/queries/briefings.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",

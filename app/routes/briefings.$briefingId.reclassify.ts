@@ -12,7 +12,7 @@ import { requireBriefingRole } from "../utils/permissions.server";
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user, "owner");
+  const { briefing } = await requireBriefingRole(context, params.briefingId, user, "owner");
   const team = await getTeam(context.store, briefing.teamId);
   if (!team) throw notFound("Team");
   const form = await request.formData();

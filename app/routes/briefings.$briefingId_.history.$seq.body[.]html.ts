@@ -12,7 +12,7 @@ import { readStoredDocument } from "../utils/stored-document.server";
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);

@@ -26,7 +26,7 @@ export const meta: MetaFunction = ({ data }) => {
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);

@@ -17,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** Every final version of a briefing, newest first; earlier finals stay after a reopen. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   return json({
     canExport: await canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },

@@ -54,7 +54,7 @@ export async function requireCommentsAccess(
 ): Promise<CommentsAccess & { sessionId: string }> {
   const session = await getCurrentSession(request, context);
   if (!session) throw new Response("Sign in to continue.", { status: 401 });
-  const { briefing, role } = requireBriefingRole(context, briefingId, session.user);
+  const { briefing, role } = await requireBriefingRole(context, briefingId, session.user);
   return { briefing, role, user: session.user, sessionId: session.sessionId };
 }
 

@@ -157,7 +157,7 @@ export function htmlPayload(payload: Uint8Array): Response {
  */
 export async function requireComparison({ request, params, context }: Pick<LoaderFunctionArgs, "request" | "params" | "context">) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const url = new URL(request.url);
   let a = parseSeq(url.searchParams.get("a"), "a");

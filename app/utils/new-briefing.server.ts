@@ -46,7 +46,7 @@ export async function createNewBriefing(context: AppLoadContext, teamId: string,
     }
     briefing = await createBriefingWithBody(context, teamId, parsed.data, user, state, { from: "word" });
   } else {
-    const template = getBriefingAccess(context.db, start, user.id)?.briefing;
+    const template = (await getBriefingAccess(context.store, start, user.id))?.briefing;
     if (!template || template.teamId !== teamId || !template.isTemplate) {
       return { status: 400, errors: { start: ["That template is not offered any more: choose another start."] } };
     }

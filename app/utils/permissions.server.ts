@@ -27,18 +27,18 @@ export async function requireTeamRole(context: AppLoadContext, teamId: string | 
  * The briefing and the caller's role; 404 when it does not exist, 403 when they are not in its team
  * or their role is below `min`.
  */
-export function requireBriefingRole(
+export async function requireBriefingRole(
   context: AppLoadContext,
   briefingId: string | undefined,
   user: CurrentUser,
   min: Role = "viewer",
-): { briefing: Briefing; role: Role } {
+): Promise<{ briefing: Briefing; role: Role }> {
   if (!isValidId(briefingId)) throw notFound("Briefing");
-  const access = getBriefingAccess(context.db, briefingId, user.id);
+  const access = await getBriefingAccess(context.store, briefingId, user.id);
   if (!access) {
     // Ids are unguessable, so 404 for unknown and 403 for another team's says what is wrong
     // without revealing anything a guesser could use.
-    if (!getBriefing(context.db, briefingId)) throw notFound("Briefing");
+    if (!(await getBriefing(context.store, briefingId))) throw notFound("Briefing");
     throw forbidden("You are not a member of the team that owns this briefing.");
   }
   if (!roleAtLeast(access.role, min)) {
@@ -58,7 +58,7 @@ export async function canExport(context: AppLoadContext, briefing: Briefing, rol
  * export format checks here); 403 naming who may export otherwise.
  */
 export async function requireExportRole(context: AppLoadContext, briefingId: string | undefined, user: CurrentUser) {
-  const access = requireBriefingRole(context, briefingId, user);
+  const access = await requireBriefingRole(context, briefingId, user);
   const team = (await getTeam(context.store, access.briefing.teamId))!;
   if (!mayExport(access.role, team.exportPolicy)) throw forbidden(exportRefusal(team.exportPolicy, access.role, team.name));
   return { ...access, team };

@@ -57,8 +57,8 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
     for (const u of DEMO_USERS.slice(1)) {
       t.insert(memberships).values({ teamId: DEMO_TEAM_ID, userId: u.id, role: u.role, createdAt: new Date() }).run();
     }
-    createBriefing(
-      t,
+    await createBriefing(
+      store,
       DEMO_TEAM_ID,
       {
         title: "Kazakhstan–Türkiye presidential summit, Ankara",

@@ -3,6 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countAuditEvents, insertAuditEvent, listAuditEvents, listAuditPeople } from "../../db/queries/audit";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
 import {
+  createBriefing,
+  deleteBriefing,
+  getBriefing,
+  getBriefingAccess,
+  listBriefings,
+  listRecentlyEditedBy,
+  listTemplates,
+  setBriefingArchived,
+  setBriefingTemplate,
+  updateBriefingDetails,
+} from "../../db/queries/briefings";
+import {
   acceptInvitation,
   createInvitation,
   createTeam,
@@ -26,7 +38,7 @@ import { exec, first, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
- * The converted query modules (sessions, users, audit, markings, teams) run unchanged on both dialects and
+ * The converted query modules (sessions, users, audit, markings, teams, briefings) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -148,6 +160,123 @@ for (const dialect of testDialects()) {
       await setTeamClassificationLevels(store, "team-1", levels);
       const team = first(await exec(store, (db, t) => db.select().from(t.teams).where(eq(t.teams.id, "team-1")).limit(1)));
       expect(team?.classificationLevels).toBe(levels);
+    });
+
+    describe("briefings", () => {
+      const details = (title: string) => ({ title, summitName: "Astana summit", city: "Astana", startDate: "2026-12-14", endDate: "2026-12-15", classification: "RESTRICTED" });
+      const editor = "brief-user-editor";
+      const outsider = "brief-user-outsider";
+      beforeAll(async () => {
+        await createUser(store, { id: editor, email: `${editor}@example.org`, name: "Edith", passwordHash: "h" });
+        await createUser(store, { id: outsider, email: `${outsider}@example.org`, name: "Otto", passwordHash: "h" });
+        await createTeam(store, "Gamma desk", editor, "team-gamma");
+      });
+      /** Moves a briefing's last edit (and creation) to a known time, so list orders are fixed. */
+      const at = (id: string, minutes: number) =>
+        exec(store, (db, t) =>
+          db
+            .update(t.briefings)
+            .set({ lastEditedAt: new Date(now.getTime() + minutes * 60_000), createdAt: new Date(now.getTime() + minutes * 60_000) })
+            .where(eq(t.briefings.id, id)),
+        );
+
+      it("creates a draft briefing, reads it, and gives access only to members of its team with their role", async () => {
+        const created = await createBriefing(store, "team-gamma", details("Water"), editor, "gamma-water");
+        expect(created).toMatchObject({ id: "gamma-water", teamId: "team-gamma", ...details("Water"), status: "draft", createdBy: editor, lastEditedBy: editor, isTemplate: false, archivedAt: null });
+        expect(created.createdAt).toBeInstanceOf(Date);
+        expect(created.lastEditedAt.getTime()).toBe(created.createdAt.getTime());
+        expect(await getBriefing(store, "gamma-water")).toEqual(created);
+        expect(await getBriefing(store, "no-such-briefing")).toBeUndefined();
+        expect(await getBriefingAccess(store, "gamma-water", editor)).toEqual({ briefing: created, role: "owner" });
+        expect(await getBriefingAccess(store, "gamma-water", outsider)).toBeUndefined();
+        expect(await getBriefingAccess(store, "no-such-briefing", editor)).toBeUndefined();
+        const generated = await createBriefing(store, "team-gamma", details("Energy"), editor);
+        expect(generated.id).toMatch(/^[A-Za-z0-9_-]{10,}$/);
+        await deleteBriefing(store, generated.id);
+      });
+
+      it("lists active or archived briefings by last edit, title (ignoring case) or creation, with open threads counted", async () => {
+        await createBriefing(store, "team-gamma", details("energy"), editor, "gamma-energy");
+        await createBriefing(store, "team-gamma", details("Borders"), editor, "gamma-borders");
+        await at("gamma-water", 3);
+        await at("gamma-energy", 1);
+        await at("gamma-borders", 2);
+        await exec(store, (db, t) =>
+          db.insert(t.commentThreads).values([
+            { id: "gamma-thread-1", briefingId: "gamma-water", anchorStart: Buffer.from([1]), anchorEnd: Buffer.from([2]), quotedText: "q", createdBy: editor, createdAt: now },
+            { id: "gamma-thread-2", briefingId: "gamma-water", anchorStart: Buffer.from([1]), anchorEnd: Buffer.from([2]), quotedText: "q", createdBy: editor, createdAt: now, resolvedAt: now, resolvedBy: editor },
+          ]),
+        );
+        const ids = async (opts: Parameters<typeof listBriefings>[2]) => (await listBriefings(store, "team-gamma", opts)).map((b) => b.id);
+        expect(await ids({})).toEqual(["gamma-water", "gamma-borders", "gamma-energy"]);
+        expect(await ids({ sort: "title" })).toEqual(["gamma-borders", "gamma-energy", "gamma-water"]);
+        expect(await ids({ sort: "created" })).toEqual(["gamma-water", "gamma-borders", "gamma-energy"]);
+        const [water] = await listBriefings(store, "team-gamma");
+        expect(water).toMatchObject({ title: "Water", status: "draft", lastEditedByName: "Edith", isTemplate: false, archivedAt: null, openThreads: 1, portionMarks: [] });
+        expect(water.lastEditedAt).toBeInstanceOf(Date);
+
+        await setBriefingArchived(store, "gamma-energy", true);
+        expect(await ids({})).toEqual(["gamma-water", "gamma-borders"]);
+        expect(await ids({ archived: true })).toEqual(["gamma-energy"]);
+        expect((await getBriefing(store, "gamma-energy"))?.archivedAt).toBeInstanceOf(Date);
+        await setBriefingArchived(store, "gamma-energy", false);
+        expect(await ids({ archived: true })).toEqual([]);
+        expect(await listBriefings(store, "no-such-team")).toEqual([]);
+      });
+
+      it("lists what a user last edited, newest first, without archived briefings, up to the limit", async () => {
+        await setBriefingArchived(store, "gamma-borders", true);
+        const recent = await listRecentlyEditedBy(store, "team-gamma", editor, 5);
+        expect(recent.map((b) => b.id)).toEqual(["gamma-water", "gamma-energy"]);
+        expect(recent[0]).toEqual({ id: "gamma-water", title: "Water", status: "draft", lastEditedAt: new Date(now.getTime() + 3 * 60_000) });
+        expect((await listRecentlyEditedBy(store, "team-gamma", editor, 1)).map((b) => b.id)).toEqual(["gamma-water"]);
+        expect(await listRecentlyEditedBy(store, "team-gamma", outsider, 5)).toEqual([]);
+        await setBriefingArchived(store, "gamma-borders", false);
+      });
+
+      it("updates details and marks the editor, but never of a final briefing", async () => {
+        expect(await updateBriefingDetails(store, "gamma-water", { title: "Water and rivers", city: "Almaty" }, outsider)).toBe(true);
+        const updated = await getBriefing(store, "gamma-water");
+        expect(updated).toMatchObject({ title: "Water and rivers", city: "Almaty", summitName: "Astana summit", lastEditedBy: outsider });
+        expect(updated!.lastEditedAt.getTime()).toBeGreaterThan(now.getTime() + 3 * 60_000);
+        await exec(store, (db, t) => db.update(t.briefings).set({ status: "final" }).where(eq(t.briefings.id, "gamma-water")));
+        expect(await updateBriefingDetails(store, "gamma-water", { title: "Changed" }, editor)).toBe(false);
+        expect((await getBriefing(store, "gamma-water"))?.title).toBe("Water and rivers");
+        expect(await updateBriefingDetails(store, "no-such-briefing", { title: "X" }, editor)).toBe(false);
+      });
+
+      it("marks templates, lists the active ones by title, and deletes a briefing with what hangs on it", async () => {
+        await setBriefingTemplate(store, "gamma-water", true);
+        await setBriefingTemplate(store, "gamma-energy", true);
+        await setBriefingTemplate(store, "gamma-borders", true);
+        await setBriefingArchived(store, "gamma-borders", true);
+        expect(await listTemplates(store, "team-gamma")).toEqual([
+          { id: "gamma-energy", title: "energy" },
+          { id: "gamma-water", title: "Water and rivers" },
+        ]);
+        await setBriefingTemplate(store, "gamma-energy", false);
+        expect((await listTemplates(store, "team-gamma")).map((b) => b.id)).toEqual(["gamma-water"]);
+        expect((await getBriefing(store, "gamma-energy"))?.isTemplate).toBe(false);
+
+        await deleteBriefing(store, "gamma-water");
+        expect(await getBriefing(store, "gamma-water")).toBeUndefined();
+        expect(await getBriefingAccess(store, "gamma-water", editor)).toBeUndefined();
+        // Its comment threads go with it (on delete cascade on both).
+        expect(await exec(store, (db, t) => db.select().from(t.commentThreads).where(eq(t.commentThreads.briefingId, "gamma-water")))).toEqual([]);
+        await deleteBriefing(store, "gamma-water"); // already gone: nothing to do
+        expect((await listBriefings(store, "team-gamma")).map((b) => b.id)).toEqual(["gamma-energy"]);
+      });
+
+      it("a briefing created in a transaction that fails is rolled back with it", async () => {
+        await expect(
+          withTransaction(store, async (tx) => {
+            await createBriefing(tx, "team-gamma", details("Doomed"), editor, "gamma-doomed");
+            expect(await getBriefing(tx, "gamma-doomed")).toBeDefined();
+            throw new Error("the audit row failed");
+          }),
+        ).rejects.toThrow("the audit row failed");
+        expect(await getBriefing(store, "gamma-doomed")).toBeUndefined();
+      });
     });
 
     describe("teams", () => {

@@ -27,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const team = (await getTeam(context.store, briefing.teamId))!;
   // A damaged stored document is a 503 page, not an editor that would sync an empty or partial body.
   await verifyStoredDocument(context, briefing.id);
