@@ -42,7 +42,17 @@ export default tseslint.config(
   {
     // Query modules converted to the async store (ADR 0111): builders are awaited, never run
     // synchronously, so the same code runs on SQLite and PostgreSQL. Add a module here once converted.
-    files: ["db/queries/sessions.ts", "db/queries/users.ts", "db/queries/markings.ts", "db/queries/audit.ts", "db/queries/comments.ts", "db/queries/notifications.ts", "db/queries/suggestions.ts"],
+    files: [
+      "db/queries/sessions.ts",
+      "db/queries/users.ts",
+      "db/queries/markings.ts",
+      "db/queries/audit.ts",
+      "db/queries/comments.ts",
+      "db/queries/notifications.ts",
+      "db/queries/suggestions.ts",
+      "db/queries/teams.ts",
+      "db/queries/briefings.ts",
+    ],
     rules: {
       "no-restricted-syntax": [
         "error",

@@ -12,8 +12,8 @@ import { requireBriefingRole } from "../utils/permissions.server";
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user, "owner");
-  const team = getTeam(context.db, briefing.teamId);
+  const { briefing } = await requireBriefingRole(context, params.briefingId, user, "owner");
+  const team = await getTeam(context.store, briefing.teamId);
   if (!team) throw notFound("Team");
   const form = await request.formData();
   const marking = await reclassifyBriefing(context, { briefing, team, actor: user, to: form.get("to"), reason: form.get("reason") });

@@ -11,7 +11,7 @@ import { decisionForm, recordDecision } from "../utils/review-decision.server";
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const access = requireBriefingRole(context, params.briefingId, user, "commenter");
+  const access = await requireBriefingRole(context, params.briefingId, user, "commenter");
   const parsed = decisionForm(context.config.REVIEW_NOTE_MAX_CHARS).safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0].message }, { status: 400 });
   const result = await recordDecision(context, access, user, parsed.data);

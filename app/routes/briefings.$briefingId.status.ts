@@ -25,7 +25,7 @@ const statusForm = (reasonMax: number) => z.object({
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const access = requireBriefingRole(context, params.briefingId, user);
+  const access = await requireBriefingRole(context, params.briefingId, user);
   const form = await request.formData();
   const parsed = statusForm(context.config.REVIEW_NOTE_MAX_CHARS).safeParse({ ...Object.fromEntries(form), approvers: form.getAll("approvers") });
   if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0].message }, { status: 400 });

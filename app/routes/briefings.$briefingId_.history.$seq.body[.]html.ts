@@ -12,11 +12,12 @@ import { readStoredDocument } from "../utils/stored-document.server";
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
-  const html = await readStoredDocument(() => history.view(briefing.id, seq, historyExportInfo(context, briefing, v)));
+  const info = await historyExportInfo(context, briefing, v);
+  const html = await readStoredDocument(() => history.view(briefing.id, seq, info));
   if (!html) throw new Response(`Version ${seq} not found.`, { status: 404 });
   return htmlPayload(html);
 }

@@ -18,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
   const update = await versionState(history, briefing, seq);
-  const info = historyExportInfo(context, briefing, v);
+  const info = await historyExportInfo(context, briefing, v);
   try {
     // The render process also hashes the version's body: reading a whole brief stays off the event loop (ADR 0407).
     const { pdf, contentHash } = await pdfService.render({ update, info, key: briefing.id, hashFields: briefingFields(briefing) });

@@ -26,12 +26,12 @@ export const meta: MetaFunction = ({ data }) => {
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
   const v = requireVersion(history, briefing, seq);
   const authors = authorsById(context, [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]);
-  const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: canExport(context, briefing, role), version: versionSummary(v, authors) };
+  const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: await canExport(context, briefing, role), version: versionSummary(v, authors) };
   return json(data);
 }
 

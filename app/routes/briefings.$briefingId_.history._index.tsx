@@ -15,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** Every version of a briefing, newest first: any member may read the history. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const versions = history.list(briefing.id);
   const authors = authorsById(context, versions.flatMap((v) => [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]));
@@ -44,7 +44,7 @@ const Intent = z.discriminatedUnion("intent", [
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const parsed = Intent.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0].message }, { status: 400 });

@@ -15,9 +15,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 /** A stored final version, read-only, from the same data the PDF template prints. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   if (!/^[1-9]\d{0,8}$/.test(params.version ?? "")) throw badRequest("A version is a positive whole number.");
-  return json({ briefingId: briefing.id, canExport: canExport(context, briefing, role), model: versionView(context, briefing, Number(params.version)) });
+  return json({ briefingId: briefing.id, canExport: await canExport(context, briefing, role), model: await versionView(context, briefing, Number(params.version)) });
 }
 
 export default function VersionPage() {

@@ -17,9 +17,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** Every final version of a briefing, newest first; earlier finals stay after a reopen. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   return json({
-    canExport: canExport(context, briefing, role),
+    canExport: await canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
     markings: (await listMarkings(context.store, briefing.id)).map((m) => ({ ...m, changedAt: m.changedAt.toISOString() })),

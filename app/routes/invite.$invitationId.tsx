@@ -28,13 +28,13 @@ function unknownInvitation(): Response {
 
 /** Shown without a session: a person who has no account yet must see what they are invited to. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const summary = invitationSummary(context, params.invitationId);
+  const summary = await invitationSummary(context, params.invitationId);
   if (!summary) throw unknownInvitation();
   const user = await getOptionalUser(request, context);
   // Someone who already joined through this link is told so, even once it is used up.
-  const alreadyUsed = user ? hasUsedInvitation(context.db, summary.id, user.id) : false;
+  const alreadyUsed = user ? await hasUsedInvitation(context.store, summary.id, user.id) : false;
   if (summary.state !== "usable" && !alreadyUsed) throw gone(summary.state);
-  const currentRole = user ? (getMembership(context.db, summary.teamId, user.id)?.role ?? null) : null;
+  const currentRole = user ? ((await getMembership(context.store, summary.teamId, user.id))?.role ?? null) : null;
   return json(
     {
       invitation: { teamId: summary.teamId, teamName: summary.teamName, role: summary.role, inviterName: summary.inviterName, expiresAt: summary.expiresAt },
@@ -50,14 +50,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 /** Accepting needs a session; the use is taken atomically (see acceptInvitation). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const summary = invitationSummary(context, params.invitationId);
+  const summary = await invitationSummary(context, params.invitationId);
   if (!summary) throw unknownInvitation();
   const result = await withTransaction(context.store, async (tx) => {
-    // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
-    const db = context.db;
-    const usedBefore = hasUsedInvitation(db, summary.id, user.id);
-    const previousRole = getMembership(db, summary.teamId, user.id)?.role ?? null;
-    const accepted = acceptInvitation(db, summary.id, user.id);
+    const usedBefore = await hasUsedInvitation(tx, summary.id, user.id);
+    const previousRole = (await getMembership(tx, summary.teamId, user.id))?.role ?? null;
+    const accepted = await acceptInvitation(tx, summary.id, user.id);
     // Opening a link one already accepted takes no use and is not a new event.
     if (accepted.ok && !usedBefore) {
       await recordAudit(context, user, {

@@ -27,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         .all()
     : [];
   const seen = new Set<string>();
-  const invitation = invitationForRedirect(context, redirectTo);
+  const invitation = await invitationForRedirect(context, redirectTo);
   // The page carries the checked target, never the raw query value, into its forms and links.
   return json({
     redirectTo,

@@ -17,7 +17,7 @@ export const headers = retryAfterHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
   if (await getOptionalUser(request, context)) throw redirect(redirectTo);
-  const invitation = invitationForRedirect(context, redirectTo);
+  const invitation = await invitationForRedirect(context, redirectTo);
   return json({ redirectTo, invitation: invitation && { teamName: invitation.teamName, role: invitation.role, inviterName: invitation.inviterName } });
 }
 

@@ -36,7 +36,7 @@ const RECENT_SHOWN = 5;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team, role } = requireTeamRole(context, params.teamId, user);
+  const { team, role } = await requireTeamRole(context, params.teamId, user);
   const levels = teamLevels(team);
   const url = new URL(request.url);
   const sortParam = url.searchParams.get("sort");
@@ -48,12 +48,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     sort,
     archived,
     // Each brief's level as the server computes it: its minimum or its highest portion mark (ADR 0406).
-    briefings: listBriefings(context.db, team.id, { sort, archived }).map(({ portionMarks, ...b }) => ({
+    briefings: (await listBriefings(context.store, team.id, { sort, archived })).map(({ portionMarks, ...b }) => ({
       ...b,
       classification: briefingLevel(levels, { classification: b.classification, portionMarks }),
     })),
-    recent: archived ? [] : listRecentlyEditedBy(context.db, team.id, user.id, RECENT_SHOWN),
-    templates: listTemplates(context.db, team.id),
+    recent: archived ? [] : await listRecentlyEditedBy(context.store, team.id, user.id, RECENT_SHOWN),
+    templates: await listTemplates(context.store, team.id),
     levelNames: levels.map((l) => l.name),
     maxImportMb: Math.floor(context.config.IMPORT_MAX_BYTES / (1024 * 1024)),
   });
@@ -65,7 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = form.get("intent");
 
   if (intent === "create") {
-    const { team } = requireTeamRole(context, params.teamId, user, "editor");
+    const { team } = await requireTeamRole(context, params.teamId, user, "editor");
     const result = await createNewBriefing(context, team.id, user, form);
     if ("errors" in result) return json({ intent, errors: result.errors }, { status: result.status });
     return redirect(`/briefings/${result.briefing.id}`);
@@ -73,27 +73,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   if (intent === "duplicate" || intent === "template" || intent === "untemplate") {
     // 404, not 403, for a non-member: copying must not confirm that a briefing exists.
-    const source = requireTeamBriefing(context, params.teamId, form.get("briefingId"), user, "editor");
+    const source = await requireTeamBriefing(context, params.teamId, form.get("briefingId"), user, "editor");
     if (intent === "duplicate") {
       const copy = await duplicateBriefing(context, source, user);
       await context.events.publish("briefingChanged", { briefingId: copy.id });
       return redirect(`/briefings/${copy.id}`);
     }
-    setBriefingTemplate(context.db, source.id, intent === "template");
+    await setBriefingTemplate(context.store, source.id, intent === "template");
     return json({ intent, briefingId: source.id, ok: true });
   }
 
   // Every other intent acts on one briefing, which must belong to this team.
   const briefingId = String(form.get("briefingId") ?? "");
   const min: Role = intent === "delete" ? "owner" : "editor";
-  const { briefing } = requireBriefingRole(context, briefingId, user, min);
+  const { briefing } = await requireBriefingRole(context, briefingId, user, min);
   if (briefing.teamId !== params.teamId) throw badRequest("That briefing belongs to another team.");
 
   switch (intent) {
     case "rename": {
       const parsed = parseForm(RenameSchema, form);
       if (parsed.errors) return json({ intent, briefingId, errors: parsed.errors }, { status: 400 });
-      if (!updateBriefingDetails(context.db, briefing.id, { title: parsed.data.title }, user.id)) {
+      if (!(await updateBriefingDetails(context.store, briefing.id, { title: parsed.data.title }, user.id))) {
         const errors = { title: ["A final briefing cannot be renamed: reopen it first."] };
         return json({ intent, briefingId, errors }, { status: 409 });
       }
@@ -103,17 +103,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "archive":
     case "unarchive":
       await withTransaction(context.store, async (tx) => {
-        // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
-        const db = context.db;
-        setBriefingArchived(db, briefing.id, intent === "archive");
+        await setBriefingArchived(tx, briefing.id, intent === "archive");
         await recordAudit(context, user, { action: intent === "archive" ? "briefing.archive" : "briefing.unarchive", teamId: briefing.teamId, briefingId: briefing.id, target: briefing.title }, tx);
       });
       await context.events.publish("briefingChanged", { briefingId: briefing.id });
       return json({ intent, briefingId, ok: true });
     case "delete":
       await withTransaction(context.store, async (tx) => {
-        const db = context.db;
-        deleteBriefing(db, briefing.id);
+        await deleteBriefing(tx, briefing.id);
         // The row keeps the title and status: the briefing itself is gone.
         await recordAudit(context, user, {
           action: "briefing.delete",

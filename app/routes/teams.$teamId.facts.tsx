@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Country facts · Summit Desk"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team, role } = requireTeamRole(context, params.teamId, user);
+  const { team, role } = await requireTeamRole(context, params.teamId, user);
   const url = new URL(request.url);
   const filters = readFilters(url, ["q", "country"]);
   const editId = url.searchParams.get("edit");
@@ -31,7 +31,7 @@ type ActionData = { intent: "create" | "update"; errors: FieldErrors; values: Re
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   // Reading the library is for every member; changing it is for editors and owners.
-  const { team } = requireTeamRole(context, params.teamId, user, "editor");
+  const { team } = await requireTeamRole(context, params.teamId, user, "editor");
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent !== "create" && intent !== "update") throw badRequest("Unknown action.");

@@ -29,7 +29,7 @@ import { ClassificationLevelsForm } from "../components/classification-levels-fo
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team, role } = requireTeamRole(context, params.teamId, user);
+  const { team, role } = await requireTeamRole(context, params.teamId, user);
   // The address people are sent: PUBLIC_URL when set, never a Host header a client chose.
   const origin = context.config.publicOrigin ?? new URL(request.url).origin;
   return json({
@@ -38,10 +38,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     exportPolicy: team.exportPolicy,
     levels: teamLevels(team),
-    members: listMembers(context.db, team.id),
+    members: await listMembers(context.store, team.id),
     invitations:
       role === "owner"
-        ? listOpenInvitations(context.db, team.id).map((i) => ({
+        ? (await listOpenInvitations(context.store, team.id)).map((i) => ({
             id: i.id,
             role: i.role,
             expiresAt: i.expiresAt.getTime(),
@@ -71,7 +71,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = form.get("intent");
   // Every change to membership is for owners only.
-  const { team } = requireTeamRole(context, params.teamId, user, "owner");
+  const { team } = await requireTeamRole(context, params.teamId, user, "owner");
 
   try {
     switch (intent) {
@@ -82,7 +82,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         }
         const { role, maxUses, expiresIn } = parsed.data;
         const invitation = await withTransaction(context.store, async (tx) => {
-          const created = createInvitation(context.db, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
+          const created = await createInvitation(tx, { teamId: team.id, role, createdBy: user.id, maxUses, ttlMs: expiresIn });
           await recordAudit(context, user, {
             action: "invitation.create",
             teamId: team.id,
@@ -98,10 +98,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const id = String(form.get("invitationId") ?? "");
         if (!isValidId(id)) throw badRequest("Unknown invitation.");
         const revoked = await withTransaction(context.store, async (tx) => {
-          // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
-          const db = context.db;
-          const before = getInvitation(db, id)?.invitation;
-          if (!revokeInvitation(db, team.id, id, user.id)) return false;
+          const before = (await getInvitation(tx, id))?.invitation;
+          if (!(await revokeInvitation(tx, team.id, id, user.id))) return false;
           // Revoking an already revoked link changes nothing, so it records nothing.
           if (!before?.revokedAt) await recordAudit(context, user, { action: "invitation.revoke", teamId: team.id, target: id, details: { role: before?.role ?? null } }, tx);
           return true;
@@ -115,10 +113,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (parsed.errors) return json({ error: Object.values(parsed.errors).flat().join(" ") }, { status: 400 });
         const { userId, role } = parsed.data;
         const changed = await withTransaction(context.store, async (tx) => {
-          const db = context.db;
-          const before = getMembership(db, team.id, userId);
+          const before = await getMembership(tx, team.id, userId);
           if (!before) throw badRequest("That person is not a member of this team.");
-          setMemberRole(db, team.id, userId, role);
+          await setMemberRole(tx, team.id, userId, role);
           if (before.role === role) return false;
           const { target, details } = await memberTarget(tx, userId);
           await recordAudit(context, user, { action: "membership.role_change", teamId: team.id, target, details: { ...details, from: before.role, to: role } }, tx);
@@ -133,9 +130,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (parsed.errors) return json({ error: "Unknown member." }, { status: 400 });
         const { userId } = parsed.data;
         await withTransaction(context.store, async (tx) => {
-          const db = context.db;
-          const before = getMembership(db, team.id, userId);
-          removeMember(db, team.id, userId);
+          const before = await getMembership(tx, team.id, userId);
+          await removeMember(tx, team.id, userId);
           if (!before) return;
           const { target, details } = await memberTarget(tx, userId);
           await recordAudit(context, user, { action: "membership.remove", teamId: team.id, target, details: { ...details, role: before.role } }, tx);
@@ -149,8 +145,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const to = parsed.data.exportPolicy;
         if (to !== team.exportPolicy) {
           await withTransaction(context.store, async (tx) => {
-            const db = context.db;
-            setTeamExportPolicy(db, team.id, to);
+            await setTeamExportPolicy(tx, team.id, to);
             await recordAudit(context, user, { action: "team.settings_change", teamId: team.id, details: { setting: "export_policy", from: team.exportPolicy, to } }, tx);
           });
         }

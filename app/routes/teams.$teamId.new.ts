@@ -9,7 +9,7 @@ import { requireTeamRole } from "../utils/permissions.server";
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team } = requireTeamRole(context, params.teamId, user, "editor");
+  const { team } = await requireTeamRole(context, params.teamId, user, "editor");
   let form: FormData;
   try {
     form = await request.formData();

@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Quotes · Summit Desk" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team } = requireTeamRole(context, params.teamId, user);
+  const { team } = await requireTeamRole(context, params.teamId, user);
   const filters = readFilters(new URL(request.url), ["speaker", "country"]);
   return json({ filters, ...teamQuotes(context, team.id, filters) });
 }

@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "Search · Summit Desk" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team } = requireTeamRole(context, params.teamId, user);
+  const { team } = await requireTeamRole(context, params.teamId, user);
   const { q } = readFilters(new URL(request.url), ["q"]);
   return json({ q, hits: q ? searchTeam(context, team.id, q) : [] });
 }

@@ -8,7 +8,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { team, role } = requireTeamRole(context, params.teamId, user);
+  const { team, role } = await requireTeamRole(context, params.teamId, user);
   return json({ team: { id: team.id, name: team.name }, role });
 }
 

@@ -15,10 +15,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const team = requireAuditAccess(context, params.teamId, user);
+  const team = await requireAuditAccess(context, params.teamId, user);
   const query = parseAuditQuery(new URL(request.url));
   const { total, pages, events } = await auditPage(context, team.id, query);
-  const briefings = [...listBriefings(context.db, team.id), ...listBriefings(context.db, team.id, { archived: true })]
+  const briefings = [...(await listBriefings(context.store, team.id)), ...(await listBriefings(context.store, team.id, { archived: true }))]
     .map((b) => ({ id: b.id, title: b.title }))
     .sort((a, b) => a.title.localeCompare(b.title));
   return json(

@@ -8,7 +8,7 @@ import { auditCsvStream, parseAuditQuery, requireAuditAccess } from "../utils/au
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const team = requireAuditAccess(context, params.teamId, user);
+  const team = await requireAuditAccess(context, params.teamId, user);
   const { filter } = parseAuditQuery(new URL(request.url));
   const day = new Date().toISOString().slice(0, 10);
   return new Response(auditCsvStream(context, team.id, filter), {

@@ -15,7 +15,7 @@ const CreateTeamSchema = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const teams = listTeamsForUser(context.db, user.id);
+  const teams = await listTeamsForUser(context.store, user.id);
   // Sign-in and the brand link land here. With one team there is nothing to choose, so go straight
   // to its briefings; "All teams" there (?all=1) still shows this page, to create another team.
   if (teams.length === 1 && new URL(request.url).searchParams.get("all") !== "1") throw redirect(`/teams/${teams[0].id}`);
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const parsed = parseForm(CreateTeamSchema, await request.formData());
   if (parsed.errors) return json({ errors: parsed.errors }, { status: 400 });
-  const team = createTeam(context.db, parsed.data.name, user.id);
+  const team = await createTeam(context.store, parsed.data.name, user.id);
   return redirect(`/teams/${team.id}`);
 }
 

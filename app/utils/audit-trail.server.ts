@@ -12,9 +12,9 @@ import { badRequest, forbidden, notFound } from "./errors";
  * The team whose trail an owner may read. Non-members get 404, as if the team did not exist:
  * the trail names people and addresses, so nothing about it is told outside the team.
  */
-export function requireAuditAccess(context: AppLoadContext, teamId: string | undefined, user: CurrentUser) {
-  const team = isValidId(teamId) ? getTeam(context.db, teamId) : undefined;
-  const membership = team ? getMembership(context.db, team.id, user.id) : undefined;
+export async function requireAuditAccess(context: AppLoadContext, teamId: string | undefined, user: CurrentUser) {
+  const team = isValidId(teamId) ? await getTeam(context.store, teamId) : undefined;
+  const membership = team ? await getMembership(context.store, team.id, user.id) : undefined;
   if (!team || !membership) throw notFound("Team");
   if (membership.role !== "owner") throw forbidden(`Only owners of ${team.name} may read its audit trail; you are ${membership.role}.`);
   return team;

@@ -37,7 +37,7 @@ export async function createBriefingWithBody(
   const collab = context.services.collab;
   if (!collab) throw serviceUnavailable("Briefings cannot be created right now: live editing is not running.");
   const briefing = await withTransaction(context.store, async (tx) => {
-    const created = createBriefing(context.db, teamId, input, user.id);
+    const created = await createBriefing(tx, teamId, input, user.id);
     await recordAudit(context, user, {
       action: "briefing.create",
       teamId,
@@ -51,7 +51,7 @@ export async function createBriefingWithBody(
     await collab.createDocument(briefing.id, state);
   } catch (err) {
     await withTransaction(context.store, async (tx) => {
-      deleteBriefing(context.db, briefing.id);
+      await deleteBriefing(tx, briefing.id);
       await recordAudit(context, user, {
         action: "briefing.delete",
         teamId,
@@ -72,10 +72,10 @@ export async function createBriefingWithBody(
  * another team or the caller is no member (a copy must not reveal what it could not read), 403
  * when their role is below `min`.
  */
-export function requireTeamBriefing(context: AppLoadContext, teamId: string | undefined, briefingId: unknown, user: CurrentUser, min: Role): Briefing {
+export async function requireTeamBriefing(context: AppLoadContext, teamId: string | undefined, briefingId: unknown, user: CurrentUser, min: Role): Promise<Briefing> {
   const id = typeof briefingId === "string" ? briefingId : "";
   if (!isValidId(id)) throw notFound("Briefing");
-  const access = getBriefingAccess(context.db, id, user.id);
+  const access = await getBriefingAccess(context.store, id, user.id);
   if (!access || access.briefing.teamId !== teamId) throw notFound("Briefing");
   if (!roleAtLeast(access.role, min)) throw forbidden(`This needs the ${min} role; you are ${access.role}.`);
   return access.briefing;

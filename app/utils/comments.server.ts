@@ -56,7 +56,7 @@ export async function requireCommentsAccess(
 ): Promise<CommentsAccess & { sessionId: string }> {
   const session = await getCurrentSession(request, context);
   if (!session) throw new Response("Sign in to continue.", { status: 401 });
-  const { briefing, role } = requireBriefingRole(context, briefingId, session.user);
+  const { briefing, role } = await requireBriefingRole(context, briefingId, session.user);
   return { briefing, role, user: session.user, sessionId: session.sessionId };
 }
 
@@ -109,8 +109,8 @@ function toView(t: StoredThread, body: BodyDocument | null): ThreadView {
   };
 }
 
-function members(context: AppLoadContext, teamId: string): CommentMember[] {
-  return listMembers(context.db, teamId).map((m) => ({ userId: m.userId, name: m.name, color: m.color, role: m.role }));
+async function members(context: AppLoadContext, teamId: string): Promise<CommentMember[]> {
+  return (await listMembers(context.store, teamId)).map((m) => ({ userId: m.userId, name: m.name, color: m.color, role: m.role }));
 }
 
 /** The thread views of a briefing, with detached state computed in the server's copy of the body. */
@@ -126,16 +126,16 @@ export async function threadViews(context: AppLoadContext, briefingId: string, t
 export async function commentsPayload(context: AppLoadContext, access: CommentsAccess): Promise<CommentsPayload> {
   return {
     threads: await threadViews(context, access.briefing.id, await listThreads(context.store, access.briefing.id)),
-    members: members(context, access.briefing.teamId),
+    members: await members(context, access.briefing.teamId),
     viewer: { id: access.user.id, role: access.role, canComment: canComment(access.role), canResolve: canResolve(access.role) },
   };
 }
 
 /** Mentions must name members of the briefing's team. */
-function checkMentions(context: AppLoadContext, teamId: string, body: string): { mentions: string[] } | { response: Response } {
+async function checkMentions(context: AppLoadContext, teamId: string, body: string): Promise<{ mentions: string[] } | { response: Response }> {
   const ids = mentionedIds(body);
   if (ids.length === 0) return { mentions: [] };
-  const team = new Set(members(context, teamId).map((m) => m.userId));
+  const team = new Set((await members(context, teamId)).map((m) => m.userId));
   if (ids.some((id) => !team.has(id))) return { response: fieldErrors({ body: ["You can only mention members of this team."] }) };
   return { mentions: ids };
 }
@@ -206,7 +206,7 @@ export async function createThreadAction(context: AppLoadContext, access: Commen
   const parsed = parse(NewThreadForm, form);
   if ("response" in parsed) return parsed.response;
   const { anchorStart, anchorEnd, body } = parsed.data;
-  const mentions = checkMentions(context, access.briefing.teamId, body);
+  const mentions = await checkMentions(context, access.briefing.teamId, body);
   if ("response" in mentions) return mentions.response;
   const located = await locateAnchor(context, access, anchorStart, anchorEnd);
   if ("response" in located) return located.response;
@@ -259,7 +259,7 @@ export async function threadAction(context: AppLoadContext, access: CommentsAcce
   const fields = { briefingId: access.briefing.id, userId: access.user.id, threadId: thread.id };
   if (input.intent === "reply") {
     requireRole(access, canComment(access.role), "Replying needs the commenter role");
-    const mentions = checkMentions(context, access.briefing.teamId, input.body);
+    const mentions = await checkMentions(context, access.briefing.teamId, input.body);
     if ("response" in mentions) return mentions.response;
     const limited = await commentRateLimited(context, access);
     if (limited) return limited;
@@ -302,7 +302,7 @@ export async function commentAction(
   if (comment.authorId !== access.user.id) throw forbidden(`You can only ${input.intent} your own comments.`);
   const fields = { briefingId: access.briefing.id, userId: access.user.id, threadId: thread.id, commentId: comment.id };
   if (input.intent === "edit") {
-    const mentions = checkMentions(context, access.briefing.teamId, input.body);
+    const mentions = await checkMentions(context, access.briefing.teamId, input.body);
     if ("response" in mentions) return mentions.response;
     const limited = await commentRateLimited(context, access);
     if (limited) return limited;

@@ -25,7 +25,7 @@ export async function requireExportAccess(
   context: AppLoadContext,
 ): Promise<ExportAccess> {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireExportRole(context, params.briefingId, user);
+  const { briefing, role } = await requireExportRole(context, params.briefingId, user);
   const version = parseVersionParam(new URL(request.url));
   return { user, briefing, role, version };
 }

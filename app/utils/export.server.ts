@@ -75,10 +75,10 @@ export function getClearance(db: Db, briefingId: string, version: number): Clear
   return db.select({ r: clearanceRecords.record }).from(clearanceRecords).where(and(eq(clearanceRecords.briefingId, briefingId), eq(clearanceRecords.version, version))).get()?.r ?? null;
 }
 
-function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): ExportInfo {
+async function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): Promise<ExportInfo> {
   const d = version?.details ?? {};
   const pick = (k: keyof Briefing & string) => (typeof d[k] === "string" ? d[k] : String(briefing[k] ?? ""));
-  const team = getTeam(context.db, briefing.teamId);
+  const team = await getTeam(context.store, briefing.teamId);
   return {
     title: version?.title ?? briefing.title,
     summitName: pick("summitName"),
@@ -117,7 +117,7 @@ export async function exportSource(
   } else if (briefing.status === "final") {
     stored = getVersion(context.db, briefing.id, null) ?? null;
   }
-  if (stored) return { job: { update: new Uint8Array(stored.snapshot), info: infoFor(context, briefing, stored) }, stored };
+  if (stored) return { job: { update: new Uint8Array(stored.snapshot), info: await infoFor(context, briefing, stored) }, stored };
   const collab = context.services.collab;
   if (!collab) {
     throw new Response("The collaboration service is not running, so the document cannot be read.", {
@@ -125,7 +125,7 @@ export async function exportSource(
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  return { job: { update: await readStoredDocument(() => collab.getState(briefing.id)), info: infoFor(context, briefing, null) }, stored: null };
+  return { job: { update: await readStoredDocument(() => collab.getState(briefing.id)), info: await infoFor(context, briefing, null) }, stored: null };
 }
 
 /**
@@ -185,9 +185,9 @@ export async function exportBriefingPdf(
 }
 
 /** A stored version as template data, for the read-only view (same model the PDF prints). */
-export function versionView(context: AppLoadContext, briefing: Briefing, version: number) {
+export async function versionView(context: AppLoadContext, briefing: Briefing, version: number) {
   const stored = getVersion(context.db, briefing.id, version);
   if (!stored) throw notFound(`Version ${version}`);
-  const info = infoFor(context, briefing, stored);
+  const info = await infoFor(context, briefing, stored);
   return buildExportModel(updateToJSON(new Uint8Array(stored.snapshot)), info);
 }

@@ -58,7 +58,7 @@ export function versionSummary(v: VersionInfo, authors: Record<string, AuthorInf
 }
 
 /** The export model's facts for a history version: the briefing's fields now, DRAFT unless it is a final. */
-export function historyExportInfo(context: AppLoadContext, briefing: Briefing, v: VersionInfo): ExportInfo {
+export async function historyExportInfo(context: AppLoadContext, briefing: Briefing, v: VersionInfo): Promise<ExportInfo> {
   return {
     title: briefing.title,
     summitName: briefing.summitName,
@@ -67,7 +67,7 @@ export function historyExportInfo(context: AppLoadContext, briefing: Briefing, v
     endDate: briefing.endDate,
     classification: briefing.classification,
     status: v.kind === "final" ? "final" : "draft",
-    team: getTeam(context.db, briefing.teamId)?.name ?? "",
+    team: (await getTeam(context.store, briefing.teamId))?.name ?? "",
     exportedAt: new Date(),
     staleMonths: context.config.FACT_STALE_MONTHS,
     version: null,
@@ -157,7 +157,7 @@ export function htmlPayload(payload: Uint8Array): Response {
  */
 export async function requireComparison({ request, params, context }: Pick<LoaderFunctionArgs, "request" | "params" | "context">) {
   const user = await requireUser(request, context);
-  const { briefing } = requireBriefingRole(context, params.briefingId, user);
+  const { briefing } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const url = new URL(request.url);
   let a = parseSeq(url.searchParams.get("a"), "a");

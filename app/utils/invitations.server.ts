@@ -14,8 +14,8 @@ export interface InvitationSummary {
   state: InvitationState;
 }
 
-export function invitationSummary(context: AppLoadContext, id: string | undefined): InvitationSummary | null {
-  const found = isValidId(id) ? getInvitation(context.db, id) : undefined;
+export async function invitationSummary(context: AppLoadContext, id: string | undefined): Promise<InvitationSummary | null> {
+  const found = isValidId(id) ? await getInvitation(context.store, id) : undefined;
   if (!found) return null;
   const { invitation, team, inviterName } = found;
   return {
@@ -35,8 +35,8 @@ const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{1,64})$/;
  * The usable invitation a sign-in or sign-up page will return to, so those pages can say what the
  * person is joining; null for any other destination.
  */
-export function invitationForRedirect(context: AppLoadContext, redirectTo: string): InvitationSummary | null {
+export async function invitationForRedirect(context: AppLoadContext, redirectTo: string): Promise<InvitationSummary | null> {
   const match = INVITE_PATH.exec(redirectTo);
-  const summary = match ? invitationSummary(context, match[1]) : null;
+  const summary = match ? await invitationSummary(context, match[1]) : null;
   return summary?.state === "usable" ? summary : null;
 }

@@ -22,7 +22,7 @@ export type NewBriefingResult = { briefing: Briefing } | { status: number; error
  */
 export async function createNewBriefing(context: AppLoadContext, teamId: string, user: CurrentUser, form: FormData): Promise<NewBriefingResult> {
   // The minimum level must be one of this team's levels (ADR 0406); said together with the other fields' errors.
-  const team = getTeam(context.db, teamId);
+  const team = await getTeam(context.store, teamId);
   const levels = team ? teamLevels(team) : [];
   const typed = String(form.get("classification") ?? "").trim().toLocaleUpperCase("en");
   const level = levels.find((l) => l.name === typed);
@@ -46,7 +46,7 @@ export async function createNewBriefing(context: AppLoadContext, teamId: string,
     }
     briefing = await createBriefingWithBody(context, teamId, parsed.data, user, state, { from: "word" });
   } else {
-    const template = getBriefingAccess(context.db, start, user.id)?.briefing;
+    const template = (await getBriefingAccess(context.store, start, user.id))?.briefing;
     if (!template || template.teamId !== teamId || !template.isTemplate) {
       return { status: 400, errors: { start: ["That template is not offered any more: choose another start."] } };
     }

@@ -29,7 +29,7 @@ export async function decideOverSocket(
   try {
     const user = (await isSessionActive(context.store, input.sessionId)) ? await getUserById(context.store, input.userId) : undefined;
     if (!user) return { status: 401, message: "Sign in to continue." };
-    const { briefing, role } = requireBriefingRole(context, input.briefingId, user);
+    const { briefing, role } = await requireBriefingRole(context, input.briefingId, user);
     const access: CommentsAccess = { briefing, role, user };
     const s = await requireSuggestion(context, access, input.suggestionId);
     const refused = requireDecider(access, input.decision === "accepted" ? "Accepting" : "Rejecting");

@@ -4,6 +4,7 @@ import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { buildTemplateDocument } from "../../db/briefing-template";
 import { openDatabase } from "../../db/client";
+import { openSqliteStore, withTransaction, type Store } from "../../db/store";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
 import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../server/seed/demo";
@@ -44,9 +45,9 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
     const longState = longBriefState(50);
     const owner = DEMO_USERS[0].id;
     const bodies: [string, Uint8Array][] = [];
-    const add = (id: string, title: string, state: Uint8Array) => {
-      createBriefing(
-        db,
+    const add = async (store: Store, id: string, title: string, state: Uint8Array) => {
+      await createBriefing(
+        store,
         DEMO_TEAM_ID,
         { title, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" },
         owner,
@@ -54,15 +55,15 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
       );
       bodies.push([id, state]);
     };
-    db.transaction(() => {
-      add(BRIEFINGS.fanout, "Bench: live fan-out", seedState);
-      add(BRIEFINGS.typing, "Bench: concurrent typists", seedState);
-      add(BRIEFINGS.history, "Bench: long history", templateState);
-      add(BRIEFINGS.historyRandom, "Bench: long history of random-position edits", templateState);
-      add(BRIEFINGS.pdf, "Bench: 50-page brief", longState);
-      add(BRIEFINGS.pdfLive, "Bench: live edits during export", seedState);
-      add(BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState);
-      for (let i = 0; i < churnCount; i++) add(BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState);
+    await withTransaction(openSqliteStore(db), async (store) => {
+      await add(store, BRIEFINGS.fanout, "Bench: live fan-out", seedState);
+      await add(store, BRIEFINGS.typing, "Bench: concurrent typists", seedState);
+      await add(store, BRIEFINGS.history, "Bench: long history", templateState);
+      await add(store, BRIEFINGS.historyRandom, "Bench: long history of random-position edits", templateState);
+      await add(store, BRIEFINGS.pdf, "Bench: 50-page brief", longState);
+      await add(store, BRIEFINGS.pdfLive, "Bench: live edits during export", seedState);
+      await add(store, BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState);
+      for (let i = 0; i < churnCount; i++) await add(store, BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState);
     });
     // Bodies through the document store, as the server writes them.
     const store = createSqliteDocumentStore(db);

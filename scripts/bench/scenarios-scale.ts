@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../db/client";
+import { openSqliteStore, withTransaction } from "../../db/store";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
 import { DEMO_TEAM_ID, DEMO_USERS, seedDemo } from "../../server/seed/demo";
@@ -71,10 +72,11 @@ export async function projectionWithArchive(stored: number, projections: number)
     const text = sqlite.prepare("insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?)");
     const owner = DEMO_USERS[0].id;
     const body = (i: number) => `Archived brief ${i}: Astana and Ankara agreed on transport corridors, energy and water. Yıldız met Tokayev.`;
-    db.transaction(() => {
+    // The raw statements run on the same connection, inside the transaction.
+    await withTransaction(openSqliteStore(db), async (store) => {
       for (let i = 0; i < stored; i++) {
         const id = `archive-${i}`;
-        createBriefing(db, DEMO_TEAM_ID, { title: `Archive ${i}`, summitName: "Archive", city: "Astana", startDate: "2025-01-01", endDate: "2025-01-02", classification: "RESTRICTED" }, owner, id);
+        await createBriefing(store, DEMO_TEAM_ID, { title: `Archive ${i}`, summitName: "Archive", city: "Astana", startDate: "2025-01-01", endDate: "2025-01-02", classification: "RESTRICTED" }, owner, id);
         text.run(id, body(i), Date.now());
         replaceSearchRow(sqlite, id, `Archive ${i}`, withTurkishFolds(body(i)));
       }

@@ -33,6 +33,8 @@ export class AdmissionCache {
   private access = new Map<string, Entry<CachedAccess>>();
   /** Counts forgetSession/forgetAll calls: a lookup that began before one must not be kept. */
   revocations = 0;
+  /** Counts forgetAccess/forgetAll calls: an access lookup that began before one must not be kept. */
+  accessChanges = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -67,8 +69,9 @@ export class AdmissionCache {
     return hit;
   }
 
-  rememberAccess(briefingId: string, userId: string, access: CachedAccess): void {
-    if (!this.enabled) return;
+  /** `epoch`: `accessChanges` when the lookup began; a change since then means it is not kept. */
+  rememberAccess(briefingId: string, userId: string, access: CachedAccess, epoch = this.accessChanges): void {
+    if (!this.enabled || epoch !== this.accessChanges) return;
     this.put(this.access, `${briefingId}\u0000${userId}`, { value: access, until: this.now() + this.ttlMs });
   }
 
@@ -83,12 +86,14 @@ export class AdmissionCache {
    * opens, so every kept membership goes rather than working out which ones the change touched.
    */
   forgetAccess(): void {
+    this.accessChanges++;
     this.access.clear();
   }
 
   /** The bus may have lost messages (it reconnected): nothing kept can be trusted any more. */
   forgetAll(): void {
     this.revocations++;
+    this.accessChanges++;
     this.sessions.clear();
     this.access.clear();
   }

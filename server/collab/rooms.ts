@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
+import { getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
 import { isSessionActive } from "../../db/queries/sessions";
 import { openSqliteStore } from "../../db/store";
 import type { Logger } from "../logger";
@@ -202,12 +202,12 @@ export class RoomRegistry {
    */
   async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const open = this.rooms.get(briefingId);
-    const briefing = open ? { teamId: open.teamId, final: open.final } : loadTarget(getBriefing(this.db, briefingId));
+    const briefing = open ? { teamId: open.teamId, final: open.final } : loadTarget(getBriefingSqliteSync(this.db, briefingId));
     if (!briefing) throw new BriefingNotEditableError("deleted");
     return this.withRoom(briefingId, briefing.teamId, briefing.final, (room) => {
       // Read again at the moment of writing, in the same synchronous step as the write: the request
       // was checked before its body was read and the room loaded, and a finalize may have come between.
-      const now = getBriefing(this.db, briefingId);
+      const now = getBriefingSqliteSync(this.db, briefingId);
       if (!now) throw new BriefingNotEditableError("deleted");
       if (now.status === "final") throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
@@ -221,7 +221,7 @@ export class RoomRegistry {
       if (room.teamId !== teamId) continue;
       for (const conn of Array.from(room.connections)) {
         if (conn.userId !== userId) continue;
-        const access = getBriefingAccess(this.db, room.briefingId, userId);
+        const access = getBriefingAccessSqliteSync(this.db, room.briefingId, userId);
         if (!access) conn.close(CLOSE.forbidden);
         else conn.setRole(access.role);
       }
@@ -239,7 +239,7 @@ export class RoomRegistry {
     if (loading) loading.changed = true;
     const room = this.rooms.get(briefingId);
     if (!room) return;
-    const briefing = getBriefing(this.db, briefingId);
+    const briefing = getBriefingSqliteSync(this.db, briefingId);
     if (!briefing) return this.briefingDeleted(briefingId);
     const wasFinal = room.final;
     room.final = briefing.status === "final";
@@ -296,7 +296,7 @@ export class RoomRegistry {
           conn.close(CLOSE.unauthenticated);
           continue;
         }
-        const access = getBriefingAccess(this.db, room.briefingId, conn.userId);
+        const access = getBriefingAccessSqliteSync(this.db, room.briefingId, conn.userId);
         if (!access) conn.close(CLOSE.forbidden);
         else conn.setRole(access.role);
       }

@@ -29,7 +29,7 @@ const CAP_MESSAGES = {
 
 export interface UpgradeDeps {
   db: Db;
-  /** The async query layer over the same database (sessions). */
+  /** The async query layer over the same database (sessions, briefing access). */
   store: Store;
   logger: Logger;
   sessionCookie: Cookie;
@@ -83,13 +83,15 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     if (!session) return { ok: false, status: 401, message: "Sign in to open this briefing." };
     let access = deps.cache.briefingAccess(briefingId, session.user.id);
     if (!access) {
-      access = getBriefingAccess(deps.db, briefingId, session.user.id);
+      // Kept only if no access change was published while it was looked up (the lookup awaits).
+      const epoch = deps.cache.accessChanges;
+      access = await getBriefingAccess(deps.store, briefingId, session.user.id);
       if (!access) {
-        return getBriefing(deps.db, briefingId)
+        return (await getBriefing(deps.store, briefingId))
           ? { ok: false, status: 403, message: "You are not a member of this briefing's team." }
           : { ok: false, status: 404, message: "Briefing not found." };
       }
-      deps.cache.rememberAccess(briefingId, session.user.id, access);
+      deps.cache.rememberAccess(briefingId, session.user.id, access, epoch);
     }
     const identity: CollabIdentity = {
       userId: session.user.id,

@@ -6,6 +6,7 @@ import { storedChecksum } from "../../db/checksum";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
+import { openSqliteStore } from "../../db/store";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, DEMO_USERS, seedDemo } from "../seed/demo";
 import { tempDir } from "../../test/helpers/server";
 import { isStoredDocumentCorrupt, type StoredDocumentCorruptError } from "./corruption";
@@ -25,13 +26,14 @@ beforeEach(async () => {
 afterEach(() => db.$client.close());
 
 /** A briefing with no stored document yet, as an import or an older creator left it. */
-function emptyBriefing(): string {
-  return createBriefing(
-    db,
+async function emptyBriefing(): Promise<string> {
+  const briefing = await createBriefing(
+    openSqliteStore(db),
     DEMO_TEAM_ID,
     { title: "Empty", summitName: "S", city: "Baku", startDate: "2027-01-01", endDate: "2027-01-01", classification: "UNCLASSIFIED" },
     DEMO_USERS[0].id,
-  ).id;
+  );
+  return briefing.id;
 }
 
 function anUpdate(text: string): Uint8Array {
@@ -55,7 +57,7 @@ async function loadError(id: string): Promise<StoredDocumentCorruptError> {
 
 describe("document store checksums", () => {
   it("append and compact store the CRC-32 of each blob and mark the briefing as having content", async () => {
-    const id = emptyBriefing();
+    const id = await emptyBriefing();
     expect(hasContent(id)).toBe(0);
     expect((await store.load(id)).updates).toEqual([]); // no content yet: an empty document is the truth
 
@@ -93,7 +95,7 @@ describe("document store checksums", () => {
   });
 
   it("the backfill fills every NULL checksum in batches and touches nothing else", async () => {
-    const id = emptyBriefing();
+    const id = await emptyBriefing();
     await store.append(id, Array.from({ length: 7 }, (_, i) => ({ update: anUpdate(`u${i}`), userId: null, receivedAt: new Date() })));
     sqlite().prepare("update document_updates set checksum = null").run();
     sqlite().prepare("update document_snapshots set checksum = null").run();

@@ -53,12 +53,12 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
   await withTransaction(openSqliteStore(db), async (store) => {
     const t = db;
     for (const u of DEMO_USERS) await createUser(store, { id: u.id, email: u.email, name: u.name, passwordHash, isDemo: true });
-    createTeam(t, "Kazakhstan–Türkiye desk", DEMO_USERS[0].id, DEMO_TEAM_ID);
+    await createTeam(store, "Kazakhstan–Türkiye desk", DEMO_USERS[0].id, DEMO_TEAM_ID);
     for (const u of DEMO_USERS.slice(1)) {
       t.insert(memberships).values({ teamId: DEMO_TEAM_ID, userId: u.id, role: u.role, createdAt: new Date() }).run();
     }
-    createBriefing(
-      t,
+    await createBriefing(
+      store,
       DEMO_TEAM_ID,
       {
         title: "Kazakhstan–Türkiye presidential summit, Ankara",

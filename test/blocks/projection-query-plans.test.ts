@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type Database from "better-sqlite3";
 import { createBriefing } from "../../db/queries/briefings";
+import { openSqliteStore, withTransaction } from "../../db/store";
 import { DEMO_TEAM_ID, DEMO_USERS } from "../../server/seed/demo";
 import { PROJECTION_SQL } from "../../server/persistence/projection-store";
 import { SEARCH_ROW_SQL } from "../../server/persistence/search-rows";
@@ -60,10 +61,11 @@ function triggerStatements(sqlite: Database.Database): { trigger: string; sql: s
 async function archiveDatabase(stored: number) {
   const { db, dispose } = await seededTempDatabase();
   disposers.push(dispose);
-  db.transaction(() => {
+  // The raw statements run on the same connection, inside the transaction.
+  await withTransaction(openSqliteStore(db), async (store) => {
     for (let i = 0; i < stored; i++) {
       const id = `plan-${i}`;
-      createBriefing(db, DEMO_TEAM_ID, { title: `Archive ${i}`, summitName: "Archive", city: "Astana", startDate: "2025-01-01", endDate: "2025-01-02", classification: "RESTRICTED" }, DEMO_USERS[0].id, id);
+      await createBriefing(store, DEMO_TEAM_ID, { title: `Archive ${i}`, summitName: "Archive", city: "Astana", startDate: "2025-01-01", endDate: "2025-01-02", classification: "RESTRICTED" }, DEMO_USERS[0].id, id);
       db.$client.prepare("insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?)").run(id, `Body ${i}`, Date.now());
       replaceSearchRow(db.$client, id, `Archive ${i}`, withTurkishFolds(`Body ${i}`));
     }

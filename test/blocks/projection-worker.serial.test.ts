@@ -2,6 +2,7 @@ import fs from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createBriefing } from "../../db/queries/briefings";
+import { openSqliteStore } from "../../db/store";
 import { documentSnapshots } from "../../db/schema";
 import { DEMO_TEAM_ID, DEMO_USERS } from "../../server/seed/demo";
 import { longBriefState } from "../../scripts/bench/fixtures";
@@ -21,8 +22,8 @@ let sqlite: Database.Database;
 beforeAll(async () => {
   const { db } = await seededTempDatabase();
   const databasePath = db.$client.name;
-  createBriefing(
-    db,
+  await createBriefing(
+    openSqliteStore(db),
     DEMO_TEAM_ID,
     { title: "Fifty pages", summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" },
     DEMO_USERS[0].id,

@@ -25,6 +25,36 @@ import {
   setSuggestionThread,
 } from "../../db/queries/suggestions";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
+import {
+  createBriefing,
+  deleteBriefing,
+  getBriefing,
+  getBriefingAccess,
+  listBriefings,
+  listRecentlyEditedBy,
+  listTemplates,
+  setBriefingArchived,
+  setBriefingTemplate,
+  updateBriefingDetails,
+} from "../../db/queries/briefings";
+import {
+  acceptInvitation,
+  createInvitation,
+  createTeam,
+  getInvitation,
+  getMembership,
+  getTeam,
+  hasUsedInvitation,
+  invitationState,
+  LastOwnerError,
+  listMembers,
+  listOpenInvitations,
+  listTeamsForUser,
+  removeMember,
+  revokeInvitation,
+  setMemberRole,
+  setTeamExportPolicy,
+} from "../../db/queries/teams";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
 import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
 import { exec, first, withTransaction, type Store } from "../../db/store";
@@ -32,7 +62,7 @@ import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
  * The converted query modules (sessions, users, audit, markings, comments, notifications,
- * suggestions) run unchanged on both dialects and
+ * suggestions, teams, briefings) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -343,6 +373,280 @@ for (const dialect of testDialects()) {
       const decided = await getSuggestion(store, id);
       expect(decided).toMatchObject({ status: "accepted", acceptedBy: "user-ada", acceptedByName: "Ada" });
       expect(Math.abs(decided!.acceptedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    });
+
+    describe("briefings", () => {
+      const details = (title: string) => ({ title, summitName: "Astana summit", city: "Astana", startDate: "2026-12-14", endDate: "2026-12-15", classification: "RESTRICTED" });
+      const editor = "brief-user-editor";
+      const outsider = "brief-user-outsider";
+      beforeAll(async () => {
+        await createUser(store, { id: editor, email: `${editor}@example.org`, name: "Edith", passwordHash: "h" });
+        await createUser(store, { id: outsider, email: `${outsider}@example.org`, name: "Otto", passwordHash: "h" });
+        await createTeam(store, "Gamma desk", editor, "team-gamma");
+      });
+      /** Moves a briefing's last edit (and creation) to a known time, so list orders are fixed. */
+      const at = (id: string, minutes: number) =>
+        exec(store, (db, t) =>
+          db
+            .update(t.briefings)
+            .set({ lastEditedAt: new Date(now.getTime() + minutes * 60_000), createdAt: new Date(now.getTime() + minutes * 60_000) })
+            .where(eq(t.briefings.id, id)),
+        );
+
+      it("creates a draft briefing, reads it, and gives access only to members of its team with their role", async () => {
+        const created = await createBriefing(store, "team-gamma", details("Water"), editor, "gamma-water");
+        expect(created).toMatchObject({ id: "gamma-water", teamId: "team-gamma", ...details("Water"), status: "draft", createdBy: editor, lastEditedBy: editor, isTemplate: false, archivedAt: null });
+        expect(created.createdAt).toBeInstanceOf(Date);
+        expect(created.lastEditedAt.getTime()).toBe(created.createdAt.getTime());
+        expect(await getBriefing(store, "gamma-water")).toEqual(created);
+        expect(await getBriefing(store, "no-such-briefing")).toBeUndefined();
+        expect(await getBriefingAccess(store, "gamma-water", editor)).toEqual({ briefing: created, role: "owner" });
+        expect(await getBriefingAccess(store, "gamma-water", outsider)).toBeUndefined();
+        expect(await getBriefingAccess(store, "no-such-briefing", editor)).toBeUndefined();
+        const generated = await createBriefing(store, "team-gamma", details("Energy"), editor);
+        expect(generated.id).toMatch(/^[A-Za-z0-9_-]{10,}$/);
+        await deleteBriefing(store, generated.id);
+      });
+
+      it("lists active or archived briefings by last edit, title (ignoring case) or creation, with open threads counted", async () => {
+        await createBriefing(store, "team-gamma", details("energy"), editor, "gamma-energy");
+        await createBriefing(store, "team-gamma", details("Borders"), editor, "gamma-borders");
+        await at("gamma-water", 3);
+        await at("gamma-energy", 1);
+        await at("gamma-borders", 2);
+        await exec(store, (db, t) =>
+          db.insert(t.commentThreads).values([
+            { id: "gamma-thread-1", briefingId: "gamma-water", anchorStart: Buffer.from([1]), anchorEnd: Buffer.from([2]), quotedText: "q", createdBy: editor, createdAt: now },
+            { id: "gamma-thread-2", briefingId: "gamma-water", anchorStart: Buffer.from([1]), anchorEnd: Buffer.from([2]), quotedText: "q", createdBy: editor, createdAt: now, resolvedAt: now, resolvedBy: editor },
+          ]),
+        );
+        const ids = async (opts: Parameters<typeof listBriefings>[2]) => (await listBriefings(store, "team-gamma", opts)).map((b) => b.id);
+        expect(await ids({})).toEqual(["gamma-water", "gamma-borders", "gamma-energy"]);
+        expect(await ids({ sort: "title" })).toEqual(["gamma-borders", "gamma-energy", "gamma-water"]);
+        expect(await ids({ sort: "created" })).toEqual(["gamma-water", "gamma-borders", "gamma-energy"]);
+        const [water] = await listBriefings(store, "team-gamma");
+        expect(water).toMatchObject({ title: "Water", status: "draft", lastEditedByName: "Edith", isTemplate: false, archivedAt: null, openThreads: 1, portionMarks: [] });
+        expect(water.lastEditedAt).toBeInstanceOf(Date);
+
+        await setBriefingArchived(store, "gamma-energy", true);
+        expect(await ids({})).toEqual(["gamma-water", "gamma-borders"]);
+        expect(await ids({ archived: true })).toEqual(["gamma-energy"]);
+        expect((await getBriefing(store, "gamma-energy"))?.archivedAt).toBeInstanceOf(Date);
+        await setBriefingArchived(store, "gamma-energy", false);
+        expect(await ids({ archived: true })).toEqual([]);
+        expect(await listBriefings(store, "no-such-team")).toEqual([]);
+      });
+
+      it("lists what a user last edited, newest first, without archived briefings, up to the limit", async () => {
+        await setBriefingArchived(store, "gamma-borders", true);
+        const recent = await listRecentlyEditedBy(store, "team-gamma", editor, 5);
+        expect(recent.map((b) => b.id)).toEqual(["gamma-water", "gamma-energy"]);
+        expect(recent[0]).toEqual({ id: "gamma-water", title: "Water", status: "draft", lastEditedAt: new Date(now.getTime() + 3 * 60_000) });
+        expect((await listRecentlyEditedBy(store, "team-gamma", editor, 1)).map((b) => b.id)).toEqual(["gamma-water"]);
+        expect(await listRecentlyEditedBy(store, "team-gamma", outsider, 5)).toEqual([]);
+        await setBriefingArchived(store, "gamma-borders", false);
+      });
+
+      it("updates details and marks the editor, but never of a final briefing", async () => {
+        expect(await updateBriefingDetails(store, "gamma-water", { title: "Water and rivers", city: "Almaty" }, outsider)).toBe(true);
+        const updated = await getBriefing(store, "gamma-water");
+        expect(updated).toMatchObject({ title: "Water and rivers", city: "Almaty", summitName: "Astana summit", lastEditedBy: outsider });
+        expect(updated!.lastEditedAt.getTime()).toBeGreaterThan(now.getTime() + 3 * 60_000);
+        await exec(store, (db, t) => db.update(t.briefings).set({ status: "final" }).where(eq(t.briefings.id, "gamma-water")));
+        expect(await updateBriefingDetails(store, "gamma-water", { title: "Changed" }, editor)).toBe(false);
+        expect((await getBriefing(store, "gamma-water"))?.title).toBe("Water and rivers");
+        expect(await updateBriefingDetails(store, "no-such-briefing", { title: "X" }, editor)).toBe(false);
+      });
+
+      it("marks templates, lists the active ones by title, and deletes a briefing with what hangs on it", async () => {
+        await setBriefingTemplate(store, "gamma-water", true);
+        await setBriefingTemplate(store, "gamma-energy", true);
+        await setBriefingTemplate(store, "gamma-borders", true);
+        await setBriefingArchived(store, "gamma-borders", true);
+        expect(await listTemplates(store, "team-gamma")).toEqual([
+          { id: "gamma-energy", title: "energy" },
+          { id: "gamma-water", title: "Water and rivers" },
+        ]);
+        await setBriefingTemplate(store, "gamma-energy", false);
+        expect((await listTemplates(store, "team-gamma")).map((b) => b.id)).toEqual(["gamma-water"]);
+        expect((await getBriefing(store, "gamma-energy"))?.isTemplate).toBe(false);
+
+        await deleteBriefing(store, "gamma-water");
+        expect(await getBriefing(store, "gamma-water")).toBeUndefined();
+        expect(await getBriefingAccess(store, "gamma-water", editor)).toBeUndefined();
+        // Its comment threads go with it (on delete cascade on both).
+        expect(await exec(store, (db, t) => db.select().from(t.commentThreads).where(eq(t.commentThreads.briefingId, "gamma-water")))).toEqual([]);
+        await deleteBriefing(store, "gamma-water"); // already gone: nothing to do
+        expect((await listBriefings(store, "team-gamma")).map((b) => b.id)).toEqual(["gamma-energy"]);
+      });
+
+      it("a briefing created in a transaction that fails is rolled back with it", async () => {
+        await expect(
+          withTransaction(store, async (tx) => {
+            await createBriefing(tx, "team-gamma", details("Doomed"), editor, "gamma-doomed");
+            expect(await getBriefing(tx, "gamma-doomed")).toBeDefined();
+            throw new Error("the audit row failed");
+          }),
+        ).rejects.toThrow("the audit row failed");
+        expect(await getBriefing(store, "gamma-doomed")).toBeUndefined();
+      });
+    });
+
+    describe("teams", () => {
+      const people = ["owner", "second", "third", "joiner", "late"].map((n) => `team-user-${n}`);
+      beforeAll(async () => {
+        for (const [i, id] of people.entries()) {
+          // Names sort in this order, so listMembers' order is checked too.
+          await createUser(store, { id, email: `${id}@example.org`, name: `${String.fromCharCode(65 + i)} ${id}`, passwordHash: "h" });
+        }
+      });
+      const [owner, second, third, joiner, late] = people;
+
+      it("creates a team with its creator as owner, reads it, and changes its export policy", async () => {
+        const team = await createTeam(store, "  Alpha desk ", owner, "team-alpha");
+        expect(team).toMatchObject({ id: "team-alpha", name: "Alpha desk", exportPolicy: "everyone" });
+        expect(team.createdAt).toBeInstanceOf(Date);
+        expect(await getTeam(store, "team-alpha")).toEqual(team);
+        expect(await getTeam(store, "no-such-team")).toBeUndefined();
+        expect(await getMembership(store, "team-alpha", owner)).toEqual({ role: "owner" });
+        expect(await getMembership(store, "team-alpha", second)).toBeUndefined();
+        await setTeamExportPolicy(store, "team-alpha", "owners");
+        expect((await getTeam(store, "team-alpha"))?.exportPolicy).toBe("owners");
+      });
+
+      it("a team whose owner row cannot be written is not created either", async () => {
+        // The membership insert fails (no such user): the team row goes with it.
+        await expect(createTeam(store, "Orphan", "no-such-user", "team-orphan")).rejects.toThrow();
+        expect(await getTeam(store, "team-orphan")).toBeUndefined();
+      });
+
+      it("lists a user's teams by name with their role, member count and active briefing count as numbers", async () => {
+        await createTeam(store, "Beta desk", second, "team-beta");
+        await exec(store, (db, t) => db.insert(t.memberships).values({ teamId: "team-beta", userId: owner, role: "viewer", createdAt: now }));
+        const brief = (id: string, archivedAt: Date | null) => ({
+          id,
+          teamId: "team-beta",
+          title: id,
+          summitName: "S",
+          city: "C",
+          startDate: "2026-12-14",
+          endDate: "2026-12-15",
+          classification: "RESTRICTED",
+          createdAt: now,
+          updatedAt: now,
+          lastEditedAt: now,
+          archivedAt,
+        });
+        await exec(store, (db, t) => db.insert(t.briefings).values([brief("beta-1", null), brief("beta-2", null), brief("beta-old", now)]));
+        expect(await listTeamsForUser(store, owner)).toEqual([
+          { id: "team-alpha", name: "Alpha desk", role: "owner", members: 1, briefings: 0 },
+          { id: "team-beta", name: "Beta desk", role: "viewer", members: 2, briefings: 2 },
+        ]);
+        expect(await listTeamsForUser(store, "nobody")).toEqual([]);
+      });
+
+      it("changes roles and removes members, never leaving a team without an owner", async () => {
+        await exec(store, (db, t) =>
+          db.insert(t.memberships).values([
+            { teamId: "team-alpha", userId: second, role: "editor", createdAt: now },
+            { teamId: "team-alpha", userId: third, role: "viewer", createdAt: now },
+          ]),
+        );
+        expect((await listMembers(store, "team-alpha")).map((m) => [m.userId, m.role])).toEqual([
+          [owner, "owner"],
+          [second, "editor"],
+          [third, "viewer"],
+        ]);
+        expect((await listMembers(store, "team-alpha"))[0]).toMatchObject({ name: `A ${owner}`, email: `${owner}@example.org` });
+
+        await expect(setMemberRole(store, "team-alpha", owner, "editor")).rejects.toBeInstanceOf(LastOwnerError);
+        await expect(removeMember(store, "team-alpha", owner)).rejects.toBeInstanceOf(LastOwnerError);
+        expect(await getMembership(store, "team-alpha", owner)).toEqual({ role: "owner" });
+
+        await setMemberRole(store, "team-alpha", second, "owner");
+        await setMemberRole(store, "team-alpha", owner, "commenter"); // another owner is left
+        expect(await getMembership(store, "team-alpha", owner)).toEqual({ role: "commenter" });
+        await setMemberRole(store, "team-alpha", "no-such-user", "owner"); // no member, no change
+        expect(await getMembership(store, "team-alpha", "no-such-user")).toBeUndefined();
+
+        await removeMember(store, "team-alpha", third);
+        await removeMember(store, "team-alpha", third); // already gone: nothing to do
+        expect(await getMembership(store, "team-alpha", third)).toBeUndefined();
+        await setMemberRole(store, "team-alpha", owner, "owner");
+      });
+
+      it("the last-owner check runs in the caller's transaction, and its refusal rolls back the caller's writes", async () => {
+        await expect(
+          withTransaction(store, async (tx) => {
+            await setTeamExportPolicy(tx, "team-beta", "editors");
+            await removeMember(tx, "team-beta", second);
+          }),
+        ).rejects.toBeInstanceOf(LastOwnerError);
+        expect((await getTeam(store, "team-beta"))?.exportPolicy).toBe("everyone");
+        expect(await getMembership(store, "team-beta", second)).toEqual({ role: "owner" });
+      });
+
+      it("creates invitations, lists the open ones with who accepted them, and revokes once", async () => {
+        const shared = await createInvitation(store, { teamId: "team-alpha", role: "editor", createdBy: owner, maxUses: 3, ttlMs: 60_000 });
+        const ownerLink = await createInvitation(store, { teamId: "team-alpha", role: "owner", createdBy: owner, maxUses: 5, ttlMs: 60_000 });
+        const expired = await createInvitation(store, { teamId: "team-alpha", role: "viewer", createdBy: owner, maxUses: 1, ttlMs: -1000 });
+        expect(shared).toMatchObject({ teamId: "team-alpha", role: "editor", maxUses: 3, useCount: 0, revokedAt: null });
+        expect(shared.expiresAt.getTime() - shared.createdAt.getTime()).toBe(60_000);
+        expect(ownerLink.maxUses).toBe(1); // owner links are single-use whatever is asked
+        expect(invitationState(shared)).toBe("usable");
+        expect(invitationState(expired)).toBe("expired");
+
+        expect(await getInvitation(store, shared.id)).toMatchObject({ invitation: shared, team: { id: "team-alpha", name: "Alpha desk" }, inviterName: `A ${owner}` });
+        expect(await getInvitation(store, "no-such-invitation")).toBeUndefined();
+
+        expect(await acceptInvitation(store, shared.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "editor", changed: true });
+        expect(await hasUsedInvitation(store, shared.id, joiner)).toBe(true);
+        expect(await hasUsedInvitation(store, shared.id, late)).toBe(false);
+        const open = await listOpenInvitations(store, "team-alpha");
+        expect(open.map((i) => i.id)).toEqual([shared.id, ownerLink.id]); // the expired one is not open
+        expect(open[0]).toMatchObject({ useCount: 1, uses: [{ invitationId: shared.id, name: `D ${joiner}`, role: "editor" }] });
+        expect(open[0].uses[0].usedAt).toBeInstanceOf(Date);
+        expect(open[1].uses).toEqual([]);
+        expect(await listOpenInvitations(store, "team-beta")).toEqual([]);
+
+        expect(await revokeInvitation(store, "team-beta", ownerLink.id, second)).toBe(false); // another team's
+        expect(await revokeInvitation(store, "team-alpha", ownerLink.id, owner)).toBe(true);
+        const revoked = (await getInvitation(store, ownerLink.id))!.invitation;
+        expect(revoked.revokedBy).toBe(owner);
+        expect(await revokeInvitation(store, "team-alpha", ownerLink.id, second)).toBe(true);
+        expect((await getInvitation(store, ownerLink.id))!.invitation).toEqual(revoked); // the first record stays
+        expect((await listOpenInvitations(store, "team-alpha")).map((i) => i.id)).toEqual([shared.id]);
+        expect(await acceptInvitation(store, ownerLink.id, late)).toEqual({ ok: false, reason: "revoked" });
+        expect(await acceptInvitation(store, expired.id, late)).toEqual({ ok: false, reason: "expired" });
+        expect(await acceptInvitation(store, "no-such-invitation", late)).toEqual({ ok: false, reason: "unknown" });
+        expect(await getMembership(store, "team-alpha", late)).toBeUndefined();
+      });
+
+      it("accepting again takes no use; a member keeps a higher role; a used-up link is refused", async () => {
+        const link = await createInvitation(store, { teamId: "team-alpha", role: "commenter", createdBy: owner, maxUses: 2, ttlMs: 60_000 });
+        // The joiner is an editor: a commenter link records the use and keeps the higher role.
+        expect(await acceptInvitation(store, link.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "editor", changed: false });
+        expect(await acceptInvitation(store, link.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "editor", changed: false });
+        expect((await getInvitation(store, link.id))!.invitation.useCount).toBe(1);
+        const upgrade = await createInvitation(store, { teamId: "team-alpha", role: "owner", createdBy: owner, maxUses: 1, ttlMs: 60_000 });
+        expect(await acceptInvitation(store, upgrade.id, joiner)).toEqual({ ok: true, teamId: "team-alpha", role: "owner", changed: true });
+        expect(await getMembership(store, "team-alpha", joiner)).toEqual({ role: "owner" });
+        const uses = first(await exec(store, (db, t) => db.select().from(t.invitationUses).where(eq(t.invitationUses.invitationId, upgrade.id)).limit(1)));
+        expect(uses).toMatchObject({ userId: joiner, previousRole: "editor", role: "owner" });
+        expect(await acceptInvitation(store, upgrade.id, late)).toEqual({ ok: false, reason: "used" });
+        expect(await getMembership(store, "team-alpha", late)).toBeUndefined();
+      });
+
+      it("of several people racing for a link's last use, exactly one joins", async () => {
+        const link = await createInvitation(store, { teamId: "team-beta", role: "commenter", createdBy: second, maxUses: 1, ttlMs: 60_000 });
+        const racers = [third, joiner, late];
+        const results = await Promise.all(racers.map((u) => acceptInvitation(store, link.id, u)));
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: "used" }, { ok: false, reason: "used" }]);
+        const joined = await Promise.all(racers.map((u) => getMembership(store, "team-beta", u)));
+        expect(joined.filter(Boolean)).toEqual([{ role: "commenter" }]);
+        expect((await getInvitation(store, link.id))!.invitation.useCount).toBe(1);
+      });
     });
   });
 }

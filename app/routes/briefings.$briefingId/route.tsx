@@ -27,8 +27,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { briefing, role } = requireBriefingRole(context, params.briefingId, user);
-  const team = getTeam(context.db, briefing.teamId)!;
+  const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
+  const team = (await getTeam(context.store, briefing.teamId))!;
   // A damaged stored document is a 503 page, not an editor that would sync an empty or partial body.
   await verifyStoredDocument(context, briefing.id);
   return json({
@@ -40,10 +40,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     user: { id: user.id, name: user.name, color: user.color },
     // Owners of agenda topics are picked from the team; only what the picker shows is sent.
-    members: listMembers(context.db, team.id).map((m) => ({ userId: m.userId, name: m.name, role: m.role, color: m.color })),
+    members: (await listMembers(context.store, team.id)).map((m) => ({ userId: m.userId, name: m.name, role: m.role, color: m.color })),
     // Who Send for review offers as approvers: members who may comment, never the requester
     // (the server refuses a request they approve themselves).
-    reviewCandidates: listMembers(context.db, team.id)
+    reviewCandidates: (await listMembers(context.store, team.id))
       .filter((m) => m.role !== "viewer" && m.userId !== user.id)
       .map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
     factStaleMonths: context.config.FACT_STALE_MONTHS,
@@ -63,7 +63,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       editBody: canEditBody(role, briefing),
       comment: roleAtLeast(role, "commenter"),
       changeStatus: roleAtLeast(role, "editor"),
-      export: canExport(context, briefing, role),
+      export: await canExport(context, briefing, role),
     },
   });
 }
