@@ -91,6 +91,9 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     ),
   };
 
+  /** Changes taken for a version whose row is still being compressed and stored, per briefing. */
+  const recording = new Map<string, Set<ReturnType<PendingChanges["take"]>>>();
+
   const pendingFor = (briefingId: string): PendingChanges => {
     let p = pending.get(briefingId);
     if (!p) pending.set(briefingId, (p = new PendingChanges(q.lastAt.get(briefingId) ?? 0)));
@@ -104,7 +107,18 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
    */
   const record = async (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null) => {
     const changes = pendingFor(briefingId).take(Date.now());
-    const info = await store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion }, encoder);
+    // Until the row is stored, a reader's "since you last read" finds these changes here: they
+    // are no longer pending and not yet a version.
+    let inFlight = recording.get(briefingId);
+    if (!inFlight) recording.set(briefingId, (inFlight = new Set()));
+    inFlight.add(changes);
+    let info: Awaited<ReturnType<typeof store.record>>;
+    try {
+      info = await store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion }, encoder);
+    } finally {
+      inFlight.delete(changes);
+      if (inFlight.size === 0 && recording.get(briefingId) === inFlight) recording.delete(briefingId);
+    }
     logger.info("history", "version recorded", { briefingId, seq: info.seq, kind, authors: info.authors.length, changeBytes: info.changeBytes, storedBytes: info.storedBytes });
     return info;
   };
@@ -224,12 +238,15 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       const versions = since.filter((v) => v.stateVector && hasNewer(v.stateVector, read));
       const authors = new Set(versions.flatMap((v) => v.authors));
       const p = pending.get(briefingId);
+      const inFlight = [...(recording.get(briefingId) ?? [])];
       for (const a of p?.authors ?? []) authors.add(a);
+      for (const c of inFlight) for (const a of c.authors) authors.add(a);
       authors.delete(userId);
       if (authors.size === 0) return null;
-      const changes = versions.length + (p?.dirty ? 1 : 0);
+      const changes = versions.length + inFlight.length + (p?.dirty ? 1 : 0);
       const clients: Record<string, string> = {};
       for (const v of versions) Object.assign(clients, v.clients);
+      for (const c of inFlight) Object.assign(clients, c.clients);
       for (const [client, user] of p?.clients ?? []) clients[String(client)] = user;
       const input: SinceReadInput = {
         briefingId,
