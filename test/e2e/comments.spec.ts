@@ -171,7 +171,10 @@ describe.skipIf(!run)("comments in the browser", () => {
       await emre.getByRole("button", { name: "Comment", exact: true }).click();
       await emre.getByRole("textbox", { name: "Add a comment…" }).fill(text);
       await emre.locator(".comment-composer").getByRole("button", { name: "Comment" }).click();
-      await emre.locator(".thread-card", { hasText: text }).waitFor();
+      // The posted thread (it may arrive over the live stream a moment before the answer to the
+      // POST closes the draft, so both show that moment), then the draft box gone.
+      await emre.locator(".thread-card[data-thread-id]", { hasText: text }).waitFor();
+      await emre.locator(".thread-card.is-draft").waitFor({ state: "detached" });
     };
     const inTopic = "working group of the two interior"; // topic 2, Counter-terrorism
     const inMoved = "increasing trade volume"; // topic 3, Trade volume
