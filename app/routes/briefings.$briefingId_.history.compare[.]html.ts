@@ -5,7 +5,7 @@ import { readStoredDocument } from "../utils/stored-document.server";
 /**
  * GET /briefings/:id/history/compare.html?a=<n>&b=<m>: the comparison as the compare page shows it
  * (changed fields side by side, the newer body with insertions, deletions and moves in each
- * author's colour; components/compared-result.tsx), which the page inserts. Any member; 400, 404
+ * author's colour; server/history/compare-html.ts), which the page inserts. Any member; 400, 404
  * and 503 as compare.json. Rendered in a history thread and streamed unread (docs/decisions/0116).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

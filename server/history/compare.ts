@@ -213,42 +213,120 @@ function sameIds(a: RenderedText, b: RenderedText): boolean {
   return true;
 }
 
-/** Each character's id as "client:clock", and its client. */
-function expand(t: RenderedText): { keys: string[]; clients: number[] } {
-  const keys: string[] = [];
+/** Each character's client, in order (a moved block credits its inserted characters one by one). */
+function expand(t: RenderedText): { clients: number[] } {
   const clients: number[] = [];
-  for (let k = 0; k < t.ids.length; k += 3) {
-    const [client, clock, len] = [t.ids[k], t.ids[k + 1], t.ids[k + 2]];
-    for (let c = 0; c < len; c++) {
-      keys.push(`${client}:${clock + c}`);
-      clients.push(client);
-    }
-  }
-  return { keys, clients };
+  for (let k = 0; k < t.ids.length; k += 3) for (let c = 0; c < t.ids[k + 2]; c++) clients.push(t.ids[k]);
+  return { clients };
 }
 
+/** The id ranges of a text per client, sorted by clock: starts and ends, for "is this id there" by bisection. */
+function rangesOf(t: RenderedText): Map<number, { starts: number[]; ends: number[] }> {
+  const byClient = new Map<number, [number, number][]>();
+  for (let k = 0; k < t.ids.length; k += 3) {
+    const list = byClient.get(t.ids[k]) ?? [];
+    list.push([t.ids[k + 1], t.ids[k + 1] + t.ids[k + 2]]);
+    byClient.set(t.ids[k], list);
+  }
+  const out = new Map<number, { starts: number[]; ends: number[] }>();
+  for (const [client, list] of byClient) {
+    list.sort((x, y) => x[0] - y[0]);
+    out.set(client, { starts: list.map((r) => r[0]), ends: list.map((r) => r[1]) });
+  }
+  return out;
+}
+
+/**
+ * How many ids from (client, clock) on, at most `max`, the other text lacks (0 when it has the
+ * first): up to the start of its next range of that client.
+ */
+function absentRun(other: Map<number, { starts: number[]; ends: number[] }>, client: number, clock: number, max: number): number {
+  const r = other.get(client);
+  if (!r) return max;
+  // The last range starting at or before clock.
+  let lo = 0;
+  let hi = r.starts.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (r.starts[mid] <= clock) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (at >= 0 && clock < r.ends[at]) return 0;
+  const next = at + 1 < r.starts.length ? r.starts[at + 1] : Infinity;
+  return Math.min(max, next - clock);
+}
+
+/**
+ * The id walk of two texts, run by run rather than character by character (ADR 0110's pass; its
+ * cost grows with the number of id runs, not of characters): where both are at the same id, the
+ * common stretch is the shorter of the two runs' rests (inside a run ids are consecutive, and an
+ * insertion or deletion between them ends the run); an id the newer lacks starts a deletion, one the
+ * older lacks an insertion, each as long as the other version lacks the ids that follow.
+ */
 function diffText(a: RenderedText, b: RenderedText, author: (c: number) => string | null, deleter: string | null): Segment[] {
-  const x = expand(a);
-  const y = expand(b);
-  const inB = new Set(y.keys);
-  const inA = new Set(x.keys);
+  const inA = rangesOf(a);
+  const inB = rangesOf(b);
   const out: Segment[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < x.keys.length || j < y.keys.length) {
-    if (i < x.keys.length && j < y.keys.length && x.keys[i] === y.keys[j]) {
-      append(out, b.text[j], "same", null);
-      i++;
-      j++;
-    } else if (i < x.keys.length && !inB.has(x.keys[i])) {
-      append(out, a.text[i], "del", deleter);
-      i++;
-    } else if (j < y.keys.length && !inA.has(y.keys[j])) {
-      append(out, b.text[j], "ins", author(y.clients[j]));
-      j++;
+  // Cursor in each text: run index (×3 into ids), offset in the run, and position in the text.
+  let ri = 0;
+  let oi = 0;
+  let pi = 0;
+  let rj = 0;
+  let oj = 0;
+  let pj = 0;
+  const x = a.ids;
+  const y = b.ids;
+  const advanceA = (n: number) => {
+    pi += n;
+    oi += n;
+    if (oi === x[ri + 2]) {
+      ri += 3;
+      oi = 0;
+    }
+  };
+  const advanceB = (n: number) => {
+    pj += n;
+    oj += n;
+    if (oj === y[rj + 2]) {
+      rj += 3;
+      oj = 0;
+    }
+  };
+  while (ri < x.length || rj < y.length) {
+    const hasA = ri < x.length;
+    const hasB = rj < y.length;
+    const [ca, ka, restA] = hasA ? [x[ri], x[ri + 1] + oi, x[ri + 2] - oi] : [0, 0, 0];
+    const [cb, kb, restB] = hasB ? [y[rj], y[rj + 1] + oj, y[rj + 2] - oj] : [0, 0, 0];
+    if (hasA && hasB && ca === cb && ka === kb) {
+      const n = Math.min(restA, restB);
+      append(out, b.text.slice(pj, pj + n), "same", null);
+      advanceA(n);
+      advanceB(n);
+      continue;
+    }
+    const gone = hasA ? absentRun(inB, ca, ka, restA) : 0;
+    if (gone > 0) {
+      append(out, a.text.slice(pi, pi + gone), "del", deleter);
+      advanceA(gone);
+      continue;
+    }
+    const added = hasB ? absentRun(inA, cb, kb, restB) : 0;
+    if (added > 0) {
+      append(out, b.text.slice(pj, pj + added), "ins", author(cb));
+      advanceB(added);
+      continue;
+    }
+    // Both ids are in both texts but in another order: not possible with Yjs ids (order is kept);
+    // shown as a deletion (or, past the older text's end, an insertion) rather than looping.
+    if (hasA) {
+      append(out, a.text.slice(pi, pi + 1), "del", deleter);
+      advanceA(1);
     } else {
-      append(out, a.text[i], "del", deleter);
-      i++;
+      append(out, b.text.slice(pj, pj + 1), "ins", author(cb));
+      advanceB(1);
     }
   }
   return out;

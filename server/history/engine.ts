@@ -1,6 +1,6 @@
 import zlib from "node:zlib";
 import * as Y from "yjs";
-import type { Authors } from "../../app/components/compared-segments";
+import type { Authors } from "./compare-html";
 import { COLLAB_FIELD } from "../../extensions";
 import { updateToJSON } from "../export/document-json";
 import { buildExportModel, type ExportInfo } from "../export/model";

@@ -1,9 +1,8 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { ComparedResult } from "../../app/components/compared-result";
-import type { Authors } from "../../app/components/compared-segments";
 import { Blocks } from "../../app/utils/version-blocks";
 import type { Comparison } from "./compare";
+import { comparisonHtml, type Authors } from "./compare-html";
 import type { ExportBlock } from "../export/model-types";
 
 /**
@@ -20,7 +19,7 @@ export type CompareFormat = "json" | "html";
 
 export function comparisonPayload(comparison: Comparison, format: CompareFormat, authors: Authors, a: number, b: number): Payload {
   if (format === "json") return jsonPayload(comparison);
-  return utf8(renderToStaticMarkup(createElement(ComparedResult, { comparison, authors, a, b })));
+  return utf8(comparisonHtml(comparison, authors, a, b));
 }
 
 /** A version's body as the version page shows it, as HTML. */

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import type { Authors } from "../../app/components/compared-segments";
+import type { Authors } from "./compare-html";
 import type { Db } from "../../db/client";
 import type { VersionKind } from "../../db/schema";
 import type { CollabService } from "../collab/service";

@@ -1,4 +1,4 @@
-import type { Authors } from "../../app/components/compared-segments";
+import type { Authors } from "./compare-html";
 import type { ExportInfo } from "../export/model";
 import type { CorruptionKind } from "../persistence/corruption";
 import type { RestoreUpdate } from "./engine";
