@@ -1,3 +1,4 @@
+import { formatLocal } from "../utils/time-format";
 import { forwardRef, useState, type CSSProperties } from "react";
 import { CommentComposer } from "./comment-composer";
 import { splitBody } from "./mentions";
@@ -47,7 +48,7 @@ function CommentItem(props: { thread: ThreadView; comment: CommentView; viewer: 
           {(comment.authorName ?? "?").slice(0, 1)}
         </span>
         <span className="comment-author">{comment.authorName ?? "Former member"}</span>
-        <time className="muted small" dateTime={new Date(comment.createdAt).toISOString()} title={new Date(comment.createdAt).toLocaleString()}>
+        <time className="muted small" dateTime={new Date(comment.createdAt).toISOString()} title={formatLocal(comment.createdAt)}>
           {when(comment.createdAt)}
           {comment.editedAt ? " · edited" : ""}
         </time>

@@ -1,3 +1,5 @@
+import { formatWhen } from "../utils/time-format";
+
 /** The stored clearance record (db/schema/reviews.ts), as the versions page receives it. */
 export interface ClearanceRecord {
   finalizedByName: string;
@@ -7,7 +9,7 @@ export interface ClearanceRecord {
 }
 
 const LABELS = { approved: "Approved", changes_requested: "Changes requested", missing: "Not approved" } as const;
-const time = (ms: number) => `${new Date(ms).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+const time = (ms: number) => formatWhen(ms);
 
 /** A final version's clearance record, as the PDF prints it: who approved what and when, and any override. */
 export function ClearanceRecordView({ version, record }: { version: number; record: ClearanceRecord }) {

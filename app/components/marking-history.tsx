@@ -1,3 +1,5 @@
+import { formatWhen } from "../utils/time-format";
+
 /** The marking versions of a briefing: each change of its minimum level, who made it and why. */
 export interface MarkingRow {
   version: number;
@@ -31,7 +33,7 @@ export function MarkingHistory({ markings }: { markings: MarkingRow[] }) {
             {markings.map((m) => (
               <tr key={m.version} data-marking={m.version}>
                 <td>{`Marking ${m.version}`}{m.status === "final" ? " (while final)" : ""}</td>
-                <td>{new Date(m.changedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</td>
+                <td>{formatWhen(m.changedAt)}</td>
                 <td>{m.changedByName}</td>
                 <td>{m.fromLevel}</td>
                 <td>{m.toLevel}</td>

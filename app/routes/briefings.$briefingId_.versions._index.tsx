@@ -1,3 +1,4 @@
+import { formatWhen } from "../utils/time-format";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { STATUS_LABELS } from "../../db/enums";
@@ -62,7 +63,7 @@ export default function VersionsPage() {
                 <td>
                   <Link to={`${base}/versions/${v.version}`}>{`Version ${v.version}`}</Link>
                 </td>
-                <td>{new Date(v.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</td>
+                <td>{formatWhen(v.createdAt)}</td>
                 <td>{v.createdByName ?? "—"}</td>
                 <td>
                   <code title={v.contentHash}>{v.contentHash.slice(0, 12)}</code>

@@ -129,8 +129,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+/** Built once: `toLocaleString` with options builds a formatter per call (app/utils/time-format.ts). */
+const AUDIT_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+
 function formatWhen(ms: number | string): string {
-  return new Date(ms).toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" }) + " UTC";
+  return AUDIT_TIME.format(new Date(ms)) + " UTC";
 }
 
 export default function TeamBriefings() {

@@ -1,3 +1,4 @@
+import { formatLocal } from "../utils/time-format";
 import { forwardRef, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import { CommentComposer } from "../comments/comment-composer";
 import { CommentBody } from "../comments/thread-card";
@@ -26,7 +27,7 @@ export function describeSuggestion(s: Pick<SuggestionView, "kind" | "originalTex
 
 /** The tooltip of a suggestion in the text. */
 export function suggestionLabel(s: SuggestionView): string {
-  return `${describeSuggestion(s)} — suggested by ${s.authorName ?? "a former member"}, ${new Date(s.createdAt).toLocaleString()}`;
+  return `${describeSuggestion(s)} — suggested by ${s.authorName ?? "a former member"}, ${formatLocal(s.createdAt)}`;
 }
 
 interface CardProps {
@@ -70,7 +71,7 @@ export const SuggestionCard = forwardRef<HTMLElement, CardProps>(function Sugges
           {author.slice(0, 1)}
         </span>
         <span className="comment-author">{author}</span>
-        <time className="muted small" dateTime={new Date(s.createdAt).toISOString()} title={new Date(s.createdAt).toLocaleString()}>
+        <time className="muted small" dateTime={new Date(s.createdAt).toISOString()} title={formatLocal(s.createdAt)}>
           {when(s.createdAt)}
         </time>
       </div>

@@ -1,8 +1,4 @@
-/** "1 Dec 2026, 14:05 UTC": one format for every history date, the same on server and client. */
-export function formatWhen(iso: string | Date): string {
-  const d = typeof iso === "string" ? new Date(iso) : iso;
-  return `${d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
-}
+export { formatWhen } from "./time-format";
 
 /** "1.2 kB": the size of a change for people. */
 export function formatBytes(n: number): string {
