@@ -1,6 +1,7 @@
-import { Form, Link, useFetcher } from "@remix-run/react";
+import { Form, useFetcher } from "@remix-run/react";
 import { useState } from "react";
 import { formatBytes, formatWhen, VERSION_NAME_MAX } from "../utils/history-format";
+import { useListNavigate } from "./list-link";
 
 export interface HistoryVersion {
   seq: number;
@@ -46,6 +47,7 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
   const save = useFetcher<Result>();
   const restore = useFetcher<Result>();
   const [confirm, setConfirm] = useState<number | null>(null);
+  const go = useListNavigate();
   const base = `/briefings/${briefingId}/history`;
   // The compare form is not wrapped around the table: a Restore form inside it would be a form in
   // a form, which the browser submits as a page load, so the fetcher never saw the answer.
@@ -99,7 +101,9 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
                     <input type="radio" form={compareForm} name="b" value={v.seq} defaultChecked={i === 0} aria-label={`Compare to version ${v.seq}`} />
                   </td>
                   <td>
-                    <Link to={`${base}/${v.seq}`}>{v.name ?? `Version ${v.seq}`}</Link>
+                    <a href={`${base}/${v.seq}`} onClick={go}>
+                      {v.name ?? `Version ${v.seq}`}
+                    </a>
                     <span className="muted history-kind"> · {KIND_LABELS[v.kind] ?? v.kind}</span>
                   </td>
                   <td>{formatWhen(v.createdAt)}</td>
@@ -108,9 +112,9 @@ export function HistoryList({ briefingId, versions, canRestore, canName }: { bri
                   </td>
                   <td>{v.changeBytes > 0 ? formatBytes(v.changeBytes) : "—"}</td>
                   <td className="row-actions">
-                    <Link className="button small" to={`${base}/${v.seq}`}>
+                    <a className="button small" href={`${base}/${v.seq}`} onClick={go}>
                       View
-                    </Link>
+                    </a>
                     {canRestore && i > 0 ? (
                       confirm === v.seq ? (
                         <restore.Form method="post" action={`${base}?index`} onSubmit={() => setConfirm(null)}>

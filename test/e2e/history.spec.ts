@@ -67,6 +67,14 @@ describe.skipIf(!run)("version history in the browser", () => {
       const restoredSeq = await page.locator("tbody tr", { hasText: `Restored version ${seq}` }).getAttribute("data-version");
       await page.getByRole("status").filter({ hasText: `Restored. Everyone editing sees it now; it is version ${restoredSeq} in the history.` }).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: `${SHOTS}/history-restored.png`, fullPage: true });
+
+      // View opens the version in the page, without loading the page again (the list's links are
+      // plain anchors navigated client-side).
+      await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+      await page.locator(`tbody tr[data-version="${seq}"]`).getByRole("link", { name: "View" }).click();
+      await page.waitForURL(new RegExp(`/briefings/ankara-summit/history/${seq}$`));
+      await page.getByRole("heading", { name: new RegExp(`Version ${seq}`) }).waitFor();
+      expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     } finally {
       destroyAllClients();
       await context.close();
