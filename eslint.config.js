@@ -64,6 +64,7 @@ export default tseslint.config(
       "db/queries/suggestions.ts",
       "db/queries/teams.ts",
       "db/queries/briefings.ts",
+      "db/queries/blocks.ts",
     ],
     rules: {
       "no-restricted-syntax": [

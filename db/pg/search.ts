@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
-import { foldForMatch, MATCH_END, MATCH_START, type SearchHit } from "../queries/blocks";
+import { foldForMatch, MATCH_END, MATCH_START, type SearchHit } from "../text-match";
 import * as pgSchema from "./schema";
 import { briefingSearch } from "./schema";
 

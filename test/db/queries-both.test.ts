@@ -58,11 +58,26 @@ import {
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
 import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
 import { exec, first, withTransaction, type Store } from "../../db/store";
+import {
+  createLibraryFact,
+  getLibraryFact,
+  listLibraryCountries,
+  listLibraryFacts,
+  listQuoteFacets,
+  listTeamQuotes,
+  MATCH_END,
+  MATCH_START,
+  searchBriefings,
+  updateLibraryFact,
+} from "../../db/queries/blocks";
+import { replaceSearchRowPg } from "../../db/pg/search";
+import { replaceSearchRow } from "../../server/persistence/search-rows";
+import { withTurkishFolds } from "../../server/persistence/search-text";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
  * The converted query modules (sessions, users, audit, markings, comments, notifications,
- * suggestions, teams, briefings) run unchanged on both dialects and
+ * suggestions, teams, briefings, blocks) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -646,6 +661,149 @@ for (const dialect of testDialects()) {
         const joined = await Promise.all(racers.map((u) => getMembership(store, "team-beta", u)));
         expect(joined.filter(Boolean)).toEqual([{ role: "commenter" }]);
         expect((await getInvitation(store, link.id))!.invitation.useCount).toBe(1);
+      });
+    });
+
+    describe("blocks: fact library, quotes finder, search", () => {
+      const editor = "user-blocks";
+      const briefingRow = (id: string, teamId: string, title: string, lastEditedAt: Date, archivedAt: Date | null = null) => ({
+        id,
+        teamId,
+        title,
+        summitName: "S",
+        city: "Astana",
+        startDate: "2026-12-01",
+        endDate: "2026-12-02",
+        classification: "RESTRICTED",
+        createdAt: now,
+        updatedAt: now,
+        lastEditedAt,
+        archivedAt,
+      });
+      const quoteRow = (briefingId: string, teamId: string, blockId: string, position: number, speaker: string, country: string) => ({
+        briefingId,
+        teamId,
+        blockId,
+        position,
+        text: `Words of ${speaker}`,
+        speaker,
+        speakerRole: "",
+        country,
+        date: "2026-11-01",
+        source: "",
+        lang: "en",
+        translation: "",
+      });
+      /** A search row as each dialect's projection writes it (server/persistence/projection-store.ts and its pg twin). */
+      async function indexForSearch(briefingId: string, title: string, body: string): Promise<void> {
+        if (store.dialect === "pg") return replaceSearchRowPg(store.db, briefingId, title, body);
+        const sqlite = store.db.$client;
+        sqlite.transaction(() => replaceSearchRow(sqlite, briefingId, withTurkishFolds(title), withTurkishFolds(body)))();
+      }
+
+      beforeAll(async () => {
+        await createUser(store, { email: "blocks@example.org", name: "Blocks", passwordHash: "h", id: editor });
+        await exec(store, (db, t) =>
+          db
+            .insert(t.briefings)
+            .values([
+              briefingRow("blk-old", "team-1", "Astana energy talks", new Date("2026-11-01T00:00:00Z")),
+              briefingRow("blk-new", "team-1", "İstanbul follow-up", new Date("2026-11-20T00:00:00Z")),
+              briefingRow("blk-archived", "team-1", "Archived Caspian note", new Date("2026-11-25T00:00:00Z"), now),
+              briefingRow("blk-other", "team-2", "Other desk Caspian", new Date("2026-11-26T00:00:00Z")),
+            ]),
+        );
+      });
+
+      it("creates, finds, updates and lists library facts only within their team; text filters ignore case and take % literally", async () => {
+        const gdp = await createLibraryFact(store, "team-1", { country: "KZ", label: "GDP", value: "262 bn", unit: "USD", asOf: "2025-12-31", source: "World Bank" }, editor, "fact-gdp");
+        expect(gdp).toMatchObject({ id: "fact-gdp", teamId: "team-1", label: "GDP", updatedBy: editor });
+        expect(gdp.updatedAt).toBeInstanceOf(Date);
+        await createLibraryFact(store, "team-1", { country: "TR", label: "Inflation", value: "45%", unit: "", asOf: "2026-10-31", source: "TurkStat" }, null, "fact-infl");
+        await createLibraryFact(store, "team-1", { country: "KZ", label: "Area", value: "2.7m", unit: "km²", asOf: "2020-01-01", source: "Census" }, editor, "fact-area");
+        await createLibraryFact(store, "team-2", { country: "AZ", label: "GDP", value: "72 bn", unit: "USD", asOf: "2025-12-31", source: "IMF" }, editor, "fact-other");
+
+        const ids = async (opts?: { q?: string; country?: string }) => (await listLibraryFacts(store, "team-1", opts)).map((f) => f.id);
+        expect(await ids()).toEqual(["fact-area", "fact-gdp", "fact-infl"]); // by country, then label
+        expect(await ids({ q: "gdp" })).toEqual(["fact-gdp"]); // label, whatever its case
+        expect(await ids({ q: "world" })).toEqual(["fact-gdp"]); // source
+        expect(await ids({ q: "kz" })).toEqual(["fact-area", "fact-gdp"]); // country code
+        expect(await ids({ q: "45%" })).toEqual(["fact-infl"]);
+        expect(await ids({ q: "%" })).toEqual(["fact-infl"]); // a literal percent sign, not "anything"
+        expect(await ids({ q: "_" })).toEqual([]);
+        expect(await ids({ country: "TR" })).toEqual(["fact-infl"]);
+        expect(await ids({ q: "gdp", country: "TR" })).toEqual([]);
+        expect(await listLibraryCountries(store, "team-1")).toEqual(["KZ", "TR"]);
+        expect(await listLibraryCountries(store, "team-2")).toEqual(["AZ"]);
+
+        expect(await getLibraryFact(store, "team-1", "fact-gdp")).toEqual(gdp);
+        expect(await getLibraryFact(store, "team-2", "fact-gdp")).toBeUndefined(); // another team's id
+        expect(await getLibraryFact(store, "team-1", "no-such-fact")).toBeUndefined();
+
+        const input = { country: "KZ", label: "GDP", value: "270 bn", unit: "USD", asOf: "2026-06-30", source: "IMF" };
+        expect(await updateLibraryFact(store, "team-2", "fact-gdp", input, editor)).toBeUndefined();
+        expect((await getLibraryFact(store, "team-1", "fact-gdp"))?.value).toBe("262 bn");
+        const updated = await updateLibraryFact(store, "team-1", "fact-gdp", input, editor);
+        expect(updated).toMatchObject({ id: "fact-gdp", value: "270 bn", asOf: "2026-06-30", source: "IMF" });
+        expect(await getLibraryFact(store, "team-1", "fact-gdp")).toEqual(updated);
+      });
+
+      it("finds quotes by a speaker's folded name and by country, newest briefing first, never from archived briefings or other teams", async () => {
+        await exec(store, (db, t) =>
+          db
+            .insert(t.quotes)
+            .values([
+              quoteRow("blk-old", "team-1", "q-old-1", 1, "Mevlüt Çavuşoğlu", "TR"),
+              quoteRow("blk-old", "team-1", "q-old-2", 2, "Mukhtar Tleuberdi", "KZ"),
+              quoteRow("blk-new", "team-1", "q-new-2", 2, "Mevlüt Çavuşoğlu", "TR"),
+              quoteRow("blk-new", "team-1", "q-new-1", 1, "Emre Yıldız", ""),
+              quoteRow("blk-archived", "team-1", "q-arch", 1, "Mevlüt Çavuşoğlu", "TR"),
+              quoteRow("blk-other", "team-2", "q-other", 1, "Mevlüt Çavuşoğlu", "AZ"),
+            ]),
+        );
+        const blocks = async (opts?: { speaker?: string; country?: string }) => (await listTeamQuotes(store, "team-1", opts)).map((q) => q.blockId);
+        expect(await blocks()).toEqual(["q-new-1", "q-new-2", "q-old-1", "q-old-2"]);
+        expect(await blocks({ speaker: "cavusoglu" })).toEqual(["q-new-2", "q-old-1"]);
+        expect(await blocks({ speaker: "YILDIZ" })).toEqual(["q-new-1"]); // ı typed as I
+        expect(await blocks({ speaker: "nobody" })).toEqual([]);
+        expect(await blocks({ country: "KZ" })).toEqual(["q-old-2"]);
+        expect(await blocks({ speaker: "cavusoglu", country: "KZ" })).toEqual([]);
+        expect((await listTeamQuotes(store, "team-1", { speaker: "Tleuberdi" }))[0]).toEqual({
+          briefingId: "blk-old",
+          briefingTitle: "Astana energy talks",
+          blockId: "q-old-2",
+          text: "Words of Mukhtar Tleuberdi",
+          speaker: "Mukhtar Tleuberdi",
+          speakerRole: "",
+          country: "KZ",
+          date: "2026-11-01",
+          source: "",
+          lang: "en",
+          translation: "",
+        });
+        // Facets are of the team's quotes (archived briefings' included), without empty values.
+        expect(await listQuoteFacets(store, "team-1")).toEqual({ speakers: ["Emre Yıldız", "Mevlüt Çavuşoğlu", "Mukhtar Tleuberdi"], countries: ["KZ", "TR"] });
+        expect(await listQuoteFacets(store, "team-2")).toEqual({ speakers: ["Mevlüt Çavuşoğlu"], countries: ["AZ"] });
+      });
+
+      it("searches the team's unarchived briefings with folded words and marks the matches", async () => {
+        await indexForSearch("blk-old", "Astana energy talks", "The Caspian pipeline, with remarks by Mevlüt Çavuşoğlu.");
+        await indexForSearch("blk-new", "İstanbul follow-up", "Emre Yıldız reports on the Caspian corridor.");
+        await indexForSearch("blk-archived", "Archived Caspian note", "Caspian corridor, archived.");
+        await indexForSearch("blk-other", "Other desk Caspian", "Caspian corridor, another team.");
+        const hits = async (q: string) => (await searchBriefings(store, "team-1", q)).map((h) => h.briefingId).sort();
+        expect(await hits("caspian")).toEqual(["blk-new", "blk-old"]);
+        expect(await hits("Cavusoglu")).toEqual(["blk-old"]);
+        expect(await hits("istanbul")).toEqual(["blk-new"]);
+        expect(await hits("yildiz corr")).toEqual(["blk-new"]); // every word, as a prefix
+        expect(await hits("caspian nowhere")).toEqual([]);
+        expect(await hits("  \"*(  ")).toEqual([]); // no words: no query, never a syntax error
+        const [hit] = await searchBriefings(store, "team-1", "cavusoglu");
+        expect(hit).toMatchObject({ briefingId: "blk-old", title: "Astana energy talks", titleHighlighted: "Astana energy talks", status: "draft" });
+        expect(hit.snippet).toContain(`${MATCH_START}Çavuşoğlu${MATCH_END}`);
+        const [titled] = await searchBriefings(store, "team-1", "astana");
+        expect(titled.titleHighlighted).toBe(`${MATCH_START}Astana${MATCH_END} energy talks`);
+        expect(await searchBriefings(store, "team-1", "caspian", 1)).toHaveLength(1);
       });
     });
   });
