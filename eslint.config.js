@@ -65,6 +65,7 @@ export default tseslint.config(
       "db/queries/teams.ts",
       "db/queries/briefings.ts",
       "db/queries/blocks.ts",
+      "db/queries/reviews.ts",
     ],
     rules: {
       "no-restricted-syntax": [

@@ -71,13 +71,25 @@ import {
   updateLibraryFact,
 } from "../../db/queries/blocks";
 import { replaceSearchRowPg } from "../../db/pg/search";
+import {
+  getBriefingInReview,
+  getReview,
+  hasApprovals,
+  listApprovals,
+  listReviewTopics,
+  listTeamMembersAmong,
+  resetApproval,
+  saveReviewDecision,
+  startReview,
+} from "../../db/queries/reviews";
+import { resetChangedApprovals } from "../../server/review/review-layer";
 import { replaceSearchRow } from "../../server/persistence/search-rows";
 import { withTurkishFolds } from "../../server/persistence/search-text";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
  * The converted query modules (sessions, users, audit, markings, comments, notifications,
- * suggestions, teams, briefings, blocks) run unchanged on both dialects and
+ * suggestions, teams, briefings, blocks, reviews) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -804,6 +816,125 @@ for (const dialect of testDialects()) {
         const [titled] = await searchBriefings(store, "team-1", "astana");
         expect(titled.titleHighlighted).toBe(`${MATCH_START}Astana${MATCH_END} energy talks`);
         expect(await searchBriefings(store, "team-1", "caspian", 1)).toHaveLength(1);
+      });
+    });
+
+    describe("reviews: approvers, decisions and resets", () => {
+      const [asker, ana, ben, viewer, leaver] = ["rv-asker", "rv-ana", "rv-ben", "rv-viewer", "rv-leaver"];
+      const briefing = { id: "rv-brief", teamId: "team-1" };
+      const decide = (userId: string, section: string, contentHash: string, decision: "approved" | "changes_requested" = "approved") =>
+        saveReviewDecision(store, { briefingId: briefing.id, userId, section, decision, note: decision === "approved" ? "" : "Fix it", contentHash });
+
+      beforeAll(async () => {
+        for (const [id, name] of [[asker, "Asker"], [ana, "Ana"], [ben, "Ben"], [viewer, "Vic"], [leaver, "Lee"]]) {
+          await createUser(store, { email: `${id}@example.org`, name, passwordHash: "h", id });
+        }
+        await exec(store, (db, t) =>
+          db.insert(t.memberships).values([
+            { teamId: "team-1", userId: asker, role: "editor", createdAt: now },
+            { teamId: "team-1", userId: ana, role: "commenter", createdAt: now },
+            { teamId: "team-1", userId: ben, role: "owner", createdAt: now },
+            { teamId: "team-1", userId: viewer, role: "viewer", createdAt: now },
+            { teamId: "team-2", userId: leaver, role: "editor", createdAt: now },
+          ]),
+        );
+        await exec(store, (db, t) =>
+          db.insert(t.briefings).values({ ...briefing, title: "Review me", summitName: "S", city: "Baku", startDate: "2026-12-01", endDate: "2026-12-02", classification: "RESTRICTED", createdAt: now, updatedAt: now, lastEditedAt: now }),
+        );
+        await exec(store, (db, t) =>
+          db.insert(t.agendaTopics).values([
+            { briefingId: briefing.id, blockId: "topic-b", teamId: "team-1", number: 2, title: "Energy", priority: "high", status: "open", owner: "", body: "" },
+            { briefingId: briefing.id, blockId: "topic-a", teamId: "team-1", number: 1, title: "", priority: "low", status: "open", owner: "", body: "" },
+          ]),
+        );
+      });
+
+      it("starts a review, replacing the previous round with its decisions, and reads it back with the approvers' current roles", async () => {
+        expect(await getReview(store, briefing)).toBeNull();
+        expect(await getBriefingInReview(store, briefing.id)).toBeUndefined(); // a draft
+        await startReview(store, briefing.id, asker, [ana, leaver], "2026-12-10");
+        await decide(ana, "brief", "h1");
+        await startReview(store, briefing.id, asker, [ben, ana], null);
+        const review = await getReview(store, briefing);
+        expect(review).toMatchObject({ requestedByName: "Asker", dueDate: null, decisions: [] });
+        expect(review!.approvers).toEqual([
+          { userId: ana, name: "Ana", role: "commenter" },
+          { userId: ben, name: "Ben", role: "owner" },
+        ]);
+        expect(typeof review!.requestedAt).toBe("number");
+
+        // Inside a caller's transaction that fails, nothing of it stays.
+        await expect(
+          withTransaction(store, async (tx) => {
+            await startReview(tx, briefing.id, asker, [leaver], "2027-01-01");
+            throw new Error("the status change failed");
+          }),
+        ).rejects.toThrow("the status change failed");
+        expect((await getReview(store, briefing))!.approvers.map((a) => a.userId)).toEqual([ana, ben]);
+
+        await startReview(store, briefing.id, asker, [leaver], null);
+        expect((await getReview(store, briefing))!.approvers).toEqual([{ userId: leaver, name: "Lee", role: null }]); // not in this team
+        await startReview(store, briefing.id, asker, [ana, ben], "2026-12-10");
+      });
+
+      it("lists the team's members among the named ids, and the projected topics in number order", async () => {
+        const found = await listTeamMembersAmong(store, "team-1", [ana, viewer, leaver, "nobody"]);
+        expect(found.sort((a, b) => a.userId.localeCompare(b.userId))).toEqual([
+          { userId: ana, role: "commenter", name: "Ana" },
+          { userId: viewer, role: "viewer", name: "Vic" },
+        ]);
+        expect(await listTeamMembersAmong(store, "team-1", [])).toEqual([]);
+        expect(await listReviewTopics(store, briefing.id)).toEqual([
+          { blockId: "topic-a", number: 1, title: "" },
+          { blockId: "topic-b", number: 2, title: "Energy" },
+        ]);
+      });
+
+      it("records one decision per approver and section, and resets an approval only while it holds the hash read as stale", async () => {
+        await exec(store, (db, t) => db.update(t.briefings).set({ status: "in_review" }).where(eq(t.briefings.id, briefing.id)));
+        expect(await getBriefingInReview(store, briefing.id)).toEqual({ id: briefing.id, title: "Review me" });
+        expect(await getBriefingInReview(store, "no-such-briefing")).toBeUndefined();
+        expect(await hasApprovals(store, briefing.id)).toBe(false);
+
+        await decide(ben, "topic-a", "a1", "changes_requested");
+        expect(await hasApprovals(store, briefing.id)).toBe(false); // a request for changes is not an approval
+        await decide(ben, "topic-a", "a1");
+        await decide(ana, "brief", "b1");
+        await decide(ana, "topic-b", "t1");
+        expect(await hasApprovals(store, briefing.id)).toBe(true);
+        const decisions = (await getReview(store, briefing))!.decisions;
+        expect(decisions).toHaveLength(3); // the second decision on topic-a replaced the first
+        expect(decisions.find((d) => d.userId === ben)).toMatchObject({ section: "topic-a", decision: "approved", note: "", contentHash: "a1" });
+        expect(decisions[0].decidedAt).toBeInstanceOf(Date);
+
+        const stale = (await listApprovals(store, briefing.id)).find((d) => d.userId === ana && d.section === "brief")!;
+        expect(stale.contentHash).toBe("b1");
+        await decide(ana, "brief", "b2"); // Ana approves the edited brief before the reset runs
+        expect(await resetApproval(store, stale)).toBe(false);
+        expect((await listApprovals(store, briefing.id)).find((d) => d.userId === ana && d.section === "brief")?.contentHash).toBe("b2");
+
+        const topic = (await listApprovals(store, briefing.id)).find((d) => d.section === "topic-b")!;
+        const twice = await Promise.all([resetApproval(store, topic), resetApproval(store, topic)]);
+        expect(twice.sort()).toEqual([false, true]); // of two overlapping resets, one removes it
+        expect((await listApprovals(store, briefing.id)).map((d) => `${d.userId}:${d.section}`).sort()).toEqual([`${ana}:brief`, `${ben}:topic-a`]);
+      });
+
+      it("an edit resets exactly the approvals of the sections whose hash changed and tells each approver once", async () => {
+        const hashes = {
+          brief: "b2",
+          topics: [
+            { blockId: "topic-a", number: 1, title: "", hash: "a-edited" },
+            { blockId: "topic-b", number: 2, title: "Energy", hash: "t1" },
+          ],
+        };
+        const counts = await Promise.all([resetChangedApprovals(store, { id: briefing.id, title: "Review me" }, hashes), resetChangedApprovals(store, { id: briefing.id, title: "Review me" }, hashes)]);
+        expect(counts.sort()).toEqual([0, 1]);
+        expect((await listApprovals(store, briefing.id)).map((d) => `${d.userId}:${d.section}`)).toEqual([`${ana}:brief`]);
+        const told = (await listNotifications(store, ben, 50)).filter((n) => n.kind === "approval_reset");
+        expect(told).toHaveLength(1);
+        expect(told[0]).toMatchObject({ link: `/briefings/${briefing.id}#block-topic-a`, read: false });
+        expect(told[0].text).toContain("was edited");
+        expect((await listNotifications(store, ana, 50)).filter((n) => n.kind === "approval_reset")).toEqual([]);
       });
     });
   });
