@@ -56,7 +56,7 @@ import {
   setTeamExportPolicy,
 } from "../../db/queries/teams";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
-import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
+import { createUser, createUserIfEmailFree, EmailTakenError, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
 import { exec, first, withTransaction, type Store } from "../../db/store";
 import {
   createLibraryFact,
@@ -136,6 +136,34 @@ for (const dialect of testDialects()) {
       expect(await getUserById(store, "user-bob")).toEqual(bob);
       expect(await getUserByEmail(store, "nobody@example.org")).toBeUndefined();
       expect(await getUserById(store, "nobody")).toBeUndefined();
+    });
+
+    it("two accounts for one email at once: exactly one is created, the other is told the email is taken", async () => {
+      const [a, b] = await Promise.allSettled([
+        createUser(store, { email: "race@example.org", name: "A", passwordHash: "h", id: "user-race-a" }),
+        createUser(store, { email: " RACE@example.org", name: "B", passwordHash: "h", id: "user-race-b" }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual(["fulfilled", "rejected"]);
+      const refused = [a, b].find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(EmailTakenError);
+      // Another unique key (the id) is not a taken email.
+      await expect(createUser(store, { email: "other@example.org", name: "C", passwordHash: "h", id: "user-race-a" })).rejects.not.toBeInstanceOf(EmailTakenError);
+      await expect(createUser(store, { email: "other@example.org", name: "C", passwordHash: "h", id: "user-race-a" })).rejects.toThrow();
+
+      // Sign-up: several pairs racing for one email each; every pair ends in one account and one null.
+      const pairs = await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          Promise.all([
+            createUserIfEmailFree(store, { email: `pair-${i}@example.org`, name: `P${i}`, passwordHash: "h" }),
+            createUserIfEmailFree(store, { email: `Pair-${i}@example.org`, name: `Q${i}`, passwordHash: "h" }),
+          ]),
+        ),
+      );
+      for (const [i, pair] of pairs.entries()) {
+        expect(pair.filter((u) => u === null)).toHaveLength(1);
+        expect(pair.find((u) => u !== null)).toMatchObject({ email: `pair-${i + 1}@example.org` });
+      }
+      expect(await createUserIfEmailFree(store, { email: "pair-1@example.org", name: "Late", passwordHash: "h" })).toBeNull();
     });
 
     it("creates, finds and deletes sessions; an expired one is neither found nor active, and is purged", async () => {
