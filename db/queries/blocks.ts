@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { searchBriefingsSqlite } from "../dialect/sqlite/search";
 import { newId } from "../ids";
-import { searchBriefingsPg } from "../pg/search";
+import { searchBriefingsPg } from "../dialect/pg/search";
 import type { LibraryFact } from "../schema";
 import { exec, first, type Store } from "../store";
 import { foldForMatch, type SearchHit } from "../text-match";

@@ -70,7 +70,7 @@ import {
   searchBriefings,
   updateLibraryFact,
 } from "../../db/queries/blocks";
-import { replaceSearchRowPg } from "../../db/pg/search";
+import { replaceSearchRowPg } from "../../db/dialect/pg/search";
 import {
   getBriefingInReview,
   getReview,

@@ -5,7 +5,7 @@ import { MATCH_END, MATCH_START, type SearchHit } from "../../text-match";
 /**
  * Full-text search on SQLite: the FTS5 table `briefing_search` (`unicode61 remove_diacritics 2`,
  * Turkish ı/İ folded by the indexed copies of ADR 0203), ranked by bm25 with the title weighted
- * five times the body. The PostgreSQL twin is db/pg/search.ts.
+ * five times the body. The PostgreSQL twin is db/dialect/pg/search.ts.
  */
 
 /**
