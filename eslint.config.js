@@ -88,6 +88,8 @@ export default tseslint.config(
       "db/queries/suggestions.ts",
       "db/queries/teams.ts",
       "db/queries/briefings.ts",
+      "db/queries/blocks.ts",
+      "db/queries/reviews.ts",
     ],
     rules: {
       "no-restricted-syntax": [

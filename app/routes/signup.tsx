@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createUser, getUserByEmail, hashPassword, withTransaction } from "../utils/db.server";
+import { createUserIfEmailFree, hashPassword } from "../utils/db.server";
 import { Field } from "../components/field";
 import { InvitationNotice } from "../components/invitation-notice";
 import { SignupSchema } from "../utils/account-validation";
@@ -38,10 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!byEmail.ok) return tooManyAttempts("Too many sign-up attempts for this email. Try again later.", byEmail.retryAfterSeconds);
   // Hashed before the lookup on both paths, so a taken email answers no faster than a free one.
   const passwordHash = await hashPassword(parsed.data.password);
-  // The lookup and the insert share a transaction: no other request can slip between them.
-  const user = await withTransaction(context.store, async (tx) =>
-    (await getUserByEmail(tx, parsed.data.email)) ? null : createUser(tx, { email: parsed.data.email, name: parsed.data.name, passwordHash }),
-  );
+  // Null for a taken email, also when another sign-up for it won a race at the insert.
+  const user = await createUserIfEmailFree(context.store, { email: parsed.data.email, name: parsed.data.name, passwordHash });
   if (!user) return json({ errors: { form: [NOT_CREATED] } as Record<string, string[]> }, { status: 400 });
   return signInAndRedirect(context, user, safeRedirectPath(parsed.data.redirectTo, "/teams"), "signup");
 }

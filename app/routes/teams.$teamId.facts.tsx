@@ -21,9 +21,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const filters = readFilters(url, ["q", "country"]);
   const editId = url.searchParams.get("edit");
   const canEdit = roleAtLeast(role, "editor");
-  const editing = canEdit && editId ? getTeamLibraryFact(context, team.id, editId) : undefined;
+  const editing = canEdit && editId ? await getTeamLibraryFact(context, team.id, editId) : undefined;
   if (canEdit && editId && !editing) throw notFound("Fact");
-  return json({ teamId: team.id, canEdit, filters, editing: editing ?? null, saved: url.searchParams.get("saved"), ...teamLibrary(context, team.id, filters) });
+  return json({ teamId: team.id, canEdit, filters, editing: editing ?? null, saved: url.searchParams.get("saved"), ...(await teamLibrary(context, team.id, filters)) });
 }
 
 type ActionData = { intent: "create" | "update"; errors: FieldErrors; values: Record<string, string> };
@@ -42,9 +42,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   let fact: LibraryFactDTO | undefined;
   if (intent === "create") {
-    fact = addLibraryFact(context, team.id, parsed.data, user.id);
+    fact = await addLibraryFact(context, team.id, parsed.data, user.id);
   } else {
-    fact = editLibraryFact(context, team.id, String(form.get("factId") ?? ""), parsed.data, user.id);
+    fact = await editLibraryFact(context, team.id, String(form.get("factId") ?? ""), parsed.data, user.id);
     if (!fact) throw notFound("Fact");
   }
   return redirect(`/teams/${team.id}/facts?saved=${encodeURIComponent(fact.id)}#fact-${fact.id}`);

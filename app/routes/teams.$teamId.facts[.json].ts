@@ -11,7 +11,7 @@ import { requireTeamRole } from "../utils/permissions.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team } = await requireTeamRole(context, params.teamId, user);
-  const { facts } = teamLibrary(context, team.id, readFilters(new URL(request.url), ["q", "country"]));
+  const { facts } = await teamLibrary(context, team.id, readFilters(new URL(request.url), ["q", "country"]));
   return json(
     facts.map(({ id, country, countryName, label, value, unit, asOf, source, updatedAt, stale }) => ({ id, country, countryName, label, value, unit, asOf, source, updatedAt, stale })),
     { headers: { "Cache-Control": "private, no-store" } },

@@ -13,7 +13,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team } = await requireTeamRole(context, params.teamId, user);
   const filters = readFilters(new URL(request.url), ["speaker", "country"]);
-  return json({ filters, ...teamQuotes(context, team.id, filters) });
+  return json({ filters, ...(await teamQuotes(context, team.id, filters)) });
 }
 
 /** Every quote in the team's briefings, filterable by speaker and country, each linking to its place. */

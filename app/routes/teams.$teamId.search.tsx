@@ -11,7 +11,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { team } = await requireTeamRole(context, params.teamId, user);
   const { q } = readFilters(new URL(request.url), ["q"]);
-  return json({ q, hits: q ? searchTeam(context, team.id, q) : [] });
+  return json({ q, hits: q ? await searchTeam(context, team.id, q) : [] });
 }
 
 /** Matched words are marked from server-made segments; no HTML is ever built from briefing text. */

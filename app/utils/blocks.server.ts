@@ -45,36 +45,36 @@ export function readFilters(url: URL, names: string[]): Record<string, string> {
   return out;
 }
 
-export function teamLibrary(context: AppLoadContext, teamId: string, filters: { q?: string; country?: string } = {}, now = new Date()) {
+export async function teamLibrary(context: AppLoadContext, teamId: string, filters: { q?: string; country?: string } = {}, now = new Date()) {
   const months = context.config.FACT_STALE_MONTHS;
   return {
-    facts: listLibraryFacts(context.db, teamId, filters).map((f) => toDTO(f, months, now)),
-    countries: listLibraryCountries(context.db, teamId).map((code) => ({ code, name: countryName(code) })),
+    facts: (await listLibraryFacts(context.store, teamId, filters)).map((f) => toDTO(f, months, now)),
+    countries: (await listLibraryCountries(context.store, teamId)).map((code) => ({ code, name: countryName(code) })),
     staleMonths: months,
   };
 }
 
-export function getTeamLibraryFact(context: AppLoadContext, teamId: string, factId: string): LibraryFactDTO | undefined {
+export async function getTeamLibraryFact(context: AppLoadContext, teamId: string, factId: string): Promise<LibraryFactDTO | undefined> {
   if (!isValidId(factId)) return undefined;
-  const fact = getLibraryFact(context.db, teamId, factId);
+  const fact = await getLibraryFact(context.store, teamId, factId);
   return fact ? toDTO(fact, context.config.FACT_STALE_MONTHS, new Date()) : undefined;
 }
 
-export function addLibraryFact(context: AppLoadContext, teamId: string, input: LibraryFactForm, userId: string): LibraryFactDTO {
-  return toDTO(createLibraryFact(context.db, teamId, input, userId), context.config.FACT_STALE_MONTHS, new Date());
+export async function addLibraryFact(context: AppLoadContext, teamId: string, input: LibraryFactForm, userId: string): Promise<LibraryFactDTO> {
+  return toDTO(await createLibraryFact(context.store, teamId, input, userId), context.config.FACT_STALE_MONTHS, new Date());
 }
 
 /** Undefined when the team has no fact with that id (another team's id included). */
-export function editLibraryFact(context: AppLoadContext, teamId: string, factId: string, input: LibraryFactForm, userId: string) {
+export async function editLibraryFact(context: AppLoadContext, teamId: string, factId: string, input: LibraryFactForm, userId: string) {
   if (!isValidId(factId)) return undefined;
-  const fact = updateLibraryFact(context.db, teamId, factId, input, userId);
+  const fact = await updateLibraryFact(context.store, teamId, factId, input, userId);
   return fact ? toDTO(fact, context.config.FACT_STALE_MONTHS, new Date()) : undefined;
 }
 
-export function teamQuotes(context: AppLoadContext, teamId: string, filters: { speaker?: string; country?: string }) {
-  const facets = listQuoteFacets(context.db, teamId);
+export async function teamQuotes(context: AppLoadContext, teamId: string, filters: { speaker?: string; country?: string }) {
+  const facets = await listQuoteFacets(context.store, teamId);
   return {
-    quotes: listTeamQuotes(context.db, teamId, filters).map((q) => ({ ...q, countryName: countryName(q.country) })),
+    quotes: (await listTeamQuotes(context.store, teamId, filters)).map((q) => ({ ...q, countryName: countryName(q.country) })),
     speakers: facets.speakers,
     countries: facets.countries.map((code) => ({ code, name: countryName(code) })),
   };
@@ -99,8 +99,8 @@ export function toSegments(marked: string): TextSegment[] {
   return out;
 }
 
-export function searchTeam(context: AppLoadContext, teamId: string, q: string) {
-  return searchBriefings(context.db, teamId, q).map((hit) => ({
+export async function searchTeam(context: AppLoadContext, teamId: string, q: string) {
+  return (await searchBriefings(context.store, teamId, q)).map((hit) => ({
     briefingId: hit.briefingId,
     title: hit.title,
     status: hit.status,

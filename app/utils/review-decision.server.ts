@@ -1,7 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
+import { saveReviewDecision } from "../../db/queries/reviews";
 import { withTransaction } from "../../db/store";
-import { reviewDecisions, type Briefing, type Role } from "../../db/schema";
+import type { Briefing, Role } from "../../db/schema";
 import { sectionHash } from "../../server/review/sections";
 import { recordAudit } from "./audit.server";
 import type { CurrentUser } from "./auth.server";
@@ -33,7 +34,7 @@ export async function recordDecision(
 ): Promise<DecisionResult> {
   const { briefing } = access;
   if (briefing.status !== "in_review") return { ok: false, status: 409, error: "The briefing is not in review, so there is nothing to approve." };
-  const review = loadReview(context.db, briefing);
+  const review = await loadReview(context.store, briefing);
   if (!review || !activeApprovers(review).some((a) => a.userId === user.id)) {
     throw forbidden("You are not an approver of this review.");
   }
@@ -44,13 +45,7 @@ export async function recordDecision(
   const hash = sectionHash(hashes, input.section);
   if (hash === null) return { ok: false, status: 400, error: "There is no such agenda topic in the briefing (it may have been removed)." };
   await withTransaction(context.store, async (tx) => {
-    // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
-    const db = context.db;
-    const values = { decision: input.decision, note: input.note, contentHash: hash, decidedAt: new Date() };
-    db.insert(reviewDecisions)
-      .values({ briefingId: briefing.id, userId: user.id, section: input.section, ...values })
-      .onConflictDoUpdate({ target: [reviewDecisions.briefingId, reviewDecisions.userId, reviewDecisions.section], set: values })
-      .run();
+    await saveReviewDecision(tx, { briefingId: briefing.id, userId: user.id, section: input.section, decision: input.decision, note: input.note, contentHash: hash });
     await recordAudit(context, user, {
       action: "review.decision",
       teamId: briefing.teamId,

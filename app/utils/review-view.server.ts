@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { agendaTopics, type Briefing } from "../../db/schema";
+import { listReviewTopics } from "../../db/queries/reviews";
+import type { Briefing } from "../../db/schema";
+import type { Store } from "../../db/store";
 import type { ReviewPanelData } from "../components/review-panel";
 import { activeApprovers, loadReview, WHOLE_BRIEF } from "./review.server";
 
@@ -8,15 +8,10 @@ import { activeApprovers, loadReview, WHOLE_BRIEF } from "./review.server";
  * The review panel's data. Sections come from the agenda-topic projection (what the page can show
  * without reading the document); finalizing checks against the document itself.
  */
-export function reviewPanelData(db: Db, briefing: Briefing): ReviewPanelData | null {
-  const review = loadReview(db, briefing);
+export async function reviewPanelData(store: Store, briefing: Briefing): Promise<ReviewPanelData | null> {
+  const review = await loadReview(store, briefing);
   if (!review) return null;
-  const topics = db
-    .select({ blockId: agendaTopics.blockId, number: agendaTopics.number, title: agendaTopics.title })
-    .from(agendaTopics)
-    .where(eq(agendaTopics.briefingId, briefing.id))
-    .orderBy(asc(agendaTopics.number))
-    .all();
+  const topics = await listReviewTopics(store, briefing.id);
   return {
     dueDate: review.dueDate,
     requestedByName: review.requestedByName,

@@ -1,53 +1,25 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { memberships, reviewApprovers, reviewDecisions, reviews, users, type Briefing, type ClearanceEntry, type ClearanceRecord, type ReviewDecision } from "../../db/schema";
+import { getReview, listTeamMembersAmong, type ReviewApprover, type ReviewState } from "../../db/queries/reviews";
+import type { Briefing, ClearanceEntry, ClearanceRecord } from "../../db/schema";
+import type { Store } from "../../db/store";
 import { documentJSON } from "../../server/export/document-json";
 import { sectionHash, sectionHashes, sectionLabel, WHOLE_BRIEF, type SectionHashes } from "../../server/review/sections";
 import { readStoredDocument } from "./stored-document.server";
 import { roleAtLeast } from "./roles";
 
 export { sectionLabel, WHOLE_BRIEF };
+export { startReview } from "../../db/queries/reviews";
 
-export interface ReviewApprover {
-  userId: string;
-  name: string;
-  /** Null when they left the team since (their decisions no longer count, nor are they needed). */
-  role: string | null;
-}
-
-export interface ReviewState {
-  requestedByName: string | null;
-  requestedAt: number;
-  dueDate: string | null;
-  approvers: ReviewApprover[];
-  decisions: ReviewDecision[];
-}
+export type { ReviewApprover, ReviewState };
 
 /** The briefing's review: who was named, their decisions; null when it was never sent for review. */
-export function loadReview(db: Db, briefing: Pick<Briefing, "id" | "teamId">): ReviewState | null {
-  const review = db
-    .select({ r: reviews, name: users.name })
-    .from(reviews)
-    .leftJoin(users, eq(users.id, reviews.requestedBy))
-    .where(eq(reviews.briefingId, briefing.id))
-    .get();
-  if (!review) return null;
-  const approvers = db
-    .select({ userId: reviewApprovers.userId, name: users.name, role: memberships.role })
-    .from(reviewApprovers)
-    .innerJoin(users, eq(users.id, reviewApprovers.userId))
-    .leftJoin(memberships, and(eq(memberships.userId, reviewApprovers.userId), eq(memberships.teamId, briefing.teamId)))
-    .where(eq(reviewApprovers.briefingId, briefing.id))
-    .orderBy(asc(users.name))
-    .all();
-  const decisions = db.select().from(reviewDecisions).where(eq(reviewDecisions.briefingId, briefing.id)).all();
-  return { requestedByName: review.name, requestedAt: review.r.requestedAt.getTime(), dueDate: review.r.dueDate, approvers, decisions };
+export function loadReview(store: Store, briefing: Pick<Briefing, "id" | "teamId">): Promise<ReviewState | null> {
+  return getReview(store, briefing);
 }
 
 /** Approvers who are still in the team with at least the commenter role: those whose approval is needed. */
 export function activeApprovers(review: ReviewState): ReviewApprover[] {
-  return review.approvers.filter((a) => a.role !== null && roleAtLeast(a.role as "viewer", "commenter"));
+  return review.approvers.filter((a) => a.role !== null && roleAtLeast(a.role, "commenter"));
 }
 
 /**
@@ -55,7 +27,7 @@ export function activeApprovers(review: ReviewState): ReviewApprover[] {
  * person asking (a sign-off is someone else's word on the text). Returns an error message for the
  * form, or the distinct ids.
  */
-export function checkApprovers(db: Db, teamId: string, ids: string[], requesterId: string): { ids: string[] } | { error: string } {
+export async function checkApprovers(store: Store, teamId: string, ids: string[], requesterId: string): Promise<{ ids: string[] } | { error: string }> {
   const distinct = Array.from(new Set(ids.filter((id) => id !== "")));
   if (distinct.length === 0) return { error: "Name at least one approver." };
   if (distinct.includes(requesterId)) {
@@ -66,29 +38,13 @@ export function checkApprovers(db: Db, teamId: string, ids: string[], requesterI
           : "You cannot approve your own review request: leave yourself out of the approvers.",
     };
   }
-  const rows = db
-    .select({ userId: memberships.userId, role: memberships.role, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.teamId, teamId), inArray(memberships.userId, distinct)))
-    .all();
+  const rows = await listTeamMembersAmong(store, teamId, distinct);
   for (const id of distinct) {
     const row = rows.find((r) => r.userId === id);
     if (!row) return { error: "Every approver must be a member of this team." };
     if (!roleAtLeast(row.role, "commenter")) return { error: `${row.name} is a viewer; approvers must be able to at least comment.` };
   }
   return { ids: distinct };
-}
-
-/** Starts a review (replacing any earlier one with its decisions), inside the status transaction. */
-export function startReview(db: Db, briefingId: string, requestedBy: string, approverIds: string[], dueDate: string | null): void {
-  db.delete(reviewDecisions).where(eq(reviewDecisions.briefingId, briefingId)).run();
-  db.delete(reviewApprovers).where(eq(reviewApprovers.briefingId, briefingId)).run();
-  db.insert(reviews)
-    .values({ briefingId, requestedBy, requestedAt: new Date(), dueDate })
-    .onConflictDoUpdate({ target: reviews.briefingId, set: { requestedBy, requestedAt: new Date(), dueDate } })
-    .run();
-  for (const userId of approverIds) db.insert(reviewApprovers).values({ briefingId, userId }).run();
 }
 
 /** The section hashes of the briefing's current document, read as finalizing reads it. */

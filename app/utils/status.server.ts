@@ -70,7 +70,7 @@ export async function changeBriefingStatus(
   }
   let approverIds: string[] = [];
   if (to === "in_review") {
-    const checked = checkApprovers(context.db, briefing.teamId, options.approvers ?? [], user.id);
+    const checked = await checkApprovers(context.store, briefing.teamId, options.approvers ?? [], user.id);
     if ("error" in checked) return { ok: false, error: checked.error };
     approverIds = checked.ids;
   }
@@ -87,7 +87,7 @@ export async function changeBriefingStatus(
       const hash = contentHash(body, fields);
       // Approvals count only for the content as it is now: the hashes come from the same snapshot.
       const hashes = sectionHashes(body);
-      const review = loadReview(context.db, briefing);
+      const review = await loadReview(context.store, briefing);
       const missing = review ? missingApprovals(review, hashes) : [];
       if (missing.length > 0 && !override) {
         return { ok: false, code: 409, missing, error: `Finalizing needs every approval. Missing: ${describeMissing(missing)}.` };
@@ -139,7 +139,7 @@ export async function changeBriefingStatus(
     await withTransaction(context.store, async (tx) => {
       const db = context.db;
       db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
-      if (to === "in_review") startReview(db, briefing.id, user.id, approverIds, options.dueDate ?? null);
+      if (to === "in_review") await startReview(tx, briefing.id, user.id, approverIds, options.dueDate ?? null);
       await recordStatusChange(context, tx, briefing, user, to, {});
     });
   }

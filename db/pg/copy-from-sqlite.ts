@@ -6,7 +6,7 @@ import * as sqliteSchema from "../schema";
 import { openPostgres } from "./client";
 import { migratePostgres } from "./migrate";
 import * as pgSchema from "./schema";
-import { replaceSearchRowPg, type PgExecutor } from "./search";
+import { replaceSearchRowPg, type PgExecutor } from "../dialect/pg/search";
 
 /**
  * Copies a SQLite database into an empty PostgreSQL one (ADR 0111): every table in foreign-key

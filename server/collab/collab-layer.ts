@@ -85,7 +85,6 @@ export function collabLayer(): ServerLayer {
         : undefined;
       const admissions = new AdmissionCache(config.COLLAB_ADMISSION_CACHE_MS, (kind) => admissionCacheHits.inc({ kind }));
       const upgrade = createUpgradeHandler({
-        db,
         store: queries,
         logger,
         sessionCookie,

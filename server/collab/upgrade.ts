@@ -2,7 +2,6 @@ import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Cookie } from "@remix-run/node";
 import { WebSocketServer } from "ws";
-import type { Db } from "../../db/client";
 import type { Store } from "../../db/store";
 import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import { getSessionUser } from "../../db/queries/sessions";
@@ -28,7 +27,6 @@ const CAP_MESSAGES = {
 } as const;
 
 export interface UpgradeDeps {
-  db: Db;
   /** The async query layer over the same database (sessions, briefing access). */
   store: Store;
   logger: Logger;

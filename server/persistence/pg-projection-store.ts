@@ -2,7 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { PgDb } from "../../db/pg/client";
 import * as pgSchema from "../../db/pg/schema";
-import { replaceSearchRowPg } from "../../db/pg/search";
+import { replaceSearchRowPg } from "../../db/dialect/pg/search";
 import { diff, FACT_COLS, QUOTE_COLS, snake, TOPIC_COLS, type FactRow, type QuoteRow, type Stored, type TopicRow } from "./projection-rows";
 import type { Projection, ProjectionResult, WriteStats } from "./projection-store";
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { searchBriefings } from "../../db/queries/blocks";
+import { openSqliteStore } from "../../db/store";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID } from "../seed/demo";
 import { agendaTopics, briefings, briefingTexts, countryFacts, documentSnapshots, quotes } from "../../db/schema";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
@@ -23,6 +24,7 @@ const quote = (blockId: string, speaker: string, words: string, country = "TR") 
 });
 const topic = (blockId: string, title: string, ...content: object[]) => ({ type: "agendaTopic", attrs: { blockId, title, status: "agreed" }, content });
 const fact = (blockId: string, label: string, value: string) => ({ type: "countryFact", attrs: { blockId, country: "KZ", label, value, asOf: "2026-01-01", libraryFactId: "" } });
+const search = (q: string) => searchBriefings(openSqliteStore(db), DEMO_TEAM_ID, q);
 const ydoc = (...content: object[]) => prosemirrorJSONToYDoc(getBriefingSchema(), { type: "doc", content }, COLLAB_FIELD);
 
 function seededDoc(): Y.Doc {
@@ -45,7 +47,7 @@ function newBriefing(id: string, title = "Astana follow-up") {
 }
 
 describe("projection of a briefing body", () => {
-  it("projects the seeded briefing: every quote, topic and fact, the text and the search row", () => {
+  it("projects the seeded briefing: every quote, topic and fact, the text and the search row", async () => {
     expect(listUnprojectedBriefings(db)).toContain(DEMO_BRIEFING_ID);
     const result = projectBriefing(db, DEMO_BRIEFING_ID, seededDoc())!;
     expect(result).toMatchObject({ quotes: 2, topics: 6, skipped: 0, searchUpdated: true });
@@ -63,14 +65,14 @@ describe("projection of a briefing body", () => {
     const text = db.select().from(briefingTexts).where(eq(briefingTexts.briefingId, DEMO_BRIEFING_ID)).get()!.body;
     expect(text).toContain("Regional security");
     expect(text).toContain("Mevlüt Çavuşoğlu");
-    expect(searchBriefings(db, DEMO_TEAM_ID, "Cavusoglu").map((h) => h.briefingId)).toEqual([DEMO_BRIEFING_ID]);
+    expect((await search("Cavusoglu")).map((h) => h.briefingId)).toEqual([DEMO_BRIEFING_ID]);
   });
 
   it("does not rewrite the search index when nothing searchable changed", () => {
     expect(projectBriefing(db, DEMO_BRIEFING_ID, seededDoc())!.searchUpdated).toBe(false);
   });
 
-  it("upserts changed blocks, keeps unchanged ones and deletes removed ones", () => {
+  it("upserts changed blocks, keeps unchanged ones and deletes removed ones", async () => {
     newBriefing("proj-1");
     projectBriefing(db, "proj-1", ydoc(p("Intro"), quote("q1", "Tleuberdi", "First"), topic("t1", "Trade", p("grow")), fact("f1", "Capital", "Astana")));
     expect(rows("proj-1").quotes.map((q) => q.text)).toEqual(["First"]);
@@ -89,17 +91,17 @@ describe("projection of a briefing body", () => {
 
     projectBriefing(db, "proj-1", ydoc(p("nothing left")));
     expect(rows("proj-1")).toEqual({ quotes: [], topics: [], facts: [] });
-    expect(searchBriefings(db, DEMO_TEAM_ID, "nothing left").map((h) => h.briefingId)).toEqual(["proj-1"]);
-    expect(searchBriefings(db, DEMO_TEAM_ID, "Edited")).toEqual([]);
+    expect((await search("nothing left")).map((h) => h.briefingId)).toEqual(["proj-1"]);
+    expect(await search("Edited")).toEqual([]);
   });
 
-  it("finds Turkish dotless ı and dotted İ words when typed with plain i", () => {
+  it("finds Turkish dotless ı and dotted İ words when typed with plain i", async () => {
     newBriefing("proj-tr");
     projectBriefing(db, "proj-tr", ydoc(p("Görüşmeye Emre Yıldız ve İstanbul heyeti katılacak.")));
     for (const q of ["Yildiz", "yıldız", "Istanbul", "istanbul", "İstanbul"]) {
-      expect(searchBriefings(db, DEMO_TEAM_ID, q).map((h) => h.briefingId), q).toContain("proj-tr");
+      expect((await search(q)).map((h) => h.briefingId), q).toContain("proj-tr");
     }
-    expect(searchBriefings(db, DEMO_TEAM_ID, "Yildiz")[0].snippet).toContain("Yıldız");
+    expect((await search("Yildiz"))[0].snippet).toContain("Yıldız");
   });
 
   it("skips blocks with a missing or repeated id instead of failing", () => {
@@ -114,17 +116,17 @@ describe("projection of a briefing body", () => {
     expect(db.all(sql`select * from briefing_search where briefing_id = 'no-such-briefing'`)).toEqual([]);
   });
 
-  it("keeps the search title in step with renames and forgets deleted briefings", () => {
+  it("keeps the search title in step with renames and forgets deleted briefings", async () => {
     newBriefing("proj-3", "Baku energy talks");
     indexBriefingTitle(db, "proj-3", "Baku energy talks");
-    expect(searchBriefings(db, DEMO_TEAM_ID, "baku").map((h) => h.briefingId)).toEqual(["proj-3"]);
+    expect((await search("baku")).map((h) => h.briefingId)).toEqual(["proj-3"]);
     db.update(briefings).set({ title: "Bişkek water talks" }).where(eq(briefings.id, "proj-3")).run();
     indexBriefingTitle(db, "proj-3", "Bişkek water talks");
-    expect(searchBriefings(db, DEMO_TEAM_ID, "baku")).toEqual([]);
-    expect(searchBriefings(db, DEMO_TEAM_ID, "bishkek")).toEqual([]);
-    expect(searchBriefings(db, DEMO_TEAM_ID, "biskek").map((h) => h.briefingId)).toEqual(["proj-3"]);
+    expect(await search("baku")).toEqual([]);
+    expect(await search("bishkek")).toEqual([]);
+    expect((await search("biskek")).map((h) => h.briefingId)).toEqual(["proj-3"]);
     removeFromSearch(db, "proj-3");
-    expect(searchBriefings(db, DEMO_TEAM_ID, "biskek")).toEqual([]);
+    expect(await search("biskek")).toEqual([]);
   });
 
   it("extracts text with block attributes spelled out", () => {

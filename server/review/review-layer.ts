@@ -1,9 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type * as Y from "yjs";
-import type { Db } from "../../db/client";
 import type { Store } from "../../db/store";
 import { notify, onNotificationsChanged } from "../../db/queries/notifications";
-import { briefings, reviewDecisions } from "../../db/schema";
+import { getBriefingInReview, hasApprovals, listApprovals, resetApproval } from "../../db/queries/reviews";
 import { documentJSON } from "../export/document-json";
 import type { ServerLayer } from "../start";
 import { sectionHash, sectionHashes, sectionLabel, WHOLE_BRIEF, type SectionHashes } from "./sections";
@@ -13,13 +11,13 @@ import { sectionHash, sectionHashes, sectionLabel, WHOLE_BRIEF, type SectionHash
  * each time a briefing's document settles while it is in review and holds approvals, the section
  * hashes are computed from the live document and every approval whose section no longer hashes
  * as it did when it was given is removed; the approver is notified and open pages are told.
- * Briefings without approvals cost one primary-key lookup per settle.
+ * Briefings not in review cost one primary-key lookup per settle.
  */
 export function reviewLayer(): ServerLayer {
   const cleanups: (() => void)[] = [];
   return {
     name: "review",
-    attach({ db, store, logger, events, services }) {
+    attach({ store, logger, events, services }) {
       // A notification written here is announced on the bus, so a user's pages on every instance
       // (docs/decisions/0109) refresh their unread count.
       cleanups.push(
@@ -32,15 +30,12 @@ export function reviewLayer(): ServerLayer {
         logger.warn("review", "collab service missing: approvals will not be reset by edits");
         return;
       }
-      // Prepared once: this runs on every settle of every briefing, and drizzle's builder compiles
-      // its statement anew on each call; nearly all briefings are not in review.
-      const statusOf = db.$client.prepare<[string], { status: string }>("select status from briefings where id = ?");
       const onSettled = async (briefingId: string, doc: Y.Doc) => {
         try {
-          if (statusOf.get(briefingId)?.status !== "in_review") return;
-          const briefing = db.select({ id: briefings.id, title: briefings.title, status: briefings.status }).from(briefings).where(eq(briefings.id, briefingId)).get();
-          if (!briefing || briefing.status !== "in_review" || !hasApprovals(db, briefingId)) return;
-          const reset = await resetChangedApprovals(db, store, briefing, sectionHashes(documentJSON(doc)));
+          // Nearly all briefings are not in review: one primary-key lookup, prepared once on SQLite.
+          const briefing = await getBriefingInReview(store, briefingId);
+          if (!briefing || !(await hasApprovals(store, briefingId))) return;
+          const reset = await resetChangedApprovals(store, briefing, sectionHashes(documentJSON(doc)));
           if (reset > 0) {
             logger.info("review", "approvals reset by an edit", { briefingId, reset });
             events.publish("reviewChanged", { briefingId, byName: "An edit" }).catch((err: unknown) => logger.error("review: publishing a reset failed", err, { briefingId }));
@@ -62,23 +57,17 @@ export function reviewLayer(): ServerLayer {
  * no longer matches the document), tells each approver, and returns how many were reset. Runs
  * each time the document settles while the briefing is in review. Every reset is written before
  * the first notification is awaited, and only the approvals this call removed are announced: two
- * settles of one briefing that overlap never tell an approver twice.
+ * settles of one briefing that overlap never tell an approver twice. A reset deletes the approval
+ * only while it still has the hash read here, so an approval of the new content given meanwhile
+ * stays.
  */
-export async function resetChangedApprovals(db: Db, store: Store, briefing: { id: string; title: string }, hashes: SectionHashes): Promise<number> {
-  const approved = db
-    .select()
-    .from(reviewDecisions)
-    .where(and(eq(reviewDecisions.briefingId, briefing.id), eq(reviewDecisions.decision, "approved")))
-    .all();
+export async function resetChangedApprovals(store: Store, briefing: { id: string; title: string }, hashes: SectionHashes): Promise<number> {
+  const approved = await listApprovals(store, briefing.id);
   const removed: { d: (typeof approved)[number]; what: string }[] = [];
   for (const d of approved) {
     const now = sectionHash(hashes, d.section);
     if (now === d.contentHash) continue;
-    const { changes } = db
-      .delete(reviewDecisions)
-      .where(and(eq(reviewDecisions.briefingId, d.briefingId), eq(reviewDecisions.userId, d.userId), eq(reviewDecisions.section, d.section)))
-      .run();
-    if (changes > 0) removed.push({ d, what: now === null ? "a topic you approved was removed" : `${sectionLabel(hashes, d.section)} was edited` });
+    if (await resetApproval(store, d)) removed.push({ d, what: now === null ? "a topic you approved was removed" : `${sectionLabel(hashes, d.section)} was edited` });
   }
   for (const { d, what } of removed) {
     await notify(store, d.userId, "approval_reset", {
@@ -89,14 +78,4 @@ export async function resetChangedApprovals(db: Db, store: Store, briefing: { id
     });
   }
   return removed.length;
-}
-
-/** Whether any approval is stored for the briefing (the settle check is skipped otherwise). */
-export function hasApprovals(db: Db, briefingId: string): boolean {
-  return !!db
-    .select({ s: reviewDecisions.section })
-    .from(reviewDecisions)
-    .where(and(eq(reviewDecisions.briefingId, briefingId), eq(reviewDecisions.decision, "approved")))
-    .limit(1)
-    .get();
 }

@@ -2,7 +2,7 @@ import type { JSONContent } from "@tiptap/core";
 import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { COLLAB_FIELD, countryName, getBriefingSchema, type CountryFactAttrs } from "../../extensions";
-import type { Db } from "../../db/client";
+import type { Store } from "../../db/store";
 import { createLibraryFact } from "../../db/queries/blocks";
 
 /**
@@ -231,7 +231,7 @@ export function buildSeedDocument(article: string): Uint8Array {
 }
 
 /** Fills the team's fact library with the article's facts (the ids the seeded blocks link to). */
-export function seedFactLibrary(db: Db, teamId: string, userId: string, article: string): void {
+export async function seedFactLibrary(store: Store, teamId: string, userId: string, article: string): Promise<void> {
   const source = articleCitation(article);
-  for (const { id, ...fact } of SEED_FACTS) createLibraryFact(db, teamId, { ...fact, asOf: ARTICLE_AS_OF, source }, userId, id);
+  for (const { id, ...fact } of SEED_FACTS) await createLibraryFact(store, teamId, { ...fact, asOf: ARTICLE_AS_OF, source }, userId, id);
 }

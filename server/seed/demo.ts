@@ -71,7 +71,7 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
       DEMO_USERS[0].id,
       DEMO_BRIEFING_ID,
     );
-    seedFactLibrary(t, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
+    await seedFactLibrary(store, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
   });
   // Through the store, the one writer of stored documents; a fresh briefing, so it cannot refuse.
   await createSqliteDocumentStore(db).create(DEMO_BRIEFING_ID, state);

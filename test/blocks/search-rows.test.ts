@@ -8,6 +8,7 @@ import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { searchBriefings } from "../../db/queries/blocks";
 import { briefings, teams } from "../../db/schema";
+import { openSqliteStore } from "../../db/store";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { indexBriefingTitle, projectBriefing, removeFromSearch } from "../../server/persistence/projection";
 
@@ -68,10 +69,10 @@ function addBriefings(db: Db, ids: string[]): void {
 const doc = (text: string) => prosemirrorJSONToYDoc(getBriefingSchema(), { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] }, COLLAB_FIELD);
 const rowsOf = (db: Db, id: string) => db.$client.prepare("select rowid, title, body from briefing_search where briefing_id = ?").all(id) as { rowid: number; title: string; body: string }[];
 const count = (db: Db, table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-const hits = (db: Db, q: string) => searchBriefings(db, TEAM, q, 1000).map((h) => h.briefingId);
+const hits = async (db: Db, q: string) => (await searchBriefings(openSqliteStore(db), TEAM, q, 1000)).map((h) => h.briefingId);
 
 describe("search rows keyed by briefing", () => {
-  it("replaces exactly the right row among many briefings, and keeps one row per briefing", () => {
+  it("replaces exactly the right row among many briefings, and keeps one row per briefing", async () => {
     const db = openDatabase(path.join(tempDir(), "db.sqlite"));
     migrateDatabase(db);
     const ids = Array.from({ length: 400 }, (_, i) => `sr-${String(i).padStart(4, "0")}`);
@@ -93,10 +94,10 @@ describe("search rows keyed by briefing", () => {
     }
     // Untouched neighbours keep their own text; search sees the new text with its Turkish folds.
     expect(rowsOf(db, ids[138])[0].body).toBe(`Body of ${ids[138]} about the Caspian pipeline`);
-    expect(hits(db, "Cavusoglu").sort()).toEqual([...edited].sort());
-    expect(hits(db, "Yildiz").sort()).toEqual([...edited].sort());
-    expect(hits(db, "first rewrite")).toEqual([]);
-    expect(hits(db, "Caspian pipeline")).toHaveLength(397);
+    expect((await hits(db, "Cavusoglu")).sort()).toEqual([...edited].sort());
+    expect((await hits(db, "Yildiz")).sort()).toEqual([...edited].sort());
+    expect(await hits(db, "first rewrite")).toEqual([]);
+    expect(await hits(db, "Caspian pipeline")).toHaveLength(397);
 
     // A rename between projections rewrites the same row; the next projection keeps it.
     db.$client.prepare("update briefings set title = ? where id = ?").run("İzmir ports", ids[137]);
@@ -104,7 +105,7 @@ describe("search rows keyed by briefing", () => {
     const rowid = rowsOf(db, ids[137])[0].rowid;
     projectBriefing(db, ids[137], doc("third text"));
     expect(rowsOf(db, ids[137])).toEqual([{ rowid, title: "İzmir ports", body: "third text" }]);
-    expect(hits(db, "izmir")).toEqual([ids[137]]);
+    expect(await hits(db, "izmir")).toEqual([ids[137]]);
 
     removeFromSearch(db, ids[0]);
     expect(rowsOf(db, ids[0])).toEqual([]);
@@ -121,7 +122,7 @@ describe("search rows keyed by briefing", () => {
     db.$client.close();
   });
 
-  it("deleting a briefing removes its search row and key", () => {
+  it("deleting a briefing removes its search row and key", async () => {
     const db = openDatabase(path.join(tempDir(), "db.sqlite"));
     migrateDatabase(db);
     addBriefings(db, ["del-1", "del-2"]);
@@ -130,11 +131,11 @@ describe("search rows keyed by briefing", () => {
     db.$client.prepare("delete from briefings where id = ?").run("del-1");
     expect(rowsOf(db, "del-1")).toEqual([]);
     expect(count(db, "briefing_search_keys")).toBe(1);
-    expect(hits(db, "Aral")).toEqual(["del-2"]);
+    expect(await hits(db, "Aral")).toEqual(["del-2"]);
     db.$client.close();
   });
 
-  it("migration 0009 keys the existing rows, drops duplicates and orphans, and search still works", () => {
+  it("migration 0009 keys the existing rows, drops duplicates and orphans, and search still works", async () => {
     const db = databaseBefore("0009_search_row_keys");
     addBriefings(db, ["old-1", "old-2", "old-3"]);
     const insert = db.$client.prepare("insert into briefing_search (briefing_id, title, body) values (?, ?, ?)");
@@ -151,15 +152,15 @@ describe("search rows keyed by briefing", () => {
       { id: "old-2", rowid: before.find((r) => r.id === "old-2")!.rowid },
     ]);
     expect(count(db, "briefing_search")).toBe(2);
-    expect(hits(db, "Ankara")).toEqual(["old-1"]);
-    expect(hits(db, "Yildiz")).toEqual(["old-1"]);
+    expect(await hits(db, "Ankara")).toEqual(["old-1"]);
+    expect(await hits(db, "Yildiz")).toEqual(["old-1"]);
 
     // After the migration a projection replaces the keyed row in place, and a new briefing gets a key.
     projectBriefing(db, "old-2", doc("Tashkent rail corridor, revised"));
     expect(rowsOf(db, "old-2").map((r) => r.body)).toEqual(["Tashkent rail corridor, revised"]);
     projectBriefing(db, "old-3", doc("Almaty water"));
-    expect(hits(db, "corridor")).toEqual(["old-2"]);
-    expect(hits(db, "Almaty")).toEqual(["old-3"]);
+    expect(await hits(db, "corridor")).toEqual(["old-2"]);
+    expect(await hits(db, "Almaty")).toEqual(["old-3"]);
     expect(count(db, "briefing_search_keys")).toBe(3);
     db.$client.close();
   });

@@ -8,7 +8,7 @@ import * as Y from "yjs";
 import { openPostgres, type PgDb } from "../../db/pg/client";
 import { copyOrder } from "../../db/pg/copy-from-sqlite";
 import * as pgSchema from "../../db/pg/schema";
-import { searchBriefingsPg } from "../../db/pg/search";
+import { searchBriefingsPg } from "../../db/dialect/pg/search";
 import * as sqliteSchema from "../../db/schema";
 import { anchorFor, commentApi } from "../comments/comment-api";
 import { get, loginAs, postForm } from "../helpers/http";

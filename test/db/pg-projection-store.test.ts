@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema, type Db } from "../../db/client";
 import { pgSchema, type PgDb } from "../../db/pg/client";
-import { searchBriefingsPg } from "../../db/pg/search";
+import { searchBriefingsPg } from "../../db/dialect/pg/search";
 import { projectionOfState, type Projection } from "../../server/persistence/projection";
 import { writeProjectionRows } from "../../server/persistence/projection-store";
 import { writeProjectionRowsPg } from "../../server/persistence/pg-projection-store";

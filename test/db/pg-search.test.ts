@@ -3,7 +3,7 @@ import { MATCH_END, MATCH_START } from "../../db/queries/blocks";
 import { openPostgres, type PgDb } from "../../db/pg/client";
 import { migratePostgres } from "../../db/pg/migrate";
 import { briefings, teams } from "../../db/pg/schema";
-import { replaceSearchRowPg, searchBriefingsPg } from "../../db/pg/search";
+import { replaceSearchRowPg, searchBriefingsPg } from "../../db/dialect/pg/search";
 import { createPostgresDatabase, postgresAvailable, type TestPostgres } from "../helpers/postgres";
 
 const hasPostgres = postgresAvailable();

@@ -56,13 +56,40 @@ import {
   setTeamExportPolicy,
 } from "../../db/queries/teams";
 import { createSession, deleteExpiredSessions, deleteSession, getSessionUser, isSessionActive } from "../../db/queries/sessions";
-import { createUser, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
+import { createUser, createUserIfEmailFree, EmailTakenError, getUserByEmail, getUserById, USER_COLORS } from "../../db/queries/users";
 import { exec, first, withTransaction, type Store } from "../../db/store";
+import {
+  createLibraryFact,
+  getLibraryFact,
+  listLibraryCountries,
+  listLibraryFacts,
+  listQuoteFacets,
+  listTeamQuotes,
+  MATCH_END,
+  MATCH_START,
+  searchBriefings,
+  updateLibraryFact,
+} from "../../db/queries/blocks";
+import { replaceSearchRowPg } from "../../db/dialect/pg/search";
+import {
+  getBriefingInReview,
+  getReview,
+  hasApprovals,
+  listApprovals,
+  listReviewTopics,
+  listTeamMembersAmong,
+  resetApproval,
+  saveReviewDecision,
+  startReview,
+} from "../../db/queries/reviews";
+import { resetChangedApprovals } from "../../server/review/review-layer";
+import { replaceSearchRow } from "../../server/persistence/search-rows";
+import { withTurkishFolds } from "../../server/persistence/search-text";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 /**
  * The converted query modules (sessions, users, audit, markings, comments, notifications,
- * suggestions, teams, briefings) run unchanged on both dialects and
+ * suggestions, teams, briefings, blocks, reviews) run unchanged on both dialects and
  * give the same results: a real SQLite file and a real PostgreSQL database.
  */
 const now = new Date("2026-12-01T10:00:00.000Z");
@@ -109,6 +136,34 @@ for (const dialect of testDialects()) {
       expect(await getUserById(store, "user-bob")).toEqual(bob);
       expect(await getUserByEmail(store, "nobody@example.org")).toBeUndefined();
       expect(await getUserById(store, "nobody")).toBeUndefined();
+    });
+
+    it("two accounts for one email at once: exactly one is created, the other is told the email is taken", async () => {
+      const [a, b] = await Promise.allSettled([
+        createUser(store, { email: "race@example.org", name: "A", passwordHash: "h", id: "user-race-a" }),
+        createUser(store, { email: " RACE@example.org", name: "B", passwordHash: "h", id: "user-race-b" }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual(["fulfilled", "rejected"]);
+      const refused = [a, b].find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(EmailTakenError);
+      // Another unique key (the id) is not a taken email.
+      await expect(createUser(store, { email: "other@example.org", name: "C", passwordHash: "h", id: "user-race-a" })).rejects.not.toBeInstanceOf(EmailTakenError);
+      await expect(createUser(store, { email: "other@example.org", name: "C", passwordHash: "h", id: "user-race-a" })).rejects.toThrow();
+
+      // Sign-up: several pairs racing for one email each; every pair ends in one account and one null.
+      const pairs = await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          Promise.all([
+            createUserIfEmailFree(store, { email: `pair-${i}@example.org`, name: `P${i}`, passwordHash: "h" }),
+            createUserIfEmailFree(store, { email: `Pair-${i}@example.org`, name: `Q${i}`, passwordHash: "h" }),
+          ]),
+        ),
+      );
+      for (const [i, pair] of pairs.entries()) {
+        expect(pair.filter((u) => u === null)).toHaveLength(1);
+        expect(pair.find((u) => u !== null)).toMatchObject({ email: `pair-${i + 1}@example.org` });
+      }
+      expect(await createUserIfEmailFree(store, { email: "pair-1@example.org", name: "Late", passwordHash: "h" })).toBeNull();
     });
 
     it("creates, finds and deletes sessions; an expired one is neither found nor active, and is purged", async () => {
@@ -646,6 +701,271 @@ for (const dialect of testDialects()) {
         const joined = await Promise.all(racers.map((u) => getMembership(store, "team-beta", u)));
         expect(joined.filter(Boolean)).toEqual([{ role: "commenter" }]);
         expect((await getInvitation(store, link.id))!.invitation.useCount).toBe(1);
+      });
+    });
+
+    describe("blocks: fact library, quotes finder, search", () => {
+      const editor = "user-blocks";
+      const briefingRow = (id: string, teamId: string, title: string, lastEditedAt: Date, archivedAt: Date | null = null) => ({
+        id,
+        teamId,
+        title,
+        summitName: "S",
+        city: "Astana",
+        startDate: "2026-12-01",
+        endDate: "2026-12-02",
+        classification: "RESTRICTED",
+        createdAt: now,
+        updatedAt: now,
+        lastEditedAt,
+        archivedAt,
+      });
+      const quoteRow = (briefingId: string, teamId: string, blockId: string, position: number, speaker: string, country: string) => ({
+        briefingId,
+        teamId,
+        blockId,
+        position,
+        text: `Words of ${speaker}`,
+        speaker,
+        speakerRole: "",
+        country,
+        date: "2026-11-01",
+        source: "",
+        lang: "en",
+        translation: "",
+      });
+      /** A search row as each dialect's projection writes it (server/persistence/projection-store.ts and its pg twin): the body with its Turkish folds on SQLite. */
+      async function indexForSearch(briefingId: string, title: string, body: string): Promise<void> {
+        if (store.dialect === "pg") return replaceSearchRowPg(store.db, briefingId, title, body);
+        const sqlite = store.db.$client;
+        sqlite.transaction(() => replaceSearchRow(sqlite, briefingId, title, withTurkishFolds(body)))();
+      }
+
+      beforeAll(async () => {
+        await createUser(store, { email: "blocks@example.org", name: "Blocks", passwordHash: "h", id: editor });
+        await exec(store, (db, t) =>
+          db
+            .insert(t.briefings)
+            .values([
+              briefingRow("blk-old", "team-1", "Astana energy talks", new Date("2026-11-01T00:00:00Z")),
+              briefingRow("blk-new", "team-1", "İstanbul follow-up", new Date("2026-11-20T00:00:00Z")),
+              briefingRow("blk-archived", "team-1", "Archived Caspian note", new Date("2026-11-25T00:00:00Z"), now),
+              briefingRow("blk-other", "team-2", "Other desk Caspian", new Date("2026-11-26T00:00:00Z")),
+            ]),
+        );
+      });
+
+      it("creates, finds, updates and lists library facts only within their team; text filters ignore case and take % literally", async () => {
+        const gdp = await createLibraryFact(store, "team-1", { country: "KZ", label: "GDP", value: "262 bn", unit: "USD", asOf: "2025-12-31", source: "World Bank" }, editor, "fact-gdp");
+        expect(gdp).toMatchObject({ id: "fact-gdp", teamId: "team-1", label: "GDP", updatedBy: editor });
+        expect(gdp.updatedAt).toBeInstanceOf(Date);
+        await createLibraryFact(store, "team-1", { country: "TR", label: "Inflation", value: "45%", unit: "", asOf: "2026-10-31", source: "TurkStat" }, null, "fact-infl");
+        await createLibraryFact(store, "team-1", { country: "KZ", label: "Area", value: "2.7m", unit: "km²", asOf: "2020-01-01", source: "Census" }, editor, "fact-area");
+        await createLibraryFact(store, "team-2", { country: "AZ", label: "GDP", value: "72 bn", unit: "USD", asOf: "2025-12-31", source: "IMF" }, editor, "fact-other");
+
+        const ids = async (opts?: { q?: string; country?: string }) => (await listLibraryFacts(store, "team-1", opts)).map((f) => f.id);
+        expect(await ids()).toEqual(["fact-area", "fact-gdp", "fact-infl"]); // by country, then label
+        expect(await ids({ q: "gdp" })).toEqual(["fact-gdp"]); // label, whatever its case
+        expect(await ids({ q: "world" })).toEqual(["fact-gdp"]); // source
+        expect(await ids({ q: "kz" })).toEqual(["fact-area", "fact-gdp"]); // country code
+        expect(await ids({ q: "45%" })).toEqual(["fact-infl"]);
+        expect(await ids({ q: "%" })).toEqual(["fact-infl"]); // a literal percent sign, not "anything"
+        expect(await ids({ q: "_" })).toEqual([]);
+        expect(await ids({ country: "TR" })).toEqual(["fact-infl"]);
+        expect(await ids({ q: "gdp", country: "TR" })).toEqual([]);
+        expect(await listLibraryCountries(store, "team-1")).toEqual(["KZ", "TR"]);
+        expect(await listLibraryCountries(store, "team-2")).toEqual(["AZ"]);
+
+        expect(await getLibraryFact(store, "team-1", "fact-gdp")).toEqual(gdp);
+        expect(await getLibraryFact(store, "team-2", "fact-gdp")).toBeUndefined(); // another team's id
+        expect(await getLibraryFact(store, "team-1", "no-such-fact")).toBeUndefined();
+
+        const input = { country: "KZ", label: "GDP", value: "270 bn", unit: "USD", asOf: "2026-06-30", source: "IMF" };
+        expect(await updateLibraryFact(store, "team-2", "fact-gdp", input, editor)).toBeUndefined();
+        expect((await getLibraryFact(store, "team-1", "fact-gdp"))?.value).toBe("262 bn");
+        const updated = await updateLibraryFact(store, "team-1", "fact-gdp", input, editor);
+        expect(updated).toMatchObject({ id: "fact-gdp", value: "270 bn", asOf: "2026-06-30", source: "IMF" });
+        expect(await getLibraryFact(store, "team-1", "fact-gdp")).toEqual(updated);
+      });
+
+      it("finds quotes by a speaker's folded name and by country, newest briefing first, never from archived briefings or other teams", async () => {
+        await exec(store, (db, t) =>
+          db
+            .insert(t.quotes)
+            .values([
+              quoteRow("blk-old", "team-1", "q-old-1", 1, "Mevlüt Çavuşoğlu", "TR"),
+              quoteRow("blk-old", "team-1", "q-old-2", 2, "Mukhtar Tleuberdi", "KZ"),
+              quoteRow("blk-new", "team-1", "q-new-2", 2, "Mevlüt Çavuşoğlu", "TR"),
+              quoteRow("blk-new", "team-1", "q-new-1", 1, "Emre Yıldız", ""),
+              quoteRow("blk-archived", "team-1", "q-arch", 1, "Mevlüt Çavuşoğlu", "TR"),
+              quoteRow("blk-other", "team-2", "q-other", 1, "Mevlüt Çavuşoğlu", "AZ"),
+            ]),
+        );
+        const blocks = async (opts?: { speaker?: string; country?: string }) => (await listTeamQuotes(store, "team-1", opts)).map((q) => q.blockId);
+        expect(await blocks()).toEqual(["q-new-1", "q-new-2", "q-old-1", "q-old-2"]);
+        expect(await blocks({ speaker: "cavusoglu" })).toEqual(["q-new-2", "q-old-1"]);
+        expect(await blocks({ speaker: "YILDIZ" })).toEqual(["q-new-1"]); // ı typed as I
+        expect(await blocks({ speaker: "nobody" })).toEqual([]);
+        expect(await blocks({ country: "KZ" })).toEqual(["q-old-2"]);
+        expect(await blocks({ speaker: "cavusoglu", country: "KZ" })).toEqual([]);
+        expect((await listTeamQuotes(store, "team-1", { speaker: "Tleuberdi" }))[0]).toEqual({
+          briefingId: "blk-old",
+          briefingTitle: "Astana energy talks",
+          blockId: "q-old-2",
+          text: "Words of Mukhtar Tleuberdi",
+          speaker: "Mukhtar Tleuberdi",
+          speakerRole: "",
+          country: "KZ",
+          date: "2026-11-01",
+          source: "",
+          lang: "en",
+          translation: "",
+        });
+        // Facets are of the team's quotes (archived briefings' included), without empty values.
+        expect(await listQuoteFacets(store, "team-1")).toEqual({ speakers: ["Emre Yıldız", "Mevlüt Çavuşoğlu", "Mukhtar Tleuberdi"], countries: ["KZ", "TR"] });
+        expect(await listQuoteFacets(store, "team-2")).toEqual({ speakers: ["Mevlüt Çavuşoğlu"], countries: ["AZ"] });
+      });
+
+      it("searches the team's unarchived briefings with folded words and marks the matches", async () => {
+        await indexForSearch("blk-old", "Astana energy talks", "The Caspian pipeline, with remarks by Mevlüt Çavuşoğlu.");
+        await indexForSearch("blk-new", "İstanbul follow-up", "Emre Yıldız reports on the Caspian corridor, back from Astana.");
+        await indexForSearch("blk-archived", "Archived Caspian note", "Caspian corridor, archived.");
+        await indexForSearch("blk-other", "Other desk Caspian", "Caspian corridor, another team.");
+        const hits = async (q: string) => (await searchBriefings(store, "team-1", q)).map((h) => h.briefingId).sort();
+        expect(await hits("caspian")).toEqual(["blk-new", "blk-old"]);
+        expect(await hits("Cavusoglu")).toEqual(["blk-old"]);
+        expect(await hits("istanbul")).toEqual(["blk-new"]);
+        expect(await hits("yildiz corr")).toEqual(["blk-new"]); // every word, as a prefix
+        expect(await hits("caspian nowhere")).toEqual([]);
+        expect(await hits("  \"*(  ")).toEqual([]); // no words: no query, never a syntax error
+        const [hit] = await searchBriefings(store, "team-1", "cavusoglu");
+        expect(hit).toMatchObject({ briefingId: "blk-old", title: "Astana energy talks", titleHighlighted: "Astana energy talks", status: "draft" });
+        expect(hit.snippet).toContain(`${MATCH_START}Çavuşoğlu${MATCH_END}`);
+        // A match in the title ranks above one in the body on both (bm25 weights, tsvector weights A and B).
+        const [titled, inBody] = await searchBriefings(store, "team-1", "astana");
+        expect(titled.titleHighlighted).toBe(`${MATCH_START}Astana${MATCH_END} energy talks`);
+        expect(inBody).toMatchObject({ briefingId: "blk-new", titleHighlighted: "İstanbul follow-up" });
+        expect(inBody.snippet).toContain(`${MATCH_START}Astana${MATCH_END}`);
+        expect(await searchBriefings(store, "team-1", "caspian", 1)).toHaveLength(1);
+      });
+    });
+
+    describe("reviews: approvers, decisions and resets", () => {
+      const [asker, ana, ben, viewer, leaver] = ["rv-asker", "rv-ana", "rv-ben", "rv-viewer", "rv-leaver"];
+      const briefing = { id: "rv-brief", teamId: "team-1" };
+      const decide = (userId: string, section: string, contentHash: string, decision: "approved" | "changes_requested" = "approved") =>
+        saveReviewDecision(store, { briefingId: briefing.id, userId, section, decision, note: decision === "approved" ? "" : "Fix it", contentHash });
+
+      beforeAll(async () => {
+        for (const [id, name] of [[asker, "Asker"], [ana, "Ana"], [ben, "Ben"], [viewer, "Vic"], [leaver, "Lee"]]) {
+          await createUser(store, { email: `${id}@example.org`, name, passwordHash: "h", id });
+        }
+        await exec(store, (db, t) =>
+          db.insert(t.memberships).values([
+            { teamId: "team-1", userId: asker, role: "editor", createdAt: now },
+            { teamId: "team-1", userId: ana, role: "commenter", createdAt: now },
+            { teamId: "team-1", userId: ben, role: "owner", createdAt: now },
+            { teamId: "team-1", userId: viewer, role: "viewer", createdAt: now },
+            { teamId: "team-2", userId: leaver, role: "editor", createdAt: now },
+          ]),
+        );
+        await exec(store, (db, t) =>
+          db.insert(t.briefings).values({ ...briefing, title: "Review me", summitName: "S", city: "Baku", startDate: "2026-12-01", endDate: "2026-12-02", classification: "RESTRICTED", createdAt: now, updatedAt: now, lastEditedAt: now }),
+        );
+        await exec(store, (db, t) =>
+          db.insert(t.agendaTopics).values([
+            { briefingId: briefing.id, blockId: "topic-b", teamId: "team-1", number: 2, title: "Energy", priority: "high", status: "open", owner: "", body: "" },
+            { briefingId: briefing.id, blockId: "topic-a", teamId: "team-1", number: 1, title: "", priority: "low", status: "open", owner: "", body: "" },
+          ]),
+        );
+      });
+
+      it("starts a review, replacing the previous round with its decisions, and reads it back with the approvers' current roles", async () => {
+        expect(await getReview(store, briefing)).toBeNull();
+        expect(await getBriefingInReview(store, briefing.id)).toBeUndefined(); // a draft
+        await startReview(store, briefing.id, asker, [ana, leaver], "2026-12-10");
+        await decide(ana, "brief", "h1");
+        await startReview(store, briefing.id, asker, [ben, ana], null);
+        const review = await getReview(store, briefing);
+        expect(review).toMatchObject({ requestedByName: "Asker", dueDate: null, decisions: [] });
+        expect(review!.approvers).toEqual([
+          { userId: ana, name: "Ana", role: "commenter" },
+          { userId: ben, name: "Ben", role: "owner" },
+        ]);
+        expect(typeof review!.requestedAt).toBe("number");
+
+        // Inside a caller's transaction that fails, nothing of it stays.
+        await expect(
+          withTransaction(store, async (tx) => {
+            await startReview(tx, briefing.id, asker, [leaver], "2027-01-01");
+            throw new Error("the status change failed");
+          }),
+        ).rejects.toThrow("the status change failed");
+        expect((await getReview(store, briefing))!.approvers.map((a) => a.userId)).toEqual([ana, ben]);
+
+        await startReview(store, briefing.id, asker, [leaver], null);
+        expect((await getReview(store, briefing))!.approvers).toEqual([{ userId: leaver, name: "Lee", role: null }]); // not in this team
+        await startReview(store, briefing.id, asker, [ana, ben], "2026-12-10");
+      });
+
+      it("lists the team's members among the named ids, and the projected topics in number order", async () => {
+        const found = await listTeamMembersAmong(store, "team-1", [ana, viewer, leaver, "nobody"]);
+        expect(found.sort((a, b) => a.userId.localeCompare(b.userId))).toEqual([
+          { userId: ana, role: "commenter", name: "Ana" },
+          { userId: viewer, role: "viewer", name: "Vic" },
+        ]);
+        expect(await listTeamMembersAmong(store, "team-1", [])).toEqual([]);
+        expect(await listReviewTopics(store, briefing.id)).toEqual([
+          { blockId: "topic-a", number: 1, title: "" },
+          { blockId: "topic-b", number: 2, title: "Energy" },
+        ]);
+      });
+
+      it("records one decision per approver and section, and resets an approval only while it holds the hash read as stale", async () => {
+        await exec(store, (db, t) => db.update(t.briefings).set({ status: "in_review" }).where(eq(t.briefings.id, briefing.id)));
+        expect(await getBriefingInReview(store, briefing.id)).toEqual({ id: briefing.id, title: "Review me" });
+        expect(await getBriefingInReview(store, "no-such-briefing")).toBeUndefined();
+        expect(await hasApprovals(store, briefing.id)).toBe(false);
+
+        await decide(ben, "topic-a", "a1", "changes_requested");
+        expect(await hasApprovals(store, briefing.id)).toBe(false); // a request for changes is not an approval
+        await decide(ben, "topic-a", "a1");
+        await decide(ana, "brief", "b1");
+        await decide(ana, "topic-b", "t1");
+        expect(await hasApprovals(store, briefing.id)).toBe(true);
+        const decisions = (await getReview(store, briefing))!.decisions;
+        expect(decisions).toHaveLength(3); // the second decision on topic-a replaced the first
+        expect(decisions.find((d) => d.userId === ben)).toMatchObject({ section: "topic-a", decision: "approved", note: "", contentHash: "a1" });
+        expect(decisions[0].decidedAt).toBeInstanceOf(Date);
+
+        const stale = (await listApprovals(store, briefing.id)).find((d) => d.userId === ana && d.section === "brief")!;
+        expect(stale.contentHash).toBe("b1");
+        await decide(ana, "brief", "b2"); // Ana approves the edited brief before the reset runs
+        expect(await resetApproval(store, stale)).toBe(false);
+        expect((await listApprovals(store, briefing.id)).find((d) => d.userId === ana && d.section === "brief")?.contentHash).toBe("b2");
+
+        const topic = (await listApprovals(store, briefing.id)).find((d) => d.section === "topic-b")!;
+        const twice = await Promise.all([resetApproval(store, topic), resetApproval(store, topic)]);
+        expect(twice.sort()).toEqual([false, true]); // of two overlapping resets, one removes it
+        expect((await listApprovals(store, briefing.id)).map((d) => `${d.userId}:${d.section}`).sort()).toEqual([`${ana}:brief`, `${ben}:topic-a`]);
+      });
+
+      it("an edit resets exactly the approvals of the sections whose hash changed and tells each approver once", async () => {
+        const hashes = {
+          brief: "b2",
+          topics: [
+            { blockId: "topic-a", number: 1, title: "", hash: "a-edited" },
+            { blockId: "topic-b", number: 2, title: "Energy", hash: "t1" },
+          ],
+        };
+        const counts = await Promise.all([resetChangedApprovals(store, { id: briefing.id, title: "Review me" }, hashes), resetChangedApprovals(store, { id: briefing.id, title: "Review me" }, hashes)]);
+        expect(counts.sort()).toEqual([0, 1]);
+        expect((await listApprovals(store, briefing.id)).map((d) => `${d.userId}:${d.section}`)).toEqual([`${ana}:brief`]);
+        const told = (await listNotifications(store, ben, 50)).filter((n) => n.kind === "approval_reset");
+        expect(told).toHaveLength(1);
+        expect(told[0]).toMatchObject({ link: `/briefings/${briefing.id}#block-topic-a`, read: false });
+        expect(told[0].text).toContain("was edited");
+        expect((await listNotifications(store, ana, 50)).filter((n) => n.kind === "approval_reset")).toEqual([]);
       });
     });
   });

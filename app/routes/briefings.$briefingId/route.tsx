@@ -56,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     // Finalizing records a version; its author is who froze the text.
     // The review's approvers and decisions per section, while it is in review.
-    review: briefing.status === "in_review" ? reviewPanelData(context.db, briefing) : null,
+    review: briefing.status === "in_review" ? await reviewPanelData(context.store, briefing) : null,
     finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
     sinceLastRead: await sinceLastReadFor(context, briefing.id, user.id),
     permissions: {

@@ -1,9 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
-import { foldForMatch, MATCH_END, MATCH_START, type SearchHit } from "../queries/blocks";
-import * as pgSchema from "./schema";
-import { briefingSearch } from "./schema";
+import { foldForMatch, MATCH_END, MATCH_START, type SearchHit } from "../../text-match";
+import * as pgSchema from "../../pg/schema";
+import { briefingSearch } from "../../pg/schema";
 
 /**
  * Full-text search on PostgreSQL (ADR 0111). SQLite folds diacritics in its FTS5 tokenizer and
