@@ -7,6 +7,7 @@ interface ComparedBlock {
   level: number | null;
   change: string;
   move?: { from: number; to: number };
+  movedBy?: string | null;
   segments: Segment[];
   parts?: ComparedPart[];
 }
@@ -22,6 +23,7 @@ export function ComparedBody({ blocks, authors }: { blocks: ComparedBlock[]; aut
           <div key={i} className="compare-move-entry" data-move-from={b.move.from} data-move-to={b.move.to}>
             <p className="muted compare-move">
               Moved from position {b.move.from} to {b.move.to}
+              {b.movedBy && authors[b.movedBy] ? ` by ${authors[b.movedBy].name}` : ""}
             </p>
             <ComparedBlockView block={b} authors={authors} />
           </div>
