@@ -113,8 +113,9 @@ export function compareRendered(older: Rendered, newer: Rendered, clients: Recor
   return { blocks, fields };
 }
 
-function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
-  const segments = sameIds(a.body, b.body) ? [{ text: b.body.text, op: "same" as const, author: null }] : diffText(a.body, b.body, author, deleter);
+/** `bodySegments`: the body already compared (a moved copy's, by characters), so no id walk is spent on it. */
+function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) => string | null, deleter: string | null, fields: FieldChange[], bodySegments?: Segment[]): ComparedBlock {
+  const segments = bodySegments ?? (sameIds(a.body, b.body) ? [{ text: b.body.text, op: "same" as const, author: null }] : diffText(a.body, b.body, author, deleter));
   const label = labelOf(b);
   let fieldChanged = false;
   for (const field of new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])) {
@@ -142,8 +143,8 @@ function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) =>
  * `movedBy` (moved-blocks.ts movedText, docs/decisions/0119).
  */
 function movedBlock(a: RenderedBlock, b: RenderedBlock, move: Move["move"], author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
-  const compared = changedBlock(a, b, author, deleter, fields);
   const segments = movedText(a, b, author, deleter, diffStrings);
+  const compared = changedBlock(a, b, author, deleter, fields, segments);
   // A copy at the same position (a block replaced by one with its blockId, or two versions that
   // are each a full state of their own, as migrated finals are) did not move: it changed or not.
   if (move.from === move.to) {

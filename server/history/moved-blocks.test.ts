@@ -160,7 +160,7 @@ describe("movedBlocks: bounded work", () => {
     expect(moves.byNewerKey.size).toBe(n / 10);
     expect(moves.byNewerKey.get(newer[n - 1].key)?.move).toEqual({ from: 1, to: n });
     // Generous: a few tens of milliseconds when idle; the bound is the pair and step budget.
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(15_000);
   });
 
   it("nearlyEqual stops at the edits the share allows and when its step budget is spent", () => {

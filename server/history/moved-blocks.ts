@@ -11,7 +11,7 @@ import type { Rendered, RenderedBlock } from "./rendered";
  *   removed and an added block of the same type whose texts are equal once whitespace is trimmed and
  *   collapsed, or nearly equal: their longest common subsequence keeps at least SIMILAR_SHARE of the
  *   longer text's characters. Exact pairs are found through a map (linear); a near pair is only
- *   tried between blocks that share words (an index of the removed blocks' words), for at most
+ *   tried between blocks that share their rarest words (an index of the removed blocks' words), for at most
  *   MAX_CANDIDATES removed blocks per added one, MAX_SIMILAR_PAIRS pairs and MAX_SIMILAR_STEPS steps
  *   of the diff per comparison, so a brief with thousands of removed and added paragraphs stays
  *   fast; past the bound a near copy shows as removed and added, as it did before.
@@ -27,10 +27,12 @@ export const MAX_SIMILAR_PAIRS = 2_000;
 export const MAX_SIMILAR_STEPS = 5_000_000;
 /** Removed blocks diffed against one added block, at most: the ones sharing most of its words. */
 export const MAX_CANDIDATES = 8;
-/** Share of an added block's telling words a removed block must have to be diffed against it. */
+/** Share of an added block's rarest words a removed block must have to be diffed against it. */
 export const SHARED_WORDS = 0.5;
-/** A word in more removed blocks than this is too common to say which block an added one was. */
-export const MAX_WORD_BLOCKS = 32;
+/** How many of an added block's words (the rarest among the removed blocks) choose its candidates. */
+export const RAREST_WORDS = 6;
+/** Entries of the word index read for one added block, at most. */
+export const MAX_WORDS_READ = 4_096;
 
 export interface Move {
   older: RenderedBlock;
@@ -202,32 +204,56 @@ export function movedBlocks(older: Rendered, newer: Rendered, inOlder: Set<strin
 
 /**
  * The removed blocks worth diffing against an added one: those of its type, of a length that can
- * match, sharing most of its words. A near copy keeps most words whole, so the words are an index
- * of where to look; a word found in more than MAX_WORD_BLOCKS removed blocks ("the", a name the
- * whole brief repeats) says nothing about which one and is not looked up. A candidate has at least
- * SHARED_WORDS of the added block's other words (a word no removed block has counts against all).
- * Best first (most shared words, then document order), at most MAX_CANDIDATES.
+ * match, that have at least SHARED_WORDS of its rarest words. A near copy keeps most words whole,
+ * so the words are an index of where to look: the RAREST_WORDS of the added block's words that
+ * some removed block has (fewest removed blocks first: "the" says nothing about which block it
+ * was, a name or a figure does), their lists read up to MAX_WORDS_READ entries in all; and a
+ * candidate must have SHARED_WORDS of all the added block's distinct words (a set lookup each,
+ * far cheaper than a diff that fails). Best first (most of the rarest words, then document order),
+ * at most MAX_CANDIDATES.
  */
 function candidateIndex(byType: Map<string, Removed[]>) {
   const byWord = new Map<string, Removed[]>();
-  for (const list of byType.values()) for (const r of list) for (const w of wordsOf(r.text)) listIn(byWord, w).push(r);
+  const wordsOfRemoved = new Map<Removed, Set<string>>();
+  for (const list of byType.values()) {
+    for (const r of list) {
+      const words = wordsOf(r.text);
+      wordsOfRemoved.set(r, words);
+      for (const w of words) listIn(byWord, w).push(r);
+    }
+  }
   const order = new Map<Removed, number>();
   for (const list of byType.values()) list.forEach((r, k) => order.set(r, k));
   return (type: string, text: string): Removed[] => {
+    const words = wordsOf(text);
+    const lists: Removed[][] = [];
+    for (const w of words) {
+      const list = byWord.get(w);
+      if (list) lists.push(list);
+    }
+    lists.sort((x, y) => x.length - y.length);
     const hits = new Map<Removed, number>();
     let telling = 0;
-    for (const w of wordsOf(text)) {
-      const list = byWord.get(w);
-      if (list && list.length > MAX_WORD_BLOCKS) continue;
+    let read = 0;
+    for (const list of lists.slice(0, RAREST_WORDS)) {
+      if (read + list.length > MAX_WORDS_READ) break;
+      read += list.length;
       telling++;
-      for (const r of list ?? []) if (!r.taken && r.block.type === type) hits.set(r, (hits.get(r) ?? 0) + 1);
+      for (const r of list) if (!r.taken && r.block.type === type) hits.set(r, (hits.get(r) ?? 0) + 1);
     }
     return [...hits]
-      .filter(([r, n]) => n >= SHARED_WORDS * telling && lengthsAllow(r.text, text))
+      .filter(([r, n]) => n >= SHARED_WORDS * telling && lengthsAllow(r.text, text) && shareOf(words, wordsOfRemoved.get(r)!) >= SHARED_WORDS)
       .sort(([r, x], [q, y]) => y - x || order.get(r)! - order.get(q)!)
       .slice(0, MAX_CANDIDATES)
       .map(([r]) => r);
   };
+}
+
+/** The share of `words` that `other` has too. */
+function shareOf(words: Set<string>, other: Set<string>): number {
+  let n = 0;
+  for (const w of words) if (other.has(w)) n++;
+  return words.size ? n / words.size : 0;
 }
 
 /** A text's distinct words of three letters or more, in lower case. */
