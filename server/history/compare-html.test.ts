@@ -30,7 +30,7 @@ describe("comparisonHtml", () => {
     const c: Comparison = {
       fields: [],
       blocks: [
-        { type: "agendaTopic", level: null, change: "moved", move: { from: 1, to: 3 }, segments: [seg("Points", "same")], parts: [{ field: "title", label: "Title", segments: [seg("Energy", "ins", "u1")] }] },
+        { type: "agendaTopic", level: null, change: "moved", move: { from: 1, to: 3 }, movedBy: "u1", segments: [seg("Points", "same")], parts: [{ field: "title", label: "Title", segments: [seg("Energy", "ins", "u1")] }] },
         { type: "agendaTopic", level: null, change: "added", segments: [], parts: [{ field: "title", label: "Title", segments: [] }] },
         { type: "quote", level: null, change: "same", segments: [seg("Words", "same")], parts: [{ field: "translation", label: "Translation", segments: [seg("Sözler", "same")] }] },
         { type: "countryFact", level: null, change: "changed", segments: [], parts: [{ field: "label", label: "Label", segments: [seg("GDP", "same")] }, { field: "value", label: "Value", segments: [seg("2", "ins", "u2")] }, { field: "unit", label: "Unit", segments: [seg("bn", "same")] }] },
@@ -38,7 +38,7 @@ describe("comparisonHtml", () => {
     };
     const html = comparisonHtml(c, authors, 1, 2);
     expect(html).not.toContain("<table");
-    expect(html).toContain('<div class="compare-move-entry" data-move-from="1" data-move-to="3"><p class="muted compare-move">Moved from position 1 to 3</p><section class="compare-block compare-moved version-topic"');
+    expect(html).toContain('<div class="compare-move-entry" data-move-from="1" data-move-to="3"><p class="muted compare-move">Moved from position 1 to 3 by Emre Yıldız</p><section class="compare-block compare-moved version-topic"');
     expect(html).toContain('<h3 data-field="title">Untitled topic</h3>');
     expect(html).toContain('<blockquote data-field="text"><span>Words</span></blockquote><figcaption data-field="translation">Translation: <span>Sözler</span></figcaption>');
     expect(html).toContain('<span data-field="label"><span>GDP</span></span>: <span data-field="value"><ins style="color:rgb(1,2,3)');

@@ -26,7 +26,8 @@ export function comparisonHtml(comparison: Comparison, authors: Authors, a: numb
   for (const block of comparison.blocks) {
     if (block.move) {
       out.push(`<div class="compare-move-entry" data-move-from="${block.move.from}" data-move-to="${block.move.to}">`);
-      out.push(`<p class="muted compare-move">Moved from position ${block.move.from} to ${block.move.to}</p>`);
+      const mover = block.movedBy ? authors[block.movedBy] : undefined;
+      out.push(`<p class="muted compare-move">Moved from position ${block.move.from} to ${block.move.to}${mover ? ` by ${esc(mover.name)}` : ""}</p>`);
       blockHtml(out, block, authors);
       out.push("</div>");
     } else blockHtml(out, block, authors);

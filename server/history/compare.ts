@@ -1,3 +1,4 @@
+import { copierOf, movedBlocks, movedText, type Move } from "./moved-blocks";
 import type { Rendered, RenderedBlock, RenderedText } from "./rendered";
 
 export type SegmentOp = "same" | "ins" | "del";
@@ -23,10 +24,13 @@ export interface ComparedBlock {
   change: "same" | "added" | "removed" | "changed" | "moved";
   /**
    * For a block moved by copying (Move up / Move down, drag and drop: a copy with the same
-   * `blockId`, the original deleted): its position among the blocks of its type, 1-based (a
+   * `blockId`, the original deleted; or cut and paste of a paragraph: a copy with the same text,
+   * server/history/moved-blocks.ts): its position among the blocks of its type, 1-based (a
    * topic's number), in the older and the newer version. Its segments then diff the two texts.
    */
   move?: { from: number; to: number };
+  /** Who moved it: the user whose client made the copy (not necessarily who wrote its text). */
+  movedBy?: string | null;
   segments: Segment[];
   /** The content fields of a structured block, with their insertions and deletions. */
   parts: ComparedPart[];
@@ -109,45 +113,9 @@ export function compareRendered(older: Rendered, newer: Rendered, clients: Recor
   return { blocks, fields };
 }
 
-interface Move {
-  older: RenderedBlock;
-  move: { from: number; to: number };
-}
-
-/**
- * Blocks moved by copying: a block only in the older version and one only in the newer with the
- * same type and `blockId` (a topic's Move up / Move down and drag and drop copy it and delete the
- * original, so the copy has new Yjs ids but keeps its blockId). Positions count blocks of the type.
- */
-function movedBlocks(older: Rendered, newer: Rendered, inOlder: Set<string>, inNewer: Set<string>) {
-  const byOlderKey = new Map<string, RenderedBlock>();
-  const byNewerKey = new Map<string, Move>();
-  const removed = new Map<string, { block: RenderedBlock; position: number }>();
-  const seen = new Map<string, number>();
-  const position = (b: RenderedBlock) => {
-    const n = (seen.get(b.type) ?? 0) + 1;
-    seen.set(b.type, n);
-    return n;
-  };
-  for (const a of older) {
-    const at = position(a);
-    if (a.blockId && !inNewer.has(a.key)) removed.set(`${a.type}\0${a.blockId}`, { block: a, position: at });
-  }
-  seen.clear();
-  for (const b of newer) {
-    const at = position(b);
-    if (!b.blockId || inOlder.has(b.key)) continue;
-    const match = removed.get(`${b.type}\0${b.blockId}`);
-    if (!match) continue;
-    removed.delete(`${b.type}\0${b.blockId}`);
-    byOlderKey.set(match.block.key, b);
-    byNewerKey.set(b.key, { older: match.block, move: { from: match.position, to: at } });
-  }
-  return { byOlderKey, byNewerKey };
-}
-
-function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
-  const segments = sameIds(a.body, b.body) ? [{ text: b.body.text, op: "same" as const, author: null }] : diffText(a.body, b.body, author, deleter);
+/** `bodySegments`: the body already compared (a moved copy's, by characters), so no id walk is spent on it. */
+function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) => string | null, deleter: string | null, fields: FieldChange[], bodySegments?: Segment[]): ComparedBlock {
+  const segments = bodySegments ?? (sameIds(a.body, b.body) ? [{ text: b.body.text, op: "same" as const, author: null }] : diffText(a.body, b.body, author, deleter));
   const label = labelOf(b);
   let fieldChanged = false;
   for (const field of new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])) {
@@ -170,20 +138,20 @@ function changedBlock(a: RenderedBlock, b: RenderedBlock, author: (c: number) =>
 
 /**
  * A moved block: its fields as for any block, its text diffed by characters (the copy has new
- * ids, so an id walk would show all of it deleted and inserted). An inserted character is
- * credited through the client of its own id, so text typed after the move keeps its author.
+ * ids, so an id walk would show all of it deleted and inserted). Text others typed into the copy
+ * after the move keeps its author; the rest of what is new is credited to the copier, who is also
+ * `movedBy` (moved-blocks.ts movedText, docs/decisions/0119).
  */
 function movedBlock(a: RenderedBlock, b: RenderedBlock, move: Move["move"], author: (c: number) => string | null, deleter: string | null, fields: FieldChange[]): ComparedBlock {
-  const compared = changedBlock(a, b, author, deleter, fields);
-  const clientsOfB = expand(b.body).clients;
-  const segments = diffStrings(a.body.text, b.body.text, null, deleter, (at) => author(clientsOfB[at]));
+  const segments = movedText(a, b, author, deleter, diffStrings);
+  const compared = changedBlock(a, b, author, deleter, fields, segments);
   // A copy at the same position (a block replaced by one with its blockId, or two versions that
   // are each a full state of their own, as migrated finals are) did not move: it changed or not.
   if (move.from === move.to) {
     const changed = compared.change === "changed" || segments.some((x) => x.op !== "same");
     return { ...compared, change: changed ? "changed" : "same", segments };
   }
-  return { ...compared, change: "moved", move, segments };
+  return { ...compared, change: "moved", move, movedBy: author(copierOf(b)), segments };
 }
 
 function wholeBlock(block: RenderedBlock, change: "added" | "removed", credit: (client: number) => string | null): ComparedBlock {
