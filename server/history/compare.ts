@@ -1,14 +1,9 @@
 import { copierOf, movedBlocks, movedText, type Move } from "./moved-blocks";
 import type { Rendered, RenderedBlock, RenderedText } from "./rendered";
 
-export type SegmentOp = "same" | "ins" | "del";
+import type { Segment } from "./segment";
 
-/** A run of text in a comparison: unchanged, inserted or deleted, with the user id it is credited to. */
-export interface Segment {
-  text: string;
-  op: SegmentOp;
-  author: string | null;
-}
+export type { Segment, SegmentOp } from "./segment";
 
 /** A field of a structured block shown as text (a quote's translation, a topic's title, a fact's value). */
 export interface ComparedPart {

@@ -1,4 +1,4 @@
-import type { Segment } from "./compare";
+import type { Segment } from "./segment";
 import type { Rendered, RenderedBlock } from "./rendered";
 
 /**
