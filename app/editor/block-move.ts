@@ -5,7 +5,8 @@ import { NodeSelection, type EditorState, type Transaction } from "@tiptap/pm/st
  * Moving blocks. Yjs has no move operation: a moved block is deleted and inserted again, so
  * anything that points into it by Yjs identity (comment anchors) loses it. A move therefore says
  * what it moved in the transaction's `BLOCK_MOVE_META`, and the comments plugin
- * (app/comments/comment-moves.ts) carries the threads along.
+ * (app/comments/comment-moves.ts) carries the threads along, app/suggestions/suggestion-moves.ts
+ * the suggestions.
  */
 
 export const BLOCK_MOVE_META = "blockMove";

@@ -19,6 +19,7 @@ import { CommentHighlights } from "../comments/comment-highlights";
 import { CommentMoves } from "../comments/comment-moves";
 import { SuggestingMode } from "../suggestions/suggesting-mode";
 import { SuggestionMarks } from "../suggestions/suggestion-marks";
+import { SuggestionMoves } from "../suggestions/suggestion-moves";
 
 /** The caret of another user: a thin coloured bar with a small name tag (styles in editor.css). */
 export function renderCaret(user: Record<string, unknown>, colorOf: (userId: string) => string | undefined = () => undefined): HTMLElement {
@@ -70,6 +71,7 @@ export function buildEditorExtensions(
     CommentHighlights,
     CommentMoves,
     SuggestionMarks,
+    SuggestionMoves,
     SuggestingMode,
     SearchHit,
     SinceReadHighlight,

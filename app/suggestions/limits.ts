@@ -30,6 +30,8 @@ export const SuggestionIntentForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reject") }),
   // The author closes their own suggestion once its text is gone (docs/decisions/0507).
   z.object({ intent: z.literal("withdraw") }),
+  // An editor's move carried its text or topic elsewhere: the new place, checked on the server.
+  z.object({ intent: z.literal("reanchor"), anchorStart: anchor, anchorEnd: anchor }),
   z.object({
     intent: z.literal("reply"),
     body: z

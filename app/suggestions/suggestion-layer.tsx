@@ -10,6 +10,7 @@ import type { SuggestionKind } from "./target";
 import { SUGGEST_TITLE_EVENT, type SuggestTitleDetail } from "./title-events";
 import type { SuggestionView } from "./types";
 import { suggestionAnchor, topicTitleAnchorAt, useSuggestionPlaces, useSuggestions, type SuggestionPlace } from "./use-suggestions";
+import { useSuggestionMoves } from "./use-suggestion-moves";
 
 /**
  * Suggested edits inside the comments margin (docs/decisions/0504): their cards sit among the
@@ -53,6 +54,8 @@ export function useSuggestionLayer(editor: Editor | null, briefingId: string) {
     () => api.suggestions.filter((s) => s.status === "open" && isDetached(s, places.get(s.id))).sort((a, b) => a.createdAt - b.createdAt),
     [api.suggestions, places],
   );
+  // Suggestions follow text that an editor moves (agenda topic Move up/down, drag and drop).
+  useSuggestionMoves(editor, Boolean(api.viewer?.canDecide), api.suggestions, api.reanchor, setError);
   const ownedThreads = useMemo(() => new Set(api.suggestions.flatMap((s) => (s.threadId ? [s.threadId] : []))), [api.suggestions]);
   const items = useMemo(() => {
     const list = open.map((s) => ({ id: itemId(s.id), from: places.get(s.id)!.from }));

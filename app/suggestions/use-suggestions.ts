@@ -178,6 +178,8 @@ export function useSuggestions(briefingId: string, editor: Editor | null = null)
     reject: (id: string) => decide(id, "rejected"),
     reply: (id: string, body: string) => post(`/${id}`, { intent: "reply", body }),
     withdraw: (id: string) => post(`/${id}`, { intent: "withdraw" }),
+    // After a move: retried while the move is still on its way to the server.
+    reanchor: (id: string, anchor: EncodedAnchor) => post(`/${id}`, { intent: "reanchor", anchorStart: anchor.start, anchorEnd: anchor.end }, true),
     acceptAll: (authorId: string) => post("", { intent: "acceptAll", authorId }),
     rejectAll: (authorId: string) => post("", { intent: "rejectAll", authorId }),
   };

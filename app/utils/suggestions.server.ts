@@ -1,7 +1,7 @@
 import { json, type AppLoadContext } from "@remix-run/node";
 import type * as Y from "yjs";
 import type { z } from "zod";
-import { createThread } from "../../db/queries/comments";
+import { createThread, setThreadAnchor } from "../../db/queries/comments";
 import { getThread, addComment } from "../../db/queries/comments";
 import { notify } from "../../db/queries/notifications";
 import {
@@ -11,12 +11,13 @@ import {
   getSuggestion,
   listSuggestions,
   openSuggestionIdsBy,
+  setSuggestionAnchor,
   setSuggestionThread,
   type StoredSuggestion,
 } from "../../db/queries/suggestions";
 import { isValidId } from "../../db/ids";
 import type { Role } from "../../db/schema";
-import { base64ToBytes, decodeAnchor } from "../comments/anchor";
+import { base64ToBytes, decodeAnchor, type DecodedAnchor } from "../comments/anchor";
 import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
 import { applyToTarget, locateTarget, type Located, type SuggestionKind, type SuggestionTarget } from "../suggestions/target";
 import type { SuggestionsPayload, SuggestionView } from "../suggestions/types";
@@ -305,6 +306,7 @@ export async function suggestionAction(context: AppLoadContext, access: Comments
   const input = parsed.data;
   if (input.intent === "reply") return replyAction(context, access, s, input.body);
   if (input.intent === "withdraw") return withdrawAction(context, access, s);
+  if (input.intent === "reanchor") return reanchorAction(context, access, s, input);
   const refused = requireDecider(access, input.intent === "accept" ? "Accepting" : "Rejecting");
   if (refused) return refused;
   const result = await decide(context, access, s, input.intent === "accept" ? "accepted" : "rejected");
@@ -371,4 +373,64 @@ async function replyAction(context: AppLoadContext, access: CommentsAccess, s: S
   const suggestion = await publish(context, access.briefing.id, s.id);
   context.logger.info("suggestions", "suggestion discussed", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id, threadId });
   return json({ ok: true as const, suggestion, thread }, { status: 201 });
+}
+
+/** Shortened for a message: a paragraph-long original would drown the reason. */
+const quoted = (text: string) => `“${text.length > 80 ? `${text.slice(0, 77)}…` : text}”`;
+
+/**
+ * Why `anchor` cannot be the new place of `s` in `doc`, or null when it can: the same kind of place
+ * (an agenda topic for a title, text for a text suggestion) holding exactly what the suggestion was
+ * made on, so moving it never changes what an accept would do.
+ */
+function reanchorProblem(doc: Y.Doc, s: StoredSuggestion, anchor: DecodedAnchor): { field: "anchorStart" | "form"; message: string } | null {
+  const located = locateTarget(doc, s.kind, anchor.start, anchor.end);
+  if ("problem" in located) {
+    if (located.problem === "ahead") return { field: "anchorStart", message: "The moved text has not reached the server yet. Try again in a moment." };
+    if (s.kind === "topicTitle") return { field: "anchorStart", message: "A title suggestion moves only to an agenda topic of this briefing." };
+    return { field: "anchorStart", message: located.problem === "structured" ? PROBLEM_MESSAGES.structured : "That place is not in the briefing's text." };
+  }
+  const { target } = located;
+  if (s.kind === "topicTitle") {
+    if (target.current === s.originalText) return null;
+    return { field: "form", message: `That topic's title is ${quoted(target.current)}, not ${quoted(s.originalText)}, the title this suggestion renames.` };
+  }
+  if (s.originalText === "") {
+    if (target.current === "") return null;
+    return { field: "anchorStart", message: "An insertion moves to one place in the text (a caret), not to a range." };
+  }
+  if (target.current === s.originalText) return null;
+  return { field: "form", message: `The text there is ${quoted(target.current)}, not ${quoted(s.originalText)}, the text this suggestion changes.` };
+}
+
+/**
+ * An editor moved the blocks a suggestion is in (agenda topic Move up / Move down, drag and drop):
+ * Yjs writes a move as a delete and an insert, so its anchors may name deleted items. The client
+ * that moved them sends the new place (docs/decisions/0507, "Title suggestions on a moved topic");
+ * the server checks it as it checks a new suggestion, stores it and publishes it. Moving text is an
+ * edit of the body, so only editors and owners do it, and not on a final briefing.
+ */
+async function reanchorAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, input: { anchorStart: string; anchorEnd: string }): Promise<Response> {
+  if (!canDecide(access.role)) throw forbidden(`Moving a suggestion with its text needs the editor role; you are ${access.role}.`);
+  const final = requireFinalOpen(access);
+  if (final) return final;
+  if (s.status !== "open") return fieldErrors({ form: [`This suggestion was already ${s.status}, so it no longer moves with the text.`] }, 409);
+  const anchor = decodeAnchor({ start: input.anchorStart, end: input.anchorEnd });
+  if (!anchor) return fieldErrors({ anchorStart: ["That is not a text position."] });
+  const problem = await withCopy(context, access.briefing.id, (doc) => reanchorProblem(doc, s, anchor));
+  if (problem) return fieldErrors({ [problem.field]: [problem.message] }, 409);
+  const start = base64ToBytes(input.anchorStart);
+  const end = base64ToBytes(input.anchorEnd);
+  if (!(await setSuggestionAnchor(context.store, s.id, start, end))) return fieldErrors({ form: ["Someone decided this suggestion meanwhile."] }, 409);
+  // Its discussion was opened where the suggestion was: it moves along, quoting the same text.
+  if (s.threadId) {
+    const thread = await getThread(context.store, s.threadId);
+    if (thread) {
+      await setThreadAnchor(context.store, thread.id, start, end, thread.quotedText);
+      const [view] = await threadViews(context, access.briefing.id, [(await getThread(context.store, thread.id))!]);
+      publishCommentEvent(context, access.briefing.id, { type: "thread", thread: view });
+    }
+  }
+  context.logger.info("suggestions", "suggestion moved", { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id, kind: s.kind });
+  return json({ ok: true as const, suggestion: await publish(context, access.briefing.id, s.id) });
 }

@@ -165,3 +165,18 @@ export function decideSuggestionSqliteSync(db: Db, id: string, decision: "accept
 export async function setSuggestionThread(store: Store, id: string, threadId: string): Promise<void> {
   await exec(store, (db, t) => db.update(t.suggestions).set({ threadId }).where(eq(t.suggestions.id, id)));
 }
+
+/**
+ * Puts an open suggestion on a new place (its text or topic moved, docs/decisions/0507); false
+ * when it was decided meanwhile (the status check is in the same statement).
+ */
+export async function setSuggestionAnchor(store: Store, id: string, anchorStart: Uint8Array, anchorEnd: Uint8Array): Promise<boolean> {
+  const changed = await exec(store, (db, t) =>
+    db
+      .update(t.suggestions)
+      .set({ anchorStart: Buffer.from(anchorStart), anchorEnd: Buffer.from(anchorEnd) })
+      .where(and(eq(t.suggestions.id, id), eq(t.suggestions.status, "open")))
+      .returning({ id: t.suggestions.id }),
+  );
+  return changed.length === 1;
+}
