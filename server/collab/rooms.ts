@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
-import { getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
+import { getBriefing, getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
 import { isSessionActive } from "../../db/queries/sessions";
-import { openSqliteStore } from "../../db/store";
+import { openSqliteStore, type Store } from "../../db/store";
 import type { Logger } from "../logger";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
@@ -57,6 +57,8 @@ export class RoomRegistry {
   private readonly changedListeners = new Set<ChangedListener>();
   private readonly unloadingListeners = new Set<SettledListener>();
   private readonly decisions: DecisionRelay;
+  /** The async queries over the same database, for the reads off the synchronous paths. */
+  private readonly queries: Store;
 
   constructor(
     private readonly db: Db,
@@ -65,6 +67,7 @@ export class RoomRegistry {
     private readonly logger: Logger,
   ) {
     this.decisions = new DecisionRelay(logger);
+    this.queries = openSqliteStore(db);
   }
 
   get(briefingId: string): Room | undefined {
@@ -109,23 +112,6 @@ export class RoomRegistry {
   onUnloading(listener: SettledListener): () => void {
     this.unloadingListeners.add(listener);
     return () => this.unloadingListeners.delete(listener);
-  }
-
-  /**
-   * Runs `work` on the briefing's live room, loading it first when no one has it open (then it
-   * unloads again like a room whose last connection left). Rejects when the load fails.
-   */
-  async withRoom<T>(briefingId: string, teamId: string, final: boolean, work: (room: Room) => T): Promise<T> {
-    let room = this.rooms.get(briefingId);
-    if (!room) {
-      const loading = this.loadShared(briefingId, teamId, final);
-      room = await loading.promise;
-    }
-    try {
-      return work(room);
-    } finally {
-      if (room.connections.size === 0) void this.tryUnload(room);
-    }
   }
 
   /**
@@ -198,20 +184,29 @@ export class RoomRegistry {
   /**
    * Runs `fn` on the briefing's live document (Room.applyServerChange), loading the room when
    * nobody has it open; a room loaded for this is unloaded again once storage has the change.
-   * Rejects when the briefing is unknown or its stored document cannot be loaded.
+   * Rejects when the briefing is unknown, final or deleted, or its stored document cannot be loaded.
+   *
+   * An open room's `teamId` and `final` are current: briefingChanged sets them in the same
+   * synchronous step as the event that announces the change, and every edit its sockets send is
+   * checked against them too. So the check below, in the same synchronous step as the write, needs
+   * no read of the briefing (docs/decisions/0507).
    */
   async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    const open = this.rooms.get(briefingId);
-    const briefing = open ? { teamId: open.teamId, final: open.final } : loadTarget(getBriefingSqliteSync(this.db, briefingId));
-    if (!briefing) throw new BriefingNotEditableError("deleted");
-    return this.withRoom(briefingId, briefing.teamId, briefing.final, (room) => {
-      // Read again at the moment of writing, in the same synchronous step as the write: the request
-      // was checked before its body was read and the room loaded, and a finalize may have come between.
-      const now = getBriefingSqliteSync(this.db, briefingId);
-      if (!now) throw new BriefingNotEditableError("deleted");
-      if (now.status === "final") throw new BriefingNotEditableError("final");
+    let room = this.rooms.get(briefingId);
+    if (!room) {
+      const briefing = await getBriefing(this.queries, briefingId);
+      if (!briefing) throw new BriefingNotEditableError("deleted");
+      room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
+      // A finalize or deletion announced while it loaded reached no room: read the briefing again.
+      this.briefingChanged(briefingId);
+    }
+    try {
+      if (this.rooms.get(briefingId) !== room) throw new BriefingNotEditableError("deleted");
+      if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
-    });
+    } finally {
+      if (room.connections.size === 0) void this.tryUnload(room);
+    }
   }
 
   /** A member's role changed or they left: re-read their access for each open briefing of that team. */
@@ -287,12 +282,11 @@ export class RoomRegistry {
    */
   async recheckAll(): Promise<void> {
     for (const loading of this.loads.values()) loading.changed = true;
-    const store = openSqliteStore(this.db);
     for (const room of Array.from(this.rooms.values())) {
       this.briefingChanged(room.briefingId);
       if (this.rooms.get(room.briefingId) !== room) continue; // deleted meanwhile
       for (const conn of Array.from(room.connections)) {
-        if (!(await isSessionActive(store, conn.sessionId))) {
+        if (!(await isSessionActive(this.queries, conn.sessionId))) {
           conn.close(CLOSE.unauthenticated);
           continue;
         }
@@ -334,7 +328,7 @@ export class RoomRegistry {
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
         changed: (r, userId, update, clients) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update, clients), r.briefingId),
-        decision: (r, conn, request) => this.decisions.relay(r.briefingId, conn, request),
+        decision: (r, conn, request) => this.decisions.relay(r, conn, request),
       },
       this.logger,
     );
@@ -406,9 +400,4 @@ export class RoomRegistry {
       }
     }
   }
-}
-
-/** What loading a room needs of a stored briefing; undefined when there is none. */
-function loadTarget(briefing: { teamId: string; status: string } | undefined): { teamId: string; final: boolean } | undefined {
-  return briefing && { teamId: briefing.teamId, final: briefing.status === "final" };
 }

@@ -19,7 +19,7 @@ import { tempDir } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 
 const logger = createLogger("silent");
-const editor = { userId: "demo-editor", sessionId: "s-editor", role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
+const editor = { userId: "demo-editor", sessionId: "s-editor", sessionExpiresAt: Date.now() + 3_600_000, role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
 
 /**
  * A registry as one server process would have it, on a real SQLite file and a real WebSocket server,
