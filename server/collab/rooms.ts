@@ -10,10 +10,12 @@ import { Connection, type CollabIdentity, type ConnectionLimits } from "./connec
 import { DecisionRelay, type DecisionHandler } from "./decision-relay";
 import { BriefingNotEditableError, LoadAborted } from "./registry-errors";
 import { Room, type RoomOptions } from "./room";
+import { RoomListeners, type ChangedListener, type SettledListener } from "./room-listeners";
 import type { WebSocket } from "ws";
 import type * as Y from "yjs";
 
 export { BriefingNotEditableError } from "./registry-errors";
+export type { ChangedListener, SettledListener } from "./room-listeners";
 
 /**
  * Limits plus the two injected dependencies every room and connection shares: `metrics`
@@ -26,9 +28,6 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
 
 /** Log rows at which an unloading room folds its log into the snapshot. */
 const UNLOAD_COMPACT_MIN_ROWS = 32;
-
-export type SettledListener = (briefingId: string, room: Room) => void;
-export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array, clients: number[]) => void;
 
 /** A room being read from storage, and what happened to it meanwhile. */
 interface Loading {
@@ -53,9 +52,7 @@ export class RoomRegistry {
   private readonly loads = new Map<string, Loading>();
   private closing: CloseSpec | null = null;
   private readonly perUser = new Map<string, number>();
-  private readonly settledListeners = new Set<SettledListener>();
-  private readonly changedListeners = new Set<ChangedListener>();
-  private readonly unloadingListeners = new Set<SettledListener>();
+  private readonly listeners: RoomListeners;
   private readonly decisions: DecisionRelay;
   /** The async queries over the same database, for the reads off the synchronous paths. */
   private readonly queries: Store;
@@ -67,6 +64,7 @@ export class RoomRegistry {
     private readonly logger: Logger,
   ) {
     this.decisions = new DecisionRelay(logger);
+    this.listeners = new RoomListeners(logger);
     this.queries = openSqliteStore(db);
   }
 
@@ -98,20 +96,17 @@ export class RoomRegistry {
   }
 
   onSettled(listener: SettledListener): () => void {
-    this.settledListeners.add(listener);
-    return () => this.settledListeners.delete(listener);
+    return this.listeners.onSettled(listener);
   }
 
   /** Every change a room's own connections (or the server) made, with who made it. */
   onChanged(listener: ChangedListener): () => void {
-    this.changedListeners.add(listener);
-    return () => this.changedListeners.delete(listener);
+    return this.listeners.onChanged(listener);
   }
 
   /** A room is about to unload (its document is still readable), or is dropped at shutdown. */
   onUnloading(listener: SettledListener): () => void {
-    this.unloadingListeners.add(listener);
-    return () => this.unloadingListeners.delete(listener);
+    return this.listeners.onUnloading(listener);
   }
 
   /**
@@ -209,7 +204,13 @@ export class RoomRegistry {
     }
   }
 
-  /** A member's role changed or they left: re-read their access for each open briefing of that team. */
+  /**
+   * A member's role changed or they left: re-read their access for each open briefing of that team.
+   * Synchronous on purpose (SQLite, getBriefingAccessSqliteSync): the new role applies inside the
+   * publish that announces it, before the member route answers, so nothing the socket sends after
+   * (an edit, a suggestion decision) is taken with the old role; an awaited read answered after a
+   * later change's would also overwrite the newer role with the older one.
+   */
   membershipChanged(teamId: string, userId: string): void {
     for (const loading of this.loads.values()) loading.changed = true;
     for (const room of this.rooms.values()) {
@@ -228,7 +229,11 @@ export class RoomRegistry {
     this.closeWhere((conn) => conn.sessionId === sessionId, CLOSE.unauthenticated);
   }
 
-  /** Status or details changed: `final` makes everyone read-only, back to draft restores writers. */
+  /**
+   * Status or details changed: `final` makes everyone read-only, back to draft restores writers.
+   * Synchronous on purpose (SQLite, getBriefingSqliteSync), for the reasons of membershipChanged:
+   * change() and every socket's edits trust `room.final` from here without reading the briefing.
+   */
   briefingChanged(briefingId: string): void {
     const loading = this.loads.get(briefingId);
     if (loading) loading.changed = true;
@@ -290,6 +295,7 @@ export class RoomRegistry {
           conn.close(CLOSE.unauthenticated);
           continue;
         }
+        // Read and applied in one step: a newer role set by membershipChanged meanwhile is never overwritten.
         const access = getBriefingAccessSqliteSync(this.db, room.briefingId, conn.userId);
         if (!access) conn.close(CLOSE.forbidden);
         else conn.setRole(access.role);
@@ -323,11 +329,11 @@ export class RoomRegistry {
       this.store,
       this.options,
       {
-        settled: (r) => this.emitSettled(r),
+        settled: (r) => this.listeners.emitSettled(r),
         left: (conn) => this.countUser(conn.userId, -1),
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
-        changed: (r, userId, update, clients) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update, clients), r.briefingId),
+        changed: (r, userId, update, clients) => this.listeners.emitChanged(r, userId, update, clients),
         decision: (r, conn, request) => this.decisions.relay(r, conn, request),
       },
       this.logger,
@@ -369,7 +375,7 @@ export class RoomRegistry {
   }
 
   private unload(room: Room): void {
-    this.emit(this.unloadingListeners, (l) => l(room.briefingId, room), room.briefingId);
+    this.listeners.emitUnloading(room);
     this.rooms.delete(room.briefingId);
     room.destroy();
     this.logger.info("collab", "room unloaded", { briefingId: room.briefingId });
@@ -379,25 +385,5 @@ export class RoomRegistry {
     const n = (this.perUser.get(userId) ?? 0) + delta;
     if (n > 0) this.perUser.set(userId, n);
     else this.perUser.delete(userId);
-  }
-
-  private emit<L>(listeners: Set<L>, call: (listener: L) => void, briefingId: string): void {
-    for (const listener of listeners) {
-      try {
-        call(listener);
-      } catch (err) {
-        this.logger.error("document listener failed", err, { briefingId });
-      }
-    }
-  }
-
-  private emitSettled(room: Room): void {
-    for (const listener of this.settledListeners) {
-      try {
-        listener(room.briefingId, room);
-      } catch (err) {
-        this.logger.error("document settled listener failed", err, { briefingId: room.briefingId });
-      }
-    }
   }
 }
