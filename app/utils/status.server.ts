@@ -143,10 +143,13 @@ export async function changeBriefingStatus(
       await recordStatusChange(context, tx, briefing, user, to, {});
     });
   }
+  // Announced as soon as it is written: an open room takes the status from this event, and checks
+  // every edit and every accepted suggestion against it, so nothing may land between the status
+  // write and the room hearing of it while the notifications and the history version are written.
+  await context.events.publish("briefingChanged", { briefingId: briefing.id });
   await notifyStatusChange(context, briefing, user, to, to === "in_review" ? approverIds : clearedBy, options.dueDate ?? null);
   // Every status change is a point in the history (a final one linked to its frozen version).
   await recordStatusVersion(context, briefing.id, user.id, to, version);
-  await context.events.publish("briefingChanged", { briefingId: briefing.id });
   // Open pages show the new status and actions at once, and say who changed it.
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });

@@ -16,13 +16,14 @@ import {
   type StoredSuggestion,
 } from "../../db/queries/suggestions";
 import { isValidId } from "../../db/ids";
-import type { Role } from "../../db/schema";
+import type { Briefing, Role } from "../../db/schema";
 import { base64ToBytes, decodeAnchor, type DecodedAnchor } from "../comments/anchor";
 import { SuggestionIntentForm, SuggestionsForm, TOPIC_TITLE_MAX } from "../suggestions/limits";
 import { applyToTarget, locateTarget, type Located, type SuggestionKind, type SuggestionTarget } from "../suggestions/target";
 import type { SuggestionsPayload, SuggestionView } from "../suggestions/types";
 import { decodeStoredAnchor } from "./comment-document.server";
 import { publishCommentEvent } from "./comment-events.server";
+import type { CurrentUser } from "./auth.server";
 import { threadViews, type CommentsAccess } from "./comments.server";
 import { forbidden, notFound } from "./errors";
 import type { FieldErrors } from "./form";
@@ -123,8 +124,8 @@ async function publish(context: AppLoadContext, briefingId: string, id: string):
   return suggestion;
 }
 
-function requireFinalOpen(access: CommentsAccess): Response | null {
-  if (access.briefing.status !== "final") return null;
+function requireFinalOpen(final: boolean): Response | null {
+  if (!final) return null;
   return fieldErrors({ form: ["The briefing is final; reopen it before its text can change."] }, 409);
 }
 
@@ -138,7 +139,7 @@ const PROBLEM_MESSAGES = {
 /** POST /briefings/:id/suggestions intent=suggest: a new suggestion on the range given by two encoded relative positions. */
 async function createAction(context: AppLoadContext, access: CommentsAccess, input: { kind: SuggestionKind; anchorStart: string; anchorEnd: string; replacement: string }) {
   if (!canSuggest(access.role)) throw forbidden(`Suggesting edits needs the commenter role; you are ${access.role}.`);
-  const final = requireFinalOpen(access);
+  const final = requireFinalOpen(access.briefing.status === "final");
   if (final) return final;
   const max = input.kind === "topicTitle" ? TOPIC_TITLE_MAX : context.config.SUGGESTION_MAX_CHARS;
   if (input.replacement.length > max) return fieldErrors({ replacement: [`A suggestion has at most ${max.toLocaleString("en")} characters.`] });
@@ -183,6 +184,20 @@ async function createAction(context: AppLoadContext, access: CommentsAccess, inp
 
 export type Decision = { ok: true } | { ok: false; status: 409; message: string };
 
+/** Who records a decision, on which briefing: all that applying it needs (the checks come before). */
+export interface Decider {
+  briefingId: string;
+  userId: string;
+}
+
+const deciderOf = (access: CommentsAccess): Decider => ({ briefingId: access.briefing.id, userId: access.user.id });
+
+/** What the log, the live channel and the author's notification name after a decision. */
+export interface AnnounceAccess {
+  briefing: Pick<Briefing, "id" | "title">;
+  user: Pick<CurrentUser, "id" | "name">;
+}
+
 /** Why an open suggestion cannot be applied to `doc` now, or where it applies. */
 function applicable(doc: Y.Doc, s: StoredSuggestion): { message: string } | { target: SuggestionTarget } {
   const located = locateStored(doc, s);
@@ -197,11 +212,11 @@ function applicable(doc: Y.Doc, s: StoredSuggestion): { message: string } | { ta
  * positions (after the ones before it were written), checked to be still the original, the
  * decision recorded, then the replacement written. One that fails a check is skipped, unwritten.
  */
-async function acceptInOneChange(context: AppLoadContext, access: CommentsAccess, list: StoredSuggestion[]): Promise<Map<string, Decision>> {
+async function acceptInOneChange(context: AppLoadContext, decider: Decider, list: StoredSuggestion[]): Promise<Map<string, Decision>> {
   const collab = context.services.collab;
   if (!collab) throw new Response("The collaboration service is not running, so the document cannot change.", { status: 503 });
   return readStoredDocument(() =>
-    collab.change(access.briefing.id, access.user.id, (doc) => {
+    collab.change(decider.briefingId, decider.userId, (doc) => {
       const results = new Map<string, Decision>();
       for (const s of list) {
         const found = applicable(doc, s);
@@ -211,7 +226,7 @@ async function acceptInOneChange(context: AppLoadContext, access: CommentsAccess
         }
         // Recorded first: a suggestion someone decided a moment ago must not be applied as well.
         // Synchronous (SQLite only): inside this Yjs transaction nothing may be awaited.
-        if (!decideSuggestionSqliteSync(context.db, s.id, "accepted", access.user.id)) {
+        if (!decideSuggestionSqliteSync(context.db, s.id, "accepted", decider.userId)) {
           results.set(s.id, { ok: false, status: 409, message: "Someone already decided this suggestion." });
           continue;
         }
@@ -224,28 +239,37 @@ async function acceptInOneChange(context: AppLoadContext, access: CommentsAccess
 }
 
 /** Accepts one open suggestion (see acceptInOneChange); nothing is written when a check fails. */
-async function accept(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Decision> {
-  return (await acceptInOneChange(context, access, [s])).get(s.id)!;
+async function accept(context: AppLoadContext, decider: Decider, s: StoredSuggestion): Promise<Decision> {
+  return (await acceptInOneChange(context, decider, [s])).get(s.id)!;
 }
 
 /** What follows a decision: the log, the live channel, the bus and the author's notification. */
-async function announce(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
+export async function announce(context: AppLoadContext, access: AnnounceAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
   context.logger.info("suggestions", `suggestion ${decision}`, { briefingId: access.briefing.id, userId: access.user.id, suggestionId: s.id });
   await publish(context, access.briefing.id, s.id);
   await context.events.publish("suggestionDecided", { briefingId: access.briefing.id, suggestionId: s.id, decision, authorId: s.authorId, byId: access.user.id });
   await notifyAuthor(context, access, s, decision);
 }
 
-export async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
+/**
+ * Records the decision on an open suggestion and, on accept, writes it into the live document
+ * (broadcast inside); what follows it (announce) is the caller's. The checks come before.
+ */
+export async function applyDecision(context: AppLoadContext, decider: Decider, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
   if (s.status !== "open") return { ok: false, status: 409, message: `This suggestion was already ${s.status}.` };
-  const result = decision === "accepted" ? await accept(context, access, s) : (await decideSuggestion(context.store, s.id, "rejected", access.user.id)) ? ({ ok: true } as const) : ({ ok: false, status: 409, message: "Someone already decided this suggestion." } as const);
-  if (!result.ok) return result;
-  await announce(context, access, s, decision);
+  if (decision === "accepted") return accept(context, decider, s);
+  if (await decideSuggestion(context.store, s.id, "rejected", decider.userId)) return { ok: true };
+  return { ok: false, status: 409, message: "Someone already decided this suggestion." };
+}
+
+export async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {
+  const result = await applyDecision(context, deciderOf(access), s, decision);
+  if (result.ok) await announce(context, access, s, decision);
   return result;
 }
 
 /** The person who suggested the edit hears that it was accepted or rejected, and by whom. */
-async function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
+async function notifyAuthor(context: AppLoadContext, access: AnnounceAccess, s: StoredSuggestion, decision: "accepted" | "rejected") {
   if (!s.authorId || s.authorId === access.user.id) return;
   const wording = s.replacement === "" ? "suggested deletion" : `suggestion “${s.replacement.length > 60 ? `${s.replacement.slice(0, 57)}…` : s.replacement}”`;
   await notify(context.store, s.authorId, decision === "accepted" ? "suggestion_accepted" : "suggestion_rejected", {
@@ -255,9 +279,10 @@ async function notifyAuthor(context: AppLoadContext, access: CommentsAccess, s: 
   });
 }
 
-export function requireDecider(access: CommentsAccess, what: string): Response | null {
-  if (!canDecide(access.role)) throw forbidden(`${what} suggestions needs the editor role; you are ${access.role}.`);
-  return requireFinalOpen(access);
+/** 403 below the editor role (thrown), 409 while the briefing is final (returned), as every decision route answers. */
+export function requireDecider(role: Role, final: boolean, what: string): Response | null {
+  if (!canDecide(role)) throw forbidden(`${what} suggestions needs the editor role; you are ${role}.`);
+  return requireFinalOpen(final);
 }
 
 /** POST /briefings/:id/suggestions: intent=suggest, or acceptAll / rejectAll of one person's open suggestions. */
@@ -266,7 +291,7 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   if (!parsed.ok) return parsed.response;
   const input = parsed.data;
   if (input.intent === "suggest") return createAction(context, access, input);
-  const refused = requireDecider(access, input.intent === "acceptAll" ? "Accepting" : "Rejecting");
+  const refused = requireDecider(access.role, access.briefing.status === "final", input.intent === "acceptAll" ? "Accepting" : "Rejecting");
   if (refused) return refused;
   const decision = input.intent === "acceptAll" ? "accepted" : "rejected";
   const done: string[] = [];
@@ -274,7 +299,7 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   const ids = isValidId(input.authorId) ? await openSuggestionIdsBy(context.store, access.briefing.id, input.authorId) : [];
   const list = (await Promise.all(ids.map((id) => getSuggestion(context.store, id)))).filter((s): s is StoredSuggestion => s?.status === "open");
   // Accepting writes all of them in one change of the document; rejecting writes no text.
-  const results = decision === "accepted" && list.length ? await acceptInOneChange(context, access, list) : null;
+  const results = decision === "accepted" && list.length ? await acceptInOneChange(context, deciderOf(access), list) : null;
   for (const s of list) {
     const result = results ? results.get(s.id)! : await decide(context, access, s, decision);
     if (!result.ok) {
@@ -287,7 +312,7 @@ export async function suggestionsAction(context: AppLoadContext, access: Comment
   return json({ ok: true as const, decided: done, skipped });
 }
 
-export async function requireSuggestion(context: AppLoadContext, access: CommentsAccess, id: string | undefined): Promise<StoredSuggestion> {
+export async function requireSuggestion(context: AppLoadContext, access: { briefing: { id: string } }, id: string | undefined): Promise<StoredSuggestion> {
   if (!isValidId(id)) throw notFound("Suggestion");
   const s = await getSuggestion(context.store, id);
   if (!s || s.briefingId !== access.briefing.id) throw notFound("Suggestion");
@@ -307,7 +332,7 @@ export async function suggestionAction(context: AppLoadContext, access: Comments
   if (input.intent === "reply") return replyAction(context, access, s, input.body);
   if (input.intent === "withdraw") return withdrawAction(context, access, s);
   if (input.intent === "reanchor") return reanchorAction(context, access, s, input);
-  const refused = requireDecider(access, input.intent === "accept" ? "Accepting" : "Rejecting");
+  const refused = requireDecider(access.role, access.briefing.status === "final", input.intent === "accept" ? "Accepting" : "Rejecting");
   if (refused) return refused;
   const result = await decide(context, access, s, input.intent === "accept" ? "accepted" : "rejected");
   if (!result.ok) return fieldErrors({ form: [result.message] }, result.status);
@@ -329,7 +354,7 @@ function isDetachedIn(doc: Y.Doc, s: StoredSuggestion): boolean {
 async function withdrawAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion): Promise<Response> {
   if (!canSuggest(access.role)) throw forbidden(`Withdrawing a suggestion needs the commenter role; you are ${access.role}.`);
   if (!s.authorId || s.authorId !== access.user.id) throw forbidden("Only the person who made a suggestion may withdraw it.");
-  const final = requireFinalOpen(access);
+  const final = requireFinalOpen(access.briefing.status === "final");
   if (final) return final;
   if (s.status !== "open") return fieldErrors({ form: [`This suggestion was already ${s.status}.`] }, 409);
   if (!(await withCopy(context, access.briefing.id, (doc) => isDetachedIn(doc, s)))) {
@@ -412,7 +437,7 @@ function reanchorProblem(doc: Y.Doc, s: StoredSuggestion, anchor: DecodedAnchor)
  */
 async function reanchorAction(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, input: { anchorStart: string; anchorEnd: string }): Promise<Response> {
   if (!canDecide(access.role)) throw forbidden(`Moving a suggestion with its text needs the editor role; you are ${access.role}.`);
-  const final = requireFinalOpen(access);
+  const final = requireFinalOpen(access.briefing.status === "final");
   if (final) return final;
   if (s.status !== "open") return fieldErrors({ form: [`This suggestion was already ${s.status}, so it no longer moves with the text.`] }, 409);
   const anchor = decodeAnchor({ start: input.anchorStart, end: input.anchorEnd });

@@ -83,10 +83,11 @@ function preparedFor(db: Db) {
 }
 
 /**
- * SQLite only, synchronous: for the live-document registry (server/collab/rooms.ts), which reads a
- * briefing in the same synchronous step as the change or the published event it answers (a finalize
- * must not slip between the check and the write). It becomes getBriefing once the registry's
- * handlers are asynchronous.
+ * SQLite only, synchronous: for the live-document registry (server/collab/rooms.ts), which applies
+ * a briefing's status and team to its open room inside the published event that announces the
+ * change (briefingChanged): a server change and every socket's edits are checked against that
+ * state without a read of their own, so no write may slip in between, and an awaited read answered
+ * late would overwrite a newer state. It becomes getBriefing once events carry what changed.
  */
 export function getBriefingSqliteSync(db: Db, briefingId: string): Briefing | undefined {
   return preparedFor(db).briefing.get({ briefingId });

@@ -25,6 +25,8 @@ import {
 export interface CollabIdentity {
   userId: string;
   sessionId: string;
+  /** When the session ends (epoch ms): sessions do not slide, so a decision after it is refused without a read. */
+  sessionExpiresAt: number;
   role: Role;
   presence: Presence;
 }

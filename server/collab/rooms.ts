@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
-import { getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
+import { getBriefing, getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
 import { isSessionActive } from "../../db/queries/sessions";
-import { openSqliteStore } from "../../db/store";
+import { openSqliteStore, type Store } from "../../db/store";
 import type { Logger } from "../logger";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
@@ -10,10 +10,12 @@ import { Connection, type CollabIdentity, type ConnectionLimits } from "./connec
 import { DecisionRelay, type DecisionHandler } from "./decision-relay";
 import { BriefingNotEditableError, LoadAborted } from "./registry-errors";
 import { Room, type RoomOptions } from "./room";
+import { RoomListeners, type ChangedListener, type SettledListener } from "./room-listeners";
 import type { WebSocket } from "ws";
 import type * as Y from "yjs";
 
 export { BriefingNotEditableError } from "./registry-errors";
+export type { ChangedListener, SettledListener } from "./room-listeners";
 
 /**
  * Limits plus the two injected dependencies every room and connection shares: `metrics`
@@ -26,9 +28,6 @@ export interface RegistryOptions extends RoomOptions, ConnectionLimits {
 
 /** Log rows at which an unloading room folds its log into the snapshot. */
 const UNLOAD_COMPACT_MIN_ROWS = 32;
-
-export type SettledListener = (briefingId: string, room: Room) => void;
-export type ChangedListener = (briefingId: string, userId: string | null, update: Uint8Array, clients: number[]) => void;
 
 /** A room being read from storage, and what happened to it meanwhile. */
 interface Loading {
@@ -53,10 +52,10 @@ export class RoomRegistry {
   private readonly loads = new Map<string, Loading>();
   private closing: CloseSpec | null = null;
   private readonly perUser = new Map<string, number>();
-  private readonly settledListeners = new Set<SettledListener>();
-  private readonly changedListeners = new Set<ChangedListener>();
-  private readonly unloadingListeners = new Set<SettledListener>();
+  private readonly listeners: RoomListeners;
   private readonly decisions: DecisionRelay;
+  /** The async queries over the same database, for the reads off the synchronous paths. */
+  private readonly queries: Store;
 
   constructor(
     private readonly db: Db,
@@ -65,6 +64,8 @@ export class RoomRegistry {
     private readonly logger: Logger,
   ) {
     this.decisions = new DecisionRelay(logger);
+    this.listeners = new RoomListeners(logger);
+    this.queries = openSqliteStore(db);
   }
 
   get(briefingId: string): Room | undefined {
@@ -95,37 +96,17 @@ export class RoomRegistry {
   }
 
   onSettled(listener: SettledListener): () => void {
-    this.settledListeners.add(listener);
-    return () => this.settledListeners.delete(listener);
+    return this.listeners.onSettled(listener);
   }
 
   /** Every change a room's own connections (or the server) made, with who made it. */
   onChanged(listener: ChangedListener): () => void {
-    this.changedListeners.add(listener);
-    return () => this.changedListeners.delete(listener);
+    return this.listeners.onChanged(listener);
   }
 
   /** A room is about to unload (its document is still readable), or is dropped at shutdown. */
   onUnloading(listener: SettledListener): () => void {
-    this.unloadingListeners.add(listener);
-    return () => this.unloadingListeners.delete(listener);
-  }
-
-  /**
-   * Runs `work` on the briefing's live room, loading it first when no one has it open (then it
-   * unloads again like a room whose last connection left). Rejects when the load fails.
-   */
-  async withRoom<T>(briefingId: string, teamId: string, final: boolean, work: (room: Room) => T): Promise<T> {
-    let room = this.rooms.get(briefingId);
-    if (!room) {
-      const loading = this.loadShared(briefingId, teamId, final);
-      room = await loading.promise;
-    }
-    try {
-      return work(room);
-    } finally {
-      if (room.connections.size === 0) void this.tryUnload(room);
-    }
+    return this.listeners.onUnloading(listener);
   }
 
   /**
@@ -198,23 +179,38 @@ export class RoomRegistry {
   /**
    * Runs `fn` on the briefing's live document (Room.applyServerChange), loading the room when
    * nobody has it open; a room loaded for this is unloaded again once storage has the change.
-   * Rejects when the briefing is unknown or its stored document cannot be loaded.
+   * Rejects when the briefing is unknown, final or deleted, or its stored document cannot be loaded.
+   *
+   * An open room's `teamId` and `final` are current: briefingChanged sets them in the same
+   * synchronous step as the event that announces the change, and every edit its sockets send is
+   * checked against them too. So the check below, in the same synchronous step as the write, needs
+   * no read of the briefing (docs/decisions/0507).
    */
   async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    const open = this.rooms.get(briefingId);
-    const briefing = open ? { teamId: open.teamId, final: open.final } : loadTarget(getBriefingSqliteSync(this.db, briefingId));
-    if (!briefing) throw new BriefingNotEditableError("deleted");
-    return this.withRoom(briefingId, briefing.teamId, briefing.final, (room) => {
-      // Read again at the moment of writing, in the same synchronous step as the write: the request
-      // was checked before its body was read and the room loaded, and a finalize may have come between.
-      const now = getBriefingSqliteSync(this.db, briefingId);
-      if (!now) throw new BriefingNotEditableError("deleted");
-      if (now.status === "final") throw new BriefingNotEditableError("final");
+    let room = this.rooms.get(briefingId);
+    if (!room) {
+      const briefing = await getBriefing(this.queries, briefingId);
+      if (!briefing) throw new BriefingNotEditableError("deleted");
+      room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
+      // A finalize or deletion announced while it loaded reached no room: read the briefing again.
+      this.briefingChanged(briefingId);
+    }
+    try {
+      if (this.rooms.get(briefingId) !== room) throw new BriefingNotEditableError("deleted");
+      if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
-    });
+    } finally {
+      if (room.connections.size === 0) void this.tryUnload(room);
+    }
   }
 
-  /** A member's role changed or they left: re-read their access for each open briefing of that team. */
+  /**
+   * A member's role changed or they left: re-read their access for each open briefing of that team.
+   * Synchronous on purpose (SQLite, getBriefingAccessSqliteSync): the new role applies inside the
+   * publish that announces it, before the member route answers, so nothing the socket sends after
+   * (an edit, a suggestion decision) is taken with the old role; an awaited read answered after a
+   * later change's would also overwrite the newer role with the older one.
+   */
   membershipChanged(teamId: string, userId: string): void {
     for (const loading of this.loads.values()) loading.changed = true;
     for (const room of this.rooms.values()) {
@@ -233,7 +229,11 @@ export class RoomRegistry {
     this.closeWhere((conn) => conn.sessionId === sessionId, CLOSE.unauthenticated);
   }
 
-  /** Status or details changed: `final` makes everyone read-only, back to draft restores writers. */
+  /**
+   * Status or details changed: `final` makes everyone read-only, back to draft restores writers.
+   * Synchronous on purpose (SQLite, getBriefingSqliteSync), for the reasons of membershipChanged:
+   * change() and every socket's edits trust `room.final` from here without reading the briefing.
+   */
   briefingChanged(briefingId: string): void {
     const loading = this.loads.get(briefingId);
     if (loading) loading.changed = true;
@@ -287,15 +287,15 @@ export class RoomRegistry {
    */
   async recheckAll(): Promise<void> {
     for (const loading of this.loads.values()) loading.changed = true;
-    const store = openSqliteStore(this.db);
     for (const room of Array.from(this.rooms.values())) {
       this.briefingChanged(room.briefingId);
       if (this.rooms.get(room.briefingId) !== room) continue; // deleted meanwhile
       for (const conn of Array.from(room.connections)) {
-        if (!(await isSessionActive(store, conn.sessionId))) {
+        if (!(await isSessionActive(this.queries, conn.sessionId))) {
           conn.close(CLOSE.unauthenticated);
           continue;
         }
+        // Read and applied in one step: a newer role set by membershipChanged meanwhile is never overwritten.
         const access = getBriefingAccessSqliteSync(this.db, room.briefingId, conn.userId);
         if (!access) conn.close(CLOSE.forbidden);
         else conn.setRole(access.role);
@@ -329,12 +329,12 @@ export class RoomRegistry {
       this.store,
       this.options,
       {
-        settled: (r) => this.emitSettled(r),
+        settled: (r) => this.listeners.emitSettled(r),
         left: (conn) => this.countUser(conn.userId, -1),
         empty: (r) => void this.tryUnload(r),
         gone: (r) => this.briefingDeleted(r.briefingId),
-        changed: (r, userId, update, clients) => this.emit(this.changedListeners, (l) => l(r.briefingId, userId, update, clients), r.briefingId),
-        decision: (r, conn, request) => this.decisions.relay(r.briefingId, conn, request),
+        changed: (r, userId, update, clients) => this.listeners.emitChanged(r, userId, update, clients),
+        decision: (r, conn, request) => this.decisions.relay(r, conn, request),
       },
       this.logger,
     );
@@ -375,7 +375,7 @@ export class RoomRegistry {
   }
 
   private unload(room: Room): void {
-    this.emit(this.unloadingListeners, (l) => l(room.briefingId, room), room.briefingId);
+    this.listeners.emitUnloading(room);
     this.rooms.delete(room.briefingId);
     room.destroy();
     this.logger.info("collab", "room unloaded", { briefingId: room.briefingId });
@@ -386,29 +386,4 @@ export class RoomRegistry {
     if (n > 0) this.perUser.set(userId, n);
     else this.perUser.delete(userId);
   }
-
-  private emit<L>(listeners: Set<L>, call: (listener: L) => void, briefingId: string): void {
-    for (const listener of listeners) {
-      try {
-        call(listener);
-      } catch (err) {
-        this.logger.error("document listener failed", err, { briefingId });
-      }
-    }
-  }
-
-  private emitSettled(room: Room): void {
-    for (const listener of this.settledListeners) {
-      try {
-        listener(room.briefingId, room);
-      } catch (err) {
-        this.logger.error("document settled listener failed", err, { briefingId: room.briefingId });
-      }
-    }
-  }
-}
-
-/** What loading a room needs of a stored briefing; undefined when there is none. */
-function loadTarget(briefing: { teamId: string; status: string } | undefined): { teamId: string; final: boolean } | undefined {
-  return briefing && { teamId: briefing.teamId, final: briefing.status === "final" };
 }

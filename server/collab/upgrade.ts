@@ -94,6 +94,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     const identity: CollabIdentity = {
       userId: session.user.id,
       sessionId: session.sessionId,
+      sessionExpiresAt: session.expiresAt.getTime(),
       role: access.role,
       presence: presenceFor(session.user),
     };

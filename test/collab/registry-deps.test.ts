@@ -3,6 +3,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { afterEach, describe, expect, it } from "vitest";
+import type * as Y from "yjs";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { presenceFor } from "../../server/collab/awareness-guard";
@@ -19,7 +20,7 @@ import { tempDir } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 
 const logger = createLogger("silent");
-const editor = { userId: "demo-editor", sessionId: "s-editor", role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
+const editor = { userId: "demo-editor", sessionId: "s-editor", sessionExpiresAt: Date.now() + 3_600_000, role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
 
 /**
  * A registry as one server process would have it, on a real SQLite file and a real WebSocket server,
@@ -125,21 +126,29 @@ describe("room registry with injected metrics and fan-out", { timeout: 60_000 },
     // Allowed while the briefing is a draft: the client sees the server's change.
     await registry.change(DEMO_BRIEFING_ID, "demo-editor", (doc) => firstParagraph(doc).insert(0, "Accepted. "));
     await eventually(() => expect(firstParagraph(client.doc).toString()).toMatch(/^Accepted\. /), 15_000);
-    // Finalized by another request (another connection to the same file) while the room stays open.
+    // Finalized by another request (another connection to the same file) while the room stays open,
+    // and announced as the status route does right after its write (the collab layer's briefingChanged).
     const other = openDatabase(file);
     other.$client.prepare("update briefings set status = 'final' where id = ?").run(DEMO_BRIEFING_ID);
+    registry.briefingChanged(DEMO_BRIEFING_ID);
     let ran = false;
-    const refused = registry.change(DEMO_BRIEFING_ID, "demo-editor", (doc) => {
+    const tooLate = (doc: Y.Doc) => {
       ran = true;
       firstParagraph(doc).insert(0, "Too late. ");
-    });
+    };
+    const refused = registry.change(DEMO_BRIEFING_ID, "demo-editor", tooLate);
     await expect(refused).rejects.toBeInstanceOf(BriefingNotEditableError);
     await expect(refused).rejects.toMatchObject({ code: "BRIEFING_NOT_EDITABLE", reason: "final" });
+    expect(ran).toBe(false);
+    expect(firstParagraph(client.doc).toString()).not.toContain("Too late. ");
+    // With nobody connected the change loads the room itself and reads the briefing for it.
+    client.destroy();
+    await eventually(() => expect(registry.get(DEMO_BRIEFING_ID)).toBeUndefined(), 15_000);
+    await expect(registry.change(DEMO_BRIEFING_ID, "demo-editor", tooLate)).rejects.toMatchObject({ reason: "final" });
     expect(ran).toBe(false);
     other.$client.prepare("delete from briefings where id = ?").run(DEMO_BRIEFING_ID);
     other.$client.close();
     await expect(registry.change(DEMO_BRIEFING_ID, "demo-editor", () => {})).rejects.toMatchObject({ reason: "deleted" });
-    expect(firstParagraph(client.doc).toString()).not.toContain("Too late. ");
   });
 });
 

@@ -25,7 +25,7 @@ import { connectClient, destroyAllClients, eventually, firstParagraph } from "..
  */
 
 const logger = createLogger("silent");
-const editor = { userId: "demo-editor", sessionId: "s-editor", role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
+const editor = { userId: "demo-editor", sessionId: "s-editor", sessionExpiresAt: Date.now() + 3_600_000, role: "editor" as const, presence: presenceFor({ id: "demo-editor", name: "Emre", color: "#2f6fab" }) };
 /** Long enough that a client on a busy machine syncs and edits within it after the load. */
 const SETTLE_MS = 2000;
 
