@@ -2,7 +2,6 @@ import type { AppLoadContext } from "@remix-run/node";
 import { listSuggestions } from "../../db/queries/suggestions";
 import { getTeam } from "../../db/queries/teams";
 import { parseLevels } from "../../extensions/portion-mark/levels";
-import { withSuggestionMarkup } from "../../server/export/suggestion-markup";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { clearanceRecords, type Briefing, type ClearanceRecord } from "../../db/schema";
@@ -25,15 +24,9 @@ export function parseSuggestionsParam(url: URL): boolean {
   throw badRequest("`suggestions` must be `markup` or `clean`.");
 }
 
-/** The draft's state with its open suggestions written in as markup (server/export/suggestion-markup.ts). */
-export async function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): Promise<RenderJob> {
-  const { markup, info } = await withOpenSuggestionsListed(context, briefing, job);
-  return { ...job, update: withSuggestionMarkup(job.update!, markup!), info };
-}
-
 /**
- * The same job carrying the open suggestions for the render process to write in: the markup needs
- * a document built from the whole state, which the PDF service builds off the event loop.
+ * The job carrying the open suggestions for the render process or export thread to write in: the
+ * markup needs a document built from the whole state, which is built there, off the event loop.
  */
 export async function withOpenSuggestionsListed(context: AppLoadContext, briefing: Briefing, job: RenderJob): Promise<RenderJob> {
   const open = (await listSuggestions(context.store, briefing.id)).filter((s) => s.status === "open");
