@@ -7,6 +7,7 @@ import type { Db } from "../../db/client";
 import { clearanceRecords, type Briefing, type ClearanceRecord } from "../../db/schema";
 import { PdfExportError } from "../../server/export/errors";
 import { updateToJSON } from "../../server/export/document-json";
+import { frameUpdates } from "../../server/export/update-frames";
 import { buildExportModel, type ExportInfo } from "../../server/export/model";
 import type { RenderJob } from "../../server/export/worker-protocol";
 import type { CurrentUser } from "./auth.server";
@@ -118,7 +119,11 @@ export async function exportSource(
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  return { job: { update: await readStoredDocument(() => collab.getState(briefing.id)), info: await infoFor(context, briefing, null) }, stored: null };
+  // What storage or the room already holds, applied in the export's own process or thread: a
+  // loaded room's changed document is not encoded, nor a stored log merged, on the event loop (ADR 0408).
+  const parts = await readStoredDocument(() => collab.getStateParts(briefing.id));
+  const body = parts.length === 1 ? { update: parts[0] } : { updates: frameUpdates(parts) };
+  return { job: { ...body, info: await infoFor(context, briefing, null) }, stored: null };
 }
 
 /**

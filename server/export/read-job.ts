@@ -1,9 +1,9 @@
-import * as Y from "yjs";
 import { contentHash } from "./content-hash";
 import { updateToJSON } from "./document-json";
 import { PdfExportError } from "./errors";
 import type { PMNode } from "./model";
 import { withSuggestionMarkup } from "./suggestion-markup";
+import { stateOfFrames } from "./update-frames";
 import type { RenderJob } from "./worker-protocol";
 
 /**
@@ -20,9 +20,7 @@ export function readJob(job: RenderJob): { doc: PMNode; hash?: string } {
   return { doc, hash: job.hashFields && plain ? contentHash(plain, job.hashFields) : undefined };
 }
 
-/** One update for the body: `update` as sent, or `updates` (stored rows, a room's state and changes since) merged here. */
+/** One update for the body: `update` as sent, or the framed `updates` applied here (update-frames.ts). */
 function jobUpdate(job: RenderJob): Uint8Array | null {
-  if (job.update) return job.update;
-  if (!job.updates?.length) return null;
-  return job.updates.length === 1 ? job.updates[0] : Y.mergeUpdates(job.updates);
+  return job.update ?? (job.updates ? stateOfFrames(job.updates) : null);
 }
