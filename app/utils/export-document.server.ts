@@ -31,7 +31,7 @@ export async function exportBriefingDocument(
   const { stored } = source;
   // As in the PDF: suggestions are part of a draft only; a stored final version prints as frozen.
   // The thread reads the state, writes the markup in and hashes the draft for the audit trail: for
-  // a 50-page brief that is 20-40 ms of CPU the event loop no longer spends (ADR 0408).
+  // a 50-page brief that is 15-40 ms of CPU the event loop no longer spends (ADR 0408).
   const draft = stored ? source.job : { ...source.job, hashFields: briefingFields(briefing) };
   const job = options.suggestionMarkup && !stored ? await withOpenSuggestionsListed(context, briefing, draft) : draft;
 
