@@ -1,6 +1,5 @@
 import type { Briefing } from "../../db/schema";
-import { contentHash, type HashedFields } from "../../server/export/content-hash";
-import { updateToJSON } from "../../server/export/document-json";
+import type { HashedFields } from "../../server/export/content-hash";
 
 /** The briefing fields a content hash covers besides the body. */
 export function briefingFields(b: Briefing): HashedFields {
@@ -12,9 +11,4 @@ export function briefingFields(b: Briefing): HashedFields {
     endDate: b.endDate,
     classification: b.classification,
   };
-}
-
-/** The content hash of a live draft (a Yjs update), computed as finalizing does for a version. */
-export function draftContentHash(briefing: Briefing, update: Uint8Array): string {
-  return contentHash(updateToJSON(update), briefingFields(briefing));
 }

@@ -4,8 +4,8 @@ import type { DocumentFormat } from "../../server/export/document-service";
 import { PdfExportError } from "../../server/export/errors";
 import { recordExport } from "./audit.server";
 import type { CurrentUser } from "./auth.server";
-import { draftContentHash } from "./content-hash.server";
-import { exportFileName, exportSource, withOpenSuggestions } from "./export.server";
+import { briefingFields } from "./content-hash.server";
+import { exportFileName, exportSource, withOpenSuggestionsListed } from "./export.server";
 
 const TYPES: Record<DocumentFormat, string> = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -30,15 +30,27 @@ export async function exportBriefingDocument(
   const source = await exportSource(context, briefing, requested);
   const { stored } = source;
   // As in the PDF: suggestions are part of a draft only; a stored final version prints as frozen.
-  const job = options.suggestionMarkup && !stored ? await withOpenSuggestions(context, briefing, source.job) : source.job;
+  // The thread reads the state, writes the markup in and hashes the draft for the audit trail: for
+  // a 50-page brief that is 15-40 ms of CPU the event loop no longer spends (ADR 0408).
+  const draft = stored ? source.job : { ...source.job, hashFields: briefingFields(briefing) };
+  const job = options.suggestionMarkup && !stored ? await withOpenSuggestionsListed(context, briefing, draft) : draft;
 
   const fields = { briefingId: briefing.id, userId: user.id, version: stored?.version ?? null, format };
   try {
-    const { bytes, ms } = await documents.render({ ...job, format });
-    await recordExport(context, { briefing, user, format, version: stored?.version ?? null, contentHash: stored?.contentHash ?? draftContentHash(briefing, source.job.update!) });
+    const { bytes, ms, contentHash } = await documents.render({ ...job, format });
+    const hash = stored?.contentHash ?? contentHash;
+    if (!hash) throw new PdfExportError("compile_failed", "The export thread did not return the draft's content hash; try again.");
+    await recordExport(context, { briefing, user, format, version: stored?.version ?? null, contentHash: hash });
     context.logger.info("export", "document exported", { ...fields, ms: Math.round(ms), bytes: bytes.length });
     const name = exportFileName(job.info.title, stored ? `v${stored.version}` : `draft-${job.info.exportedAt.toISOString().slice(0, 10)}`, format);
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+    // A stream of the one buffer, as for the PDF: a Uint8Array body is copied by the Response constructor.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    return new Response(body, {
       status: 200,
       headers: {
         "Content-Type": TYPES[format],

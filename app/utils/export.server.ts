@@ -2,12 +2,12 @@ import type { AppLoadContext } from "@remix-run/node";
 import { listSuggestions } from "../../db/queries/suggestions";
 import { getTeam } from "../../db/queries/teams";
 import { parseLevels } from "../../extensions/portion-mark/levels";
-import { withSuggestionMarkup } from "../../server/export/suggestion-markup";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { clearanceRecords, type Briefing, type ClearanceRecord } from "../../db/schema";
 import { PdfExportError } from "../../server/export/errors";
 import { updateToJSON } from "../../server/export/document-json";
+import { frameUpdates } from "../../server/export/update-frames";
 import { buildExportModel, type ExportInfo } from "../../server/export/model";
 import type { RenderJob } from "../../server/export/worker-protocol";
 import type { CurrentUser } from "./auth.server";
@@ -25,15 +25,9 @@ export function parseSuggestionsParam(url: URL): boolean {
   throw badRequest("`suggestions` must be `markup` or `clean`.");
 }
 
-/** The draft's state with its open suggestions written in as markup (server/export/suggestion-markup.ts). */
-export async function withOpenSuggestions(context: AppLoadContext, briefing: Briefing, job: RenderJob): Promise<RenderJob> {
-  const { markup, info } = await withOpenSuggestionsListed(context, briefing, job);
-  return { ...job, update: withSuggestionMarkup(job.update!, markup!), info };
-}
-
 /**
- * The same job carrying the open suggestions for the render process to write in: the markup needs
- * a document built from the whole state, which the PDF service builds off the event loop.
+ * The job carrying the open suggestions for the render process or export thread to write in: the
+ * markup needs a document built from the whole state, which is built there, off the event loop.
  */
 export async function withOpenSuggestionsListed(context: AppLoadContext, briefing: Briefing, job: RenderJob): Promise<RenderJob> {
   const open = (await listSuggestions(context.store, briefing.id)).filter((s) => s.status === "open");
@@ -125,7 +119,11 @@ export async function exportSource(
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  return { job: { update: await readStoredDocument(() => collab.getState(briefing.id)), info: await infoFor(context, briefing, null) }, stored: null };
+  // What storage or the room already holds, applied in the export's own process or thread: a
+  // loaded room's changed document is not encoded, nor a stored log merged, on the event loop (ADR 0408).
+  const parts = await readStoredDocument(() => collab.getStateParts(briefing.id));
+  const body = parts.length === 1 ? { update: parts[0] } : { updates: frameUpdates(parts) };
+  return { job: { ...body, info: await infoFor(context, briefing, null) }, stored: null };
 }
 
 /**

@@ -12,6 +12,7 @@ import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
 import { FROM_FANOUT, FROM_STORE, RoomFanoutLink } from "./room-fanout-link";
 import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
+import { StateParts } from "./state-parts";
 
 export interface RoomOptions extends PersistenceOptions {
   maxDocumentBytes: number;
@@ -72,6 +73,8 @@ export class Room implements ConnectionHost {
   readonly persistence: RoomPersistence;
   private readonly awarenessOwners = new Map<number, Connection>();
   private fullState: Uint8Array | null = null;
+  /** The state as the rows or encoding it came from plus the changes since, for stateParts(). */
+  private readonly parts = new StateParts();
   private settleTimer: NodeJS.Timeout | null = null;
   private lastChangeAt = 0;
   private destroyed = false;
@@ -122,6 +125,7 @@ export class Room implements ConnectionHost {
     // A document stored as one snapshot is its own full state: the first client to sync from
     // nothing (and the projection) get those bytes as read, instead of the document encoded again.
     if (!junk && stored.logLength === 0 && stored.updates.length === 1) this.fullState = stored.updates[0];
+    this.parts.reset(junk ? null : stored.updates);
     options.metrics.roomLoaded(Number(process.hrtime.bigint() - started) / 1e9);
     this.persistence = new RoomPersistence(briefingId, store, options, logger, () => this.encodeFullState(), stored.logLength, stored.bytes);
     this.persistence.onGone = () => callbacks.gone(this);
@@ -281,11 +285,25 @@ export class Room implements ConnectionHost {
   /** The integrated document only: `encodeStateAsUpdate` would include pending structures, so none may be left. */
   encodeFullState(): Uint8Array {
     if (takePending(this.doc)) this.logger.warn("collab", "pending structures found before encoding; dropped", { briefingId: this.briefingId });
-    return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
+    if (!this.fullState) {
+      this.fullState = Y.encodeStateAsUpdate(this.doc);
+      this.parts.reset([this.fullState]);
+    }
+    return this.fullState;
+  }
+
+  /**
+   * The document as updates to apply in order (state-parts.ts): the cached full state, else the
+   * last exact state and the changes since, encoding only when the room kept none.
+   */
+  stateParts(): Uint8Array[] {
+    if (this.fullState) return [this.fullState];
+    return this.parts.get() ?? [this.encodeFullState()];
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown, tr: Y.Transaction): void {
     this.fullState = null;
+    this.parts.add(update);
     this.changes++;
     const author = this.isConnection(origin) ? origin : null;
     this.options.metrics.updateReceived();

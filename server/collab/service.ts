@@ -14,6 +14,12 @@ export interface CollabService {
    */
   getState(briefingId: string): Promise<Uint8Array>;
   /**
+   * The same state as updates to apply in order, neither merged nor encoded here, for work that
+   * applies them in another thread (exports): a loaded room's cached state, or its last exact state
+   * and the changes since (state-parts.ts); else the stored snapshot and log rows as read.
+   */
+  getStateParts(briefingId: string): Promise<Uint8Array[]>;
+  /**
    * Stores the first body of a briefing just created (its template): through the document store,
    * like every other write of a document. Rejects when the briefing already has one.
    */
@@ -82,6 +88,14 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
       const stored = await store.load(briefingId);
       const live = registry.get(briefingId);
       return live ? live.encodeFullState() : Y.mergeUpdates(stored.updates);
+    },
+    async getStateParts(briefingId) {
+      if (!isValidId(briefingId)) throw new Error("Malformed briefing id");
+      const room = registry.get(briefingId);
+      if (room) return room.stateParts();
+      const stored = await store.load(briefingId);
+      const live = registry.get(briefingId);
+      return live ? live.stateParts() : stored.updates;
     },
     async createDocument(briefingId, state) {
       if (!isValidId(briefingId)) throw new Error("Malformed briefing id");

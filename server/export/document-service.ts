@@ -8,10 +8,17 @@ import { PdfExportError } from "./errors";
 
 export type { DocumentFormat, DocumentJob };
 
+/** A written file; `contentHash` when the job asked for a draft's hash (`hashFields`). */
+export interface DocumentResult {
+  bytes: Uint8Array;
+  ms: number;
+  contentHash?: string;
+}
+
 /** `context.services.documents`: Word and Markdown exports, written in one worker thread. */
 export interface DocumentService {
   /** Resolves with the file, or rejects with a `PdfExportError` (timeout, busy, closed, crashed). */
-  render(job: DocumentJob): Promise<{ bytes: Uint8Array; ms: number }>;
+  render(job: DocumentJob): Promise<DocumentResult>;
   close(): Promise<void>;
 }
 
@@ -26,7 +33,7 @@ const exportSeconds = new Histogram({
 interface Pending {
   id: number;
   job: DocumentJob;
-  resolve(v: { bytes: Uint8Array; ms: number }): void;
+  resolve(v: DocumentResult): void;
   reject(err: Error): void;
 }
 
@@ -50,7 +57,7 @@ class DocumentThread {
     private readonly opts: { timeoutMs: number; maxQueue: number; maxMemoryMb: number; idleMs: number; logger?: Logger },
   ) {}
 
-  render(job: DocumentJob): Promise<{ bytes: Uint8Array; ms: number }> {
+  render(job: DocumentJob): Promise<DocumentResult> {
     if (this.closed) return Promise.reject(new PdfExportError("closed", "The server is shutting down; try the export again in a moment."));
     // `maxQueue` counts exports waiting behind the running one; an idle thread always takes one.
     if (this.current && this.queue.length >= this.opts.maxQueue) {
@@ -90,7 +97,7 @@ class DocumentThread {
     }, this.opts.timeoutMs);
   }
 
-  private finish(id: number, result: Error | { bytes: Uint8Array; ms: number }): void {
+  private finish(id: number, result: Error | DocumentResult): void {
     if (!this.current || this.current.p.id !== id) return;
     const { p, timer } = this.current;
     if (timer) clearTimeout(timer);
@@ -111,7 +118,7 @@ class DocumentThread {
         this.armTimer();
         return;
       }
-      if (msg.type === "done") this.finish(msg.id, { bytes: msg.bytes, ms: msg.ms });
+      if (msg.type === "done") this.finish(msg.id, { bytes: msg.bytes, ms: msg.ms, contentHash: msg.contentHash });
       else this.finish(msg.id, new PdfExportError(msg.code, msg.message));
       this.pump();
     });

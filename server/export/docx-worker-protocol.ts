@@ -13,6 +13,9 @@ export type ToDocumentWorker = { type: "render"; id: number; job: DocumentJob };
 
 export type FromDocumentWorker =
   | { type: "ready" }
-  /** `bytes` is transferred, not copied. `ms` is the time in the thread (conversion, model, writing). */
-  | { type: "done"; id: number; bytes: Uint8Array; ms: number }
+  /**
+   * `bytes` is transferred, not copied. `ms` is the time in the thread (conversion, model, writing).
+   * `contentHash`: the draft's hash, when the job asked for it with `hashFields`.
+   */
+  | { type: "done"; id: number; bytes: Uint8Array; ms: number; contentHash?: string }
   | { type: "failed"; id: number; code: PdfErrorCode; message: string };

@@ -4,35 +4,35 @@
  * hundred milliseconds of synchronous work, which must not stall live editing on the server's loop.
  */
 import { parentPort } from "node:worker_threads";
-import { updateToJSON } from "./document-json";
 import { loadDocxFonts, renderDocx } from "./docx";
 import type { DocumentJob, FromDocumentWorker, ToDocumentWorker } from "./docx-worker-protocol";
 import { PdfExportError } from "./errors";
 import { renderMarkdown } from "./markdown";
 import { buildExportModel } from "./model";
+import { readJob } from "./read-job";
 
 const port = parentPort;
 if (!port) throw new Error("docx-worker.ts runs as a worker thread");
 
 const fonts = loadDocxFonts();
 
-async function run(job: DocumentJob): Promise<Uint8Array> {
-  const doc = job.doc ?? (job.update ? updateToJSON(job.update) : null);
-  if (!doc) throw new PdfExportError("no_document", "Nothing to export: the job carried no document.");
+/** The file, and the draft's hash when asked: the same reading of the job as the PDF's (read-job.ts). */
+async function run(job: DocumentJob): Promise<{ bytes: Uint8Array; hash?: string }> {
+  const { doc, hash } = readJob(job);
   const model = buildExportModel(doc, { ...job.info, exportedAt: new Date(job.info.exportedAt) });
-  if (job.format === "md") return Buffer.from(renderMarkdown(model), "utf8");
-  return renderDocx(model, fonts);
+  if (job.format === "md") return { bytes: Buffer.from(renderMarkdown(model), "utf8"), hash };
+  return { bytes: await renderDocx(model, fonts), hash };
 }
 
 port.on("message", (msg: ToDocumentWorker) => {
   if (msg?.type !== "render") return;
   const t0 = performance.now();
   run(msg.job).then(
-    (bytes) => {
+    ({ bytes, hash }) => {
       // A view of exactly these bytes, so the transfer moves nothing else (Buffers share a pool).
       const own = new Uint8Array(bytes.byteLength);
       own.set(bytes);
-      const done: FromDocumentWorker = { type: "done", id: msg.id, bytes: own, ms: performance.now() - t0 };
+      const done: FromDocumentWorker = { type: "done", id: msg.id, bytes: own, ms: performance.now() - t0, contentHash: hash };
       port.postMessage(done, [own.buffer]);
     },
     (err: unknown) => {

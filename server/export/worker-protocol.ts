@@ -10,6 +10,12 @@ import type { MarkupSuggestion } from "./suggestion-markup";
  */
 export interface RenderJob {
   update?: Uint8Array;
+  /**
+   * Instead of `update`, the body as several updates framed in one buffer (update-frames.ts): a
+   * briefing's stored snapshot and log rows, or a room's last full state and the changes since.
+   * Applied in the render process or export thread, so the event loop never merges or encodes them.
+   */
+  updates?: Uint8Array;
   doc?: PMNode;
   info: ExportInfo;
   /** Open suggestions to write into a copy of `update` as markup before it is read (suggestion-markup.ts). */

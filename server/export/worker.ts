@@ -6,12 +6,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { contentHash } from "./content-hash";
-import { updateToJSON } from "./document-json";
 import { PdfExportError } from "./errors";
-import { buildExportModel, type PMNode } from "./model";
+import { buildExportModel } from "./model";
+import { readJob } from "./read-job";
 import { BriefingRenderer } from "./render";
-import { withSuggestionMarkup } from "./suggestion-markup";
 import type { FromWorker, RenderJob, ToWorker } from "./worker-protocol";
 import { sampleWarmupModel } from "./warmup";
 
@@ -29,15 +27,6 @@ const renderer = new BriefingRenderer(root);
 // One small render warms the compiler (fonts parsed, template evaluated) before real work arrives.
 renderer.render(sampleWarmupModel());
 send({ type: "ready", ms: Math.round(performance.now() - started) });
-
-/** The body to print and, when asked, the hash of the body as it is stored (without the markup). */
-function readJob(job: RenderJob): { doc: PMNode; hash?: string } {
-  const marked = job.update && job.markup?.length ? withSuggestionMarkup(job.update, job.markup) : null;
-  const plain = marked && !job.hashFields ? null : (job.doc ?? (job.update ? updateToJSON(job.update) : null));
-  const doc = marked ? updateToJSON(marked) : plain;
-  if (!doc) throw new PdfExportError("no_document", "Nothing to export: the job carried no document.");
-  return { doc, hash: job.hashFields && plain ? contentHash(plain, job.hashFields) : undefined };
-}
 
 function run(job: RenderJob) {
   const t0 = performance.now();
