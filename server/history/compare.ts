@@ -176,13 +176,6 @@ function sameIds(a: RenderedText, b: RenderedText): boolean {
   return true;
 }
 
-/** Each character's client, in order (a moved block credits its inserted characters one by one). */
-function expand(t: RenderedText): { clients: number[] } {
-  const clients: number[] = [];
-  for (let k = 0; k < t.ids.length; k += 3) for (let c = 0; c < t.ids[k + 2]; c++) clients.push(t.ids[k]);
-  return { clients };
-}
-
 /** The id ranges of a text per client, sorted by clock: starts and ends, for "is this id there" by bisection. */
 function rangesOf(t: RenderedText): Map<number, { starts: number[]; ends: number[] }> {
   const byClient = new Map<number, [number, number][]>();
