@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireCommentsAccess } from "../utils/comments.server";
-import { suggestionAction, suggestionViewFor } from "../utils/suggestions.server";
+import { suggestionAction } from "../utils/suggestion-intents.server";
+import { suggestionViewFor } from "../utils/suggestions.server";
 
 /** GET /briefings/:briefingId/suggestions/:suggestionId: one suggestion as JSON. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
