@@ -133,7 +133,9 @@ describe("Word import threads", () => {
     expect(first.status).toBe(302);
 
     await eventually(() => expect(logged(server, "idle: conversion thread stopped")).toBe(1), 30_000);
-    expect(await settledThreads(server)).toBe(before);
+    // Nothing the import started is left. At most: on a loaded machine the start-up backfill's
+    // projection thread may still have been running when `before` was counted, and end meanwhile.
+    expect(await settledThreads(server)).toBeLessThanOrEqual(before);
 
     const second = await importDocx(docx, "Imported again");
     expect(second.status).toBe(302);
