@@ -2,6 +2,7 @@ import { copierOf, movedBlocks, movedText, type Move } from "./moved-blocks";
 import type { Rendered, RenderedBlock, RenderedText } from "./rendered";
 
 import type { Segment } from "./segment";
+import { commonEnds, lcsScript } from "./sequence-diff";
 
 export type { Segment, SegmentOp } from "./segment";
 
@@ -301,43 +302,19 @@ export function diffStrings(before: string, after: string, inserter: string | nu
     if (!inserterAt) return append(out, after.slice(from, to), "ins", inserter);
     for (let k = from; k < to; k++) append(out, after[k], "ins", inserterAt(k));
   };
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endA = before.length;
-  let endB = after.length;
-  while (endA > start && endB > start && before[endA - 1] === after[endB - 1]) {
-    endA--;
-    endB--;
-  }
+  const ends = commonEnds(before, after);
+  const { start, endA, endB } = ends;
   const out: Segment[] = [];
   append(out, before.slice(0, start), "same", null);
-  const n = endA - start;
-  const m = endB - start;
-  if (n * m > MAX_FIELD_DIFF_CELLS) {
+  if ((endA - start) * (endB - start) > MAX_FIELD_DIFF_CELLS) {
     append(out, before.slice(start, endA), "del", deleter);
     ins(start, endB);
   } else {
-    const lcs = new Uint32Array((n + 1) * (m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        lcs[i * (m + 1) + j] = before[start + i] === after[start + j] ? lcs[(i + 1) * (m + 1) + j + 1] + 1 : Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-      if (i < n && j < m && before[start + i] === after[start + j]) {
-        append(out, after[start + j], "same", null);
-        i++;
-        j++;
-      } else if (i < n && (j >= m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1])) {
-        append(out, before[start + i], "del", deleter);
-        i++;
-      } else {
-        ins(start + j, start + j + 1);
-        j++;
-      }
-    }
+    lcsScript(before, after, ends, {
+      same: (_i, j) => append(out, after[j], "same", null),
+      del: (i) => append(out, before[i], "del", deleter),
+      ins: (j) => ins(j, j + 1),
+    });
   }
   append(out, after.slice(endB), "same", null);
   return out;

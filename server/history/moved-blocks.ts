@@ -1,4 +1,5 @@
 import type { Segment } from "./segment";
+import { commonEnds } from "./sequence-diff";
 import type { Rendered, RenderedBlock } from "./rendered";
 
 /**
@@ -292,15 +293,7 @@ export function nearlyEqual(a: string, b: string, budget: { steps: number }): bo
   const need = Math.ceil(SIMILAR_SHARE * Math.max(a.length, b.length));
   const maxD = a.length + b.length - 2 * need;
   if (maxD < 0) return false;
-  // The common prefix and suffix are part of every longest common subsequence.
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
+  const { start, endA, endB } = commonEnds(a, b);
   const n = endA - start;
   const m = endB - start;
   if (n + m <= maxD) return true;
