@@ -11,41 +11,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as Y from "yjs";
-import { openDatabase } from "../../db/client";
-import { createBriefing } from "../../db/queries/briefings";
-import { openSqliteStore, withTransaction } from "../../db/store";
-import { createSqliteDocumentStore } from "../../server/persistence/document-store";
-import { DEMO_TEAM_ID, DEMO_USERS } from "../../server/seed/demo";
 import { loginAs } from "../../test/helpers/http";
 import { connectClient, eventually, firstParagraph, metricValue } from "../../test/helpers/yclient";
-import { BRIEFINGS, longBriefState, prepareDatabase } from "./fixtures";
+import { addLongBrief, BRIEFINGS, prepareDatabase } from "./fixtures";
 import { buildApp, METRICS_TOKEN, startOurServer } from "./processes";
 
 const LOGGED = "bench-export-loop-logged";
 const OPEN = "bench-export-loop-open";
-
-async function addLongBrief(databasePath: string, id: string, logged: boolean): Promise<void> {
-  const db = openDatabase(databasePath);
-  try {
-    await withTransaction(openSqliteStore(db), async (store) => {
-      const fields = { title: `Bench: ${id}`, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" };
-      await createBriefing(store, DEMO_TEAM_ID, fields, DEMO_USERS[0].id, id);
-    });
-    const documents = createSqliteDocumentStore(db);
-    const state = longBriefState(50);
-    await documents.create(id, state);
-    if (!logged) return;
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, state);
-    let change: Uint8Array | null = null;
-    doc.on("update", (u: Uint8Array) => (change = u));
-    firstParagraph(doc).insert(0, "Logged change. ");
-    await documents.append(id, [{ update: change!, userId: DEMO_USERS[0].id, receivedAt: new Date() }]);
-  } finally {
-    db.$client.close();
-  }
-}
 
 const cpuMs = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
 

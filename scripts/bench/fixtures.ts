@@ -216,3 +216,35 @@ export function historyUpdates(base: Uint8Array, edits: number, perBatch: number
   }
   return updates;
 }
+
+/**
+ * Adds a briefing whose body is the ~50-page brief (longBriefState(50)), stored as one snapshot;
+ * `logged` adds one change to its update log, as a room that unloaded without compacting leaves it.
+ * The export scenarios and the export event-loop test use the same three shapes of one brief.
+ */
+export async function addLongBrief(databasePath: string, id: string, logged: boolean): Promise<void> {
+  const db = openDatabase(databasePath);
+  try {
+    await withTransaction(openSqliteStore(db), async (store) => {
+      const fields = { title: `Bench: ${id}`, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" };
+      await createBriefing(store, DEMO_TEAM_ID, fields, DEMO_USERS[0].id, id);
+    });
+    const documents = createSqliteDocumentStore(db);
+    const state = longBriefState(50);
+    await documents.create(id, state);
+    if (!logged) return;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    let change: Uint8Array | null = null;
+    doc.on("update", (u: Uint8Array) => (change = u));
+    const paragraph = doc
+      .getXmlFragment(COLLAB_FIELD)
+      .toArray()
+      .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === "paragraph" && n.get(0) instanceof Y.XmlText);
+    if (!paragraph) throw new Error("the long brief has no paragraph with text");
+    (paragraph.get(0) as Y.XmlText).insert(0, "Logged change. ");
+    await documents.append(id, [{ update: change!, userId: DEMO_USERS[0].id, receivedAt: new Date() }]);
+  } finally {
+    db.$client.close();
+  }
+}

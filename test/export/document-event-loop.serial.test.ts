@@ -3,14 +3,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/client";
-import { openSqliteStore, withTransaction } from "../../db/store";
-import { createBriefing } from "../../db/queries/briefings";
 import { contentHash } from "../../server/export/content-hash";
 import { updateToJSON } from "../../server/export/document-json";
-import { createSqliteDocumentStore } from "../../server/persistence/document-store";
-import { DEMO_TEAM_ID, DEMO_USERS } from "../../server/seed/demo";
-import { BRIEFINGS, longBriefState, prepareDatabase } from "../../scripts/bench/fixtures";
+import { addLongBrief, BRIEFINGS, prepareDatabase } from "../../scripts/bench/fixtures";
 import { get, loginAs } from "../helpers/http";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
 import { connectClient, DEMO_BRIEFING, destroyAllClients, eventually, firstParagraph, type YClient } from "../helpers/yclient";
@@ -31,29 +26,6 @@ const OPEN = "bench-pdf-50-pages-open";
 let server: TestServer;
 let owner: string;
 let editor: string;
-
-/** A briefing whose body is the 50-page brief; `logged` adds one change to the update log. */
-async function addLongBrief(databasePath: string, id: string, logged: boolean): Promise<void> {
-  const db = openDatabase(databasePath);
-  try {
-    await withTransaction(openSqliteStore(db), async (store) => {
-      const fields = { title: `Bench: ${id}`, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" };
-      await createBriefing(store, DEMO_TEAM_ID, fields, DEMO_USERS[0].id, id);
-    });
-    const documents = createSqliteDocumentStore(db);
-    const state = longBriefState(50);
-    await documents.create(id, state);
-    if (!logged) return;
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, state);
-    let change: Uint8Array | null = null;
-    doc.on("update", (u: Uint8Array) => (change = u));
-    firstParagraph(doc).insert(0, "Logged change. ");
-    await documents.append(id, [{ update: change!, userId: DEMO_USERS[0].id, receivedAt: new Date() }]);
-  } finally {
-    db.$client.close();
-  }
-}
 
 beforeAll(async () => {
   const databasePath = path.join(tempDir(), "document-loop.db");
