@@ -90,6 +90,7 @@ export default tseslint.config(
       "db/queries/briefings.ts",
       "db/queries/blocks.ts",
       "db/queries/reviews.ts",
+      "db/queries/demo-users.ts",
     ],
     rules: {
       "no-restricted-syntax": [

@@ -50,6 +50,7 @@ await Promise.all(
 
 const copies = [
   ["db/migrations", "migrations"],
+  ["db/migrations-pg", "migrations-pg"],
   ["server/seed/seed-article.txt", "seed-article.txt"],
   ["server/export/template", "template"],
 ];

@@ -20,6 +20,18 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default("./data/briefings.db"),
+  /**
+   * PostgreSQL instead of the SQLite file (docs/decisions/0111): `postgres://user:password@host:port/db`.
+   * Migrated at start; DATABASE_PATH is then not read. The refusal never repeats the value (it may
+   * hold a password). Unset: the SQLite file at DATABASE_PATH.
+   */
+  DATABASE_URL: unsetIfEmpty(
+    z
+      .string()
+      .refine((u) => URL.canParse(u) && /^postgres(ql)?:$/.test(new URL(u).protocol), "must be a postgres:// or postgresql:// URL"),
+  ),
+  /** Connections of this instance's PostgreSQL pool (the projection thread opens 2 more); with DATABASE_URL only. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
   SD_BUILD_DIR: z.string().min(1).default("build"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
@@ -182,7 +194,9 @@ const EnvSchema = z.object({
   REVIEW_NOTE_MAX_CHARS: z.coerce.number().int().min(10).max(100_000).default(2000),
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL" | "REDIS_URL"> & {
+export type Config = Omit<z.infer<typeof EnvSchema>, "SEED_DEMO" | "DEMO_LOGIN" | "PUBLIC_URL" | "REDIS_URL" | "DATABASE_URL"> & {
+  /** Set: the server runs on this PostgreSQL database, not the SQLite file (docs/decisions/0111). */
+  DATABASE_URL: string | null;
   /** Set: this is one of several instances sharing the database (server/redis/). */
   REDIS_URL: string | null;
   SEED_DEMO: boolean;
@@ -208,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...rest,
     REDIS_URL: cfg.REDIS_URL ?? null,
+    DATABASE_URL: cfg.DATABASE_URL ?? null,
     SEED_DEMO: cfg.SEED_DEMO ?? !production,
     DEMO_LOGIN: cfg.DEMO_LOGIN ?? !production,
     publicOrigin: PUBLIC_URL ? new URL(PUBLIC_URL).origin : null,

@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
-import { openDatabase, type Db } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
-import { openSqliteStore } from "../db/store";
+import type { Db } from "../db/client";
+import { openServerDatabase } from "./database";
 import { seedDemo } from "./seed/demo";
+import { openDocumentStore } from "./persistence/document-stores";
 import { createSessionCookie } from "./auth/session-cookie";
 import { startSessionPurge } from "./auth/session-purge";
 import type { Config } from "./config";
@@ -51,15 +51,11 @@ export interface RunningServer {
  * bundle as this file, so app and server share every module), and listens.
  */
 export async function startServer(config: Config, logger: Logger, build: ServerBuild, layers: ServerLayer[] = []): Promise<RunningServer> {
-  const db = openDatabase(config.databasePath);
-  // A transaction body that waits on I/O is a bug: loud outside production, logged in it (ADR 0114).
-  const store = openSqliteStore(db, {
-    onYield: config.NODE_ENV === "production" ? (err) => logger.error("a transaction body yielded to the event loop", err) : "throw",
-  });
-  const filled = migrateDatabase(db);
-  if (filled.snapshots + filled.updates > 0) logger.info("db", "stored document checksums computed", filled);
+  // DATABASE_URL selects PostgreSQL, else the SQLite file (docs/decisions/0111).
+  const database = await openServerDatabase(config, logger);
+  const { db, store } = database;
   warnAboutDemoInProduction(config, logger);
-  if (config.SEED_DEMO) await seedDemo(db, logger);
+  if (config.SEED_DEMO) await seedDemo(store, openDocumentStore(store), logger);
 
   // Several instances share access changes and comment events through Redis (docs/decisions/0109).
   const redisBus = config.REDIS_URL ? createRedisBus({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, logger }) : null;
@@ -131,7 +127,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info("server", "listening", { url, port, database: config.databasePath });
+  logger.info("server", "listening", { url, port, database: database.label, dialect: store.dialect });
   // Start-up is done: the young generation may grow again with real work (docs/decisions/0118).
   releaseYoungGeneration(logger);
 
@@ -152,7 +148,7 @@ export async function startServer(config: Config, logger: Logger, build: ServerB
       sessionPurge.stop();
       await redisBus?.close();
       await sharedLimits?.close();
-      db.$client.close();
+      await database.close();
       logger.info("server", "stopped");
     })());
 

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { and, eq, getUserByEmail, memberships, users, verifyPassword } from "../utils/db.server";
+import { getDemoUser, getUserByEmail, listDemoUsers, verifyPassword } from "../utils/db.server";
 import { Field } from "../components/field";
 import { InvitationNotice } from "../components/invitation-notice";
 import { LoginSchema } from "../utils/account-validation";
@@ -18,14 +18,7 @@ export const headers = retryAfterHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/teams");
   if (await getOptionalUser(request, context)) throw redirect(redirectTo);
-  const demoUsers = context.config.DEMO_LOGIN
-    ? context.db
-        .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
-        .from(users)
-        .leftJoin(memberships, eq(memberships.userId, users.id))
-        .where(and(eq(users.isDemo, true)))
-        .all()
-    : [];
+  const demoUsers = context.config.DEMO_LOGIN ? await listDemoUsers(context.store) : [];
   const seen = new Set<string>();
   const invitation = await invitationForRedirect(context, redirectTo);
   // The page carries the checked target, never the raw query value, into its forms and links.
@@ -47,9 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (formData.get("intent") === "demo") {
     const userId = String(formData.get("userId") ?? "");
-    const user = context.config.DEMO_LOGIN
-      ? context.db.select().from(users).where(and(eq(users.id, userId), eq(users.isDemo, true))).get()
-      : undefined;
+    const user = context.config.DEMO_LOGIN ? await getDemoUser(context.store, userId) : undefined;
     if (!user) return json({ errors: { form: ["Demo sign-in is not available for that account."] } }, { status: 400 });
     // No password to fail here, so nothing is counted; but an account locked by failed sign-ins
     // stays locked on this path too, or the lockout would have a password-free way around it.

@@ -2,6 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { unreadCount } from "./notifications.server";
 
 const HEARTBEAT_MS = 25_000;
+/** Open streams per user, per server: keyed by the server's bus, which every context of one server shares on either database. */
 const open = new WeakMap<object, Map<string, number>>();
 
 /**
@@ -10,8 +11,8 @@ const open = new WeakMap<object, Map<string, number>>();
  * collaboration sockets (COLLAB_MAX_CONNECTIONS_PER_USER), since each holds a connection open.
  */
 export function notificationEventStream(context: AppLoadContext, request: Request, userId: string, sessionId: string | null): Response {
-  let counts = open.get(context.db);
-  if (!counts) open.set(context.db, (counts = new Map()));
+  let counts = open.get(context.events);
+  if (!counts) open.set(context.events, (counts = new Map()));
   const perUser = counts;
   const cap = context.config.COLLAB_MAX_CONNECTIONS_PER_USER;
   if ((perUser.get(userId) ?? 0) >= cap) {

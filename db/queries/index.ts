@@ -5,3 +5,4 @@ export * from "./briefings";
 export * from "./blocks";
 export * from "./audit";
 export * from "./markings";
+export * from "./demo-users";

@@ -39,7 +39,7 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
   const db = openDatabase(databasePath);
   try {
     migrateDatabase(db);
-    await seedDemo(db);
+    await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
     const seedState = buildSeedDocument(readSampleArticle());
     const templateState = buildTemplateDocument("the Bench Summit");
     const longState = longBriefState(50);

@@ -8,6 +8,7 @@ import { openSqliteStore, withTransaction } from "../../db/store";
 import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
 import { DEMO_TEAM_ID, DEMO_USERS, seedDemo } from "../../server/seed/demo";
+import { createSqliteDocumentStore } from "../../server/persistence/document-store";
 import { writeProjection, withTurkishFolds } from "../../server/persistence/projection";
 import { replaceSearchRow } from "../../server/persistence/search-rows";
 import { BRIEFINGS, type Fixtures } from "./fixtures";
@@ -67,7 +68,7 @@ export async function projectionWithArchive(stored: number, projections: number)
   const db = openDatabase(path.join(dir, "archive.db"));
   try {
     migrateDatabase(db);
-    await seedDemo(db);
+    await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
     const sqlite = db.$client;
     const text = sqlite.prepare("insert into briefing_texts (briefing_id, body, updated_at) values (?, ?, ?)");
     const owner = DEMO_USERS[0].id;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { originPolicy } from "../http/same-origin";
 import { admissionCacheHits, promCollabMetrics, setCollabStatsSource, storageMetrics } from "../metrics";
-import { createSqliteDocumentStore } from "../persistence/document-store";
+import { openDocumentStore } from "../persistence/document-stores";
 import type { ServerLayer } from "../start";
 import { AdmissionCache } from "./admission-cache";
 import { ByteBudget } from "./byte-budget";
@@ -37,7 +37,8 @@ export function collabLayer(): ServerLayer {
             logger,
           })
         : null;
-      const store = createSqliteDocumentStore(db, {
+      // The database's own document store: SQLite's file or PostgreSQL (docs/decisions/0111).
+      const store = openDocumentStore(queries, {
         // Other instances write the same briefings: a compaction must keep what they stored.
         shared: fanout !== null,
         onCorrupt(err) {

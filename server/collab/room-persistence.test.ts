@@ -6,6 +6,7 @@ import { storedChecksum } from "../../db/checksum";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { DEMO_BRIEFING_ID, seedDemo } from "../seed/demo";
+import { openSqliteStore } from "../../db/store";
 import { recordingMetrics } from "../../test/helpers/collab-metrics";
 import { tempDir } from "../../test/helpers/server";
 import { eventually } from "../../test/helpers/yclient";
@@ -22,7 +23,7 @@ beforeEach(async () => {
   file = path.join(tempDir(), "store.db");
   db = openDatabase(file);
   migrateDatabase(db);
-  await seedDemo(db);
+  await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
   store = createSqliteDocumentStore(db);
 });
 afterEach(() => db.$client.close());

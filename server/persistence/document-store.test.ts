@@ -19,7 +19,7 @@ let refused: StoredDocumentCorruptError[];
 beforeEach(async () => {
   db = openDatabase(path.join(tempDir(), "store.db"));
   migrateDatabase(db);
-  await seedDemo(db);
+  await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
   refused = [];
   store = createSqliteDocumentStore(db, { onCorrupt: (err) => refused.push(err) });
 });

@@ -1,5 +1,4 @@
-import { eq } from "drizzle-orm";
-import { briefings } from "../../db/schema";
+import { getBriefing } from "../../db/queries/briefings";
 import type { ServerLayer } from "../start";
 import { indexBriefingTitle, listUnprojectedBriefings, projectionOfState, removeFromSearch, writeProjection } from "./projection";
 import { ProjectionRunner } from "./projection-runner";
@@ -24,7 +23,7 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
   let runner: ProjectionRunner | null = null;
   const main: ServerLayer = {
     name: "projection",
-    attach({ db, config, logger, events, services }) {
+    attach({ db, store, config, logger, events, services }) {
       const collab = services.collab;
       if (!collab) {
         logger.warn("projection", "collab service missing: block tables and search will not follow edits");
@@ -32,10 +31,11 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
       }
 
       // Another connection cannot open an in-memory database: there, projection stays on this thread.
-      const inProcess = config.databasePath === ":memory:";
+      // On PostgreSQL the thread opens a pool of its own on the same URL (docs/decisions/0111).
+      const inProcess = store.dialect === "sqlite" && config.databasePath === ":memory:";
       if (!inProcess) {
         runner = new ProjectionRunner({
-          databasePath: config.databasePath,
+          database: config.DATABASE_URL ? { dialect: "pg", url: config.DATABASE_URL } : { dialect: "sqlite", path: config.databasePath },
           logLevel: config.LOG_LEVEL,
           maxMemoryMb: config.PROJECTION_WORKER_MAX_MEMORY_MB,
           idleMs: config.PROJECTION_WORKER_IDLE_MS,
@@ -57,7 +57,7 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
 
       // In the background, one briefing after another: reading storage is asynchronous now.
       void (async () => {
-        for (const briefingId of listUnprojectedBriefings(db)) {
+        for (const briefingId of await listUnprojectedBriefings(store)) {
           try {
             project(briefingId, await collab.getState(briefingId), "backfill");
           } catch (err) {
@@ -67,21 +67,15 @@ export function projectionLayers(): { main: ServerLayer; drain: ServerLayer } {
         runner?.backfillDone();
       })().catch((err: unknown) => logger.error("projection backfill failed", err));
 
-      // Single-statement writes on this thread: cheap, and HTTP code expects them done at once.
+      // Short writes on this thread. On SQLite both run before the publish that announced the
+      // change resolves (the reads and writes settle without I/O), as HTTP code expects.
       const onChanged = ({ briefingId }: { briefingId: string }) => {
-        try {
-          const row = db.select({ title: briefings.title }).from(briefings).where(eq(briefings.id, briefingId)).get();
-          if (row) indexBriefingTitle(db, briefingId, row.title);
-        } catch (err) {
-          logger.error("projection: re-indexing the title failed", err, { briefingId });
-        }
+        getBriefing(store, briefingId)
+          .then((row) => (row ? indexBriefingTitle(store, briefingId, row.title) : undefined))
+          .catch((err: unknown) => logger.error("projection: re-indexing the title failed", err, { briefingId }));
       };
       const onDeleted = ({ briefingId }: { briefingId: string }) => {
-        try {
-          removeFromSearch(db, briefingId);
-        } catch (err) {
-          logger.error("projection: removing from search failed", err, { briefingId });
-        }
+        removeFromSearch(store, briefingId).catch((err: unknown) => logger.error("projection: removing from search failed", err, { briefingId }));
       };
       // A new briefing's body (from a template, a duplicate or Word) is projected at once, so its
       // quotes and facts are in the team's finders before anyone opens it.

@@ -1,10 +1,10 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../logger";
 import { projectionMetrics } from "../metrics";
-import type { FromProjectionWorker, ProjectJob, ProjectionWorkerData } from "./projection-worker-protocol";
+import type { FromProjectionWorker, ProjectionDatabase, ProjectJob, ProjectionWorkerData } from "./projection-worker-protocol";
 
 export interface ProjectionRunnerOptions {
-  databasePath: string;
+  database: ProjectionDatabase;
   logLevel: ProjectionWorkerData["logLevel"];
   /** Heap limit of the projection thread; a document that needs more ends the thread, not the server. */
   maxMemoryMb: number;
@@ -140,7 +140,7 @@ export class ProjectionRunner {
 
   private start(): void {
     const { entry, evaluate } = workerEntry();
-    const workerData: ProjectionWorkerData = { databasePath: this.opts.databasePath, logLevel: this.opts.logLevel };
+    const workerData: ProjectionWorkerData = { database: this.opts.database, logLevel: this.opts.logLevel };
     const worker = new Worker(entry, { eval: evaluate, workerData, resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb } });
     this.worker = worker;
     this.ready = false;

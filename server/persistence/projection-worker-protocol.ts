@@ -1,8 +1,14 @@
 import type { ProjectionResult, WriteStats } from "./projection-store";
 
+/**
+ * The database the projection thread opens: the SQLite file, or PostgreSQL's URL (it may carry a
+ * password: never logged).
+ */
+export type ProjectionDatabase = { dialect: "sqlite"; path: string } | { dialect: "pg"; url: string };
+
 /** What the projection thread is started with (`workerData`). */
 export interface ProjectionWorkerData {
-  databasePath: string;
+  database: ProjectionDatabase;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 

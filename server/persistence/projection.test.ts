@@ -48,10 +48,10 @@ function newBriefing(id: string, title = "Astana follow-up") {
 
 describe("projection of a briefing body", () => {
   it("projects the seeded briefing: every quote, topic and fact, the text and the search row", async () => {
-    expect(listUnprojectedBriefings(db)).toContain(DEMO_BRIEFING_ID);
+    expect(await listUnprojectedBriefings(openSqliteStore(db))).toContain(DEMO_BRIEFING_ID);
     const result = projectBriefing(db, DEMO_BRIEFING_ID, seededDoc())!;
     expect(result).toMatchObject({ quotes: 2, topics: 6, skipped: 0, searchUpdated: true });
-    expect(listUnprojectedBriefings(db)).not.toContain(DEMO_BRIEFING_ID);
+    expect(await listUnprojectedBriefings(openSqliteStore(db))).not.toContain(DEMO_BRIEFING_ID);
     const r = rows(DEMO_BRIEFING_ID);
     expect(r.quotes.sort((a, b) => a.position - b.position).map((q) => [q.blockId, q.speaker, q.teamId, q.position])).toEqual([
       ["quote-tleuberdi", "Mukhtar Tleuberdi", DEMO_TEAM_ID, 1],
@@ -118,14 +118,14 @@ describe("projection of a briefing body", () => {
 
   it("keeps the search title in step with renames and forgets deleted briefings", async () => {
     newBriefing("proj-3", "Baku energy talks");
-    indexBriefingTitle(db, "proj-3", "Baku energy talks");
+    await indexBriefingTitle(openSqliteStore(db), "proj-3", "Baku energy talks");
     expect((await search("baku")).map((h) => h.briefingId)).toEqual(["proj-3"]);
     db.update(briefings).set({ title: "Bişkek water talks" }).where(eq(briefings.id, "proj-3")).run();
-    indexBriefingTitle(db, "proj-3", "Bişkek water talks");
+    await indexBriefingTitle(openSqliteStore(db), "proj-3", "Bişkek water talks");
     expect(await search("baku")).toEqual([]);
     expect(await search("bishkek")).toEqual([]);
     expect((await search("biskek")).map((h) => h.briefingId)).toEqual(["proj-3"]);
-    removeFromSearch(db, "proj-3");
+    await removeFromSearch(openSqliteStore(db), "proj-3");
     expect(await search("biskek")).toEqual([]);
   });
 

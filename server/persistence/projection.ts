@@ -3,6 +3,8 @@ import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
+import { replaceSearchRowPg } from "../../db/dialect/pg/search";
+import { rows, withTransaction, type Store } from "../../db/store";
 import { briefingTexts } from "../../db/schema";
 import {
   collectPortionMarks,
@@ -163,28 +165,60 @@ export function writeProjection(db: Db, briefingId: string, projection: Projecti
 /**
  * Keeps the search index's copy of a briefing's title in step with a rename. Call after the
  * briefing row is updated; a briefing not projected yet gets a row with an empty body.
+ * SQLite: done before this returns (one short write on the one connection), so an awaited publish
+ * of the rename has re-indexed. PostgreSQL: under the briefing row's lock, as a projection writes
+ * (pg-projection-store.ts), with the title read under it: of two renames the later one wins.
  */
-export function indexBriefingTitle(db: Db, briefingId: string, title: string): void {
-  db.transaction((tx) => {
-    const t = tx as unknown as Db;
-    const body = t.select({ body: briefingTexts.body }).from(briefingTexts).where(eq(briefingTexts.briefingId, briefingId)).get()?.body ?? "";
-    replaceSearchRow(db.$client, briefingId, title, withTurkishFolds(body));
+export function indexBriefingTitle(store: Store, briefingId: string, title: string): Promise<void> {
+  if (store.dialect === "pg") return indexBriefingTitlePg(store, briefingId);
+  return settled(() =>
+    store.db.transaction((tx) => {
+      const t = tx as unknown as Db;
+      const body = t.select({ body: briefingTexts.body }).from(briefingTexts).where(eq(briefingTexts.briefingId, briefingId)).get()?.body ?? "";
+      replaceSearchRow(store.db.$client, briefingId, title, withTurkishFolds(body));
+    }),
+  );
+}
+
+function indexBriefingTitlePg(store: Store, briefingId: string): Promise<void> {
+  return withTransaction(store, async (tx) => {
+    if (tx.dialect !== "pg") return;
+    const [row] = await rows<{ title: string; body: string | null }>(
+      tx,
+      sql`select b.title as "title", t.body as "body" from briefings b left join briefing_texts t on t.briefing_id = b.id
+          where b.id = ${briefingId} for no key update of b`,
+    );
+    if (row) await replaceSearchRowPg(tx.db, briefingId, row.title, row.body ?? "");
   });
 }
 
-/** Drops a deleted briefing from the search index (the FTS table has no foreign keys to cascade). */
-export function removeFromSearch(db: Db, briefingId: string): void {
-  db.transaction(() => deleteSearchRow(db.$client, briefingId));
+/**
+ * Drops a deleted briefing from the search index. SQLite's FTS table has no foreign keys to
+ * cascade; PostgreSQL's row cascades with the briefing, and this removes what a race left.
+ */
+export function removeFromSearch(store: Store, briefingId: string): Promise<void> {
+  if (store.dialect === "pg") return rows(store, sql`delete from briefing_search where briefing_id = ${briefingId}`).then(() => undefined);
+  return settled(() => store.db.transaction(() => deleteSearchRow(store.db.$client, briefingId)));
 }
 
-/** Briefings that have a stored document but were never projected (e.g. freshly seeded or imported). */
-export function listUnprojectedBriefings(db: Db): string[] {
-  return db
-    .all<{ id: string }>(
-      sql`select b.id as id from briefings b
-          where not exists (select 1 from briefing_texts t where t.briefing_id = b.id)
-            and (exists (select 1 from document_snapshots s where s.briefing_id = b.id)
-              or exists (select 1 from document_updates u where u.briefing_id = b.id))`,
-    )
-    .map((r) => r.id);
+/** Briefings that have a stored document but were never projected (e.g. freshly seeded or imported); the same SQL on both dialects. */
+export async function listUnprojectedBriefings(store: Store): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    store,
+    sql`select b.id as "id" from briefings b
+        where not exists (select 1 from briefing_texts t where t.briefing_id = b.id)
+          and (exists (select 1 from document_snapshots s where s.briefing_id = b.id)
+            or exists (select 1 from document_updates u where u.briefing_id = b.id))`,
+  );
+  return found.map((r) => r.id);
+}
+
+/** Runs synchronous SQLite work now and reports it as a settled promise. */
+function settled(work: () => void): Promise<void> {
+  try {
+    work();
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }

@@ -4,13 +4,12 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { hashPassword } from "../auth/password";
 import type { Logger } from "../logger";
-import { createSqliteDocumentStore } from "../persistence/document-store";
-import type { Db } from "../../db/client";
+import type { DocumentStore } from "../persistence/document-store";
+import { withAdvisoryLock } from "../../db/pg/advisory-lock";
 import { createBriefing } from "../../db/queries/briefings";
 import { createTeam } from "../../db/queries/teams";
 import { createUser } from "../../db/queries/users";
-import { briefings, memberships, teams } from "../../db/schema";
-import { openSqliteStore, withTransaction } from "../../db/store";
+import { exec, first, withTransaction, type Store } from "../../db/store";
 import type { Role } from "../../db/schema";
 import { buildSeedDocument, seedFactLibrary } from "./demo-document";
 
@@ -31,34 +30,44 @@ export function readSampleArticle(): string {
   return fs.readFileSync(path.join(here, "seed-article.txt"), "utf8");
 }
 
+/** Session advisory-lock key of the seed (any constant apart from the migration's and the compactor's). */
+const SEED_LOCK = 0x5d_5eed;
+
 /**
  * Seeds the demo team, one user per role and the Ankara summit briefing into a database that does
- * not have them yet. Idempotent: a second run finds the demo team and does nothing.
+ * not have them yet. Idempotent: a second run finds the demo team and does nothing. On PostgreSQL
+ * instances starting together take turns under an advisory lock, so exactly one seeds and the
+ * others find its rows (SQLite instances of one file start the first alone, docs/deployment.md).
  */
-export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
-  if (db.select({ id: teams.id }).from(teams).where(eq(teams.id, DEMO_TEAM_ID)).get()) {
+export async function seedDemo(store: Store, documents: DocumentStore, logger?: Logger): Promise<boolean> {
+  if (store.dialect === "pg") return withAdvisoryLock(store.db.$client, SEED_LOCK, () => seedOnce(store, documents, logger));
+  return seedOnce(store, documents, logger);
+}
+
+async function seedOnce(store: Store, documents: DocumentStore, logger?: Logger): Promise<boolean> {
+  const team = first(await exec(store, (db, t) => db.select({ id: t.teams.id }).from(t.teams).where(eq(t.teams.id, DEMO_TEAM_ID)).limit(1)));
+  if (team) {
     // The rows and the body are two writes (the store is asynchronous); a start that stopped
     // between them left the demo briefing without a body, and this one finishes it.
-    const demo = db.select({ hasContent: briefings.hasContent }).from(briefings).where(eq(briefings.id, DEMO_BRIEFING_ID)).get();
+    const demo = first(
+      await exec(store, (db, t) => db.select({ hasContent: t.briefings.hasContent }).from(t.briefings).where(eq(t.briefings.id, DEMO_BRIEFING_ID)).limit(1)),
+    );
     if (demo && !demo.hasContent) {
-      await createSqliteDocumentStore(db).create(DEMO_BRIEFING_ID, buildSeedDocument(readSampleArticle()));
+      await documents.create(DEMO_BRIEFING_ID, buildSeedDocument(readSampleArticle()));
       logger?.info("seed", "stored the demo briefing's body, missing after an interrupted seed", { briefingId: DEMO_BRIEFING_ID });
     }
     return false;
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const state = buildSeedDocument(readSampleArticle());
-  // Converted queries take the store; the others run synchronously on the same connection, inside
-  // the same transaction (db/store.ts, ADR 0114).
-  await withTransaction(openSqliteStore(db), async (store) => {
-    const t = db;
-    for (const u of DEMO_USERS) await createUser(store, { id: u.id, email: u.email, name: u.name, passwordHash, isDemo: true });
-    await createTeam(store, "Kazakhstan–Türkiye desk", DEMO_USERS[0].id, DEMO_TEAM_ID);
+  await withTransaction(store, async (tx) => {
+    for (const u of DEMO_USERS) await createUser(tx, { id: u.id, email: u.email, name: u.name, passwordHash, isDemo: true });
+    await createTeam(tx, "Kazakhstan–Türkiye desk", DEMO_USERS[0].id, DEMO_TEAM_ID);
     for (const u of DEMO_USERS.slice(1)) {
-      t.insert(memberships).values({ teamId: DEMO_TEAM_ID, userId: u.id, role: u.role, createdAt: new Date() }).run();
+      await exec(tx, (db, t) => db.insert(t.memberships).values({ teamId: DEMO_TEAM_ID, userId: u.id, role: u.role, createdAt: new Date() }));
     }
     await createBriefing(
-      store,
+      tx,
       DEMO_TEAM_ID,
       {
         title: "Kazakhstan–Türkiye presidential summit, Ankara",
@@ -71,10 +80,10 @@ export async function seedDemo(db: Db, logger?: Logger): Promise<boolean> {
       DEMO_USERS[0].id,
       DEMO_BRIEFING_ID,
     );
-    await seedFactLibrary(store, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
+    await seedFactLibrary(tx, DEMO_TEAM_ID, DEMO_USERS[0].id, readSampleArticle());
   });
   // Through the store, the one writer of stored documents; a fresh briefing, so it cannot refuse.
-  await createSqliteDocumentStore(db).create(DEMO_BRIEFING_ID, state);
+  await documents.create(DEMO_BRIEFING_ID, state);
   logger?.info("seed", "seeded demo team and briefing", { teamId: DEMO_TEAM_ID, briefingId: DEMO_BRIEFING_ID });
   return true;
 }

@@ -101,13 +101,13 @@ describe("search rows keyed by briefing", () => {
 
     // A rename between projections rewrites the same row; the next projection keeps it.
     db.$client.prepare("update briefings set title = ? where id = ?").run("İzmir ports", ids[137]);
-    indexBriefingTitle(db, ids[137], "İzmir ports");
+    await indexBriefingTitle(openSqliteStore(db), ids[137], "İzmir ports");
     const rowid = rowsOf(db, ids[137])[0].rowid;
     projectBriefing(db, ids[137], doc("third text"));
     expect(rowsOf(db, ids[137])).toEqual([{ rowid, title: "İzmir ports", body: "third text" }]);
     expect(await hits(db, "izmir")).toEqual([ids[137]]);
 
-    removeFromSearch(db, ids[0]);
+    await removeFromSearch(openSqliteStore(db), ids[0]);
     expect(rowsOf(db, ids[0])).toEqual([]);
     expect(count(db, "briefing_search_keys")).toBe(399);
     db.$client.close();

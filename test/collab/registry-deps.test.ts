@@ -15,6 +15,7 @@ import { BriefingNotEditableError, RoomRegistry } from "../../server/collab/room
 import { createLogger } from "../../server/logger";
 import { createSqliteDocumentStore } from "../../server/persistence/document-store";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
+import { openSqliteStore } from "../../db/store";
 import { recordingMetrics } from "../helpers/collab-metrics";
 import { tempDir } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
@@ -71,7 +72,7 @@ async function seededFile(): Promise<string> {
   const file = path.join(tempDir(), "registry.db");
   const db = openDatabase(file);
   migrateDatabase(db);
-  await seedDemo(db);
+  await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
   db.$client.close();
   return file;
 }

@@ -13,6 +13,7 @@ import { RoomRegistry } from "../../server/collab/rooms";
 import { createLogger } from "../../server/logger";
 import { createSqliteDocumentStore } from "../../server/persistence/document-store";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
+import { openSqliteStore } from "../../db/store";
 import { recordingMetrics } from "../helpers/collab-metrics";
 import { tempDir } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
@@ -39,7 +40,7 @@ async function seededFile(): Promise<string> {
   const file = path.join(tempDir(), "settle.db");
   const db = openDatabase(file);
   migrateDatabase(db);
-  await seedDemo(db);
+  await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
   db.$client.close();
   return file;
 }

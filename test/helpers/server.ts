@@ -3,11 +3,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createPostgresDatabase } from "./postgres";
 
 export interface TestServer {
   url: string;
   port: number;
   databasePath: string;
+  /** The PostgreSQL database the server runs on (DATABASE_URL), or null on SQLite. */
+  databaseUrl: string | null;
   process: ChildProcess;
   /** Every log line the server printed (JSON objects), for assertions and for debugging failures. */
   logs: Record<string, unknown>[];
@@ -20,6 +23,12 @@ export interface TestServer {
 export interface StartOptions {
   /** Reuse a database file (to restart a server on the same data). */
   databasePath?: string;
+  /**
+   * Run on this PostgreSQL database (DATABASE_URL; one from test/helpers/postgres.ts), e.g. to
+   * restart on the same data. Without it and without `databasePath`, `TEST_DATABASE=postgres`
+   * gives each start a fresh database of the run's cluster, as each start otherwise gets a fresh file.
+   */
+  databaseUrl?: string;
   env?: Record<string, string>;
   /** Node options before the entry (e.g. `--import` of a test fixture). */
   execArgv?: string[];
@@ -47,10 +56,13 @@ export function serverEntry(): string {
 
 /**
  * Starts the real, compiled server as a child process on an ephemeral port with its own
- * SQLite file, seeded with the demo data unless SEED_DEMO=0 is passed.
+ * SQLite file (or PostgreSQL database, see `databaseUrl`), seeded with the demo data unless
+ * SEED_DEMO=0 is passed.
  */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const databasePath = opts.databasePath ?? path.join(tempDir(), "test.db");
+  const databaseUrl =
+    opts.databaseUrl ?? (process.env.TEST_DATABASE === "postgres" && !opts.databasePath ? (await createPostgresDatabase()).url : null);
   const child = spawn(process.execPath, [...(opts.execArgv ?? []), serverEntry()], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
     env: {
@@ -59,6 +71,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       HOST: "127.0.0.1",
       PORT: "0",
       DATABASE_PATH: databasePath,
+      DATABASE_URL: databaseUrl ?? "",
       LOG_LEVEL: "info",
       SESSION_SECRET: "test-secret-test-secret-test-secret",
       COLLAB_FLUSH_MS: "20",
@@ -121,6 +134,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     url,
     port,
     databasePath,
+    databaseUrl,
     process: child,
     logs,
     async stop() {

@@ -7,6 +7,7 @@ import { openDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createSqliteDocumentStore, DocumentWriteRefusedError } from "../../server/persistence/document-store";
 import { DEMO_BRIEFING_ID, seedDemo } from "../../server/seed/demo";
+import { openSqliteStore } from "../../db/store";
 import { loginAs, postForm } from "../helpers/http";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
 
@@ -36,7 +37,7 @@ describe("writers of stored documents", () => {
     const db = openDatabase(path.join(tempDir(), "writers.db"));
     try {
       migrateDatabase(db);
-      await seedDemo(db);
+      await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
       const store = createSqliteDocumentStore(db);
       const before = await store.load(DEMO_BRIEFING_ID);
       const other = new Y.Doc();
