@@ -5,6 +5,7 @@ import { COLLAB_FIELD } from "../../extensions";
 import { updateToJSON } from "../export/document-json";
 import { buildExportModel, type ExportInfo } from "../export/model";
 import { compareRendered, type Comparison } from "./compare";
+import { withoutRepeatedDeletes } from "./delta-chain";
 import { comparisonPayload, versionPayload, type CompareFormat, type Payload } from "./payload";
 import { renderDoc, renderState, type Rendered } from "./rendered";
 import { RenderedCache } from "./rendered-cache";
@@ -46,12 +47,14 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     const chain = store.updates(briefingId, newer, older);
     if (!chain) return null;
     const olderCount = chain.length - (newer - older);
+    // Each version's deletions once, from its own last row, not once per row (delta-chain.ts).
+    const rows = withoutRepeatedDeletes(chain, [olderCount - 1, chain.length - 1]);
     const doc = new Y.Doc();
     try {
-      doc.transact(() => chain.slice(0, olderCount).forEach((u) => Y.applyUpdate(doc, u)));
+      doc.transact(() => rows.slice(0, olderCount).forEach((u) => Y.applyUpdate(doc, u)));
       const a = renderDoc(doc);
       if (newer === older) return [a, a];
-      doc.transact(() => chain.slice(olderCount).forEach((u) => Y.applyUpdate(doc, u)));
+      doc.transact(() => rows.slice(olderCount).forEach((u) => Y.applyUpdate(doc, u)));
       return [a, renderDoc(doc)];
     } finally {
       doc.destroy();
