@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import { COLLAB_FIELD } from "../../extensions";
+import { charBefore, charRuns, pairRuns, recordMerge } from "./merged-block";
 
 /**
  * Where a suggestion applies, found in a Y.Doc from its two relative positions (docs/decisions/0504).
@@ -222,8 +223,19 @@ function applyToSpan(target: SpanTarget, replacement: string): void {
   const { start, end, parent, first, last } = target;
   const attributes = start.index < start.text.length ? attributesAt(start.text, start.index) : attributesAt(end.text, 0);
   const tail = deltaFrom(end.text, end.index);
+  const old = charRuns(end.text, end.index);
+  const edge = charBefore(end.text, end.index);
   if (start.text.length > start.index) start.text.delete(start.index, start.text.length - start.index);
   if (replacement) start.text.insert(start.index, replacement, attributes);
-  if (tail.length) start.text.applyDelta([{ retain: start.text.length }, ...tail]);
+  const copyAt = start.text.length;
+  if (tail.length) start.text.applyDelta([{ retain: copyAt }, ...tail]);
   parent.delete(first + 1, last - first);
+  // Typing in the end block that reaches the server after this lands in a deleted block: the live
+  // room moves it to the copy by this record (docs/decisions/0602).
+  const doc = start.text.doc;
+  if (doc) {
+    const at = Y.createRelativePositionFromTypeIndex(start.text, copyAt, tail.length === 0 && copyAt > 0 ? -1 : 0);
+    const block = end.text._item ? { client: end.text._item.id.client, clock: end.text._item.id.clock } : null;
+    recordMerge(doc, { runs: pairRuns(old, charRuns(start.text, copyAt)), edge, block, start: at });
+  }
 }

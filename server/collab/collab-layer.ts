@@ -65,6 +65,7 @@ export function collabLayer(): ServerLayer {
           maxConnectionsPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
           metrics: promCollabMetrics,
           fanout: fanout ?? noFanout,
+          mergedBlocks: { ttlMs: config.COLLAB_MERGED_BLOCK_MS, maxRuns: config.COLLAB_MERGED_BLOCK_MAX_RUNS },
         },
         logger,
       );

@@ -8,6 +8,7 @@ import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
 import type { DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { Connection, ConnectionHost } from "./connection";
+import { MergedBlocks, type LateStruct, type MergedBlockLimits } from "./merged-blocks";
 import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
 import { FROM_FANOUT, FROM_STORE, RoomFanoutLink } from "./room-fanout-link";
@@ -25,6 +26,8 @@ export interface RoomOptions extends PersistenceOptions {
   maxPendingRetries: number;
   /** Carries this room's updates to the briefing's rooms in other processes, and theirs here. */
   fanout: RoomFanout;
+  /** How long and how much of an accept's block merges is kept to move late typing (absent: none). */
+  mergedBlocks?: MergedBlockLimits;
 }
 
 export interface RoomCallbacks {
@@ -81,6 +84,8 @@ export class Room implements ConnectionHost {
   /** Bumped on every change the document emits: tells whether an apply integrated anything. */
   private changes = 0;
   private readonly fanoutLink: RoomFanoutLink;
+  /** Blocks an accept merged away, for typing that reaches us after it (docs/decisions/0602). */
+  private readonly merged: MergedBlocks | null;
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -114,6 +119,7 @@ export class Room implements ConnectionHost {
     private readonly logger: Logger,
   ) {
     this.doc = new Y.Doc({ guid: briefingId });
+    this.merged = options.mergedBlocks && options.mergedBlocks.ttlMs > 0 ? new MergedBlocks(options.mergedBlocks) : null;
     this.awareness = new Awareness(this.doc);
     this.doc.transact(() => {
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
@@ -187,6 +193,8 @@ export class Room implements ConnectionHost {
       return this.refusePending(conn);
     }
     const before = this.changes;
+    // Read before applying: once in a merged-away block, the text is gone from the document.
+    const late = this.merged?.active ? this.merged.lateIn(this.doc, decoded.structs) : null;
     Y.applyUpdate(this.doc, update, conn);
     const left = takePending(this.doc);
     if (left) {
@@ -194,6 +202,7 @@ export class Room implements ConnectionHost {
       conn.parked.push({ update, ...left });
       conn.parkedBytes += update.byteLength;
     }
+    if (late) this.rescueLate(conn, late);
     if (this.changes !== before) this.retryParked();
   }
 
@@ -208,13 +217,28 @@ export class Room implements ConnectionHost {
       if (!conn.parked.some((p) => mayIntegrateNow(p, this.doc))) continue;
       const still = [];
       for (const parked of conn.parked) {
+        const late = this.merged?.active ? this.merged.lateIn(this.doc, Y.decodeUpdate(parked.update).structs) : null;
         Y.applyUpdate(this.doc, parked.update, conn);
         const left = takePending(this.doc);
         if (left) still.push({ update: parked.update, ...left });
+        if (late) this.rescueLate(conn, late);
       }
       conn.parked = still;
       conn.parkedBytes = still.reduce((n, p) => n + p.update.byteLength, 0);
       if (still.length > 0 && ++conn.pendingRetries > this.options.maxPendingRetries) this.refusePending(conn);
+    }
+  }
+
+  /**
+   * Typing that landed in a block an accept merged away is written into the merged block, as one
+   * change credited to the typist (docs/decisions/0602). Never from a server change, so never a loop.
+   */
+  private rescueLate(conn: Connection, late: LateStruct[]): void {
+    try {
+      const moved = this.applyServerChange(conn.userId, (doc) => this.merged!.rescue(doc, late));
+      if (moved > 0) this.logger.info("collab", "late typing moved into a merged block", { ...conn.fields(), characters: moved });
+    } catch (err) {
+      this.logger.error("moving late typing into a merged block failed", err, { briefingId: this.briefingId });
     }
   }
 
@@ -261,8 +285,10 @@ export class Room implements ConnectionHost {
   applyServerChange<T>(userId: string, fn: (doc: Y.Doc) => T): T {
     if (this.destroyed) throw new Error("room is closed");
     let out: T | undefined;
-    this.doc.transact(() => {
+    this.doc.transact((tr) => {
       out = fn(this.doc);
+      // An accept across blocks leaves a record of its merge on the transaction (docs/decisions/0602).
+      this.merged?.recordFrom(tr.meta);
     }, new ServerEdit(userId));
     return out as T;
   }
