@@ -89,64 +89,89 @@ export function createPgVersionRows(db: PgDb | pg.Pool): VersionRows {
   const run = <R extends pg.QueryResultRow>(c: pg.Pool | pg.PoolClient, name: Name, values: unknown[]) =>
     c.query<R>({ name: `history-${name}`, text: PG_VERSION_SQL[name], values });
 
-  return {
-    dialect: "pg",
-    async last(briefingId) {
-      const r = (await run<ChainRow & { state_vector: Buffer | null; full_seq: number | null }>(pool, "last", [briefingId])).rows[0];
-      return r && ({ ...toStored(r), stateVector: r.state_vector, fullSeq: r.full_seq } satisfies LastRow);
-    },
-    async insertIfNext(briefingId, row: VersionRow) {
-      const c = await pool.connect();
-      try {
-        await c.query("begin");
-        await run(c, "lock", [VERSION_LOCK_KEY, briefingId]);
-        const latest = (await run<{ n: number | null }>(c, "latestSeq", [briefingId])).rows[0]?.n ?? 0;
-        let info: VersionInfo | null = null;
-        if (latest + 1 === row.seq) {
-          const inserted = await run<InfoRow>(c, "insert", [
-            row.id,
-            briefingId,
-            row.seq,
-            row.kind,
-            row.name,
-            // node-postgres would send a JS array as a PostgreSQL array; jsonb wants the JSON text.
-            JSON.stringify(row.authors),
-            JSON.stringify(row.clients),
-            row.changeBytes,
-            row.isFull,
-            row.stored,
-            row.stateVector,
-            row.checksum,
-            row.finalVersion,
-            row.createdBy,
-            new Date(row.createdAt),
-          ]);
-          info = toInfo(inserted.rows[0]);
-        }
-        await c.query("commit");
-        c.release();
-        return info;
-      } catch (err) {
-        try {
-          await c.query("rollback");
-          c.release();
-        } catch (rollbackErr) {
-          c.release(rollbackErr as Error);
-        }
-        if (isUniqueViolation(err)) return null;
-        throw err;
-      }
-    },
-    list: async (briefingId) => (await run<InfoRow>(pool, "list", [briefingId])).rows.map(toInfo),
-    async one(briefingId, seq) {
-      const r = (await run<InfoRow>(pool, "one", [briefingId, seq])).rows[0];
-      return r ? toInfo(r) : undefined;
-    },
-    after: async (briefingId, seq) => (await run<InfoRow>(pool, "after", [briefingId, seq])).rows.map(toInfo),
-    fullAtOrBefore: async (briefingId, seq) => (await run<{ n: number | null }>(pool, "fullAtOrBefore", [briefingId, seq])).rows[0]?.n ?? null,
-    chain: async (briefingId, from, to) => (await run<ChainRow>(pool, "chain", [briefingId, from, to])).rows.map(toStored),
-    latestSeq: async (briefingId) => (await run<{ n: number | null }>(pool, "latestSeq", [briefingId])).rows[0]?.n ?? 0,
-    lastAt: async (briefingId) => (await run<{ at: Date | null }>(pool, "lastAt", [briefingId])).rows[0]?.at?.getTime() ?? 0,
-    storedBytes: async (briefingId) => (await run<{ n: number }>(pool, "storedBytes", [briefingId])).rows[0]?.n ?? 0,
+  /** On a connection that holds the briefing's lock: inserts when `row.seq` is still next, else null. */
+  const insertLocked = async (c: pg.PoolClient, briefingId: string, row: VersionRow): Promise<VersionInfo | null> => {
+    const latest = (await run<{ n: number | null }>(c, "latestSeq", [briefingId])).rows[0]?.n ?? 0;
+    if (latest + 1 !== row.seq) return null;
+    const inserted = await run<InfoRow>(c, "insert", [
+      row.id,
+      briefingId,
+      row.seq,
+      row.kind,
+      row.name,
+      // node-postgres would send a JS array as a PostgreSQL array; jsonb wants the JSON text.
+      JSON.stringify(row.authors),
+      JSON.stringify(row.clients),
+      row.changeBytes,
+      row.isFull,
+      row.stored,
+      row.stateVector,
+      row.checksum,
+      row.finalVersion,
+      row.createdBy,
+      new Date(row.createdAt),
+    ]);
+    return toInfo(inserted.rows[0]);
   };
+
+  /** Runs `fn` in a transaction on one connection that first takes the briefing's numbering lock. */
+  const locked = <T>(briefingId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> =>
+    transaction(pool, async (c) => {
+      await run(c, "lock", [VERSION_LOCK_KEY, briefingId]);
+      return fn(c);
+    });
+
+  /** The rows on `c` (a connection holding the lock, inside `exclusive`) or on the pool. */
+  const rowsOn = (held: pg.PoolClient | null): VersionRows => {
+    const c = held ?? pool;
+    return {
+      dialect: "pg",
+      async last(briefingId) {
+        const r = (await run<ChainRow & { state_vector: Buffer | null; full_seq: number | null }>(c, "last", [briefingId])).rows[0];
+        return r && ({ ...toStored(r), stateVector: r.state_vector, fullSeq: r.full_seq } satisfies LastRow);
+      },
+      async insertIfNext(briefingId, row) {
+        if (held) return insertLocked(held, briefingId, row);
+        try {
+          return await locked(briefingId, (lc) => insertLocked(lc, briefingId, row));
+        } catch (err) {
+          if (isUniqueViolation(err)) return null;
+          throw err;
+        }
+      },
+      list: async (briefingId) => (await run<InfoRow>(c, "list", [briefingId])).rows.map(toInfo),
+      async one(briefingId, seq) {
+        const r = (await run<InfoRow>(c, "one", [briefingId, seq])).rows[0];
+        return r ? toInfo(r) : undefined;
+      },
+      after: async (briefingId, seq) => (await run<InfoRow>(c, "after", [briefingId, seq])).rows.map(toInfo),
+      fullAtOrBefore: async (briefingId, seq) => (await run<{ n: number | null }>(c, "fullAtOrBefore", [briefingId, seq])).rows[0]?.n ?? null,
+      chain: async (briefingId, from, to) => (await run<ChainRow>(c, "chain", [briefingId, from, to])).rows.map(toStored),
+      latestSeq: async (briefingId) => (await run<{ n: number | null }>(c, "latestSeq", [briefingId])).rows[0]?.n ?? 0,
+      lastAt: async (briefingId) => (await run<{ at: Date | null }>(c, "lastAt", [briefingId])).rows[0]?.at?.getTime() ?? 0,
+      storedBytes: async (briefingId) => (await run<{ n: number }>(c, "storedBytes", [briefingId])).rows[0]?.n ?? 0,
+      exclusive: held ? (_briefingId, fn) => fn(rowsOn(held)) : (briefingId, fn) => locked(briefingId, (lc) => fn(rowsOn(lc))),
+    };
+  };
+  return rowsOn(null);
+}
+
+/** Runs `fn` in a transaction on one pooled connection; a connection whose rollback failed is discarded. */
+async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query("begin");
+    const result = await fn(c);
+    await c.query("commit");
+    c.release();
+    return result;
+  } catch (err) {
+    try {
+      await c.query("rollback");
+      c.release();
+    } catch (rollbackErr) {
+      c.release(rollbackErr as Error);
+    }
+    throw err;
+  }
 }

@@ -60,6 +60,9 @@ const toStored = (r: ChainRow): StoredRow => ({ seq: r.seq, compressed: r.compre
  * advisory lock on PostgreSQL (pg-version-store.ts, ADR 0121).
  */
 const deflateRaw = promisify(zlib.deflateRaw);
+const sleep = promisify(setTimeout);
+/** Attempts of a recording whose number other processes keep taking (SQLite; PostgreSQL's second attempt cannot lose). */
+const MAX_ATTEMPTS = 8;
 
 /** Computes what a version's row stores: the delta against `prevVector` (or, without one, the full state), deflated. */
 export interface VersionEncoder {
@@ -176,8 +179,8 @@ export function versionStoreOver(q: VersionRows, fullEvery: number) {
   };
 
   /** The number and base of the next version, from the row before it. */
-  const plan = async (briefingId: string) => {
-    const last = await q.last(briefingId);
+  const plan = async (rows: VersionRows, briefingId: string) => {
+    const last = await rows.last(briefingId);
     const seq = (last?.seq ?? 0) + 1;
     // A full state on the first version and once `fullEvery` versions followed the last full one.
     let prevVector: Uint8Array | null = null;
@@ -187,30 +190,41 @@ export function versionStoreOver(q: VersionRows, fullEvery: number) {
     return { seq, prevVector };
   };
 
+  /** Plans, encodes and inserts once; null when another recorder took the number meanwhile. */
+  const attempt = async (rows: VersionRows, briefingId: string, v: NewVersion, encoder: VersionEncoder): Promise<VersionInfo | null> => {
+    const p = await plan(rows, briefingId);
+    const encoded = await encoder.encode(briefingId, p.seq, v.state, p.prevVector);
+    const stored = Buffer.from(encoded.stored);
+    const info = await rows.insertIfNext(briefingId, {
+      id: newId(),
+      seq: p.seq,
+      kind: v.kind,
+      name: v.name,
+      authors: v.authors,
+      clients: v.clients,
+      changeBytes: v.changeBytes,
+      isFull: p.prevVector === null,
+      stored,
+      stateVector: Buffer.from(encoded.stateVector),
+      checksum: storedChecksum(stored),
+      finalVersion: v.finalVersion ?? null,
+      createdBy: v.createdBy,
+      createdAt: Date.now(),
+    });
+    if (!info) encoder.forget(briefingId, p.seq);
+    return info;
+  };
+
   const recordOnce = async (briefingId: string, v: NewVersion, encoder: VersionEncoder): Promise<VersionInfo> => {
-    for (let attempt = 1; ; attempt++) {
-      const p = await plan(briefingId);
-      const encoded = await encoder.encode(briefingId, p.seq, v.state, p.prevVector);
-      const stored = Buffer.from(encoded.stored);
-      const info = await q.insertIfNext(briefingId, {
-        id: newId(),
-        seq: p.seq,
-        kind: v.kind,
-        name: v.name,
-        authors: v.authors,
-        clients: v.clients,
-        changeBytes: v.changeBytes,
-        isFull: p.prevVector === null,
-        stored,
-        stateVector: Buffer.from(encoded.stateVector),
-        checksum: storedChecksum(stored),
-        finalVersion: v.finalVersion ?? null,
-        createdBy: v.createdBy,
-        createdAt: Date.now(),
-      });
+    for (let n = 1; ; n++) {
+      // After a lost race, where the lock can be held across the encode (PostgreSQL), the retry
+      // holds it from plan to insert and cannot lose again; the first attempt encodes unlocked.
+      const info = n > 1 && q.exclusive ? await q.exclusive(briefingId, (rows) => attempt(rows, briefingId, v, encoder)) : await attempt(q, briefingId, v, encoder);
       if (info) return info;
-      encoder.forget(briefingId, p.seq);
-      if (attempt === 3) throw new Error(`version ${p.seq} of ${briefingId} was taken by another process three times`);
+      if (n === MAX_ATTEMPTS) throw new Error(`a version of ${briefingId} lost its number to another process ${MAX_ATTEMPTS} times`);
+      // SQLite: another process on the file won. A random pause breaks the lockstep of two
+      // recorders that plan together and would otherwise keep colliding.
+      await sleep(Math.random() * 10 * n);
     }
   };
 

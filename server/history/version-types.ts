@@ -89,4 +89,10 @@ export interface VersionRows {
   /** When the newest version was taken, in ms (0: none). */
   lastAt(briefingId: string): Promise<number>;
   storedBytes(briefingId: string): Promise<number>;
+  /**
+   * Runs `fn` holding the briefing's numbering lock, with rows on the lock's connection: no other
+   * recorder can insert until it returns, so a number planned inside is still next at the insert.
+   * Only where the lock can be held across an await (PostgreSQL); SQLite's is a synchronous transaction.
+   */
+  exclusive?<T>(briefingId: string, fn: (rows: VersionRows) => Promise<T>): Promise<T>;
 }
