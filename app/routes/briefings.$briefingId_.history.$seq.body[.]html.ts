@@ -15,7 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { briefing } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
-  const v = requireVersion(history, briefing, seq);
+  const v = await requireVersion(history, briefing, seq);
   const info = await historyExportInfo(context, briefing, v);
   const html = await readStoredDocument(() => history.view(briefing.id, seq, info));
   if (!html) throw new Response(`Version ${seq} not found.`, { status: 404 });

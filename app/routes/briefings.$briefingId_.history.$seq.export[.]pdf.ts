@@ -16,7 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!pdfService) return new Response("PDF export is not available on this server.", { status: 503 });
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
-  const v = requireVersion(history, briefing, seq);
+  const v = await requireVersion(history, briefing, seq);
   const update = await versionState(history, briefing, seq);
   const info = await historyExportInfo(context, briefing, v);
   try {

@@ -29,8 +29,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
   const seq = parseSeq(params.seq);
-  const v = requireVersion(history, briefing, seq);
-  const authors = authorsById(context, [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]);
+  const v = await requireVersion(history, briefing, seq);
+  const authors = await authorsById(context, [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]);
   const data: VersionPageData = { briefing: { id: briefing.id, title: briefing.title }, canExport: await canExport(context, briefing, role), version: versionSummary(v, authors) };
   return json(data);
 }

@@ -17,8 +17,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
-  const versions = history.list(briefing.id);
-  const authors = authorsById(context, versions.flatMap((v) => [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]));
+  const versions = await history.list(briefing.id);
+  const authors = await authorsById(context, versions.flatMap((v) => [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]));
   return json({
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
     // Restoring changes the body, so it needs the same right as editing it (not while final).
@@ -62,7 +62,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return json({ ok: true as const, intent: "save", version: v.seq });
   }
   const seq = parseSeq(form.version);
-  requireVersion(history, briefing, seq);
+  await requireVersion(history, briefing, seq);
   if (briefing.status === "final") return json({ ok: false as const, error: "A final briefing cannot change; reopen it to restore a version." }, { status: 409 });
   const result = await readStoredDocument(() => history.restore({ id: briefing.id, teamId: briefing.teamId, final: false }, seq, user.id));
   if (!result) throw new Response(`Version ${seq} not found.`, { status: 404 });

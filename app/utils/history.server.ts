@@ -1,6 +1,7 @@
 import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { inArray } from "drizzle-orm";
-import { users, type Briefing } from "../../db/schema";
+import type { Briefing } from "../../db/schema";
+import { exec } from "../../db/store";
 import type { HistoryService, VersionInfo } from "../../server/history/service";
 import { getTeam } from "../../db/queries/teams";
 import type { ExportInfo } from "../../server/export/model";
@@ -23,8 +24,8 @@ export function parseSeq(raw: unknown, what = "version"): number {
 }
 
 /** The version, or 404. */
-export function requireVersion(history: HistoryService, briefing: Briefing, seq: number): VersionInfo {
-  const v = history.get(briefing.id, seq);
+export async function requireVersion(history: HistoryService, briefing: Briefing, seq: number): Promise<VersionInfo> {
+  const v = await history.get(briefing.id, seq);
   if (!v) throw notFound(`Version ${seq}`);
   return v;
 }
@@ -35,11 +36,11 @@ export interface AuthorInfo {
   color: string;
 }
 
-/** Names and colours of the given user ids (deleted accounts are left out). */
-export function authorsById(context: AppLoadContext, ids: Iterable<string>): Record<string, AuthorInfo> {
+/** Names and colours of the given user ids (deleted accounts are left out), on either dialect. */
+export async function authorsById(context: AppLoadContext, ids: Iterable<string>): Promise<Record<string, AuthorInfo>> {
   const list = Array.from(new Set(ids));
   if (list.length === 0) return {};
-  const rows = context.db.select({ id: users.id, name: users.name, color: users.color }).from(users).where(inArray(users.id, list)).all();
+  const rows = await exec(context.store, (db, t) => db.select({ id: t.users.id, name: t.users.name, color: t.users.color }).from(t.users).where(inArray(t.users.id, list)));
   return Object.fromEntries(rows.map((r) => [r.id, r]));
 }
 
@@ -87,7 +88,8 @@ export async function sinceLastReadFor(context: AppLoadContext, briefingId: stri
   if (!history) return null;
   const since = await readStoredDocument(() => history.sinceLastRead(briefingId, userId));
   if (!since) return null;
-  const names = authorsById(context, [...since.authors, ...Object.values(since.clients), ...Object.keys(since.byAuthor).filter(Boolean)]);
+  const latest = await history.store.latestSeq(briefingId);
+  const names = await authorsById(context, [...since.authors, ...Object.values(since.clients), ...Object.keys(since.byAuthor).filter(Boolean)]);
   // Who typed through each Yjs client: the reader's own clients are null (their text is not news).
   const clients = Object.fromEntries(
     Object.entries(since.clients).map(([client, id]) => [client, id === userId ? null : { name: names[id]?.name ?? "someone", color: names[id]?.color ?? "#6b7280" }]),
@@ -104,7 +106,7 @@ export async function sinceLastReadFor(context: AppLoadContext, briefingId: stri
       .filter(([id, n]) => id !== userId && (n.inserted > 0 || n.deleted > 0))
       .map(([id, n]) => ({ name: id ? (names[id]?.name ?? "someone") : "someone", inserted: n.inserted, deleted: n.deleted })),
     // Compare from the version they read to the latest one.
-    compare: since.seq > 0 && history.store.latestSeq(briefingId) > since.seq ? { a: since.seq, b: history.store.latestSeq(briefingId) } : null,
+    compare: since.seq > 0 && latest > since.seq ? { a: since.seq, b: latest } : null,
   };
 }
 
@@ -132,9 +134,9 @@ export function jsonWithPayload(head: Record<string, unknown>, key: string, payl
 }
 
 /** The versions between `a` and `b` (after the older, up to the newer): whose changes a comparison shows. */
-export function authorsBetween(context: AppLoadContext, history: HistoryService, briefingId: string, a: number, b: number): Record<string, AuthorInfo> {
+export async function authorsBetween(context: AppLoadContext, history: HistoryService, briefingId: string, a: number, b: number): Promise<Record<string, AuthorInfo>> {
   const [older, newer] = a <= b ? [a, b] : [b, a];
-  return authorsById(context, history.store.after(briefingId, older).filter((v) => v.seq <= newer).flatMap((v) => v.authors));
+  return authorsById(context, (await history.store.after(briefingId, older)).filter((v) => v.seq <= newer).flatMap((v) => v.authors));
 }
 
 /** HTML a history thread rendered (a comparison, a version's body), streamed as it is. */
@@ -163,7 +165,7 @@ export async function requireComparison({ request, params, context }: Pick<Loade
   let a = parseSeq(url.searchParams.get("a"), "a");
   let b = parseSeq(url.searchParams.get("b"), "b");
   if (a > b) [a, b] = [b, a];
-  const va = requireVersion(history, briefing, a);
-  const vb = requireVersion(history, briefing, b);
-  return { briefing, history, a, b, va, vb, authors: authorsBetween(context, history, briefing.id, a, b) };
+  const va = await requireVersion(history, briefing, a);
+  const vb = await requireVersion(history, briefing, b);
+  return { briefing, history, a, b, va, vb, authors: await authorsBetween(context, history, briefing.id, a, b) };
 }

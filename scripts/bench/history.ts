@@ -9,6 +9,7 @@ import path from "node:path";
 import * as Y from "yjs";
 import { openDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
+import { openSqliteStore } from "../../db/store";
 import { COLLAB_FIELD } from "../../extensions";
 import { createHistoryEngine } from "../../server/history/engine";
 import { createVersionStore } from "../../server/history/version-store";
@@ -37,7 +38,7 @@ db.$client
      values ('b', 't', 'Bench', 'Summit', 'Ankara', '2026-12-01', '2026-12-01', 'OFFICIAL', ?, ?, ?)`,
   )
   .run(now, now, now);
-const store = createVersionStore(db, FULL_EVERY);
+const store = createVersionStore(openSqliteStore(db), FULL_EVERY);
 
 // Three writers, each its own Y.Doc (own client id), kept in sync like a room would.
 const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
@@ -79,26 +80,24 @@ for (let e = 1; e <= EDITS; e++) {
 }
 const editMs = performance.now() - started;
 const docSize = Y.encodeStateAsUpdate(server).byteLength;
-const historyBytes = store.storedBytes("b");
-const versions = store.latestSeq("b");
+const historyBytes = await store.storedBytes("b");
+const versions = await store.latestSeq("b");
 
-const time = (fn: () => void, runs = 5) => {
+const time = async (fn: () => Promise<unknown>, runs = 5) => {
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     ms.push(performance.now() - t0);
   }
   return ms.sort((a, b) => a - b)[Math.floor(runs / 2)];
 };
 // Cold: a fresh engine each run, so both versions are rebuilt from their rows and rendered (docs/decisions/0110).
-const compare = (a: number, b: number) => () => {
-  createHistoryEngine(store, 256 * 1024 * 1024).compare("b", a, b, {}, null);
-};
-const rebuildMs = time(() => store.state("b", versions - 1));
-const adjacentMs = time(compare(versions - 1, versions));
-const farMs = time(compare(Math.max(1, versions - FULL_EVERY + 1), versions));
-const firstLastMs = time(compare(1, versions), 3);
+const compare = (a: number, b: number) => () => createHistoryEngine(store, 256 * 1024 * 1024).compare("b", a, b, {}, null);
+const rebuildMs = await time(() => store.state("b", versions - 1));
+const adjacentMs = await time(compare(versions - 1, versions));
+const farMs = await time(compare(Math.max(1, versions - FULL_EVERY + 1), versions));
+const firstLastMs = await time(compare(1, versions), 3);
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`Version history: ${EDITS} edits by 3 writers on a ${PARAGRAPHS}-paragraph brief, a version every ${every} edits, full state every ${FULL_EVERY}`);

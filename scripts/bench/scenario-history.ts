@@ -10,6 +10,7 @@
 // `summit_nodejs_eventloop_lag_max_seconds`, monitorEventLoopDelay, reset at each scrape).
 import * as Y from "yjs";
 import { openDatabase } from "../../db/client";
+import { openSqliteStore } from "../../db/store";
 import { COLLAB_FIELD } from "../../extensions";
 import { createHistoryEngine } from "../../server/history/engine";
 import { createVersionStore } from "../../server/history/version-store";
@@ -43,7 +44,7 @@ export interface HistoryScenarioOptions {
 export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row[]> {
   const { edits, versions: wanted } = opts;
   const db = openDatabase(opts.databasePath);
-  const store = createVersionStore(db, 50);
+  const store = createVersionStore(openSqliteStore(db), 50);
   const engine = createHistoryEngine(store, 256 * 1024 * 1024);
   const encoder = { encode: async (b: string, s: number, st: Uint8Array, pv: Uint8Array | null) => engine.encode(b, s, st, pv), forget: engine.forget };
   db.$client.prepare("delete from document_versions where briefing_id = ?").run(BRIEFING);
@@ -85,8 +86,8 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
     }
   }
   const docSize = Y.encodeStateAsUpdate(docs[0]).byteLength;
-  const historyBytes = store.storedBytes(BRIEFING);
-  const last = store.latestSeq(BRIEFING);
+  const historyBytes = await store.storedBytes(BRIEFING);
+  const last = await store.latestSeq(BRIEFING);
   db.$client.close();
 
   const side = await startOurs(opts.databasePath, opts.logFile);

@@ -28,7 +28,8 @@ export interface RestoreUpdate {
 
 /**
  * The heavy half of the history (docs/decisions/0110): encoding a version, rebuilding one, and
- * comparing two. Runs in a history thread (worker.ts) with its own read connection, or on the main
+ * comparing two. Runs in a history thread (worker.ts) with its own read connection (SQLite) or pool of
+ * two (PostgreSQL), or on the main
  * thread for an in-memory database. Every version it encodes or rebuilds is rendered into the cache,
  * so comparing a version recorded or compared lately needs no rebuild at all.
  */
@@ -36,15 +37,15 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
   const cache = new RenderedCache(cacheBytes);
 
   /** Renders versions `older` and `newer` from one chain of rows when the cache has neither. */
-  const rebuild = (briefingId: string, older: number, newer: number): [Rendered, Rendered] | null => {
+  const rebuild = async (briefingId: string, older: number, newer: number): Promise<[Rendered, Rendered] | null> => {
     // A full row between them starts the newer afresh: cheaper, and a full row need not extend the
     // rows before it (a final copied from before the history was its own document).
-    if (older !== newer && (store.fullSeq(briefingId, newer) ?? 0) > older) {
-      const a = rebuild(briefingId, older, older);
-      const b = rebuild(briefingId, newer, newer);
+    if (older !== newer && ((await store.fullSeq(briefingId, newer)) ?? 0) > older) {
+      const a = await rebuild(briefingId, older, older);
+      const b = await rebuild(briefingId, newer, newer);
       return a && b ? [a[0], b[0]] : null;
     }
-    const chain = store.updates(briefingId, newer, older);
+    const chain = await store.updates(briefingId, newer, older);
     if (!chain) return null;
     const olderCount = chain.length - (newer - older);
     // Each version's deletions once, from its own last row, not once per row (delta-chain.ts).
@@ -61,10 +62,10 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     }
   };
 
-  const rendered = (briefingId: string, seq: number): Rendered | null => {
+  const rendered = async (briefingId: string, seq: number): Promise<Rendered | null> => {
     const hit = cache.get(briefingId, seq);
     if (hit) return hit;
-    const built = rebuild(briefingId, seq, seq);
+    const built = await rebuild(briefingId, seq, seq);
     if (!built) return null;
     cache.set(briefingId, seq, built[0]);
     return built[0];
@@ -88,24 +89,24 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     },
 
     /** The full state of version `seq` as one update, or null for an unknown version. */
-    state(briefingId: string, seq: number): Uint8Array | null {
-      const chain = store.updates(briefingId, seq, seq);
+    async state(briefingId: string, seq: number): Promise<Uint8Array | null> {
+      const chain = await store.updates(briefingId, seq, seq);
       return chain ? Y.mergeUpdates(chain) : null;
     },
 
     /** Compares `older` with `newer` (older ≤ newer); null when either is unknown. */
-    compare(briefingId: string, older: number, newer: number, clients: Record<string, string>, deleter: string | null): Comparison | null {
+    async compare(briefingId: string, older: number, newer: number, clients: Record<string, string>, deleter: string | null): Promise<Comparison | null> {
       let a = cache.get(briefingId, older);
       let b = cache.get(briefingId, newer);
       if (!a && !b) {
-        const built = rebuild(briefingId, older, newer);
+        const built = await rebuild(briefingId, older, newer);
         if (!built) return null;
         [a, b] = built;
         cache.set(briefingId, older, a);
         cache.set(briefingId, newer, b);
       }
-      a ??= rendered(briefingId, older) ?? undefined;
-      b ??= rendered(briefingId, newer) ?? undefined;
+      a ??= (await rendered(briefingId, older)) ?? undefined;
+      b ??= (await rendered(briefingId, newer)) ?? undefined;
       if (!a || !b) return null;
       return compareRendered(a, b, clients, deleter);
     },
@@ -116,19 +117,19 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     },
 
     /** What changed since a reader's mark, exactly, by Yjs id (since-read.ts). */
-    sinceRead(input: SinceReadInput): SinceReadCounts {
+    sinceRead(input: SinceReadInput): Promise<SinceReadCounts> {
       return sinceRead({ rows: store.rows, state: (briefingId, seq) => this.state(briefingId, seq) }, input);
     },
 
     /** A comparison as the bytes the route sends (docs/decisions/0116); null when a version is unknown. */
-    comparePayload(briefingId: string, older: number, newer: number, clients: Record<string, string>, deleter: string | null, format: CompareFormat, authors: Authors): Payload | null {
-      const comparison = this.compare(briefingId, older, newer, clients, deleter);
+    async comparePayload(briefingId: string, older: number, newer: number, clients: Record<string, string>, deleter: string | null, format: CompareFormat, authors: Authors): Promise<Payload | null> {
+      const comparison = await this.compare(briefingId, older, newer, clients, deleter);
       return comparison ? comparisonPayload(comparison, format, authors, older, newer) : null;
     },
 
     /** Version `seq` as the version page shows it (the export model's blocks as HTML); null when unknown. */
-    view(briefingId: string, seq: number, info: ExportInfo): Payload | null {
-      const state = this.state(briefingId, seq);
+    async view(briefingId: string, seq: number, info: ExportInfo): Promise<Payload | null> {
+      const state = await this.state(briefingId, seq);
       return state ? versionPayload(buildExportModel(updateToJSON(state), info).blocks) : null;
     },
 
@@ -136,8 +137,8 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
      * The one update that turns `live` (the room's state) into version `seq`'s content, block by
      * block (restore.ts): built here on a copy, so the room only applies it. Null for an unknown version.
      */
-    restore(briefingId: string, seq: number, live: Uint8Array): RestoreUpdate | null {
-      const old = this.state(briefingId, seq);
+    async restore(briefingId: string, seq: number, live: Uint8Array): Promise<RestoreUpdate | null> {
+      const old = await this.state(briefingId, seq);
       if (!old) return null;
       const source = new Y.Doc();
       const target = new Y.Doc();

@@ -5,7 +5,10 @@ import { HistoryUnavailableError } from "./errors";
 import type { FromHistoryWorker, HistoryJob, HistoryResult, HistoryWorkerData } from "./worker-protocol";
 
 export interface HistoryPoolOptions {
+  /** The SQLite file the threads open (WAL: a read connection each). */
   databasePath: string;
+  /** PostgreSQL: the threads open a pool of two to this URL instead of the file (ADR 0121). */
+  databaseUrl?: string | null;
   fullEvery: number;
   /** Threads (HISTORY_WORKERS). */
   workers: number;
@@ -141,7 +144,7 @@ export class HistoryPool {
 
   private start(lane: Lane): void {
     const { entry, evaluate } = workerEntry();
-    const workerData: HistoryWorkerData = { databasePath: this.opts.databasePath, fullEvery: this.opts.fullEvery, cacheBytes: this.opts.cacheBytes };
+    const workerData: HistoryWorkerData = { databasePath: this.opts.databasePath, databaseUrl: this.opts.databaseUrl ?? null, fullEvery: this.opts.fullEvery, cacheBytes: this.opts.cacheBytes };
     const worker = new Worker(entry, { eval: evaluate, workerData, resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb } });
     // An idle thread must not keep a finished process (a script, a test) alive.
     worker.unref();

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { Authors } from "./compare-html";
-import type { Db } from "../../db/client";
+import type { Store } from "../../db/store";
 import type { VersionKind } from "../../db/schema";
 import type { CollabService } from "../collab/service";
 import type { Logger } from "../logger";
@@ -10,6 +10,7 @@ import { createHistoryEngine, type RestoreUpdate } from "./engine";
 import { isHistoryUnavailable } from "./errors";
 import type { HistoryPool } from "./pool";
 import type { CompareFormat } from "./payload";
+import { briefingExists, getReadMark, setReadMark } from "./reads";
 import { markState, type SinceReadCounts, type SinceReadInput } from "./since-read";
 import { createVersionStore, inProcessEncoder, type VersionEncoder, type VersionInfo } from "./version-store";
 
@@ -48,8 +49,6 @@ export interface SinceLastRead {
   byAuthor: SinceReadCounts["byAuthor"];
 }
 
-type ReadRow = { seq: number; state_vector: Buffer; delete_set: Buffer | null; read_at: number };
-
 /** A payload from a history thread as the bytes a route streams. */
 const bytesOf = (payload: ArrayBuffer | null): Uint8Array | null => (payload ? new Uint8Array(payload) : null);
 
@@ -58,8 +57,8 @@ const bytesOf = (payload: ArrayBuffer | null): Uint8Array | null => (payload ? n
  * named, status and restore versions on request, comparison, restore through the live room, and
  * what each person last read. `services.history`.
  */
-export function createHistoryService(db: Db, collab: CollabService, options: HistoryOptions, logger: Logger) {
-  const store = createVersionStore(db, options.fullEvery);
+export function createHistoryService(database: Store, collab: CollabService, options: HistoryOptions, logger: Logger) {
+  const store = createVersionStore(database, options.fullEvery);
   const pool = options.pool;
   const local = pool ? null : createHistoryEngine(store, options.cacheBytes);
   /** Encodes in a history thread; when none can take it, here, so a version is never lost to a busy pool. */
@@ -80,55 +79,96 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     },
   };
   const pending = new Map<string, PendingChanges>();
-  const sqlite = db.$client;
-  const q = {
-    lastAt: sqlite.prepare<[string], number | null>("select max(created_at) from document_versions where briefing_id = ?").pluck(),
-    exists: sqlite.prepare<[string], number>("select 1 from briefings where id = ?").pluck(),
-    read: sqlite.prepare<[string, string], ReadRow>("select seq, state_vector, delete_set, read_at from history_reads where briefing_id = ? and user_id = ?"),
-    upsertRead: sqlite.prepare<[string, string, number, Buffer, Buffer | null, number]>(
-      `insert into history_reads (briefing_id, user_id, seq, state_vector, delete_set, read_at) values (?, ?, ?, ?, ?, ?)
-       on conflict(briefing_id, user_id) do update set seq = excluded.seq, state_vector = excluded.state_vector, delete_set = excluded.delete_set, read_at = excluded.read_at`,
-    ),
-  };
+  /** Briefings whose last version's time is still being read; a settle waits for it. */
+  const loading = new Map<string, Promise<void>>();
 
   /** Changes taken for a version whose row is still being compressed and stored, per briefing. */
   const recording = new Map<string, Set<ReturnType<PendingChanges["take"]>>>();
 
+  /**
+   * A briefing's pending changes, created on its first change in this process. Changes are noted
+   * inside the room's transaction, so the entry exists at once; when the last version was taken is
+   * read meanwhile (never earlier than a version taken here since).
+   */
   const pendingFor = (briefingId: string): PendingChanges => {
     let p = pending.get(briefingId);
-    if (!p) pending.set(briefingId, (p = new PendingChanges(q.lastAt.get(briefingId) ?? 0)));
+    if (!p) {
+      const created = (p = new PendingChanges(0));
+      pending.set(briefingId, created);
+      const load = store.lastAt(briefingId).then(
+        (at) => void (created.lastVersionAt = Math.max(created.lastVersionAt, at)),
+        (err: unknown) => logger.error("history: reading the last version's time failed", err, { briefingId }),
+      );
+      loading.set(briefingId, load);
+      void load.finally(() => {
+        if (loading.get(briefingId) === load) loading.delete(briefingId);
+      });
+    }
     return p;
   };
 
   /**
-   * Records a version of `state` with the changes gathered since the last one. The changes are
-   * taken in the same synchronous step as the state was read, so nothing lands in between; the
-   * row is stored once its compression (off the event loop) is done.
+   * Takes the changes gathered since the last version, for a version of the state read in the same
+   * synchronous step, so nothing lands in between. Until the row is stored, a reader's "since you
+   * last read" finds these changes in `recording`: they are no longer pending and not yet a version.
    */
-  const record = async (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null) => {
+  const take = (briefingId: string) => {
     const changes = pendingFor(briefingId).take(Date.now());
-    // Until the row is stored, a reader's "since you last read" finds these changes here: they
-    // are no longer pending and not yet a version.
     let inFlight = recording.get(briefingId);
     if (!inFlight) recording.set(briefingId, (inFlight = new Set()));
     inFlight.add(changes);
-    let info: Awaited<ReturnType<typeof store.record>>;
+    return changes;
+  };
+  type Taken = ReturnType<typeof take>;
+
+  const settle = (briefingId: string, changes: Taken) => {
+    const inFlight = recording.get(briefingId);
+    inFlight?.delete(changes);
+    if (inFlight?.size === 0) recording.delete(briefingId);
+  };
+
+  /** Versions reach the store in the order their states were read, also when one first awaits a check. */
+  const order = new Map<string, Promise<unknown>>();
+  const inOrder = <T>(briefingId: string, fn: () => Promise<T>): Promise<T> => {
+    const next = (order.get(briefingId) ?? Promise.resolve()).then(fn, fn);
+    order.set(briefingId, next);
+    next
+      .finally(() => {
+        if (order.get(briefingId) === next) order.delete(briefingId);
+      })
+      .catch(() => {});
+    return next;
+  };
+
+  /** Stores a version of `state` with the changes taken with it; resolves once its row is stored (compressed off the event loop). */
+  const write = async (briefingId: string, changes: Taken, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null) => {
+    let info: VersionInfo;
     try {
       info = await store.record(briefingId, { kind, name, ...changes, state, createdBy: userId, finalVersion }, encoder);
     } finally {
-      inFlight.delete(changes);
-      if (inFlight.size === 0 && recording.get(briefingId) === inFlight) recording.delete(briefingId);
+      settle(briefingId, changes);
     }
     logger.info("history", "version recorded", { briefingId, seq: info.seq, kind, authors: info.authors.length, changeBytes: info.changeBytes, storedBytes: info.storedBytes });
     return info;
   };
 
+  /** Records a version of `state` with the changes gathered since the last one. */
+  const record = (briefingId: string, state: Uint8Array, kind: VersionKind, name: string | null, userId: string | null, finalVersion: number | null = null): Promise<VersionInfo> => {
+    const changes = take(briefingId);
+    return inOrder(briefingId, () => write(briefingId, changes, state, kind, name, userId, finalVersion));
+  };
+
   const recordQuietly = (briefingId: string, state: () => Uint8Array, why: string) => {
     const failed = (err: unknown) => logger.error("history: recording a version failed", err, { briefingId, why });
     try {
-      // A deleted briefing's room unloads too: it has no history left to add to.
-      if (q.exists.get(briefingId) === undefined) return;
-      record(briefingId, state(), "auto", null, null).catch(failed);
+      // The state and the changes now: an unloading room is gone after this event.
+      const s = state();
+      const changes = take(briefingId);
+      inOrder(briefingId, async () => {
+        // A deleted briefing's room unloads too: it has no history left to add to.
+        if (await briefingExists(database, briefingId)) return write(briefingId, changes, s, "auto", null, null, null);
+        settle(briefingId, changes);
+      }).catch(failed);
     } catch (err) {
       failed(err);
     }
@@ -140,6 +180,14 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
   collab.onDocumentSettled((briefingId, _doc, state) => {
     const p = pending.get(briefingId);
     if (!p?.dirty) return;
+    // The first settle of a briefing can come before its last version's time is read: decide after.
+    const load = loading.get(briefingId);
+    if (load) return void load.then(() => settled(briefingId, p, state));
+    settled(briefingId, p, state);
+  });
+
+  const settled = (briefingId: string, p: PendingChanges, state: () => Uint8Array) => {
+    if (!p.dirty || pending.get(briefingId) !== p) return;
     const wait = p.lastVersionAt + options.intervalMs - Date.now();
     if (wait <= 0) return recordQuietly(briefingId, state, "settled");
     if (p.timer) return;
@@ -152,7 +200,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       );
     }, wait);
     p.timer.unref();
-  });
+  };
 
   // The last changes of a visit are never left out of the history.
   collab.onRoomUnloading((briefingId, state) => {
@@ -188,20 +236,20 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
      */
     async compare(briefingId: string, a: number, b: number, format: CompareFormat, authors: Authors): Promise<Uint8Array | null> {
       const [older, newer] = a <= b ? [a, b] : [b, a];
-      if (!store.get(briefingId, older) || !store.get(briefingId, newer)) return null;
-      const between = store.after(briefingId, older).filter((v) => v.seq <= newer);
+      if (!(await store.get(briefingId, older)) || !(await store.get(briefingId, newer))) return null;
+      const between = (await store.after(briefingId, older)).filter((v) => v.seq <= newer);
       const clients: Record<string, string> = {};
       for (const v of between) Object.assign(clients, v.clients);
       const authorIds = new Set(between.flatMap((v) => v.authors));
       const deleter = authorIds.size === 1 ? [...authorIds][0] : null;
-      if (local) return bytesOf(local.comparePayload(briefingId, older, newer, clients, deleter, format, authors));
+      if (local) return bytesOf(await local.comparePayload(briefingId, older, newer, clients, deleter, format, authors));
       const result = await pool!.run(briefingId, { type: "compare", briefingId, older, newer, clients, deleter, format, authors }, true);
       return bytesOf((result as { payload: ArrayBuffer | null }).payload);
     },
 
     /** Version `seq` as the version page shows it (its body as HTML), built in a history thread; null when unknown. */
     async view(briefingId: string, seq: number, info: ExportInfo): Promise<Uint8Array | null> {
-      if (local) return bytesOf(local.view(briefingId, seq, info));
+      if (local) return bytesOf(await local.view(briefingId, seq, info));
       return bytesOf(((await pool!.run(briefingId, { type: "view", briefingId, seq, info }, true)) as { payload: ArrayBuffer | null }).payload);
     },
 
@@ -213,7 +261,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
     async restore(briefing: { id: string; teamId: string; final: boolean }, seq: number, userId: string): Promise<{ version: VersionInfo; deleted: number; inserted: number } | null> {
       const live = await collab.getState(briefing.id);
       const built: RestoreUpdate | null = local
-        ? local.restore(briefing.id, seq, live)
+        ? await local.restore(briefing.id, seq, live)
         : ((await pool!.run(briefing.id, { type: "restore", briefingId: briefing.id, seq, live }, true)) as { restore: RestoreUpdate | null }).restore;
       if (!built) return null;
       // Edits that reached the room meanwhile merge with it like any concurrent change.
@@ -227,14 +275,14 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
      * records the read and reports nothing.
      */
     async sinceLastRead(briefingId: string, userId: string): Promise<SinceLastRead | null> {
-      const row = q.read.get(briefingId, userId);
+      const row = await getReadMark(database, briefingId, userId);
       if (!row) {
         await this.markRead(briefingId, userId);
         return null;
       }
-      const read = new Uint8Array(row.state_vector);
+      const read = new Uint8Array(row.stateVector);
       // Versions recorded since that hold text typed since (a version may gather changes from before the read).
-      const since = store.after(briefingId, row.seq);
+      const since = await store.after(briefingId, row.seq);
       const versions = since.filter((v) => v.stateVector && hasNewer(v.stateVector, read));
       const authors = new Set(versions.flatMap((v) => v.authors));
       const p = pending.get(briefingId);
@@ -252,7 +300,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
         briefingId,
         live: await collab.getState(briefingId),
         read,
-        readDeleteSet: row.delete_set ? new Uint8Array(row.delete_set) : null,
+        readDeleteSet: row.deleteSet ? new Uint8Array(row.deleteSet) : null,
         seq: row.seq,
         clients,
         // Every version since, also those that only deleted: their delete sets tell who deleted what.
@@ -262,17 +310,17 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
       // The live state is decoded in a history thread; a busy pool costs the counts, never the banner.
       let counts: SinceReadCounts = { changed: true, deletions: 0, byAuthor: {} };
       try {
-        counts = (local ? local.sinceRead(input) : ((await pool!.run(briefingId, { type: "sinceRead", ...input }, true)) as { since: SinceReadCounts }).since) ?? counts;
+        counts = (local ? await local.sinceRead(input) : ((await pool!.run(briefingId, { type: "sinceRead", ...input }, true)) as { since: SinceReadCounts }).since) ?? counts;
       } catch (err) {
         if (!isHistoryUnavailable(err)) throw err;
       }
       if (!counts.changed) return null;
-      return { readAt: new Date(row.read_at), changes: Math.max(1, changes), authors: [...authors], stateVector: read, seq: row.seq, clients, deletions: counts.deletions, byAuthor: counts.byAuthor };
+      return { readAt: row.readAt, changes: Math.max(1, changes), authors: [...authors], stateVector: read, seq: row.seq, clients, deletions: counts.deletions, byAuthor: counts.byAuthor };
     },
 
     /** Remembers that `userId` has seen the document as it is now. */
     async markRead(briefingId: string, userId: string): Promise<void> {
-      const seq = store.latestSeq(briefingId);
+      const seq = await store.latestSeq(briefingId);
       const live = await collab.getState(briefingId);
       let mark: { stateVector: Uint8Array; deleteSet: Uint8Array };
       try {
@@ -282,7 +330,7 @@ export function createHistoryService(db: Db, collab: CollabService, options: His
         if (!isHistoryUnavailable(err)) throw err;
         mark = markState(live); // a mark is never lost to a busy pool
       }
-      q.upsertRead.run(briefingId, userId, seq, Buffer.from(mark.stateVector), Buffer.from(mark.deleteSet), Date.now());
+      await setReadMark(database, briefingId, userId, { seq, stateVector: Buffer.from(mark.stateVector), deleteSet: Buffer.from(mark.deleteSet), readAt: new Date() });
     },
   };
 }

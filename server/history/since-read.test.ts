@@ -17,7 +17,7 @@ function input(doc: Y.Doc, mark: { stateVector: Uint8Array; deleteSet: Uint8Arra
 }
 
 describe("sinceRead", () => {
-  it("counts what was deleted after the mark by Yjs id, not what was deleted before it", () => {
+  it("counts what was deleted after the mark by Yjs id, not what was deleted before it", async () => {
     const doc = new Y.Doc();
     const t = doc.getText("t");
     t.insert(0, "one two three four");
@@ -27,14 +27,14 @@ describe("sinceRead", () => {
     t.delete(t.toString().indexOf("four"), 4);
     t.insert(0, "new ");
     t.delete(0, 2); // typed and deleted since: nothing the reader saw
-    const counts = sinceRead(noHistory, input(doc, mark, { [doc.clientID]: "u1" }, "u1"));
+    const counts = await sinceRead(noHistory, input(doc, mark, { [doc.clientID]: "u1" }, "u1"));
     expect(counts).toEqual({ changed: true, deletions: 2, byAuthor: { u1: { inserted: 2, deleted: 8 } } });
   });
 
-  it("says nothing changed when the live state is the mark's", () => {
+  it("says nothing changed when the live state is the mark's", async () => {
     const doc = new Y.Doc();
     doc.getText("t").insert(0, "same");
     const mark = markState(Y.encodeStateAsUpdate(doc));
-    expect(sinceRead(noHistory, input(doc, mark, {}, null))).toEqual({ changed: false, deletions: 0, byAuthor: {} });
+    expect(await sinceRead(noHistory, input(doc, mark, {}, null))).toEqual({ changed: false, deletions: 0, byAuthor: {} });
   });
 });

@@ -50,7 +50,7 @@ export function markState(live: Uint8Array): { stateVector: Uint8Array; deleteSe
  * first version since whose delete set has it (Yjs records no deleter; a version with one author
  * tells who), or of the pending changes, else to nobody.
  */
-export function sinceRead(store: Pick<VersionStore, "rows" | "state">, input: SinceReadInput): SinceReadCounts {
+export async function sinceRead(store: Pick<VersionStore, "rows" | "state">, input: SinceReadInput): Promise<SinceReadCounts> {
   const read = Y.decodeStateVector(input.read);
   const { structs, ds } = Y.decodeUpdate(input.live);
   const live = sortedClients(ds);
@@ -69,9 +69,9 @@ export function sinceRead(store: Pick<VersionStore, "rows" | "state">, input: Si
   }
 
   // What the mark had deleted: its own delete set, or (an older mark) the version it read.
-  const markDs = input.readDeleteSet ? Y.decodeUpdate(input.readDeleteSet).ds : input.seq > 0 ? dsOf(store.state(input.briefingId, input.seq)) : null;
+  const markDs = input.readDeleteSet ? Y.decodeUpdate(input.readDeleteSet).ds : input.seq > 0 ? dsOf(await store.state(input.briefingId, input.seq)) : null;
   const marked = markDs ? sortedClients(markDs) : new Map<number, Ranges>();
-  const versions = input.versions.length > 0 ? versionDeleteSets(store, input) : [];
+  const versions = input.versions.length > 0 ? await versionDeleteSets(store, input) : [];
 
   let deletions = 0;
   for (const [client, ranges] of live) {
@@ -91,13 +91,12 @@ export function sinceRead(store: Pick<VersionStore, "rows" | "state">, input: Si
   return { changed, deletions, byAuthor };
 }
 
-function versionDeleteSets(store: Pick<VersionStore, "rows">, input: SinceReadInput) {
+async function versionDeleteSets(store: Pick<VersionStore, "rows">, input: SinceReadInput) {
   const author = new Map(input.versions.map((v) => [v.seq, v.author]));
   const first = input.versions[0].seq;
   const last = input.versions[input.versions.length - 1].seq;
   // Every row, delta or full, carries the whole delete set of its moment.
-  return store
-    .rows(input.briefingId, first, last)
+  return (await store.rows(input.briefingId, first, last))
     .filter((r) => author.has(r.seq))
     .map((r) => ({ author: author.get(r.seq) ?? null, ds: sortedClients(Y.decodeUpdate(r.update).ds) }));
 }

@@ -5,36 +5,12 @@ import { storedChecksum } from "../../db/checksum";
 import type { Db } from "../../db/client";
 import { newId } from "../../db/ids";
 import type { VersionKind } from "../../db/schema";
+import type { Store } from "../../db/store";
 import { StoredDocumentCorruptError } from "../persistence/corruption";
+import { createPgVersionRows } from "./pg-version-store";
+import type { LastRow, NewVersion, StoredRow, VersionInfo, VersionRow, VersionRows } from "./version-types";
 
-/** What a caller knows about a version it records; the store decides full state or delta. */
-export interface NewVersion {
-  kind: VersionKind;
-  name: string | null;
-  authors: string[];
-  clients: Record<string, string>;
-  changeBytes: number;
-  /** Y.encodeStateAsUpdate of the document now. */
-  state: Uint8Array;
-  createdBy: string | null;
-  finalVersion?: number | null;
-}
-
-/** One row of the history list (no state). */
-export interface VersionInfo {
-  seq: number;
-  kind: VersionKind;
-  name: string | null;
-  authors: string[];
-  clients: Record<string, string>;
-  changeBytes: number;
-  storedBytes: number;
-  isFull: boolean;
-  finalVersion: number | null;
-  createdBy: string | null;
-  createdAt: Date;
-  stateVector: Uint8Array | null;
-}
+export type { NewVersion, VersionInfo, VersionRows };
 
 type InfoRow = {
   seq: number;
@@ -51,7 +27,7 @@ type InfoRow = {
   state_vector: Buffer | null;
 };
 type ChainRow = { seq: number; is_full: number; compressed: number; state: Buffer; checksum: number | null };
-type LastRow = { seq: number; is_full: number; compressed: number; state: Buffer; state_vector: Buffer | null; checksum: number | null; full_seq: number | null };
+type SqliteLastRow = { seq: number; is_full: number; compressed: number; state: Buffer; state_vector: Buffer | null; checksum: number | null; full_seq: number | null };
 
 const toInfo = (r: InfoRow): VersionInfo => ({
   seq: r.seq,
@@ -68,6 +44,8 @@ const toInfo = (r: InfoRow): VersionInfo => ({
   stateVector: r.state_vector ? new Uint8Array(r.state_vector) : null,
 });
 
+const toStored = (r: ChainRow): StoredRow => ({ seq: r.seq, compressed: r.compressed === 1, state: r.state, checksum: r.checksum });
+
 /**
  * The history table (docs/decisions/0108). Each version is stored as a delta (Y.diffUpdate of the
  * full state against the previous version's state vector) except every `fullEvery`-th, which is
@@ -76,10 +54,15 @@ const toInfo = (r: InfoRow): VersionInfo => ({
  *
  * The payload is computed by a `VersionEncoder`: a history thread (pool.ts, docs/decisions/0110),
  * or on this thread with compression on libuv's pool (`inProcessEncoder`). Recording is serialized per briefing in this process, and the row is
- * inserted in an IMMEDIATE transaction that checks the number it planned is still the next one
- * (another process on the same file may have recorded meanwhile); if not, it plans again.
+ * inserted atomically with a check that the number it planned is still the next one (another
+ * process, or on PostgreSQL another instance, may have recorded meanwhile); if not, it plans again.
+ * The check is the dialect's (VersionRows.insertIfNext): an IMMEDIATE transaction on SQLite, an
+ * advisory lock on PostgreSQL (pg-version-store.ts, ADR 0121).
  */
 const deflateRaw = promisify(zlib.deflateRaw);
+const sleep = promisify(setTimeout);
+/** Attempts of a recording whose number other processes keep taking (SQLite; PostgreSQL's second attempt cannot lose). */
+const MAX_ATTEMPTS = 8;
 
 /** Computes what a version's row stores: the delta against `prevVector` (or, without one, the full state), deflated. */
 export interface VersionEncoder {
@@ -97,10 +80,16 @@ export const inProcessEncoder: VersionEncoder = {
   forget() {},
 };
 
-export function createVersionStore(db: Db, fullEvery: number) {
+/** The version store of the database `store` opened, SQLite or PostgreSQL. */
+export function createVersionStore(store: Store, fullEvery: number): VersionStore {
+  return versionStoreOver(store.dialect === "pg" ? createPgVersionRows(store.db) : createSqliteVersionRows(store.db), fullEvery);
+}
+
+/** The SQLite half: prepared statements on the connection (the main thread's, or a history thread's own). */
+export function createSqliteVersionRows(db: Db): VersionRows {
   const sqlite = db.$client;
   const q = {
-    last: sqlite.prepare<[string, string], LastRow>(
+    last: sqlite.prepare<[string, string], SqliteLastRow>(
       `select seq, is_full, compressed, state, state_vector, checksum,
          (select max(seq) from document_versions f where f.briefing_id = ? and f.is_full = 1) as full_seq
        from document_versions where briefing_id = ? order by seq desc limit 1`,
@@ -128,10 +117,61 @@ export function createVersionStore(db: Db, fullEvery: number) {
       "select seq, is_full, compressed, state, checksum from document_versions where briefing_id = ? and seq between ? and ? order by seq",
     ),
     latestSeq: sqlite.prepare<[string], number | null>("select max(seq) from document_versions where briefing_id = ?").pluck(),
+    lastAt: sqlite.prepare<[string], number | null>("select max(created_at) from document_versions where briefing_id = ?").pluck(),
     totalBytes: sqlite.prepare<[string], number | null>("select sum(length(state)) from document_versions where briefing_id = ?").pluck(),
   };
 
-  const unpack = (briefingId: string, row: { seq: number; compressed: number; state: Buffer; checksum: number | null }): Uint8Array => {
+  const last = (briefingId: string): LastRow | undefined => {
+    const r = q.last.get(briefingId, briefingId);
+    return r && { ...toStored(r), stateVector: r.state_vector, fullSeq: r.full_seq };
+  };
+
+  // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
+  // the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting its turn.
+  const insert = sqlite.transaction((briefingId: string, r: VersionRow): VersionInfo | null => {
+    if ((q.last.get(briefingId, briefingId)?.seq ?? 0) + 1 !== r.seq) return null;
+    q.insert.run(
+      r.id,
+      briefingId,
+      r.seq,
+      r.kind,
+      r.name,
+      JSON.stringify(r.authors),
+      JSON.stringify(r.clients),
+      r.changeBytes,
+      r.isFull ? 1 : 0,
+      r.stored,
+      r.stateVector,
+      r.checksum,
+      r.finalVersion,
+      r.createdBy,
+      r.createdAt,
+    );
+    return toInfo(q.one.get(briefingId, r.seq)!);
+  });
+
+  // Async over synchronous statements: the same interface as PostgreSQL's, the same SQL as before.
+  return {
+    dialect: "sqlite",
+    last: async (briefingId) => last(briefingId),
+    insertIfNext: async (briefingId, row) => insert.immediate(briefingId, row),
+    list: async (briefingId) => q.list.all(briefingId).map(toInfo),
+    one: async (briefingId, seq) => {
+      const row = q.one.get(briefingId, seq);
+      return row ? toInfo(row) : undefined;
+    },
+    after: async (briefingId, seq) => q.after.all(briefingId, seq).map(toInfo),
+    fullAtOrBefore: async (briefingId, seq) => q.fullAtOrBefore.get(briefingId, seq) ?? null,
+    chain: async (briefingId, from, to) => q.chain.all(briefingId, from, to).map(toStored),
+    latestSeq: async (briefingId) => q.latestSeq.get(briefingId) ?? 0,
+    lastAt: async (briefingId) => q.lastAt.get(briefingId) ?? 0,
+    storedBytes: async (briefingId) => q.totalBytes.get(briefingId) ?? 0,
+  };
+}
+
+/** What every caller of the history sees, on either dialect: numbering, deltas, checksums and rebuilds. */
+export function versionStoreOver(q: VersionRows, fullEvery: number) {
+  const unpack = (briefingId: string, row: StoredRow): Uint8Array => {
     if (row.checksum !== storedChecksum(row.state)) {
       throw new StoredDocumentCorruptError(briefingId, "history", `version ${row.seq}: checksum ${row.checksum ?? "missing"} does not match`);
     }
@@ -139,49 +179,52 @@ export function createVersionStore(db: Db, fullEvery: number) {
   };
 
   /** The number and base of the next version, from the row before it. */
-  const plan = (briefingId: string) => {
-    const last = q.last.get(briefingId, briefingId);
+  const plan = async (rows: VersionRows, briefingId: string) => {
+    const last = await rows.last(briefingId);
     const seq = (last?.seq ?? 0) + 1;
     // A full state on the first version and once `fullEvery` versions followed the last full one.
     let prevVector: Uint8Array | null = null;
-    if (last && last.full_seq !== null && seq - last.full_seq < fullEvery) {
-      prevVector = last.state_vector ? new Uint8Array(last.state_vector) : Y.encodeStateVectorFromUpdate(unpack(briefingId, last));
+    if (last && last.fullSeq !== null && seq - last.fullSeq < fullEvery) {
+      prevVector = last.stateVector ? new Uint8Array(last.stateVector) : Y.encodeStateVectorFromUpdate(unpack(briefingId, last));
     }
     return { seq, prevVector };
   };
 
-  // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
-  // the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting its turn.
-  const insert = sqlite.transaction((briefingId: string, v: NewVersion, seq: number, isFull: boolean, stored: Buffer, stateVector: Buffer): VersionInfo | null => {
-    if ((q.last.get(briefingId, briefingId)?.seq ?? 0) + 1 !== seq) return null;
-    q.insert.run(
-      newId(),
-      briefingId,
-      seq,
-      v.kind,
-      v.name,
-      JSON.stringify(v.authors),
-      JSON.stringify(v.clients),
-      v.changeBytes,
-      isFull ? 1 : 0,
+  /** Plans, encodes and inserts once; null when another recorder took the number meanwhile. */
+  const attempt = async (rows: VersionRows, briefingId: string, v: NewVersion, encoder: VersionEncoder): Promise<VersionInfo | null> => {
+    const p = await plan(rows, briefingId);
+    const encoded = await encoder.encode(briefingId, p.seq, v.state, p.prevVector);
+    const stored = Buffer.from(encoded.stored);
+    const info = await rows.insertIfNext(briefingId, {
+      id: newId(),
+      seq: p.seq,
+      kind: v.kind,
+      name: v.name,
+      authors: v.authors,
+      clients: v.clients,
+      changeBytes: v.changeBytes,
+      isFull: p.prevVector === null,
       stored,
-      stateVector,
-      storedChecksum(stored),
-      v.finalVersion ?? null,
-      v.createdBy,
-      Date.now(),
-    );
-    return toInfo(q.one.get(briefingId, seq)!);
-  });
+      stateVector: Buffer.from(encoded.stateVector),
+      checksum: storedChecksum(stored),
+      finalVersion: v.finalVersion ?? null,
+      createdBy: v.createdBy,
+      createdAt: Date.now(),
+    });
+    if (!info) encoder.forget(briefingId, p.seq);
+    return info;
+  };
 
   const recordOnce = async (briefingId: string, v: NewVersion, encoder: VersionEncoder): Promise<VersionInfo> => {
-    for (let attempt = 1; ; attempt++) {
-      const p = plan(briefingId);
-      const encoded = await encoder.encode(briefingId, p.seq, v.state, p.prevVector);
-      const info = insert.immediate(briefingId, v, p.seq, p.prevVector === null, Buffer.from(encoded.stored), Buffer.from(encoded.stateVector));
+    for (let n = 1; ; n++) {
+      // After a lost race, where the lock can be held across the encode (PostgreSQL), the retry
+      // holds it from plan to insert and cannot lose again; the first attempt encodes unlocked.
+      const info = n > 1 && q.exclusive ? await q.exclusive(briefingId, (rows) => attempt(rows, briefingId, v, encoder)) : await attempt(q, briefingId, v, encoder);
       if (info) return info;
-      encoder.forget(briefingId, p.seq);
-      if (attempt === 3) throw new Error(`version ${p.seq} of ${briefingId} was taken by another process three times`);
+      if (n === MAX_ATTEMPTS) throw new Error(`a version of ${briefingId} lost its number to another process ${MAX_ATTEMPTS} times`);
+      // SQLite: another process on the file won. A random pause breaks the lockstep of two
+      // recorders that plan together and would otherwise keep colliding.
+      await sleep(Math.random() * 10 * n);
     }
   };
 
@@ -203,36 +246,36 @@ export function createVersionStore(db: Db, fullEvery: number) {
    * applied to one Y.Doc with gc off, the document holds both versions' content. Null when a
    * version is missing. Throws StoredDocumentCorruptError for a damaged row.
    */
-  const updates = (briefingId: string, to: number, from: number): Uint8Array[] | null => {
-    const start = q.fullAtOrBefore.get(briefingId, Math.min(from, to));
-    if (start === null || start === undefined || !q.one.get(briefingId, to)) return null;
-    return q.chain.all(briefingId, start, to).map((row) => unpack(briefingId, row));
+  const updates = async (briefingId: string, to: number, from: number): Promise<Uint8Array[] | null> => {
+    const start = await q.fullAtOrBefore(briefingId, Math.min(from, to));
+    if (start === null || !(await q.one(briefingId, to))) return null;
+    return (await q.chain(briefingId, start, to)).map((row) => unpack(briefingId, row));
   };
 
   return {
+    dialect: q.dialect,
     /** Records a version; resolves once its row is stored. */
     record,
-    list: (briefingId: string): VersionInfo[] => q.list.all(briefingId).map(toInfo),
-    get: (briefingId: string, seq: number): VersionInfo | null => {
-      const row = q.one.get(briefingId, seq);
-      return row ? toInfo(row) : null;
-    },
+    list: (briefingId: string): Promise<VersionInfo[]> => q.list(briefingId),
+    get: async (briefingId: string, seq: number): Promise<VersionInfo | null> => (await q.one(briefingId, seq)) ?? null,
     /** Versions newer than `seq`, oldest first. */
-    after: (briefingId: string, seq: number): VersionInfo[] => q.after.all(briefingId, seq).map(toInfo),
-    latestSeq: (briefingId: string): number => q.latestSeq.get(briefingId) ?? 0,
-    storedBytes: (briefingId: string): number => q.totalBytes.get(briefingId) ?? 0,
+    after: (briefingId: string, seq: number): Promise<VersionInfo[]> => q.after(briefingId, seq),
+    latestSeq: (briefingId: string): Promise<number> => q.latestSeq(briefingId),
+    /** When the newest version was taken, in ms (0: none). */
+    lastAt: (briefingId: string): Promise<number> => q.lastAt(briefingId),
+    storedBytes: (briefingId: string): Promise<number> => q.storedBytes(briefingId),
     updates,
     /** Each stored row from `from` to `to` with its number, unpacked (a delta or a full state; each carries its moment's delete set). */
-    rows: (briefingId: string, from: number, to: number): { seq: number; update: Uint8Array }[] =>
-      q.chain.all(briefingId, from, to).map((row) => ({ seq: row.seq, update: unpack(briefingId, row) })),
+    rows: async (briefingId: string, from: number, to: number): Promise<{ seq: number; update: Uint8Array }[]> =>
+      (await q.chain(briefingId, from, to)).map((row) => ({ seq: row.seq, update: unpack(briefingId, row) })),
     /** The last full row at or before `seq` (where a rebuild of `seq` starts), or null. */
-    fullSeq: (briefingId: string, seq: number): number | null => q.fullAtOrBefore.get(briefingId, seq) ?? null,
+    fullSeq: (briefingId: string, seq: number): Promise<number | null> => q.fullAtOrBefore(briefingId, seq),
     /** The full state of version `seq` as one update, or null when there is none. */
-    state(briefingId: string, seq: number): Uint8Array | null {
-      const chain = updates(briefingId, seq, seq);
+    async state(briefingId: string, seq: number): Promise<Uint8Array | null> {
+      const chain = await updates(briefingId, seq, seq);
       return chain ? Y.mergeUpdates(chain) : null;
     },
   };
 }
 
-export type VersionStore = ReturnType<typeof createVersionStore>;
+export type VersionStore = ReturnType<typeof versionStoreOver>;

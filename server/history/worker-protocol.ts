@@ -7,7 +7,10 @@ import type { SinceReadCounts, SinceReadInput } from "./since-read";
 
 /** What a history thread is started with (`workerData`). */
 export interface HistoryWorkerData {
+  /** The SQLite file the thread opens, when `databaseUrl` is null. */
   databasePath: string;
+  /** PostgreSQL: the thread opens a pool of two to this URL instead of the file (ADR 0121). */
+  databaseUrl: string | null;
   fullEvery: number;
   cacheBytes: number;
 }

@@ -1,12 +1,13 @@
 /**
  * A history thread (started by pool.ts). Rebuilding a version of a 50-page brief, rendering it and
  * comparing two take from tens of milliseconds to a second, so they run here, with a read
- * connection of their own (WAL), never on the event loop that carries live edits. Jobs arrive one
- * at a time; the rendered versions this thread has built stay in its cache (the pool sends a
- * briefing's jobs always to the same thread).
+ * connection of their own (WAL) or, on PostgreSQL, a pool of two, never on the event loop that
+ * carries live edits. Jobs arrive one at a time; the rendered versions this thread has built stay
+ * in its cache (the pool sends a briefing's jobs always to the same thread).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../../db/client";
+import { openPgStore, openSqliteStore, type Store } from "../../db/store";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import { createHistoryEngine } from "./engine";
 import { createVersionStore } from "./version-store";
@@ -14,13 +15,15 @@ import type { FromHistoryWorker, HistoryJob, HistoryResult, HistoryWorkerData } 
 
 const port = parentPort;
 const data = workerData as HistoryWorkerData | undefined;
-if (!port || !data?.databasePath) throw new Error("history worker: started without a parent port or a database path");
+if (!port || !(data?.databaseUrl || data?.databasePath)) throw new Error("history worker: started without a parent port or a database");
 
-const db = openDatabase(data.databasePath);
-const engine = createHistoryEngine(createVersionStore(db, data.fullEvery), data.cacheBytes);
+// Two connections: jobs run one at a time, the second serves a rebuild's reads while the first is
+// still being returned (ADR 0121); more would only cost the database.
+const store: Store = data.databaseUrl ? openPgStore(data.databaseUrl, { max: 2 }) : openSqliteStore(openDatabase(data.databasePath));
+const engine = createHistoryEngine(createVersionStore(store, data.fullEvery), data.cacheBytes);
 const send = (msg: FromHistoryWorker) => port.postMessage(msg);
 
-function run(job: HistoryJob): HistoryResult {
+async function run(job: HistoryJob): Promise<HistoryResult> {
   switch (job.type) {
     case "encode":
       return engine.encode(job.briefingId, job.seq, job.state, job.prevVector);
@@ -28,17 +31,17 @@ function run(job: HistoryJob): HistoryResult {
       engine.forget(job.briefingId, job.seq);
       return null;
     case "state":
-      return { state: engine.state(job.briefingId, job.seq) };
+      return { state: await engine.state(job.briefingId, job.seq) };
     case "compare":
-      return { payload: engine.comparePayload(job.briefingId, job.older, job.newer, job.clients, job.deleter, job.format, job.authors) };
+      return { payload: await engine.comparePayload(job.briefingId, job.older, job.newer, job.clients, job.deleter, job.format, job.authors) };
     case "view":
-      return { payload: engine.view(job.briefingId, job.seq, job.info) };
+      return { payload: await engine.view(job.briefingId, job.seq, job.info) };
     case "restore":
-      return { restore: engine.restore(job.briefingId, job.seq, job.live) };
+      return { restore: await engine.restore(job.briefingId, job.seq, job.live) };
     case "mark":
       return { mark: engine.mark(job.live) };
     case "sinceRead":
-      return { since: engine.sinceRead(job) };
+      return { since: await engine.sinceRead(job) };
   }
 }
 
@@ -47,16 +50,21 @@ function transferables(result: HistoryResult): ArrayBuffer[] {
   return result && "payload" in result && result.payload ? [result.payload] : [];
 }
 
-port.on("message", (job: HistoryJob) => {
+async function handle(job: HistoryJob): Promise<void> {
   const started = performance.now();
   try {
-    const result = run(job);
+    const result = await run(job);
     // Payloads are transferred; the rest is copied: zlib's small outputs are views of a shared pool, which cannot move.
-    port.postMessage({ type: "done", id: job.id, result, ms: performance.now() - started } satisfies FromHistoryWorker, transferables(result));
+    port!.postMessage({ type: "done", id: job.id, result, ms: performance.now() - started } satisfies FromHistoryWorker, transferables(result));
   } catch (err) {
     const corrupt = isStoredDocumentCorrupt(err) ? { briefingId: err.briefingId, kind: err.kind, detail: err.detail } : undefined;
     send({ type: "failed", id: job.id, message: err instanceof Error ? err.message : String(err), corrupt });
   }
+}
+
+port.on("message", (job: HistoryJob) => void handle(job));
+port.once("close", () => {
+  if (store.dialect === "pg") void store.db.$client.end();
+  else store.db.$client.close();
 });
-port.once("close", () => db.$client.close());
 send({ type: "ready" });

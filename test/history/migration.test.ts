@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
+import { openSqliteStore } from "../../db/store";
 import { COLLAB_FIELD } from "../../extensions";
 import { createHistoryEngine } from "../../server/history/engine";
 import { renderState } from "../../server/history/rendered";
@@ -55,7 +56,7 @@ const xmlOf = (state: Uint8Array) => {
 };
 
 describe("migration of finals into the version history", () => {
-  it("turns every final of a database at 0005 into a version with the same content", () => {
+  it("turns every final of a database at 0005 into a version with the same content", async () => {
     const db = openDatabase(path.join(tempDir(), "old.db"));
     dbs.push(db);
     migrate(db, { migrationsFolder: migrationsUpTo(5) });
@@ -86,21 +87,21 @@ describe("migration of finals into the version history", () => {
     // The real migrations from 0006 on, and the start-up checksum backfill, as a server start runs them.
     migrateDatabase(db);
 
-    const store = createVersionStore(db, 50);
+    const store = createVersionStore(openSqliteStore(db), 50);
     const engine = createHistoryEngine(store, 16 * 1024 * 1024);
     for (const f of finals) {
-      const info = store.get(f.briefing, f.version);
+      const info = await store.get(f.briefing, f.version);
       expect(info).toMatchObject({ kind: "final", finalVersion: f.version, authors: ["u1"], isFull: true });
-      const state = store.state(f.briefing, f.version)!;
+      const state = (await store.state(f.briefing, f.version))!;
       expect(xmlOf(state)).toBe(xmlOf(f.state));
       // The rendered form a comparison reads has all of it: text, quote words and translation.
       expect(renderState(state)).toEqual(renderState(f.state));
     }
-    expect(store.list("b1").map((v) => v.seq)).toEqual([2, 1]);
+    expect((await store.list("b1")).map((v) => v.seq)).toEqual([2, 1]);
     // Two migrated finals compare. Each was its own full state, so no Yjs id is shared: blocks
     // without a blockId are replaced whole, and the quote, matched by its blockId at the same
     // position, is one changed block whose words and translation are diffed by characters.
-    const cmp = engine.compare("b1", 1, 2, {}, null)!;
+    const cmp = (await engine.compare("b1", 1, 2, {}, null))!;
     const text = (op: string) => cmp.blocks.flatMap((b) => [...b.segments, ...b.parts.flatMap((p) => p.segments)]).filter((s) => s.op === op).map((s) => s.text).join("|");
     expect(text("ins")).toContain("Energy");
     expect(text("del")).toContain("Opening remarks");
