@@ -5,10 +5,10 @@ import { notify } from "../../db/queries/notifications";
 import {
   createSuggestion,
   decideSuggestion,
-  decideSuggestionSqliteSync,
   getSuggestion,
   listSuggestions,
   openSuggestionIdsBy,
+  reopenAccepted,
   type StoredSuggestion,
 } from "../../db/queries/suggestions";
 import { isValidId } from "../../db/ids";
@@ -202,36 +202,64 @@ function applicable(doc: Y.Doc, s: StoredSuggestion): { message: string } | { ta
   return { target: located.target };
 }
 
+const ALREADY_DECIDED = "Someone already decided this suggestion.";
+
 /**
  * Accepts open suggestions in one transaction on the live document: one stored update and one
- * broadcast however many there are. In order, each one's text is found again from its relative
- * positions (after the ones before it were written), checked to be still the original, the
- * decision recorded, then the replacement written. One that fails a check is skipped, unwritten.
+ * broadcast however many there are. Each accept is recorded first, by the database's conditional
+ * update (the arbiter between deciders on any instance, docs/decisions/0508), and only the ones
+ * taken go into the change. There, in order, each one's text is found again from its relative
+ * positions (after the ones before it were written) and checked to be still the original, then the
+ * replacement written; one that fails the check is left unwritten and given back (open again).
  */
 async function acceptInOneChange(context: AppLoadContext, decider: Decider, list: StoredSuggestion[]): Promise<Map<string, Decision>> {
   const collab = context.services.collab;
   if (!collab) throw new Response("The collaboration service is not running, so the document cannot change.", { status: 503 });
-  return readStoredDocument(() =>
-    collab.change(decider.briefingId, decider.userId, (doc) => {
-      const results = new Map<string, Decision>();
-      for (const s of list) {
-        const found = applicable(doc, s);
-        if ("message" in found) {
-          results.set(s.id, { ok: false, status: 409, message: found.message });
-          continue;
+  const results = new Map<string, Decision>();
+  const at = new Date();
+  const taken: StoredSuggestion[] = [];
+  // Before the change: its callback is a synchronous Yjs transaction, where nothing may be awaited.
+  for (const s of list) {
+    if (await decideSuggestion(context.store, s.id, "accepted", decider.userId, at)) taken.push(s);
+    else results.set(s.id, { ok: false, status: 409, message: ALREADY_DECIDED });
+  }
+  if (taken.length === 0) return results;
+  const giveBack: string[] = [];
+  try {
+    await readStoredDocument(() =>
+      collab.change(decider.briefingId, decider.userId, (doc) => {
+        for (const s of taken) {
+          // An edit may have landed since the suggestion was read or its accept recorded: checked here,
+          // in the same synchronous step as the write.
+          const found = applicable(doc, s);
+          if ("message" in found) {
+            results.set(s.id, { ok: false, status: 409, message: found.message });
+            giveBack.push(s.id);
+            continue;
+          }
+          applyToTarget(found.target, s.replacement);
+          results.set(s.id, { ok: true });
         }
-        // Recorded first: a suggestion someone decided a moment ago must not be applied as well.
-        // Synchronous (SQLite only): inside this Yjs transaction nothing may be awaited.
-        if (!decideSuggestionSqliteSync(context.db, s.id, "accepted", decider.userId)) {
-          results.set(s.id, { ok: false, status: 409, message: "Someone already decided this suggestion." });
-          continue;
-        }
-        applyToTarget(found.target, s.replacement);
-        results.set(s.id, { ok: true });
-      }
-      return results;
-    }),
-  );
+      }),
+    );
+  } catch (err) {
+    // Nothing was written (final, deleted, or the document could not be loaded): every accept goes back.
+    await reopen(context, decider, taken.map((s) => s.id), at);
+    throw err;
+  }
+  await reopen(context, decider, giveBack, at);
+  return results;
+}
+
+/** Opens again the accepts recorded at `at` that were not applied; a failure leaves them accepted, logged. */
+async function reopen(context: AppLoadContext, decider: Decider, ids: string[], at: Date): Promise<void> {
+  for (const id of ids) {
+    try {
+      await reopenAccepted(context.store, id, decider.userId, at);
+    } catch (err) {
+      context.logger.error("suggestion accepted but not applied, and could not be reopened", err, { briefingId: decider.briefingId, suggestionId: id });
+    }
+  }
 }
 
 /** Accepts one open suggestion (see acceptInOneChange); nothing is written when a check fails. */
@@ -255,7 +283,7 @@ export async function applyDecision(context: AppLoadContext, decider: Decider, s
   if (s.status !== "open") return { ok: false, status: 409, message: `This suggestion was already ${s.status}.` };
   if (decision === "accepted") return accept(context, decider, s);
   if (await decideSuggestion(context.store, s.id, "rejected", decider.userId)) return { ok: true };
-  return { ok: false, status: 409, message: "Someone already decided this suggestion." };
+  return { ok: false, status: 409, message: ALREADY_DECIDED };
 }
 
 export async function decide(context: AppLoadContext, access: CommentsAccess, s: StoredSuggestion, decision: "accepted" | "rejected"): Promise<Decision> {

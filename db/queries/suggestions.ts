@@ -129,16 +129,18 @@ export async function createSuggestion(store: Store, input: NewSuggestionInput):
 }
 
 /**
- * Records the decision on a suggestion that is still open; false when someone decided it first
- * (the status check is in the same statement, so two deciders cannot both win).
+ * Records the decision on a suggestion that is still open; false when someone decided it first.
+ * The status check is in the same statement (`where status = 'open' … returning`), so of two
+ * deciders, on one instance or on several sharing the database, exactly one wins. An accept takes
+ * this before it changes the document and gives it back with reopenAccepted when the text then
+ * fails its check (docs/decisions/0508). `at` is the decision's time, which reopenAccepted matches.
  */
-export async function decideSuggestion(store: Store, id: string, decision: "accepted" | "rejected", userId: string): Promise<boolean> {
+export async function decideSuggestion(store: Store, id: string, decision: "accepted" | "rejected", userId: string, at: Date = new Date()): Promise<boolean> {
   if (store.dialect === "sqlite") {
     const statement = prepared(store.db)[decision];
     // A placeholder is bound as given, without the column's Date mapping: milliseconds, as timestamp_ms stores.
-    return (await exec(store, () => statement.get({ id, userId, at: Date.now() }))) !== undefined;
+    return (await exec(store, () => statement.get({ id, userId, at: at.getTime() }))) !== undefined;
   }
-  const at = new Date();
   const changed = await exec(store, (db, t) =>
     db
       .update(t.suggestions)
@@ -150,16 +152,19 @@ export async function decideSuggestion(store: Store, id: string, decision: "acce
 }
 
 /**
- * SQLite only, and synchronous on purpose: `decideSuggestion` for the accept that runs inside
- * the live document's change (collab.change), whose callback is a synchronous Yjs transaction.
- * The decision must be recorded in the same synchronous stretch as the check that the text is
- * still the original and the write of the replacement: an await between them would let another
- * change of the document, or another decider, slip in. It stays until that change can be split
- * (see ADR 0111, step 2); no SQLite transaction of the store can be open here, since a
- * withTransaction body never lets a macrotask such as this change run (ADR 0114).
+ * Gives back an accept that decideSuggestion recorded but that could not be applied (the text
+ * changed before the document change ran, or the briefing became final): open again, only while
+ * it is still that very accept (same user, same time), so nothing decided since is undone.
  */
-export function decideSuggestionSqliteSync(db: Db, id: string, decision: "accepted" | "rejected", userId: string): boolean {
-  return prepared(db)[decision].get({ id, userId, at: Date.now() }) !== undefined;
+export async function reopenAccepted(store: Store, id: string, userId: string, at: Date): Promise<boolean> {
+  const changed = await exec(store, (db, t) =>
+    db
+      .update(t.suggestions)
+      .set({ status: "open", acceptedBy: null, acceptedAt: null })
+      .where(and(eq(t.suggestions.id, id), eq(t.suggestions.status, "accepted"), eq(t.suggestions.acceptedBy, userId), eq(t.suggestions.acceptedAt, at)))
+      .returning({ id: t.suggestions.id }),
+  );
+  return changed.length === 1;
 }
 
 export async function setSuggestionThread(store: Store, id: string, threadId: string): Promise<void> {

@@ -18,10 +18,10 @@ import { listNotifications, markAllRead, markRead, notify, onNotificationsChange
 import {
   createSuggestion,
   decideSuggestion,
-  decideSuggestionSqliteSync,
   getSuggestion,
   listSuggestions,
   openSuggestionIdsBy,
+  reopenAccepted,
   setSuggestionThread,
 } from "../../db/queries/suggestions";
 import { listMarkings, reclassify, setTeamClassificationLevels } from "../../db/queries/markings";
@@ -419,15 +419,31 @@ for (const dialect of testDialects()) {
       expect((await listSuggestions(store, "brief-1")).map((s) => [s.id, s.status])).toEqual(inOrder(a, b, c).map((id) => [id, statuses.get(id)]));
     });
 
-    it.skipIf(dialect.name !== "sqlite")("decides synchronously inside a live document change, once, on the SQLite connection", async () => {
-      if (store.dialect !== "sqlite") return;
-      const id = await createSuggestion(store, { briefingId: "brief-1", kind: "text", anchorStart: new Uint8Array([1]), anchorEnd: new Uint8Array([2]), originalText: "x", replacement: "y", authorId: "user-bob" });
-      expect(decideSuggestionSqliteSync(store.db, id, "accepted", "user-ada")).toBe(true);
-      expect(decideSuggestionSqliteSync(store.db, id, "accepted", "user-ada")).toBe(false);
-      expect(await decideSuggestion(store, id, "rejected", "user-ada")).toBe(false);
-      const decided = await getSuggestion(store, id);
-      expect(decided).toMatchObject({ status: "accepted", acceptedBy: "user-ada", acceptedByName: "Ada" });
-      expect(Math.abs(decided!.acceptedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    it("records an accept once when two deciders race, and gives back only that very accept", async () => {
+      const suggest = () =>
+        createSuggestion(store, { briefingId: "brief-1", kind: "text", anchorStart: new Uint8Array([1]), anchorEnd: new Uint8Array([2]), originalText: "x", replacement: "y", authorId: "user-bob" });
+      // Several rounds, both at once: on PostgreSQL each runs on its own pool connection, as on two instances.
+      for (let round = 0; round < 10; round++) {
+        const id = await suggest();
+        const [one, two] = await Promise.all([decideSuggestion(store, id, "accepted", "user-ada"), decideSuggestion(store, id, "accepted", "user-bob")]);
+        expect([one, two].filter(Boolean)).toHaveLength(1);
+        expect((await getSuggestion(store, id))?.acceptedBy).toBe(one ? "user-ada" : "user-bob");
+      }
+
+      const at = new Date(Date.now() - 5_000);
+      const id = await suggest();
+      expect(await decideSuggestion(store, id, "accepted", "user-ada", at)).toBe(true);
+      expect(await getSuggestion(store, id)).toMatchObject({ status: "accepted", acceptedBy: "user-ada", acceptedAt: at });
+      // Not someone else's accept, nor one at another time.
+      expect(await reopenAccepted(store, id, "user-bob", at)).toBe(false);
+      expect(await reopenAccepted(store, id, "user-ada", new Date(at.getTime() + 1))).toBe(false);
+      expect(await reopenAccepted(store, id, "user-ada", at)).toBe(true);
+      expect(await getSuggestion(store, id)).toMatchObject({ status: "open", acceptedBy: null, acceptedAt: null, acceptedByName: null });
+      expect(await reopenAccepted(store, id, "user-ada", at)).toBe(false);
+      // Open again, so the next decider wins; a rejection is never reopened.
+      expect(await decideSuggestion(store, id, "rejected", "user-bob", at)).toBe(true);
+      expect(await reopenAccepted(store, id, "user-bob", at)).toBe(false);
+      expect((await getSuggestion(store, id))?.status).toBe("rejected");
     });
 
     describe("briefings", () => {
