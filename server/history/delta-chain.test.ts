@@ -2,6 +2,7 @@ import path from "node:path";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
+import { openSqliteStore } from "../../db/store";
 import { migrateDatabase } from "../../db/migrate";
 import { COLLAB_FIELD } from "../../extensions";
 import { tempDir } from "../../test/helpers/server";
@@ -177,7 +178,7 @@ describe("the engine's cold compares", () => {
       .run(now, now, now);
     try {
       const fullEvery = 6;
-      const store = createVersionStore(db, fullEvery);
+      const store = createVersionStore(openSqliteStore(db), fullEvery);
       const w = writers(23);
       const clients = Object.fromEntries(w.docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
       for (let v = 1; v <= 20; v++) {
@@ -186,20 +187,20 @@ describe("the engine's cold compares", () => {
         const state = Y.encodeStateAsUpdate(w.docs[0]);
         await store.record("b", { kind: "auto", name: null, authors: ["writer-0"], clients, changeBytes: 0, state, createdBy: null }, inProcessEncoder);
       }
-      const whole = (seq: number) => {
+      const whole = async (seq: number) => {
         const doc = new Y.Doc();
-        store.updates("b", seq, seq)!.forEach((u) => Y.applyUpdate(doc, u));
+        (await store.updates("b", seq, seq))!.forEach((u) => Y.applyUpdate(doc, u));
         return renderDoc(doc);
       };
       for (const [older, newer] of [[3, 5], [6, 7], [7, 12], [1, 20], [13, 14], [9, 9], [2, 18]]) {
-        const expected = compareRendered(whole(older), whole(newer), clients, null);
+        const expected = compareRendered(await whole(older), await whole(newer), clients, null);
         // A cache too small to keep anything: every compare rebuilds both versions.
-        expect(createHistoryEngine(store, 0).compare("b", older, newer, clients, null)).toEqual(expected);
+        expect(await createHistoryEngine(store, 0).compare("b", older, newer, clients, null)).toEqual(expected);
         // One version cached first (older, then newer): the other is rebuilt on its own.
         for (const first of [older, newer]) {
           const engine = createHistoryEngine(store, 64 * 1024 * 1024);
-          engine.compare("b", first, first, clients, null);
-          expect(engine.compare("b", older, newer, clients, null)).toEqual(expected);
+          await engine.compare("b", first, first, clients, null);
+          expect(await engine.compare("b", older, newer, clients, null)).toEqual(expected);
         }
       }
     } finally {
