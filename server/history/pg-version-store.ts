@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { VersionKind } from "../../db/schema";
 import type { PgDb } from "../../db/pg/client";
+import { inPoolTransaction } from "../../db/pg/pool-transaction";
 import type { LastRow, StoredRow, VersionInfo, VersionRow, VersionRows } from "./version-types";
 
 /**
@@ -116,7 +117,7 @@ export function createPgVersionRows(db: PgDb | pg.Pool): VersionRows {
 
   /** Runs `fn` in a transaction on one connection that first takes the briefing's numbering lock. */
   const locked = <T>(briefingId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> =>
-    transaction(pool, async (c) => {
+    inPoolTransaction(pool, async (c) => {
       await run(c, "lock", [VERSION_LOCK_KEY, briefingId]);
       return fn(c);
     });
@@ -154,24 +155,4 @@ export function createPgVersionRows(db: PgDb | pg.Pool): VersionRows {
     };
   };
   return rowsOn(null);
-}
-
-/** Runs `fn` in a transaction on one pooled connection; a connection whose rollback failed is discarded. */
-async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query("begin");
-    const result = await fn(c);
-    await c.query("commit");
-    c.release();
-    return result;
-  } catch (err) {
-    try {
-      await c.query("rollback");
-      c.release();
-    } catch (rollbackErr) {
-      c.release(rollbackErr as Error);
-    }
-    throw err;
-  }
 }

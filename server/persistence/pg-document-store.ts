@@ -2,6 +2,7 @@ import type pg from "pg";
 import * as Y from "yjs";
 import { storedChecksum } from "../../db/checksum";
 import type { PgDb } from "../../db/pg/client";
+import { inPoolTransaction } from "../../db/pg/pool-transaction";
 import { StoredDocumentCorruptError } from "./corruption";
 import { DocumentWriteRefusedError, type DocumentStore } from "./document-store";
 
@@ -64,12 +65,12 @@ export function createPgDocumentStore(db: PgDb | pg.Pool, options: PgStoreOption
 
   /** Snapshot, log and flag from one commit: a compaction committing between two reads would hide rows. */
   const read = (briefingId: string): Promise<Stored> =>
-    transaction(pool, "begin isolation level repeatable read read only", async (c) => {
+    inPoolTransaction(pool, async (c) => {
       const snapshot = (await c.query<SnapshotRow>(SNAPSHOT, [briefingId])).rows[0];
       const log = (await c.query<LogRow>(LOG, [briefingId])).rows;
       const flag = (await c.query<{ has_content: boolean }>("select has_content from briefings where id = $1", [briefingId])).rows[0];
       return { snapshot, log, hasContent: flag?.has_content === true };
-    });
+    }, "begin isolation level repeatable read read only");
 
   /** The bytes to store: `state` merged with every stored row (the stored rows first, as on SQLite). */
   const merge = (stored: Pick<Stored, "snapshot" | "log">, state: Uint8Array): Buffer => {
@@ -115,7 +116,7 @@ export function createPgDocumentStore(db: PgDb | pg.Pool, options: PgStoreOption
 
     async create(briefingId, state) {
       const bytes = toBuffer(state);
-      await transaction(pool, "begin", async (c) => {
+      await inPoolTransaction(pool, async (c) => {
         // The compaction lock: a compaction cannot slip a snapshot in between the check and the write.
         await lock(c, briefingId);
         if ((await c.query("select 1 from briefings where id = $1", [briefingId])).rowCount === 0) {
@@ -135,7 +136,7 @@ export function createPgDocumentStore(db: PgDb | pg.Pool, options: PgStoreOption
       if (updates.length === 0) return;
       const blobs = updates.map((u) => toBuffer(u.update));
       const last = updates[updates.length - 1];
-      await transaction(pool, "begin", async (c) => {
+      await inPoolTransaction(pool, async (c) => {
         // One statement for the whole flush; `with ordinality` keeps the ids in the updates' order.
         await c.query(
           `insert into document_updates (briefing_id, "update", user_id, checksum, created_at)
@@ -161,7 +162,7 @@ export function createPgDocumentStore(db: PgDb | pg.Pool, options: PgStoreOption
       let bytes = merge(before, state);
       let ids = before.log.map((r) => Number(r.id));
 
-      await transaction(pool, "begin", async (c) => {
+      await inPoolTransaction(pool, async (c) => {
         await lock(c, briefingId);
         const now = (await c.query<{ version: string }>("select xmin::text as version from document_snapshots where briefing_id = $1", [briefingId])).rows[0];
         if (now?.version !== before.snapshot?.version) {
@@ -181,26 +182,6 @@ export function createPgDocumentStore(db: PgDb | pg.Pool, options: PgStoreOption
       });
     },
   };
-}
-
-/** Runs `fn` in a transaction on one pooled connection; a connection whose rollback failed is discarded. */
-async function transaction<T>(pool: pg.Pool, begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query(begin);
-    const result = await fn(c);
-    await c.query("commit");
-    c.release();
-    return result;
-  } catch (err) {
-    try {
-      await c.query("rollback");
-      c.release();
-    } catch (rollbackErr) {
-      c.release(rollbackErr as Error);
-    }
-    throw err;
-  }
 }
 
 /** node-postgres sends a Buffer as bytea; a view over the same memory, no copy. */
