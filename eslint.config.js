@@ -91,6 +91,7 @@ export default tseslint.config(
       "db/queries/blocks.ts",
       "db/queries/reviews.ts",
       "db/queries/demo-users.ts",
+      "db/queries/versions.ts",
     ],
     rules: {
       "no-restricted-syntax": [

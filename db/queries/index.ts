@@ -6,3 +6,4 @@ export * from "./blocks";
 export * from "./audit";
 export * from "./markings";
 export * from "./demo-users";
+export * from "./versions";
