@@ -6,12 +6,10 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ExportLink } from "../components/export-link";
 import { requireUser } from "../utils/auth.server";
 import { canExport, requireBriefingRole } from "../utils/permissions.server";
-import { listVersions } from "../utils/status.server";
+import { listClearances, listVersions } from "../utils/db.server";
 import { listMarkings } from "../utils/classification.server";
 import { MarkingHistory } from "../components/marking-history";
-import { getClearance } from "../utils/export.server";
 import { ClearanceRecordView } from "../components/clearance-record";
-import type { ClearanceRecord } from "../../db/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Versions · ${data.briefing.title}` : "Versions" }];
 
@@ -22,11 +20,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({
     canExport: await canExport(context, briefing, role),
     briefing: { id: briefing.id, title: briefing.title, status: briefing.status },
-    versions: listVersions(context.db, briefing.id).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
+    versions: (await listVersions(context.store, briefing.id)).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
     markings: (await listMarkings(context.store, briefing.id)).map((m) => ({ ...m, changedAt: m.changedAt.toISOString() })),
-    clearances: listVersions(context.db, briefing.id)
-      .map((v) => ({ version: v.version, record: getClearance(context.db, briefing.id, v.version) }))
-      .filter((c): c is { version: number; record: ClearanceRecord } => c.record !== null),
+    clearances: await listClearances(context.store, briefing.id),
   });
 }
 

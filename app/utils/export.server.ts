@@ -2,9 +2,8 @@ import type { AppLoadContext } from "@remix-run/node";
 import { listSuggestions } from "../../db/queries/suggestions";
 import { getTeam } from "../../db/queries/teams";
 import { parseLevels } from "../../extensions/portion-mark/levels";
-import { and, eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { clearanceRecords, type Briefing, type ClearanceRecord } from "../../db/schema";
+import type { Briefing } from "../../db/schema";
+import { getClearance, getVersion, type StoredVersion } from "../../db/queries/versions";
 import { PdfExportError } from "../../server/export/errors";
 import { updateToJSON } from "../../server/export/document-json";
 import { frameUpdates } from "../../server/export/update-frames";
@@ -14,7 +13,6 @@ import type { CurrentUser } from "./auth.server";
 import { recordExport } from "./audit.server";
 import { briefingFields } from "./content-hash.server";
 import { badRequest, notFound } from "./errors";
-import { getVersion, type StoredVersion } from "./status.server";
 import { readStoredDocument } from "./stored-document.server";
 
 /** `?suggestions=markup|clean` (default clean): whether a draft export shows open suggestions. Anything else is a 400. */
@@ -64,11 +62,6 @@ export function exportFileName(title: string, suffix: string, extension: string)
   return `${slug || "briefing"}-${suffix}.${extension}`;
 }
 
-/** The clearance record stored with a final version (null for versions finalized before reviews). */
-export function getClearance(db: Db, briefingId: string, version: number): ClearanceRecord | null {
-  return db.select({ r: clearanceRecords.record }).from(clearanceRecords).where(and(eq(clearanceRecords.briefingId, briefingId), eq(clearanceRecords.version, version))).get()?.r ?? null;
-}
-
 async function infoFor(context: AppLoadContext, briefing: Briefing, version: StoredVersion | null): Promise<ExportInfo> {
   const d = version?.details ?? {};
   const pick = (k: keyof Briefing & string) => (typeof d[k] === "string" ? d[k] : String(briefing[k] ?? ""));
@@ -90,7 +83,7 @@ async function infoFor(context: AppLoadContext, briefing: Briefing, version: Sto
     version: version
       ? { number: version.version, contentHash: version.contentHash, createdAt: version.createdAt, createdBy: version.createdByName }
       : null,
-    clearance: version ? getClearance(context.db, briefing.id, version.version) : null,
+    clearance: version ? await getClearance(context.store, briefing.id, version.version) : null,
   };
 }
 
@@ -106,10 +99,10 @@ export async function exportSource(
 ): Promise<{ job: RenderJob; stored: StoredVersion | null }> {
   let stored: StoredVersion | null = null;
   if (requested !== null) {
-    stored = getVersion(context.db, briefing.id, requested) ?? null;
+    stored = (await getVersion(context.store, briefing.id, requested)) ?? null;
     if (!stored) throw notFound(`Version ${requested}`);
   } else if (briefing.status === "final") {
-    stored = getVersion(context.db, briefing.id, null) ?? null;
+    stored = (await getVersion(context.store, briefing.id, null)) ?? null;
   }
   if (stored) return { job: { update: new Uint8Array(stored.snapshot), info: await infoFor(context, briefing, stored) }, stored };
   const collab = context.services.collab;
@@ -184,7 +177,7 @@ export async function exportBriefingPdf(
 
 /** A stored version as template data, for the read-only view (same model the PDF prints). */
 export async function versionView(context: AppLoadContext, briefing: Briefing, version: number) {
-  const stored = getVersion(context.db, briefing.id, version);
+  const stored = await getVersion(context.store, briefing.id, version);
   if (!stored) throw notFound(`Version ${version}`);
   const info = await infoFor(context, briefing, stored);
   return buildExportModel(updateToJSON(new Uint8Array(stored.snapshot)), info);

@@ -1,10 +1,9 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { and, desc, eq, max } from "drizzle-orm";
 import * as Y from "yjs";
-import type { Db } from "../../db/client";
 import { withTransaction, type Store } from "../../db/store";
-import { newId } from "../../db/ids";
-import { briefings, briefingVersions, clearanceRecords, users, type Briefing, type BriefingStatus, type Role } from "../../db/schema";
+import { getBriefing } from "../../db/queries/briefings";
+import { changeStatusIfStill, insertFinalVersion } from "../../db/queries/versions";
+import type { Briefing, BriefingStatus, Role } from "../../db/schema";
 import { contentHash } from "../../server/export/content-hash";
 import { documentJSON } from "../../server/export/document-json";
 import { recordAudit } from "./audit.server";
@@ -46,10 +45,13 @@ export function findTransition(from: BriefingStatus, to: BriefingStatus): Status
 /**
  * Moves a briefing along draft → in_review → final (editors and owners) or reopens a final one
  * (owners). Finalizing records a version: the Yjs state, the sha256 of the canonical body + fields,
- * who and when. Everything after reading the document up to the status write runs synchronously,
- * and the read itself resolves without yielding to I/O while the room is loaded (its state is in
- * memory) and with the SQLite store, so no edit can land between the snapshot and the freeze; `briefingChanged` then makes the collaboration
- * server refuse further edits at once.
+ * who and when, with its clearance record. The status write is conditional on the status this
+ * request read, so of two concurrent changes of one briefing the second is answered 409 and never
+ * records a second version (ADR 0509). On SQLite everything from reading the document up to the
+ * status write runs without yielding to I/O while the room is loaded, so no edit can land between
+ * the snapshot and the freeze; on PostgreSQL the transaction's round trips leave a window of a
+ * few milliseconds in which an edit reaches the live document but not the version (ADR 0509).
+ * `briefingChanged` then makes the collaboration server refuse further edits at once.
  */
 export async function changeBriefingStatus(
   context: AppLoadContext,
@@ -60,7 +62,8 @@ export async function changeBriefingStatus(
 ): Promise<StatusChangeResult> {
   const { briefing, role } = access;
   const transition = findTransition(briefing.status, to);
-  if (typeof transition === "string") return { ok: false, error: transition };
+  // Finalizing a final briefing conflicts with its state (409), like a finalize that lost a race.
+  if (typeof transition === "string") return { ok: false, error: transition, ...(briefing.status === "final" && to === "final" ? { code: 409 as const } : {}) };
   if (!roleAtLeast(role, transition.minRole)) {
     throw forbidden(`${transition.label} needs the ${transition.minRole} role; you are ${role}.`);
   }
@@ -79,6 +82,10 @@ export async function changeBriefingStatus(
   if (to === "final") {
     const collab = context.services.collab;
     if (!collab) return { ok: false, error: "The collaboration service is not running, so the document cannot be recorded." };
+    // Read before the document: on PostgreSQL each read waits for the database, and an edit that
+    // reaches the room while the finalize waits is in the live document but not in the version.
+    // A review read earlier than the document is safe: an approval counts only for the hash it names.
+    const review = await loadReview(context.store, briefing);
     // A damaged document is answered 503 and never recorded as a final version.
     const doc = await readStoredDocument(() => collab.getDocument(briefing.id));
     try {
@@ -87,7 +94,6 @@ export async function changeBriefingStatus(
       const hash = contentHash(body, fields);
       // Approvals count only for the content as it is now: the hashes come from the same snapshot.
       const hashes = sectionHashes(body);
-      const review = await loadReview(context.store, briefing);
       const missing = review ? missingApprovals(review, hashes) : [];
       if (missing.length > 0 && !override) {
         return { ok: false, code: 409, missing, error: `Finalizing needs every approval. Missing: ${describeMissing(missing)}.` };
@@ -101,25 +107,20 @@ export async function changeBriefingStatus(
       clearedBy = review ? Array.from(new Set(review.decisions.filter((d) => d.decision === "approved").map((d) => d.userId))) : [];
       const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc));
       version = await withTransaction(context.store, async (tx) => {
-        // Queries not converted to the store yet run synchronously on the same connection, inside this transaction.
-        const db = context.db;
-        const next = (db.select({ v: max(briefingVersions.version) }).from(briefingVersions).where(eq(briefingVersions.briefingId, briefing.id)).get()?.v ?? 0) + 1;
         const now = new Date();
-        db.insert(briefingVersions)
-          .values({
-            id: newId(),
-            briefingId: briefing.id,
-            version: next,
-            snapshot,
-            contentHash: hash,
-            title: briefing.title,
-            details: { ...fields },
-            createdBy: user.id,
-            createdAt: now,
-          })
-          .run();
-        db.insert(clearanceRecords).values({ briefingId: briefing.id, version: next, record: clearance }).run();
-        db.update(briefings).set({ status: "final", updatedAt: now }).where(eq(briefings.id, briefing.id)).run();
+        // First, so a concurrent finalize or reopen of this briefing waits for this one, and then
+        // finds the status changed (ADR 0509).
+        if (!(await changeStatusIfStill(tx, briefing.id, briefing.status, "final", now))) return null;
+        const next = await insertFinalVersion(tx, {
+          briefingId: briefing.id,
+          snapshot,
+          contentHash: hash,
+          title: briefing.title,
+          details: { ...fields },
+          createdBy: user.id,
+          createdAt: now,
+          clearance,
+        });
         await recordStatusChange(context, tx, briefing, user, to, { version: next, contentHash: hash });
         if (override) {
           await recordAudit(context, user, {
@@ -135,13 +136,15 @@ export async function changeBriefingStatus(
     } finally {
       doc.destroy();
     }
+    if (version === null) return statusChangedMeanwhile(context, briefing.id);
   } else {
-    await withTransaction(context.store, async (tx) => {
-      const db = context.db;
-      db.update(briefings).set({ status: to, updatedAt: new Date() }).where(eq(briefings.id, briefing.id)).run();
+    const changed = await withTransaction(context.store, async (tx) => {
+      if (!(await changeStatusIfStill(tx, briefing.id, briefing.status, to, new Date()))) return false;
       if (to === "in_review") await startReview(tx, briefing.id, user.id, approverIds, options.dueDate ?? null);
       await recordStatusChange(context, tx, briefing, user, to, {});
+      return true;
     });
+    if (!changed) return statusChangedMeanwhile(context, briefing.id);
   }
   // Announced as soon as it is written: an open room takes the status from this event, and checks
   // every edit and every accepted suggestion against it, so nothing may land between the status
@@ -154,6 +157,13 @@ export async function changeBriefingStatus(
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
   return { ok: true, status: to, version };
+}
+
+/** 409 when another request changed the status between this one's read and its write. */
+async function statusChangedMeanwhile(context: AppLoadContext, briefingId: string): Promise<StatusChangeResult> {
+  const now = (await getBriefing(context.store, briefingId))?.status;
+  const said = now ? `it is ${now.replace("_", " ")} now` : "it was deleted";
+  return { ok: false, code: 409, error: `The briefing's status was changed by someone else meanwhile (${said}); reload and try again.` };
 }
 
 /** A history version at a status change; a failure is logged, never undoes the change. */
@@ -191,48 +201,3 @@ async function recordStatusChange(context: AppLoadContext, store: Store, briefin
     details: { from: briefing.status, to, ...extra },
   }, store);
 }
-
-export interface VersionSummary {
-  version: number;
-  contentHash: string;
-  title: string;
-  createdAt: Date;
-  createdByName: string | null;
-}
-
-export function listVersions(db: Db, briefingId: string): VersionSummary[] {
-  return db
-    .select({
-      version: briefingVersions.version,
-      contentHash: briefingVersions.contentHash,
-      title: briefingVersions.title,
-      createdAt: briefingVersions.createdAt,
-      createdByName: users.name,
-    })
-    .from(briefingVersions)
-    .leftJoin(users, eq(users.id, briefingVersions.createdBy))
-    .where(eq(briefingVersions.briefingId, briefingId))
-    .orderBy(desc(briefingVersions.version))
-    .all();
-}
-
-/** One stored version with its snapshot, or undefined. `version` null means the latest. */
-export function getVersion(db: Db, briefingId: string, version: number | null) {
-  const query = db
-    .select({
-      version: briefingVersions.version,
-      snapshot: briefingVersions.snapshot,
-      contentHash: briefingVersions.contentHash,
-      title: briefingVersions.title,
-      details: briefingVersions.details,
-      createdAt: briefingVersions.createdAt,
-      createdByName: users.name,
-    })
-    .from(briefingVersions)
-    .leftJoin(users, eq(users.id, briefingVersions.createdBy));
-  return version === null
-    ? query.where(eq(briefingVersions.briefingId, briefingId)).orderBy(desc(briefingVersions.version)).limit(1).get()
-    : query.where(and(eq(briefingVersions.briefingId, briefingId), eq(briefingVersions.version, version))).get();
-}
-
-export type StoredVersion = NonNullable<ReturnType<typeof getVersion>>;

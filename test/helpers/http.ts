@@ -35,3 +35,21 @@ export function postForm(baseUrl: string, path: string, cookie: string | null, f
 export function get(baseUrl: string, path: string, cookie?: string | null) {
   return fetch(`${baseUrl}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
 }
+
+/** The team of the demo seed, where the demo accounts hold their roles. */
+export const DEMO_TEAM = "demo-kz-tr-desk";
+
+/** Creates a briefing in the demo team as `cookie` (an editor or owner) through the team page's form; returns its id. */
+export async function createDemoBriefing(baseUrl: string, cookie: string, title = "Astana working visit"): Promise<string> {
+  const created = await postForm(baseUrl, `/teams/${DEMO_TEAM}?index`, cookie, {
+    intent: "create",
+    title,
+    summitName: "KZ–TR working visit",
+    city: "Astana",
+    startDate: "2027-03-01",
+    endDate: "2027-03-02",
+    classification: "RESTRICTED",
+  });
+  if (created.status !== 302) throw new Error(`creating a briefing answered ${created.status}: ${await created.text()}`);
+  return created.headers.get("location")!.split("/").pop()!;
+}

@@ -12,10 +12,9 @@ import { briefingLevel, teamLevels } from "../../utils/classification.server";
 import { SinceLastReadBanner } from "../../components/since-last-read";
 import { sinceLastReadFor } from "../../utils/history.server";
 import { requireUser } from "../../utils/auth.server";
-import { getTeam, listMembers } from "../../utils/db.server";
+import { getTeam, getVersion, listMembers } from "../../utils/db.server";
 import editorStylesHref from "../../styles/editor.css";
 import { canEditBody, canExport, requireBriefingRole, roleAtLeast } from "../../utils/permissions.server";
-import { getVersion } from "../../utils/status.server";
 import { verifyStoredDocument } from "../../utils/stored-document.server";
 import type { BriefingEvent } from "../../comments/types";
 
@@ -57,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Finalizing records a version; its author is who froze the text.
     // The review's approvers and decisions per section, while it is in review.
     review: briefing.status === "in_review" ? await reviewPanelData(context.store, briefing) : null,
-    finalizedBy: briefing.status === "final" ? (getVersion(context.db, briefing.id, null)?.createdByName ?? null) : null,
+    finalizedBy: briefing.status === "final" ? ((await getVersion(context.store, briefing.id, null))?.createdByName ?? null) : null,
     sinceLastRead: await sinceLastReadFor(context, briefing.id, user.id),
     permissions: {
       editBody: canEditBody(role, briefing),
