@@ -4,6 +4,7 @@ import { historyLayers } from "./history/layer";
 import { importLayer } from "./import/layer";
 import { metricsLayer } from "./metrics-layer";
 import { projectionLayers } from "./persistence/projection-layer";
+import { streamSlotsLayer } from "./redis/stream-slots-layer";
 import { reviewLayer } from "./review/review-layer";
 import type { ServerLayer } from "./start";
 
@@ -15,5 +16,5 @@ export function layers(): ServerLayer[] {
   // The drains close after the collab layer, which settles rooms and records their last versions as it unloads them.
   const projection = projectionLayers();
   const history = historyLayers();
-  return [metricsLayer(), projection.drain, history.drain, collabLayer(), history.main, projection.main, reviewLayer(), exportLayer(), importLayer()];
+  return [streamSlotsLayer(), metricsLayer(), projection.drain, history.drain, collabLayer(), history.main, projection.main, reviewLayer(), exportLayer(), importLayer()];
 }
