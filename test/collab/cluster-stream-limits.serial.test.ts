@@ -112,4 +112,15 @@ describe.skipIf(!hasRedis)("event stream caps across instances", () => {
     expect((await openStream(servers[2], NOTIFICATIONS, owner)).status).toBe(200);
     expect((await openStream(servers[0], NOTIFICATIONS, owner)).status).toBe(429);
   }, 90_000);
+
+  it("falls back to each instance's own cap while Redis is down, never refusing everyone nor admitting without bound", async () => {
+    const commenter = await loginAs(servers[0].url, "commenter");
+    await redis.kill();
+    for (const server of [servers[0], servers[2]]) {
+      for (let i = 0; i < PER_USER; i++) expect((await openStream(server, NOTIFICATIONS, commenter)).status).toBe(200);
+      const refused = await openStream(server, NOTIFICATIONS, commenter);
+      expect(refused.status).toBe(429);
+      expect(refused.text).toBe(`Too many open notification streams for this user (at most ${PER_USER}).`);
+    }
+  }, 60_000);
 });
