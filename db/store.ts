@@ -3,7 +3,7 @@ import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { schema, type Db } from "./client";
-import { openPostgres, pgSchema, type PgDb } from "./pg/client";
+import { openPostgres, pgSchema, type PgDb, type PgPoolOptions } from "./pg/client";
 
 /**
  * The database the query layer runs on (ADR 0111): SQLite through better-sqlite3, or PostgreSQL
@@ -64,7 +64,7 @@ export function openSqliteStore(db: Db, options: { onYield?: YieldPolicy } = {})
 }
 
 /** A PostgreSQL store over a URL (a pool of its own; end it with `store.db.$client.end()`) or a pool. */
-export function openPgStore(target: string | pg.Pool, opts: { max?: number } = {}): PgStore {
+export function openPgStore(target: string | pg.Pool, opts: PgPoolOptions = {}): PgStore {
   const db = typeof target === "string" ? openPostgres(target, opts) : (drizzle(target, { schema: pgSchema }) as PgDb);
   return { dialect: "pg", db, t: pgSchema };
 }

@@ -30,7 +30,7 @@ const EnvSchema = z.object({
       .string()
       .refine((u) => URL.canParse(u) && /^postgres(ql)?:$/.test(new URL(u).protocol), "must be a postgres:// or postgresql:// URL"),
   ),
-  /** Connections of this instance's PostgreSQL pool (the projection thread opens 2 more); with DATABASE_URL only. */
+  /** Connections of this instance's PostgreSQL pool (the projection thread and each history thread open 2 more); with DATABASE_URL only. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
   SD_BUILD_DIR: z.string().min(1).default("build"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

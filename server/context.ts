@@ -7,6 +7,7 @@ import type { DocumentService } from "./export/document-service";
 import type { PdfService } from "./export/service";
 import type { HistoryService } from "./history/service";
 import type { DocxImportService } from "./import/runner";
+import type { StreamSlots } from "./redis/stream-slots";
 import type { AppBus } from "./bus";
 import type { CommentRateLimit } from "./http/comment-rate-limit";
 import type { AuthRateLimits } from "./http/rate-limit";
@@ -48,6 +49,8 @@ export interface Services {
   history?: HistoryService;
   /** Word import in conversion threads (server/import). */
   docxImport?: DocxImportService;
+  /** With REDIS_URL: the per-user cap on open event streams over all instances (server/redis/stream-slots.ts). */
+  streamSlots?: StreamSlots;
 }
 
 declare module "@remix-run/server-runtime" {

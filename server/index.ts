@@ -63,7 +63,7 @@ if (config.EXIT_WITH_PARENT) {
 }
 
 try {
-  running = await startServer(config, logger, remixBuild as unknown as ServerBuild, layers(config));
+  running = await startServer(config, logger, remixBuild as unknown as ServerBuild, layers());
   if (stopping) {
     const { reason, code } = stopping;
     stopping = undefined;

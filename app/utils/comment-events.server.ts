@@ -2,6 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { Role } from "../../db/schema";
 import type { AppBus } from "../../server/bus";
 import type { CommentEvent } from "../comments/types";
+import { admitStream } from "./stream-slots.server";
 
 /**
  * The live channel for comments (docs/decisions/0501): an in-process hub per server fans each
@@ -105,19 +106,15 @@ export function commentStreamCount(context: AppLoadContext): number {
  * change is a `message` event whose data is a CommentEvent; `revoked` tells the client it may no
  * longer read (the stream then ends and the browser's reconnect gets a 401/403).
  */
-export function commentEventStream(
+export async function commentEventStream(
   context: AppLoadContext,
   request: Request,
   who: { briefingId: string; teamId: string; userId: string; sessionId: string },
-): Response {
-  // The same per-user cap as collaboration sockets: each stream holds a connection open.
-  const cap = context.config.COLLAB_MAX_CONNECTIONS_PER_USER;
-  if (hubFor(context).countFor(who.userId) >= cap) {
-    return new Response(`Too many open comment streams for this user (at most ${cap}).`, {
-      status: 429,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" },
-    });
-  }
+): Promise<Response> {
+  // The same per-user cap as collaboration sockets (each stream holds a connection open), over all servers with REDIS_URL.
+  const admission = await admitStream(context, "comment", who.userId, hubFor(context).countFor(who.userId));
+  if (!admission.ok) return admission.response;
+  const { slot } = admission;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -146,6 +143,7 @@ export function commentEventStream(
         open = false;
         clearInterval(heartbeat);
         remove();
+        slot?.release();
         request.signal.removeEventListener("abort", cleanup);
         try {
           controller.close();
@@ -153,6 +151,8 @@ export function commentEventStream(
           // already closed by the reader going away
         }
       };
+      // The reader may have gone while the slot was taken.
+      if (request.signal.aborted) return cleanup();
       request.signal.addEventListener("abort", cleanup);
       // The first bytes flush the headers, so the browser's EventSource reports "open" at once.
       write("retry: 3000\n: connected\n\n");

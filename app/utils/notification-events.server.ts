@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { unreadCount } from "./notifications.server";
+import { admitStream } from "./stream-slots.server";
 
 const HEARTBEAT_MS = 25_000;
 /** Open streams per user, per server: keyed by the server's bus, which every context of one server shares on either database. */
@@ -8,19 +9,16 @@ const open = new WeakMap<object, Map<string, number>>();
 /**
  * GET /notifications/events: Server-Sent Events with the signed-in user's unread count, sent at
  * once and again whenever one of their notifications is added or read. Capped per user like the
- * collaboration sockets (COLLAB_MAX_CONNECTIONS_PER_USER), since each holds a connection open.
+ * collaboration sockets (COLLAB_MAX_CONNECTIONS_PER_USER), since each holds a connection open: on
+ * this server, and with REDIS_URL over all of them (stream-slots.server.ts).
  */
-export function notificationEventStream(context: AppLoadContext, request: Request, userId: string, sessionId: string | null): Response {
+export async function notificationEventStream(context: AppLoadContext, request: Request, userId: string, sessionId: string | null): Promise<Response> {
   let counts = open.get(context.events);
   if (!counts) open.set(context.events, (counts = new Map()));
   const perUser = counts;
-  const cap = context.config.COLLAB_MAX_CONNECTIONS_PER_USER;
-  if ((perUser.get(userId) ?? 0) >= cap) {
-    return new Response(`Too many open notification streams for this user (at most ${cap}).`, {
-      status: 429,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" },
-    });
-  }
+  const admission = await admitStream(context, "notification", userId, perUser.get(userId) ?? 0);
+  if (!admission.ok) return admission.response;
+  const { slot } = admission;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -57,6 +55,7 @@ export function notificationEventStream(context: AppLoadContext, request: Reques
         off();
         offRevoked();
         perUser.set(userId, (perUser.get(userId) ?? 1) - 1);
+        slot?.release();
         request.signal.removeEventListener("abort", cleanup);
         try {
           controller.close();
@@ -64,6 +63,8 @@ export function notificationEventStream(context: AppLoadContext, request: Reques
           // already closed by the reader going away
         }
       };
+      // The reader may have gone while the slot was taken.
+      if (request.signal.aborted) return cleanup();
       request.signal.addEventListener("abort", cleanup);
       write("retry: 3000\n");
       send();

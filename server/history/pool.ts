@@ -2,13 +2,18 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "../logger";
 import { StoredDocumentCorruptError } from "../persistence/corruption";
 import { HistoryUnavailableError } from "./errors";
-import type { FromHistoryWorker, HistoryJob, HistoryResult, HistoryWorkerData } from "./worker-protocol";
+import type { FromHistoryWorker, HistoryClose, HistoryJob, HistoryResult, HistoryWorkerData } from "./worker-protocol";
 
 export interface HistoryPoolOptions {
   /** The SQLite file the threads open (WAL: a read connection each). */
   databasePath: string;
   /** PostgreSQL: the threads open a pool of two to this URL instead of the file (ADR 0121). */
   databaseUrl?: string | null;
+  /**
+   * PostgreSQL: connections of each thread's pool.
+   * @default 2
+   */
+  databasePoolMax?: number;
   fullEvery: number;
   /** Threads (HISTORY_WORKERS). */
   workers: number;
@@ -22,6 +27,11 @@ export interface HistoryPoolOptions {
   /** A thread ends after this long without work (0: never), and its cache with it. */
   idleMs: number;
   logger: Logger;
+  /**
+   * The level of the threads' own log lines (LOG_LEVEL).
+   * @default "silent"
+   */
+  logLevel?: HistoryWorkerData["logLevel"];
 }
 
 type JobBody = HistoryJob extends infer J ? (J extends HistoryJob ? Omit<J, "id"> : never) : never;
@@ -73,7 +83,11 @@ export class HistoryPool {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Refuses new jobs, rejects those waiting, and asks each thread to end its database connections
+   * and exit; a thread that has not exited within `graceMs` is terminated.
+   */
+  async close(graceMs = 5000): Promise<void> {
     this.closed = true;
     const gone = new HistoryUnavailableError("closed", "Version history is shutting down. Try again in a moment.");
     await Promise.all(
@@ -83,7 +97,7 @@ export class HistoryPool {
         if (lane.idleTimer) clearTimeout(lane.idleTimer);
         const worker = lane.worker;
         lane.worker = null;
-        await worker?.terminate();
+        if (worker) await endThread(worker, graceMs);
       }),
     );
   }
@@ -144,7 +158,14 @@ export class HistoryPool {
 
   private start(lane: Lane): void {
     const { entry, evaluate } = workerEntry();
-    const workerData: HistoryWorkerData = { databasePath: this.opts.databasePath, databaseUrl: this.opts.databaseUrl ?? null, fullEvery: this.opts.fullEvery, cacheBytes: this.opts.cacheBytes };
+    const workerData: HistoryWorkerData = {
+      databasePath: this.opts.databasePath,
+      databaseUrl: this.opts.databaseUrl ?? null,
+      databasePoolMax: this.opts.databasePoolMax ?? 2,
+      fullEvery: this.opts.fullEvery,
+      cacheBytes: this.opts.cacheBytes,
+      logLevel: this.opts.logLevel ?? "silent",
+    };
     const worker = new Worker(entry, { eval: evaluate, workerData, resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb } });
     // An idle thread must not keep a finished process (a script, a test) alive.
     worker.unref();
@@ -182,6 +203,17 @@ export class HistoryPool {
     if (!wasReady) for (const p of lane.queue.splice(0)) this.settle(p, () => p.reject(crashed));
     this.pump(lane);
   }
+}
+
+/** Asks a thread to close its connections and exit (worker.ts); terminates it after `graceMs`. */
+async function endThread(worker: Worker, graceMs: number): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  worker.postMessage({ type: "close" } satisfies HistoryClose);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), graceMs)));
+  const how = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (how === "late") await worker.terminate();
 }
 
 /** FNV-1a of the briefing id: the same briefing, the same thread. */

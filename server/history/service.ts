@@ -217,6 +217,20 @@ export function createHistoryService(database: Store, collab: CollabService, opt
 
   return {
     store,
+    /**
+     * Waits (at most `timeoutMs`) for the versions being recorded, such as those of rooms that
+     * unloaded at shutdown, so they are stored before the database closes.
+     */
+    async drain(timeoutMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (order.size > 0 && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        const waitMs = deadline - Date.now();
+        await Promise.race([Promise.allSettled([...order.values()]), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+        clearTimeout(timer);
+      }
+      if (order.size > 0) logger.warn("history", "stopping with versions still being recorded", { briefings: order.size });
+    },
     list: (briefingId: string) => store.list(briefingId),
     get: (briefingId: string, seq: number) => store.get(briefingId, seq),
     /** The full state of a version as one update, or null for an unknown version. Rebuilt in a history thread. */

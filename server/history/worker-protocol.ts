@@ -11,9 +11,18 @@ export interface HistoryWorkerData {
   databasePath: string;
   /** PostgreSQL: the thread opens a pool of two to this URL instead of the file (ADR 0121). */
   databaseUrl: string | null;
+  /** PostgreSQL: the connections of the thread's pool (ADR 0121). */
+  databasePoolMax: number;
   fullEvery: number;
   cacheBytes: number;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
+
+/**
+ * Main thread → history thread: shut down. The thread ends its database connections (a PostgreSQL
+ * pool is ended, not dropped) and closes its port, which lets it exit.
+ */
+export type HistoryClose = { type: "close" };
 
 /** Main thread → history thread. */
 export type HistoryJob =

@@ -5,21 +5,23 @@
  * carries live edits. Jobs arrive one at a time; the rendered versions this thread has built stay
  * in its cache (the pool sends a briefing's jobs always to the same thread).
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, threadId, workerData } from "node:worker_threads";
 import { openDatabase } from "../../db/client";
 import { openPgStore, openSqliteStore, type Store } from "../../db/store";
+import { createLogger } from "../logger";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import { createHistoryEngine } from "./engine";
 import { createVersionStore } from "./version-store";
-import type { FromHistoryWorker, HistoryJob, HistoryResult, HistoryWorkerData } from "./worker-protocol";
+import type { FromHistoryWorker, HistoryClose, HistoryJob, HistoryResult, HistoryWorkerData } from "./worker-protocol";
 
 const port = parentPort;
 const data = workerData as HistoryWorkerData | undefined;
 if (!port || !(data?.databaseUrl || data?.databasePath)) throw new Error("history worker: started without a parent port or a database");
 
-// Two connections: jobs run one at a time, the second serves a rebuild's reads while the first is
-// still being returned (ADR 0121); more would only cost the database.
-const store: Store = data.databaseUrl ? openPgStore(data.databaseUrl, { max: 2 }) : openSqliteStore(openDatabase(data.databasePath));
+// On PostgreSQL a pool of `databasePoolMax` (2: jobs run one at a time, the second serves a
+// rebuild's reads while the first is still being returned, ADR 0121).
+const store: Store = data.databaseUrl ? openPgStore(data.databaseUrl, { max: data.databasePoolMax, applicationName: "summit-desk history" }) : openSqliteStore(openDatabase(data.databasePath));
+const logger = createLogger(data.logLevel);
 const engine = createHistoryEngine(createVersionStore(store, data.fullEvery), data.cacheBytes);
 const send = (msg: FromHistoryWorker) => port.postMessage(msg);
 
@@ -62,9 +64,21 @@ async function handle(job: HistoryJob): Promise<void> {
   }
 }
 
-port.on("message", (job: HistoryJob) => void handle(job));
-port.once("close", () => {
-  if (store.dialect === "pg") void store.db.$client.end();
-  else store.db.$client.close();
+let closing: Promise<void> | null = null;
+/** Ends the database connections once: a PostgreSQL pool says goodbye to the server instead of dropping its sockets. */
+const closeStore = () =>
+  (closing ??= (async () => {
+    if (store.dialect === "pg") await store.db.$client.end();
+    else store.db.$client.close();
+    logger.info("history", "history thread closed its database connections", { threadId, dialect: store.dialect });
+  })());
+
+port.on("message", (msg: HistoryJob | HistoryClose) => {
+  if (msg.type !== "close") return void handle(msg);
+  // With the pool ended and the port closed nothing keeps the thread's loop alive: it exits.
+  void closeStore()
+    .catch(() => {})
+    .then(() => port.close());
 });
+port.once("close", () => void closeStore().catch(() => {}));
 send({ type: "ready" });

@@ -182,3 +182,14 @@ export async function createPostgresDatabase(): Promise<TestPostgres> {
     },
   };
 }
+
+/** Runs one query on its own connection to `url` (a test's look at what the server stored). */
+export async function queryPostgres<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}

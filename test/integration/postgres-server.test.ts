@@ -1,9 +1,8 @@
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { anchorFor, commentApi } from "../comments/comment-api";
 import { get, login, loginAs, postForm } from "../helpers/http";
-import { createPostgresDatabase, postgresAvailable, type TestPostgres } from "../helpers/postgres";
+import { createPostgresDatabase, postgresAvailable, queryPostgres, type TestPostgres } from "../helpers/postgres";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, readBody, type YClient } from "../helpers/yclient";
 
@@ -20,15 +19,7 @@ const TEAM = "demo-kz-tr-desk";
 const PASSWORD = "pw-that-must-not-be-logged";
 const withPassword = (url: string) => url.replace("postgres://postgres@", `postgres://postgres:${PASSWORD}@`);
 
-async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = queryPostgres;
 
 const count = async (url: string, text: string, values: unknown[] = []) => Number((await query<{ n: string }>(url, text, values))[0].n);
 
