@@ -1,13 +1,14 @@
-import type { Db } from "../../db/client";
-import { getBriefing, getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
+import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import { isSessionActive } from "../../db/queries/sessions";
-import { openSqliteStore, type Store } from "../../db/store";
+import type { Store } from "../../db/store";
 import type { Logger } from "../logger";
+import { settleAll } from "../settle-all";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
 import { DecisionRelay, type DecisionHandler } from "./decision-relay";
+import { LatestReads } from "./latest-reads";
 import { BriefingNotEditableError, LoadAborted } from "./registry-errors";
 import { Room, type RoomOptions } from "./room";
 import { RoomListeners, type ChangedListener, type SettledListener } from "./room-listeners";
@@ -54,18 +55,19 @@ export class RoomRegistry {
   private readonly perUser = new Map<string, number>();
   private readonly listeners: RoomListeners;
   private readonly decisions: DecisionRelay;
-  /** The async queries over the same database, for the reads off the synchronous paths. */
-  private readonly queries: Store;
+  /** Status reads per briefing and access reads per connection: only the newest applies (docs/decisions/0122). */
+  private readonly statusReads = new LatestReads<string>();
+  private readonly accessReads = new LatestReads<Connection>();
 
+  /** `queries`: the database's query layer (SQLite or PostgreSQL), for access and status reads. */
   constructor(
-    private readonly db: Db,
+    private readonly queries: Store,
     private readonly store: DocumentStore,
     private readonly options: RegistryOptions,
     private readonly logger: Logger,
   ) {
     this.decisions = new DecisionRelay(logger);
     this.listeners = new RoomListeners(logger);
-    this.queries = openSqliteStore(db);
   }
 
   get(briefingId: string): Room | undefined {
@@ -143,13 +145,24 @@ export class RoomRegistry {
       if (gone || ws.readyState !== ws.OPEN) return null;
       const conn = this.join(ws, room, identity);
       // The role or status read at the upgrade may be stale by now: re-read them for this socket.
-      if (loading.changed) {
-        this.briefingChanged(briefingId);
-        if (!conn.isClosed) this.membershipChanged(room.teamId, identity.userId);
-      }
+      if (loading.changed) await this.recheckJoined(room, conn);
       return conn;
     }
     return this.join(ws, room, identity);
+  }
+
+  /** Re-reads the status and this connection's role, reading nothing from it until both applied. */
+  private async recheckJoined(room: Room, conn: Connection): Promise<void> {
+    const release = conn.hold();
+    try {
+      await this.briefingChanged(room.briefingId);
+      if (!conn.isClosed && this.rooms.get(room.briefingId) === room) await this.recheckAccess(room, conn);
+    } catch (err) {
+      // The failed read closed what it could not check; connect() never rejects.
+      this.logger.error("collab: re-reading access after a load failed", err, conn.fields());
+    } finally {
+      release();
+    }
   }
 
   private join(ws: WebSocket, room: Room, identity: CollabIdentity): Connection {
@@ -181,21 +194,24 @@ export class RoomRegistry {
    * nobody has it open; a room loaded for this is unloaded again once storage has the change.
    * Rejects when the briefing is unknown, final or deleted, or its stored document cannot be loaded.
    *
-   * An open room's `teamId` and `final` are current: briefingChanged sets them in the same
-   * synchronous step as the event that announces the change, and every edit its sockets send is
-   * checked against them too. So the check below, in the same synchronous step as the write, needs
-   * no read of the briefing (docs/decisions/0507).
+   * An open room's `teamId` and `final` are current once no status read is in flight: the event
+   * that announces a change holds the room's sockets and waits here until briefingChanged applied
+   * its read, and every edit its sockets send is checked against them too. So the check below, in
+   * the same synchronous step as the write, needs no read of the briefing (docs/decisions/0507, 0122).
    */
   async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     let room = this.rooms.get(briefingId);
+    let loaded = false;
     if (!room) {
       const briefing = await getBriefing(this.queries, briefingId);
       if (!briefing) throw new BriefingNotEditableError("deleted");
       room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
-      // A finalize or deletion announced while it loaded reached no room: read the briefing again.
-      this.briefingChanged(briefingId);
+      loaded = true;
     }
     try {
+      // A finalize or deletion announced while it loaded reached no room: read the briefing again.
+      if (loaded) await this.briefingChanged(briefingId);
+      await this.statusReads.idle(briefingId);
       if (this.rooms.get(briefingId) !== room) throw new BriefingNotEditableError("deleted");
       if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
@@ -206,21 +222,44 @@ export class RoomRegistry {
 
   /**
    * A member's role changed or they left: re-read their access for each open briefing of that team.
-   * Synchronous on purpose (SQLite, getBriefingAccessSqliteSync): the new role applies inside the
-   * publish that announces it, before the member route answers, so nothing the socket sends after
-   * (an edit, a suggestion decision) is taken with the old role; an awaited read answered after a
-   * later change's would also overwrite the newer role with the older one.
+   * Resolves once every read applied (the bus awaits it, so the member route answers after), and
+   * their sockets are not read until then: nothing they send after the change is taken with the
+   * old role (docs/decisions/0122).
    */
-  membershipChanged(teamId: string, userId: string): void {
+  async membershipChanged(teamId: string, userId: string): Promise<void> {
     for (const loading of this.loads.values()) loading.changed = true;
+    const checks: Promise<void>[] = [];
     for (const room of this.rooms.values()) {
       if (room.teamId !== teamId) continue;
-      for (const conn of Array.from(room.connections)) {
-        if (conn.userId !== userId) continue;
-        const access = getBriefingAccessSqliteSync(this.db, room.briefingId, userId);
-        if (!access) conn.close(CLOSE.forbidden);
-        else conn.setRole(access.role);
-      }
+      for (const conn of room.connections) if (conn.userId === userId) checks.push(this.recheckAccess(room, conn));
+    }
+    await settleAll(checks);
+  }
+
+  /**
+   * Reads one connection's role and applies it, unless a later read for the same connection
+   * started meanwhile (that one applies instead: an older answer never overwrites a newer one). A
+   * failed read closes the connection (4500): it is not left with a role it may no longer have.
+   */
+  private async recheckAccess(room: Room, conn: Connection, sessionCheck = false): Promise<void> {
+    const read = this.accessReads.start(conn);
+    const release = conn.hold();
+    try {
+      // Both at once when resyncing: the answers may come back in any order, the ticket decides.
+      const [active, access] = await Promise.all([
+        sessionCheck ? isSessionActive(this.queries, conn.sessionId) : true,
+        getBriefingAccess(this.queries, room.briefingId, conn.userId),
+      ]).catch((err: unknown) => {
+        if (read.current()) conn.close(CLOSE.accessCheckFailed);
+        throw err;
+      });
+      if (!active) return conn.close(CLOSE.unauthenticated);
+      if (!read.current() || conn.isClosed) return;
+      if (!access) conn.close(CLOSE.forbidden);
+      else conn.setRole(access.role);
+    } finally {
+      release();
+      read.end();
     }
   }
 
@@ -231,23 +270,35 @@ export class RoomRegistry {
 
   /**
    * Status or details changed: `final` makes everyone read-only, back to draft restores writers.
-   * Synchronous on purpose (SQLite, getBriefingSqliteSync), for the reasons of membershipChanged:
-   * change() and every socket's edits trust `room.final` from here without reading the briefing.
+   * Until the read is applied the room's sockets are not read and change() waits, so no edit is
+   * taken as a draft's on a briefing that was just finalized; only the newest of overlapping reads
+   * applies. A failed read closes the room's sockets (4500): its status is unknown.
    */
-  briefingChanged(briefingId: string): void {
+  async briefingChanged(briefingId: string): Promise<void> {
     const loading = this.loads.get(briefingId);
     if (loading) loading.changed = true;
     const room = this.rooms.get(briefingId);
     if (!room) return;
-    const briefing = getBriefingSqliteSync(this.db, briefingId);
-    if (!briefing) return this.briefingDeleted(briefingId);
-    const wasFinal = room.final;
-    room.final = briefing.status === "final";
-    if (room.final && !wasFinal) for (const conn of Array.from(room.connections)) conn.notifyIfReadOnly();
-    if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
-    if (room.teamId !== briefing.teamId) {
-      room.teamId = briefing.teamId;
-      for (const conn of Array.from(room.connections)) this.membershipChanged(briefing.teamId, conn.userId);
+    const read = this.statusReads.start(briefingId);
+    const release = room.hold();
+    try {
+      const briefing = await getBriefing(this.queries, briefingId).catch((err: unknown) => {
+        if (read.current() && this.rooms.get(briefingId) === room) room.closeAll(CLOSE.accessCheckFailed);
+        throw err;
+      });
+      if (!read.current() || this.rooms.get(briefingId) !== room) return;
+      if (!briefing) return this.briefingDeleted(briefingId);
+      const wasFinal = room.final;
+      room.final = briefing.status === "final";
+      if (room.final && !wasFinal) for (const conn of Array.from(room.connections)) conn.notifyIfReadOnly();
+      if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
+      if (room.teamId !== briefing.teamId) {
+        room.teamId = briefing.teamId;
+        await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn)));
+      }
+    } finally {
+      release();
+      read.end();
     }
   }
 
@@ -287,20 +338,17 @@ export class RoomRegistry {
    */
   async recheckAll(): Promise<void> {
     for (const loading of this.loads.values()) loading.changed = true;
+    const work: Promise<void>[] = [];
     for (const room of Array.from(this.rooms.values())) {
-      this.briefingChanged(room.briefingId);
-      if (this.rooms.get(room.briefingId) !== room) continue; // deleted meanwhile
-      for (const conn of Array.from(room.connections)) {
-        if (!(await isSessionActive(this.queries, conn.sessionId))) {
-          conn.close(CLOSE.unauthenticated);
-          continue;
-        }
-        // Read and applied in one step: a newer role set by membershipChanged meanwhile is never overwritten.
-        const access = getBriefingAccessSqliteSync(this.db, room.briefingId, conn.userId);
-        if (!access) conn.close(CLOSE.forbidden);
-        else conn.setRole(access.role);
-      }
+      work.push(
+        (async () => {
+          await this.briefingChanged(room.briefingId);
+          if (this.rooms.get(room.briefingId) !== room) return; // deleted meanwhile
+          await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn, true)));
+        })(),
+      );
     }
+    await settleAll(work);
   }
 
   private closeWhere(match: (conn: Connection) => boolean, spec: CloseSpec): void {

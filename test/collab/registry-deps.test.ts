@@ -29,7 +29,7 @@ const editor = { userId: "demo-editor", sessionId: "s-editor", sessionExpiresAt:
  */
 async function instance(file: string, metrics: CollabMetrics, fanout: RoomFanout) {
   const db: Db = openDatabase(file);
-  const registry = new RoomRegistry(db, createSqliteDocumentStore(db), {
+  const registry = new RoomRegistry(openSqliteStore(db), createSqliteDocumentStore(db), {
     flushMs: 10,
     compactAfter: 500,
     maxDocumentBytes: 32 * 1024 * 1024,
@@ -131,7 +131,8 @@ describe("room registry with injected metrics and fan-out", { timeout: 60_000 },
     // and announced as the status route does right after its write (the collab layer's briefingChanged).
     const other = openDatabase(file);
     other.$client.prepare("update briefings set status = 'final' where id = ?").run(DEMO_BRIEFING_ID);
-    registry.briefingChanged(DEMO_BRIEFING_ID);
+    // Not awaited: a change asked for while that read is in flight waits for it.
+    void registry.briefingChanged(DEMO_BRIEFING_ID);
     let ran = false;
     const tooLate = (doc: Y.Doc) => {
       ran = true;

@@ -48,7 +48,7 @@ async function seededFile(): Promise<string> {
 /** One process's registry on `file`, counting the settles it emits for the demo briefing. */
 async function instance(file: string) {
   const db: Db = openDatabase(file);
-  const registry = new RoomRegistry(db, createSqliteDocumentStore(db), {
+  const registry = new RoomRegistry(openSqliteStore(db), createSqliteDocumentStore(db), {
     flushMs: 10,
     compactAfter: 500,
     maxDocumentBytes: 32 * 1024 * 1024,
