@@ -2,7 +2,7 @@ import pg from "pg";
 import { finalizeCleared, toReview as reviewFields } from "../helpers/review";
 import { readAuthMessage } from "y-protocols/auth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loginAs, postForm } from "../helpers/http";
+import { createBriefingOverHttp, loginAs, postForm } from "../helpers/http";
 import { awarenessMarker } from "../helpers/marker";
 import { createPostgresDatabase, postgresAvailable, type TestPostgres } from "../helpers/postgres";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -124,17 +124,7 @@ for (const dialect of ["sqlite", "pg"] as const) {
     });
 
     it("deleting a briefing closes its sockets with 4404", async () => {
-      const res = await postForm(server.url, `/teams/${TEAM}?index`, owner, {
-        intent: "create",
-        title: "Doomed briefing",
-        summitName: "Test summit",
-        city: "Astana",
-        startDate: "2027-01-10",
-        endDate: "2027-01-11",
-        classification: "UNCLASSIFIED",
-      });
-      expect(res.status).toBe(302);
-      const briefingId = res.headers.get("location")!.split("/").pop()!;
+      const briefingId = await createBriefingOverHttp(server.url, owner, { title: "Doomed briefing" });
       const client = await connectClient(server.url, owner, { briefingId });
       const del = await postForm(server.url, `/teams/${TEAM}?index`, owner, { intent: "delete", briefingId });
       expect(del.status).toBe(200);

@@ -35,3 +35,21 @@ export function postForm(baseUrl: string, path: string, cookie: string | null, f
 export function get(baseUrl: string, path: string, cookie?: string | null) {
   return fetch(`${baseUrl}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
 }
+
+/**
+ * Creates a briefing in the demo team through the real form (a title and summit of its own, the
+ * rest fixed; `fields` replaces any of them) and returns its id from the redirect.
+ */
+export async function createBriefingOverHttp(baseUrl: string, cookie: string, fields: Record<string, string>): Promise<string> {
+  const res = await postForm(baseUrl, "/teams/demo-kz-tr-desk?index", cookie, {
+    intent: "create",
+    summitName: "Test summit",
+    city: "Astana",
+    startDate: "2027-01-10",
+    endDate: "2027-01-11",
+    classification: "UNCLASSIFIED",
+    ...fields,
+  });
+  if (res.status !== 302) throw new Error(`creating a briefing failed: HTTP ${res.status}`);
+  return res.headers.get("location")!.split("/").pop()!;
+}
