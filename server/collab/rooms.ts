@@ -58,6 +58,8 @@ export class RoomRegistry {
   /** Status reads per briefing and access reads per connection: only the newest applies (docs/decisions/0122). */
   private readonly statusReads = new LatestReads<string>();
   private readonly accessReads = new LatestReads<Connection>();
+  /** Access changes heard of so far (accessEpoch). */
+  private changesHeard = 0;
 
   /** `queries`: the database's query layer (SQLite or PostgreSQL), for access and status reads. */
   constructor(
@@ -68,6 +70,14 @@ export class RoomRegistry {
   ) {
     this.decisions = new DecisionRelay(logger);
     this.listeners = new RoomListeners(logger);
+  }
+
+  /**
+   * Bumped by every access change this registry hears of. An upgrade notes it before it reads the
+   * session and role; a socket that joins after a change its reads may have missed re-reads them.
+   */
+  get accessEpoch(): number {
+    return this.changesHeard;
   }
 
   get(briefingId: string): Room | undefined {
@@ -120,8 +130,12 @@ export class RoomRegistry {
    * before there is a room (or lost), and what the client sends meanwhile waits in the kernel's
    * socket buffer, bounded by TCP flow control instead of a queue of ours. A socket that closes
    * meanwhile (its close frame is read once resumed, a reset at once) never joins. Never rejects.
+   *
+   * `admittedAt`: the accessEpoch noted before the identity, `teamId` and `final` were read; when
+   * access changed since, they are read again for this socket once it joined (held till then).
    */
-  async connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean): Promise<Connection | null> {
+  async connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean, admittedAt?: number): Promise<Connection | null> {
+    const stale = () => admittedAt !== undefined && admittedAt !== this.changesHeard;
     let room = this.rooms.get(briefingId);
     if (!room) {
       const loading = this.loadShared(briefingId, teamId, final);
@@ -145,18 +159,20 @@ export class RoomRegistry {
       if (gone || ws.readyState !== ws.OPEN) return null;
       const conn = this.join(ws, room, identity);
       // The role or status read at the upgrade may be stale by now: re-read them for this socket.
-      if (loading.changed) await this.recheckJoined(room, conn);
+      if (loading.changed || stale()) await this.recheckJoined(room, conn);
       return conn;
     }
-    return this.join(ws, room, identity);
+    const conn = this.join(ws, room, identity);
+    if (stale()) await this.recheckJoined(room, conn);
+    return conn;
   }
 
-  /** Re-reads the status and this connection's role, reading nothing from it until both applied. */
+  /** Re-reads the status and this connection's session and role, reading nothing from it until all applied. */
   private async recheckJoined(room: Room, conn: Connection): Promise<void> {
     const release = conn.hold();
     try {
-      await this.briefingChanged(room.briefingId);
-      if (!conn.isClosed && this.rooms.get(room.briefingId) === room) await this.recheckAccess(room, conn);
+      await this.rereadStatus(room.briefingId);
+      if (!conn.isClosed && this.rooms.get(room.briefingId) === room) await this.recheckAccess(room, conn, true);
     } catch (err) {
       // The failed read closed what it could not check; connect() never rejects.
       this.logger.error("collab: re-reading access after a load failed", err, conn.fields());
@@ -210,7 +226,7 @@ export class RoomRegistry {
     }
     try {
       // A finalize or deletion announced while it loaded reached no room: read the briefing again.
-      if (loaded) await this.briefingChanged(briefingId);
+      if (loaded) await this.rereadStatus(briefingId);
       await this.statusReads.idle(briefingId);
       if (this.rooms.get(briefingId) !== room) throw new BriefingNotEditableError("deleted");
       if (room.final) throw new BriefingNotEditableError("final");
@@ -227,6 +243,7 @@ export class RoomRegistry {
    * old role (docs/decisions/0122).
    */
   async membershipChanged(teamId: string, userId: string): Promise<void> {
+    this.changesHeard++;
     for (const loading of this.loads.values()) loading.changed = true;
     const checks: Promise<void>[] = [];
     for (const room of this.rooms.values()) {
@@ -264,6 +281,7 @@ export class RoomRegistry {
   }
 
   sessionRevoked(sessionId: string): void {
+    this.changesHeard++;
     for (const loading of this.loads.values()) loading.revoked.add(sessionId);
     this.closeWhere((conn) => conn.sessionId === sessionId, CLOSE.unauthenticated);
   }
@@ -275,6 +293,12 @@ export class RoomRegistry {
    * applies. A failed read closes the room's sockets (4500): its status is unknown.
    */
   async briefingChanged(briefingId: string): Promise<void> {
+    this.changesHeard++;
+    await this.rereadStatus(briefingId);
+  }
+
+  /** briefingChanged's read and apply, for the registry's own re-reads (they announce nothing new). */
+  private async rereadStatus(briefingId: string): Promise<void> {
     const loading = this.loads.get(briefingId);
     if (loading) loading.changed = true;
     const room = this.rooms.get(briefingId);
@@ -303,6 +327,7 @@ export class RoomRegistry {
   }
 
   briefingDeleted(briefingId: string): void {
+    this.changesHeard++;
     const loading = this.loads.get(briefingId);
     if (loading) loading.abort = CLOSE.unknownBriefing;
     const room = this.rooms.get(briefingId);
@@ -337,12 +362,13 @@ export class RoomRegistry {
    * changes would have told us.
    */
   async recheckAll(): Promise<void> {
+    this.changesHeard++;
     for (const loading of this.loads.values()) loading.changed = true;
     const work: Promise<void>[] = [];
     for (const room of Array.from(this.rooms.values())) {
       work.push(
         (async () => {
-          await this.briefingChanged(room.briefingId);
+          await this.rereadStatus(room.briefingId);
           if (this.rooms.get(room.briefingId) !== room) return; // deleted meanwhile
           await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn, true)));
         })(),

@@ -38,6 +38,8 @@ interface Setup {
   sql(text: string, values?: unknown[]): Promise<unknown[]>;
   /** PostgreSQL: a connection of its own, outside every pool (closed after the test). */
   client(): Promise<pg.Client>;
+  /** When set, sockets join as if admitted at this accessEpoch (the upgrade's note before its reads). */
+  admittedAt?: number;
 }
 
 const stops: (() => Promise<void>)[] = [];
@@ -51,8 +53,13 @@ async function openStore(dialect: "sqlite" | "pg"): Promise<Pick<Setup, "queries
     const db = openDatabase(path.join(tempDir(), "rereads.db"));
     migrateDatabase(db);
     stops.push(async () => void db.$client.close());
-    const unused = () => Promise.reject(new Error("PostgreSQL only"));
-    return { queries: openSqliteStore(db), sql: unused, client: unused };
+    const sql = async (text: string, values: unknown[] = []) => {
+      const statement = db.$client.prepare(text);
+      if (statement.reader) return statement.all(...values);
+      statement.run(...values);
+      return [];
+    };
+    return { queries: openSqliteStore(db), sql, client: () => Promise.reject(new Error("PostgreSQL only")) };
   }
   const database = await createPostgresDatabase();
   stops.push(() => database.drop());
@@ -67,7 +74,12 @@ async function openStore(dialect: "sqlite" | "pg"): Promise<Pick<Setup, "queries
     stops.push(() => c.end());
     return c;
   };
-  return { queries, sql: async (text, values = []) => (await admin.query(text, values)).rows, client };
+  // Statements are written with `?` for both dialects.
+  const sql = async (text: string, values: unknown[] = []) => {
+    let n = 0;
+    return (await admin.query(text.replace(/\?/g, () => `$${++n}`), values)).rows;
+  };
+  return { queries, sql, client };
 }
 
 /** The demo data, sessions for the editor and the owner, and a registry whose sockets join as `?as=editor|owner`. */
@@ -88,15 +100,17 @@ async function setup(dialect: "sqlite" | "pg"): Promise<Setup> {
     ),
   );
   const registry = new RoomRegistry(queries, openDocumentStore(queries), registryOptions(), logger);
+  const setup: Setup = { queries, url: "", registry, sql, client };
   const served = await serveSockets((ws, req) => {
     const as = new URL(req.url ?? "/", "http://x").searchParams.get("as") ?? "editor";
-    void registry.connect(ws, DEMO_BRIEFING_ID, identities[as], DEMO_TEAM_ID, false);
+    void registry.connect(ws, DEMO_BRIEFING_ID, identities[as], DEMO_TEAM_ID, false, setup.admittedAt);
   });
   stops.push(async () => {
     await registry.shutdown(CLOSE.serverRestarting);
     await served.close();
   });
-  return { queries, url: served.url, registry, sql, client };
+  setup.url = served.url;
+  return setup;
 }
 
 function connectionOf(registry: RoomRegistry, userId: string): Connection {
@@ -119,7 +133,7 @@ async function othersIdle(s: Setup): Promise<boolean> {
   return rows[0].n === 0;
 }
 
-const setRole = (s: Setup, role: string) => s.sql("update memberships set role = $1 where team_id = $2 and user_id = $3", [role, DEMO_TEAM_ID, "demo-editor"]);
+const setRole = (s: Setup, role: string) => s.sql("update memberships set role = ? where team_id = ? and user_id = ?", [role, DEMO_TEAM_ID, "demo-editor"]);
 
 /** Types `text` on `writer` and proves, with a marker through the same socket, whether `watcher` got it. */
 async function reached(writer: YClient, watcher: YClient, text: string): Promise<boolean> {
@@ -162,7 +176,19 @@ describe.skipIf(!hasPostgres)("access re-reads on PostgreSQL", { timeout: 120_00
 });
 
 for (const dialect of ["sqlite", "pg"] as const) {
-  describe.skipIf(dialect === "pg" && !hasPostgres)(`status re-reads on ${dialect}`, { timeout: 120_000 }, () => {
+  describe.skipIf(dialect === "pg" && !hasPostgres)(`re-reads on ${dialect}`, { timeout: 120_000 }, () => {
+    it("a socket admitted before a role change and joining after it gets the new role", async () => {
+      const s = await setup(dialect);
+      const watcher = await connectClient(s.url, null, { params: { as: "owner" } });
+      // The upgrade noted the epoch and read "editor"; then the editor is lowered before it joins.
+      s.admittedAt = s.registry.accessEpoch;
+      await setRole(s, "viewer");
+      await s.registry.membershipChanged(DEMO_TEAM_ID, "demo-editor");
+      const editor = await connectClient(s.url, null, { params: { as: "editor" } });
+      await eventually(() => expect(connectionOf(s.registry, "demo-editor").currentRole).toBe("viewer"), 20_000);
+      expect(await reached(editor, watcher, "late-join ")).toBe(false);
+    });
+
     it("an edit sent while the status read of a finalize waits is judged by the new status, not applied as a draft's", async () => {
       const s = await setup(dialect);
       const editor = await connectClient(s.url, null, { params: { as: "editor" } });
