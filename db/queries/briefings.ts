@@ -82,22 +82,6 @@ function preparedFor(db: Db) {
   return queries;
 }
 
-/**
- * SQLite only, synchronous: for the live-document registry (server/collab/rooms.ts), which applies
- * a briefing's status and team to its open room inside the published event that announces the
- * change (briefingChanged): a server change and every socket's edits are checked against that
- * state without a read of their own, so no write may slip in between, and an awaited read answered
- * late would overwrite a newer state. It becomes getBriefing once events carry what changed.
- */
-export function getBriefingSqliteSync(db: Db, briefingId: string): Briefing | undefined {
-  return preparedFor(db).briefing.get({ briefingId });
-}
-
-/** SQLite only, synchronous: getBriefingAccess for the live-document registry (see getBriefingSqliteSync). */
-export function getBriefingAccessSqliteSync(db: Db, briefingId: string, userId: string): { briefing: Briefing; role: Role } | undefined {
-  return preparedFor(db).access.get({ briefingId, userId });
-}
-
 export type BriefingSort = "last_edited" | "title" | "created";
 
 /**

@@ -26,6 +26,8 @@ export const CLOSE = {
   slowReader: { code: 4430, reason: "client is not reading: too many bytes queued" },
   readOnlyViolation: { code: 4431, reason: "read-only connection kept sending document updates" },
   internalError: { code: 4500, reason: "the briefing could not be loaded" },
+  /** Re-reading an open socket's access after a change failed: closed rather than left with a role it may no longer have. */
+  accessCheckFailed: { code: 4500, reason: "access could not be checked: reconnect" },
   serverRestarting: { code: 4503, reason: "server restarting" },
   /**
    * The stored document failed verification (docs/decisions/0105). In the 45xx range because it is a

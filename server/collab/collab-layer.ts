@@ -47,7 +47,7 @@ export function collabLayer(): ServerLayer {
         },
       });
       const registry = new RoomRegistry(
-        db,
+        queries,
         store,
         {
           flushMs: config.COLLAB_FLUSH_MS,
@@ -100,34 +100,35 @@ export function collabLayer(): ServerLayer {
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade.handle(req, socket, head);
       server.on("upgrade", onUpgrade);
 
-      const guard = (what: string, fn: () => void | Promise<void>) => {
-        const failed = (err: unknown) => logger.error(`collab: handling ${what} failed`, err);
+      // The promise goes back to the bus, which awaits it: the route that published answers once the
+      // change applied here (docs/decisions/0122). A failure is logged; the route's change stands.
+      const guard = async (what: string, fn: () => void | Promise<void>) => {
         try {
-          fn()?.catch(failed);
+          await fn();
         } catch (err) {
-          failed(err);
+          logger.error(`collab: handling ${what} failed`, err);
         }
       };
       // The admission cache forgets first, so an upgrade after the publish is looked up afresh.
       const onMembership = (e: { teamId: string; userId: string }) => {
         admissions.forgetAccess();
-        guard("membershipChanged", () => registry.membershipChanged(e.teamId, e.userId));
+        return guard("membershipChanged", () => registry.membershipChanged(e.teamId, e.userId));
       };
       const onSession = (e: { sessionId: string }) => {
         admissions.forgetSession(e.sessionId);
-        guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
+        return guard("sessionRevoked", () => registry.sessionRevoked(e.sessionId));
       };
       const onChanged = (e: { briefingId: string }) => {
         admissions.forgetAccess();
-        guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
+        return guard("briefingChanged", () => registry.briefingChanged(e.briefingId));
       };
       const onDeleted = (e: { briefingId: string }) => {
         admissions.forgetAccess();
-        guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
+        return guard("briefingDeleted", () => registry.briefingDeleted(e.briefingId));
       };
       const onResync = () => {
         admissions.forgetAll();
-        guard("resync", () => registry.recheckAll());
+        return guard("resync", () => registry.recheckAll());
       };
       const unsubscribe = [
         events.subscribe("resync", onResync),

@@ -45,6 +45,8 @@ export interface ConnectionLimits {
 export interface ConnectionHost {
   readonly briefingId: string;
   readonly final: boolean;
+  /** A read of the briefing's status is in flight: its sockets are not read meanwhile (Room.hold). */
+  readonly held: boolean;
   replySyncStep1(conn: Connection, stateVector: Uint8Array): void;
   receiveUpdate(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void;
   receiveAwareness(conn: Connection, update: Uint8Array): void;
@@ -73,6 +75,9 @@ export class Connection {
   pendingRetries = 0;
   private role: Role;
   private closed = false;
+  /** Access re-checks in flight for this connection (hold()). */
+  private holds = 0;
+  private paused = false;
   private alive = true;
   private tokens: number;
   private lastRefill = Date.now();
@@ -138,6 +143,33 @@ export class Connection {
   }
 
   /**
+   * Stops reading this socket until the returned function is called: while its access is being
+   * re-read, nothing it sends is taken with the role or status the read may replace. What it sends
+   * meanwhile waits in the kernel's socket buffer and is handled, in order, once released.
+   * Holds nest, and the room's hold (host.held) counts too.
+   */
+  hold(): () => void {
+    this.holds++;
+    this.followHolds();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.followHolds();
+    };
+  }
+
+  /** Pauses or resumes the socket to match the holds on it and on its room. */
+  followHolds(): void {
+    const hold = !this.closed && (this.holds > 0 || this.host.held);
+    if (hold === this.paused) return;
+    this.paused = hold;
+    if (hold) this.ws.pause();
+    else this.ws.resume();
+  }
+
+  /**
    * Tells a client that just lost write access (role lowered, briefing finalized) at once, with
    * y-protocols' "permission denied", so its editor stops accepting typing it would lose.
    */
@@ -194,6 +226,8 @@ export class Connection {
   close(spec: CloseSpec): void {
     if (this.closed) return;
     this.closed = true;
+    // A held socket is read again so the client's close frame is seen (its messages are ignored now).
+    this.followHolds();
     clearInterval(this.pingTimer);
     this.dropParked();
     this.limits.metrics.closed(spec.code);

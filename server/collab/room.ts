@@ -86,6 +86,8 @@ export class Room implements ConnectionHost {
   private readonly fanoutLink: RoomFanoutLink;
   /** Blocks an accept merged away, for typing that reaches us after it (docs/decisions/0602). */
   private readonly merged: MergedBlocks | null;
+  /** Reads of the briefing's status in flight (hold()). */
+  private holds = 0;
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -157,8 +159,31 @@ export class Room implements ConnectionHost {
     if (stored.logLength > 0) this.scheduleSettled();
   }
 
+  /** A read of the briefing's status is in flight: no socket of this room is read (hold()). */
+  get held(): boolean {
+    return this.holds > 0;
+  }
+
+  /**
+   * Stops reading every socket of the room, and of those that join, until the returned function is
+   * called: while the registry re-reads the briefing's status, no edit is taken as if it were still
+   * a draft when it may just have been finalized (docs/decisions/0122).
+   */
+  hold(): () => void {
+    this.holds++;
+    for (const conn of this.connections) conn.followHolds();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      for (const conn of Array.from(this.connections)) conn.followHolds();
+    };
+  }
+
   addConnection(conn: Connection): void {
     this.connections.add(conn);
+    conn.followHolds();
     conn.send(syncStep1Message(Y.encodeStateVector(this.doc)));
     const clients = Array.from(this.awareness.getStates().keys());
     if (clients.length > 0) conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, clients)));

@@ -1,13 +1,14 @@
-import type { Db } from "../../db/client";
-import { getBriefing, getBriefingAccessSqliteSync, getBriefingSqliteSync } from "../../db/queries/briefings";
+import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
 import { isSessionActive } from "../../db/queries/sessions";
-import { openSqliteStore, type Store } from "../../db/store";
+import type { Store } from "../../db/store";
 import type { Logger } from "../logger";
+import { settleAll } from "../settle-all";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
 import { DecisionRelay, type DecisionHandler } from "./decision-relay";
+import { LatestReads } from "./latest-reads";
 import { BriefingNotEditableError, LoadAborted } from "./registry-errors";
 import { Room, type RoomOptions } from "./room";
 import { RoomListeners, type ChangedListener, type SettledListener } from "./room-listeners";
@@ -54,18 +55,29 @@ export class RoomRegistry {
   private readonly perUser = new Map<string, number>();
   private readonly listeners: RoomListeners;
   private readonly decisions: DecisionRelay;
-  /** The async queries over the same database, for the reads off the synchronous paths. */
-  private readonly queries: Store;
+  /** Status reads per briefing and access reads per connection: only the newest applies (docs/decisions/0122). */
+  private readonly statusReads = new LatestReads<string>();
+  private readonly accessReads = new LatestReads<Connection>();
+  /** Access changes heard of so far (accessEpoch). */
+  private changesHeard = 0;
 
+  /** `queries`: the database's query layer (SQLite or PostgreSQL), for access and status reads. */
   constructor(
-    private readonly db: Db,
+    private readonly queries: Store,
     private readonly store: DocumentStore,
     private readonly options: RegistryOptions,
     private readonly logger: Logger,
   ) {
     this.decisions = new DecisionRelay(logger);
     this.listeners = new RoomListeners(logger);
-    this.queries = openSqliteStore(db);
+  }
+
+  /**
+   * Bumped by every access change this registry hears of. An upgrade notes it before it reads the
+   * session and role; a socket that joins after a change its reads may have missed re-reads them.
+   */
+  get accessEpoch(): number {
+    return this.changesHeard;
   }
 
   get(briefingId: string): Room | undefined {
@@ -118,8 +130,12 @@ export class RoomRegistry {
    * before there is a room (or lost), and what the client sends meanwhile waits in the kernel's
    * socket buffer, bounded by TCP flow control instead of a queue of ours. A socket that closes
    * meanwhile (its close frame is read once resumed, a reset at once) never joins. Never rejects.
+   *
+   * `admittedAt`: the accessEpoch noted before the identity, `teamId` and `final` were read; when
+   * access changed since, they are read again for this socket once it joined (held till then).
    */
-  async connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean): Promise<Connection | null> {
+  async connect(ws: WebSocket, briefingId: string, identity: CollabIdentity, teamId: string, final: boolean, admittedAt?: number): Promise<Connection | null> {
+    const stale = () => admittedAt !== undefined && admittedAt !== this.changesHeard;
     let room = this.rooms.get(briefingId);
     if (!room) {
       const loading = this.loadShared(briefingId, teamId, final);
@@ -143,13 +159,26 @@ export class RoomRegistry {
       if (gone || ws.readyState !== ws.OPEN) return null;
       const conn = this.join(ws, room, identity);
       // The role or status read at the upgrade may be stale by now: re-read them for this socket.
-      if (loading.changed) {
-        this.briefingChanged(briefingId);
-        if (!conn.isClosed) this.membershipChanged(room.teamId, identity.userId);
-      }
+      if (loading.changed || stale()) await this.recheckJoined(room, conn);
       return conn;
     }
-    return this.join(ws, room, identity);
+    const conn = this.join(ws, room, identity);
+    if (stale()) await this.recheckJoined(room, conn);
+    return conn;
+  }
+
+  /** Re-reads the status and this connection's session and role, reading nothing from it until all applied. */
+  private async recheckJoined(room: Room, conn: Connection): Promise<void> {
+    const release = conn.hold();
+    try {
+      await this.rereadStatus(room.briefingId);
+      if (!conn.isClosed && this.rooms.get(room.briefingId) === room) await this.recheckAccess(room, conn, true);
+    } catch (err) {
+      // The failed read closed what it could not check; connect() never rejects.
+      this.logger.error("collab: re-reading access after a load failed", err, conn.fields());
+    } finally {
+      release();
+    }
   }
 
   private join(ws: WebSocket, room: Room, identity: CollabIdentity): Connection {
@@ -181,21 +210,24 @@ export class RoomRegistry {
    * nobody has it open; a room loaded for this is unloaded again once storage has the change.
    * Rejects when the briefing is unknown, final or deleted, or its stored document cannot be loaded.
    *
-   * An open room's `teamId` and `final` are current: briefingChanged sets them in the same
-   * synchronous step as the event that announces the change, and every edit its sockets send is
-   * checked against them too. So the check below, in the same synchronous step as the write, needs
-   * no read of the briefing (docs/decisions/0507).
+   * An open room's `teamId` and `final` are current once no status read is in flight: the event
+   * that announces a change holds the room's sockets and waits here until briefingChanged applied
+   * its read, and every edit its sockets send is checked against them too. So the check below, in
+   * the same synchronous step as the write, needs no read of the briefing (docs/decisions/0507, 0122).
    */
   async change<T>(briefingId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     let room = this.rooms.get(briefingId);
+    let loaded = false;
     if (!room) {
       const briefing = await getBriefing(this.queries, briefingId);
       if (!briefing) throw new BriefingNotEditableError("deleted");
       room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
-      // A finalize or deletion announced while it loaded reached no room: read the briefing again.
-      this.briefingChanged(briefingId);
+      loaded = true;
     }
     try {
+      // A finalize or deletion announced while it loaded reached no room: read the briefing again.
+      if (loaded) await this.rereadStatus(briefingId);
+      await this.statusReads.idle(briefingId);
       if (this.rooms.get(briefingId) !== room) throw new BriefingNotEditableError("deleted");
       if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
@@ -206,52 +238,96 @@ export class RoomRegistry {
 
   /**
    * A member's role changed or they left: re-read their access for each open briefing of that team.
-   * Synchronous on purpose (SQLite, getBriefingAccessSqliteSync): the new role applies inside the
-   * publish that announces it, before the member route answers, so nothing the socket sends after
-   * (an edit, a suggestion decision) is taken with the old role; an awaited read answered after a
-   * later change's would also overwrite the newer role with the older one.
+   * Resolves once every read applied (the bus awaits it, so the member route answers after), and
+   * their sockets are not read until then: nothing they send after the change is taken with the
+   * old role (docs/decisions/0122).
    */
-  membershipChanged(teamId: string, userId: string): void {
+  async membershipChanged(teamId: string, userId: string): Promise<void> {
+    this.changesHeard++;
     for (const loading of this.loads.values()) loading.changed = true;
+    const checks: Promise<void>[] = [];
     for (const room of this.rooms.values()) {
       if (room.teamId !== teamId) continue;
-      for (const conn of Array.from(room.connections)) {
-        if (conn.userId !== userId) continue;
-        const access = getBriefingAccessSqliteSync(this.db, room.briefingId, userId);
-        if (!access) conn.close(CLOSE.forbidden);
-        else conn.setRole(access.role);
-      }
+      for (const conn of room.connections) if (conn.userId === userId) checks.push(this.recheckAccess(room, conn));
+    }
+    await settleAll(checks);
+  }
+
+  /**
+   * Reads one connection's role and applies it, unless a later read for the same connection
+   * started meanwhile (that one applies instead: an older answer never overwrites a newer one). A
+   * failed read closes the connection (4500): it is not left with a role it may no longer have.
+   */
+  private async recheckAccess(room: Room, conn: Connection, sessionCheck = false): Promise<void> {
+    const read = this.accessReads.start(conn);
+    const release = conn.hold();
+    try {
+      // Both at once when resyncing: the answers may come back in any order, the ticket decides.
+      const [active, access] = await Promise.all([
+        sessionCheck ? isSessionActive(this.queries, conn.sessionId) : true,
+        getBriefingAccess(this.queries, room.briefingId, conn.userId),
+      ]).catch((err: unknown) => {
+        if (read.current()) conn.close(CLOSE.accessCheckFailed);
+        throw err;
+      });
+      if (!active) return conn.close(CLOSE.unauthenticated);
+      if (!read.current() || conn.isClosed) return;
+      if (!access) conn.close(CLOSE.forbidden);
+      else conn.setRole(access.role);
+    } finally {
+      release();
+      read.end();
     }
   }
 
   sessionRevoked(sessionId: string): void {
+    this.changesHeard++;
     for (const loading of this.loads.values()) loading.revoked.add(sessionId);
     this.closeWhere((conn) => conn.sessionId === sessionId, CLOSE.unauthenticated);
   }
 
   /**
    * Status or details changed: `final` makes everyone read-only, back to draft restores writers.
-   * Synchronous on purpose (SQLite, getBriefingSqliteSync), for the reasons of membershipChanged:
-   * change() and every socket's edits trust `room.final` from here without reading the briefing.
+   * Until the read is applied the room's sockets are not read and change() waits, so no edit is
+   * taken as a draft's on a briefing that was just finalized; only the newest of overlapping reads
+   * applies. A failed read closes the room's sockets (4500): its status is unknown.
    */
-  briefingChanged(briefingId: string): void {
+  async briefingChanged(briefingId: string): Promise<void> {
+    this.changesHeard++;
+    await this.rereadStatus(briefingId);
+  }
+
+  /** briefingChanged's read and apply, for the registry's own re-reads (they announce nothing new). */
+  private async rereadStatus(briefingId: string): Promise<void> {
     const loading = this.loads.get(briefingId);
     if (loading) loading.changed = true;
     const room = this.rooms.get(briefingId);
     if (!room) return;
-    const briefing = getBriefingSqliteSync(this.db, briefingId);
-    if (!briefing) return this.briefingDeleted(briefingId);
-    const wasFinal = room.final;
-    room.final = briefing.status === "final";
-    if (room.final && !wasFinal) for (const conn of Array.from(room.connections)) conn.notifyIfReadOnly();
-    if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
-    if (room.teamId !== briefing.teamId) {
-      room.teamId = briefing.teamId;
-      for (const conn of Array.from(room.connections)) this.membershipChanged(briefing.teamId, conn.userId);
+    const read = this.statusReads.start(briefingId);
+    const release = room.hold();
+    try {
+      const briefing = await getBriefing(this.queries, briefingId).catch((err: unknown) => {
+        if (read.current() && this.rooms.get(briefingId) === room) room.closeAll(CLOSE.accessCheckFailed);
+        throw err;
+      });
+      if (!read.current() || this.rooms.get(briefingId) !== room) return;
+      if (!briefing) return this.briefingDeleted(briefingId);
+      const wasFinal = room.final;
+      room.final = briefing.status === "final";
+      if (room.final && !wasFinal) for (const conn of Array.from(room.connections)) conn.notifyIfReadOnly();
+      if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
+      if (room.teamId !== briefing.teamId) {
+        room.teamId = briefing.teamId;
+        await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn)));
+      }
+    } finally {
+      release();
+      read.end();
     }
   }
 
   briefingDeleted(briefingId: string): void {
+    this.changesHeard++;
     const loading = this.loads.get(briefingId);
     if (loading) loading.abort = CLOSE.unknownBriefing;
     const room = this.rooms.get(briefingId);
@@ -286,21 +362,19 @@ export class RoomRegistry {
    * changes would have told us.
    */
   async recheckAll(): Promise<void> {
+    this.changesHeard++;
     for (const loading of this.loads.values()) loading.changed = true;
+    const work: Promise<void>[] = [];
     for (const room of Array.from(this.rooms.values())) {
-      this.briefingChanged(room.briefingId);
-      if (this.rooms.get(room.briefingId) !== room) continue; // deleted meanwhile
-      for (const conn of Array.from(room.connections)) {
-        if (!(await isSessionActive(this.queries, conn.sessionId))) {
-          conn.close(CLOSE.unauthenticated);
-          continue;
-        }
-        // Read and applied in one step: a newer role set by membershipChanged meanwhile is never overwritten.
-        const access = getBriefingAccessSqliteSync(this.db, room.briefingId, conn.userId);
-        if (!access) conn.close(CLOSE.forbidden);
-        else conn.setRole(access.role);
-      }
+      work.push(
+        (async () => {
+          await this.rereadStatus(room.briefingId);
+          if (this.rooms.get(room.briefingId) !== room) return; // deleted meanwhile
+          await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn, true)));
+        })(),
+      );
     }
+    await settleAll(work);
   }
 
   private closeWhere(match: (conn: Connection) => boolean, spec: CloseSpec): void {

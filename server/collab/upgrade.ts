@@ -43,7 +43,7 @@ export interface UpgradeDeps {
 }
 
 type Admission =
-  | { ok: true; briefingId: string; identity: CollabIdentity; teamId: string; final: boolean }
+  | { ok: true; briefingId: string; identity: CollabIdentity; teamId: string; final: boolean; accessEpoch: number }
   | { ok: false; status: number; message: string };
 
 /**
@@ -68,6 +68,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
   }
 
   async function admit(req: IncomingMessage): Promise<Admission> {
+    // Noted before any read: a change announced between these reads and the join is re-read then.
+    const accessEpoch = deps.registry.accessEpoch;
     const pathname = (req.url ?? "").split("?")[0];
     if (!pathname.startsWith(COLLAB_PATH_PREFIX)) return { ok: false, status: 404, message: "Not found." };
     const briefingId = pathname.slice(COLLAB_PATH_PREFIX.length);
@@ -98,7 +100,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       role: access.role,
       presence: presenceFor(session.user),
     };
-    return { ok: true, briefingId, identity, teamId: access.briefing.teamId, final: access.briefing.status === "final" };
+    return { ok: true, briefingId, identity, teamId: access.briefing.teamId, final: access.briefing.status === "final", accessEpoch };
   }
 
   async function handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -129,7 +131,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
           return;
         }
         // An unhandled rejection ends the process (server/index.ts): a failure here ends this socket only.
-        deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final).catch((err: unknown) => {
+        deps.registry.connect(ws, briefingId, identity, admission.teamId, admission.final, admission.accessEpoch).catch((err: unknown) => {
           deps.logger.error("collab connect failed", err, { briefingId, userId: identity.userId });
           ws.terminate();
         });

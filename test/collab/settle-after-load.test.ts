@@ -6,15 +6,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { presenceFor } from "../../server/collab/awareness-guard";
-import { ByteBudget } from "../../server/collab/byte-budget";
 import { CLOSE } from "../../server/collab/close-codes";
-import { noFanout } from "../../server/collab/fanout";
 import { RoomRegistry } from "../../server/collab/rooms";
 import { createLogger } from "../../server/logger";
 import { createSqliteDocumentStore } from "../../server/persistence/document-store";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
 import { openSqliteStore } from "../../db/store";
-import { recordingMetrics } from "../helpers/collab-metrics";
+import { registryOptions } from "../helpers/registry";
 import { tempDir } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 
@@ -48,23 +46,7 @@ async function seededFile(): Promise<string> {
 /** One process's registry on `file`, counting the settles it emits for the demo briefing. */
 async function instance(file: string) {
   const db: Db = openDatabase(file);
-  const registry = new RoomRegistry(db, createSqliteDocumentStore(db), {
-    flushMs: 10,
-    compactAfter: 500,
-    maxDocumentBytes: 32 * 1024 * 1024,
-    settleMs: SETTLE_MS,
-    readOnlyStrikeLimit: 20,
-    maxPendingBytes: 1024 * 1024,
-    maxPendingRetries: 8,
-    maxMessagesPerSecond: 400,
-    byteBudget: new ByteBudget(1024 * 1024, 4 * 1024 * 1024),
-    maxBufferedBytes: 8 * 1024 * 1024,
-    pingIntervalMs: 30_000,
-    maxConnectionsPerBriefing: 200,
-    maxConnectionsPerUser: 50,
-    metrics: recordingMetrics().metrics,
-    fanout: noFanout,
-  }, logger);
+  const registry = new RoomRegistry(openSqliteStore(db), createSqliteDocumentStore(db), registryOptions({ settleMs: SETTLE_MS }), logger);
   const settles: string[] = [];
   registry.onSettled((briefingId, room) => settles.push(`${briefingId}:${firstParagraph(room.doc).toString().slice(0, 20)}`));
   const server = http.createServer();

@@ -39,17 +39,31 @@ export function get(baseUrl: string, path: string, cookie?: string | null) {
 /** The team of the demo seed, where the demo accounts hold their roles. */
 export const DEMO_TEAM = "demo-kz-tr-desk";
 
-/** Creates a briefing in the demo team as `cookie` (an editor or owner) through the team page's form; returns its id. */
-export async function createDemoBriefing(baseUrl: string, cookie: string, title = "Astana working visit"): Promise<string> {
-  const created = await postForm(baseUrl, `/teams/${DEMO_TEAM}?index`, cookie, {
+/**
+ * Creates a briefing in the demo team through the real form (a title and summit of its own, the
+ * rest fixed; `fields` replaces any of them) and returns its id from the redirect.
+ */
+export async function createBriefingOverHttp(baseUrl: string, cookie: string, fields: Record<string, string>): Promise<string> {
+  const res = await postForm(baseUrl, `/teams/${DEMO_TEAM}?index`, cookie, {
     intent: "create",
+    summitName: "Test summit",
+    city: "Astana",
+    startDate: "2027-01-10",
+    endDate: "2027-01-11",
+    classification: "UNCLASSIFIED",
+    ...fields,
+  });
+  if (res.status !== 302) throw new Error(`creating a briefing answered ${res.status}: ${await res.text()}`);
+  return res.headers.get("location")!.split("/").pop()!;
+}
+
+/** Creates a RESTRICTED working-visit briefing in the demo team as `cookie` (an editor or owner); returns its id. */
+export function createDemoBriefing(baseUrl: string, cookie: string, title = "Astana working visit"): Promise<string> {
+  return createBriefingOverHttp(baseUrl, cookie, {
     title,
     summitName: "KZ–TR working visit",
-    city: "Astana",
     startDate: "2027-03-01",
     endDate: "2027-03-02",
     classification: "RESTRICTED",
   });
-  if (created.status !== 302) throw new Error(`creating a briefing answered ${created.status}: ${await created.text()}`);
-  return created.headers.get("location")!.split("/").pop()!;
 }

@@ -238,10 +238,7 @@ for (const dialect of cases) {
       expect(await env.versions(briefingId)).toEqual([1, 2, 3]);
     });
 
-    // The registry's briefingChanged still reads the briefing through the synchronous SQLite
-    // handle (docs/decisions/0111), so on PostgreSQL an open room does not yet hear of a status
-    // change; a room loaded after it reads the status from the database (the tests above).
-    it.skipIf(dialect.name === "PostgreSQL")("freezes a room open during the finalize, and a reopen makes the refused editor reload", async () => {
+    it("freezes a room open during the finalize, and a reopen makes the refused editor reload", async () => {
       await noOpenRoom();
       expect((await status(cookies.owner, { to: "draft" })).status).toBe(200);
       const editor = await connectClient(server.url, cookies.editor, { briefingId });
