@@ -153,13 +153,19 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
 }
 
 /**
- * `n` instances of the real server on ONE SQLite file (WAL mode, one host), each with `REDIS_URL`,
- * as several instances behind a load balancer would run (docs/deployment.md). The first migrates
- * and seeds the file before the others start, so they never race for it.
+ * `n` instances of the real server on ONE database, each with `REDIS_URL`, as several instances
+ * behind a load balancer would run (docs/deployment.md). The database is `opts.databaseUrl` (one
+ * PostgreSQL database for all), else a fresh PostgreSQL database under `TEST_DATABASE=postgres`
+ * (unless `opts.databasePath` names a file), else one SQLite file (WAL mode, one host).
+ * On PostgreSQL all instances start at once: migrations and the seed run under advisory locks, so
+ * instances starting together is a case they handle. On SQLite the first migrates and seeds the
+ * file before the others start, so they never race for it.
  */
 export async function startTestCluster(n: number, redisUrl: string, opts: StartOptions = {}): Promise<TestServer[]> {
-  const databasePath = opts.databasePath ?? path.join(tempDir(), "cluster.db");
   const env = { ...opts.env, REDIS_URL: redisUrl };
+  const databaseUrl = opts.databaseUrl ?? (process.env.TEST_DATABASE === "postgres" && !opts.databasePath ? (await createPostgresDatabase()).url : undefined);
+  if (databaseUrl) return Promise.all(Array.from({ length: n }, () => startTestServer({ ...opts, databaseUrl, env })));
+  const databasePath = opts.databasePath ?? path.join(tempDir(), "cluster.db");
   const first = await startTestServer({ ...opts, databasePath, env });
   const rest = await Promise.all(Array.from({ length: n - 1 }, () => startTestServer({ ...opts, databasePath, env })));
   return [first, ...rest];
