@@ -9,7 +9,7 @@ import { migrateDatabase } from "../../db/migrate";
 import { createBriefing } from "../../db/queries/briefings";
 import { DEMO_TEAM_ID, DEMO_USERS, readSampleArticle, seedDemo } from "../../server/seed/demo";
 import { buildSeedDocument } from "../../server/seed/demo-document";
-import { createSqliteDocumentStore } from "../../server/persistence/document-store";
+import { createSqliteDocumentStore, type DocumentStore } from "../../server/persistence/document-store";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { createRandom } from "./util";
 
@@ -34,6 +34,26 @@ export interface Fixtures {
   longState: Uint8Array;
 }
 
+/** A bench briefing: its id, title and the body it starts with. */
+export type BenchBriefing = [id: string, title: string, state: Uint8Array];
+
+/** Creates the briefings (owned by the demo owner, in the demo team) and stores their bodies as the server writes them. */
+export async function createBenchBriefings(store: Store, documents: DocumentStore, list: BenchBriefing[]): Promise<void> {
+  const owner = DEMO_USERS[0].id;
+  await withTransaction(store, async (tx) => {
+    for (const [id, title] of list) {
+      await createBriefing(
+        tx,
+        DEMO_TEAM_ID,
+        { title, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" },
+        owner,
+        id
+      );
+    }
+  });
+  for (const [id, , state] of list) await documents.create(id, state);
+}
+
 /** Creates the database the way the server would (migrate + demo seed) and adds the bench briefings. */
 export async function prepareDatabase(databasePath: string, churnCount: number): Promise<Fixtures> {
   const db = openDatabase(databasePath);
@@ -43,39 +63,36 @@ export async function prepareDatabase(databasePath: string, churnCount: number):
     const seedState = buildSeedDocument(readSampleArticle());
     const templateState = buildTemplateDocument("the Bench Summit");
     const longState = longBriefState(50);
-    const owner = DEMO_USERS[0].id;
-    const bodies: [string, Uint8Array][] = [];
-    const add = async (store: Store, id: string, title: string, state: Uint8Array) => {
-      await createBriefing(
-        store,
-        DEMO_TEAM_ID,
-        { title, summitName: "Bench Summit", city: "Astana", startDate: "2026-10-01", endDate: "2026-10-02", classification: "RESTRICTED" },
-        owner,
-        id
-      );
-      bodies.push([id, state]);
-    };
-    await withTransaction(openSqliteStore(db), async (store) => {
-      await add(store, BRIEFINGS.fanout, "Bench: live fan-out", seedState);
-      await add(store, BRIEFINGS.typing, "Bench: concurrent typists", seedState);
-      await add(store, BRIEFINGS.history, "Bench: long history", templateState);
-      await add(store, BRIEFINGS.historyRandom, "Bench: long history of random-position edits", templateState);
-      await add(store, BRIEFINGS.pdf, "Bench: 50-page brief", longState);
-      await add(store, BRIEFINGS.pdfLive, "Bench: live edits during export", seedState);
-      await add(store, BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState);
-      for (let i = 0; i < churnCount; i++) await add(store, BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState);
-    });
-    // Bodies through the document store, as the server writes them.
-    const store = createSqliteDocumentStore(db);
-    for (const [id, state] of bodies) await store.create(id, state);
+    await createBenchBriefings(openSqliteStore(db), createSqliteDocumentStore(db), [
+      [BRIEFINGS.fanout, "Bench: live fan-out", seedState],
+      [BRIEFINGS.typing, "Bench: concurrent typists", seedState],
+      ...historyBriefings(templateState),
+      [BRIEFINGS.pdf, "Bench: 50-page brief", longState],
+      [BRIEFINGS.pdfLive, "Bench: live edits during export", seedState],
+      [BRIEFINGS.projectionLive, "Bench: live edits during projection", seedState],
+      ...Array.from({ length: churnCount }, (_, i): BenchBriefing => [BRIEFINGS.churn(i), `Bench: churn ${i}`, templateState]),
+    ]);
     return { seedState, templateState, longState };
   } finally {
     db.$client.close();
   }
 }
 
+/** The two long-history briefings (scenarios 3 and 13), both starting from the template body. */
+export function historyBriefings(templateState: Uint8Array): BenchBriefing[] {
+  return [
+    [BRIEFINGS.history, "Bench: long history", templateState],
+    [BRIEFINGS.historyRandom, "Bench: long history of random-position edits", templateState],
+  ];
+}
+
+export interface StoredCounts {
+  snapshotBytes: number;
+  logRows: number;
+}
+
 /** Counts of a briefing's stored Yjs state: snapshot bytes and update-log rows. */
-export function storedDocument(databasePath: string, briefingId: string): { snapshotBytes: number; logRows: number } {
+export function storedDocument(databasePath: string, briefingId: string): StoredCounts {
   const db = openDatabase(databasePath);
   try {
     const snap = db.$client.prepare("SELECT length(state) AS n FROM document_snapshots WHERE briefing_id = ?").get(briefingId) as

@@ -21,6 +21,7 @@ import { durabilityScenario, editorPageScenario, importScenario, pdfScenario, pr
 import { archiveScenario, randomHistoryScenario, startAndManyScenario } from "./run-scale";
 import { suggestionsScenario } from "./scenario-suggestions";
 import { versionHistoryScenario } from "./scenario-history";
+import { postgresColdJoinScenario } from "./scenario-postgres";
 
 /** Every scenario, in the order a run takes them (each by the repeated method, fresh servers per run); one line each. */
 const SCENARIOS: Scenario[] = [
@@ -39,6 +40,7 @@ const SCENARIOS: Scenario[] = [
   archiveScenario,
   suggestionsScenario,
   versionHistoryScenario,
+  postgresColdJoinScenario,
 ];
 
 const argv = process.argv.slice(2);

@@ -6,7 +6,7 @@ import zlib from "node:zlib";
 import WebSocket from "ws";
 import { updateMessage } from "../../server/collab/protocol";
 import type { DemoRole } from "../../test/helpers/http";
-import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures } from "./fixtures";
+import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures, type StoredCounts } from "./fixtures";
 import { gapUpdates } from "../../test/helpers/gap-updates";
 import { metricValue } from "../../test/helpers/yclient";
 import { METRICS_TOKEN, procStat, type ClientProcess } from "./processes";
@@ -257,15 +257,17 @@ function historyBatches(fixtures: Fixtures, edits: number, randomPositions: bool
   return updates;
 }
 
-export async function history(
+/**
+ * Sends the history (the same updates each time) through one writer, checks that a second client
+ * got all of it, and returns what the writer holds. The clients stay connected.
+ */
+export async function writeHistory(
   side: Side,
   writer: ClientProcess,
   checker: ClientProcess,
-  joiner: ClientProcess,
   fixtures: Fixtures,
-  databasePath: string,
-  opts: { edits: number; joins: number; randomPositions?: boolean }
-): Promise<HistoryResult> {
+  opts: { edits: number; randomPositions?: boolean }
+): Promise<{ room: string; updates: number; sent: { stateVector: StateVector; digest: string } }> {
   const room = opts.randomPositions ? BRIEFINGS.historyRandom : BRIEFINGS.history;
   const updates = historyBatches(fixtures, opts.edits, opts.randomPositions ?? false);
   await writer.call("connect", { ...side.target(room, "owner"), key: "hist-w", count: 1, seedState: side.seed(fixtures.templateState) });
@@ -281,23 +283,47 @@ export async function history(
     90_000
   );
   if (!check.reachedAt.every(Number.isFinite)) throw new Error(`${side.kind}: the history did not reach a second client`);
+  return { room, updates: updates.length, sent };
+}
 
+/** Reads what a database of ours holds of a briefing's document. */
+export type StoredReader = (briefingId: string) => StoredCounts | Promise<StoredCounts>;
+
+/**
+ * Waits (at most 30 s) until our server has no room loaded and the briefing's update log is folded
+ * into its snapshot, then until the server is idle; returns what is stored.
+ */
+export async function awaitCompactedAndUnloaded(side: Side, stored: StoredReader, room: string): Promise<StoredCounts> {
+  const deadline = Date.now() + 30_000;
+  let counts = await stored(room);
+  while ((counts.logRows > 0 || (await side.memory()).rooms > 0) && Date.now() < deadline) {
+    await sleep(100);
+    counts = await stored(room);
+  }
+  // The unload leaves work behind (the last projection, a history version, the projection thread
+  // starting again after idling): let it finish, so the join's CPU is the join's own.
+  await serverIdle(side);
+  return counts;
+}
+
+export async function history(
+  side: Side,
+  writer: ClientProcess,
+  checker: ClientProcess,
+  joiner: ClientProcess,
+  fixtures: Fixtures,
+  databasePath: string,
+  opts: { edits: number; joins: number; randomPositions?: boolean }
+): Promise<HistoryResult> {
+  const { room, updates, sent } = await writeHistory(side, writer, checker, fixtures, opts);
   let coldSyncMs: number | null = null;
   let coldCpuMs: number | null = null;
   let compacted = "n/a (no persistence)";
   if (side.kind === "ours") {
     // Everyone leaves: the room stores, compacts and unloads. Wait until storage shows it.
     await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
-    const deadline = Date.now() + 30_000;
-    let stored = storedDocument(databasePath, room);
-    while ((stored.logRows > 0 || (await side.memory()).rooms > 0) && Date.now() < deadline) {
-      await sleep(100);
-      stored = storedDocument(databasePath, room);
-    }
+    const stored = await awaitCompactedAndUnloaded(side, (id) => storedDocument(databasePath, id), room);
     compacted = `${stored.logRows} log rows, snapshot ${(stored.snapshotBytes / 1024).toFixed(0)} KB`;
-    // The unload leaves work behind (the last projection, a history version, the projection thread
-    // starting again after idling): let it finish, so the join's CPU is the join's own.
-    await serverIdle(side);
     const cpu0 = cpuSeconds(side);
     const cold = await joiner.call<{ runs: { ms: number }[] }>("join", { ...side.target(room, "viewer"), repeats: 1, pauseMs: 0 }, 60_000);
     coldCpuMs = (cpuSeconds(side) - cpu0) * 1000;
@@ -318,7 +344,7 @@ export async function history(
   const runs = warm.runs.map((r) => r.ms);
   return {
     edits: opts.edits,
-    updates: updates.length,
+    updates,
     syncMs: median(runs),
     syncRunsMs: runs,
     openMs: median(warm.runs.map((r) => r.openMs)),

@@ -14,6 +14,7 @@ export function sizesFor(quick: boolean) {
         pendingFlood: { clients: 4, updates: 300, updateBytes: 4096, gapMs: 2, edits: 20, intervalMs: 25 },
         importRuns: 2,
         suggestions: { rounds: 5 },
+        postgres: { joins: 3 },
         budgetMs: 15 * 60_000,
         scale: { settleMs: 2_000, open: 20, concurrency: 10, idleMs: 2_000, historyEdits: 2_000, archive: [100, 1_000], projections: 20 },
       }
@@ -28,6 +29,7 @@ export function sizesFor(quick: boolean) {
         pendingFlood: { clients: 8, updates: 600, updateBytes: 4096, gapMs: 2, edits: 40, intervalMs: 25 },
         importRuns: 4,
         suggestions: { rounds: 30 },
+        postgres: { joins: 10 },
         budgetMs: 30 * 60_000,
         scale: { settleMs: 5_000, open: 500, concurrency: 50, idleMs: 10_000, historyEdits: 100_000, archive: [100, 5_000], projections: 200 },
       };

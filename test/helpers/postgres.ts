@@ -71,10 +71,11 @@ function freePort(): Promise<number> {
 export function reservePostgresRun(): () => void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summit-pg-"));
   process.env.SD_PG_RUN_DIR = dir;
-  return () => stopCluster(dir);
+  return () => stopPostgresCluster(dir);
 }
 
-function stopCluster(runDir: string): void {
+/** Stops the cluster in `runDir` (if it runs) and removes the directory. */
+export function stopPostgresCluster(runDir: string): void {
   const data = path.join(runDir, "data");
   if (fs.existsSync(path.join(data, "postmaster.pid"))) {
     try {
@@ -86,7 +87,15 @@ function stopCluster(runDir: string): void {
   fs.rmSync(runDir, { recursive: true, force: true });
 }
 
-async function startCluster(runDir: string): Promise<string> {
+/** Settings for a throwaway test cluster: no fsync, nothing of it needs to survive a crash. */
+const TEST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+
+/**
+ * `initdb` in `runDir`/data and the server on a free loopback port (its socket in `runDir`); the
+ * base URL, no database. `durable` keeps PostgreSQL's default fsync and commit settings (a
+ * benchmark that compares with a durable SQLite file); tests turn them off.
+ */
+export async function startPostgresCluster(runDir: string, opts: { durable?: boolean } = {}): Promise<string> {
   const data = path.join(runDir, "data");
   handOver(runDir);
   // C locale on purpose: search folding must not depend on the server's locale (ADR 0111).
@@ -94,9 +103,9 @@ async function startCluster(runDir: string): Promise<string> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const opts = `-p ${port} -k ${runDir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const options = `-p ${port} -k ${runDir} -h 127.0.0.1${opts.durable ? "" : ` ${TEST_SETTINGS}`}`;
     try {
-      run("pg_ctl", ["-D", data, "-l", path.join(runDir, "server.log"), "-w", "-t", "60", "-o", opts, "start"]);
+      run("pg_ctl", ["-D", data, "-l", path.join(runDir, "server.log"), "-w", "-t", "60", "-o", options, "start"]);
       return `postgres://postgres@127.0.0.1:${port}`;
     } catch (err) {
       // Another process took the port between freePort() and the bind: try another.
@@ -116,7 +125,7 @@ function cluster(): Promise<string> {
     if (!runDir) {
       runDir = fs.mkdtempSync(path.join(os.tmpdir(), "summit-pg-"));
       const own = runDir;
-      process.once("exit", () => stopCluster(own));
+      process.once("exit", () => stopPostgresCluster(own));
     }
     const urlFile = path.join(runDir, "url");
     const failedFile = path.join(runDir, "failed");
@@ -129,7 +138,7 @@ function cluster(): Promise<string> {
     }
     if (owner) {
       try {
-        const url = await startCluster(runDir);
+        const url = await startPostgresCluster(runDir);
         fs.writeFileSync(`${urlFile}.tmp`, url);
         fs.renameSync(`${urlFile}.tmp`, urlFile);
         return url;
