@@ -9,6 +9,7 @@ import { openPostgres } from "../../db/pg/client";
 import { createSqliteDocumentStore, type DocumentStore } from "../../server/persistence/document-store";
 import { createPgDocumentStore } from "../../server/persistence/pg-document-store";
 import { anchorFor, commentApi } from "../comments/comment-api";
+import { openEventStream } from "../helpers/event-stream";
 import { loginAs, postForm } from "../helpers/http";
 import { awarenessMarker } from "../helpers/marker";
 import { createPostgresDatabase, postgresAvailable, type TestPostgres } from "../helpers/postgres";
@@ -307,68 +308,35 @@ for (const { dialect, available } of DIALECTS) {
     });
 
     it("a comment posted through one instance arrives live on a stream of another", async () => {
-      const controller = new AbortController();
-      const res = await fetch(`${servers[1].url}/briefings/${DEMO_BRIEFING}/comments/events`, {
-        headers: { Cookie: owner },
-        signal: controller.signal,
-      });
-      expect(res.status).toBe(200);
-      let received = "";
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      void (async () => {
-        try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) return;
-            received += value;
-          }
-        } catch {
-          // aborted below
-        }
-      })();
+      const stream = await openEventStream(servers[1].url, `/briefings/${DEMO_BRIEFING}/comments/events`, owner);
+      expect(stream.status).toBe(200);
       try {
-        await eventually(() => expect(received).toContain(": connected"), LIVE_MS);
+        await eventually(() => expect(stream.text()).toContain(": connected"), LIVE_MS);
         const doc = (await connectClient(servers[2].url, editor)).doc;
         const needle = firstParagraph(doc).toString().slice(0, 12);
         const created = await commentApi(servers[2].url, editor).create(anchorFor(doc, needle), "Raised on another instance");
         expect(created.status).toBe(201);
-        await eventually(() => expect(received).toContain("Raised on another instance"), LIVE_MS);
+        await eventually(() => expect(stream.text()).toContain("Raised on another instance"), LIVE_MS);
       } finally {
-        controller.abort();
+        stream.close();
       }
     });
 
     it("a mention written through one instance raises the unread count on another at once", async () => {
       const commenter = await loginAs(servers[1].url, "commenter");
-      const controller = new AbortController();
-      const res = await fetch(`${servers[1].url}/notifications/events`, { headers: { Cookie: commenter }, signal: controller.signal });
-      expect(res.status).toBe(200);
-      const counts: number[] = [];
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      void (async () => {
-        let buffer = "";
-        try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) return;
-            buffer += value;
-            for (const m of buffer.matchAll(/data: (\{[^\n]*\})\n/g)) counts.push((JSON.parse(m[1]) as { unread: number }).unread);
-            buffer = buffer.slice(buffer.lastIndexOf("\n") + 1);
-          }
-        } catch {
-          // aborted below
-        }
-      })();
+      const stream = await openEventStream(servers[1].url, "/notifications/events", commenter);
+      expect(stream.status).toBe(200);
+      const unread = () => stream.messages.map((m) => (m.data as { unread: number }).unread);
       try {
-        await eventually(() => expect(counts.length).toBeGreaterThanOrEqual(1), LIVE_MS);
-        const before = counts[counts.length - 1];
+        await eventually(() => expect(unread().length).toBeGreaterThanOrEqual(1), LIVE_MS);
+        const before = unread()[unread().length - 1];
         const doc = (await connectClient(servers[2].url, editor)).doc;
         const needle = firstParagraph(doc).toString().slice(0, 12);
         const created = await commentApi(servers[2].url, editor).create(anchorFor(doc, needle), "Please check this, <@demo-commenter>");
         expect(created.status).toBe(201);
-        await eventually(() => expect(counts[counts.length - 1]).toBe(before + 1), LIVE_MS);
+        await eventually(() => expect(unread()[unread().length - 1]).toBe(before + 1), LIVE_MS);
       } finally {
-        controller.abort();
+        stream.close();
       }
     });
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CommentEvent, ThreadView } from "../../app/comments/types";
+import { openEventStream, type EventStream } from "../helpers/event-stream";
 import { loginAs, postForm } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
@@ -7,53 +8,11 @@ import { anchorFor, commentApi, json } from "./comment-api";
 
 /** The Server-Sent Events channel: every change reaches the other subscribers, behind the read check. */
 
-interface EventStream {
-  status: number;
-  messages: { event: string; data: unknown }[];
-  ended: Promise<void>;
-  close(): void;
-}
-
 /** Reads GET /briefings/:id/comments/events over a real socket and parses the SSE frames. */
 async function subscribe(baseUrl: string, cookie: string | null, briefingId = "ankara-summit"): Promise<EventStream> {
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/briefings/${briefingId}/comments/events`, {
-    headers: { ...(cookie ? { Cookie: cookie } : {}), Accept: "text/event-stream" },
-    signal: controller.signal,
-  });
-  const messages: EventStream["messages"] = [];
-  let ended: Promise<void> = Promise.resolve();
-  if (res.status === 200) {
-    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    ended = (async () => {
-      let buffer = "";
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
-          let cut: number;
-          while ((cut = buffer.indexOf("\n\n")) >= 0) {
-            const frame = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            let event = "message";
-            const data: string[] = [];
-            for (const line of frame.split("\n")) {
-              if (line.startsWith("event: ")) event = line.slice(7);
-              else if (line.startsWith("data: ")) data.push(line.slice(6));
-            }
-            if (data.length) messages.push({ event, data: JSON.parse(data.join("\n")) });
-          }
-        }
-      } catch {
-        // aborted by close()
-      }
-    })();
-  } else {
-    await res.body?.cancel();
-  }
-  return { status: res.status, messages, ended, close: () => controller.abort() };
+  const stream = await openEventStream(baseUrl, `/briefings/${briefingId}/comments/events`, cookie);
+  if (stream.status === 200) expect(stream.contentType).toMatch(/^text\/event-stream/);
+  return stream;
 }
 
 const comments = (s: EventStream) => s.messages.filter((m) => m.event === "message").map((m) => m.data as CommentEvent);

@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import type { CommentEvent } from "../../app/comments/types";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { anchorFor, json } from "../comments/comment-api";
+import { openEventStream } from "../helpers/event-stream";
 import { loginAs, postForm } from "../helpers/http";
 import { finalizeCleared, toReview } from "../helpers/review";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -59,36 +60,15 @@ function moveTopicUp(doc: Y.Doc, title: string): void {
   });
 }
 
-/** The comments live channel (Server-Sent Events) as a page reads it. */
-function subscribe(cookie: string): { events: CommentEvent[]; close: () => void } {
-  const controller = new AbortController();
-  const events: CommentEvent[] = [];
-  void (async () => {
-    try {
-      const res = await fetch(`${server.url}/briefings/${DEMO_BRIEFING}/comments/events`, { headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: controller.signal });
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let cut: number;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          const frame = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const data = frame
-            .split("\n")
-            .filter((l) => l.startsWith("data: "))
-            .map((l) => l.slice(6))
-            .join("\n");
-          if (data && !/^event: (?!message)/m.test(frame)) events.push(JSON.parse(data) as CommentEvent);
-        }
-      }
-    } catch {
-      // closed
-    }
-  })();
-  return { events, close: () => controller.abort() };
+/** The comments live channel (Server-Sent Events) as a page reads it: its comment events. */
+async function subscribe(cookie: string): Promise<{ readonly events: CommentEvent[]; close: () => void }> {
+  const stream = await openEventStream(server.url, `/briefings/${DEMO_BRIEFING}/comments/events`, cookie);
+  return {
+    get events() {
+      return stream.messages.filter((m) => m.event === "message").map((m) => m.data as CommentEvent);
+    },
+    close: stream.close,
+  };
 }
 
 describe("suggestions that follow a moved agenda topic", () => {
@@ -96,7 +76,7 @@ describe("suggestions that follow a moved agenda topic", () => {
     const title = await made(await api("commenter").suggest(topicTitleAnchor(owner.doc, "Trade volume"), "Trade and investment", "topicTitle"));
     const replacement = await made(await api("commenter").suggest(anchorFor(owner.doc, "increasing trade volume"), "doubling trade"));
     const insertion = await made(await api("commenter").suggest(caretAfter(owner.doc, "Economic cooperation"), " and investment"));
-    const live = subscribe(cookies.viewer);
+    const live = await subscribe(cookies.viewer);
     try {
       moveTopicUp(owner.doc, "Trade volume");
       // The server has the move: all three lost their place, none is outdated.
