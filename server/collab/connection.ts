@@ -9,6 +9,7 @@ import type { CollabMetrics, RejectReason } from "./collab-metrics";
 import type { ByteBudget } from "./byte-budget";
 import type { ParkedUpdate } from "./pending-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
+import { CountedHold } from "./counted-hold";
 import { rawSocket } from "./frame";
 import { MESSAGE_SUGGESTION_DECISION, readDecisionRequest, type DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import {
@@ -76,7 +77,7 @@ export class Connection {
   private role: Role;
   private closed = false;
   /** Access re-checks in flight for this connection (hold()). */
-  private holds = 0;
+  private readonly holds = new CountedHold(() => this.followHolds());
   private paused = false;
   private alive = true;
   private tokens: number;
@@ -149,20 +150,12 @@ export class Connection {
    * Holds nest, and the room's hold (host.held) counts too.
    */
   hold(): () => void {
-    this.holds++;
-    this.followHolds();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.holds--;
-      this.followHolds();
-    };
+    return this.holds.take();
   }
 
   /** Pauses or resumes the socket to match the holds on it and on its room. */
   followHolds(): void {
-    const hold = !this.closed && (this.holds > 0 || this.host.held);
+    const hold = !this.closed && (this.holds.held || this.host.held);
     if (hold === this.paused) return;
     this.paused = hold;
     if (hold) this.ws.pause();

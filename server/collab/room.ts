@@ -4,6 +4,7 @@ import type { Logger } from "../logger";
 import type { DocumentStore, StoredDocument } from "../persistence/document-store";
 import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "./awareness-guard";
 import { CLOSE, type CloseSpec } from "./close-codes";
+import { CountedHold } from "./counted-hold";
 import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
 import type { DecisionRequest } from "../../extensions/protocol/suggestion-decision";
@@ -87,7 +88,9 @@ export class Room implements ConnectionHost {
   /** Blocks an accept merged away, for typing that reaches us after it (docs/decisions/0602). */
   private readonly merged: MergedBlocks | null;
   /** Reads of the briefing's status in flight (hold()). */
-  private holds = 0;
+  private readonly holds = new CountedHold(() => {
+    for (const conn of Array.from(this.connections)) conn.followHolds();
+  });
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -161,7 +164,7 @@ export class Room implements ConnectionHost {
 
   /** A read of the briefing's status is in flight: no socket of this room is read (hold()). */
   get held(): boolean {
-    return this.holds > 0;
+    return this.holds.held;
   }
 
   /**
@@ -170,15 +173,7 @@ export class Room implements ConnectionHost {
    * a draft when it may just have been finalized (docs/decisions/0122).
    */
   hold(): () => void {
-    this.holds++;
-    for (const conn of this.connections) conn.followHolds();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.holds--;
-      for (const conn of Array.from(this.connections)) conn.followHolds();
-    };
+    return this.holds.take();
   }
 
   addConnection(conn: Connection): void {
