@@ -38,6 +38,11 @@ export interface ConnectionLimits {
   byteBudget: ByteBudget;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /**
+   * Longest time a socket is held (not read) while its access is re-read; over it the socket is
+   * closed with 4500 and the client reconnects (COLLAB_ACCESS_READ_TIMEOUT_MS).
+   */
+  accessReadTimeoutMs: number;
   /** Where rejections and closes are reported (injected by the registry). */
   metrics: CollabMetrics;
 }
@@ -79,6 +84,8 @@ export class Connection {
   /** Access re-checks in flight for this connection (hold()). */
   private readonly holds = new CountedHold(() => this.followHolds());
   private paused = false;
+  /** Closes a socket held past accessReadTimeoutMs (set while paused). */
+  private holdTimer: NodeJS.Timeout | null = null;
   private alive = true;
   private tokens: number;
   private lastRefill = Date.now();
@@ -153,13 +160,32 @@ export class Connection {
     return this.holds.take();
   }
 
-  /** Pauses or resumes the socket to match the holds on it and on its room. */
+  /**
+   * Pauses or resumes the socket to match the holds on it and on its room. A socket held longer
+   * than accessReadTimeoutMs (a read stuck behind a lock) is closed with 4500 instead of being left
+   * unread: what it sent is still in the client's document, which merges it on reconnecting, and the
+   * upgrade checks its access again (docs/decisions/0122).
+   */
   followHolds(): void {
     const hold = !this.closed && (this.holds.held || this.host.held);
     if (hold === this.paused) return;
     this.paused = hold;
-    if (hold) this.ws.pause();
-    else this.ws.resume();
+    if (hold) {
+      this.ws.pause();
+      this.holdTimer = setTimeout(() => this.holdExpired(), this.limits.accessReadTimeoutMs);
+      this.holdTimer.unref();
+    } else {
+      if (this.holdTimer) clearTimeout(this.holdTimer);
+      this.holdTimer = null;
+      this.ws.resume();
+    }
+  }
+
+  private holdExpired(): void {
+    this.holdTimer = null;
+    if (!this.paused || this.closed) return;
+    this.logger.warn("collab", "access re-read not answered in time", { ...this.fields(), timeoutMs: this.limits.accessReadTimeoutMs });
+    this.close(CLOSE.accessCheckFailed);
   }
 
   /**
@@ -237,6 +263,7 @@ export class Connection {
 
   private onSocketClosed(): void {
     if (this.killTimer) clearTimeout(this.killTimer);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
