@@ -84,6 +84,11 @@ class ConnectionLock {
   private tail: Promise<void> = Promise.resolve();
   /** Holders and waiters; 0 means a statement may run at once. */
   pending = 0;
+  /**
+   * A withTransaction holds the mutex from its BEGIN to its COMMIT or ROLLBACK: an open
+   * transaction on the connection is then this one (awaiting queries), not a synchronous one.
+   */
+  transactionOpen = false;
 
   acquire(): Promise<() => void> {
     this.pending++;
@@ -187,14 +192,18 @@ async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: Store) => Promi
       throw err;
     }
   }
-  if (client.inTransaction) throw new NestedSyncTransactionError();
-  const release = await lockOf(store.db).acquire();
+  const lock = lockOf(store.db);
+  // An open transaction not taken through the mutex is a synchronous db.transaction around this
+  // call, which can never end while we wait; one taken through it ends, so wait for the mutex.
+  if (client.inTransaction && !lock.transactionOpen) throw new NestedSyncTransactionError();
+  const release = await lock.acquire();
   try {
     // A synchronous transaction of unconverted code may have begun while we waited for the mutex.
     if (client.inTransaction) throw new NestedSyncTransactionError();
     // IMMEDIATE: take the write lock now, as db/client.ts does for synchronous transactions (the
     // projection thread writes from its own connection; a deferred one would fail with SQLITE_BUSY).
     client.exec("BEGIN IMMEDIATE");
+    lock.transactionOpen = true;
     // Fires at the first turn of the event loop: if that comes before the body settled, the body
     // waited on I/O or a timer and unconverted synchronous code may have run inside the transaction.
     let yielded = false;
@@ -203,7 +212,7 @@ async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: Store) => Promi
     });
     let result: T;
     try {
-      result = await scope.run({ lock: lockOf(store.db), savepoints: 0 }, () => fn(store));
+      result = await scope.run({ lock, savepoints: 0 }, () => fn(store));
     } catch (err) {
       clearImmediate(tick);
       if (client.inTransaction) client.exec("ROLLBACK");
@@ -226,6 +235,7 @@ async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: Store) => Promi
     }
     return result;
   } finally {
+    lock.transactionOpen = false;
     release();
   }
 }

@@ -88,6 +88,12 @@ const EnvSchema = z.object({
   /** WebSocket keepalive: a ping every interval; no pong by the next one closes with 4408. */
   COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
   /**
+   * How long a socket stays unread while its role or its briefing's status is re-read after an
+   * access change (docs/decisions/0122); a read not answered by then (held up by a lock) closes it
+   * with 4500 "access could not be checked: reconnect", and the client reconnects.
+   */
+  COLLAB_ACCESS_READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /**
    * How long a socket upgrade's checked session and membership are reused for the same cookie and
    * briefing; sign-out and access changes forget them at once. 0 looks both up on every upgrade.
    */

@@ -61,6 +61,7 @@ export function collabLayer(): ServerLayer {
           byteBudget: new ByteBudget(config.COLLAB_MAX_BYTES_PER_SECOND, Math.max(config.COLLAB_MAX_BYTES_BURST, config.COLLAB_MAX_MESSAGE_BYTES)),
           maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
           pingIntervalMs: config.COLLAB_PING_INTERVAL_MS,
+          accessReadTimeoutMs: config.COLLAB_ACCESS_READ_TIMEOUT_MS,
           maxConnectionsPerBriefing: config.COLLAB_MAX_CONNECTIONS_PER_BRIEFING,
           maxConnectionsPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
           metrics: promCollabMetrics,

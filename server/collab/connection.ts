@@ -9,6 +9,7 @@ import type { CollabMetrics, RejectReason } from "./collab-metrics";
 import type { ByteBudget } from "./byte-budget";
 import type { ParkedUpdate } from "./pending-guard";
 import { CLOSE, clampReason, closeForWsCode, type CloseSpec } from "./close-codes";
+import { CountedHold } from "./counted-hold";
 import { rawSocket } from "./frame";
 import { MESSAGE_SUGGESTION_DECISION, readDecisionRequest, type DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import {
@@ -37,6 +38,11 @@ export interface ConnectionLimits {
   byteBudget: ByteBudget;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /**
+   * Longest time a socket is held (not read) while its access is re-read; over it the socket is
+   * closed with 4500 and the client reconnects (COLLAB_ACCESS_READ_TIMEOUT_MS).
+   */
+  accessReadTimeoutMs: number;
   /** Where rejections and closes are reported (injected by the registry). */
   metrics: CollabMetrics;
 }
@@ -76,8 +82,10 @@ export class Connection {
   private role: Role;
   private closed = false;
   /** Access re-checks in flight for this connection (hold()). */
-  private holds = 0;
+  private readonly holds = new CountedHold(() => this.followHolds());
   private paused = false;
+  /** Closes a socket held past accessReadTimeoutMs (set while paused). */
+  private holdTimer: NodeJS.Timeout | null = null;
   private alive = true;
   private tokens: number;
   private lastRefill = Date.now();
@@ -149,24 +157,35 @@ export class Connection {
    * Holds nest, and the room's hold (host.held) counts too.
    */
   hold(): () => void {
-    this.holds++;
-    this.followHolds();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.holds--;
-      this.followHolds();
-    };
+    return this.holds.take();
   }
 
-  /** Pauses or resumes the socket to match the holds on it and on its room. */
+  /**
+   * Pauses or resumes the socket to match the holds on it and on its room. A socket held longer
+   * than accessReadTimeoutMs (a read stuck behind a lock) is closed with 4500 instead of being left
+   * unread: what it sent is still in the client's document, which merges it on reconnecting, and the
+   * upgrade checks its access again (docs/decisions/0122).
+   */
   followHolds(): void {
-    const hold = !this.closed && (this.holds > 0 || this.host.held);
+    const hold = !this.closed && (this.holds.held || this.host.held);
     if (hold === this.paused) return;
     this.paused = hold;
-    if (hold) this.ws.pause();
-    else this.ws.resume();
+    if (hold) {
+      this.ws.pause();
+      this.holdTimer = setTimeout(() => this.holdExpired(), this.limits.accessReadTimeoutMs);
+      this.holdTimer.unref();
+    } else {
+      if (this.holdTimer) clearTimeout(this.holdTimer);
+      this.holdTimer = null;
+      this.ws.resume();
+    }
+  }
+
+  private holdExpired(): void {
+    this.holdTimer = null;
+    if (!this.paused || this.closed) return;
+    this.logger.warn("collab", "access re-read not answered in time", { ...this.fields(), timeoutMs: this.limits.accessReadTimeoutMs });
+    this.close(CLOSE.accessCheckFailed);
   }
 
   /**
@@ -244,6 +263,7 @@ export class Connection {
 
   private onSocketClosed(): void {
     if (this.killTimer) clearTimeout(this.killTimer);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);

@@ -3,27 +3,22 @@ import * as Y from "yjs";
 import type { Logger } from "../logger";
 import type { DocumentStore, StoredDocument } from "../persistence/document-store";
 import { decodeAwarenessUpdate, encodeAwarenessEntries, filterAwareness } from "./awareness-guard";
-import { CLOSE, type CloseSpec } from "./close-codes";
+import type { CloseSpec } from "./close-codes";
+import { CountedHold } from "./counted-hold";
 import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
 import type { DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { Connection, ConnectionHost } from "./connection";
-import { MergedBlocks, type LateStruct, type MergedBlockLimits } from "./merged-blocks";
-import { hasClockGap, mayIntegrateNow, takePending } from "./pending-guard";
+import { MergedBlocks, type MergedBlockLimits } from "./merged-blocks";
+import { takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
 import { FROM_FANOUT, FROM_STORE, RoomFanoutLink } from "./room-fanout-link";
+import { UpdateIntake, type IntakeLimits } from "./room-intake";
 import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
 import { StateParts } from "./state-parts";
 
-export interface RoomOptions extends PersistenceOptions {
-  maxDocumentBytes: number;
+export interface RoomOptions extends PersistenceOptions, IntakeLimits {
   settleMs: number;
-  /** Document updates a read-only connection may send before it is closed with 4431. */
-  readOnlyStrikeLimit: number;
-  /** Bytes of updates one connection may have waiting for missing changes (over it: 4422). */
-  maxPendingBytes: number;
-  /** Re-applies of a connection's waiting updates that may still leave something missing (over it: 4422). */
-  maxPendingRetries: number;
   /** Carries this room's updates to the briefing's rooms in other processes, and theirs here. */
   fanout: RoomFanout;
   /** How long and how much of an accept's block merges is kept to move late typing (absent: none). */
@@ -86,8 +81,12 @@ export class Room implements ConnectionHost {
   private readonly fanoutLink: RoomFanoutLink;
   /** Blocks an accept merged away, for typing that reaches us after it (docs/decisions/0602). */
   private readonly merged: MergedBlocks | null;
+  /** Takes the updates connections send (receiveUpdate). */
+  private readonly intake: UpdateIntake;
   /** Reads of the briefing's status in flight (hold()). */
-  private holds = 0;
+  private readonly holds = new CountedHold(() => {
+    for (const conn of Array.from(this.connections)) conn.followHolds();
+  });
 
   /** Reads the stored document and builds the room; rejects when storage fails or holds something that is not Yjs. */
   static async load(
@@ -123,6 +122,14 @@ export class Room implements ConnectionHost {
     this.doc = new Y.Doc({ guid: briefingId });
     this.merged = options.mergedBlocks && options.mergedBlocks.ttlMs > 0 ? new MergedBlocks(options.mergedBlocks) : null;
     this.awareness = new Awareness(this.doc);
+    const room = {
+      doc: this.doc,
+      connections: this.connections,
+      documentBytes: () => this.persistence.bytes,
+      changes: () => this.changes,
+      serverChange: <T>(userId: string, fn: (doc: Y.Doc) => T) => this.applyServerChange(userId, fn),
+    };
+    this.intake = new UpdateIntake(room, options, this.merged, logger);
     this.doc.transact(() => {
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     });
@@ -161,7 +168,7 @@ export class Room implements ConnectionHost {
 
   /** A read of the briefing's status is in flight: no socket of this room is read (hold()). */
   get held(): boolean {
-    return this.holds > 0;
+    return this.holds.held;
   }
 
   /**
@@ -170,15 +177,7 @@ export class Room implements ConnectionHost {
    * a draft when it may just have been finalized (docs/decisions/0122).
    */
   hold(): () => void {
-    this.holds++;
-    for (const conn of this.connections) conn.followHolds();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.holds--;
-      for (const conn of Array.from(this.connections)) conn.followHolds();
-    };
+    return this.holds.take();
   }
 
   addConnection(conn: Connection): void {
@@ -204,80 +203,7 @@ export class Room implements ConnectionHost {
   }
 
   receiveUpdate(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
-    if (conn.readOnly) return this.dropReadOnly(conn, update, kind);
-    // Waiting (unintegrated) updates are held in memory too, so they count against the document cap.
-    if (this.persistence.bytes + this.parkedBytes() + update.byteLength > this.options.maxDocumentBytes) {
-      this.options.metrics.rejected("document_too_large");
-      conn.close(CLOSE.documentTooLarge);
-      return;
-    }
-    // Parse fully before touching the document: a truncated update must not half-apply.
-    const decoded = Y.decodeUpdate(update);
-    // A clock gap is certain to leave data waiting: past the allowance it is refused unapplied.
-    if (conn.parkedBytes + update.byteLength > this.options.maxPendingBytes && hasClockGap(decoded, this.doc)) {
-      return this.refusePending(conn);
-    }
-    const before = this.changes;
-    // Read before applying: once in a merged-away block, the text is gone from the document.
-    const late = this.merged?.active ? this.merged.lateIn(this.doc, decoded.structs) : null;
-    Y.applyUpdate(this.doc, update, conn);
-    const left = takePending(this.doc);
-    if (left) {
-      if (conn.parkedBytes + update.byteLength > this.options.maxPendingBytes) return this.refusePending(conn);
-      conn.parked.push({ update, ...left });
-      conn.parkedBytes += update.byteLength;
-    }
-    if (late) this.rescueLate(conn, late);
-    if (this.changes !== before) this.retryParked();
-  }
-
-  /**
-   * The document changed: updates that waited for it (a live edit sent just before the sync step 2
-   * that carries what it builds on) are applied again. Only when Yjs' own test says they might now
-   * integrate, and only `maxPendingRetries` times per connection, so waiting junk costs bounded work.
-   */
-  private retryParked(): void {
-    for (const conn of Array.from(this.connections)) {
-      if (conn.parked.length === 0 || conn.isClosed) continue;
-      if (!conn.parked.some((p) => mayIntegrateNow(p, this.doc))) continue;
-      const still = [];
-      for (const parked of conn.parked) {
-        const late = this.merged?.active ? this.merged.lateIn(this.doc, Y.decodeUpdate(parked.update).structs) : null;
-        Y.applyUpdate(this.doc, parked.update, conn);
-        const left = takePending(this.doc);
-        if (left) still.push({ update: parked.update, ...left });
-        if (late) this.rescueLate(conn, late);
-      }
-      conn.parked = still;
-      conn.parkedBytes = still.reduce((n, p) => n + p.update.byteLength, 0);
-      if (still.length > 0 && ++conn.pendingRetries > this.options.maxPendingRetries) this.refusePending(conn);
-    }
-  }
-
-  /**
-   * Typing that landed in a block an accept merged away is written into the merged block, as one
-   * change credited to the typist (docs/decisions/0602). Never from a server change, so never a loop.
-   */
-  private rescueLate(conn: Connection, late: LateStruct[]): void {
-    try {
-      const moved = this.applyServerChange(conn.userId, (doc) => this.merged!.rescue(doc, late));
-      if (moved > 0) this.logger.info("collab", "late typing moved into a merged block", { ...conn.fields(), characters: moved });
-    } catch (err) {
-      this.logger.error("moving late typing into a merged block failed", err, { briefingId: this.briefingId });
-    }
-  }
-
-  /** Closes a connection whose updates keep depending on changes nobody sent; its waiting updates go with it. */
-  private refusePending(conn: Connection): void {
-    this.options.metrics.rejected("missing_dependencies");
-    this.logger.info("collab", "updates depend on missing changes", { ...conn.fields(), parkedBytes: conn.parkedBytes });
-    conn.close(CLOSE.missingDependencies);
-  }
-
-  private parkedBytes(): number {
-    let n = 0;
-    for (const conn of this.connections) n += conn.parkedBytes;
-    return n;
+    this.intake.receive(conn, update, kind);
   }
 
   receiveAwareness(conn: Connection, update: Uint8Array): void {
@@ -398,17 +324,6 @@ export class Room implements ConnectionHost {
       }, delay);
     };
     arm(this.options.settleMs);
-  }
-
-  private dropReadOnly(conn: Connection, update: Uint8Array, kind: "sync" | "update"): void {
-    // A read-only client answers our sync step 1 with its own state; that is expected and ignored.
-    if (kind === "sync") {
-      if (update.byteLength > 2) this.options.metrics.rejected("read_only_sync");
-      return;
-    }
-    this.options.metrics.rejected("read_only_update");
-    conn.readOnlyStrikes++;
-    if (conn.readOnlyStrikes >= this.options.readOnlyStrikeLimit) conn.close(CLOSE.readOnlyViolation);
   }
 
   private emitSettled(): void {

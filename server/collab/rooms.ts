@@ -1,14 +1,13 @@
-import { getBriefing, getBriefingAccess } from "../../db/queries/briefings";
-import { isSessionActive } from "../../db/queries/sessions";
+import { getBriefing } from "../../db/queries/briefings";
 import type { Store } from "../../db/store";
 import type { Logger } from "../logger";
 import { settleAll } from "../settle-all";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
 import type { DocumentStore } from "../persistence/document-store";
+import { AccessRereads } from "./access-rereads";
 import { CLOSE, type CloseSpec } from "./close-codes";
 import { Connection, type CollabIdentity, type ConnectionLimits } from "./connection";
 import { DecisionRelay, type DecisionHandler } from "./decision-relay";
-import { LatestReads } from "./latest-reads";
 import { BriefingNotEditableError, LoadAborted } from "./registry-errors";
 import { Room, type RoomOptions } from "./room";
 import { RoomListeners, type ChangedListener, type SettledListener } from "./room-listeners";
@@ -55,9 +54,8 @@ export class RoomRegistry {
   private readonly perUser = new Map<string, number>();
   private readonly listeners: RoomListeners;
   private readonly decisions: DecisionRelay;
-  /** Status reads per briefing and access reads per connection: only the newest applies (docs/decisions/0122). */
-  private readonly statusReads = new LatestReads<string>();
-  private readonly accessReads = new LatestReads<Connection>();
+  /** Access and status re-reads of open sockets (docs/decisions/0122). */
+  private readonly rereads: AccessRereads;
   /** Access changes heard of so far (accessEpoch). */
   private changesHeard = 0;
 
@@ -70,6 +68,18 @@ export class RoomRegistry {
   ) {
     this.decisions = new DecisionRelay(logger);
     this.listeners = new RoomListeners(logger);
+    this.rereads = new AccessRereads(
+      queries,
+      {
+        room: (briefingId) => this.rooms.get(briefingId),
+        statusChanging: (briefingId) => {
+          const loading = this.loads.get(briefingId);
+          if (loading) loading.changed = true;
+        },
+        briefingDeleted: (briefingId) => this.briefingDeleted(briefingId),
+      },
+      logger,
+    );
   }
 
   /**
@@ -159,26 +169,12 @@ export class RoomRegistry {
       if (gone || ws.readyState !== ws.OPEN) return null;
       const conn = this.join(ws, room, identity);
       // The role or status read at the upgrade may be stale by now: re-read them for this socket.
-      if (loading.changed || stale()) await this.recheckJoined(room, conn);
+      if (loading.changed || stale()) await this.rereads.joined(room, conn);
       return conn;
     }
     const conn = this.join(ws, room, identity);
-    if (stale()) await this.recheckJoined(room, conn);
+    if (stale()) await this.rereads.joined(room, conn);
     return conn;
-  }
-
-  /** Re-reads the status and this connection's session and role, reading nothing from it until all applied. */
-  private async recheckJoined(room: Room, conn: Connection): Promise<void> {
-    const release = conn.hold();
-    try {
-      await this.rereadStatus(room.briefingId);
-      if (!conn.isClosed && this.rooms.get(room.briefingId) === room) await this.recheckAccess(room, conn, true);
-    } catch (err) {
-      // The failed read closed what it could not check; connect() never rejects.
-      this.logger.error("collab: re-reading access after a load failed", err, conn.fields());
-    } finally {
-      release();
-    }
   }
 
   private join(ws: WebSocket, room: Room, identity: CollabIdentity): Connection {
@@ -226,8 +222,8 @@ export class RoomRegistry {
     }
     try {
       // A finalize or deletion announced while it loaded reached no room: read the briefing again.
-      if (loaded) await this.rereadStatus(briefingId);
-      await this.statusReads.idle(briefingId);
+      if (loaded) await this.rereads.status(briefingId);
+      await this.rereads.statusIdle(briefingId);
       if (this.rooms.get(briefingId) !== room) throw new BriefingNotEditableError("deleted");
       if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
@@ -248,36 +244,9 @@ export class RoomRegistry {
     const checks: Promise<void>[] = [];
     for (const room of this.rooms.values()) {
       if (room.teamId !== teamId) continue;
-      for (const conn of room.connections) if (conn.userId === userId) checks.push(this.recheckAccess(room, conn));
+      for (const conn of room.connections) if (conn.userId === userId) checks.push(this.rereads.access(room, conn));
     }
     await settleAll(checks);
-  }
-
-  /**
-   * Reads one connection's role and applies it, unless a later read for the same connection
-   * started meanwhile (that one applies instead: an older answer never overwrites a newer one). A
-   * failed read closes the connection (4500): it is not left with a role it may no longer have.
-   */
-  private async recheckAccess(room: Room, conn: Connection, sessionCheck = false): Promise<void> {
-    const read = this.accessReads.start(conn);
-    const release = conn.hold();
-    try {
-      // Both at once when resyncing: the answers may come back in any order, the ticket decides.
-      const [active, access] = await Promise.all([
-        sessionCheck ? isSessionActive(this.queries, conn.sessionId) : true,
-        getBriefingAccess(this.queries, room.briefingId, conn.userId),
-      ]).catch((err: unknown) => {
-        if (read.current()) conn.close(CLOSE.accessCheckFailed);
-        throw err;
-      });
-      if (!active) return conn.close(CLOSE.unauthenticated);
-      if (!read.current() || conn.isClosed) return;
-      if (!access) conn.close(CLOSE.forbidden);
-      else conn.setRole(access.role);
-    } finally {
-      release();
-      read.end();
-    }
   }
 
   sessionRevoked(sessionId: string): void {
@@ -294,36 +263,7 @@ export class RoomRegistry {
    */
   async briefingChanged(briefingId: string): Promise<void> {
     this.changesHeard++;
-    await this.rereadStatus(briefingId);
-  }
-
-  /** briefingChanged's read and apply, for the registry's own re-reads (they announce nothing new). */
-  private async rereadStatus(briefingId: string): Promise<void> {
-    const loading = this.loads.get(briefingId);
-    if (loading) loading.changed = true;
-    const room = this.rooms.get(briefingId);
-    if (!room) return;
-    const read = this.statusReads.start(briefingId);
-    const release = room.hold();
-    try {
-      const briefing = await getBriefing(this.queries, briefingId).catch((err: unknown) => {
-        if (read.current() && this.rooms.get(briefingId) === room) room.closeAll(CLOSE.accessCheckFailed);
-        throw err;
-      });
-      if (!read.current() || this.rooms.get(briefingId) !== room) return;
-      if (!briefing) return this.briefingDeleted(briefingId);
-      const wasFinal = room.final;
-      room.final = briefing.status === "final";
-      if (room.final && !wasFinal) for (const conn of Array.from(room.connections)) conn.notifyIfReadOnly();
-      if (!room.final) for (const conn of Array.from(room.connections)) conn.checkDiverged();
-      if (room.teamId !== briefing.teamId) {
-        room.teamId = briefing.teamId;
-        await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn)));
-      }
-    } finally {
-      release();
-      read.end();
-    }
+    await this.rereads.status(briefingId);
   }
 
   briefingDeleted(briefingId: string): void {
@@ -364,17 +304,7 @@ export class RoomRegistry {
   async recheckAll(): Promise<void> {
     this.changesHeard++;
     for (const loading of this.loads.values()) loading.changed = true;
-    const work: Promise<void>[] = [];
-    for (const room of Array.from(this.rooms.values())) {
-      work.push(
-        (async () => {
-          await this.rereadStatus(room.briefingId);
-          if (this.rooms.get(room.briefingId) !== room) return; // deleted meanwhile
-          await settleAll(Array.from(room.connections, (conn) => this.recheckAccess(room, conn, true)));
-        })(),
-      );
-    }
-    await settleAll(work);
+    await this.rereads.all(Array.from(this.rooms.values()));
   }
 
   private closeWhere(match: (conn: Connection) => boolean, spec: CloseSpec): void {

@@ -9,7 +9,7 @@ import { openPgStore, openSqliteStore, withTransaction, type Store } from "../..
 import { presenceFor } from "../../server/collab/awareness-guard";
 import { CLOSE } from "../../server/collab/close-codes";
 import type { Connection } from "../../server/collab/connection";
-import { RoomRegistry } from "../../server/collab/rooms";
+import { RoomRegistry, type RegistryOptions } from "../../server/collab/rooms";
 import { createLogger } from "../../server/logger";
 import { openDocumentStore } from "../../server/persistence/document-stores";
 import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
@@ -74,16 +74,49 @@ async function openStore(dialect: "sqlite" | "pg"): Promise<Pick<Setup, "queries
     stops.push(() => c.end());
     return c;
   };
-  // Statements are written with `?` for both dialects.
-  const sql = async (text: string, values: unknown[] = []) => {
-    let n = 0;
-    return (await admin.query(text.replace(/\?/g, () => `$${++n}`), values)).rows;
-  };
+  const sql = async (text: string, values: unknown[] = []) => (await admin.query(numbered(text), values)).rows;
   return { queries, sql, client };
 }
 
+/** Statements are written with `?` for both dialects; PostgreSQL numbers them. */
+function numbered(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * Holds up the registry's reads until the returned function is called, after running `write`
+ * inside: PostgreSQL, a transaction of a connection of its own holding `table` in access exclusive
+ * mode; SQLite, an open transaction holding the store's mutex (every read of the store waits).
+ */
+async function holdLock(s: Setup, table: string, write?: { sql: string; values: unknown[] }): Promise<() => Promise<void>> {
+  if (s.queries.dialect === "sqlite") {
+    const db = s.queries.db;
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    // The body waits for the test (not for a query), so it is told not to throw for yielding.
+    const finished = withTransaction(openSqliteStore(db, { onYield: () => {} }), async () => {
+      if (write) db.$client.prepare(write.sql).run(...write.values);
+      entered();
+      await committed;
+    });
+    await inside;
+    return async () => {
+      commit();
+      await finished;
+    };
+  }
+  const locker = await s.client();
+  await locker.query("begin");
+  await locker.query(`lock table ${table} in access exclusive mode`);
+  if (write) await locker.query(numbered(write.sql), write.values);
+  return async () => void (await locker.query("commit"));
+}
+
 /** The demo data, sessions for the editor and the owner, and a registry whose sockets join as `?as=editor|owner`. */
-async function setup(dialect: "sqlite" | "pg"): Promise<Setup> {
+async function setup(dialect: "sqlite" | "pg", over: Partial<RegistryOptions> = {}): Promise<Setup> {
   const { queries, sql, client } = await openStore(dialect);
   await seedDemo(queries, openDocumentStore(queries));
   const people = {
@@ -99,7 +132,7 @@ async function setup(dialect: "sqlite" | "pg"): Promise<Setup> {
       }),
     ),
   );
-  const registry = new RoomRegistry(queries, openDocumentStore(queries), registryOptions(), logger);
+  const registry = new RoomRegistry(queries, openDocumentStore(queries), registryOptions(over), logger);
   const setup: Setup = { queries, url: "", registry, sql, client };
   const served = await serveSockets((ws, req) => {
     const as = new URL(req.url ?? "/", "http://x").searchParams.get("as") ?? "editor";
@@ -197,6 +230,43 @@ for (const dialect of ["sqlite", "pg"] as const) {
       expect(await reached(editor, watcher, "late-join ")).toBe(false);
     });
 
+    // A role read holds the member's socket; a status read holds every socket of the room.
+    for (const read of [
+      { what: "role", table: "memberships", held: ["editor"], start: (s: Setup) => s.registry.membershipChanged(DEMO_TEAM_ID, "demo-editor") },
+      { what: "status", table: "briefings", held: ["editor", "owner"], start: (s: Setup) => s.registry.briefingChanged(DEMO_BRIEFING_ID) },
+    ]) {
+      it(`a ${read.what} read held up past the deadline closes the held sockets with 4500; reconnecting after the lock, the edit typed meanwhile syncs`, async () => {
+        const deadline = 1500;
+        const s = await setup(dialect, { accessReadTimeoutMs: deadline });
+        const clients = { editor: await connectClient(s.url, null, { params: { as: "editor" } }), owner: await connectClient(s.url, null, { params: { as: "owner" } }) };
+        const release = await holdLock(s, read.table);
+        const started = performance.now();
+        const answered = read.start(s);
+        // Typed while its socket is held: not read, and not lost either.
+        firstParagraph(clients.editor.doc).insert(0, "held-edit ");
+
+        const accessCheckFailed = { code: 4500, reason: "access could not be checked: reconnect" };
+        await eventually(() => expect(clients.editor.closes).toEqual([accessCheckFailed]), deadline + 20_000);
+        const elapsed = performance.now() - started;
+        expect(elapsed).toBeGreaterThanOrEqual(deadline - 5);
+        expect(elapsed).toBeLessThan(deadline + 20_000);
+        for (const who of read.held) await eventually(() => expect(clients[who as keyof typeof clients].closes).toEqual([accessCheckFailed]), 20_000);
+        if (!read.held.includes("owner")) expect(clients.owner.closes).toEqual([]);
+        // The read is still waiting for the lock: the deadline, not an answer, closed the socket.
+        if (s.queries.dialect === "pg") expect(await selectsWaitingForLock(s)).toBeGreaterThanOrEqual(1);
+        // Nothing of it was taken meanwhile (the room may have unloaded with its last socket).
+        const room = s.registry.get(DEMO_BRIEFING_ID);
+        expect(room ? firstParagraph(room.doc).toString() : "").not.toContain("held-edit");
+
+        await release();
+        await answered;
+        clients.editor.provider.connect();
+        const check = await connectClient(s.url, null, { params: { as: "owner" } });
+        await eventually(() => expect(firstParagraph(check.doc).toString()).toContain("held-edit "), 20_000);
+        expect(firstParagraph(s.registry.get(DEMO_BRIEFING_ID)!.doc).toString()).toContain("held-edit ");
+      });
+    }
+
     it("an edit sent while the status read of a finalize waits is judged by the new status, not applied as a draft's", async () => {
       const s = await setup(dialect);
       const editor = await connectClient(s.url, null, { params: { as: "editor" } });
@@ -204,27 +274,7 @@ for (const dialect of ["sqlite", "pg"] as const) {
       expect(await reached(editor, watcher, "draft-edit ")).toBe(true);
 
       // The briefing is finalized by a writer that still holds the lock the registry's read needs.
-      let commit!: () => void;
-      const committed = new Promise<void>((resolve) => (commit = resolve));
-      let finished: Promise<unknown>;
-      if (s.queries.dialect === "sqlite") {
-        const db = s.queries.db;
-        let entered!: () => void;
-        const inside = new Promise<void>((resolve) => (entered = resolve));
-        // The body waits for the test (not for a query), so it is told not to throw for yielding.
-        finished = withTransaction(openSqliteStore(db, { onYield: () => {} }), async () => {
-          db.$client.prepare("update briefings set status = 'final' where id = ?").run(DEMO_BRIEFING_ID);
-          entered();
-          await committed;
-        });
-        await inside;
-      } else {
-        const locker = await s.client();
-        await locker.query("begin");
-        await locker.query("lock table briefings in access exclusive mode");
-        await locker.query("update briefings set status = 'final' where id = $1", [DEMO_BRIEFING_ID]);
-        finished = committed.then(() => locker.query("commit"));
-      }
+      const release = await holdLock(s, "briefings", { sql: "update briefings set status = 'final' where id = ?", values: [DEMO_BRIEFING_ID] });
       const announced = s.registry.briefingChanged(DEMO_BRIEFING_ID);
       // The registry's read of the briefing waits for the lock (a room's flush may wait beside it).
       if (s.queries.dialect === "pg") await eventually(async () => expect(await selectsWaitingForLock(s)).toBeGreaterThanOrEqual(1), 20_000);
@@ -234,8 +284,7 @@ for (const dialect of ["sqlite", "pg"] as const) {
       firstParagraph(editor.doc).insert(0, "while-finalizing ");
       await new Promise((r) => setTimeout(r, 300));
 
-      commit();
-      await finished;
+      await release();
       await announced;
       expect(s.registry.get(DEMO_BRIEFING_ID)?.final).toBe(true);
       expect(await awarenessMarker(editor, watcher, 20_000)).toBe(true);

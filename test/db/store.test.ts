@@ -123,6 +123,32 @@ describe("store on sqlite: one connection, one transaction at a time", () => {
     expect(order).toEqual(["tx end", "outside"]);
   });
 
+  it("a transaction begun while another is open and awaiting queries waits for it, and both commit in order", async () => {
+    const log: string[] = [];
+    const held = gate();
+    const first = withTransaction(store, async (tx) => {
+      await addTeam(tx, "overlap-1");
+      log.push("first wrote");
+      held.open();
+      // Only microtasks: the second caller arrives while this transaction is open.
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      await addTeam(tx, "overlap-2");
+      log.push("first end");
+    });
+    await held.opened;
+    expect(store.dialect === "sqlite" && store.db.$client.inTransaction).toBe(true);
+    // Called outside the first one's scope: not a savepoint of it, and not nested in a synchronous transaction.
+    const second = withTransaction(store, async (tx) => {
+      log.push("second begin");
+      // The first one committed before this began.
+      expect(await teamIds(tx, "overlap-")).toEqual(["overlap-1", "overlap-2"]);
+      await addTeam(tx, "overlap-3");
+    });
+    await Promise.all([first, second]);
+    expect(log).toEqual(["first wrote", "first end", "second begin"]);
+    expect(await teamIds(store, "overlap-")).toEqual(["overlap-1", "overlap-2", "overlap-3"]);
+  });
+
   it("rolls back and throws TransactionYieldedError when the body waits on a timer", async () => {
     const failure = withTransaction(store, async (tx) => {
       await addTeam(tx, "yield-1");

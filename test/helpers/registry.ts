@@ -21,6 +21,8 @@ export function registryOptions(over: Partial<RegistryOptions> = {}): RegistryOp
     byteBudget: new ByteBudget(1024 * 1024, 4 * 1024 * 1024),
     maxBufferedBytes: 8 * 1024 * 1024,
     pingIntervalMs: 30_000,
+    // Far beyond any hold a test makes on purpose: only a test of the deadline sets a short one.
+    accessReadTimeoutMs: 120_000,
     maxConnectionsPerBriefing: 200,
     maxConnectionsPerUser: 50,
     metrics: recordingMetrics().metrics,
