@@ -2,7 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import * as Y from "yjs";
 import { withTransaction, type Store } from "../../db/store";
 import { getBriefing } from "../../db/queries/briefings";
-import { changeStatusIfStill, insertFinalVersion } from "../../db/queries/versions";
+import { changeStatusIfStill, FinalVersionTakenError, insertFinalVersion } from "../../db/queries/versions";
 import type { Briefing, BriefingStatus, Role } from "../../db/schema";
 import { contentHash } from "../../server/export/content-hash";
 import { documentJSON } from "../../server/export/document-json";
@@ -106,7 +106,7 @@ export async function changeBriefingStatus(
       const clearance = clearanceRecord(review, hashes, user.name, override ? { byName: user.name, reason: override } : null);
       clearedBy = review ? Array.from(new Set(review.decisions.filter((d) => d.decision === "approved").map((d) => d.userId))) : [];
       const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc));
-      version = await withTransaction(context.store, async (tx) => {
+      const written = await withTransaction(context.store, async (tx) => {
         const now = new Date();
         // First, so a concurrent finalize or reopen of this briefing waits for this one, and then
         // finds the status changed (ADR 0509).
@@ -132,7 +132,10 @@ export async function changeBriefingStatus(
           }, tx);
         }
         return next;
-      });
+      }).catch(versionTaken);
+      // The unique index refused the number: another write recorded that version meanwhile.
+      if (written instanceof FinalVersionTakenError) return { ok: false, code: 409, error: `Version ${written.version} of this briefing was recorded by someone else meanwhile; reload and try again.` };
+      version = written;
     } finally {
       doc.destroy();
     }
@@ -157,6 +160,12 @@ export async function changeBriefingStatus(
   publishCommentEvent(context, briefing.id, { type: "status", status: to, byName: user.name });
   context.logger.info("briefing", "status changed", { briefingId: briefing.id, userId: user.id, from: briefing.status, to, version });
   return { ok: true, status: to, version };
+}
+
+/** A FinalVersionTakenError as a value (the caller answers 409); any other error is thrown on. */
+function versionTaken(err: unknown): FinalVersionTakenError {
+  if (err instanceof FinalVersionTakenError) return err;
+  throw err;
 }
 
 /** 409 when another request changed the status between this one's read and its write. */

@@ -2,7 +2,8 @@ import { and, desc, eq, max } from "drizzle-orm";
 import type { schema } from "../client";
 import { newId } from "../ids";
 import type { BriefingStatus, ClearanceRecord } from "../schema";
-import { exec, first, type Store } from "../store";
+import { exec, first, StoreError, type Store } from "../store";
+import { isUniqueViolation } from "../unique-violation";
 
 /**
  * Final versions and their clearance records (docs/decisions/0509): what finalizing writes, what
@@ -109,18 +110,38 @@ export interface NewFinalVersion {
 }
 
 /**
+ * The number a final version was to take is another row's already: only a writer that skipped the
+ * status write's lock gets here (ADR 0509), and the unique index (migration 0011) refused the row.
+ */
+export class FinalVersionTakenError extends StoreError {
+  constructor(readonly briefingId: string, readonly version: number) {
+    super(`Final version ${version} of briefing ${briefingId} was recorded by another write meanwhile.`);
+  }
+}
+
+/** Whether `err` is the unique index on briefing_versions (briefing_id, version) refusing a row. */
+export function isFinalVersionTaken(err: unknown): boolean {
+  return isUniqueViolation(err, { sqlite: "briefing_versions.briefing_id, briefing_versions.version", pg: "briefing_versions_briefing_version_idx" });
+}
+
+/**
  * Writes the next final version of a briefing and its clearance record, and returns its number.
  * Run it inside the caller's transaction, after `changeStatusIfStill` moved the briefing to final:
  * that update holds the briefing row (PostgreSQL) or the connection (SQLite) until commit, so no
- * other finalize of the briefing reads the same highest number. The clearance record's primary key
- * (briefing, version) refuses a duplicate number should a writer ever skip that step.
+ * other finalize of the briefing reads the same highest number. Should a writer ever skip that
+ * step, the unique index refuses the second row and this throws FinalVersionTakenError (on
+ * PostgreSQL the caller's transaction is then aborted and must roll back).
  */
 export async function insertFinalVersion(store: Store, input: NewFinalVersion): Promise<number> {
   const { clearance, ...version } = input;
   const highest = first(await exec(store, (db, t) => db.select({ v: max(t.briefingVersions.version) }).from(t.briefingVersions).where(eq(t.briefingVersions.briefingId, input.briefingId))));
   const next = (highest?.v ?? 0) + 1;
-  await exec(store, (db, t) => db.insert(t.briefingVersions).values({ id: newId(), ...version, version: next }));
+  try {
+    await exec(store, (db, t) => db.insert(t.briefingVersions).values({ id: newId(), ...version, version: next }));
+  } catch (err) {
+    if (isFinalVersionTaken(err)) throw new FinalVersionTakenError(input.briefingId, next);
+    throw err;
+  }
   await exec(store, (db, t) => db.insert(t.clearanceRecords).values({ briefingId: input.briefingId, version: next, record: clearance }));
   return next;
 }
-

@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { teams } from "./teams";
 import { users } from "./users";
 
@@ -69,7 +69,9 @@ export const briefingVersions = sqliteTable(
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("briefing_versions_briefing_idx").on(t.briefingId, t.version)],
+  // One row per number and briefing (migration 0011): finalizing takes the next number under the
+  // status write's lock (ADR 0509), and the database refuses a second row should a writer not.
+  (t) => [uniqueIndex("briefing_versions_briefing_version_idx").on(t.briefingId, t.version)],
 );
 
 /**

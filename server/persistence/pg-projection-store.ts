@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { PgDb } from "../../db/pg/client";
+import { inPoolTransaction } from "../../db/pg/pool-transaction";
 import * as pgSchema from "../../db/pg/schema";
 import { replaceSearchRowPg } from "../../db/dialect/pg/search";
 import { diff, FACT_COLS, QUOTE_COLS, snake, TOPIC_COLS, type FactRow, type QuoteRow, type Stored, type TopicRow } from "./projection-rows";
@@ -85,16 +86,10 @@ async function readSnapshot(c: pg.PoolClient, briefingId: string): Promise<Snaps
  */
 export async function writeProjectionRowsPg(db: PgDb | pg.Pool, briefingId: string, projection: Projection): Promise<(ProjectionResult & WriteStats) | null> {
   const pool: pg.Pool = "$client" in db ? db.$client : db;
-  const c = await pool.connect();
-  const started = performance.now();
-  try {
-    await c.query("begin");
+  // A briefing that does not exist has no row to lock and nothing was written: the commit ends the read.
+  return inPoolTransaction(pool, async (c, started) => {
     const snapshot = await readSnapshot(c, briefingId);
-    if (!snapshot) {
-      await c.query("rollback");
-      c.release();
-      return null;
-    }
+    if (!snapshot) return null;
     const { teamId, title, marks: storedMarks } = snapshot.briefing;
     const quotes = diff(projection.quotes, snapshot.quotes, QUOTE_COLS, teamId);
     const topics = diff(projection.topics, snapshot.topics, TOPIC_COLS, teamId);
@@ -115,8 +110,6 @@ export async function writeProjectionRowsPg(db: PgDb | pg.Pool, briefingId: stri
     // node-postgres would send a JS array as a PostgreSQL array; jsonb wants the JSON text.
     if (storedMarks !== JSON.stringify(marks)) await run(c, "setMarks", [JSON.stringify(marks), briefingId]);
     if (searchUpdated) await replaceSearchRowPg(drizzle(c, { schema: pgSchema }), briefingId, title, projection.text);
-    await c.query("commit");
-    c.release();
     return {
       quotes: projection.quotes.length,
       topics: projection.topics.length,
@@ -126,13 +119,5 @@ export async function writeProjectionRowsPg(db: PgDb | pg.Pool, briefingId: stri
       rowsWritten,
       lockMs: performance.now() - started,
     };
-  } catch (err) {
-    try {
-      await c.query("rollback");
-      c.release();
-    } catch (rollbackErr) {
-      c.release(rollbackErr as Error);
-    }
-    throw err;
-  }
+  });
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBriefing } from "../../db/queries/briefings";
 import { createTeam } from "../../db/queries/teams";
 import { createUser } from "../../db/queries/users";
-import { changeStatusIfStill, getClearance, getVersion, insertFinalVersion, listClearances, listVersions, type NewFinalVersion } from "../../db/queries/versions";
+import { changeStatusIfStill, FinalVersionTakenError, getClearance, getVersion, insertFinalVersion, isFinalVersionTaken, listClearances, listVersions, type NewFinalVersion } from "../../db/queries/versions";
+import { newId } from "../../db/ids";
 import type { ClearanceRecord } from "../../db/schema";
 import { exec, rows, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
@@ -12,7 +13,9 @@ import { eventually } from "../helpers/yclient";
 /**
  * Final versions and clearance records (db/queries/versions.ts, docs/decisions/0509) on a real
  * SQLite file and a real PostgreSQL database: written, listed and read back the same on both; of
- * two finalizes of one briefing that overlap, the second finds the status changed and writes nothing.
+ * two finalizes of one briefing that overlap, the second finds the status changed and writes nothing;
+ * the unique index on (briefing_id, version) refuses a second row with one number, and a writer that
+ * skipped the status write gets FinalVersionTakenError, never a second version with that number.
  */
 
 const record = (name: string): ClearanceRecord => ({ finalizedByName: name, finalizedAt: Date.UTC(2026, 11, 1), entries: [{ approverName: "Dana", section: "Whole brief", decision: "approved", at: Date.UTC(2026, 10, 30), note: "Cleared" }], override: null });
@@ -108,6 +111,50 @@ for (const dialect of testDialects()) {
       }
       expect((await listVersions(store, briefingId)).map((v) => v.version)).toEqual([3, 2, 1]);
       expect((await getVersion(store, briefingId, null))?.contentHash).toBe("hash-a");
+    });
+
+    it("refuses a second row with one number, and a writer without the status lock gets FinalVersionTakenError", async () => {
+      const { clearance: _c, ...row } = input("duplicate");
+      const duplicate = await exec(store, (db, t) => db.insert(t.briefingVersions).values({ id: newId(), ...row, version: 3 })).catch((err: unknown) => err);
+      expect(isFinalVersionTaken(duplicate)).toBe(true);
+
+      // Two writers that both read 3 as the highest number before either wrote its row.
+      let outcomes: PromiseSettledResult<number>[];
+      if (store.dialect === "pg") {
+        const inserted = deferred();
+        const release = deferred();
+        const first = withTransaction(store, async (tx) => {
+          const n = await insertFinalVersion(tx, input("race-a"));
+          inserted.resolve();
+          await release.promise;
+          return n;
+        });
+        await inserted.promise;
+        // Reads 3 (the first's row is not committed) and waits on the index for the first's commit.
+        const second = withTransaction(store, (tx) => insertFinalVersion(tx, input("race-b")));
+        await eventually(async () => {
+          const waiting = await rows<{ n: number }>(store, sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into "briefing_versions"%'`);
+          expect(waiting[0].n).toBe(1);
+        }, 10_000, 20);
+        release.resolve();
+        outcomes = await Promise.allSettled([first, second]);
+      } else {
+        // Outside a transaction each statement takes the connection on its own, so both reads run
+        // before either insert.
+        outcomes = await Promise.allSettled([insertFinalVersion(store, input("race-a")), insertFinalVersion(store, input("race-b"))]);
+      }
+      expect(outcomes[0]).toEqual({ status: "fulfilled", value: 4 });
+      expect(outcomes[1].status).toBe("rejected");
+      const refused = (outcomes[1] as PromiseRejectedResult).reason as unknown;
+      expect(refused).toBeInstanceOf(FinalVersionTakenError);
+      expect(refused).toMatchObject({ briefingId, version: 4 });
+      expect((await listVersions(store, briefingId)).map((v) => [v.version, v.contentHash])).toEqual([
+        [4, "race-a"],
+        [3, "hash-a"],
+        [2, "hash-2"],
+        [1, "hash-1"],
+      ]);
+      expect((await listClearances(store, briefingId)).map((c) => c.version)).toEqual([4, 3, 2, 1]);
     });
   });
 }

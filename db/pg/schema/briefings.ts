@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { BRIEFING_STATUSES } from "../../enums";
 import { bytea, ms } from "./columns";
 import { teams } from "./teams";
@@ -46,7 +46,7 @@ export const briefingVersions = pgTable(
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: ms("created_at").notNull(),
   },
-  (t) => [index("briefing_versions_briefing_idx").on(t.briefingId, t.version)],
+  (t) => [uniqueIndex("briefing_versions_briefing_version_idx").on(t.briefingId, t.version)],
 );
 
 export const briefingMarkings = pgTable(
