@@ -20,7 +20,7 @@ export interface DialectServer {
    * placeholders on both dialects. PostgreSQL timestamps come back as epoch milliseconds and int8
    * as numbers, as SQLite stores them; jsonb comes back parsed, SQLite's JSON text as text.
    */
-  sql<T extends SqlRow = SqlRow>(query: string, params?: unknown[]): Promise<T[]>;
+  sql<T = SqlRow>(query: string, params?: unknown[]): Promise<T[]>;
   /**
    * Writes to the database behind the server's back, for a state no request can make (a link
    * past its expiry). A timestamp is given as a Date, which each dialect stores in its own form.
@@ -62,7 +62,7 @@ const sqliteParam = (v: unknown) => (v instanceof Date ? v.getTime() : v);
 
 /** Reads from a server's SQLite file on a read-only connection of its own per query (WAL lets it beside the server's). */
 export function sqliteFileSql(databasePath: string): DialectServer["sql"] {
-  return async <T extends SqlRow>(query: string, params: unknown[] = []) => {
+  return async <T = SqlRow>(query: string, params: unknown[] = []) => {
     const db = new Database(databasePath, { readonly: true, fileMustExist: true });
     try {
       return db.prepare(query).all(...params.map(sqliteParam)) as T[];
@@ -107,8 +107,8 @@ export function serverDialects(): ServerDialect[] {
         const writer = new pg.Pool({ connectionString: database.url, max: 1, types: sqliteLikeTypes });
         return {
           server,
-          async sql<T extends SqlRow>(query: string, params: unknown[] = []) {
-            return (await reader.query<T>(numbered(query), params)).rows;
+          async sql<T = SqlRow>(query: string, params: unknown[] = []) {
+            return (await reader.query(numbered(query), params)).rows as T[];
           },
           async write(query, params = []) {
             await writer.query(numbered(query), params);
