@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import type { DialectServer } from "../helpers/server-dialects";
 
 export interface AuditRow {
   id: number;
@@ -13,19 +13,17 @@ export interface AuditRow {
   ip: string | null;
 }
 
-/** The audit rows the server wrote, read from its SQLite file (a second, read-only connection). */
-export function auditRows(databasePath: string, where = "1 = 1", ...args: unknown[]): AuditRow[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    const rows = db.prepare(`select * from audit_events where ${where} order by id`).all(...args) as (Omit<AuditRow, "details"> & { details: string })[];
-    return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
-  } finally {
-    db.close();
-  }
+/**
+ * The audit rows the server wrote, read through `sql` (a dialect's reader from
+ * test/helpers/server-dialects.ts): SQLite's JSON text and PostgreSQL's jsonb both as an object.
+ */
+export async function auditRows(sql: DialectServer["sql"], where = "1 = 1", ...args: unknown[]): Promise<AuditRow[]> {
+  const rows = await sql<Omit<AuditRow, "details"> & { details: string | Record<string, unknown> }>(`select * from audit_events where ${where} order by id`, args);
+  return rows.map((r) => ({ ...r, details: typeof r.details === "string" ? (JSON.parse(r.details) as Record<string, unknown>) : r.details }));
 }
 
-export function lastRow(databasePath: string, action: string): AuditRow | undefined {
-  return auditRows(databasePath, "action = ?", action).at(-1);
+export async function lastRow(sql: DialectServer["sql"], action: string): Promise<AuditRow | undefined> {
+  return (await auditRows(sql, "action = ?", action)).at(-1);
 }
 
 /** A small RFC 4180 reader (quoted fields, doubled quotes, CRLF), to parse the CSV export back. */

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUser, get, loginAs, postForm, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { sqliteFileSql } from "../helpers/server-dialects";
 import { auditRows, parseCsv } from "./audit-db";
 
 const TEAM = "demo-kz-tr-desk";
@@ -74,7 +75,7 @@ describe("filters, order and pages", () => {
     expect(signIns).toEqual(expect.arrayContaining((["owner", "editor", "commenter", "viewer"] as const).map((r) => demoUser(r).email)));
     // The outsider's sign-up sign-in belongs to no team they share with this one.
     expect(rows.some((r) => r.actor_email === "outsider@example.test")).toBe(false);
-    expect(auditRows(server.databasePath, "actor_email = 'outsider@example.test'")).toHaveLength(1);
+    expect(await auditRows(sqliteFileSql(server.databasePath), "actor_email = 'outsider@example.test'")).toHaveLength(1);
   });
 
   it("filters by action, person, briefing and date range, on the page and in the CSV", async () => {
@@ -180,11 +181,11 @@ describe("append-only and kept", () => {
   });
 
   it("keeps the events of a deleted briefing, user and team, and across a restart on the same file", async () => {
-    const before = auditRows(server.databasePath);
+    const before = await auditRows(sqliteFileSql(server.databasePath));
     expect(before.some((r) => r.actor_id === demoUser("viewer").id)).toBe(true);
     const deleted = await postForm(server.url, `/teams/${TEAM}?index`, cookies.owner, { intent: "delete", briefingId: "ankara-summit" });
     expect(deleted.status).toBe(200);
-    expect(auditRows(server.databasePath, "briefing_id = 'ankara-summit'").map((r) => r.action)).toEqual([
+    expect((await auditRows(sqliteFileSql(server.databasePath), "briefing_id = 'ankara-summit'")).map((r) => r.action)).toEqual([
       "briefing.status_change",
       "briefing.status_change",
       "briefing.delete",
@@ -197,12 +198,12 @@ describe("append-only and kept", () => {
     db.prepare("delete from users where id = ?").run(demoUser("viewer").id);
     db.prepare("delete from teams where id = ?").run(TEAM);
     db.close();
-    const after = auditRows(server.databasePath);
+    const after = await auditRows(sqliteFileSql(server.databasePath));
     expect(after).toEqual([...before, ...after.slice(before.length)]);
     expect(after.length).toBe(before.length + 1);
 
     server = await start(server.databasePath);
-    const stored = auditRows(server.databasePath);
+    const stored = await auditRows(sqliteFileSql(server.databasePath));
     expect(stored.slice(0, after.length)).toEqual(after);
   });
 });

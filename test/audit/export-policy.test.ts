@@ -2,6 +2,7 @@ import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { sqliteFileSql } from "../helpers/server-dialects";
 import { auditRows } from "./audit-db";
 
 const TEAM = "demo-kz-tr-desk";
@@ -40,7 +41,7 @@ describe("the team's export policy", () => {
     const bad = await setPolicy("nobody");
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("Choose who may export: everyone, editors or owners.");
-    expect(auditRows(server.databasePath, "action = 'team.settings_change'")).toHaveLength(0);
+    expect(await auditRows(sqliteFileSql(server.databasePath), "action = 'team.settings_change'")).toHaveLength(0);
   });
 
   it("lets everyone export by default", async () => {
@@ -73,10 +74,10 @@ describe("the team's export policy", () => {
     }
   });
 
-  it("records no export that was refused, and each that was made", () => {
-    const exports = auditRows(server.databasePath, "action = 'briefing.export'").map((r) => r.actor_id);
+  it("records no export that was refused, and each that was made", async () => {
+    const exports = (await auditRows(sqliteFileSql(server.databasePath), "action = 'briefing.export'")).map((r) => r.actor_id);
     expect(exports).toEqual(["demo-viewer", "demo-editor", "demo-owner"]);
-    expect(auditRows(server.databasePath, "action = 'team.settings_change'").map((r) => r.details)).toEqual([
+    expect((await auditRows(sqliteFileSql(server.databasePath), "action = 'team.settings_change'")).map((r) => r.details)).toEqual([
       { setting: "export_policy", from: "everyone", to: "editors" },
       { setting: "export_policy", from: "editors", to: "owners" },
     ]);
@@ -108,12 +109,12 @@ describe("the team's export policy", () => {
       expect(res.status, format).toBe(200);
       await res.arrayBuffer();
     }
-    const rows = auditRows(server.databasePath, "action = 'briefing.export'").slice(-2);
+    const rows = (await auditRows(sqliteFileSql(server.databasePath), "action = 'briefing.export'")).slice(-2);
     expect(rows.map((r) => [r.actor_id, (r.details as { format: string }).format, (r.details as { version: unknown }).version])).toEqual([
       ["demo-viewer", "docx", 1],
       ["demo-viewer", "md", 1],
     ]);
-    const pdfRow = auditRows(server.databasePath, "action = 'briefing.export'").find((r) => (r.details as { version: unknown }).version === 1);
+    const pdfRow = (await auditRows(sqliteFileSql(server.databasePath), "action = 'briefing.export'")).find((r) => (r.details as { version: unknown }).version === 1);
     expect((rows[0]!.details as { contentHash: string }).contentHash).toMatch(/^[0-9a-f]{64}$/);
     if (pdfRow) expect((rows[0]!.details as { contentHash: string }).contentHash).toBe((pdfRow.details as { contentHash: string }).contentHash);
   });

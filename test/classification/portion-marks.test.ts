@@ -8,6 +8,7 @@ import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { auditRows } from "../audit/audit-db";
+import { sqliteFileSql } from "../helpers/server-dialects";
 import { flat, pdfPages, pdfText } from "../export/pdf-tools";
 import { finalizeCleared, toReview } from "../helpers/review";
 import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
@@ -98,7 +99,7 @@ describe("team classification levels", () => {
       { name: "SECRET", abbr: "S" },
       { name: "TOP SECRET", abbr: "TS" },
     ]);
-    const row = auditRows(server.databasePath, "action = 'team.settings_change'").at(-1)!;
+    const row = (await auditRows(sqliteFileSql(server.databasePath), "action = 'team.settings_change'")).at(-1)!;
     expect(row.details).toMatchObject({ setting: "classification_levels", to: expect.arrayContaining(["TOP SECRET (TS)"]) });
     expect(await (await get(server.url, `/teams/${TEAM}/members`, cookies.owner)).text()).toContain("SECRET (S)\nTOP SECRET (TS)");
   });
@@ -248,7 +249,7 @@ describe("reclassification", () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain("Choose one of the team's levels");
     expect(query<number>("select count(*) from briefing_markings")).toBe(0);
-    expect(auditRows(server.databasePath, "action = 'briefing.reclassified'")).toHaveLength(0);
+    expect(await auditRows(sqliteFileSql(server.databasePath), "action = 'briefing.reclassified'")).toHaveLength(0);
   });
 
   it("raises the minimum level, also after final, as marking versions shown on the versions page with audit rows", async () => {
@@ -270,7 +271,7 @@ describe("reclassification", () => {
     expect(query<string>("select content_hash from briefing_versions where briefing_id = ? order by version desc limit 1", BRIEFING)).toBe(hashBefore);
     expect(query<string>("select status from briefings where id = ?", BRIEFING)).toBe("final");
 
-    const rows = auditRows(server.databasePath, "action = 'briefing.reclassified'");
+    const rows = await auditRows(sqliteFileSql(server.databasePath), "action = 'briefing.reclassified'");
     expect(rows.map((r) => [r.actor_id, r.briefing_id, r.details.from, r.details.to, r.details.reason, r.details.status])).toEqual([
       ["demo-owner", BRIEFING, "RESTRICTED", "SECRET", "Names a source", "draft"],
       ["demo-owner", BRIEFING, "SECRET", "CONFIDENTIAL", "Source declassified by the ministry", "final"],
@@ -295,7 +296,7 @@ describe("rate-limited sign-ins", () => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await attempt()).status);
       expect(statuses).toEqual([401, 401, 429, 429, 429]);
-      const rows = auditRows(limited.databasePath, "action = 'auth.sign_in_rate_limited'");
+      const rows = await auditRows(sqliteFileSql(limited.databasePath), "action = 'auth.sign_in_rate_limited'");
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ actor_id: "demo-editor", actor_email: "emre@demo.summitdesk.test", target: "emre@demo.summitdesk.test" });
       expect(rows[0].details).toMatchObject({ limit: "email" });

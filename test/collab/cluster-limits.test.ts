@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ThreadView } from "../../app/comments/types";
+import { sqliteFileSql } from "../helpers/server-dialects";
 import { auditRows } from "../audit/audit-db";
 import { anchorFor, commentApi, json } from "../comments/comment-api";
 import { loginAs, postForm } from "../helpers/http";
@@ -74,7 +75,7 @@ describe.skipIf(!hasRedis)("rate limits across instances", () => {
     for (let i = 0; i < FAILURES_PER_EMAIL + 3; i++) statuses.push((await signIn(servers[i % 3], email, "wrong-password-1")).status);
     // Per instance the fifth attempt (on the second instance's second try) would still have been 401.
     expect(statuses).toEqual([...Array(FAILURES_PER_EMAIL).fill(401), 429, 429, 429]);
-    const rows = auditRows(servers[0].databasePath, "action = 'auth.sign_in_rate_limited' and target = ?", email);
+    const rows = await auditRows(sqliteFileSql(servers[0].databasePath), "action = 'auth.sign_in_rate_limited' and target = ?", email);
     expect(rows).toHaveLength(1);
     expect(rows[0].details).toMatchObject({ limit: "email" });
   }, 60_000);

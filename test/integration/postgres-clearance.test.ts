@@ -1,15 +1,12 @@
-import path from "node:path";
 import mammoth from "mammoth";
-import pg from "pg";
-import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { flat, pdfPages, pdfText } from "../export/pdf-tools";
 import { createDemoBriefing, get, loginAs, postForm } from "../helpers/http";
 import { awarenessMarker } from "../helpers/marker";
-import { createPostgresDatabase, postgresAvailable, type TestPostgres } from "../helpers/postgres";
 import { finalizeCleared, toReview } from "../helpers/review";
-import { startTestServer, tempDir, type TestServer } from "../helpers/server";
+import type { TestServer } from "../helpers/server";
+import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 import { body, connectClient, destroyAllClients, eventually, metricValue, readBody } from "../helpers/yclient";
 
 /**
@@ -33,70 +30,15 @@ function addParagraph(doc: Y.Doc, text: string): void {
   body(doc).insert(0, [paragraph]);
 }
 
-interface DialectCase {
-  name: string;
-  available: boolean;
-  start(): Promise<{ server: TestServer; versions(briefingId: string): Promise<number[]>; close(): Promise<void> }>;
-}
-
-const cases: DialectCase[] = [
-  {
-    name: "SQLite",
-    available: true,
-    async start() {
-      const server = await startTestServer({ databasePath: path.join(tempDir(), "clearance.db"), env: { PDF_WORKERS: "1", METRICS_TOKEN } });
-      return {
-        server,
-        async versions(briefingId) {
-          const db = new Database(server.databasePath, { readonly: true });
-          try {
-            return (db.prepare("select version from briefing_versions where briefing_id = ? order by version").all(briefingId) as { version: number }[]).map((r) => r.version);
-          } finally {
-            db.close();
-          }
-        },
-        async close() {
-          await server.stop();
-        },
-      };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    available: postgresAvailable(),
-    async start() {
-      const database: TestPostgres = await createPostgresDatabase();
-      const server = await startTestServer({ databaseUrl: database.url, env: { PDF_WORKERS: "1", METRICS_TOKEN } });
-      return {
-        server,
-        async versions(briefingId) {
-          const client = new pg.Client({ connectionString: database.url });
-          await client.connect();
-          try {
-            const found = await client.query<{ version: number }>("select version from briefing_versions where briefing_id = $1 order by version", [briefingId]);
-            return found.rows.map((r) => r.version);
-          } finally {
-            await client.end();
-          }
-        },
-        async close() {
-          await server.stop();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
-
-for (const dialect of cases) {
+for (const dialect of serverDialects()) {
   describe.skipIf(!dialect.available)(`final versions and clearance records on ${dialect.name}`, { timeout: 240_000 }, () => {
-    let env: Awaited<ReturnType<DialectCase["start"]>>;
+    let env: DialectServer;
     let server: TestServer;
     const cookies: Record<string, string> = {};
     let briefingId: string;
 
     beforeAll(async () => {
-      env = await dialect.start();
+      env = await dialect.start({ env: { PDF_WORKERS: "1", METRICS_TOKEN } });
       server = env.server;
       for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
       briefingId = await createDemoBriefing(server.url, cookies.editor);
@@ -107,6 +49,8 @@ for (const dialect of cases) {
     });
 
     const status = (cookie: string, fields: Record<string, string>) => postForm(server.url, `/briefings/${briefingId}/status`, cookie, fields);
+    const versions = async (id: string) =>
+      (await env.sql<{ version: number }>("select version from briefing_versions where briefing_id = ? order by version", [id])).map((r) => r.version);
     const exportOf = (ext: string, query = "") => get(server.url, `/briefings/${briefingId}/export.${ext}${query}`, cookies.viewer);
 
     /**
@@ -138,7 +82,7 @@ for (const dialect of cases) {
       const final = await finalizeCleared(server.url, briefingId, cookies.editor, cookies.commenter);
       expect(final.status).toBe(200);
       expect(await final.json()).toMatchObject({ ok: true, status: "final", version: 1 });
-      expect(await env.versions(briefingId)).toEqual([1]);
+      expect(await versions(briefingId)).toEqual([1]);
 
       const page = await get(server.url, `/briefings/${briefingId}/versions`, cookies.viewer);
       expect(page.status).toBe(200);
@@ -185,7 +129,7 @@ for (const dialect of cases) {
       const again = await status(cookies.editor, { to: "final" });
       expect(again.status).toBe(409);
       expect((await again.json()).error).toContain("already final");
-      expect(await env.versions(briefingId)).toEqual([1]);
+      expect(await versions(briefingId)).toEqual([1]);
     });
 
     it("reopens to draft, takes an edit and finalizes it as version 2; version 1 prints as it was", async () => {
@@ -196,7 +140,7 @@ for (const dialect of cases) {
       const final = await finalizeCleared(server.url, briefingId, cookies.editor, cookies.commenter);
       expect(final.status).toBe(200);
       expect(await final.json()).toMatchObject({ ok: true, status: "final", version: 2 });
-      expect(await env.versions(briefingId)).toEqual([1, 2]);
+      expect(await versions(briefingId)).toEqual([1, 2]);
 
       const html = text(await (await get(server.url, `/briefings/${briefingId}/versions`, cookies.viewer)).text());
       expect(html).toContain("Version 2");
@@ -235,7 +179,7 @@ for (const dialect of cases) {
       const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, json: (await r.json()) as { version?: number; error?: string } })));
       expect(codes, JSON.stringify(bodies)).toEqual([200, 409]);
       expect(bodies.find((b) => b.status === 200)!.json.version).toBe(3);
-      expect(await env.versions(briefingId)).toEqual([1, 2, 3]);
+      expect(await versions(briefingId)).toEqual([1, 2, 3]);
     });
 
     it("freezes a room open during the finalize, and a reopen makes the refused editor reload", async () => {
@@ -257,7 +201,7 @@ for (const dialect of cases) {
       expect((await status(cookies.owner, { to: "draft" })).status).toBe(200);
       await eventually(() => expect(editor.closes.map((c) => c.code)).toEqual([4412]), 20_000);
       expect(await readBody(server.url, cookies.owner, briefingId)).not.toContain("after the freeze");
-      expect(await env.versions(briefingId)).toEqual([1, 2, 3, 4]);
+      expect(await versions(briefingId)).toEqual([1, 2, 3, 4]);
       const v4 = await pdfOf("?version=4");
       expect(v4.all).toContain("Fourth reading.");
       expect(v4.all).not.toContain("after the freeze");
