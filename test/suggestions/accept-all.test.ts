@@ -1,31 +1,27 @@
-import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import * as decoding from "lib0/decoding";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SuggestionView } from "../../app/suggestions/types";
+import { rows } from "../../db/store";
 import { anchorFor, json } from "../comments/comment-api";
 import { loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { textWith } from "../helpers/anchors";
+import { serverDialects, withServerStore } from "../helpers/stores";
 import { connectClient, DEMO_BRIEFING, destroyAllClients, eventually, rawSocket } from "../helpers/yclient";
 import { plainBody, suggestionApi } from "./suggestion-api";
 
 /**
  * Accepting all of one person's suggestions is one change of the document: one stored update and
- * one broadcast frame, with every accepted wording in it and an outdated one left out.
+ * one broadcast frame, with every accepted wording in it and an outdated one left out. On SQLite and
+ * on PostgreSQL.
  */
 
 let server: TestServer;
 let commenter: string;
 let editor: string;
 let viewer: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  [commenter, editor, viewer] = await Promise.all([loginAs(server.url, "commenter"), loginAs(server.url, "editor"), loginAs(server.url, "viewer")]);
-});
 afterEach(() => destroyAllClients());
-afterAll(async () => {
-  await server?.stop();
-});
 
 /** How many of the socket's messages are document updates (sync message, step "update"). */
 function updateFrames(messages: Buffer[]): number {
@@ -37,51 +33,60 @@ function updateFrames(messages: Buffer[]): number {
   return n;
 }
 
-function storedUpdatesBy(userId: string): number {
-  const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare("select count(*) as n from document_updates where briefing_id = ? and user_id = ?").get(DEMO_BRIEFING, userId) as { n: number }).n;
-  } finally {
-    db.close();
-  }
+async function storedUpdatesBy(userId: string): Promise<number> {
+  return withServerStore(server, async (store) => {
+    const [row] = await rows<{ n: number }>(store, sql`select cast(count(*) as integer) as "n" from document_updates where briefing_id = ${DEMO_BRIEFING} and user_id = ${userId}`);
+    return row.n;
+  });
 }
 
-describe("accept all of one person's suggestions", () => {
-  it("writes them in one transaction: one stored update, one broadcast frame, every accepted text there", async () => {
-    const a = await connectClient(server.url, editor);
-    const api = suggestionApi(server.url, commenter);
-    const pairs = [
-      ["Country facts", "Facts by country"],
-      ["Turkic Council", "Organization of Turkic States"],
-      ["meeting of presidents", "summit of heads of state"],
-      ["foreign ministers", "Foreign Ministers"],
-    ] as const;
-    const made: SuggestionView[] = [];
-    for (const [needle, replacement] of pairs) made.push((await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(a.doc, needle), replacement), 201)).suggestion);
-    // One more, made outdated by an edit inside its text before the accept.
-    const outdated = (await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(a.doc, "Key statements"), "Statements"), 201)).suggestion;
-    const at = textWith(a.doc, "Key statements");
-    at.text.insert(at.index + "Key".length, " public");
-    await eventually(async () => expect((await api.all()).find((x) => x.id === outdated.id)!.outdated).toBe(true));
+for (const dialect of serverDialects()) {
+  describe.skipIf(!dialect.available)(`accept all of one person's suggestions on ${dialect.name}`, () => {
+    beforeAll(async () => {
+      server = await startTestServer(await dialect.database());
+      [commenter, editor, viewer] = await Promise.all([loginAs(server.url, "commenter"), loginAs(server.url, "editor"), loginAs(server.url, "viewer")]);
+    }, 60_000);
+    afterAll(async () => {
+      await server?.stop();
+      await dialect.dropAll();
+    });
 
-    const socket = rawSocket(server.url, viewer);
-    await socket.opened;
-    // The viewer's socket has had its initial sync once the server answered its first message.
-    await eventually(() => expect(socket.messages.length).toBeGreaterThan(0));
-    const framesBefore = updateFrames(socket.messages);
-    const storedBefore = storedUpdatesBy("demo-editor");
+    it("writes them in one transaction: one stored update, one broadcast frame, every accepted text there", async () => {
+      const a = await connectClient(server.url, editor);
+      const api = suggestionApi(server.url, commenter);
+      const pairs = [
+        ["Country facts", "Facts by country"],
+        ["Turkic Council", "Organization of Turkic States"],
+        ["meeting of presidents", "summit of heads of state"],
+        ["foreign ministers", "Foreign Ministers"],
+      ] as const;
+      const made: SuggestionView[] = [];
+      for (const [needle, replacement] of pairs) made.push((await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(a.doc, needle), replacement), 201)).suggestion);
+      // One more, made outdated by an edit inside its text before the accept.
+      const outdated = (await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(a.doc, "Key statements"), "Statements"), 201)).suggestion;
+      const at = textWith(a.doc, "Key statements");
+      at.text.insert(at.index + "Key".length, " public");
+      await eventually(async () => expect((await api.all()).find((x) => x.id === outdated.id)!.outdated).toBe(true));
 
-    const result = await json<{ decided: string[]; skipped: { id: string; message: string }[] }>(await suggestionApi(server.url, editor).acceptAll("demo-commenter"), 200);
-    expect(result.decided).toEqual(made.map((s) => s.id));
-    expect(result.skipped).toEqual([{ id: outdated.id, message: expect.stringContaining("outdated") }]);
+      const socket = rawSocket(server.url, viewer);
+      await socket.opened;
+      // The viewer's socket has had its initial sync once the server answered its first message.
+      await eventually(() => expect(socket.messages.length).toBeGreaterThan(0));
+      const framesBefore = updateFrames(socket.messages);
+      const storedBefore = await storedUpdatesBy("demo-editor");
 
-    await eventually(() => {
-      const body = plainBody(a.doc);
-      for (const [, replacement] of pairs) expect(body).toContain(replacement);
-      expect(body).toContain("Key public statements");
-    }, 10_000);
-    await eventually(() => expect(storedUpdatesBy("demo-editor")).toBe(storedBefore + 1), 10_000);
-    await eventually(() => expect(updateFrames(socket.messages)).toBe(framesBefore + 1));
-    socket.ws.close();
+      const result = await json<{ decided: string[]; skipped: { id: string; message: string }[] }>(await suggestionApi(server.url, editor).acceptAll("demo-commenter"), 200);
+      expect(result.decided).toEqual(made.map((s) => s.id));
+      expect(result.skipped).toEqual([{ id: outdated.id, message: expect.stringContaining("outdated") }]);
+
+      await eventually(() => {
+        const body = plainBody(a.doc);
+        for (const [, replacement] of pairs) expect(body).toContain(replacement);
+        expect(body).toContain("Key public statements");
+      }, 10_000);
+      await eventually(async () => expect(await storedUpdatesBy("demo-editor")).toBe(storedBefore + 1), 10_000);
+      await eventually(() => expect(updateFrames(socket.messages)).toBe(framesBefore + 1));
+      socket.ws.close();
+    });
   });
-});
+}
