@@ -58,6 +58,8 @@ export class RoomRegistry {
   /** Status reads per briefing and access reads per connection: only the newest applies (docs/decisions/0122). */
   private readonly statusReads = new LatestReads<string>();
   private readonly accessReads = new LatestReads<Connection>();
+  /** Server changes in flight per room: a room is not unloaded under one (change() unloads it after). */
+  private readonly changing = new Map<Room, number>();
   /** Access changes heard of so far (accessEpoch). */
   private changesHeard = 0;
 
@@ -224,6 +226,9 @@ export class RoomRegistry {
       room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
       loaded = true;
     }
+    // Before any await: the status read below waits on the database (PostgreSQL), and a room loaded
+    // for this change has no connection, so its after-load check would unload it meanwhile.
+    this.changing.set(room, (this.changing.get(room) ?? 0) + 1);
     try {
       // A finalize or deletion announced while it loaded reached no room: read the briefing again.
       if (loaded) await this.rereadStatus(briefingId);
@@ -232,6 +237,9 @@ export class RoomRegistry {
       if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
     } finally {
+      const left = (this.changing.get(room) ?? 1) - 1;
+      if (left > 0) this.changing.set(room, left);
+      else this.changing.delete(room);
       if (room.connections.size === 0) void this.tryUnload(room);
     }
   }
@@ -435,14 +443,14 @@ export class RoomRegistry {
    */
   private async tryUnload(room: Room): Promise<boolean> {
     if (this.rooms.get(room.briefingId) !== room) return true; // already dropped
-    if (room.connections.size > 0) return false;
+    if (room.connections.size > 0 || this.changing.has(room)) return false;
     if (!(await room.persistence.flush())) return false; // retried on the next tick; onDrained comes back here
     // A short log is cheap to replay; rewriting the whole snapshot after a one-keystroke visit is not.
     if (room.persistence.logLength >= UNLOAD_COMPACT_MIN_ROWS && this.rooms.get(room.briefingId) === room && room.connections.size === 0) {
       await room.persistence.compact();
     }
     if (this.rooms.get(room.briefingId) !== room) return true;
-    if (room.connections.size > 0) return false;
+    if (room.connections.size > 0 || this.changing.has(room)) return false;
     if (room.persistence.pendingCount > 0) return this.closing ? this.tryUnload(room) : false; // its tick's onDrained comes back here
     this.unload(room);
     return true;
