@@ -77,10 +77,10 @@ for (const dialect of testDialects()) {
     });
 
     it("an edit on one process's room reaches a client of the same briefing on another, stored once", async () => {
-      const file = await seeded();
+      const database = await seeded();
       const hub = createLocalFanoutHub();
-      const a = await instance(file, recordingMetrics().metrics, hub.member());
-      const b = await instance(file, recordingMetrics().metrics, hub.member());
+      const a = await instance(database, recordingMetrics().metrics, hub.member());
+      const b = await instance(database, recordingMetrics().metrics, hub.member());
       const onA = await connectClient(a.url, null);
       const onB = await connectClient(b.url, null);
       firstParagraph(onA.doc).insert(0, "Across processes. ");
@@ -89,7 +89,7 @@ for (const dialect of testDialects()) {
       await eventually(() => expect(firstParagraph(onA.doc).toString()).toMatch(/^Back\. Across processes\. /), 15_000);
       // Each process stores only what its own clients sent: the log holds each edit once.
       await eventually(() => expect(a.registry.stats().pendingUpdates + b.registry.stats().pendingUpdates).toBe(0), 15_000);
-      const check = file.connect();
+      const check = database.connect();
       const [log] = await rows<{ n: number }>(check.store, sql`select cast(count(*) as integer) as "n" from document_updates where briefing_id = ${DEMO_BRIEFING_ID}`);
       await check.close();
       expect(log.n).toBe(2);
@@ -107,13 +107,13 @@ for (const dialect of testDialects()) {
     });
 
     it("a change with nobody connected loads the room, stores the change and unloads the room", async () => {
-      const file = await seeded();
-      const { registry } = await instance(file, recordingMetrics().metrics, noFanout);
+      const database = await seeded();
+      const { registry } = await instance(database, recordingMetrics().metrics, noFanout);
       // The room is loaded for the change alone: it must stay until the change is applied, even
       // when the status read that follows the load waits on the database.
       await registry.change(DEMO_BRIEFING_ID, "demo-editor", (doc) => firstParagraph(doc).insert(0, "Unattended. "));
       await eventually(() => expect(registry.get(DEMO_BRIEFING_ID)).toBeUndefined(), 15_000);
-      const check = file.connect();
+      const check = database.connect();
       const stored = await check.documents.load(DEMO_BRIEFING_ID);
       await check.close();
       const doc = new Y.Doc();
@@ -122,15 +122,15 @@ for (const dialect of testDialects()) {
     });
 
     it("refuses a change on a person's behalf once the briefing is final, at the moment of writing", async () => {
-      const file = await seeded();
-      const { url, registry } = await instance(file, recordingMetrics().metrics, noFanout);
+      const database = await seeded();
+      const { url, registry } = await instance(database, recordingMetrics().metrics, noFanout);
       const client = await connectClient(url, null);
       // Allowed while the briefing is a draft: the client sees the server's change.
       await registry.change(DEMO_BRIEFING_ID, "demo-editor", (doc) => firstParagraph(doc).insert(0, "Accepted. "));
       await eventually(() => expect(firstParagraph(client.doc).toString()).toMatch(/^Accepted\. /), 15_000);
-      // Finalized by another request (another connection to the same file) while the room stays open,
+      // Finalized by another request (another connection to the same database) while the room stays open,
       // and announced as the status route does right after its write (the collab layer's briefingChanged).
-      const other = file.connect();
+      const other = database.connect();
       await exec(other.store, (db, t) => db.update(t.briefings).set({ status: "final" }).where(eq(t.briefings.id, DEMO_BRIEFING_ID)));
       // Not awaited: a change asked for while that read is in flight waits for it.
       void registry.briefingChanged(DEMO_BRIEFING_ID);
