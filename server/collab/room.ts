@@ -83,6 +83,8 @@ export class Room implements ConnectionHost {
   private readonly merged: MergedBlocks | null;
   /** Takes the updates connections send (receiveUpdate). */
   private readonly intake: UpdateIntake;
+  /** Server changes in flight (the registry's change()): the room is not unloaded under one. */
+  readonly serverChanges = new CountedHold(() => {});
   /** Reads of the briefing's status in flight (hold()). */
   private readonly holds = new CountedHold(() => {
     for (const conn of Array.from(this.connections)) conn.followHolds();

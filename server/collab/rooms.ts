@@ -220,6 +220,9 @@ export class RoomRegistry {
       room = await this.loadShared(briefingId, briefing.teamId, briefing.status === "final").promise;
       loaded = true;
     }
+    // Before any await: the status read below waits on the database (PostgreSQL), and a room loaded
+    // for this change has no connection, so its after-load check would unload it meanwhile.
+    const release = room.serverChanges.take();
     try {
       // A finalize or deletion announced while it loaded reached no room: read the briefing again.
       if (loaded) await this.rereads.status(briefingId);
@@ -228,6 +231,7 @@ export class RoomRegistry {
       if (room.final) throw new BriefingNotEditableError("final");
       return room.applyServerChange(userId, fn);
     } finally {
+      release();
       if (room.connections.size === 0) void this.tryUnload(room);
     }
   }
@@ -365,14 +369,14 @@ export class RoomRegistry {
    */
   private async tryUnload(room: Room): Promise<boolean> {
     if (this.rooms.get(room.briefingId) !== room) return true; // already dropped
-    if (room.connections.size > 0) return false;
+    if (room.connections.size > 0 || room.serverChanges.held) return false;
     if (!(await room.persistence.flush())) return false; // retried on the next tick; onDrained comes back here
     // A short log is cheap to replay; rewriting the whole snapshot after a one-keystroke visit is not.
     if (room.persistence.logLength >= UNLOAD_COMPACT_MIN_ROWS && this.rooms.get(room.briefingId) === room && room.connections.size === 0) {
       await room.persistence.compact();
     }
     if (this.rooms.get(room.briefingId) !== room) return true;
-    if (room.connections.size > 0) return false;
+    if (room.connections.size > 0 || room.serverChanges.held) return false;
     if (room.persistence.pendingCount > 0) return this.closing ? this.tryUnload(room) : false; // its tick's onDrained comes back here
     this.unload(room);
     return true;

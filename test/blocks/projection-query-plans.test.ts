@@ -1,3 +1,4 @@
+// SQLite only: it reads SQLite's own query plans (EXPLAIN QUERY PLAN, FTS5 rowid look-ups) on an analysed file.
 import { afterEach, describe, expect, it } from "vitest";
 import type Database from "better-sqlite3";
 import { createBriefing } from "../../db/queries/briefings";

@@ -1,3 +1,4 @@
+// SQLite only: the projection thread's own better-sqlite3 connection to the file, prepared with raw inserts, under a heap limit.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBriefing } from "../../db/queries/briefings";

@@ -1,3 +1,4 @@
+// SQLite only: the projection thread's own better-sqlite3 connection to the file, measured against the event loop on one machine.
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

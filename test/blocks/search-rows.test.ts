@@ -1,3 +1,4 @@
+// SQLite only: FTS5 rows keyed by rowid, SQLite's query plans and migration 0009 of the SQLite history (PostgreSQL: test/db/pg-search.test.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -1,23 +1,13 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { openDatabase, type Db } from "../../db/client";
-import { migrateDatabase } from "../../db/migrate";
-import { seedDemo } from "../../server/seed/demo";
-import { openSqliteStore } from "../../db/store";
-import { createSqliteDocumentStore } from "../../server/persistence/document-store";
+import { seededDatabase } from "../helpers/stores";
 
-/** A fresh migrated SQLite file with the demo team, users, briefing and fact library. */
+/**
+ * A fresh migrated SQLite file with the demo team, users, briefing and fact library, as a raw
+ * better-sqlite3 connection for the SQLite-only projection tests (query plans, the projection
+ * thread's own connection). Suites that hold on both databases use seededDatabase() instead.
+ */
 export async function seededTempDatabase(): Promise<{ db: Db; dispose(): void }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sd-blocks-"));
-  const db = openDatabase(path.join(dir, "db.sqlite"));
-  migrateDatabase(db);
-  await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
-  return {
-    db,
-    dispose() {
-      db.$client.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const seeded = await seededDatabase({ name: "sqlite" });
+  const db = openDatabase(seeded.databasePath);
+  return { db, dispose: () => db.$client.close() };
 }

@@ -1,26 +1,23 @@
 import http from "node:http";
-import path from "node:path";
 import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
 import { WebSocketServer } from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "../../db/client";
-import { migrateDatabase } from "../../db/migrate";
+import { rows } from "../../db/store";
 import { presenceFor } from "../../server/collab/awareness-guard";
 import { CLOSE } from "../../server/collab/close-codes";
 import { RoomRegistry } from "../../server/collab/rooms";
 import { createLogger } from "../../server/logger";
-import { createSqliteDocumentStore } from "../../server/persistence/document-store";
-import { DEMO_BRIEFING_ID, DEMO_TEAM_ID, seedDemo } from "../../server/seed/demo";
-import { openSqliteStore } from "../../db/store";
+import { DEMO_BRIEFING_ID, DEMO_TEAM_ID } from "../../server/seed/demo";
 import { registryOptions } from "../helpers/registry";
-import { tempDir } from "../helpers/server";
+import { seededDatabase, testDialects, type Dialect, type SeededDatabase } from "../helpers/stores";
 import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 
 /**
  * The settle step (projection, review checks, history) after a room loads a document with logged
  * updates (ADR 0206): it is debounced like a change's, so a visit that edits settles once for its
  * load and its edit, and a visit that leaves without editing still settles before the room unloads.
- * Real registry, real SQLite file, real y-websocket clients.
+ * Real registry, real database (a SQLite database, and a PostgreSQL database), real y-websocket clients.
  */
 
 const logger = createLogger("silent");
@@ -29,24 +26,17 @@ const editor = { userId: "demo-editor", sessionId: "s-editor", sessionExpiresAt:
 const SETTLE_MS = 2000;
 
 const stops: (() => Promise<void>)[] = [];
+const databases: SeededDatabase[] = [];
 afterEach(async () => {
   destroyAllClients();
   for (const stop of stops.splice(0)) await stop();
+  for (const database of databases.splice(0)) await database.dispose();
 });
 
-async function seededFile(): Promise<string> {
-  const file = path.join(tempDir(), "settle.db");
-  const db = openDatabase(file);
-  migrateDatabase(db);
-  await seedDemo(openSqliteStore(db), createSqliteDocumentStore(db));
-  db.$client.close();
-  return file;
-}
-
-/** One process's registry on `file`, counting the settles it emits for the demo briefing. */
-async function instance(file: string) {
-  const db: Db = openDatabase(file);
-  const registry = new RoomRegistry(openSqliteStore(db), createSqliteDocumentStore(db), registryOptions({ settleMs: SETTLE_MS }), logger);
+/** One process's registry on `database`, counting the settles it emits for the demo briefing. */
+async function instance(database: SeededDatabase) {
+  const connection = database.connect();
+  const registry = new RoomRegistry(connection.store, connection.documents, registryOptions({ settleMs: SETTLE_MS }), logger);
   const settles: string[] = [];
   registry.onSettled((briefingId, room) => settles.push(`${briefingId}:${firstParagraph(room.doc).toString().slice(0, 20)}`));
   const server = http.createServer();
@@ -62,73 +52,83 @@ async function instance(file: string) {
     wss.close();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    db.$client.close();
+    await connection.close();
   };
   stops.push(stop);
   return { registry, url, settles, stop };
 }
 
-function logRows(file: string): number {
-  const db = openDatabase(file);
+async function logRows(database: SeededDatabase): Promise<number> {
+  const { store, close } = database.connect();
   try {
-    return (db.$client.prepare("select count(*) as n from document_updates where briefing_id = ?").get(DEMO_BRIEFING_ID) as { n: number }).n;
+    const [log] = await rows<{ n: number }>(store, sql`select cast(count(*) as integer) as "n" from document_updates where briefing_id = ${DEMO_BRIEFING_ID}`);
+    return log.n;
   } finally {
-    db.$client.close();
+    await close();
   }
 }
 
+/** A fresh seeded database of `dialect`, disposed of after the test. */
+async function seeded(dialect: Dialect): Promise<SeededDatabase> {
+  const database = await seededDatabase(dialect);
+  databases.push(database);
+  return database;
+}
+
 /** A stored briefing whose log holds one update (a short visit is not compacted at unload). */
-async function fileWithLoggedUpdate(): Promise<string> {
-  const file = await seededFile();
-  const first = await instance(file);
+async function databaseWithLoggedUpdate(dialect: Dialect): Promise<SeededDatabase> {
+  const database = await seeded(dialect);
+  const first = await instance(database);
   const client = await connectClient(first.url, null);
   firstParagraph(client.doc).insert(0, "Logged. ");
   await eventually(() => expect(first.registry.stats().pendingUpdates).toBe(0), 15_000);
   client.destroy();
   await eventually(() => expect(first.registry.stats().rooms).toBe(0), 15_000);
   await first.stop();
-  expect(logRows(file)).toBe(1);
-  return file;
+  expect(await logRows(database)).toBe(1);
+  return database;
 }
 
-describe("settling after a room loads", { timeout: 60_000 }, () => {
-  it("settles once for a visit that loads a logged update and edits, with the edit in it", async () => {
-    const file = await fileWithLoggedUpdate();
-    const { registry, url, settles } = await instance(file);
-    const client = await connectClient(url, null);
-    firstParagraph(client.doc).insert(0, "Edited. ");
-    await eventually(() => expect(settles.length).toBeGreaterThanOrEqual(1), 15_000);
-    client.destroy();
-    await eventually(() => expect(registry.stats().rooms).toBe(0), 15_000);
-    // Before: one settle right after the load (the logged state) and one after the edit.
-    expect(settles).toHaveLength(1);
-    expect(settles[0]).toContain("Edited. Logged. ");
-  });
+for (const dialect of testDialects()) {
+  describe.skipIf(!dialect.available)(`settling after a room loads on ${dialect.name}`, { timeout: 60_000 }, () => {
+    it("settles once for a visit that loads a logged update and edits, with the edit in it", async () => {
+      const database = await databaseWithLoggedUpdate(dialect);
+      const { registry, url, settles } = await instance(database);
+      const client = await connectClient(url, null);
+      firstParagraph(client.doc).insert(0, "Edited. ");
+      await eventually(() => expect(settles.length).toBeGreaterThanOrEqual(1), 15_000);
+      client.destroy();
+      await eventually(() => expect(registry.stats().rooms).toBe(0), 15_000);
+      // Before: one settle right after the load (the logged state) and one after the edit.
+      expect(settles).toHaveLength(1);
+      expect(settles[0]).toContain("Edited. Logged. ");
+    });
 
-  it("still settles a logged update when the visit leaves before the debounce, as the room unloads", async () => {
-    const file = await fileWithLoggedUpdate();
-    const { registry, url, settles } = await instance(file);
-    const client = await connectClient(url, null);
-    client.destroy();
-    await eventually(() => expect(registry.stats().rooms).toBe(0), 15_000);
-    expect(settles).toHaveLength(1);
-    expect(settles[0]).toContain("Logged. ");
-  });
+    it("still settles a logged update when the visit leaves before the debounce, as the room unloads", async () => {
+      const database = await databaseWithLoggedUpdate(dialect);
+      const { registry, url, settles } = await instance(database);
+      const client = await connectClient(url, null);
+      client.destroy();
+      await eventually(() => expect(registry.stats().rooms).toBe(0), 15_000);
+      expect(settles).toHaveLength(1);
+      expect(settles[0]).toContain("Logged. ");
+    });
 
-  it("settles a logged update within the debounce while the visit stays", async () => {
-    const file = await fileWithLoggedUpdate();
-    const { settles, url } = await instance(file);
-    await connectClient(url, null);
-    await eventually(() => expect(settles).toHaveLength(1), 15_000);
-    expect(settles[0]).toContain("Logged. ");
-  });
+    it("settles a logged update within the debounce while the visit stays", async () => {
+      const database = await databaseWithLoggedUpdate(dialect);
+      const { settles, url } = await instance(database);
+      await connectClient(url, null);
+      await eventually(() => expect(settles).toHaveLength(1), 15_000);
+      expect(settles[0]).toContain("Logged. ");
+    });
 
-  it("does not settle a document stored as one snapshot that nobody edits", async () => {
-    const file = await seededFile();
-    const { registry, url, settles } = await instance(file);
-    const client = await connectClient(url, null);
-    client.destroy();
-    await eventually(() => expect(registry.stats().rooms).toBe(0), 15_000);
-    expect(settles).toEqual([]);
+    it("does not settle a document stored as one snapshot that nobody edits", async () => {
+      const database = await seeded(dialect);
+      const { registry, url, settles } = await instance(database);
+      const client = await connectClient(url, null);
+      client.destroy();
+      await eventually(() => expect(registry.stats().rooms).toBe(0), 15_000);
+      expect(settles).toEqual([]);
+    });
   });
-});
+}

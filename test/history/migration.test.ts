@@ -1,3 +1,4 @@
+// SQLite only: it replays the SQLite migration history from 0005, a schema PostgreSQL never had (its migrations start later).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,12 +1,14 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import type { JSONContent } from "@tiptap/core";
 import { yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rows } from "../../db/store";
 import { loginAs, type DemoRole } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { withServerStore } from "../helpers/stores";
 import { body, connectClient } from "../helpers/yclient";
 import { externalDocx, longDocx, rewriteDocx, richDocx } from "./docx-fixtures";
 
@@ -44,13 +46,8 @@ function importDocx(file: Buffer | null, cookie = cookies.editor, name = "brief.
   return fetch(`${server.url}/teams/${TEAM}/new`, { method: "POST", headers: { Cookie: cookie, Origin: server.url }, body: form, redirect: "manual" });
 }
 
-function briefingCount(): number {
-  const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare("select count(*) from briefings").pluck().get() as number;
-  } finally {
-    db.close();
-  }
+function briefingCount(): Promise<number> {
+  return withServerStore(server, async (store) => (await rows<{ n: number }>(store, sql`select cast(count(*) as integer) as "n" from briefings`))[0].n);
 }
 
 async function importedBody(res: Response): Promise<JSONContent> {
@@ -141,36 +138,36 @@ describe("new briefing from a Word document", () => {
       ["a file over IMPORT_MAX_BYTES", async () => Buffer.concat([await richDocx(), Buffer.alloc(10 * 1024 * 1024)]), 413, /at most 10 MB can be imported/],
     ];
     it.each(cases)("%s", async (_name, make, status, message) => {
-      const before = briefingCount();
+      const before = await briefingCount();
       const res = await importDocx(await make());
       expect(res.status).toBe(status);
       const data = (await res.json()) as { errors: { file: string[] } };
       expect(data.errors.file.join(" ")).toMatch(message);
-      expect(briefingCount()).toBe(before);
+      expect(await briefingCount()).toBe(before);
     });
   });
 
   it("answers a body far over the limit with 413 before reading it", async () => {
-    const before = briefingCount();
+    const before = await briefingCount();
     const res = await importDocx(Buffer.alloc(12 * 1024 * 1024));
     expect(res.status).toBe(413);
     expect(await res.text()).toMatch(/too large/);
-    expect(briefingCount()).toBe(before);
+    expect(await briefingCount()).toBe(before);
   });
 
   it("checks the details before converting", async () => {
-    const before = briefingCount();
+    const before = await briefingCount();
     const res = await importDocx(await richDocx(), cookies.editor, "brief.docx", { ...details, title: "" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: Record<string, string[]> }).errors.title).toBeTruthy();
-    expect(briefingCount()).toBe(before);
+    expect(await briefingCount()).toBe(before);
   });
 
   it.each(["viewer", "commenter"] as const)("refuses a %s with 403", async (role) => {
-    const before = briefingCount();
+    const before = await briefingCount();
     const res = await importDocx(await richDocx(), cookies[role]);
     expect(res.status).toBe(403);
-    expect(briefingCount()).toBe(before);
+    expect(await briefingCount()).toBe(before);
   });
 
   // How fast is measured by `npm run bench` (scenario 10), not here: a shared machine would make a

@@ -1,6 +1,7 @@
-import Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
 import * as decoding from "lib0/decoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec, first } from "../../db/store";
 import { SocketDecisions } from "../../app/suggestions/socket-decisions";
 import type { SuggestionView } from "../../app/suggestions/types";
 import {
@@ -13,7 +14,9 @@ import {
 import { anchorFor, json } from "../comments/comment-api";
 import { loginAs, postForm } from "../helpers/http";
 import { finalizeCleared, toReview } from "../helpers/review";
-import { startTestServer, type TestServer } from "../helpers/server";
+import type { TestServer } from "../helpers/server";
+import { withServerStore } from "../helpers/stores";
+import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 import { connectClient, DEMO_BRIEFING, destroyAllClients, eventually, rawSocket, type RawSocket, type YClient } from "../helpers/yclient";
 import { plainBody, suggestionApi } from "./suggestion-api";
 
@@ -21,38 +24,33 @@ import { plainBody, suggestionApi } from "./suggestion-api";
  * Decisions over the collaboration socket that the server must refuse (docs/decisions/0507): from
  * a commenter or viewer, sent as bare type 100 frames by hand (no editor code in between), and on
  * a final briefing, where the answer is the HTTP action's own. Each refusal is checked against
- * the suggestion rows in the SQLite file and against the live document.
+ * the suggestion rows in the server's database (SQLite and PostgreSQL) and against the live document.
  */
 
 type Role = "owner" | "editor" | "commenter" | "viewer";
 let server: TestServer;
+let env: DialectServer;
 let cookies: Record<Role, string>;
 let reader: YClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  const roles = ["owner", "editor", "commenter", "viewer"] as const;
-  const list = await Promise.all(roles.map((r) => loginAs(server.url, r)));
-  cookies = { owner: list[0], editor: list[1], commenter: list[2], viewer: list[3] };
-  reader = await connectClient(server.url, cookies.viewer);
-}, 60_000);
-afterAll(async () => {
-  destroyAllClients();
-  await server?.stop();
-});
 
 async function suggest(needle: string, replacement: string): Promise<SuggestionView> {
   const api = suggestionApi(server.url, cookies.commenter);
   return (await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(reader.doc, needle), replacement), 201)).suggestion;
 }
 
-/** The suggestion's row as the server stored it, read from its own SQLite file. */
-function row(id: string): Record<string, unknown> {
-  const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare("SELECT status, accepted_by, accepted_at, rejected_by, rejected_at, original_text, replacement FROM suggestions WHERE id = ?").get(id) as Record<string, unknown>;
-  } finally {
-    db.close();
-  }
+/** The suggestion's row as the server stored it, read from its own database. */
+function row(id: string): Promise<Record<string, unknown> | undefined> {
+  return withServerStore(server, async (store) =>
+    first(
+      await exec(store, (db, { suggestions: s }) =>
+        db
+          .select({ status: s.status, acceptedBy: s.acceptedBy, acceptedAt: s.acceptedAt, rejectedBy: s.rejectedBy, rejectedAt: s.rejectedAt, originalText: s.originalText, replacement: s.replacement })
+          .from(s)
+          .where(eq(s.id, id))
+          .limit(1),
+      ),
+    ),
+  );
 }
 
 /** The answers (type 100) the server sent on a raw socket, decoded. */
@@ -83,65 +81,79 @@ async function httpRefusal(role: Role, id: string, decision: SuggestionDecision)
   return { status: res.status, message: body.errors?.form?.[0] ?? "" };
 }
 
-describe("suggestion decisions the server refuses over the socket", () => {
-  it("refuses hand-sent decisions from a commenter and a viewer with 403, writes nothing and keeps the socket open", async () => {
-    const s = await suggest("regional security", "regional stability");
-    const before = row(s.id);
-    expect(before.status).toBe("open");
-    for (const role of ["commenter", "viewer"] as const) {
-      const raw = rawSocket(server.url, cookies[role]);
-      await raw.opened;
-      let requestId = 40;
-      for (const decision of ["accepted", "rejected"] as const) {
-        const answer = await rawDecide(raw, ++requestId, s.id, decision);
-        expect(answer.status, `${role} ${decision}`).toBe(403);
-        expect(answer.message).toBe(`${decision === "accepted" ? "Accepting" : "Rejecting"} suggestions needs the editor role; you are ${role}.`);
+for (const dialect of serverDialects()) {
+  describe.skipIf(!dialect.available)(`suggestion decisions the server refuses over the socket on ${dialect.name}`, () => {
+    beforeAll(async () => {
+      env = await dialect.start();
+      server = env.server;
+      const roles = ["owner", "editor", "commenter", "viewer"] as const;
+      const list = await Promise.all(roles.map((r) => loginAs(server.url, r)));
+      cookies = { owner: list[0], editor: list[1], commenter: list[2], viewer: list[3] };
+      reader = await connectClient(server.url, cookies.viewer);
+    }, 60_000);
+    afterAll(async () => {
+      destroyAllClients();
+      await env?.close();
+    });
+    it("refuses hand-sent decisions from a commenter and a viewer with 403, writes nothing and keeps the socket open", async () => {
+      const s = await suggest("regional security", "regional stability");
+      const before = await row(s.id);
+      expect(before?.status).toBe("open");
+      for (const role of ["commenter", "viewer"] as const) {
+        const raw = rawSocket(server.url, cookies[role]);
+        await raw.opened;
+        let requestId = 40;
+        for (const decision of ["accepted", "rejected"] as const) {
+          const answer = await rawDecide(raw, ++requestId, s.id, decision);
+          expect(answer.status, `${role} ${decision}`).toBe(403);
+          expect(answer.message).toBe(`${decision === "accepted" ? "Accepting" : "Rejecting"} suggestions needs the editor role; you are ${role}.`);
+        }
+        // Answered, not closed: the socket still carries the protocol (a sync step 1 gets its reply).
+        const count = raw.messages.length;
+        raw.ws.send(new Uint8Array([0, 0, 1, 0]));
+        await eventually(() => expect(raw.messages.length).toBeGreaterThan(count), 15_000);
+        expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+        raw.ws.close();
       }
-      // Answered, not closed: the socket still carries the protocol (a sync step 1 gets its reply).
-      const count = raw.messages.length;
-      raw.ws.send(new Uint8Array([0, 0, 1, 0]));
-      await eventually(() => expect(raw.messages.length).toBeGreaterThan(count), 15_000);
-      expect(raw.ws.readyState).toBe(raw.ws.OPEN);
-      raw.ws.close();
-    }
-    expect(row(s.id)).toEqual(before);
-    expect(plainBody(reader.doc)).toContain("regional security");
-    expect(plainBody(reader.doc)).not.toContain("regional stability");
-  }, 60_000);
+      expect(await row(s.id)).toEqual(before);
+      expect(plainBody(reader.doc)).toContain("regional security");
+      expect(plainBody(reader.doc)).not.toContain("regional stability");
+    }, 60_000);
 
-  it("refuses accept and reject on a final briefing with the HTTP action's answer, and changes neither the text nor the rows", async () => {
-    const toAccept = await suggest("Prepare the delegation", "Brief the delegation");
-    const toReject = await suggest("Turkic Council", "Organization of Turkic States");
-    expect((await postForm(server.url, `/briefings/${DEMO_BRIEFING}/status`, cookies.owner, toReview())).status).toBe(200);
-    expect((await finalizeCleared(server.url, DEMO_BRIEFING, cookies.owner, cookies.commenter)).status).toBe(200);
-    const rows = { [toAccept.id]: row(toAccept.id), [toReject.id]: row(toReject.id) };
-    expect(Object.values(rows).map((r) => r.status)).toEqual(["open", "open"]);
-    const text = plainBody(reader.doc);
+    it("refuses accept and reject on a final briefing with the HTTP action's answer, and changes neither the text nor the rows", async () => {
+      const toAccept = await suggest("Prepare the delegation", "Brief the delegation");
+      const toReject = await suggest("Turkic Council", "Organization of Turkic States");
+      expect((await postForm(server.url, `/briefings/${DEMO_BRIEFING}/status`, cookies.owner, toReview())).status).toBe(200);
+      expect((await finalizeCleared(server.url, DEMO_BRIEFING, cookies.owner, cookies.commenter)).status).toBe(200);
+      const rows = { [toAccept.id]: await row(toAccept.id), [toReject.id]: await row(toReject.id) };
+      expect(Object.values(rows).map((r) => r?.status)).toEqual(["open", "open"]);
+      const text = plainBody(reader.doc);
 
-    for (const role of ["editor", "owner"] as const) {
-      // A socket opened on the final briefing, as the editor page of an editor or owner has it.
-      const client = await connectClient(server.url, cookies[role]);
-      const decisions = new SocketDecisions(client.provider);
-      for (const [s, decision] of [
-        [toAccept, "accepted"],
-        [toReject, "rejected"],
-      ] as const) {
-        const answer = await decisions.decide(s.id, decision);
-        expect(answer.status, `${role} ${decision}`).toBe(409);
-        expect(answer.message).toBe("The briefing is final; reopen it before its text can change.");
-        expect({ status: answer.status, message: answer.message }).toEqual(await httpRefusal(role, s.id, decision));
+      for (const role of ["editor", "owner"] as const) {
+        // A socket opened on the final briefing, as the editor page of an editor or owner has it.
+        const client = await connectClient(server.url, cookies[role]);
+        const decisions = new SocketDecisions(client.provider);
+        for (const [s, decision] of [
+          [toAccept, "accepted"],
+          [toReject, "rejected"],
+        ] as const) {
+          const answer = await decisions.decide(s.id, decision);
+          expect(answer.status, `${role} ${decision}`).toBe(409);
+          expect(answer.message).toBe("The briefing is final; reopen it before its text can change.");
+          expect({ status: answer.status, message: answer.message }).toEqual(await httpRefusal(role, s.id, decision));
+        }
+        expect(client.closes).toEqual([]);
+        decisions.destroy();
+        client.destroy();
       }
-      expect(client.closes).toEqual([]);
-      decisions.destroy();
-      client.destroy();
-    }
 
-    expect(row(toAccept.id)).toEqual(rows[toAccept.id]);
-    expect(row(toReject.id)).toEqual(rows[toReject.id]);
-    // The server's live document is unchanged: a client joining now gets the text as it was frozen.
-    const late = await connectClient(server.url, cookies.viewer);
-    expect(plainBody(late.doc)).toBe(text);
-    expect(plainBody(late.doc)).toContain("Prepare the delegation");
-    expect(plainBody(reader.doc)).toBe(text);
-  }, 90_000);
-});
+      expect(await row(toAccept.id)).toEqual(rows[toAccept.id]);
+      expect(await row(toReject.id)).toEqual(rows[toReject.id]);
+      // The server's live document is unchanged: a client joining now gets the text as it was frozen.
+      const late = await connectClient(server.url, cookies.viewer);
+      expect(plainBody(late.doc)).toBe(text);
+      expect(plainBody(late.doc)).toContain("Prepare the delegation");
+      expect(plainBody(reader.doc)).toBe(text);
+    }, 90_000);
+  });
+}
