@@ -1,6 +1,6 @@
 import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoUser, get, login, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { demoUser, get, login, postForm, type DemoRole, loginAll } from "../helpers/http";
 import type { TestServer } from "../helpers/server";
 import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 import { auditRows, lastRow } from "./audit-db";
@@ -31,7 +31,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start();
       server = env.server;
-      for (const role of ["owner", "editor", "commenter", "viewer"] as DemoRole[]) cookies[role] = await loginAs(server.url, role);
+      Object.assign(cookies, await loginAll(server.url));
     }, 120_000);
     afterAll(async () => {
       await env?.close();

@@ -1,7 +1,7 @@
 import { toReview } from "../helpers/review";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoUser, get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { demoUser, get, postForm, type DemoRole, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { sqliteFileSql } from "../helpers/server-dialects";
 import { auditRows, parseCsv } from "./audit-db";
@@ -18,7 +18,7 @@ const start = (databasePath?: string) => startTestServer({ databasePath, env: { 
 
 beforeAll(async () => {
   server = await start();
-  for (const role of ["owner", "editor", "commenter", "viewer"] as DemoRole[]) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
   const signup = await postForm(server.url, "/signup", null, { name: "Outsider", email: "outsider@example.test", password: "a-long-password" });
   outsider = signup.headers.get("set-cookie")!.split(";")[0];
 });

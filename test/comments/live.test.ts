@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CommentEvent, ThreadView } from "../../app/comments/types";
 import { openEventStream, type EventStream } from "../helpers/event-stream";
-import { loginAs, postForm } from "../helpers/http";
+import { loginAs, postForm, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
 import { anchorFor, commentApi, json } from "./comment-api";
@@ -22,7 +22,7 @@ let client: YClient;
 const cookies: Record<string, string> = {};
 beforeAll(async () => {
   server = await startTestServer();
-  for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
   client = await connectClient(server.url, cookies.owner);
 });
 const streams: EventStream[] = [];

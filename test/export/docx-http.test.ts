@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { documentJSON } from "../../server/export/document-json";
 import { buildExportModel, modelTexts } from "../../server/export/model";
-import { get, loginAs, postForm } from "../helpers/http";
+import { get, postForm, loginAll } from "../helpers/http";
 import type { TestServer } from "../helpers/server";
 import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
@@ -81,7 +81,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start({ env: { PDF_WORKERS: "1" } });
       server = env.server;
-      for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+      Object.assign(cookies, await loginAll(server.url));
       // Turkish and Kazakh quotes, added the way the editor adds blocks: as Yjs elements over the socket.
       const editor = await connectClient(server.url, cookies.editor);
       editor.doc.transact(() => {

@@ -2,7 +2,7 @@ import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { contentHash } from "../../server/export/content-hash";
 import { updateToJSON } from "../../server/export/document-json";
-import { get, loginAs, postForm } from "../helpers/http";
+import { get, postForm, loginAll } from "../helpers/http";
 import { awarenessMarker } from "../helpers/marker";
 import type { TestServer } from "../helpers/server";
 import { serverDialects, type DialectServer } from "../helpers/server-dialects";
@@ -33,7 +33,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start({ env: { PDF_WORKERS: "1" } });
       server = env.server;
-      for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+      Object.assign(cookies, await loginAll(server.url));
     }, 180_000);
     afterEach(() => destroyAllClients());
     afterAll(async () => {

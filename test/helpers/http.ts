@@ -1,6 +1,7 @@
 import { DEMO_PASSWORD, DEMO_USERS } from "../../server/seed/demo";
 
 export type DemoRole = "owner" | "editor" | "commenter" | "viewer";
+export const DEMO_ROLES: readonly DemoRole[] = ["owner", "editor", "commenter", "viewer"];
 
 export function demoUser(role: DemoRole) {
   return DEMO_USERS.find((u) => u.role === role)!;
@@ -20,6 +21,12 @@ export async function login(baseUrl: string, email: string, password: string = D
 
 export function loginAs(baseUrl: string, role: DemoRole): Promise<string> {
   return login(baseUrl, demoUser(role).email);
+}
+
+/** Signs in each of the demo desk's four members: their Cookie header values by role. */
+export async function loginAll(baseUrl: string): Promise<Record<DemoRole, string>> {
+  const cookies = await Promise.all(DEMO_ROLES.map((role) => loginAs(baseUrl, role)));
+  return Object.fromEntries(DEMO_ROLES.map((role, i) => [role, cookies[i]])) as Record<DemoRole, string>;
 }
 
 /** POSTs a form like a browser on our origin would (same-origin Origin header, session cookie). */

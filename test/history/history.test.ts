@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { demoUser, get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { demoUser, get, postForm, type DemoRole, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, firstParagraph, type YClient } from "../helpers/yclient";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   const db = new Database(server.databasePath);
   db.prepare("update memberships set role = 'editor' where user_id = (select id from users where email = ?)").run(demoUser("commenter").email);
   db.close();
-  for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
 }, 60_000);
 afterAll(async () => {
   await server?.stop();

@@ -6,7 +6,7 @@ import type { JSONContent } from "@tiptap/core";
 import { yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../db/store";
-import { loginAs, type DemoRole } from "../helpers/http";
+import { type DemoRole, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { withServerStore } from "../helpers/stores";
 import { body, connectClient } from "../helpers/yclient";
@@ -22,7 +22,7 @@ const cookies = {} as Record<DemoRole, string>;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { IMPORT_MAX_UNCOMPRESSED_BYTES: String(MAX_UNCOMPRESSED) } });
-  for (const role of ["owner", "editor", "commenter", "viewer"] as DemoRole[]) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
 });
 afterAll(async () => {
   await server?.stop();

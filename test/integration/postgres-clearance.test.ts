@@ -2,7 +2,7 @@ import mammoth from "mammoth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { flat, pdfPages, pdfText } from "../export/pdf-tools";
-import { createDemoBriefing, get, loginAs, postForm } from "../helpers/http";
+import { createDemoBriefing, get, postForm, loginAll } from "../helpers/http";
 import { awarenessMarker } from "../helpers/marker";
 import { finalizeCleared, toReview } from "../helpers/review";
 import type { TestServer } from "../helpers/server";
@@ -40,7 +40,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start({ env: { PDF_WORKERS: "1", METRICS_TOKEN } });
       server = env.server;
-      for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+      Object.assign(cookies, await loginAll(server.url));
       briefingId = await createDemoBriefing(server.url, cookies.editor);
     }, 240_000);
     afterEach(() => destroyAllClients());

@@ -4,7 +4,7 @@ import type { SuggestionView } from "../../app/suggestions/types";
 import { auditRows } from "../audit/audit-db";
 import { anchorFor, json } from "../comments/comment-api";
 import { flat, pdfText } from "../export/pdf-tools";
-import { demoUser, get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { demoUser, get, postForm, type DemoRole, loginAll } from "../helpers/http";
 import type { TestServer } from "../helpers/server";
 import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 import { connectClient, DEMO_BRIEFING, destroyAllClients, eventually, readBody } from "../helpers/yclient";
@@ -37,7 +37,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start({ env: { PDF_WORKERS: "1" } });
       server = env.server;
-      for (const role of ["owner", "editor", "commenter", "viewer"] as DemoRole[]) cookies[role] = await loginAs(server.url, role);
+      Object.assign(cookies, await loginAll(server.url));
     }, 180_000);
     afterEach(() => destroyAllClients());
     afterAll(async () => {

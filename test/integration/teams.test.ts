@@ -1,6 +1,6 @@
 import { finalizeCleared, toReview } from "../helpers/review";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { get, login, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { get, login, postForm, type DemoRole, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 const TEAM = "demo-kz-tr-desk";
@@ -10,7 +10,7 @@ const cookies = {} as Record<DemoRole, string>;
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const role of ["owner", "editor", "commenter", "viewer"] as DemoRole[]) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
 });
 afterAll(async () => {
   await server?.stop();

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { get, loginAs, postForm, type DemoRole } from "../helpers/http";
+import { get, postForm, type DemoRole, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, firstParagraph, type YClient } from "../helpers/yclient";
 import { anchorFor, commentApi, json } from "../comments/comment-api";
@@ -17,7 +17,7 @@ let source: YClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const role of ["owner", "editor", "commenter", "viewer"] as DemoRole[]) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
   const signup = await postForm(server.url, "/signup", null, { name: "Outside Person", email: "outsider@example.test", password: "a-long-password" });
   cookies.outsider = signup.headers.get("set-cookie")!.split(";")[0];
   source = await connectClient(server.url, cookies.editor, { briefingId: SOURCE });

@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flat, pdfPages, pdfText } from "../export/pdf-tools";
 import { anchorFor, commentApi } from "../comments/comment-api";
-import { get, loginAs, postForm } from "../helpers/http";
+import { get, loginAs, postForm, loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 import mammoth from "mammoth";
@@ -26,7 +26,7 @@ const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startTestServer({ env: { PDF_WORKERS: "1", PROJECTION_DEBOUNCE_MS: "50" } });
-  for (const role of ["owner", "editor", "commenter", "viewer"] as const) cookies[role] = await loginAs(server.url, role);
+  Object.assign(cookies, await loginAll(server.url));
   const signup = await postForm(server.url, "/signup", null, { name: "Outsider", email: "outsider@example.test", password: "long-enough-pw" });
   cookies.outsider = signup.headers.get("set-cookie")!.split(";")[0];
 }, 60_000);

@@ -4,7 +4,7 @@ import type { CommentEvent } from "../../app/comments/types";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { anchorFor, json } from "../comments/comment-api";
 import { openEventStream } from "../helpers/event-stream";
-import { loginAs, postForm } from "../helpers/http";
+import { postForm, loginAll } from "../helpers/http";
 import { finalizeCleared, toReview } from "../helpers/review";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, DEMO_BRIEFING, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
@@ -23,8 +23,7 @@ let cookies: Record<Role, string>;
 let owner: YClient;
 beforeAll(async () => {
   server = await startTestServer();
-  const list = await Promise.all((["owner", "editor", "commenter", "viewer"] as const).map((r) => loginAs(server.url, r)));
-  cookies = { owner: list[0], editor: list[1], commenter: list[2], viewer: list[3] };
+  cookies = await loginAll(server.url);
   owner = await connectClient(server.url, cookies.owner);
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { SocketDecisions } from "../../app/suggestions/socket-decisions";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { encodeDecisionRequest, MESSAGE_SUGGESTION_DECISION } from "../../extensions/protocol/suggestion-decision";
 import { anchorFor, json } from "../comments/comment-api";
-import { loginAs, postForm } from "../helpers/http";
+import { loginAs, postForm, loginAll } from "../helpers/http";
 import { finalizeCleared, toReview } from "../helpers/review";
 import type { TestServer } from "../helpers/server";
 import { withServerStore } from "../helpers/stores";
@@ -60,9 +60,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start();
       server = env.server;
-      const roles = ["owner", "editor", "commenter", "viewer"] as const;
-      const list = await Promise.all(roles.map((r) => loginAs(server.url, r)));
-      cookies = { owner: list[0], editor: list[1], commenter: list[2], viewer: list[3] };
+      cookies = await loginAll(server.url);
       reader = await connectClient(server.url, cookies.viewer);
     }, 60_000);
     afterAll(async () => {

@@ -5,7 +5,7 @@ import { SocketDecisions } from "../../app/suggestions/socket-decisions";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { MESSAGE_SUGGESTION_DECISION } from "../../extensions/protocol/suggestion-decision";
 import { anchorFor, json } from "../comments/comment-api";
-import { get, loginAs } from "../helpers/http";
+import { get, loginAll } from "../helpers/http";
 import type { TestServer } from "../helpers/server";
 import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 import { body, connectClient, DEMO_BRIEFING, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
@@ -74,9 +74,7 @@ for (const dialect of serverDialects()) {
     beforeAll(async () => {
       env = await dialect.start();
       server = env.server;
-      const roles = ["owner", "editor", "commenter", "viewer"] as const;
-      const list = await Promise.all(roles.map((r) => loginAs(server.url, r)));
-      cookies = { owner: list[0], editor: list[1], commenter: list[2], viewer: list[3] };
+      cookies = await loginAll(server.url);
       reader = await connectClient(server.url, cookies.viewer);
     }, 120_000);
     afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { anchorFor, json } from "../comments/comment-api";
-import { loginAs } from "../helpers/http";
+import { loginAll } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
 import { plainBody, suggestionApi } from "./suggestion-api";
@@ -15,8 +15,7 @@ let cookies: Record<Role, string>;
 let owner: YClient;
 beforeAll(async () => {
   server = await startTestServer();
-  const list = await Promise.all((["owner", "editor", "commenter", "viewer"] as const).map((r) => loginAs(server.url, r)));
-  cookies = { owner: list[0], editor: list[1], commenter: list[2], viewer: list[3] };
+  cookies = await loginAll(server.url);
   owner = await connectClient(server.url, cookies.owner);
 });
 afterAll(async () => {
