@@ -111,7 +111,8 @@ export interface NewFinalVersion {
 
 /**
  * The number a final version was to take is another row's already: only a writer that skipped the
- * status write's lock gets here (ADR 0509), and the unique index (migration 0011) refused the row.
+ * status write's lock gets here (ADR 0509), and the unique index (migration 0011) refused the
+ * version row, or the clearance records' primary key refused its record.
  */
 export class FinalVersionTakenError extends StoreError {
   constructor(readonly briefingId: string, readonly version: number) {
@@ -124,12 +125,18 @@ export function isFinalVersionTaken(err: unknown): boolean {
   return isUniqueViolation(err, { sqlite: "briefing_versions.briefing_id, briefing_versions.version", pg: "briefing_versions_briefing_version_idx" });
 }
 
+/** Whether `err` is the primary key of clearance_records (briefing_id, version) refusing a record. */
+function isClearanceRecordTaken(err: unknown): boolean {
+  return isUniqueViolation(err, { sqlite: "clearance_records.briefing_id, clearance_records.version", pg: "clearance_records_briefing_id_version_pk" });
+}
+
 /**
  * Writes the next final version of a briefing and its clearance record, and returns its number.
  * Run it inside the caller's transaction, after `changeStatusIfStill` moved the briefing to final:
  * that update holds the briefing row (PostgreSQL) or the connection (SQLite) until commit, so no
  * other finalize of the briefing reads the same highest number. Should a writer ever skip that
- * step, the unique index refuses the second row and this throws FinalVersionTakenError (on
+ * step, the unique index refuses the second row (or the clearance records' primary key the second
+ * record) and this throws FinalVersionTakenError (on
  * PostgreSQL the caller's transaction is then aborted and must roll back).
  */
 export async function insertFinalVersion(store: Store, input: NewFinalVersion): Promise<number> {
@@ -142,6 +149,11 @@ export async function insertFinalVersion(store: Store, input: NewFinalVersion): 
     if (isFinalVersionTaken(err)) throw new FinalVersionTakenError(input.briefingId, next);
     throw err;
   }
-  await exec(store, (db, t) => db.insert(t.clearanceRecords).values({ briefingId: input.briefingId, version: next, record: clearance }));
+  try {
+    await exec(store, (db, t) => db.insert(t.clearanceRecords).values({ briefingId: input.briefingId, version: next, record: clearance }));
+  } catch (err) {
+    if (isClearanceRecordTaken(err)) throw new FinalVersionTakenError(input.briefingId, next);
+    throw err;
+  }
   return next;
 }

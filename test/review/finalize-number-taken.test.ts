@@ -1,10 +1,7 @@
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoBriefing, loginAs, postForm } from "../helpers/http";
-import { createPostgresDatabase, postgresAvailable, queryPostgres, type TestPostgres } from "../helpers/postgres";
 import { finalizeCleared, toReview } from "../helpers/review";
-import { startTestServer, tempDir, type TestServer } from "../helpers/server";
+import { serverDialects, type DialectServer } from "../helpers/server-dialects";
 
 /**
  * A finalize whose version number another write took (docs/decisions/0510), through the real server
@@ -12,6 +9,8 @@ import { startTestServer, tempDir, type TestServer } from "../helpers/server";
  * the same number just before the finalize's own insert, as a writer that skipped the status lock
  * would: the unique index refuses the finalize's row, the answer is 409 with a message (not a 500),
  * and nothing of the finalize is kept. Without the trigger the next finalize records version 1.
+ * A second trigger records only a clearance record under the number: its primary key refuses the
+ * finalize's record, with the same answer.
  */
 
 const SQLITE_TRIGGER = `create trigger take_number before insert on briefing_versions when new.content_hash <> 'taken'
@@ -32,54 +31,28 @@ const PG_TRIGGER = [
   "create trigger take_number before insert on briefing_versions for each row execute function take_number()",
 ];
 
-interface Case {
-  name: string;
-  available: boolean;
-  start(): Promise<{ server: TestServer; sql(text: string): Promise<Record<string, unknown>[]>; close(): Promise<void> }>;
-}
+const SQLITE_RECORD_TRIGGER = `create trigger take_record after insert on briefing_versions
+  begin
+    insert into clearance_records (briefing_id, version, record) values (new.briefing_id, new.version, '{"entries":[]}');
+  end`;
 
-const cases: Case[] = [
-  {
-    name: "SQLite",
-    available: true,
-    async start() {
-      const server = await startTestServer({ databasePath: path.join(tempDir(), "number-taken.db") });
-      return {
-        server,
-        async sql(text) {
-          const db = new Database(server.databasePath);
-          try {
-            const statement = db.prepare(text);
-            return statement.reader ? (statement.all() as Record<string, unknown>[]) : (statement.run(), []);
-          } finally {
-            db.close();
-          }
-        },
-        close: async () => void (await server.stop()),
-      };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    available: postgresAvailable(),
-    async start() {
-      const database: TestPostgres = await createPostgresDatabase();
-      const server = await startTestServer({ databaseUrl: database.url });
-      return {
-        server,
-        sql: (text) => queryPostgres(database.url, text),
-        async close() {
-          await server.stop();
-          await database.drop();
-        },
-      };
-    },
-  },
+const PG_RECORD_TRIGGER = [
+  `create function take_record() returns trigger language plpgsql as $$
+   begin
+     insert into clearance_records (briefing_id, version, record) values (new.briefing_id, new.version, '{"entries":[]}');
+     return new;
+   end $$`,
+  "create trigger take_record after insert on briefing_versions for each row execute function take_record()",
 ];
 
-for (const dialect of cases) {
+const REFUSAL = "Version 1 of this briefing was recorded by someone else meanwhile; reload and try again.";
+
+for (const dialect of serverDialects()) {
   describe.skipIf(!dialect.available)(`a finalize whose number was taken, on ${dialect.name}`, { timeout: 240_000 }, () => {
-    let env: Awaited<ReturnType<Case["start"]>>;
+    let env: DialectServer;
+    const sqlite = dialect.name === "SQLite";
+    /** Rows of the briefing's tables: `$id` stands for the briefing. */
+    const stored = (briefingId: string, text: string) => env.sql(text.replace("$id", "?"), [briefingId]);
 
     beforeAll(async () => {
       env = await dialect.start();
@@ -93,21 +66,39 @@ for (const dialect of cases) {
       const briefingId = await createDemoBriefing(server.url, editor);
       expect((await postForm(server.url, `/briefings/${briefingId}/status`, editor, toReview())).status).toBe(200);
 
-      if (dialect.name === "SQLite") await env.sql(SQLITE_TRIGGER);
-      else for (const statement of PG_TRIGGER) await env.sql(statement);
+      for (const statement of sqlite ? [SQLITE_TRIGGER] : PG_TRIGGER) await env.write(statement);
       const refused = await finalizeCleared(server.url, briefingId, editor, commenter);
       expect(refused.status).toBe(409);
-      expect(((await refused.json()) as { error: string }).error).toBe("Version 1 of this briefing was recorded by someone else meanwhile; reload and try again.");
-      const stored = (text: string) => env.sql(text.replace("$id", `'${briefingId}'`));
-      expect(await stored("select status from briefings where id = $id")).toEqual([{ status: "in_review" }]);
-      expect(await stored("select version from briefing_versions where briefing_id = $id")).toEqual([]);
-      expect(await stored("select version from clearance_records where briefing_id = $id")).toEqual([]);
+      expect(((await refused.json()) as { error: string }).error).toBe(REFUSAL);
+      expect(await stored(briefingId, "select status from briefings where id = $id")).toEqual([{ status: "in_review" }]);
+      expect(await stored(briefingId, "select version from briefing_versions where briefing_id = $id")).toEqual([]);
+      expect(await stored(briefingId, "select version from clearance_records where briefing_id = $id")).toEqual([]);
 
-      await env.sql("drop trigger take_number" + (dialect.name === "SQLite" ? "" : " on briefing_versions"));
+      await env.write("drop trigger take_number" + (sqlite ? "" : " on briefing_versions"));
       const finalized = await postForm(server.url, `/briefings/${briefingId}/status`, editor, { to: "final" });
       expect(finalized.status).toBe(200);
       expect(await finalized.json()).toMatchObject({ ok: true, status: "final", version: 1 });
-      expect(await stored("select version, content_hash <> 'taken' as own from briefing_versions where briefing_id = $id")).toEqual([{ version: 1, own: dialect.name === "SQLite" ? 1 : true }]);
+      expect(await stored(briefingId, "select version, content_hash <> 'taken' as own from briefing_versions where briefing_id = $id")).toEqual([{ version: 1, own: sqlite ? 1 : true }]);
+    });
+
+    it("is answered 409 when only the clearance record's number was taken, and keeps nothing of the finalize", async () => {
+      const { server } = env;
+      const editor = await loginAs(server.url, "editor");
+      const commenter = await loginAs(server.url, "commenter");
+      const briefingId = await createDemoBriefing(server.url, editor, "Clearance record clash");
+      expect((await postForm(server.url, `/briefings/${briefingId}/status`, editor, toReview())).status).toBe(200);
+
+      for (const statement of sqlite ? [SQLITE_RECORD_TRIGGER] : PG_RECORD_TRIGGER) await env.write(statement);
+      try {
+        const refused = await finalizeCleared(server.url, briefingId, editor, commenter);
+        expect(refused.status).toBe(409);
+        expect(((await refused.json()) as { error: string }).error).toBe(REFUSAL);
+      } finally {
+        await env.write("drop trigger take_record" + (sqlite ? "" : " on briefing_versions"));
+      }
+      expect(await stored(briefingId, "select status from briefings where id = $id")).toEqual([{ status: "in_review" }]);
+      expect(await stored(briefingId, "select version from briefing_versions where briefing_id = $id")).toEqual([]);
+      expect(await stored(briefingId, "select version from clearance_records where briefing_id = $id")).toEqual([]);
     });
   });
 }
