@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { DUPLICATE_FINAL_VERSIONS_SQL, explainMigrationFailure } from "../duplicate-final-versions";
 import { openPostgres, type PgDb } from "./client";
 
 /** Advisory-lock key of the migration step (any constant; the compactor's keys are two-part, ADR 0111). */
@@ -22,7 +23,9 @@ export async function migratePostgresDb(db: PgDb): Promise<void> {
   const lock = await db.$client.connect();
   try {
     await lock.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    await migrate(db, { migrationsFolder });
+    await migrate(db, { migrationsFolder }).catch(async (err: unknown) => {
+      throw await explainMigrationFailure(err, async () => (await lock.query(DUPLICATE_FINAL_VERSIONS_SQL)).rows);
+    });
   } finally {
     await lock.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
     lock.release();

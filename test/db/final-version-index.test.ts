@@ -5,6 +5,7 @@ import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
+import { DuplicateFinalVersionsError } from "../../db/duplicate-final-versions";
 import { newId } from "../../db/ids";
 import { migrateDatabase } from "../../db/migrate";
 import { migratePostgres } from "../../db/pg/migrate";
@@ -19,8 +20,9 @@ import { tempDir } from "../helpers/server";
 /**
  * The migration that makes final version numbers unique (SQLite 0011, PostgreSQL 0003) on a
  * database that holds two rows with one number, as only a bug could have written: the migration
- * fails with the unique index's error in its own transaction, so the rows, the plain index and the
- * list of applied migrations are as they were; once the duplicate is gone, the next start applies it.
+ * fails in its own transaction with an error that names the duplicated numbers (the index's error
+ * as its cause), so the rows, the plain index and the list of applied migrations are as they were;
+ * once the duplicate is gone, the next start applies it.
  */
 
 const repoDb = path.join(import.meta.dirname, "../../db");
@@ -37,8 +39,8 @@ function folderWithoutLast(folder: string, lastTag: string): string {
   return out;
 }
 
-/** A briefing with two final versions numbered 1; returns the id of the second row. */
-async function twoVersionsNumberedOne(store: Store): Promise<string> {
+/** A briefing with two final versions numbered 1; returns the briefing's id and the second row's. */
+async function twoVersionsNumberedOne(store: Store): Promise<{ briefingId: string; second: string }> {
   const userId = (await createUser(store, { email: "emre@example.test", name: "Emre", passwordHash: "h" })).id;
   const team = await createTeam(store, "Desk", userId);
   const briefingId = (await createBriefing(store, team.id, { title: "Summit", summitName: "Summit", city: "Ankara", startDate: "2026-12-14", endDate: "2026-12-15", classification: "RESTRICTED" }, userId)).id;
@@ -46,7 +48,7 @@ async function twoVersionsNumberedOne(store: Store): Promise<string> {
   await exec(store, (db, t) => db.insert(t.briefingVersions).values({ id: newId(), ...row }));
   const second = newId();
   await exec(store, (db, t) => db.insert(t.briefingVersions).values({ id: second, ...row }));
-  return second;
+  return { briefingId, second };
 }
 
 interface Case {
@@ -105,13 +107,17 @@ for (const c of cases) {
     it("fails loudly on duplicate numbers, changes nothing, and applies once they are resolved", async () => {
       const db = await c.open();
       closers.push(db.close);
-      const second = await twoVersionsNumberedOne(db.store);
+      const { briefingId, second } = await twoVersionsNumberedOne(db.store);
       const before = await db.applied();
       expect(await db.indexes()).toEqual(["briefing_versions_briefing_idx"]);
 
       const failure = await db.migrateAll().then(() => null, (err: unknown) => err);
       expect(failure, "the migration applied over duplicate version numbers").not.toBeNull();
-      expect(isFinalVersionTaken(failure)).toBe(true);
+      expect(failure).toBeInstanceOf(DuplicateFinalVersionsError);
+      expect((failure as DuplicateFinalVersionsError).duplicates).toEqual([{ briefingId, version: 1, rows: 2 }]);
+      expect((failure as Error).message).toContain(`briefing ${briefingId} version 1 (2 rows)`);
+      expect((failure as Error).message).toContain("Nothing was changed.");
+      expect(isFinalVersionTaken((failure as Error).cause)).toBe(true);
       expect(await db.applied()).toBe(before);
       expect(await db.indexes()).toEqual(["briefing_versions_briefing_idx"]);
       expect(await exec(db.store, (d, t) => d.select({ id: t.briefingVersions.id }).from(t.briefingVersions))).toHaveLength(2);
