@@ -102,7 +102,7 @@ const EnvSchema = z.object({
    * How long a live room remembers the blocks an accepted suggestion merged, so typing in the
    * merged-away block that arrives later is moved into the merged block (docs/decisions/0602); 0: never.
    */
-  COLLAB_MERGED_BLOCK_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  COLLAB_MERGED_BLOCK_MS: z.coerce.number().int().min(0).max(2_592_000_000).default(604_800_000),
   /** Runs of merged text (and text moved since) a room remembers at most; the oldest go first. */
   COLLAB_MERGED_BLOCK_MAX_RUNS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Exposes GET /metrics; empty disables it, otherwise callers send `Authorization: Bearer <token>`. */

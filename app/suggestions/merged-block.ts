@@ -9,6 +9,14 @@ import * as Y from "yjs";
  * live room reads; copies of the document (a new suggestion's check, exports) ignore it.
  */
 
+/**
+ * The document's top-level map in which the live room keeps these records (and where it moved late
+ * text), so they are stored, reach every instance and outlive the room (server/collab/merged-blocks.ts).
+ * The server writes it; clients carry it like any part of the document (a client that failed over
+ * may be the one to bring a record back to a room that lacks it), and the editor ignores it.
+ */
+export const MERGED_BLOCKS_MAP = "summit-desk:merged-blocks";
+
 /** Key of the records in `Transaction.meta`: a list, one per merge in the transaction. */
 export const MERGED_BLOCKS_META = "summit-desk:merged-blocks";
 

@@ -12,6 +12,12 @@ import { MERGED_BLOCKS_META, type BlockMerge, type ItemId } from "../../app/sugg
  * whose structs sit next to one of those characters is read from its own bytes before it is
  * applied (that is where its text still is), and its text is written after the copy of its
  * neighbour in a server change credited to the typist.
+ *
+ * The records live in the document itself, in the top-level map MERGED_BLOCKS_MAP
+ * (app/suggestions/merged-block.ts), written in the
+ * same transaction as the change that made them: so they are stored with the document, reach every
+ * instance's room through the fan-out, and are there again when a room loads after an unload or a
+ * restart (docs/decisions/0602, dated section). Each room keeps an index of them for the lookups.
  */
 
 export interface MergedBlockLimits {
@@ -30,6 +36,8 @@ interface Spot {
 
 /** `length` characters from `from` on: each copied to `to` + offset, or all standing at `spot`. */
 interface Entry {
+  /** Its key in MERGED_BLOCKS_MAP: kind ("r" copied or rescued run, "s" spot, "b" deleted block) and `from`. */
+  key: string;
   from: ItemId;
   length: number;
   to: ItemId | null;
@@ -51,6 +59,19 @@ export interface LateStruct {
 
 const keyOf = (id: ItemId) => `${id.client}:${id.clock}`;
 
+/** An entry as MERGED_BLOCKS_MAP holds it (JSON: plain numbers, arrays and objects). */
+interface StoredEntry {
+  from: [number, number];
+  length: number;
+  to?: [number, number];
+  spot?: { rel: Record<string, unknown>; marks: Record<string, unknown> | null };
+  marks: Record<string, unknown> | null;
+  /** Epoch milliseconds: the records are read by other processes and after restarts. */
+  expires: number;
+}
+
+type NewEntry = Omit<Entry, "key">;
+
 export class MergedBlocks {
   /** Insertion order, for dropping the oldest. */
   private entries: Entry[] = [];
@@ -58,12 +79,48 @@ export class MergedBlocks {
   private byClient = new Map<number, Entry[]>();
   /** Deleted blocks' text types: typing into an empty one names it as its parent. */
   private blocks = new Map<string, Entry>();
+  /** Keys of the entries indexed (an entry read back from the map is not indexed twice). */
+  private keys = new Set<string>();
   private nextExpiry = Infinity;
 
+  /**
+   * `map`: the document's MERGED_BLOCKS_MAP. What it holds is indexed now, and what other
+   * processes write to it (arriving in updates) as it arrives.
+   */
   constructor(
     private readonly limits: MergedBlockLimits,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    private readonly map: Y.Map<unknown>,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const [key, value] of map) this.index(key, value);
+    map.observe((event) => {
+      if (event.transaction.local) return; // written here: indexed when written
+      for (const key of event.keysChanged) this.index(key, map.get(key));
+    });
+  }
+
+  /** Indexes a stored entry, unless it is malformed, expired or indexed already. */
+  private index(key: string, value: unknown): void {
+    const stored = parseStored(value);
+    if (!stored || this.keys.has(key) || stored.expires <= this.now()) return;
+    let spot: Spot | null;
+    try {
+      spot = stored.spot ? { rel: Y.createRelativePositionFromJSON(stored.spot.rel), marks: stored.spot.marks } : null;
+    } catch {
+      return;
+    }
+    const entry: Entry = {
+      key,
+      from: { client: stored.from[0], clock: stored.from[1] },
+      length: stored.length,
+      to: stored.to ? { client: stored.to[0], clock: stored.to[1] } : null,
+      spot,
+      marks: stored.marks,
+      expires: stored.expires,
+    };
+    if (key.startsWith("b:")) this.addBlock(entry);
+    else this.addEntry(entry);
+  }
 
   /** Whether anything is remembered (checked before each update: one comparison when nothing is). */
   get active(): boolean {
@@ -72,17 +129,20 @@ export class MergedBlocks {
     return this.entries.length > 0 || this.blocks.size > 0;
   }
 
-  /** Remembers the merges of a server change (from its transaction's meta). */
+  /**
+   * Remembers the merges of a server change (from its transaction's meta). Call inside that
+   * transaction: the records are written to the map in it.
+   */
   recordFrom(meta: Map<unknown, unknown>): void {
     const merges = meta.get(MERGED_BLOCKS_META) as BlockMerge[] | undefined;
     if (!merges || this.limits.ttlMs <= 0) return;
+    this.pruneStored();
     const expires = this.now() + this.limits.ttlMs;
     for (const merge of merges) {
       for (const run of merge.runs) this.add({ from: run.from, length: run.length, to: run.to, spot: null, marks: null, expires });
       const start: Spot = { rel: merge.start, marks: null };
       if (merge.edge) this.add({ from: merge.edge, length: 1, to: null, spot: start, marks: null, expires });
-      if (merge.block) this.blocks.set(keyOf(merge.block), { from: merge.block, length: 1, to: null, spot: start, marks: null, expires });
-      this.nextExpiry = Math.min(this.nextExpiry, expires);
+      if (merge.block) this.add({ from: merge.block, length: 1, to: null, spot: start, marks: null, expires }, "b");
     }
   }
 
@@ -117,6 +177,7 @@ export class MergedBlocks {
    * left out. Returns the characters written.
    */
   rescue(doc: Y.Doc, late: LateStruct[]): number {
+    this.pruneStored();
     let written = 0;
     let todo = late.filter((s) => Y.getState(doc.store, s.id.client) >= s.id.clock + s.length);
     // A struct may follow one of another client listed after it: go round while something lands.
@@ -194,8 +255,25 @@ export class MergedBlocks {
     return { entry, offset };
   }
 
-  private add(entry: Entry): void {
+  /** Indexes a new entry and writes it to the map (call inside a transaction on the document). */
+  private add(fields: NewEntry, kind: "r" | "s" | "b" = fields.to ? "r" : "s"): void {
+    if (fields.length <= 0) return;
+    const entry: Entry = { key: `${kind}:${keyOf(fields.from)}`, ...fields };
+    if (this.keys.has(entry.key)) return;
+    this.map.set(entry.key, toStored(entry));
+    if (kind === "b") this.addBlock(entry);
+    else this.addEntry(entry);
+  }
+
+  private addBlock(entry: Entry): void {
+    this.keys.add(entry.key);
+    this.blocks.set(keyOf(entry.from), entry);
+    this.nextExpiry = Math.min(this.nextExpiry, entry.expires);
+  }
+
+  private addEntry(entry: Entry): void {
     if (entry.length <= 0) return;
+    this.keys.add(entry.key);
     this.entries.push(entry);
     let list = this.byClient.get(entry.from.client);
     if (!list) this.byClient.set(entry.from.client, (list = []));
@@ -210,6 +288,16 @@ export class MergedBlocks {
     }
   }
 
+  /**
+   * Deletes from the map what the index no longer holds: expired, dropped for the cap, or
+   * malformed. Only inside a transaction the room makes anyway (a merge or a rescue), so pruning
+   * never makes a change of its own.
+   */
+  private pruneStored(): void {
+    if (this.now() >= this.nextExpiry) this.rebuild(() => true);
+    for (const key of Array.from(this.map.keys())) if (!this.keys.has(key)) this.map.delete(key);
+  }
+
   private rebuild(keep: (e: Entry) => boolean): void {
     const now = this.now();
     this.entries = this.entries.filter((e) => keep(e) && e.expires > now);
@@ -221,10 +309,37 @@ export class MergedBlocks {
     }
     for (const list of this.byClient.values()) list.sort((a, b) => a.from.clock - b.from.clock);
     for (const [k, b] of this.blocks) if (b.expires <= now) this.blocks.delete(k);
+    this.keys = new Set([...this.entries.map((e) => e.key), ...Array.from(this.blocks.values(), (b) => b.key)]);
     this.nextExpiry = Infinity;
     for (const e of this.entries) this.nextExpiry = Math.min(this.nextExpiry, e.expires);
     for (const b of this.blocks.values()) this.nextExpiry = Math.min(this.nextExpiry, b.expires);
   }
+}
+
+function toStored(e: Entry): StoredEntry {
+  return {
+    from: [e.from.client, e.from.clock],
+    length: e.length,
+    ...(e.to ? { to: [e.to.client, e.to.clock] as [number, number] } : {}),
+    ...(e.spot ? { spot: { rel: Y.relativePositionToJSON(e.spot.rel) as Record<string, unknown>, marks: e.spot.marks } } : {}),
+    marks: e.marks,
+    expires: e.expires,
+  };
+}
+
+const isPair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && n >= 0);
+const isMarks = (v: unknown): v is Record<string, unknown> | null => v === null || (typeof v === "object" && !Array.isArray(v));
+
+/** A map value as an entry, or null when it is not one (the map is the server's own; still, never trust bytes). */
+function parseStored(value: unknown): StoredEntry | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as Partial<StoredEntry>;
+  if (!isPair(v.from) || !Number.isSafeInteger(v.length) || (v.length as number) <= 0 || typeof v.expires !== "number") return null;
+  if (v.to !== undefined && !isPair(v.to)) return null;
+  if (v.spot !== undefined && (!v.spot || typeof v.spot.rel !== "object" || !isMarks(v.spot.marks))) return null;
+  if (!isMarks(v.marks ?? null)) return null;
+  if (v.to === undefined && v.spot === undefined) return null;
+  return { ...v, marks: v.marks ?? null } as StoredEntry;
 }
 
 /** The part of an update's item from `skip` on (the room has the characters before it). */

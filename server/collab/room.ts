@@ -9,6 +9,7 @@ import type { RoomFanout } from "./fanout";
 import { binaryFrame } from "./frame";
 import type { DecisionRequest } from "../../extensions/protocol/suggestion-decision";
 import type { Connection, ConnectionHost } from "./connection";
+import { MERGED_BLOCKS_MAP } from "../../app/suggestions/merged-block";
 import { MergedBlocks, type MergedBlockLimits } from "./merged-blocks";
 import { takePending } from "./pending-guard";
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from "./protocol";
@@ -122,7 +123,7 @@ export class Room implements ConnectionHost {
     private readonly logger: Logger,
   ) {
     this.doc = new Y.Doc({ guid: briefingId });
-    this.merged = options.mergedBlocks && options.mergedBlocks.ttlMs > 0 ? new MergedBlocks(options.mergedBlocks) : null;
+    this.merged = options.mergedBlocks && options.mergedBlocks.ttlMs > 0 ? new MergedBlocks(options.mergedBlocks, this.doc.getMap(MERGED_BLOCKS_MAP)) : null;
     this.awareness = new Awareness(this.doc);
     const room = {
       doc: this.doc,

@@ -6,20 +6,24 @@ import type { SuggestionView } from "../../app/suggestions/types";
 import { json } from "../comments/comment-api";
 import { textWith } from "../helpers/anchors";
 import { demoUser, loginAs } from "../helpers/http";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { redisAvailable, startRedis, type TestRedis } from "../helpers/redis";
+import { startTestCluster, startTestServer, type TestServer } from "../helpers/server";
 import { body, connectClient, destroyAllClients, eventually, type YClient } from "../helpers/yclient";
 import { plainBody, spanAnchor, suggestionApi } from "./suggestion-api";
 
 /**
  * Typing in the end block of a suggestion across blocks that reaches the server only after the
  * accept merged that block away (docs/decisions/0602): the server moves it into the merged block,
- * for everyone and in storage, credited to the typist; after COLLAB_MERGED_BLOCK_MS it is lost.
+ * for everyone and in storage, credited to the typist, also when the room was unloaded meanwhile
+ * or the typing reaches another instance than the accept; after COLLAB_MERGED_BLOCK_MS it is lost.
  */
 
 const servers: TestServer[] = [];
+const redises: TestRedis[] = [];
 afterEach(() => destroyAllClients());
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all(redises.map((r) => r.stop()));
 });
 
 async function start(env: Record<string, string> = {}, databasePath?: string): Promise<TestServer> {
@@ -50,12 +54,12 @@ const disconnected = (c: YClient) => eventually(() => expect(c.provider.wsconnec
  * B goes offline and types in the second Background paragraph's text after the suggested range:
  * right at its start, inside it (two keystrokes), and bold at its end. A accepts the suggestion
  * from the end of the first paragraph into the second. Returns what B typed and the merged line
- * that keeps all of it.
+ * that keeps all of it. B is on `bServer` (another instance, when given).
  */
-async function acceptWhileBTypesOffline(server: TestServer) {
-  const [editor, owner, commenter] = await Promise.all([loginAs(server.url, "editor"), loginAs(server.url, "owner"), loginAs(server.url, "commenter")]);
+async function acceptWhileBTypesOffline(server: TestServer, bServer: TestServer = server) {
+  const [editor, owner, commenter] = await Promise.all([loginAs(server.url, "editor"), loginAs(bServer.url, "owner"), loginAs(server.url, "commenter")]);
   const a = await connectClient(server.url, editor);
-  const b = await connectClient(server.url, owner);
+  const b = await connectClient(bServer.url, owner);
   const [p1, p2] = background(a.doc);
   const startNeedle = p1.slice(-12);
   const endNeedle = p2.slice(0, 10);
@@ -118,6 +122,42 @@ describe("typing that reaches the server after an accept merged its block", () =
     const again = await start({}, server.databasePath);
     const fresh = await connectClient(again.url, await loginAs(again.url, "viewer"));
     expect(plainBody(fresh.doc)).toContain(kept);
+  });
+
+  it("is moved when the room was unloaded between the accept and the typing's arrival", async () => {
+    const server = await start();
+    const unloads = () => server.logs.filter((l) => l.message === "room unloaded").length;
+    const { a, b, kept } = await acceptWhileBTypesOffline(server);
+    const before = unloads();
+    a.destroy();
+    // Nobody is connected: the room stores and unloads; the merge's records are stored with it.
+    await eventually(() => expect(unloads()).toBe(before + 1), 15_000);
+
+    b.provider.connect();
+    await eventually(() => expect(plainBody(b.doc)).toContain(kept), 15_000);
+    const fresh = await connectClient(server.url, await loginAs(server.url, "viewer"));
+    await eventually(() => expect(plainBody(fresh.doc)).toBe(plainBody(b.doc)), 15_000);
+    expect(server.logs.some((l) => l.message === "late typing moved into a merged block")).toBe(true);
+  });
+
+  it.skipIf(!redisAvailable())("is moved by another instance than the one that accepted, whose room heard of the merge through Redis", async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const [first, second] = await startTestCluster(2, redis.url);
+    servers.push(first, second);
+    // A reader on the second instance keeps its room loaded: the merge reaches it through the fan-out.
+    const reader = await connectClient(second.url, await loginAs(second.url, "viewer"));
+    const { a, b, kept, merged } = await acceptWhileBTypesOffline(first, second);
+    await eventually(() => expect(plainBody(reader.doc)).toContain(merged), 15_000);
+
+    b.provider.connect();
+    await eventually(() => {
+      expect(plainBody(a.doc)).toContain(kept);
+      expect(plainBody(reader.doc)).toBe(plainBody(a.doc));
+      expect(plainBody(b.doc)).toBe(plainBody(a.doc));
+    }, 15_000);
+    expect(second.logs.some((l) => l.message === "late typing moved into a merged block")).toBe(true);
+    expect(second.logs.some((l) => l.message === "room unloaded")).toBe(false);
   });
 
   it("is lost once the merge is older than COLLAB_MERGED_BLOCK_MS", async () => {
