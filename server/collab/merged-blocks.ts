@@ -116,7 +116,8 @@ export class MergedBlocks {
       to: stored.to ? { client: stored.to[0], clock: stored.to[1] } : null,
       spot,
       marks: stored.marks,
-      expires: stored.expires,
+      // Written by a process whose setting may differ (or by a client): never kept longer than ours allows.
+      expires: Math.min(stored.expires, this.now() + this.limits.ttlMs),
     };
     if (key.startsWith("b:")) this.addBlock(entry);
     else this.addEntry(entry);
@@ -266,6 +267,7 @@ export class MergedBlocks {
   }
 
   private addBlock(entry: Entry): void {
+    if (this.blocks.size >= this.limits.maxRuns) return;
     this.keys.add(entry.key);
     this.blocks.set(keyOf(entry.from), entry);
     this.nextExpiry = Math.min(this.nextExpiry, entry.expires);
