@@ -83,7 +83,21 @@ export async function suggestionsInlineOn(p: Page, number: number, s: TopicSugge
 
 /** The open suggestions as the server lists them now: whether each is gone (detached) or outdated. */
 export async function openSuggestionStates(request: APIRequestContext): Promise<{ gone: boolean; outdated: boolean }[]> {
+  return (await storedSuggestions(request)).filter((s) => s.status === "open").map((s) => ({ gone: s.gone, outdated: s.outdated }));
+}
+
+/** Every suggestion as the server lists it now: what it suggests, its status, and whether it is gone (detached) or outdated. */
+export async function storedSuggestions(request: APIRequestContext): Promise<StoredSuggestionState[]> {
   const res = await request.get("/briefings/ankara-summit/suggestions", { headers: { Accept: "application/json" } });
-  const { suggestions } = (await res.json()) as { suggestions: { status: string; gone: boolean; outdated: boolean }[] };
-  return suggestions.filter((s) => s.status === "open").map((s) => ({ gone: s.gone, outdated: s.outdated }));
+  const { suggestions } = (await res.json()) as { suggestions: StoredSuggestionState[] };
+  return suggestions.map(({ id, kind, replacement, status, gone, outdated }) => ({ id, kind, replacement, status, gone, outdated }));
+}
+
+export interface StoredSuggestionState {
+  id: string;
+  kind: string;
+  replacement: string;
+  status: string;
+  gone: boolean;
+  outdated: boolean;
 }
