@@ -1,6 +1,7 @@
 import type { Editor } from "@tiptap/core";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dragTopicAbove } from "../helpers/agenda-drag";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 import { demoUser } from "../helpers/http";
 import { eventually } from "../helpers/yclient";
@@ -48,27 +49,12 @@ describe.skipIf(!run)("dragging agenda topics", () => {
   it("a mouse drag of the second topic above the first moves it there", async () => {
     const before = await topicTitles(page);
     expect(before.length).toBeGreaterThan(1);
-    const topics = page.locator(".ProseMirror [data-type='agenda-topic']");
-    await topics.nth(1).scrollIntoViewIfNeeded();
-    const handle = (await topics.nth(1).locator("[data-drag-handle]").boundingBox())!;
-    // The first topic's top edge must be in view below the sticky toolbar (which may wrap onto two rows).
-    await topics.nth(0).evaluate((el) => {
-      const bar = document.querySelector(".editor-topbar")?.getBoundingClientRect().bottom ?? 0;
-      window.scrollBy(0, el.getBoundingClientRect().top - bar - 8);
-    });
-    const first = (await topics.nth(0).boundingBox())!;
-    const handleNow = (await topics.nth(1).locator("[data-drag-handle]").boundingBox()) ?? handle;
-
-    await page.mouse.move(handleNow.x + handleNow.width / 2, handleNow.y + handleNow.height / 2);
-    await page.mouse.down();
-    // Several steps, as a hand would: the browser starts a drag only after the pointer has moved.
-    await page.mouse.move(handleNow.x + handleNow.width / 2 + 5, handleNow.y + handleNow.height / 2 - 5, { steps: 3 });
-    await page.mouse.move(first.x + first.width / 2, first.y + 3, { steps: 12 });
-    await page.mouse.up();
+    await dragTopicAbove(page, 1, 0);
 
     const expected = [before[1], before[0], ...before.slice(2)];
     await eventually(async () => expect(await topicTitles(page)).toEqual(expected), 10_000);
     // Numbers follow the new order.
+    const topics = page.locator(".ProseMirror [data-type='agenda-topic']");
     expect(await topics.nth(0).locator(".agenda-title").inputValue()).toBe(before[1]);
     expect(await topics.nth(0).getByTestId("agenda-number").innerText()).toBe("1");
 
