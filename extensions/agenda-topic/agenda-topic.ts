@@ -1,5 +1,5 @@
 import { mergeAttributes, Node } from "@tiptap/core";
-import { TextSelection } from "@tiptap/pm/state";
+import { NodeSelection, Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
 import { newBlockId } from "../shared/attrs";
 import { sanitizeAll, TEXT, tiptapAttributes, validateAll, type AttrRules } from "../shared/attribute-spec";
 
@@ -102,6 +102,24 @@ export const AgendaTopic = Node.create<AgendaTopicOptions>({
         ["span", { class: "agenda-topic-meta" }, meta.join(" · ")],
       ],
       ["div", { class: "agenda-topic-body", "data-agenda-topic-body": "" }, 0],
+    ];
+  },
+
+  addProseMirrorPlugins() {
+    const name = this.name;
+    return [
+      new Plugin({
+        key: new PluginKey("agendaTopicDrop"),
+        // A topic dropped by its drag handle would stay selected as a whole: others would see the
+        // mover's selection colour over the entire topic, and the selection's Comment and Suggest
+        // edit buttons would offer actions on a whole topic. The caret goes to its start instead.
+        appendTransaction(transactions, _old, state) {
+          if (!transactions.some((tr) => tr.getMeta("uiEvent") === "drop")) return null;
+          const selection = state.selection;
+          if (!(selection instanceof NodeSelection) || selection.node.type.name !== name) return null;
+          return state.tr.setSelection(TextSelection.near(state.doc.resolve(selection.from + 1)));
+        },
+      }),
     ];
   },
 

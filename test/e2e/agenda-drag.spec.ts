@@ -57,6 +57,14 @@ describe.skipIf(!run)("dragging agenda topics", () => {
     const topics = page.locator(".ProseMirror [data-type='agenda-topic']");
     expect(await topics.nth(0).locator(".agenda-title").inputValue()).toBe(before[1]);
     expect(await topics.nth(0).getByTestId("agenda-number").innerText()).toBe("1");
+    // The moved topic is not left selected as a whole (others would see the mover's colour over
+    // all of it): the caret stands at its start.
+    const selection = await page.evaluate(() => {
+      const { state } = (document.querySelector(".ProseMirror") as HTMLElement & { editor: Editor }).editor;
+      const firstTopic = state.doc.content.content.findIndex((n) => n.type.name === "agendaTopic");
+      return { empty: state.selection.empty, kind: state.selection.toJSON().type as string, inFirstTopic: state.selection.$from.index(0) === firstTopic };
+    });
+    expect(selection).toEqual({ empty: true, kind: "text", inFirstTopic: true });
 
     // The server has the new order too: someone else opening the briefing now sees it.
     await page.locator('[data-testid="save-status"][data-state="saved"]').waitFor({ timeout: 15_000 });
