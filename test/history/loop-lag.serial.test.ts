@@ -68,7 +68,8 @@ describe("the event loop during comparisons", () => {
     const detail = `idle ${idle.map(Math.round).join(", ")} ms; with comparisons (${Math.round(bytes / ROUNDS / 1024)} KiB a round) ${busy.map(Math.round).join(", ")} ms`;
     // Medians of six rounds: a single descheduling of the process on a shared machine moves one
     // round, not the median. Handling those responses on the loop (cloning, serialising and
-    // rendering the comparison) stalled it by far more than this margin.
-    expect(median(busy), detail).toBeLessThan(median(idle) * 2 + 40);
+    // rendering the comparison) stalled it 270-880 ms per load, by far more than this margin; on
+    // a busy 2-core machine, copying ~3 MiB a round has been seen at 3.7x an idle median of 33 ms.
+    expect(median(busy), detail).toBeLessThan(median(idle) * 2 + 100);
   }, 240_000);
 });
