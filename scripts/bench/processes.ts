@@ -8,7 +8,11 @@ import { COLLAB_FIELD } from "../../extensions";
 import type { WorkerReply } from "./protocol";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const BUILD_DIR = ".build-bench";
+/**
+ * Where the bench's build lives. `BENCH_PREBUILT=<dir>` runs a build made earlier (say, of the
+ * commit before a change) as it is, without building, so two builds can be run in turn (A B A B).
+ */
+export const BUILD_DIR = process.env.BENCH_PREBUILT || ".build-bench";
 const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux x86-64/arm64
 
 export interface ProcStat {
@@ -30,6 +34,7 @@ export function procStat(pid: number): ProcStat {
 
 /** Builds the Remix app into its own directory (never ./build). */
 export function buildApp(): void {
+  if (process.env.BENCH_PREBUILT) return;
   execFileSync(process.execPath, ["scripts/build.mjs"], {
     cwd: ROOT,
     env: { ...process.env, SD_BUILD_DIR: BUILD_DIR, NODE_ENV: "production" },
