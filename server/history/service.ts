@@ -218,6 +218,14 @@ export function createHistoryService(database: Store, collab: CollabService, opt
   return {
     store,
     /**
+     * Starts the history thread that will serve `briefingId`'s comparisons if it is not running
+     * (the History page, the step before Compare, asks for it): its start is paid before the first
+     * comparison, not by it (ADR 0110, 2026-12-03). Nothing to do without threads.
+     */
+    warm(briefingId: string): void {
+      pool?.warm(briefingId);
+    },
+    /**
      * Waits (at most `timeoutMs`) for the versions being recorded, such as those of rooms that
      * unloaded at shutdown, so they are stored before the database closes.
      */
