@@ -17,6 +17,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { briefing, role } = await requireBriefingRole(context, params.briefingId, user);
   const history = requireHistory(context);
+  // Compare comes next: its thread starts now, while the page is read (ADR 0110, 2026-12-03).
+  history.warm(briefing.id);
   const versions = await history.list(briefing.id);
   const authors = await authorsById(context, versions.flatMap((v) => [...v.authors, ...(v.createdBy ? [v.createdBy] : [])]));
   return json({

@@ -164,18 +164,54 @@ describe("a rebuild without the delete sets later rows repeat", () => {
   });
 });
 
+/** A migrated SQLite file with one team and briefing `b`, for versions to be recorded in. */
+function briefingDb() {
+  const db = openDatabase(path.join(tempDir(), "history.db"));
+  migrateDatabase(db);
+  const now = Date.now();
+  db.$client.prepare("insert into teams (id, name, created_at) values ('t', 'Desk', ?)").run(now);
+  db.$client
+    .prepare(
+      `insert into briefings (id, team_id, title, summit_name, city, start_date, end_date, classification, created_at, updated_at, last_edited_at)
+       values ('b', 't', 'Brief', 'Summit', 'Ankara', '2026-10-01', '2026-10-02', 'RESTRICTED', ?, ?, ?)`,
+    )
+    .run(now, now, now);
+  return db;
+}
+
 describe("the engine's cold compares", () => {
+  it("start from a version prepared ahead (the newest, rendered when the History page is asked for): it is read from the rows once", async () => {
+    const db = briefingDb();
+    try {
+      const store = createVersionStore(openSqliteStore(db), 50);
+      const w = writers(5);
+      const clients = Object.fromEntries(w.docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
+      for (let v = 1; v <= 3; v++) {
+        if (v > 1) for (let e = 0; e < 30; e++) w.edit();
+        w.sync();
+        await store.record("b", { kind: "auto", name: null, authors: ["writer-0"], clients, changeBytes: 0, state: Y.encodeStateAsUpdate(w.docs[0]), createdBy: null }, inProcessEncoder);
+      }
+      // The real store, with its chain reads counted.
+      const reads: number[] = [];
+      const counted = { ...store, updates: (b: string, seq: number, from: number) => (reads.push(seq), store.updates(b, seq, from)) };
+      const engine = createHistoryEngine(counted, 1024 * 1024);
+      await engine.prepare("b", 3);
+      expect(engine.cache.get("b", 3)).toBeDefined();
+      await engine.prepare("b", 3); // a second page view: nothing read
+      expect(reads).toEqual([3]);
+      const comparison = await engine.compare("b", 2, 3, clients, null);
+      // Only version 2 was rebuilt for the comparison; 3 came from the cache, and it is the same comparison.
+      expect(reads).toEqual([3, 2]);
+      const fresh = await createHistoryEngine(store, 1024 * 1024).compare("b", 2, 3, clients, null);
+      expect(comparison).toEqual(fresh);
+      expect(fresh!.blocks.some((b) => b.change !== "same")).toBe(true);
+    } finally {
+      db.$client.close();
+    }
+  });
+
   it("equal the compares of versions rebuilt from whole rows, in either order of the pair in the cache", async () => {
-    const db = openDatabase(path.join(tempDir(), "history.db"));
-    migrateDatabase(db);
-    const now = Date.now();
-    db.$client.prepare("insert into teams (id, name, created_at) values ('t', 'Desk', ?)").run(now);
-    db.$client
-      .prepare(
-        `insert into briefings (id, team_id, title, summit_name, city, start_date, end_date, classification, created_at, updated_at, last_edited_at)
-         values ('b', 't', 'Brief', 'Summit', 'Ankara', '2026-10-01', '2026-10-02', 'RESTRICTED', ?, ?, ?)`,
-      )
-      .run(now, now, now);
+    const db = briefingDb();
     try {
       const fullEvery = 6;
       const store = createVersionStore(openSqliteStore(db), fullEvery);

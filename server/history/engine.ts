@@ -83,6 +83,16 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
       return { stored, stateVector };
     },
 
+    /**
+     * Renders version `seq` into the cache unless it is there: the History page asks for the newest
+     * before anyone compares (ADR 0110, 2026-12-03), so the first comparison with it starts from its
+     * rendering, and the thread's first rebuild (its slowest: Yjs' update decoding not yet compiled)
+     * is done while the page is read.
+     */
+    async prepare(briefingId: string, seq: number): Promise<void> {
+      await rendered(briefingId, seq);
+    },
+
     /** Version `seq` was not stored under that number after all (another process took it). */
     forget(briefingId: string, seq: number): void {
       cache.forget(briefingId, seq);

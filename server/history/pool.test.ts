@@ -2,6 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { eventually } from "../../test/helpers/yclient";
 import { createLogger } from "../logger";
 import { isHistoryUnavailable } from "./errors";
 import { HistoryPool } from "./pool";
@@ -9,7 +12,7 @@ import { HistoryPool } from "./pool";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "history-pool-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const options = (databasePath: string, maxQueue = 4) => ({
+const options = (databasePath: string, maxQueue = 4, idleMs = 0) => ({
   databasePath,
   fullEvery: 50,
   workers: 1,
@@ -17,7 +20,7 @@ const options = (databasePath: string, maxQueue = 4) => ({
   maxQueue,
   timeoutMs: 30_000,
   maxMemoryMb: 128,
-  idleMs: 0,
+  idleMs,
   logger: createLogger("silent"),
 });
 
@@ -45,5 +48,23 @@ describe("history pool", () => {
     await pool.close();
     expect(await first).toMatchObject({ code: "history_unavailable" });
     await expect(pool.run("b1", { type: "state", briefingId: "b1", seq: 1 }, true)).rejects.toMatchObject({ reason: "closed" });
+  }, 60_000);
+
+  it("starts a briefing's thread on warm without a job, runs the next job on it, and ends it after the idle time", async () => {
+    const file = path.join(dir, "warm.db");
+    const db = openDatabase(file);
+    migrateDatabase(db);
+    db.$client.close();
+    const pool = new HistoryPool({ ...options(file, 4, 500), workers: 2 });
+    expect(pool.threads).toBe(0);
+    pool.warm("b1");
+    pool.warm("b1"); // a second page view starts nothing more
+    expect(pool.threads).toBe(1);
+    expect(await pool.run("b1", { type: "state", briefingId: "b1", seq: 1 }, true)).toEqual({ state: null });
+    expect(pool.threads).toBe(1);
+    await eventually(() => expect(pool.threads).toBe(0), 30_000, 50);
+    await pool.close();
+    pool.warm("b1"); // closed: nothing starts
+    expect(pool.threads).toBe(0);
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import { Worker } from "node:worker_threads";
+import { Gauge } from "prom-client";
 import type { Logger } from "../logger";
+import { metricsRegistry } from "../metrics";
 import { StoredDocumentCorruptError } from "../persistence/corruption";
 import { HistoryUnavailableError } from "./errors";
 import type { FromHistoryWorker, HistoryClose, HistoryJob, HistoryResult, HistoryWorkerData } from "./worker-protocol";
@@ -34,6 +36,9 @@ export interface HistoryPoolOptions {
   logLevel?: HistoryWorkerData["logLevel"];
 }
 
+/** Threads running (starting or ready) over every pool of the process: the server has one. */
+const threadsGauge = new Gauge({ name: "summit_history_threads", help: "History threads running (starting or ready)", registers: [metricsRegistry] });
+
 type JobBody = HistoryJob extends infer J ? (J extends HistoryJob ? Omit<J, "id"> : never) : never;
 
 interface Pending {
@@ -53,8 +58,8 @@ interface Lane {
 }
 
 /**
- * A small pool of history threads (worker.ts), started on the first job and kept warm until
- * HISTORY_WORKER_IDLE_MS without work. A briefing's jobs always go to the same thread (by a hash
+ * A small pool of history threads (worker.ts), started on the first job (or by `warm`, when a
+ * History page is requested) and kept warm until HISTORY_WORKER_IDLE_MS without work. A briefing's jobs always go to the same thread (by a hash
  * of its id), so that thread's cache of rendered versions serves its comparisons. Each thread runs
  * one job at a time. A job that overruns its time, or a thread that runs out of heap or crashes,
  * ends that thread only: the job is rejected with HistoryUnavailableError (a 503 with a message),
@@ -81,6 +86,23 @@ export class HistoryPool {
       lane.queue.push({ job: { ...body, id: this.nextId++ } as HistoryJob, bounded, resolve, reject });
       this.pump(lane);
     });
+  }
+
+  /**
+   * Starts the thread that serves `briefingId`, without a job, when it is not running: its start
+   * (module load, database connection) is then paid while a person reads the History page, not by
+   * their first comparison (ADR 0110, 2026-12-03). A warmed thread with no work ends after idleMs
+   * like any other.
+   */
+  warm(briefingId: string): void {
+    if (this.closed) return;
+    const lane = this.lanes[laneOf(briefingId, this.lanes.length)];
+    if (!lane.worker) this.start(lane);
+  }
+
+  /** Threads running (starting or ready). */
+  get threads(): number {
+    return this.lanes.filter((l) => l.worker).length;
   }
 
   /**
@@ -171,6 +193,8 @@ export class HistoryPool {
     worker.unref();
     lane.worker = worker;
     lane.ready = false;
+    threadsGauge.inc();
+    worker.once("exit", () => threadsGauge.dec());
     worker.on("message", (msg: FromHistoryWorker) => this.onMessage(lane, worker, msg));
     worker.on("error", (err) => this.opts.logger.error("history worker failed", err, { job: lane.inFlight?.pending.job.type }));
     worker.on("exit", (code) => this.onExit(lane, worker, code));

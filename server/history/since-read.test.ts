@@ -37,4 +37,20 @@ describe("sinceRead", () => {
     const mark = markState(Y.encodeStateAsUpdate(doc));
     expect(await sinceRead(noHistory, input(doc, mark, {}, null))).toEqual({ changed: false, deletions: 0, byAuthor: {} });
   });
+
+  it("counts a run deleted at once by another client as its characters, and as one range", async () => {
+    const server = new Y.Doc();
+    const typist = new Y.Doc();
+    const deleter = new Y.Doc();
+    typist.on("update", (u: Uint8Array) => [server, deleter].forEach((d) => Y.applyUpdate(d, u)));
+    deleter.on("update", (u: Uint8Array) => Y.applyUpdate(server, u));
+    const t = typist.getText("t");
+    // Typed a keystroke at a time: Yjs keeps the run as one item.
+    for (const ch of "The delegation will raise transit corridors") t.insert(t.length, ch);
+    const mark = markState(Y.encodeStateAsUpdate(server));
+    deleter.getText("t").delete(4, 20); // "delegation will rais"
+    const counts = await sinceRead(noHistory, input(server, mark, {}, "u2"));
+    expect(server.getText("t").toString()).toBe("The e transit corridors");
+    expect(counts).toEqual({ changed: true, deletions: 1, byAuthor: { u2: { inserted: 0, deleted: 20 } } });
+  });
 });

@@ -29,6 +29,8 @@ export type HistoryJob =
   | { type: "encode"; id: number; briefingId: string; seq: number; state: Uint8Array; prevVector: Uint8Array | null }
   | { type: "forget"; id: number; briefingId: string; seq: number }
   | { type: "state"; id: number; briefingId: string; seq: number }
+  /** Renders version `seq` into the thread's cache ahead of a comparison (nothing is sent back). */
+  | { type: "prepare"; id: number; briefingId: string; seq: number }
   | { type: "compare"; id: number; briefingId: string; older: number; newer: number; clients: Record<string, string>; deleter: string | null; format: CompareFormat; authors: Authors }
   | { type: "view"; id: number; briefingId: string; seq: number; info: ExportInfo }
   | { type: "restore"; id: number; briefingId: string; seq: number; live: Uint8Array }

@@ -32,6 +32,9 @@ async function run(job: HistoryJob): Promise<HistoryResult> {
     case "forget":
       engine.forget(job.briefingId, job.seq);
       return null;
+    case "prepare":
+      await engine.prepare(job.briefingId, job.seq);
+      return null;
     case "state":
       return { state: await engine.state(job.briefingId, job.seq) };
     case "compare":
