@@ -180,7 +180,8 @@ export class MergedBlocks {
   rescue(doc: Y.Doc, late: LateStruct[]): number {
     this.pruneStored();
     let written = 0;
-    let todo = late.filter((s) => Y.getState(doc.store, s.id.client) >= s.id.clock + s.length);
+    // Only text that integrated in a deleted block was lost (records may come from an editor's client).
+    let todo = late.filter((s) => Y.getState(doc.store, s.id.client) >= s.id.clock + s.length && landedInDeleted(doc, s));
     // A struct may follow one of another client listed after it: go round while something lands.
     for (let round = 0; todo.length > 0 && round < 4; round++) {
       const next: LateStruct[] = [];
@@ -267,14 +268,18 @@ export class MergedBlocks {
   }
 
   private addBlock(entry: Entry): void {
-    if (this.blocks.size >= this.limits.maxRuns) return;
+    // Over the cap the oldest goes (a Map keeps insertion order); the map loses it at the next prune.
+    if (this.blocks.size >= this.limits.maxRuns) {
+      const [oldest, dropped] = this.blocks.entries().next().value as [string, Entry];
+      this.blocks.delete(oldest);
+      this.keys.delete(dropped.key);
+    }
     this.keys.add(entry.key);
     this.blocks.set(keyOf(entry.from), entry);
     this.nextExpiry = Math.min(this.nextExpiry, entry.expires);
   }
 
   private addEntry(entry: Entry): void {
-    if (entry.length <= 0) return;
     this.keys.add(entry.key);
     this.entries.push(entry);
     let list = this.byClient.get(entry.from.client);
@@ -336,7 +341,7 @@ const isMarks = (v: unknown): v is Record<string, unknown> | null => v === null 
 function parseStored(value: unknown): StoredEntry | null {
   if (!value || typeof value !== "object") return null;
   const v = value as Partial<StoredEntry>;
-  if (!isPair(v.from) || !Number.isSafeInteger(v.length) || (v.length as number) <= 0 || typeof v.expires !== "number") return null;
+  if (!isPair(v.from) || !Number.isSafeInteger(v.length) || (v.length as number) <= 0 || typeof v.expires !== "number" || !Number.isFinite(v.expires)) return null;
   if (v.to !== undefined && !isPair(v.to)) return null;
   if (v.spot !== undefined && (!v.spot || typeof v.spot.rel !== "object" || !isMarks(v.spot.marks))) return null;
   if (!isMarks(v.marks ?? null)) return null;
@@ -369,6 +374,13 @@ const inside = (id: ItemId | null, s: LateStruct) => id !== null && id.client ==
 /** Before (assoc 0) or after (assoc -1) the character `offset` into a copied run. */
 function rel(to: ItemId, offset: number, assoc: number): Y.RelativePosition {
   return Y.createRelativePositionFromJSON({ type: null, tname: null, item: { client: to.client, clock: to.clock + offset }, assoc });
+}
+
+/** Whether the struct the room integrated for `s` is deleted, collected, or in a deleted type. */
+function landedInDeleted(doc: Y.Doc, s: LateStruct): boolean {
+  const struct = Y.getItem(doc.store, Y.createID(s.id.client, s.id.clock));
+  if (!(struct instanceof Y.Item)) return true; // collected: its type was deleted
+  return struct.deleted || !isLive(struct.parent as unknown as { _item: Y.Item | null });
 }
 
 function isLive(type: { _item: Y.Item | null }): boolean {

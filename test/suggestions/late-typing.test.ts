@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { MERGED_BLOCKS_MAP } from "../../app/suggestions/merged-block";
 import { plainText } from "../../app/suggestions/target";
 import type { SuggestionView } from "../../app/suggestions/types";
 import { json } from "../comments/comment-api";
@@ -158,6 +159,29 @@ describe("typing that reaches the server after an accept merged its block", () =
     }, 15_000);
     expect(second.logs.some((l) => l.message === "late typing moved into a merged block")).toBe(true);
     expect(second.logs.some((l) => l.message === "room unloaded")).toBe(false);
+  });
+
+  it("is not copied on the word of a record an editor's client wrote: text that stands in a live block stays once", async () => {
+    const server = await start();
+    const [editor, owner] = await Promise.all([loginAs(server.url, "editor"), loginAs(server.url, "owner")]);
+    const forger = await connectClient(server.url, editor);
+    const typist = await connectClient(server.url, owner);
+    const [p1, p2] = background(forger.doc);
+    // A record claiming every character of the typist's came from a merged-away block, copied to p2.
+    const elsewhere = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(textWith(forger.doc, p2).text, 0));
+    const record = { from: [typist.doc.clientID, 0], length: 1_000_000_000, spot: { rel: elsewhere, marks: null }, marks: null, expires: Date.now() + 3_600_000 };
+    forger.doc.getMap(MERGED_BLOCKS_MAP).set(`s:${typist.doc.clientID}:0`, record);
+    await eventually(() => expect(typist.doc.getMap(MERGED_BLOCKS_MAP).size).toBe(1));
+
+    // Two updates: the second's left neighbour is the typist's own first character, inside the record.
+    const t = textWith(typist.doc, p1).text;
+    t.insert(t.length, "[v1]");
+    await eventually(() => expect(plainBody(forger.doc)).toContain("[v1]"));
+    t.insert(t.length, "[v2]");
+    await eventually(() => expect(plainBody(forger.doc)).toContain("[v1][v2]"));
+    const fresh = await connectClient(server.url, await loginAs(server.url, "viewer"));
+    expect(plainBody(fresh.doc).split("[v2]")).toHaveLength(2);
+    expect(server.logs.some((l) => l.message === "late typing moved into a merged block")).toBe(false);
   });
 
   it("is lost once the merge is older than COLLAB_MERGED_BLOCK_MS", async () => {
