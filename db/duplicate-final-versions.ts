@@ -1,5 +1,3 @@
-import { isFinalVersionTaken } from "./queries/versions";
-
 /**
  * The migration that makes final version numbers unique (SQLite 0011, PostgreSQL 0003, ADR 0510)
  * met a database holding one number twice: it stopped in its own transaction, and this names the
@@ -18,11 +16,15 @@ const LISTED = 10;
 export const DUPLICATE_FINAL_VERSIONS_SQL =
   "select briefing_id, version, count(*) as n from briefing_versions group by briefing_id, version having count(*) > 1 order by briefing_id, version";
 
+/** A row of DUPLICATE_FINAL_VERSIONS_SQL (PostgreSQL gives count(*) as a string). */
+export type DuplicateRow = { briefing_id: string; version: number | string; n: number | string };
+
 export class DuplicateFinalVersionsError extends Error {
-  constructor(
-    readonly duplicates: DuplicateFinalVersion[],
-    cause: unknown,
-  ) {
+  readonly duplicates: DuplicateFinalVersion[];
+
+  /** `rows`: DUPLICATE_FINAL_VERSIONS_SQL's answer; `cause`: the index's error. */
+  constructor(rows: DuplicateRow[], cause: unknown) {
+    const duplicates = rows.map((r) => ({ briefingId: r.briefing_id, version: Number(r.version), rows: Number(r.n) }));
     const listed = duplicates
       .slice(0, LISTED)
       .map((d) => `briefing ${d.briefingId} version ${d.version} (${d.rows} rows)`)
@@ -34,25 +36,6 @@ export class DuplicateFinalVersionsError extends Error {
       { cause },
     );
     this.name = "DuplicateFinalVersionsError";
+    this.duplicates = duplicates;
   }
-}
-
-type DuplicateRow = { briefing_id: string; version: number | string; n: number | string };
-
-/**
- * What a failed migration step is to throw: DuplicateFinalVersionsError naming the rows when the
- * unique final version index refused existing ones (`readDuplicates` reads them, with
- * DUPLICATE_FINAL_VERSIONS_SQL), else the failure itself.
- */
-export function explainMigrationFailure(err: unknown, readDuplicates: () => DuplicateRow[]): unknown;
-export function explainMigrationFailure(err: unknown, readDuplicates: () => Promise<DuplicateRow[]>): Promise<unknown>;
-export function explainMigrationFailure(err: unknown, readDuplicates: () => DuplicateRow[] | Promise<DuplicateRow[]>): unknown {
-  if (!isFinalVersionTaken(err)) return err;
-  const explain = (found: DuplicateRow[]) =>
-    new DuplicateFinalVersionsError(
-      found.map((r) => ({ briefingId: r.briefing_id, version: Number(r.version), rows: Number(r.n) })),
-      err,
-    );
-  const found = readDuplicates();
-  return Array.isArray(found) ? explain(found) : found.then(explain, () => err);
 }

@@ -2,7 +2,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { backfillChecksums } from "./backfill-checksums";
-import { DUPLICATE_FINAL_VERSIONS_SQL, explainMigrationFailure } from "./duplicate-final-versions";
+import { DUPLICATE_FINAL_VERSIONS_SQL, DuplicateFinalVersionsError, type DuplicateRow } from "./duplicate-final-versions";
+import { isFinalVersionTaken } from "./queries/versions";
 import type { Db } from "./client";
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
@@ -15,7 +16,8 @@ export function migrateDatabase(db: Db): { snapshots: number; updates: number } 
   try {
     migrate(db, { migrationsFolder });
   } catch (err) {
-    throw explainMigrationFailure(err, () => db.$client.prepare(DUPLICATE_FINAL_VERSIONS_SQL).all() as { briefing_id: string; version: number; n: number }[]);
+    if (!isFinalVersionTaken(err)) throw err;
+    throw new DuplicateFinalVersionsError(db.$client.prepare(DUPLICATE_FINAL_VERSIONS_SQL).all() as DuplicateRow[], err);
   }
   return backfillChecksums(db);
 }

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import { DUPLICATE_FINAL_VERSIONS_SQL, explainMigrationFailure } from "../duplicate-final-versions";
+import { DUPLICATE_FINAL_VERSIONS_SQL, DuplicateFinalVersionsError, type DuplicateRow } from "../duplicate-final-versions";
+import { isFinalVersionTaken } from "../queries/versions";
 import { openPostgres, type PgDb } from "./client";
 
 /** Advisory-lock key of the migration step (any constant; the compactor's keys are two-part, ADR 0111). */
@@ -24,7 +25,10 @@ export async function migratePostgresDb(db: PgDb): Promise<void> {
   try {
     await lock.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await migrate(db, { migrationsFolder }).catch(async (err: unknown) => {
-      throw await explainMigrationFailure(err, async () => (await lock.query(DUPLICATE_FINAL_VERSIONS_SQL)).rows);
+      if (!isFinalVersionTaken(err)) throw err;
+      // The migrator's transaction rolled back; the lock's connection reads which rows to resolve.
+      const rows = await lock.query<DuplicateRow>(DUPLICATE_FINAL_VERSIONS_SQL).then((r) => r.rows, () => null);
+      throw rows ? new DuplicateFinalVersionsError(rows, err) : err;
     });
   } finally {
     await lock.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
