@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
+import { caretAtEndOf } from "../helpers/editor-page";
 import { selectPhrase } from "../helpers/select-phrase";
 
 /**
@@ -126,8 +127,7 @@ describe.skipIf(!run)("suggested edits in the browser", () => {
     await openBriefing(emre);
     await emre.getByRole("button", { name: "Editing" }).click();
     await emre.getByRole("button", { name: "Suggesting" }).waitFor();
-    await emre.locator(".ProseMirror h2", { hasText: "Background" }).click();
-    await emre.keyboard.press("End");
+    await caretAtEndOf(emre, "Background", 10_000, "h2");
     await emre.keyboard.type(" and context");
     const card = emre.locator(".suggestion-card", { hasText: "Insert “ and context”" });
     await card.waitFor();

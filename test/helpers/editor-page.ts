@@ -2,11 +2,11 @@ import type { Editor } from "@tiptap/core";
 import type { Page } from "playwright-core";
 
 /**
- * Puts the caret at the end of the paragraph that contains `needle`, as a click there would, and
+ * Puts the caret at the end of the paragraph that contains `needle` (or the `index`th one), as a click there would, and
  * waits until ProseMirror has read it: the DOM selection is only the browser's, the editor reads
  * it on `selectionchange`, and typing before that goes wherever the editor's own selection was.
  */
-export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_000, blockSelector = "p"): Promise<void> {
+export async function caretAtEndOf(page: Page, needle: string | { index: number }, timeoutMs = 10_000, blockSelector = "p"): Promise<void> {
   try {
     await page.waitForFunction(
       ([text, selector]) => {
@@ -19,7 +19,8 @@ export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_00
           copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
           return copy.textContent!;
         };
-        const p = Array.from(root.querySelectorAll(selector)).find((el) => textOf(el).includes(text));
+        const blocks = Array.from(root.querySelectorAll(selector));
+        const p = typeof text === "string" ? blocks.find((el) => textOf(el).includes(text)) : blocks[text.index];
         if (!p) return false;
         const want = view.state.doc.resolve(view.posAtDOM(p, 0)).end();
         const sel = view.state.selection;
@@ -39,7 +40,8 @@ export async function caretAtEndOf(page: Page, needle: string, timeoutMs = 10_00
     );
   } catch (err) {
     const where = await page.evaluate(() => window.getSelection()?.anchorNode?.textContent?.slice(0, 60) ?? null);
-    throw new Error(`could not put the caret after "${needle}" (the selection is in "${where}"): ${err}`, { cause: err });
+    const what = typeof needle === "string" ? `"${needle}"` : `block ${needle.index}`;
+    throw new Error(`could not put the caret at the end of ${what} (the selection is in "${where}"): ${err}`, { cause: err });
   }
 }
 
