@@ -20,8 +20,7 @@ export * from "./quote/quote";
 export * from "./shared/attrs";
 export { sanitizeWith, validateWith, type AttrRule, type AttrRules } from "./shared/attribute-spec";
 
-/** The Y.Doc field (XmlFragment) that holds the briefing body; the Collaboration extension's default. */
-export const COLLAB_FIELD = "default";
+export { COLLAB_FIELD } from "./collab-field";
 
 /**
  * Bumped when the schema changes incompatibly; clients of another version are asked to reload.

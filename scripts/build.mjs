@@ -30,13 +30,17 @@ const workers = [
   ["server/persistence/projection-worker.ts", "projection-worker.js"],
   ["server/export/docx-worker.ts", "docx-worker.js"],
   ["server/import/worker.ts", "import-worker.js"],
-  ["server/history/worker.ts", "history-worker.js"],
+  // Split: what only some of its jobs need (a version's view: Tiptap and React) is a chunk of its
+  // own, loaded by the job's `import()`, so a new thread starts without it (docs/decisions/0110).
+  ["server/history/worker.ts", "history-worker.js", { split: true }],
 ];
 await Promise.all(
-  workers.map(([entry, out]) =>
+  workers.map(([entry, out, { split = false } = {}]) =>
     esbuild.build({
-      entryPoints: [path.join(root, entry)],
-      outfile: path.join(serverDir, out),
+      entryPoints: { [out.replace(/\.js$/, "")]: path.join(root, entry) },
+      outdir: serverDir,
+      splitting: split,
+      chunkNames: `${out.replace(/\.js$/, "")}-chunks/[name]-[hash]`,
       bundle: true,
       platform: "node",
       format: "esm",

@@ -1,12 +1,11 @@
 import zlib from "node:zlib";
 import * as Y from "yjs";
 import type { Authors } from "./compare-html";
-import { COLLAB_FIELD } from "../../extensions";
-import { updateToJSON } from "../export/document-json";
-import { buildExportModel, type ExportInfo } from "../export/model";
+import { COLLAB_FIELD } from "../../extensions/collab-field";
+import type { ExportInfo } from "../export/model";
 import { compareRendered, type Comparison } from "./compare";
 import { withoutRepeatedDeletes } from "./delta-chain";
-import { comparisonPayload, versionPayload, type CompareFormat, type Payload } from "./payload";
+import { comparisonPayload, type CompareFormat, type Payload } from "./payload";
 import { renderDoc, renderState, type Rendered } from "./rendered";
 import { RenderedCache } from "./rendered-cache";
 import { replaceBlocks } from "./restore";
@@ -71,6 +70,22 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     return built[0];
   };
 
+  /** Versions `older` and `newer` rendered, from the cache or, when it has neither, from one chain of rows. */
+  const pair = async (briefingId: string, older: number, newer: number): Promise<[Rendered, Rendered] | null> => {
+    let a = cache.get(briefingId, older);
+    let b = cache.get(briefingId, newer);
+    if (!a && !b) {
+      const built = await rebuild(briefingId, older, newer);
+      if (!built) return null;
+      [a, b] = built;
+      cache.set(briefingId, older, a);
+      cache.set(briefingId, newer, b);
+    }
+    a ??= (await rendered(briefingId, older)) ?? undefined;
+    b ??= (await rendered(briefingId, newer)) ?? undefined;
+    return a && b ? [a, b] : null;
+  };
+
   return {
     cache,
 
@@ -84,13 +99,14 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     },
 
     /**
-     * Renders version `seq` into the cache unless it is there: the History page asks for the newest
-     * before anyone compares (ADR 0110, 2026-12-03), so the first comparison with it starts from its
-     * rendering, and the thread's first rebuild (its slowest: Yjs' update decoding not yet compiled)
-     * is done while the page is read.
+     * Renders version `seq` and the one before it into the cache unless they are there: the History
+     * page asks for the newest before anyone compares (ADR 0110, 2026-12-03), so the first comparison
+     * with it starts from its rendering, the comparison of the last change (the newest two, one chain
+     * of rows for both) needs no rebuild at all, and the thread's first rebuild (its slowest: Yjs'
+     * update decoding not yet compiled) is done while the page is read.
      */
     async prepare(briefingId: string, seq: number): Promise<void> {
-      await rendered(briefingId, seq);
+      await (seq > 1 ? pair(briefingId, seq - 1, seq) : rendered(briefingId, seq));
     },
 
     /** Version `seq` was not stored under that number after all (another process took it). */
@@ -106,19 +122,8 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
 
     /** Compares `older` with `newer` (older ≤ newer); null when either is unknown. */
     async compare(briefingId: string, older: number, newer: number, clients: Record<string, string>, deleter: string | null): Promise<Comparison | null> {
-      let a = cache.get(briefingId, older);
-      let b = cache.get(briefingId, newer);
-      if (!a && !b) {
-        const built = await rebuild(briefingId, older, newer);
-        if (!built) return null;
-        [a, b] = built;
-        cache.set(briefingId, older, a);
-        cache.set(briefingId, newer, b);
-      }
-      a ??= (await rendered(briefingId, older)) ?? undefined;
-      b ??= (await rendered(briefingId, newer)) ?? undefined;
-      if (!a || !b) return null;
-      return compareRendered(a, b, clients, deleter);
+      const both = await pair(briefingId, older, newer);
+      return both ? compareRendered(both[0], both[1], clients, deleter) : null;
     },
 
     /** What a reader's mark keeps of the live state (since-read.ts). */
@@ -140,7 +145,10 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     /** Version `seq` as the version page shows it (the export model's blocks as HTML); null when unknown. */
     async view(briefingId: string, seq: number, info: ExportInfo): Promise<Payload | null> {
       const state = await this.state(briefingId, seq);
-      return state ? versionPayload(buildExportModel(updateToJSON(state), info).blocks) : null;
+      if (!state) return null;
+      // Loaded on the first view, not with the thread (view.ts).
+      const { versionView } = await import("./view");
+      return versionView(state, info);
     },
 
     /**

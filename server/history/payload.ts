@@ -1,9 +1,5 @@
-import { createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
-import { Blocks } from "../../app/utils/version-blocks";
 import type { Comparison } from "./compare";
 import { comparisonHtml, type Authors } from "./compare-html";
-import type { ExportBlock } from "../export/model-types";
 
 /**
  * The final bytes a history route sends (docs/decisions/0116), built in a history thread: the
@@ -22,16 +18,11 @@ export function comparisonPayload(comparison: Comparison, format: CompareFormat,
   return utf8(comparisonHtml(comparison, authors, a, b));
 }
 
-/** A version's body as the version page shows it, as HTML. */
-export function versionPayload(blocks: ExportBlock[]): Payload {
-  return utf8(renderToStaticMarkup(createElement(Blocks, { blocks })));
-}
-
 function jsonPayload(value: unknown): Payload {
   return utf8(JSON.stringify(value));
 }
 
-function utf8(text: string): Payload {
+export function utf8(text: string): Payload {
   const bytes = new TextEncoder().encode(text);
   // A view of a larger or shared buffer cannot be transferred alone.
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);

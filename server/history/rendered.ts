@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { COLLAB_FIELD } from "../../extensions";
+import { COLLAB_FIELD } from "../../extensions/collab-field";
 
 /**
  * A version's rendered form (docs/decisions/0110): the ordered top-level blocks with their text and
