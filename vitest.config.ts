@@ -17,7 +17,7 @@ export default defineConfig({
     globals: true,
     environment: "node",
     globalSetup: ["test/setup/global-setup.ts"],
-    setupFiles: ["test/setup/console-trap.ts"],
+    setupFiles: ["test/setup/console-trap.ts", "test/setup/pg-driver.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: integration tests start servers and browsers; more workers only thrash.

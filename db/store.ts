@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { SQL } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
-import pg from "pg";
+import type pg from "pg";
 import { schema, type Db } from "./client";
 import { openPostgres, pgSchema, type PgDb, type PgPoolOptions } from "./pg/client";
+import { pgDriver } from "./pg/driver";
 
 /**
  * The database the query layer runs on (ADR 0111): SQLite through better-sqlite3, or PostgreSQL
@@ -63,9 +63,12 @@ export function openSqliteStore(db: Db, options: { onYield?: YieldPolicy } = {})
   return { dialect: "sqlite", db, t: schema, onYield: options.onYield ?? "throw" };
 }
 
-/** A PostgreSQL store over a URL (a pool of its own; end it with `store.db.$client.end()`) or a pool. */
+/**
+ * A PostgreSQL store over a URL (a pool of its own; end it with `store.db.$client.end()`) or a pool.
+ * The process must have loaded the driver (`await loadPgDriver()`, db/pg/driver.ts).
+ */
 export function openPgStore(target: string | pg.Pool, opts: PgPoolOptions = {}): PgStore {
-  const db = typeof target === "string" ? openPostgres(target, opts) : (drizzle(target, { schema: pgSchema }) as PgDb);
+  const db = typeof target === "string" ? openPostgres(target, opts) : (pgDriver().drizzle(target, { schema: pgSchema }) as PgDb);
   return { dialect: "pg", db, t: pgSchema };
 }
 

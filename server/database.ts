@@ -1,5 +1,6 @@
 import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
+import { loadPgDriver } from "../db/pg/driver";
 import { migratePostgresDb } from "../db/pg/migrate";
 import { sqliteHandleOnPostgres } from "../db/sqlite-handle-on-postgres";
 import { openPgStore, openSqliteStore, type Store } from "../db/store";
@@ -27,6 +28,8 @@ export interface ServerDatabase {
  */
 export async function openServerDatabase(config: Config, logger: Logger): Promise<ServerDatabase> {
   if (config.DATABASE_URL) {
+    // Loaded here only: a server on SQLite never evaluates the PostgreSQL driver (ADR 0124).
+    await loadPgDriver();
     const store = openPgStore(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
     try {
       await migratePostgresDb(store.db);

@@ -1,5 +1,6 @@
-import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import pg from "pg";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import { pgDriver } from "./driver";
 import * as pgSchema from "./schema";
 
 export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
@@ -13,10 +14,12 @@ export interface PgPoolOptions {
 
 /**
  * A pool of connections to the PostgreSQL database at `url` (postgres://…), through Drizzle's
- * node-postgres driver. The caller ends it with `db.$client.end()`.
+ * node-postgres driver, which the process must have loaded (`await loadPgDriver()`, ./driver.ts).
+ * The caller ends it with `db.$client.end()`.
  */
 export function openPostgres(url: string, opts: PgPoolOptions = {}): PgDb {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName });
+  const { Pool, drizzle } = pgDriver();
+  const pool = new Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName });
   // An idle connection that the server drops must not crash the process with an unhandled 'error'.
   pool.on("error", () => {});
   return drizzle(pool, { schema: pgSchema }) as PgDb;

@@ -168,7 +168,7 @@ async function verify(tx: PgExecutor, sqlite: Database.Database, report: CopyRep
  * consistent snapshot of the SQLite file, so later writes would not be in it.
  */
 export async function copySqliteToPostgres(sqlite: Database.Database, url: string, onTable?: (name: string, rows: number) => void): Promise<CopyReport> {
-  await migratePostgres(url);
+  await migratePostgres(url); // loads the driver
   const db = openPostgres(url, { max: 1 });
   const order = copyOrder();
   try {

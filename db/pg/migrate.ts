@@ -1,9 +1,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { DUPLICATE_FINAL_VERSIONS_SQL, DuplicateFinalVersionsError, type DuplicateRow } from "../duplicate-final-versions";
 import { isFinalVersionTaken } from "../queries/versions";
 import { openPostgres, type PgDb } from "./client";
+import { loadPgDriver } from "./driver";
 
 /** Advisory-lock key of the migration step (any constant; the compactor's keys are two-part, ADR 0111). */
 const MIGRATION_LOCK = 0x5d_0111;
@@ -21,6 +21,7 @@ const migrationsFolder = import.meta.url.endsWith(".js") ? path.join(here, "migr
 export async function migratePostgresDb(db: PgDb): Promise<void> {
   // Several instances may start at once; the migrator itself takes no lock, so they queue on a
   // session advisory lock (held on a connection of its own) and the later ones find nothing to do.
+  const { migrate } = await loadPgDriver();
   const lock = await db.$client.connect();
   try {
     await lock.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
@@ -38,6 +39,7 @@ export async function migratePostgresDb(db: PgDb): Promise<void> {
 
 /** Opens `url`, migrates it and closes the connection again. */
 export async function migratePostgres(url: string): Promise<void> {
+  await loadPgDriver();
   const db = openPostgres(url, { max: 2 });
   try {
     await migratePostgresDb(db);

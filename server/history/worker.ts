@@ -7,6 +7,7 @@
  */
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { openDatabase } from "../../db/client";
+import { loadPgDriver } from "../../db/pg/driver";
 import { openPgStore, openSqliteStore, type Store } from "../../db/store";
 import { createLogger } from "../logger";
 import { isStoredDocumentCorrupt } from "../persistence/corruption";
@@ -20,6 +21,7 @@ if (!port || !(data?.databaseUrl || data?.databasePath)) throw new Error("histor
 
 // On PostgreSQL a pool of `databasePoolMax` (2: jobs run one at a time, the second serves a
 // rebuild's reads while the first is still being returned, ADR 0121).
+if (data.databaseUrl) await loadPgDriver();
 const store: Store = data.databaseUrl ? openPgStore(data.databaseUrl, { max: data.databasePoolMax, applicationName: "summit-desk history" }) : openSqliteStore(openDatabase(data.databasePath));
 const logger = createLogger(data.logLevel);
 const engine = createHistoryEngine(createVersionStore(store, data.fullEvery), data.cacheBytes);

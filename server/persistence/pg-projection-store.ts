@@ -1,6 +1,6 @@
-import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { PgDb } from "../../db/pg/client";
+import { pgDriver } from "../../db/pg/driver";
 import { inPoolTransaction } from "../../db/pg/pool-transaction";
 import * as pgSchema from "../../db/pg/schema";
 import { replaceSearchRowPg } from "../../db/dialect/pg/search";
@@ -109,7 +109,7 @@ export async function writeProjectionRowsPg(db: PgDb | pg.Pool, briefingId: stri
     if (textChanged) await run(c, "upsertText", [briefingId, projection.text, new Date()]);
     // node-postgres would send a JS array as a PostgreSQL array; jsonb wants the JSON text.
     if (storedMarks !== JSON.stringify(marks)) await run(c, "setMarks", [JSON.stringify(marks), briefingId]);
-    if (searchUpdated) await replaceSearchRowPg(drizzle(c, { schema: pgSchema }), briefingId, title, projection.text);
+    if (searchUpdated) await replaceSearchRowPg(pgDriver().drizzle(c, { schema: pgSchema }), briefingId, title, projection.text);
     return {
       quotes: projection.quotes.length,
       topics: projection.topics.length,

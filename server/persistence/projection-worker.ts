@@ -8,6 +8,7 @@
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { openDatabase } from "../../db/client";
 import { openPostgres } from "../../db/pg/client";
+import { loadPgDriver } from "../../db/pg/driver";
 import { createLogger } from "../logger";
 import { writeProjectionRowsPg } from "./pg-projection-store";
 import { projectionOfState, writeProjection, type Projection } from "./projection";
@@ -39,6 +40,7 @@ function openWriter(database: ProjectionDatabase): Writer {
 }
 
 const logger = createLogger(data.logLevel);
+if (data.database.dialect === "pg") await loadPgDriver();
 const writer = openWriter(data.database);
 const send = (msg: FromProjectionWorker) => port.postMessage(msg);
 
