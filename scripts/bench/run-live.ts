@@ -45,7 +45,7 @@ export const fanoutScenario: Scenario = {
       ctx.details.push(`Fan-out ${n}: p99 per run (ms) ours ${runList(r, `ours.p99.${n}`, 2)}; reference ${runList(r, `reference.p99.${n}`, 2)}. CPU per delivery (µs) ours ${runList(r, `ours.cpu.${n}`)}; reference ${runList(r, `reference.cpu.${n}`)}.`);
     }
     ctx.rows.push(noteLine(r, "1. Fan-out"));
-    ctx.details.push(`Fan-out: per run and size, ${sizes.fanout.edits} measured edits (after ${sizes.fanout.warmup} warm-up) every ${sizes.fanout.intervalMs} ms, sizes in the order ${counts.join(" → ")} on the same fresh server.`);
+    ctx.details.push(`Fan-out: per run and size, ${sizes.fanout.edits} measured edits (after ${sizes.fanout.warmup} warm-up) every ${sizes.fanout.intervalMs} ms, sizes in the order ${counts.join(" → ")} on the same fresh server; each size's warm-up starts once the server is idle (under 20 ms of CPU in 300 ms: ours' start-up backfill, and the previous size's unload with its projection and history version, done).`);
   },
 };
 

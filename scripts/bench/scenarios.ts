@@ -127,6 +127,10 @@ export async function fanout(
   fixtures: Fixtures,
   opts: FanoutOptions
 ): Promise<FanoutResult> {
+  // The previous size's clients left, so ours unloads the room: its settle (projection) and history
+  // version run now, starting their threads if idle (~1 s of CPU each). That is the unload's cost,
+  // not this size's deliveries, so the warm-up waits until the server is idle again.
+  await serverIdle(side);
   const probe = await LatencyProbe.warmed(side, BRIEFINGS.fanout, writer, receivers, clients, fixtures, opts);
   const cpu0 = cpuSeconds(side);
   const result = await probe.run(opts.edits, opts.intervalMs);
