@@ -1,9 +1,9 @@
 import { Extension } from "@tiptap/core";
 import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey, type EditorState, type Transaction } from "@tiptap/pm/state";
-import { AGENDA_TOPIC_ATTR_RULES } from "../agenda-topic/agenda-topic";
-import { COUNTRY_FACT_ATTR_RULES } from "../country-fact/country-fact";
-import { QUOTE_ATTR_RULES } from "../quote/quote";
+import { AGENDA_TOPIC_ATTR_RULES } from "../agenda-topic/agenda-topic-attrs";
+import { COUNTRY_FACT_ATTR_RULES } from "../country-fact/country-fact-attrs";
+import { QUOTE_ATTR_RULES } from "../quote/quote-attrs";
 import { sanitizeSome, type AttrRules } from "../shared/attribute-spec";
 import { derivedBlockId, isBlockId, newBlockId } from "../shared/attrs";
 

@@ -1,5 +1,5 @@
 import { Node } from "@tiptap/core";
-import { AGENDA_TOPIC_GROUP } from "../agenda-topic/agenda-topic";
+import { AGENDA_TOPIC_GROUP } from "../agenda-topic/agenda-topic-attrs";
 
 /**
  * The top node. Like StarterKit's `doc` (same name, so stored documents are unchanged) but it also

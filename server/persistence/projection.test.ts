@@ -9,7 +9,7 @@ import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import { testDialects, type TestStore } from "../../test/helpers/stores";
 import { openDocumentStore } from "./document-stores";
 import { writeProjectionRowsPg } from "./pg-projection-store";
-import { documentJSON, extractProjection, indexBriefingTitle, listUnprojectedBriefings, projectBriefing, removeFromSearch } from "./projection";
+import { documentContent, extractProjection, indexBriefingTitle, listUnprojectedBriefings, projectBriefing, removeFromSearch } from "./projection";
 
 const p = (text: string) => ({ type: "paragraph", content: [{ type: "text", text }] });
 const quote = (blockId: string, speaker: string, words: string, country = "TR") => ({
@@ -47,7 +47,7 @@ for (const dialect of testDialects()) {
     const search = (q: string) => searchBriefings(store, DEMO_TEAM_ID, q);
     /** What the projection thread writes for `doc`, through the statements of the store's dialect. */
     const projectBriefingOn = (briefingId: string, doc: Y.Doc) =>
-      store.dialect === "pg" ? writeProjectionRowsPg(store.db, briefingId, extractProjection(documentJSON(doc))) : Promise.resolve(projectBriefing(store.db, briefingId, doc));
+      store.dialect === "pg" ? writeProjectionRowsPg(store.db, briefingId, extractProjection(documentContent(doc))) : Promise.resolve(projectBriefing(store.db, briefingId, doc));
 
     async function seededDoc(): Promise<Y.Doc> {
       const row = first(await exec(store, (db, t) => db.select().from(t.documentSnapshots).where(eq(t.documentSnapshots.briefingId, DEMO_BRIEFING_ID))))!;

@@ -1,25 +1,20 @@
 import type { JSONContent } from "@tiptap/core";
-import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { replaceSearchRowPg } from "../../db/dialect/pg/search";
 import { rows, withTransaction, type Store } from "../../db/store";
 import { briefingTexts } from "../../db/schema";
-import {
-  collectPortionMarks,
-  COLLAB_FIELD,
-  countryName,
-  formatFactValue,
-  getBriefingSchema,
-  quoteAttribution,
-  sanitizeAgendaTopicAttrs,
-  sanitizeCountryFactAttrs,
-  sanitizeQuoteAttrs,
-} from "../../extensions";
+import { sanitizeAgendaTopicAttrs } from "../../extensions/agenda-topic/agenda-topic-attrs";
+import { COLLAB_FIELD } from "../../extensions/collab-field";
+import { countryName } from "../../extensions/country-fact/countries";
+import { formatFactValue, sanitizeCountryFactAttrs } from "../../extensions/country-fact/country-fact-attrs";
+import { collectPortionMarks } from "../../extensions/portion-mark/levels";
+import { quoteAttribution, sanitizeQuoteAttrs } from "../../extensions/quote/quote-attrs";
 import { writeProjectionRows, type Projection, type ProjectionResult, type WriteStats } from "./projection-store";
 import { deleteSearchRow, replaceSearchRow } from "./search-rows";
 import { withTurkishFolds } from "./search-text";
+import { fragmentToJSON } from "./yjs-content";
 
 export type { Projection, ProjectionResult } from "./projection-store";
 export { withTurkishFolds };
@@ -127,9 +122,12 @@ export function extractProjection(doc: JSONContent): Projection {
   return projection;
 }
 
-/** A Y.Doc's body as ProseMirror JSON through the shared schema. */
-export function documentJSON(doc: Y.Doc): JSONContent {
-  return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(COLLAB_FIELD), getBriefingSchema()).toJSON() as JSONContent;
+/**
+ * A Y.Doc's body as the JSON the projection walks, read straight from Yjs (yjs-content.ts): the
+ * same rows as through the editor schema, without loading it (docs/decisions/0208).
+ */
+export function documentContent(doc: Y.Doc): JSONContent {
+  return fragmentToJSON(doc.getXmlFragment(COLLAB_FIELD));
 }
 
 /**
@@ -140,9 +138,8 @@ export function documentJSON(doc: Y.Doc): JSONContent {
  * server runs this in the projection worker thread (projection-worker.ts), not on its event loop.
  */
 export function projectBriefing(db: Db, briefingId: string, doc: Y.Doc): (ProjectionResult & WriteStats) | null {
-  // Reading the document happens outside the transaction: it is pure CPU and may throw on a
-  // document that does not fit the schema, which should not leave a transaction open.
-  const projection = extractProjection(documentJSON(doc));
+  // Reading the document happens outside the transaction: it is pure CPU.
+  const projection = extractProjection(documentContent(doc));
   return writeProjection(db, briefingId, projection);
 }
 
@@ -151,7 +148,7 @@ export function projectionOfState(state: Uint8Array): Projection {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    return extractProjection(documentJSON(doc));
+    return extractProjection(documentContent(doc));
   } finally {
     doc.destroy();
   }
