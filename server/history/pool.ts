@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { Gauge } from "prom-client";
+import { Gauge, Histogram } from "prom-client";
 import type { Logger } from "../logger";
 import { metricsRegistry } from "../metrics";
 import { StoredDocumentCorruptError } from "../persistence/corruption";
@@ -39,12 +39,27 @@ export interface HistoryPoolOptions {
 /** Threads running (starting or ready) over every pool of the process: the server has one. */
 const threadsGauge = new Gauge({ name: "summit_history_threads", help: "History threads running (starting or ready)", registers: [metricsRegistry] });
 
+/**
+ * Each job's time by type and part: `queued` from the request to the thread taking it (behind other
+ * jobs of the lane, or its thread's start), `run` inside the thread (reads, rebuild, comparison,
+ * payload). A slow compare page is then attributed without a profiler.
+ */
+const jobSeconds = new Histogram({
+  name: "summit_history_job_seconds",
+  help: "History jobs by type (compare, prepare, encode, …) and part (queued: waiting for the thread; run: in the thread)",
+  labelNames: ["type", "part"],
+  buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  registers: [metricsRegistry],
+});
+
 type JobBody = HistoryJob extends infer J ? (J extends HistoryJob ? Omit<J, "id"> : never) : never;
 
 interface Pending {
   job: HistoryJob;
   /** Counted against maxQueue: reads people wait for. Encodes of new versions are never refused. */
   bounded: boolean;
+  /** performance.now() when it was asked for. */
+  asked: number;
   resolve: (r: HistoryResult) => void;
   reject: (e: Error) => void;
 }
@@ -83,7 +98,7 @@ export class HistoryPool {
     const lane = this.lanes[laneOf(briefingId, this.lanes.length)];
     return new Promise<HistoryResult>((resolve, reject) => {
       if (bounded) this.waiting++;
-      lane.queue.push({ job: { ...body, id: this.nextId++ } as HistoryJob, bounded, resolve, reject });
+      lane.queue.push({ job: { ...body, id: this.nextId++ } as HistoryJob, bounded, asked: performance.now(), resolve, reject });
       this.pump(lane);
     });
   }
@@ -147,6 +162,7 @@ export class HistoryPool {
     }, this.opts.timeoutMs);
     timer.unref();
     lane.inFlight = { pending: next, timer };
+    jobSeconds.observe({ type: next.job.type, part: "queued" }, (performance.now() - next.asked) / 1000);
     worker.postMessage(next.job);
   }
 
@@ -207,7 +223,10 @@ export class HistoryPool {
       return this.pump(lane);
     }
     if (!lane.inFlight || lane.inFlight.pending.job.id !== msg.id) return;
-    if (msg.type === "done") this.finish(lane, (p) => p.resolve(msg.result));
+    if (msg.type === "done") {
+      jobSeconds.observe({ type: lane.inFlight.pending.job.type, part: "run" }, msg.ms / 1000);
+      this.finish(lane, (p) => p.resolve(msg.result));
+    }
     else {
       const err = msg.corrupt ? new StoredDocumentCorruptError(msg.corrupt.briefingId, msg.corrupt.kind, msg.corrupt.detail) : new Error(`history job failed: ${msg.message}`);
       this.finish(lane, (p) => p.reject(err));
