@@ -31,7 +31,9 @@ export const meta: MetaFunction = ({ data }) => {
  * (docs/decisions/0116), which the page inserts; the same comparison as data is compare.json.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { briefing, va, vb, authors } = await requireComparison({ request, params, context });
+  const { briefing, history, va, vb, authors } = await requireComparison({ request, params, context });
+  // The page asks for compare.html once it is shown: both versions are rebuilt meanwhile (ADR 0110, 2026-12-04).
+  history.warm(briefing.id, { older: va.seq, newer: vb.seq });
   const label = (v: typeof va): VersionLabel => ({ seq: v.seq, name: v.name, createdAt: v.createdAt.toISOString() });
   const data: ComparePageData = { briefing: { id: briefing.id, title: briefing.title }, a: label(va), b: label(vb), authors };
   return json(data);

@@ -216,6 +216,41 @@ describe("the engine's cold compares", () => {
     }
   });
 
+  it("start from the pair the Compare page prepared (versions 1 and 3): its comparison reads no rows", async () => {
+    const db = briefingDb();
+    try {
+      const store = createVersionStore(openSqliteStore(db), 50);
+      const w = writers(7);
+      const clients = Object.fromEntries(w.docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
+      for (let v = 1; v <= 3; v++) {
+        if (v > 1) for (let e = 0; e < 30; e++) w.edit();
+        w.sync();
+        await store.record("b", { kind: "auto", name: null, authors: ["writer-0"], clients, changeBytes: 0, state: Y.encodeStateAsUpdate(w.docs[0]), createdBy: null }, inProcessEncoder);
+      }
+      const reads: number[] = [];
+      const counted = { ...store, updates: (b: string, seq: number, from: number) => (reads.push(seq), store.updates(b, seq, from)) };
+      const engine = createHistoryEngine(counted, 1024 * 1024);
+      await engine.prepare("b", 3, 1);
+      // One chain of rows for both, and not version 2.
+      expect(reads).toEqual([3]);
+      expect(engine.cache.get("b", 1)).toBeDefined();
+      expect(engine.cache.get("b", 3)).toBeDefined();
+      expect(engine.cache.get("b", 2)).toBeUndefined();
+      const comparison = await engine.compare("b", 1, 3, clients, null);
+      expect(reads).toEqual([3]);
+      expect(comparison).toEqual(await createHistoryEngine(store, 1024 * 1024).compare("b", 1, 3, clients, null));
+      // The same version twice, or an older past the first: the one version only.
+      const single = createHistoryEngine(counted, 1024 * 1024);
+      await single.prepare("b", 2, 2);
+      await single.prepare("b", 1, 0);
+      expect(single.cache.get("b", 2)).toBeDefined();
+      expect(single.cache.get("b", 1)).toBeDefined();
+      expect(reads).toEqual([3, 2, 1]);
+    } finally {
+      db.$client.close();
+    }
+  });
+
   it("equal the compares of versions rebuilt from whole rows, in either order of the pair in the cache", async () => {
     const db = briefingDb();
     try {

@@ -103,10 +103,12 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
      * page asks for the newest before anyone compares (ADR 0110, 2026-12-03), so the first comparison
      * with it starts from its rendering, the comparison of the last change (the newest two, one chain
      * of rows for both) needs no rebuild at all, and the thread's first rebuild (its slowest: Yjs'
-     * update decoding not yet compiled) is done while the page is read.
+     * update decoding not yet compiled) is done while the page is read. With `older`, versions
+     * `older` and `seq` instead: the Compare page asks for the two it shows, so a compare opened
+     * from a link is rebuilt while the page loads, before the page asks for the comparison.
      */
-    async prepare(briefingId: string, seq: number): Promise<void> {
-      await (seq > 1 ? pair(briefingId, seq - 1, seq) : rendered(briefingId, seq));
+    async prepare(briefingId: string, seq: number, older = seq - 1): Promise<void> {
+      await (older >= 1 && older < seq ? pair(briefingId, older, seq) : rendered(briefingId, seq));
     },
 
     /** Version `seq` was not stored under that number after all (another process took it). */

@@ -221,16 +221,17 @@ export function createHistoryService(database: Store, collab: CollabService, opt
      * Starts the history thread that will serve `briefingId`'s comparisons if it is not running,
      * and has it render the newest version (the History page, the step before Compare, asks for it):
      * the thread's start and first rebuild are paid before the first comparison, not by it
-     * (ADR 0110, 2026-12-03). Nothing to do without threads.
+     * (ADR 0110, 2026-12-03). With `versions`, those two instead (the Compare page's own, so that
+     * their rebuild runs while the page loads and before it asks for compare.html). Nothing to do
+     * without threads.
      */
-    warm(briefingId: string): void {
+    warm(briefingId: string, versions?: { older: number; newer: number }): void {
       if (!pool) return;
       pool.warm(briefingId);
       // Then the newest version rendered in it: the one most comparisons include. Counted against
       // the queue like a read, and never an error for the page (a busy pool just skips it).
-      void store
-        .latestSeq(briefingId)
-        .then((seq) => (seq > 0 ? pool.run(briefingId, { type: "prepare", briefingId, seq }, true) : null))
+      void (versions ? Promise.resolve(versions.newer) : store.latestSeq(briefingId))
+        .then((seq) => (seq > 0 ? pool.run(briefingId, { type: "prepare", briefingId, seq, older: versions?.older }, true) : null))
         .catch((err: unknown) => {
           if (!isHistoryUnavailable(err)) logger.warn("history", "could not render the newest version ahead of a comparison", { briefingId, error: err instanceof Error ? err.message : String(err) });
         });

@@ -30,7 +30,7 @@ export type HistoryJob =
   | { type: "forget"; id: number; briefingId: string; seq: number }
   | { type: "state"; id: number; briefingId: string; seq: number }
   /** Renders version `seq` into the thread's cache ahead of a comparison (nothing is sent back). */
-  | { type: "prepare"; id: number; briefingId: string; seq: number }
+  | { type: "prepare"; id: number; briefingId: string; seq: number; older?: number }
   | { type: "compare"; id: number; briefingId: string; older: number; newer: number; clients: Record<string, string>; deleter: string | null; format: CompareFormat; authors: Authors }
   | { type: "view"; id: number; briefingId: string; seq: number; info: ExportInfo }
   | { type: "restore"; id: number; briefingId: string; seq: number; live: Uint8Array }

@@ -35,7 +35,7 @@ async function run(job: HistoryJob): Promise<HistoryResult> {
       engine.forget(job.briefingId, job.seq);
       return null;
     case "prepare":
-      await engine.prepare(job.briefingId, job.seq);
+      await engine.prepare(job.briefingId, job.seq, job.older);
       return null;
     case "state":
       return { state: await engine.state(job.briefingId, job.seq) };

@@ -31,7 +31,7 @@ async function save(name: string): Promise<number> {
 }
 
 describe("history thread started by the History page", () => {
-  it("starts the briefing's thread when the History page is requested, serves the compare that follows, and ends it after the idle time", async () => {
+  it("starts the briefing's thread when the History page is requested, serves the compare that follows, ends it after the idle time, and the Compare page from a link starts it too", async () => {
     // The client stays connected, so no unload records a version (and starts a thread) meanwhile.
     const editor = await connectClient(server.url, cookies.editor!);
     const from = await save("Before");
@@ -59,8 +59,25 @@ describe("history thread started by the History page", () => {
     expect(comparison.blocks.flatMap((b) => b.segments).filter((s) => s.op === "ins").map((s) => s.text)).toContain(" WARM-WORDS");
     // Still the one thread: the compare ran on the one the page started.
     expect(await threads()).toBe(1);
+    // The job's time is on /metrics, in the thread and waiting for it (server/history/pool.ts).
+    const job = (series: string, part: string) => metricValue(server.url, TOKEN, `summit_history_job_seconds_${series}`, `{type="compare",part="${part}"}`);
+    expect(await job("count", "run")).toBe(1);
+    expect(await job("count", "queued")).toBe(1);
+    expect(await job("sum", "run")).toBeGreaterThan(0);
 
     // A warmed thread still ends after HISTORY_WORKER_IDLE_MS without work.
     await eventually(async () => expect(await threads()).toBe(0), 30_000, 100);
+
+    // The Compare page opened straight from a link: its loader starts the thread and has it rebuild
+    // the page's two versions (a prepare job) before the page asks for compare.html.
+    const prepared = () => metricValue(server.url, TOKEN, "summit_history_job_seconds_count", '{type="prepare",part="run"}');
+    const preparedBefore = await prepared();
+    const comparePage = await get(server.url, `${HISTORY}/compare?a=${from}&b=${to}&_data=${encodeURIComponent("routes/briefings.$briefingId_.history.compare")}`, cookies.viewer!);
+    expect(comparePage.status).toBe(200);
+    await eventually(async () => expect(await prepared()).toBe(preparedBefore + 1), 15_000, 50);
+    const html = await get(server.url, `${HISTORY}/compare.html?a=${from}&b=${to}`, cookies.viewer!);
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain("WARM-WORDS");
+    expect(await job("count", "run")).toBe(2);
   }, 120_000);
 });
