@@ -179,21 +179,26 @@ function briefingDb() {
   return db;
 }
 
+/** Three versions of briefing `b` by three writers, and the real store with its chain reads counted. */
+async function threeVersions(db: ReturnType<typeof briefingDb>, seed: number) {
+  const store = createVersionStore(openSqliteStore(db), 50);
+  const w = writers(seed);
+  const clients = Object.fromEntries(w.docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
+  for (let v = 1; v <= 3; v++) {
+    if (v > 1) for (let e = 0; e < 30; e++) w.edit();
+    w.sync();
+    await store.record("b", { kind: "auto", name: null, authors: ["writer-0"], clients, changeBytes: 0, state: Y.encodeStateAsUpdate(w.docs[0]), createdBy: null }, inProcessEncoder);
+  }
+  const reads: number[] = [];
+  const counted = { ...store, updates: (b: string, seq: number, from: number) => (reads.push(seq), store.updates(b, seq, from)) };
+  return { store, clients, reads, counted };
+}
+
 describe("the engine's cold compares", () => {
   it("start from the versions prepared ahead (the newest two, rendered when the History page is asked for): they are read from the rows once", async () => {
     const db = briefingDb();
     try {
-      const store = createVersionStore(openSqliteStore(db), 50);
-      const w = writers(5);
-      const clients = Object.fromEntries(w.docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
-      for (let v = 1; v <= 3; v++) {
-        if (v > 1) for (let e = 0; e < 30; e++) w.edit();
-        w.sync();
-        await store.record("b", { kind: "auto", name: null, authors: ["writer-0"], clients, changeBytes: 0, state: Y.encodeStateAsUpdate(w.docs[0]), createdBy: null }, inProcessEncoder);
-      }
-      // The real store, with its chain reads counted.
-      const reads: number[] = [];
-      const counted = { ...store, updates: (b: string, seq: number, from: number) => (reads.push(seq), store.updates(b, seq, from)) };
+      const { store, clients, reads, counted } = await threeVersions(db, 5);
       const engine = createHistoryEngine(counted, 1024 * 1024);
       await engine.prepare("b", 3);
       expect(engine.cache.get("b", 3)).toBeDefined();
@@ -219,16 +224,7 @@ describe("the engine's cold compares", () => {
   it("start from the pair the Compare page prepared (versions 1 and 3): its comparison reads no rows", async () => {
     const db = briefingDb();
     try {
-      const store = createVersionStore(openSqliteStore(db), 50);
-      const w = writers(7);
-      const clients = Object.fromEntries(w.docs.map((d, i) => [String(d.clientID), `writer-${i}`]));
-      for (let v = 1; v <= 3; v++) {
-        if (v > 1) for (let e = 0; e < 30; e++) w.edit();
-        w.sync();
-        await store.record("b", { kind: "auto", name: null, authors: ["writer-0"], clients, changeBytes: 0, state: Y.encodeStateAsUpdate(w.docs[0]), createdBy: null }, inProcessEncoder);
-      }
-      const reads: number[] = [];
-      const counted = { ...store, updates: (b: string, seq: number, from: number) => (reads.push(seq), store.updates(b, seq, from)) };
+      const { store, clients, reads, counted } = await threeVersions(db, 7);
       const engine = createHistoryEngine(counted, 1024 * 1024);
       await engine.prepare("b", 3, 1);
       // One chain of rows for both, and not version 2.
