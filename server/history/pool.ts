@@ -226,8 +226,7 @@ export class HistoryPool {
     if (msg.type === "done") {
       jobSeconds.observe({ type: lane.inFlight.pending.job.type, part: "run" }, msg.ms / 1000);
       this.finish(lane, (p) => p.resolve(msg.result));
-    }
-    else {
+    } else {
       const err = msg.corrupt ? new StoredDocumentCorruptError(msg.corrupt.briefingId, msg.corrupt.kind, msg.corrupt.detail) : new Error(`history job failed: ${msg.message}`);
       this.finish(lane, (p) => p.reject(err));
     }
