@@ -18,7 +18,7 @@ import { COLLAB_FIELD } from "../../extensions";
 import { createHistoryEngine } from "../../server/history/engine";
 import { createVersionStore } from "../../server/history/version-store";
 import { get } from "../../test/helpers/http";
-import { metricValue } from "../../test/helpers/yclient";
+import { metricValue, scrapeMetrics } from "../../test/helpers/yclient";
 import { METRICS_TOKEN } from "./processes";
 import { fmtKB, fmtMs, type Row } from "./report";
 import { startOurs } from "./sides";
@@ -127,24 +127,20 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
       ["49 apart", Math.max(1, last - 49), last],
       ["first and last", 1, last],
     ];
-    const cold: number[] = [];
-    const warm: number[] = [];
-    // Where a compare's time went: in the history thread, waiting for it, or elsewhere (the route,
-    // the hand-offs, HTTP), from the server's summit_history_job_seconds (server/history/pool.ts).
+    const cold: Split[] = [];
+    const warm: Split[] = [];
     // Each scrape also resets the event-loop delay's maximum, so every scrape's reading counts.
     let compareLag = 0;
     const jobSums = async () => {
-      const read = await scrape(url);
+      const read = await scrapeMetrics(url, METRICS_TOKEN);
       compareLag = Math.max(compareLag, read("summit_nodejs_eventloop_lag_max_seconds"));
-      return { run: read("summit_history_job_seconds_sum", '{type="compare",part="run"}'), queued: read("summit_history_job_seconds_sum", '{type="compare",part="queued"}') };
+      return compareSums(read);
     };
-    const split: { run: number; queued: number }[] = [];
-    const timedSplit = async (a: number, b: number) => {
+    const timedSplit = async (a: number, b: number): Promise<Split> => {
       const before = await jobSums();
       const ms = await compare(a, b);
       const after = await jobSums();
-      split.push({ run: (after.run - before.run) * 1000, queued: (after.queued - before.queued) * 1000 });
-      return ms;
+      return { ms, run: after.run - before.run, queued: after.queued - before.queued };
     };
     // As a person does: the History list first (which starts the briefing's history thread), then
     // Compare once they have chosen two versions (given 2 s here).
@@ -165,13 +161,9 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
       info("document size (encodeStateAsUpdate)", fmtKB(docSize)),
       info("history bytes, all versions", `${fmtKB(historyBytes)} (${(historyBytes / docSize).toFixed(2)}× the document)`, "≤ 5×", historyBytes <= 5 * docSize),
       info("record one version (encode, diff, deflate, render, insert; mean)", fmtMs(recordMs / (last - 1), 1)),
-      ...pairs.map(([name], i) => info(`compare ${name}: cold / warm (GET compare.html)`, `${fmtMs(cold[i], 0)} / ${fmtMs(warm[i], 0)}`, "≤ 300 ms warm", warm[i] <= 300)),
-      ...pairs.map(([name], i) =>
-        info(`compare ${name}, cold: in the history thread / waiting for it / the rest`, `${fmtMs(split[i].run, 0)} / ${fmtMs(split[i].queued, 0)} / ${fmtMs(cold[i] - split[i].run - split[i].queued, 0)}`),
-      ),
-      ...pairs.map(([name], i) =>
-        info(`compare ${name}, warm: in the history thread / waiting for it / the rest`, `${fmtMs(split[pairs.length + i].run, 0)} / ${fmtMs(split[pairs.length + i].queued, 0)} / ${fmtMs(warm[i] - split[pairs.length + i].run - split[pairs.length + i].queued, 0)}`),
-      ),
+      ...pairs.map(([name], i) => info(`compare ${name}: cold / warm (GET compare.html)`, `${fmtMs(cold[i].ms, 0)} / ${fmtMs(warm[i].ms, 0)}`, "≤ 300 ms warm", warm[i].ms <= 300)),
+      ...pairs.map(([name], i) => info(`compare ${name}, cold: in the history thread / waiting for it / the rest`, splitText(cold[i]))),
+      ...pairs.map(([name], i) => info(`compare ${name}, warm: in the history thread / waiting for it / the rest`, splitText(warm[i]))),
       ...pairs.map(([name], i) => info(`compare page's own data (labels, authors), ${name}`, fmtMs(pageMs[i], 1), "—")),
       info("History list page, first GET after start (starts the history thread)", fmtMs(firstListMs, 1)),
       info("History list page, GET /briefings/:id/history (median of 5)", fmtMs(listMs, 1), "< 200 ms", listMs < 200),
@@ -187,33 +179,37 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
   try {
     const cookie = fresh.target(BRIEFING, "viewer").cookie!;
     const url = fresh.server.url;
-
     const t0 = performance.now();
     const res = await get(url, `/briefings/${BRIEFING}/history/compare.html?a=${last - 1}&b=${last}`, cookie);
     await res.arrayBuffer();
     const ms = performance.now() - t0;
     if (res.status !== 200) throw new Error(`direct compare: ${res.status}`);
-    const read = await scrape(url);
-    const [run, queued] = ["run", "queued"].map((part) => read("summit_history_job_seconds_sum", `{type="compare",part="${part}"}`) * 1000);
-    rows.push(
-      info(
-        "compare adjacent straight from a link after a start: total (in the thread / waiting for its start / the rest)",
-        `${fmtMs(ms, 0)} (${fmtMs(run, 0)} / ${fmtMs(queued, 0)} / ${fmtMs(ms - run - queued, 0)})`,
-      ),
-    );
+    const split = { ms, ...compareSums(await scrapeMetrics(url, METRICS_TOKEN)) };
+    rows.push(info("compare adjacent straight from a link after a start: total (in the thread / waiting for its start / the rest)", `${fmtMs(ms, 0)} (${splitText(split)})`));
   } finally {
     await fresh.stop();
   }
   return rows;
 }
 
-/** One scrape of the server's /metrics: a reader of its values by name and labels. */
-async function scrape(url: string): Promise<(name: string, labels?: string) => number> {
-  const res = await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
-  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-  const lines = (await res.text()).split("\n");
-  return (name, labels = "") => Number(lines.find((l) => l.startsWith(`${name}${labels} `))?.split(" ").pop() ?? 0);
+/**
+ * Where a compare's time went: in the history thread (`run`), waiting for it (`queued`), and the
+ * rest of `ms` (the route, the hand-offs, HTTP), from the server's summit_history_job_seconds
+ * (server/history/pool.ts); all in ms.
+ */
+interface Split {
+  ms: number;
+  run: number;
+  queued: number;
 }
+
+/** The compare jobs' summed time so far, in ms, from one scrape. */
+const compareSums = (read: (name: string, labels?: string) => number) => ({
+  run: read("summit_history_job_seconds_sum", '{type="compare",part="run"}') * 1000,
+  queued: read("summit_history_job_seconds_sum", '{type="compare",part="queued"}') * 1000,
+});
+
+const splitText = (s: Split) => `${fmtMs(s.run, 0)} / ${fmtMs(s.queued, 0)} / ${fmtMs(s.ms - s.run - s.queued, 0)}`;
 
 // Run on its own.
 if (process.argv[1]?.endsWith("scenario-history.ts")) {

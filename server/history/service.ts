@@ -233,7 +233,7 @@ export function createHistoryService(database: Store, collab: CollabService, opt
       void (versions ? Promise.resolve(versions.newer) : store.latestSeq(briefingId))
         .then((seq) => (seq > 0 ? pool.run(briefingId, { type: "prepare", briefingId, seq, older: versions?.older }, true) : null))
         .catch((err: unknown) => {
-          if (!isHistoryUnavailable(err)) logger.warn("history", "could not render the newest version ahead of a comparison", { briefingId, error: err instanceof Error ? err.message : String(err) });
+          if (!isHistoryUnavailable(err)) logger.warn("history", "could not render versions ahead of a comparison", { briefingId, error: err instanceof Error ? err.message : String(err) });
         });
     },
     /**

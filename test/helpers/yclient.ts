@@ -195,9 +195,16 @@ export function rawSocket(baseUrl: string, cookie: string, briefingId = DEMO_BRI
 
 /** Reads one counter or gauge value from /metrics (label filter as `{reason="x"}` text). */
 export async function metricValue(baseUrl: string, token: string, name: string, labels = ""): Promise<number> {
+  return (await scrapeMetrics(baseUrl, token))(name, labels);
+}
+
+/** One scrape of /metrics, read for several values (0 for a series it does not have). */
+export async function scrapeMetrics(baseUrl: string, token: string): Promise<(name: string, labels?: string) => number> {
   const res = await fetch(`${baseUrl}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-  const text = await res.text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
-  return line ? Number(line.split(" ").pop()) : 0;
+  const lines = (await res.text()).split("\n");
+  return (name, labels = "") => {
+    const line = lines.find((l) => l.startsWith(`${name}${labels} `));
+    return line ? Number(line.split(" ").pop()) : 0;
+  };
 }
