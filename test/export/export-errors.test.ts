@@ -1,7 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { get, loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
+import * as Y from "yjs";
+import { body, connectClient, destroyAllClients, eventually, firstParagraph } from "../helpers/yclient";
 
 // Export failures answer with their own status and a message a desk officer can act on. The
 // status comes from the error class the render pool throws; when the app and the server loaded
@@ -52,8 +53,22 @@ describe("export errors over HTTP", () => {
 
   it("answers 504 when a render takes longer than PDF_TIMEOUT_MS", async () => {
     const { server, editor } = await start({ PDF_TIMEOUT_MS: "100" });
-    // About forty pages of text: far more than a render process can lay out in 100 ms.
-    await type(server, editor, "Draft position on transit corridors and trade volumes. ".repeat(2500));
+    // About 200 pages in 300 paragraphs: far more than a render process lays out in 100 ms even on
+    // an idle machine (one paragraph of forty pages was once done within it).
+    const client = await connectClient(server.url, editor);
+    const paragraph = "Draft position on transit corridors and trade volumes. ".repeat(25);
+    client.doc.transact(() =>
+      body(client.doc).insert(
+        0,
+        Array.from({ length: 300 }, (_, i) => {
+          const p = new Y.XmlElement("paragraph");
+          p.insert(0, [new Y.XmlText(`${i + 1}. ${paragraph}`)]);
+          return p;
+        }),
+      ),
+    );
+    const reader = await connectClient(server.url, editor);
+    await eventually(() => expect(body(reader.doc).length).toBe(body(client.doc).length), 20_000);
     const res = await get(server.url, EXPORT, editor);
     expect(res.status).toBe(504);
     expect(await res.text()).toMatch(/took longer than 0 s|took longer than/);
