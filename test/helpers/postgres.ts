@@ -161,8 +161,20 @@ function cluster(): Promise<string> {
 export interface TestPostgres {
   /** postgres://… of a database of this test file's own, empty. */
   url: string;
-  /** Drops the database (the cluster stops with the run). */
-  drop(): Promise<void>;
+  /**
+   * Drops the database (the cluster stops with the run). It first waits, up to `waitMs`, for the
+   * database's connections to close: `pool.end()` resolves once each client has been told to end,
+   * not when its connection has gone, and a forced drop terminates such a connection with FATAL
+   * 57P01, which an ended pool's client reports as an unhandled 'error'. Connections still open at
+   * the deadline (a test that forgot to close one) are terminated.
+   */
+  drop(opts?: { waitMs?: number }): Promise<void>;
+}
+
+/** How many connections other than the asking one are open to database `name`. */
+async function connectionsTo(admin: pg.Client, name: string): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
+  return rows[0].n;
 }
 
 let databases = 0;
@@ -180,10 +192,17 @@ export async function createPostgresDatabase(): Promise<TestPostgres> {
   }
   return {
     url: `${base}/${name}`,
-    async drop() {
+    async drop({ waitMs = 10_000 } = {}) {
       const c = new pg.Client({ connectionString: `${base}/postgres` });
       await c.connect();
       try {
+        const deadline = Date.now() + waitMs;
+        let open = await connectionsTo(c, name);
+        while (open > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+          open = await connectionsTo(c, name);
+        }
+        if (open > 0) process.stderr.write(`test PostgreSQL: ${open} connection(s) to ${name} still open ${waitMs} ms after the test; terminating them\n`);
         await c.query(`drop database if exists "${name}" with (force)`);
       } finally {
         await c.end();
