@@ -17,6 +17,7 @@ import { openSqliteStore } from "../../db/store";
 import { COLLAB_FIELD } from "../../extensions";
 import { createHistoryEngine } from "../../server/history/engine";
 import { createVersionStore } from "../../server/history/version-store";
+import { browserAvailable, launchBrowser } from "../../test/helpers/chromium";
 import { get } from "../../test/helpers/http";
 import { metricValue, scrapeMetrics } from "../../test/helpers/yclient";
 import { METRICS_TOKEN } from "./processes";
@@ -189,7 +190,41 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
   } finally {
     await fresh.stop();
   }
+  const inBrowser = await linkedCompareInBrowser(opts, last);
+  if (inBrowser) rows.push(info("compare adjacent opened from a link in Chromium after a start: page request to comparison shown (compare.html asked for at)", `${fmtMs(inBrowser.shownMs, 0)} (${fmtMs(inBrowser.askedMs, 0)})`, "≤ 300 ms on the server"));
   return rows;
+}
+
+/**
+ * The same link in a real browser on a freshly started server: from the Compare page's request to
+ * the comparison in the page, and when the page asked for compare.html (after loading and hydrating;
+ * the page's loader has the thread rebuild both versions meanwhile, ADR 0110). Null without Chromium.
+ */
+async function linkedCompareInBrowser(opts: HistoryScenarioOptions, last: number): Promise<{ shownMs: number; askedMs: number } | null> {
+  if (!browserAvailable()) return null;
+  const fresh = await startOurs(opts.databasePath, opts.logFile);
+  const browser = await launchBrowser();
+  try {
+    const url = fresh.server.url;
+    const pair = fresh.target(BRIEFING, "viewer").cookie!.split(";")[0];
+    const name = pair.slice(0, pair.indexOf("="));
+    const value = pair.slice(pair.indexOf("=") + 1);
+    const context = await browser.newContext({ baseURL: url });
+    await context.addCookies([{ name, value, url }]);
+    const page = await context.newPage();
+    let askedAt = 0;
+    page.on("request", (req) => {
+      if (req.url().includes("/history/compare.html")) askedAt = performance.now();
+    });
+    const t0 = performance.now();
+    await page.goto(`/briefings/${BRIEFING}/history/compare?a=${last - 1}&b=${last}`);
+    await page.locator(".compare-result[data-loaded]").waitFor({ timeout: 60_000 });
+    const shownMs = performance.now() - t0;
+    return { shownMs, askedMs: askedAt - t0 };
+  } finally {
+    await browser.close();
+    await fresh.stop();
+  }
 }
 
 /**
