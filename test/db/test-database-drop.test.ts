@@ -1,6 +1,6 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createPostgresDatabase, postgresAvailable } from "../helpers/postgres";
+import { createPostgresDatabase, postgresAvailable, queryPostgres } from "../helpers/postgres";
 
 /**
  * The tests' PostgreSQL databases are dropped at the end of each file. A forced drop terminates the
@@ -16,14 +16,7 @@ async function exists(url: string): Promise<boolean> {
   const u = new URL(url);
   const name = u.pathname.slice(1);
   u.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: u.toString() });
-  await c.connect();
-  try {
-    const { rows } = await c.query("select 1 from pg_database where datname = $1", [name]);
-    return rows.length === 1;
-  } finally {
-    await c.end();
-  }
+  return (await queryPostgres(u.toString(), "select 1 from pg_database where datname = $1", [name])).length === 1;
 }
 
 describe.skipIf(!hasPostgres)("dropping a test database", { timeout: 60_000 }, () => {

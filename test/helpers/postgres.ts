@@ -171,9 +171,9 @@ export interface TestPostgres {
   drop(opts?: { waitMs?: number }): Promise<void>;
 }
 
-/** How many connections other than the asking one are open to database `name`. */
+/** How many connections are open to database `name` (`admin` is connected to another one). */
 async function connectionsTo(admin: pg.Client, name: string): Promise<number> {
-  const { rows } = await admin.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
+  const { rows } = await admin.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
   return rows[0].n;
 }
 
