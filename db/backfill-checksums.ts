@@ -1,5 +1,5 @@
 import { storedChecksum } from "./checksum";
-import type { Db } from "./client";
+import { writeTransaction, type Db } from "./client";
 
 /** Rows checksummed per transaction: short write transactions, so a big database never holds the lock for long. */
 export const BACKFILL_BATCH_ROWS = 500;
@@ -28,7 +28,7 @@ export function backfillChecksums(db: Db, batchRows = BACKFILL_BATCH_ROWS): Back
     );
     const set = sqlite.prepare<[number, number]>(`update ${table} set checksum = ? where rowid = ?`);
     let after = 0;
-    const batch = sqlite.transaction(() => {
+    const batch = writeTransaction(sqlite, () => {
       const rows = select.all(after, batchRows);
       for (const row of rows) set.run(storedChecksum(row.bytes), row.rid);
       if (rows.length > 0) after = rows[rows.length - 1].rid;

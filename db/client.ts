@@ -28,4 +28,15 @@ export function openDatabase(databasePath: string): Db {
   return db;
 }
 
+/**
+ * A better-sqlite3 transaction function that begins IMMEDIATE, for every native transaction that
+ * writes. A deferred one that reads first takes only a read snapshot; when another connection (the
+ * projection or history thread) holds the write lock at its first write, SQLite answers SQLITE_BUSY
+ * at once without calling the busy handler, and busy_timeout never applies. IMMEDIATE takes the
+ * write lock at BEGIN, where busy_timeout does apply, so the transaction waits its turn.
+ */
+export function writeTransaction<A extends unknown[], R>(sqlite: Database.Database, fn: (...args: A) => R): (...args: A) => R {
+  return sqlite.transaction(fn).immediate;
+}
+
 export { schema };

@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 import * as Y from "yjs";
 import { storedChecksum } from "../../db/checksum";
-import type { Db } from "../../db/client";
+import { writeTransaction, type Db } from "../../db/client";
 import { newId } from "../../db/ids";
 import type { VersionKind } from "../../db/schema";
 import type { Store } from "../../db/store";
@@ -126,9 +126,9 @@ export function createSqliteVersionRows(db: Db): VersionRows {
     return r && { ...toStored(r), stateVector: r.state_vector, fullSeq: r.full_seq };
   };
 
-  // IMMEDIATE: it reads the previous version and then writes, and the projection thread writes to
-  // the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting its turn.
-  const insert = sqlite.transaction((briefingId: string, r: VersionRow): VersionInfo | null => {
+  // IMMEDIATE (writeTransaction): it reads the previous version and then writes, and the projection
+  // thread writes to the same file; a deferred transaction would fail with SQLITE_BUSY instead of waiting.
+  const insert = writeTransaction(sqlite, (briefingId: string, r: VersionRow): VersionInfo | null => {
     if ((q.last.get(briefingId, briefingId)?.seq ?? 0) + 1 !== r.seq) return null;
     q.insert.run(
       r.id,
@@ -154,7 +154,7 @@ export function createSqliteVersionRows(db: Db): VersionRows {
   return {
     dialect: "sqlite",
     last: async (briefingId) => last(briefingId),
-    insertIfNext: async (briefingId, row) => insert.immediate(briefingId, row),
+    insertIfNext: async (briefingId, row) => insert(briefingId, row),
     list: async (briefingId) => q.list.all(briefingId).map(toInfo),
     one: async (briefingId, seq) => {
       const row = q.one.get(briefingId, seq);

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import { storedChecksum } from "../../db/checksum";
-import type { Db } from "../../db/client";
+import { writeTransaction, type Db } from "../../db/client";
 import { StoredDocumentCorruptError } from "./corruption";
 
 /** One Yjs update received from a client, waiting to be stored. */
@@ -70,7 +70,8 @@ type LogRow = { id: number; update: Buffer; checksum: number | null };
  * for a one-update flush, on the event loop every tick).
  *
  * better-sqlite3 is synchronous: each method does its work in one synchronous transaction (never
- * an await inside one) and returns an already settled promise.
+ * an await inside one) and returns an already settled promise. The writing ones begin IMMEDIATE
+ * (writeTransaction): the projection and history threads write to the same file.
  *
  * Every row written carries the CRC-32 of its blob and every load verifies it (docs/decisions/0105):
  * Yjs decodes many damaged blobs without an error and silently serves what it could read.
@@ -99,7 +100,7 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
     dropLog: sqlite.prepare<[string, number]>("delete from document_updates where briefing_id = ? and id <= ?"),
   };
 
-  const append = sqlite.transaction((briefingId: string, updates: readonly PendingUpdate[]) => {
+  const append = writeTransaction(sqlite, (briefingId: string, updates: readonly PendingUpdate[]) => {
     for (const u of updates) {
       const bytes = Buffer.from(u.update);
       q.insert.run(briefingId, bytes, u.userId, storedChecksum(bytes), u.receivedAt.getTime());
@@ -109,7 +110,7 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
     q.touch.run(last.receivedAt.getTime(), last.userId, briefingId);
   });
 
-  const compact = sqlite.transaction((briefingId: string, state: Uint8Array) => {
+  const compact = writeTransaction(sqlite, (briefingId: string, state: Uint8Array) => {
     const lastUpdateId = q.lastLogId.get(briefingId) ?? 0;
     const bytes = Buffer.from(options.shared ? withStored(briefingId, state) : state);
     q.upsertSnapshot.run(briefingId, bytes, lastUpdateId, storedChecksum(bytes), Date.now());
@@ -117,7 +118,7 @@ export function createSqliteDocumentStore(db: Db, options: SqliteStoreOptions = 
     q.markContent.run(briefingId);
   });
 
-  const create = sqlite.transaction((briefingId: string, state: Uint8Array) => {
+  const create = writeTransaction(sqlite, (briefingId: string, state: Uint8Array) => {
     if (q.exists.get(briefingId) === undefined) throw new DocumentWriteRefusedError(briefingId, "the briefing does not exist");
     if (q.snapshot.get(briefingId) || q.lastLogId.get(briefingId) !== null) {
       throw new DocumentWriteRefusedError(briefingId, "the briefing already has a stored document");
