@@ -27,7 +27,18 @@ const DRAFT_ID = "__draft__";
  * (in document order; detached threads last), a margin "Comment" button for the selection, and
  * the highlight ranges pushed into the CommentHighlights editor extension.
  */
-export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor: Editor | null; briefingId: string; onBriefingEvent?: (event: BriefingEvent) => void }) {
+export function CommentsPanel({
+  editor,
+  briefingId,
+  final,
+  onBriefingEvent,
+}: {
+  editor: Editor | null;
+  briefingId: string;
+  /** The briefing's status is final, as the page shows it live. */
+  final: boolean;
+  onBriefingEvent?: (event: BriefingEvent) => void;
+}) {
   const suggestions = useSuggestionLayer(editor, briefingId);
   const api = useCommentThreads(briefingId, onBriefingEvent, suggestions.onLive);
   const { viewer, members } = api;
@@ -230,6 +241,7 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
           activeId={activeId}
           setActiveId={setActiveId}
           commentButtonShown={canStart}
+          final={final}
         />
         {draft && (
           <article key={`${draft.from}:${draft.to}`} ref={layout.cardRef(DRAFT_ID)} className="thread-card is-active is-draft" style={layout.style(DRAFT_ID)} aria-label="New comment">
@@ -290,7 +302,7 @@ export function CommentsPanel({ editor, briefingId, onBriefingEvent }: { editor:
           ))}
         </section>
       )}
-      <DetachedSuggestions suggestions={suggestions.detached} api={suggestions.api} canDecide={Boolean(suggestions.api.viewer?.canDecide)} />
+      <DetachedSuggestions suggestions={suggestions.detached} api={suggestions.api} canDecide={Boolean(suggestions.api.viewer?.canDecide) && !final} />
     </aside>
   );
 }

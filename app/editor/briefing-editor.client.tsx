@@ -216,7 +216,7 @@ function LiveEditor(props: BriefingEditorProps & { session: CollabSession; snaps
             </div>
           </div>
         </div>
-        <CommentsPanel editor={editor} briefingId={props.briefingId} onBriefingEvent={props.onBriefingEvent} />
+        <CommentsPanel editor={editor} briefingId={props.briefingId} final={props.status === "final"} onBriefingEvent={props.onBriefingEvent} />
         <aside className="editor-side">
           <section>
             <h2 className="side-heading">In this briefing</h2>

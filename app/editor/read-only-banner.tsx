@@ -11,9 +11,11 @@ const MESSAGES: Record<ReadOnlyReason, string> = {
 export function ReadOnlyBanner({ reason, finalizedBy }: { reason: ReadOnlyReason; finalizedBy?: string | null }) {
   return (
     <p className={`read-only-banner reason-${reason}`} role="note" data-testid="read-only-banner">
-      <span className="read-only-icon" aria-hidden>
-        🔒
-      </span>
+      {/* Drawn, not an emoji: a machine without an emoji font showed an empty box. */}
+      <svg className="read-only-icon" aria-hidden="true" viewBox="0 0 16 16" width="14" height="14" focusable="false">
+        <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+        <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.8" />
+      </svg>
       {reason === "final" && finalizedBy ? `Finalized by ${finalizedBy}: editing is frozen.` : MESSAGES[reason]}
     </p>
   );

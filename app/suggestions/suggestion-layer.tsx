@@ -152,16 +152,19 @@ export function SuggestionLayer(props: {
   activeId: string | null;
   setActiveId: (id: string | null) => void;
   commentButtonShown: boolean;
+  /** The briefing is final (live): its text cannot change, so nothing is offered to suggest (the server answers 409). */
+  final: boolean;
 }) {
   const { layer, layout, setActiveId } = props;
   const { api, draft, setDraft, startDraft } = layer;
   const viewer = api.viewer;
-  const canStart = Boolean(viewer?.canSuggest) && !draft && (props.selection !== null || props.caret !== null);
+  const maySuggest = Boolean(viewer?.canSuggest) && !props.final;
+  const canStart = maySuggest && !draft && (props.selection !== null || props.caret !== null);
 
   // Ctrl+Alt+S suggests an edit of the selection (or an insertion at the caret), on the document:
   // a commenter's read-only editor never has the keyboard focus.
   useEffect(() => {
-    if (!viewer?.canSuggest) return;
+    if (!maySuggest) return;
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey && e.altKey && !e.shiftKey && !e.metaKey && e.code === "KeyS")) return;
       e.preventDefault();
@@ -169,7 +172,7 @@ export function SuggestionLayer(props: {
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [viewer?.canSuggest, startDraft]);
+  }, [maySuggest, startDraft]);
 
   useEffect(() => {
     if (draft) setActiveId(DRAFT_ID);
@@ -228,7 +231,7 @@ export function SuggestionLayer(props: {
           suggestion={s}
           outdated={layer.places.get(s.id)?.outdated ?? s.outdated}
           active={props.activeId === itemId(s.id)}
-          canDecide={Boolean(viewer?.canDecide)}
+          canDecide={Boolean(viewer?.canDecide) && !props.final}
           canDiscuss={Boolean(viewer?.canSuggest)}
           thread={s.threadId ? (props.threads.find((t) => t.id === s.threadId) ?? null) : null}
           members={props.members}

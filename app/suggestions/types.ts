@@ -32,8 +32,9 @@ export interface SuggestionView {
 
 export interface SuggestionsViewer {
   id: string;
+  /** Suggest and discuss: the role allows it (commenters and above); the page adds the live status (not while final). */
   canSuggest: boolean;
-  /** Accept and reject: editors and owners, while the briefing is not final. */
+  /** Accept and reject: the role allows it (editors and owners); the page adds the live status (not while final). */
   canDecide: boolean;
 }
 

@@ -23,7 +23,7 @@ import type { CurrentUser } from "./auth.server";
 import type { CommentsAccess } from "./comments.server";
 import { forbidden, notFound } from "./errors";
 import type { FieldErrors } from "./form";
-import { canEditBody, roleAtLeast } from "./roles";
+import { roleAtLeast } from "./roles";
 import { readStoredDocument } from "./stored-document.server";
 
 /**
@@ -109,7 +109,7 @@ async function views(context: AppLoadContext, briefingId: string, list: StoredSu
 export async function suggestionsPayload(context: AppLoadContext, access: CommentsAccess): Promise<SuggestionsPayload> {
   return {
     suggestions: await views(context, access.briefing.id, await listSuggestions(context.store, access.briefing.id)),
-    viewer: { id: access.user.id, canSuggest: canSuggest(access.role), canDecide: canEditBody(access.role, access.briefing) },
+    viewer: { id: access.user.id, canSuggest: canSuggest(access.role), canDecide: canDecide(access.role) },
   };
 }
 

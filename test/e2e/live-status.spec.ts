@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TEAM_ID } from "../../server/seed/demo";
 import { browserAvailable, signedInContext, useServerAndBrowser } from "../helpers/browser";
 import { demoUser, login, postForm } from "../helpers/http";
+import { selectPhrase } from "../helpers/select-phrase";
 
 /** Status changes and deletion reach every open page of the briefing at once, with who did it. */
 
@@ -62,6 +63,16 @@ describe.skipIf(!run)("live briefing status", () => {
   });
 
   it("finalizing tells the others who finalized it, and freezes their editor", async () => {
+    // An open suggestion, which the editor may accept while the briefing is not final.
+    await selectPhrase(owner, "the delegation wants");
+    await owner.keyboard.press("Control+Alt+KeyS");
+    await owner.waitForFunction(() => document.activeElement?.classList.contains("suggestion-input"));
+    await owner.keyboard.press("Control+A");
+    await owner.keyboard.type("the delegation seeks");
+    await owner.keyboard.press("Enter");
+    const card = editor.locator(".suggestion-card", { hasText: "“the delegation seeks”" });
+    await card.getByRole("button", { name: "Accept", exact: true }).waitFor();
+
     await owner.getByRole("button", { name: "Finalize…" }).click();
     // Nobody approved: the owner finalizes with a written reason.
     await owner.getByLabel("Override missing approvals").fill("The summit moved forward a day");
@@ -71,6 +82,18 @@ describe.skipIf(!run)("live briefing status", () => {
     await banner.filter({ hasText: `Finalized by ${OWNER.name}: editing is frozen.` }).waitFor();
     expect(await banner.innerText()).not.toContain("Your access changed");
     expect(await editor.locator(".ProseMirror").getAttribute("contenteditable")).toBe("false");
+    // A final text takes no suggestions (the server answers 409): a selection offers a comment only,
+    // and the shortcut opens no suggestion box.
+    await selectPhrase(editor, "from Follow-up");
+    await editor.getByRole("button", { name: "Comment", exact: true }).waitFor();
+    expect(await editor.getByRole("button", { name: "Suggest edit" }).count()).toBe(0);
+    await editor.keyboard.press("Control+Alt+KeyS");
+    await editor.waitForTimeout(300);
+    expect(await editor.locator(".suggestion-input").count()).toBe(0);
+    // Nor can anything be accepted on it: the card stays, without its decisions.
+    await card.waitFor();
+    expect(await card.getByRole("button", { name: "Accept", exact: true }).count()).toBe(0);
+    expect(await card.getByRole("button", { name: "Reject", exact: true }).count()).toBe(0);
   });
 
   it("reopening gives the editor back a draft they can type in, without a reload", async () => {
@@ -79,6 +102,10 @@ describe.skipIf(!run)("live briefing status", () => {
     await editor.getByTestId("read-only-banner").waitFor({ state: "detached" });
     await editor.locator('.ProseMirror[contenteditable="true"]').waitFor();
     await editor.getByRole("button", { name: "Send for review" }).waitFor();
+    // Deciding and suggesting are offered again on the draft.
+    await editor.locator(".suggestion-card", { hasText: "“the delegation seeks”" }).getByRole("button", { name: "Accept", exact: true }).waitFor();
+    await selectPhrase(editor, "from Follow-up");
+    await editor.getByRole("button", { name: "Suggest edit" }).waitFor();
   });
 
   it("a briefing deleted while open says so, and by whom", async () => {
