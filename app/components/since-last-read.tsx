@@ -58,8 +58,7 @@ export function SinceLastReadBanner({ briefingId, info }: { briefingId: string; 
         {info.changes} {info.changes === 1 ? "change" : "changes"} by {names} since you last read on {formatWhen(info.readAt)}
         {info.deletions > 0 ? (
           <>
-            {" "}
-            and {info.deletions} {info.deletions === 1 ? "deletion" : "deletions"}
+            , with {info.deletions} {info.deletions === 1 ? "deletion" : "deletions"}
             {info.compare ? (
               <>
                 {" "}

@@ -66,7 +66,7 @@ describe.skipIf(!run)("opening a briefing writes nothing", () => {
         await page.goto("/briefings/ankara-summit");
         await banner.getByText(/by Emre Yıldız since you last read/).waitFor({ timeout: 5_000 });
       }, 30_000, 200);
-      await expect(banner.innerText()).resolves.toMatch(/and 1 deletion(?!s)/);
+      await expect(banner.innerText()).resolves.toMatch(/UTC, with 1 deletion(?!s)/);
       const highlight = banner.getByRole("button", { name: "Highlight changes" });
       // Enabled once the editor has opened on the synced document.
       await page.waitForFunction(() => !(document.querySelector(".since-last-read button") as HTMLButtonElement | null)?.disabled, undefined, { timeout: 30_000 });
