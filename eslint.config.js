@@ -3,6 +3,22 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** Selectors of formatting that builds an Intl formatter per call (used by two blocks below). */
+const localeFormatting = [
+        {
+          selector: "CallExpression[callee.property.name=/^toLocale(Date|Time)String$/]",
+          message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString'][callee.object.type='NewExpression']",
+          message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString'][arguments.length=2]",
+          message: "Use a module-level Intl formatter: toLocaleString with options builds one per call.",
+        }
+];
+
 export default tseslint.config(
   { ignores: ["build/**", ".build-*/**", "public/build/**", "node_modules/**", "data/**", "db/migrations/**"] },
   js.configs.recommended,
@@ -53,18 +69,24 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": [
         "error",
+        ...localeFormatting,
+      ],
+    },
+  },
+  {
+    // `new Y.Doc()` draws a random guid through 31 calls of crypto.getRandomValues (~75 µs): the
+    // server builds its documents with serverDoc() (server/yjs-doc.ts, ADR 0210).
+    files: ["server/**/*.ts", "app/**/*.server.ts"],
+    ignores: ["**/*.test.ts", "server/yjs-doc.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
         {
-          selector: "CallExpression[callee.property.name=/^toLocale(Date|Time)String$/]",
-          message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
+          selector: "NewExpression[callee.object.name='Y'][callee.property.name='Doc'][arguments.length=0]",
+          message: "Use serverDoc() (server/yjs-doc.ts): Y.Doc without a guid draws a random one through 31 crypto calls.",
         },
-        {
-          selector: "CallExpression[callee.property.name='toLocaleString'][callee.object.type='NewExpression']",
-          message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
-        },
-        {
-          selector: "CallExpression[callee.property.name='toLocaleString'][arguments.length=2]",
-          message: "Use a module-level Intl formatter: toLocaleString with options builds one per call.",
-        },
+        // A later block's no-restricted-syntax replaces an earlier one's for the same file.
+        ...localeFormatting,
       ],
     },
   },

@@ -13,6 +13,7 @@ import { TITLE_MAX } from "./briefing-validation";
 import { forbidden, notFound, serviceUnavailable } from "./errors";
 import { roleAtLeast } from "./roles";
 import { readStoredDocument } from "./stored-document.server";
+import { serverDoc } from "../../server/yjs-doc";
 
 /**
  * Creates a briefing and stores its starting body through the document store (services.collab), the
@@ -90,7 +91,7 @@ export async function freshCopyOfBody(context: AppLoadContext, briefingId: strin
   const collab = context.services.collab;
   if (!collab) throw serviceUnavailable("Briefing documents are not available right now.");
   const state = await readStoredDocument(() => collab.getState(briefingId));
-  const source = new Y.Doc();
+  const source = serverDoc(briefingId);
   try {
     Y.applyUpdate(source, state);
     const json = yXmlFragmentToProsemirrorJSON(source.getXmlFragment(COLLAB_FIELD));

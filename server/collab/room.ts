@@ -17,6 +17,7 @@ import { FROM_FANOUT, FROM_STORE, RoomFanoutLink } from "./room-fanout-link";
 import { UpdateIntake, type IntakeLimits } from "./room-intake";
 import { RoomPersistence, type PersistenceOptions } from "./room-persistence";
 import { StateParts } from "./state-parts";
+import { serverDoc } from "../yjs-doc";
 
 export interface RoomOptions extends PersistenceOptions, IntakeLimits {
   settleMs: number;
@@ -54,18 +55,14 @@ export class ServerEdit {
 }
 
 /** A state vector with no clients: a client joining with an empty document. */
-const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(serverDoc());
 
 /**
  * One briefing's live document: its Y.Doc, its awareness and its connections. Broadcasts each
  * update, hands it to storage, and schedules the settled callback (projection).
  */
 export class Room implements ConnectionHost {
-  /**
-   * The briefing id as guid: Y.Doc's default guid is a uuidv4 that lib0 builds from 31 calls to
-   * crypto.getRandomValues, measured at ~0.2 ms of CPU per room opened, for a value nothing reads
-   * (a root document's guid is not in its updates).
-   */
+  /** Its guid is the briefing id (serverDoc: a root document's guid is not in its updates). */
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
   readonly connections = new Set<Connection>();
@@ -122,7 +119,7 @@ export class Room implements ConnectionHost {
     private readonly callbacks: RoomCallbacks,
     private readonly logger: Logger,
   ) {
-    this.doc = new Y.Doc({ guid: briefingId });
+    this.doc = serverDoc(briefingId);
     this.merged = options.mergedBlocks && options.mergedBlocks.ttlMs > 0 ? new MergedBlocks(options.mergedBlocks, this.doc.getMap(MERGED_BLOCKS_MAP)) : null;
     this.awareness = new Awareness(this.doc);
     const room = {

@@ -2,6 +2,7 @@ import * as Y from "yjs";
 import { isValidId } from "../../db/ids";
 import type { DocumentStore } from "../persistence/document-store";
 import type { RoomRegistry } from "./rooms";
+import { serverDoc } from "../yjs-doc";
 
 /** What the collaboration layer offers Remix loaders (`context.services.collab`) and other layers. */
 export interface CollabService {
@@ -74,7 +75,7 @@ export function createCollabService(registry: RoomRegistry, store: DocumentStore
       const room = registry.get(briefingId);
       // Read before the document exists, so a failed read leaves nothing to free.
       const stored = room ? null : await store.load(briefingId);
-      const doc = new Y.Doc();
+      const doc = serverDoc(briefingId);
       // The room is looked up again: it may have loaded (or unloaded) while storage was read.
       const live = registry.get(briefingId);
       if (live) Y.applyUpdate(doc, live.encodeFullState());

@@ -2,6 +2,7 @@ import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { COLLAB_FIELD, getBriefingSchema } from "../../extensions";
 import type { PMNode } from "./model";
+import { serverDoc } from "../yjs-doc";
 
 /** A briefing body as ProseMirror JSON, read through the shared schema (never through node views). */
 export function documentJSON(doc: Y.Doc): PMNode {
@@ -10,7 +11,7 @@ export function documentJSON(doc: Y.Doc): PMNode {
 
 /** The same, from a stored Yjs update (a version snapshot or a live document's state). */
 export function updateToJSON(update: Uint8Array): PMNode {
-  const doc = new Y.Doc();
+  const doc = serverDoc();
   try {
     Y.applyUpdate(doc, update);
     return documentJSON(doc);

@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { COLLAB_FIELD } from "../../extensions";
 import { locateTarget, type SuggestionKind } from "../../app/suggestions/target";
+import { serverDoc } from "../yjs-doc";
 
 /**
  * Draft exports can show open suggestions as markup (`?suggestions=markup`). The server writes them
@@ -36,7 +37,7 @@ export interface MarkupSuggestion {
 
 /** The state with every open, still applicable suggestion written in as markup, numbered by its place in `suggestions`. Outdated ones are left out. */
 export function withSuggestionMarkup(update: Uint8Array, suggestions: MarkupSuggestion[]): Uint8Array {
-  const doc = new Y.Doc();
+  const doc = serverDoc();
   try {
     Y.applyUpdate(doc, update);
     doc.getXmlFragment(COLLAB_FIELD);

@@ -1,6 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { serverDoc } from "../yjs-doc";
 
 /**
  * Several Yjs updates in one buffer, each with its length first (lib0's var-length arrays). A job
@@ -18,7 +19,7 @@ export function frameUpdates(updates: readonly Uint8Array[]): Uint8Array {
 /** The full state of framed updates, applied in order to one document (in the export's own thread). */
 export function stateOfFrames(frames: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(frames);
-  const doc = new Y.Doc();
+  const doc = serverDoc();
   try {
     doc.transact(() => {
       for (let n = decoding.readVarUint(decoder); n > 0; n--) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));

@@ -11,6 +11,7 @@ import { RenderedCache } from "./rendered-cache";
 import { replaceBlocks } from "./restore";
 import { markState, sinceRead, type SinceReadCounts, type SinceReadInput } from "./since-read";
 import type { VersionStore } from "./version-store";
+import { serverDoc } from "../yjs-doc";
 
 /** What recording a version costs besides its row: the payload to store and the state vector. */
 export interface EncodedVersion {
@@ -49,7 +50,7 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     const olderCount = chain.length - (newer - older);
     // Each version's deletions once, from its own last row, not once per row (delta-chain.ts).
     const rows = withoutRepeatedDeletes(chain, [olderCount - 1, chain.length - 1]);
-    const doc = new Y.Doc();
+    const doc = serverDoc(briefingId);
     try {
       doc.transact(() => rows.slice(0, olderCount).forEach((u) => Y.applyUpdate(doc, u)));
       const a = renderDoc(doc);
@@ -160,8 +161,8 @@ export function createHistoryEngine(store: Pick<VersionStore, "updates" | "fullS
     async restore(briefingId: string, seq: number, live: Uint8Array): Promise<RestoreUpdate | null> {
       const old = await this.state(briefingId, seq);
       if (!old) return null;
-      const source = new Y.Doc();
-      const target = new Y.Doc();
+      const source = serverDoc(briefingId);
+      const target = serverDoc(briefingId);
       try {
         Y.applyUpdate(source, old);
         Y.applyUpdate(target, live);

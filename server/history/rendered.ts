@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import { COLLAB_FIELD } from "../../extensions/collab-field";
+import { serverDoc } from "../yjs-doc";
 
 /**
  * A version's rendered form (docs/decisions/0110): the ordered top-level blocks with their text and
@@ -36,7 +37,7 @@ export type Rendered = RenderedBlock[];
 const SEPARATOR = "\n";
 
 export function renderState(state: Uint8Array): Rendered {
-  const doc = new Y.Doc();
+  const doc = serverDoc();
   try {
     Y.applyUpdate(doc, state);
     return renderDoc(doc);

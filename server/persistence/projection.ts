@@ -15,6 +15,7 @@ import { writeProjectionRows, type Projection, type ProjectionResult, type Write
 import { deleteSearchRow, replaceSearchRow } from "./search-rows";
 import { withTurkishFolds } from "./search-text";
 import { fragmentToJSON } from "./yjs-content";
+import { serverDoc } from "../yjs-doc";
 
 export type { Projection, ProjectionResult } from "./projection-store";
 export { withTurkishFolds };
@@ -145,7 +146,7 @@ export function projectBriefing(db: Db, briefingId: string, doc: Y.Doc): (Projec
 
 /** The projection of a document given as one Yjs update (what the server hands the worker). */
 export function projectionOfState(state: Uint8Array): Projection {
-  const doc = new Y.Doc();
+  const doc = serverDoc();
   try {
     Y.applyUpdate(doc, state);
     return extractProjection(documentContent(doc));
