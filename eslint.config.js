@@ -5,18 +5,18 @@ import tseslint from "typescript-eslint";
 
 /** Selectors of formatting that builds an Intl formatter per call (used by two blocks below). */
 const localeFormatting = [
-        {
-          selector: "CallExpression[callee.property.name=/^toLocale(Date|Time)String$/]",
-          message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
-        },
-        {
-          selector: "CallExpression[callee.property.name='toLocaleString'][callee.object.type='NewExpression']",
-          message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
-        },
-        {
-          selector: "CallExpression[callee.property.name='toLocaleString'][arguments.length=2]",
-          message: "Use a module-level Intl formatter: toLocaleString with options builds one per call.",
-        }
+  {
+    selector: "CallExpression[callee.property.name=/^toLocale(Date|Time)String$/]",
+    message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
+  },
+  {
+    selector: "CallExpression[callee.property.name='toLocaleString'][callee.object.type='NewExpression']",
+    message: "Use formatWhen/formatLocal (app/utils/time-format.ts) or a module-level Intl.DateTimeFormat: this builds a formatter per call.",
+  },
+  {
+    selector: "CallExpression[callee.property.name='toLocaleString'][arguments.length=2]",
+    message: "Use a module-level Intl formatter: toLocaleString with options builds one per call.",
+  },
 ];
 
 export default tseslint.config(
@@ -67,10 +67,7 @@ export default tseslint.config(
     files: ["app/**/*.ts", "app/**/*.tsx", "server/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-syntax": [
-        "error",
-        ...localeFormatting,
-      ],
+      "no-restricted-syntax": ["error", ...localeFormatting],
     },
   },
   {
