@@ -1,5 +1,4 @@
 // SQLite only: the projection thread's own better-sqlite3 connection to the file, measured against the event loop on one machine.
-import fs from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createBriefing } from "../../db/queries/briefings";
@@ -9,6 +8,7 @@ import { DEMO_TEAM_ID, DEMO_USERS } from "../../server/seed/demo";
 import { longBriefState } from "../../scripts/bench/fixtures";
 import { loginAs } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { mainThreadCpuMs } from "../helpers/thread-cpu";
 import { connectClient, destroyAllClients, eventually, firstParagraph, metricValue } from "../helpers/yclient";
 import { seededTempDatabase } from "./temp-db";
 
@@ -45,12 +45,6 @@ const metric = (name: string, labels = "") => metricValue(server.url, TOKEN, nam
 const projected = () => metric("summit_projections_total", '{outcome="projected"}');
 const topicRows = () => (sqlite.prepare("select count(*) as n from agenda_topics where briefing_id = ?").get(BIG) as { n: number }).n;
 const storedText = () => (sqlite.prepare("select body from briefing_texts where briefing_id = ?").get(BIG) as { body: string } | undefined)?.body ?? "";
-
-/** CPU time (user + system) of a process's main thread, from /proc/<pid>/task/<pid>/stat. */
-function mainThreadCpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
-}
 
 describe("projection in a worker thread", () => {
   it("backfills the stored 50-page brief through the worker at start", async () => {
@@ -120,7 +114,7 @@ describe("projection in a worker thread", () => {
     // (the state handed over at each settle, the answer): far below a projection's ~100 ms, which
     // the old code spent there.
     const perProjection = (cpuMs - delays.length * perEdit) / during;
-    const detail = `main thread ${cpuMs} ms of CPU for ${during} projections and ${delays.length} edits (an edit ${perEdit.toFixed(1)} ms): ${perProjection.toFixed(1)} ms a projection`;
+    const detail = `main thread ${cpuMs.toFixed(0)} ms of CPU for ${during} projections and ${delays.length} edits (an edit ${perEdit.toFixed(1)} ms): ${perProjection.toFixed(1)} ms a projection`;
     console.log(detail);
     expect(perProjection, detail).toBeLessThan(50);
     // Edits kept flowing: on the old code one projection held each of them (p99 648 ms, idle ~10 ms).

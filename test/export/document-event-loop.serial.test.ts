@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import * as Y from "yjs";
@@ -8,6 +7,7 @@ import { updateToJSON } from "../../server/export/document-json";
 import { addLongBrief, BRIEFINGS, prepareDatabase } from "../../scripts/bench/fixtures";
 import { get, loginAs } from "../helpers/http";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
+import { mainThreadCpuMs } from "../helpers/thread-cpu";
 import { connectClient, DEMO_BRIEFING, destroyAllClients, eventually, firstParagraph, type YClient } from "../helpers/yclient";
 
 /**
@@ -42,19 +42,6 @@ afterEach(() => destroyAllClients());
 afterAll(async () => {
   await server?.stop();
 });
-
-/**
- * CPU time (ms) the server's main thread, the one running the event loop, has used so far: from
- * the scheduler's own count in nanoseconds (schedstat) where the kernel has it, else in 10 ms ticks.
- */
-function mainThreadCpuMs(pid: number): number {
-  const task = `/proc/${pid}/task/${pid}`;
-  if (fs.existsSync(`${task}/schedstat`)) return Number(fs.readFileSync(`${task}/schedstat`, "utf8").split(" ")[0]) / 1e6;
-  const stat = fs.readFileSync(`${task}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 async function exportOnce(briefingId: string, format: "docx" | "md"): Promise<number> {
   const res = await get(server.url, `/briefings/${briefingId}/export.${format}`, owner);
