@@ -5,7 +5,7 @@
 // Three writers make single-character edits at random places of a 1000-paragraph (~50-page) brief;
 // a version is recorded every edits/versions edits into the bench database through the same engine
 // a history thread runs (encode, diff, deflate, render) and the real version store. Then, through
-// the real server: the History list, then compares (adjacent, 49 apart, first–last; cold, then again warm), the History
+// the real server: the History list, then compares (adjacent, 49 apart, first–last; cold, then three times more warm), the History
 // list page, and the server's own event-loop delay while the compares run (prom-client's
 // `summit_nodejs_eventloop_lag_max_seconds`, monitorEventLoopDelay, reset at each scrape). Each
 // compare's time is split by the server's `summit_history_job_seconds` into the history thread's
@@ -151,7 +151,12 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
     const listLagMs = (await lag()) * 1000;
     // The cache starts with nothing this server recorded: the first compare of each pair rebuilds.
     for (const [, a, b] of pairs) cold.push(await timedSplit(a, b));
-    for (const [, a, b] of pairs) warm.push(await timedSplit(a, b));
+    // Warm: three requests per pair in turn, the median by total time. One request alone gave the
+    // first-last pair 90 to 460 ms from run to run on a quiet machine (a collection in the thread or
+    // the main thread falls in it or not).
+    const warmRuns: Split[][] = pairs.map(() => []);
+    for (let round = 0; round < 3; round++) for (const [i, [, a, b]] of pairs.entries()) warmRuns[i].push(await timedSplit(a, b));
+    for (const runs of warmRuns) warm.push(runs.sort((x, y) => x.ms - y.ms)[1]);
     const pageMs: number[] = [];
     for (const [, a, b] of pairs) pageMs.push(await page(a, b));
     const lagMs = Math.max(compareLag, await lag()) * 1000;
@@ -162,7 +167,7 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
       info("document size (encodeStateAsUpdate)", fmtKB(docSize)),
       info("history bytes, all versions", `${fmtKB(historyBytes)} (${(historyBytes / docSize).toFixed(2)}× the document)`, "≤ 5×", historyBytes <= 5 * docSize),
       info("record one version (encode, diff, deflate, render, insert; mean)", fmtMs(recordMs / (last - 1), 1)),
-      ...pairs.map(([name], i) => info(`compare ${name}: cold / warm (GET compare.html)`, `${fmtMs(cold[i].ms, 0)} / ${fmtMs(warm[i].ms, 0)}`, "≤ 300 ms warm", warm[i].ms <= 300)),
+      ...pairs.map(([name], i) => info(`compare ${name}: cold / warm, median of 3 (GET compare.html)`, `${fmtMs(cold[i].ms, 0)} / ${fmtMs(warm[i].ms, 0)}`, "≤ 300 ms warm", warm[i].ms <= 300)),
       ...pairs.map(([name], i) => info(`compare ${name}, cold: in the history thread / waiting for it / the rest`, splitText(cold[i]))),
       ...pairs.map(([name], i) => info(`compare ${name}, warm: in the history thread / waiting for it / the rest`, splitText(warm[i]))),
       ...pairs.map(([name], i) => info(`compare page's own data (labels, authors), ${name}`, fmtMs(pageMs[i], 1), "—")),
