@@ -129,7 +129,6 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
       ["first and last", 1, last],
     ];
     const cold: Split[] = [];
-    const warm: Split[] = [];
     // Each scrape also resets the event-loop delay's maximum, so every scrape's reading counts.
     let compareLag = 0;
     const jobSums = async () => {
@@ -156,7 +155,7 @@ export async function historyScenario(opts: HistoryScenarioOptions): Promise<Row
     // the main thread falls in it or not).
     const warmRuns: Split[][] = pairs.map(() => []);
     for (let round = 0; round < 3; round++) for (const [i, [, a, b]] of pairs.entries()) warmRuns[i].push(await timedSplit(a, b));
-    for (const runs of warmRuns) warm.push(runs.sort((x, y) => x.ms - y.ms)[1]);
+    const warm = warmRuns.map((runs) => runs.sort((x, y) => x.ms - y.ms)[1]);
     const pageMs: number[] = [];
     for (const [, a, b] of pairs) pageMs.push(await page(a, b));
     const lagMs = Math.max(compareLag, await lag()) * 1000;
