@@ -10,7 +10,8 @@ import { useCommentMoves } from "./use-comment-moves";
 import type { BriefingEvent } from "./types";
 import { useCommentThreads } from "./use-comment-threads";
 import { useMarginLayout } from "./use-margin-layout";
-import { SuggestionLayer, useSuggestionLayer, useSuggestionMarks } from "../suggestions/suggestion-layer";
+import { SelectionAction } from "./selection-action";
+import { canStartSuggestion, SuggestEditButton, SuggestionLayer, useSuggestionLayer, useSuggestionMarks } from "../suggestions/suggestion-layer";
 import { DetachedSuggestions } from "../suggestions/detached-suggestions";
 
 interface Draft {
@@ -201,6 +202,7 @@ export function CommentsPanel({
   }
 
   const canStart = viewer.canComment && selection !== null && !draft;
+  const suggestShown = canStartSuggestion(suggestions, final, selection !== null || caret !== null);
   return (
     <aside className="comments-panel" aria-label="Comments" data-connection={api.connection}>
       <div className="comments-header">
@@ -216,31 +218,25 @@ export function CommentsPanel({
         {api.loadError && <p className="field-error small">{api.loadError}</p>}
       </div>
       <div className="comments-margin" ref={layout.containerRef} style={{ minHeight: layout.height }}>
-        {canStart && layout.buttonTop !== null && (
-          <button
-            type="button"
-            className="button small primary comment-start"
-            style={{ top: layout.buttonTop }}
-            aria-keyshortcuts="Control+Alt+M"
-            title="Comment on the selection (Ctrl+Alt+M)"
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={startDraft}
-          >
-            Comment
-          </button>
+        {layout.buttonTop !== null && (canStart || suggestShown) && (
+          // One bar beside the selection or caret, above the cards it may cover.
+          <div className="selection-actions" role="toolbar" aria-label="Selection" style={{ top: layout.buttonTop }}>
+            {canStart && (
+              <SelectionAction className="button small primary comment-start" shortcut="Control+Alt+M" title="Comment on the selection (Ctrl+Alt+M)" onClick={startDraft}>
+                Comment
+              </SelectionAction>
+            )}
+            {suggestShown && <SuggestEditButton layer={suggestions} />}
+          </div>
         )}
         <SuggestionLayer
           layer={suggestions}
           editor={editor}
           layout={layout}
-          buttonTop={layout.buttonTop}
-          selection={selection}
-          caret={caret}
           members={members}
           threads={api.threads}
           activeId={activeId}
           setActiveId={setActiveId}
-          commentButtonShown={canStart}
           final={final}
         />
         {draft && (

@@ -1,6 +1,7 @@
 import type { Editor } from "@tiptap/core";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EncodedAnchor } from "../comments/anchor";
+import { SelectionAction } from "../comments/selection-action";
 import type { CommentMember, ThreadView } from "../comments/types";
 import type { useMarginLayout } from "../comments/use-margin-layout";
 import { SuggestionCard, SuggestionDraftCard, suggestionLabel } from "./suggestion-card";
@@ -140,26 +141,44 @@ export function useSuggestionMarks(editor: Editor | null, layer: SuggestionLayer
   }, [editor, open, places, activeId]);
 }
 
+function mayStartSuggestion(layer: SuggestionLayerState, final: boolean): boolean {
+  return Boolean(layer.api.viewer?.canSuggest) && !final;
+}
+
+/** Whether "Suggest edit" is offered now: to someone who may suggest, on a selection or caret, with no box open. */
+export function canStartSuggestion(layer: SuggestionLayerState, final: boolean, hasSelectionOrCaret: boolean): boolean {
+  return mayStartSuggestion(layer, final) && !layer.draft && hasSelectionOrCaret;
+}
+
+/** The "Suggest edit" button of the margin's selection bar (beside Comment). */
+export function SuggestEditButton(props: { layer: SuggestionLayerState }) {
+  return (
+    <SelectionAction
+      className="button small suggestion-start"
+      shortcut="Control+Alt+S"
+      title="Suggest a change of the selection, or an insertion at the caret (Ctrl+Alt+S)"
+      onClick={props.layer.startDraft}
+    >
+      Suggest edit
+    </SelectionAction>
+  );
+}
+
 export function SuggestionLayer(props: {
   layer: SuggestionLayerState;
   editor: Editor | null;
   layout: ReturnType<typeof useMarginLayout>;
-  buttonTop: number | null;
-  selection: { from: number; to: number } | null;
-  caret: number | null;
   members: CommentMember[];
   threads: ThreadView[];
   activeId: string | null;
   setActiveId: (id: string | null) => void;
-  commentButtonShown: boolean;
   /** The briefing is final (live): its text cannot change, so nothing is offered to suggest (the server answers 409). */
   final: boolean;
 }) {
   const { layer, layout, setActiveId } = props;
   const { api, draft, setDraft, startDraft } = layer;
   const viewer = api.viewer;
-  const maySuggest = Boolean(viewer?.canSuggest) && !props.final;
-  const canStart = maySuggest && !draft && (props.selection !== null || props.caret !== null);
+  const maySuggest = mayStartSuggestion(layer, props.final);
 
   // Ctrl+Alt+S suggests an edit of the selection (or an insertion at the caret), on the document:
   // a commenter's read-only editor never has the keyboard focus.
@@ -181,19 +200,6 @@ export function SuggestionLayer(props: {
   const draftPlaced = draft !== null && layout.style(DRAFT_ID).visibility !== "hidden";
   return (
     <>
-      {canStart && props.buttonTop !== null && (
-        <button
-          type="button"
-          className="button small suggestion-start"
-          style={{ top: props.buttonTop + (props.commentButtonShown ? 34 : 0) }}
-          aria-keyshortcuts="Control+Alt+S"
-          title="Suggest a change of the selection, or an insertion at the caret (Ctrl+Alt+S)"
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={startDraft}
-        >
-          Suggest edit
-        </button>
-      )}
       {layer.error && (
         <p className="field-error small suggestion-error" role="alert">
           {layer.error}

@@ -48,6 +48,26 @@ async function expectBoxFocusedOnScreen(page: Page, scrolledTo: number) {
   expect(rect.y + rect.height).toBeLessThanOrEqual(860);
 }
 
+/**
+ * Comment and Suggest edit sit side by side in one bar beside the selection, and nothing in the
+ * margin (a card at the same height) covers either: the topmost element at each button's centre is
+ * the button.
+ */
+async function expectSelectionBar(page: Page) {
+  const bar = page.getByRole("toolbar", { name: "Selection" });
+  const names = ["Comment", "Suggest edit"];
+  const boxes = [];
+  for (const name of names) {
+    const button = bar.getByRole("button", { name, exact: true });
+    const box = (await button.boundingBox())!;
+    const onTop = await page.evaluate(([x, y, label]) => document.elementFromPoint(x, y)?.closest("button")?.textContent === label, [box.x + box.width / 2, box.y + box.height / 2, name] as const);
+    expect(onTop, `${name} is not covered`).toBe(true);
+    boxes.push(box);
+  }
+  expect(Math.abs(boxes[0].y - boxes[1].y)).toBeLessThan(2);
+  expect(boxes[0].x + boxes[0].width).toBeLessThanOrEqual(boxes[1].x);
+}
+
 describe.skipIf(!run)("starting a comment below the fold", () => {
   const env = useServerAndBrowser();
 
@@ -64,6 +84,7 @@ describe.skipIf(!run)("starting a comment below the fold", () => {
       const scrolledTo = await page.evaluate(() => window.scrollY);
       expect(scrolledTo).toBeGreaterThan(200);
       const button = page.getByRole("button", { name: "Comment", exact: true });
+      await expectSelectionBar(page);
       await button.click();
       await expectBoxFocusedOnScreen(page, scrolledTo);
       await page.keyboard.type("Check the tourism figures.");
