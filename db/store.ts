@@ -120,12 +120,25 @@ interface Scope {
   lock: ConnectionLock;
   /** Savepoints opened so far in this transaction, for unique names. */
   savepoints: number;
+  /**
+   * Set when the transaction ended. Work its body left running (a promise not awaited) still
+   * carries the scope; once ended it is outside, and its queries wait for the mutex like anyone's.
+   */
+  ended: boolean;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
+/**
+ * SQLite transactions open in this process (any connection). The scope is switched off when none
+ * is: on Node 20 an AsyncLocalStorage that was ever run keeps async hooks on for the whole process,
+ * which taxes every promise and every socket write (each collab delivery) with its init hook, for
+ * the sake of the few milliseconds a transaction is open (docs/decisions/0125).
+ */
+let openScopes = 0;
 
 function inScope(db: Db): boolean {
-  return scope.getStore()?.lock === lockOf(db);
+  const current = scope.getStore();
+  return current !== undefined && !current.ended && current.lock === lockOf(db);
 }
 
 /**
@@ -182,7 +195,7 @@ export function withTransaction<T>(store: Store, fn: (tx: Store) => Promise<T>):
 async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: Store) => Promise<T>): Promise<T> {
   const client = store.db.$client;
   const current = scope.getStore();
-  if (current && current.lock === lockOf(store.db)) {
+  if (current && !current.ended && current.lock === lockOf(store.db)) {
     const name = `sd_sp_${++current.savepoints}`;
     client.exec(`SAVEPOINT ${name}`);
     try {
@@ -214,12 +227,17 @@ async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: Store) => Promi
       yielded = true;
     });
     let result: T;
+    const entered: Scope = { lock, savepoints: 0, ended: false };
+    openScopes++;
     try {
-      result = await scope.run({ lock, savepoints: 0 }, () => fn(store));
+      result = await scope.run(entered, () => fn(store));
     } catch (err) {
       clearImmediate(tick);
       if (client.inTransaction) client.exec("ROLLBACK");
       throw err;
+    } finally {
+      entered.ended = true;
+      if (--openScopes === 0) scope.disable();
     }
     clearImmediate(tick);
     if (yielded) {

@@ -1,6 +1,6 @@
 import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, first, NestedSyncTransactionError, rows, TransactionYieldedError, withTransaction, type Store } from "../../db/store";
+import { exec, first, inTransaction, NestedSyncTransactionError, rows, TransactionYieldedError, withTransaction, type Store } from "../../db/store";
 import { testDialects, type TestStore } from "../helpers/stores";
 
 const created = new Date("2026-12-01T10:00:00.000Z");
@@ -147,6 +147,39 @@ describe("store on sqlite: one connection, one transaction at a time", () => {
     await Promise.all([first, second]);
     expect(log).toEqual(["first wrote", "first end", "second begin"]);
     expect(await teamIds(store, "overlap-")).toEqual(["overlap-1", "overlap-2", "overlap-3"]);
+  });
+
+  it("work a body left running is outside its transaction once it ended: its query waits for the next one", async () => {
+    const later = gate();
+    let leftover!: Promise<string[]>;
+    let inside: boolean | undefined;
+    const order: string[] = [];
+    await withTransaction(store, async (tx) => {
+      await addTeam(tx, "left-1");
+      // Not awaited: it goes on after the commit, carrying the transaction's async context.
+      leftover = later.opened.then(() => {
+        inside = inTransaction(store);
+        return teamIds(store, "left-").then((ids) => {
+          order.push("leftover");
+          return ids;
+        });
+      });
+    });
+    const held = gate();
+    const second = withTransaction(store, async (tx) => {
+      held.open();
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      await addTeam(tx, "left-2");
+      order.push("second end");
+    });
+    await held.opened;
+    later.open();
+    const ids = await leftover;
+    await second;
+    expect(inside).toBe(false);
+    // It waited for the second transaction instead of running inside it.
+    expect(order).toEqual(["second end", "leftover"]);
+    expect(ids).toEqual(["left-1", "left-2"]);
   });
 
   it("rolls back and throws TransactionYieldedError when the body waits on a timer", async () => {
