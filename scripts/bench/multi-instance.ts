@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { startRedis } from "../../test/helpers/redis";
 import { BRIEFINGS, prepareDatabase, type Fixtures } from "./fixtures";
-import { buildApp, killChildren, procStat, startClients } from "./processes";
+import { buildApp, cpuMark, cpuSecondsSince, killChildren, startClients } from "./processes";
 import { LatencyProbe, RECEIVERS_PER_PROCESS, type LatencyResult } from "./scenarios";
 import { startOurs, type Side } from "./sides";
 
@@ -31,10 +31,9 @@ function spread(instances: Side[]): Side {
 async function measure(label: string, instances: Side[], writer: Parameters<typeof LatencyProbe.warmed>[2], receivers: Parameters<typeof LatencyProbe.warmed>[3], fixtures: Fixtures) {
   const side = spread(instances);
   const probe = await LatencyProbe.warmed(side, BRIEFINGS.fanout, writer, receivers, CLIENTS, fixtures, OPTS);
-  const cpu = () => instances.reduce((n, s) => n + procStat(s.server.pid).cpuSeconds, 0);
-  const cpu0 = cpu();
+  const marks = instances.map((s) => cpuMark(s.server.pid));
   const result: LatencyResult = await probe.run(OPTS.edits, OPTS.intervalMs);
-  const seconds = cpu() - cpu0;
+  const seconds = marks.reduce((n, m) => n + cpuSecondsSince(m), 0);
   await probe.close();
   const cpuPerUpdateUs = result.delivered > 0 ? (seconds / result.delivered) * 1e6 : Number.NaN;
   console.log(`${label}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms, delivered ${result.delivered}/${result.expected}, server CPU ${cpuPerUpdateUs.toFixed(1)} µs per delivered update`);

@@ -9,9 +9,9 @@ import { startBenchPostgres, preparePostgresDatabase, storedDocumentPg } from ".
 import { storedDocument, type StoredCounts } from "./fixtures";
 import { fmtMs, ratio, type Row } from "./report";
 import { awaitCompactedAndUnloaded, serverIdle, writeHistory, type StoredReader } from "./scenarios";
-import { cpuSeconds, type Side } from "./sides";
+import { cpuMarkOf, type Side } from "./sides";
 import { metricValue } from "../../test/helpers/yclient";
-import { METRICS_TOKEN } from "./processes";
+import { METRICS_TOKEN, cpuSecondsSince } from "./processes";
 import { median, percentile, sleep } from "./util";
 
 type Dialect = "pg" | "sqlite";
@@ -60,9 +60,9 @@ async function coldJoins(side: Side, ctx: BenchContext, room: string, joins: num
     await noRooms(side);
     await serverIdle(side);
     const load0 = await loadSumMs(side);
-    const cpu0 = cpuSeconds(side);
+    const cpu0 = cpuMarkOf(side);
     const joined = await ctx.joiner.call<{ runs: { ms: number; digest: string }[] }>("join", { ...side.target(room, "viewer"), repeats: 1, pauseMs: 0 }, 60_000);
-    const cpuMs = (cpuSeconds(side) - cpu0) * 1000;
+    const cpuMs = cpuSecondsSince(cpu0) * 1000;
     const loadMs = (await loadSumMs(side)) - load0;
     if (i > 0) out.push({ ms: joined.runs[0].ms, loadMs, cpuMs, digest: joined.runs[0].digest });
   }

@@ -12,8 +12,8 @@ import { createSqliteDocumentStore } from "../../server/persistence/document-sto
 import { writeProjection, withTurkishFolds } from "../../server/persistence/projection";
 import { replaceSearchRow } from "../../server/persistence/search-rows";
 import { BRIEFINGS, type Fixtures } from "./fixtures";
-import { procStat, type ClientProcess } from "./processes";
-import { cpuSeconds, type Side } from "./sides";
+import { cpuSecondsSince, procStat, type ClientProcess } from "./processes";
+import { cpuMarkOf, type Side } from "./sides";
 import { median, nowMs, sleep } from "./util";
 
 /** RSS of the server process (VmRSS), `settleMs` after it said it was listening and was signed in to. */
@@ -39,13 +39,13 @@ export interface OpenManyResult {
 export async function openMany(side: Side, client: ClientProcess, fixtures: Fixtures, opts: { count: number; concurrency: number; idleMs: number }): Promise<OpenManyResult> {
   const rooms = Array.from({ length: opts.count }, (_, i) => BRIEFINGS.churn(i));
   const rssBeforeBytes = procStat(side.server.pid).rssBytes;
-  const cpu0 = cpuSeconds(side);
+  const cpu0 = cpuMarkOf(side);
   const run = await client.call<{ ok: number; failures: string[]; ms: number }>(
     "openMany",
     { ...side.target("", "owner"), rooms, seedState: side.seed(fixtures.templateState), concurrency: opts.concurrency, timeoutMs: 60_000 },
     180_000
   );
-  const serverCpuS = cpuSeconds(side) - cpu0;
+  const serverCpuS = cpuSecondsSince(cpu0);
   await sleep(opts.idleMs);
   return { opened: run.ok, failures: run.failures, ms: run.ms, serverCpuS, rssIdleBytes: procStat(side.server.pid).rssBytes, rssBeforeBytes };
 }

@@ -9,8 +9,8 @@ import type { DemoRole } from "../../test/helpers/http";
 import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures, type StoredCounts } from "./fixtures";
 import { gapUpdates } from "../../test/helpers/gap-updates";
 import { metricValue } from "../../test/helpers/yclient";
-import { METRICS_TOKEN, procStat, type ClientProcess } from "./processes";
-import { RECEIVER_ROLES, cpuSeconds, type MemoryReading, type Side } from "./sides";
+import { METRICS_TOKEN, cpuSecondsSince, procStat, type ClientProcess } from "./processes";
+import { RECEIVER_ROLES, cpuMarkOf, type MemoryReading, type Side } from "./sides";
 import { median, nowMs, percentile, sleep } from "./util";
 
 /** Receivers per client process: few enough that one event loop does not dominate the latency. */
@@ -132,9 +132,9 @@ export async function fanout(
   // not this size's deliveries, so the warm-up waits until the server is idle again.
   await serverIdle(side);
   const probe = await LatencyProbe.warmed(side, BRIEFINGS.fanout, writer, receivers, clients, fixtures, opts);
-  const cpu0 = cpuSeconds(side);
+  const cpu0 = cpuMarkOf(side);
   const result = await probe.run(opts.edits, opts.intervalMs);
-  const cpu = cpuSeconds(side) - cpu0;
+  const cpu = cpuSecondsSince(cpu0);
   await probe.close();
   return {
     ...result,
@@ -328,22 +328,22 @@ export async function history(
     await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
     const stored = await awaitCompactedAndUnloaded(side, (id) => storedDocument(databasePath, id), room);
     compacted = `${stored.logRows} log rows, snapshot ${(stored.snapshotBytes / 1024).toFixed(0)} KB`;
-    const cpu0 = cpuSeconds(side);
+    const cpu0 = cpuMarkOf(side);
     const cold = await joiner.call<{ runs: { ms: number }[] }>("join", { ...side.target(room, "viewer"), repeats: 1, pauseMs: 0 }, 60_000);
-    coldCpuMs = (cpuSeconds(side) - cpu0) * 1000;
+    coldCpuMs = cpuSecondsSince(cpu0) * 1000;
     coldSyncMs = cold.runs[0].ms;
     // Keep the room loaded for the measured joins, as it is while people work in it.
     await checker.call("connect", { ...side.target(room, "editor"), key: "hist-c", count: 1 });
   }
   await sleep(200);
-  const warmCpu0 = cpuSeconds(side);
+  const warmCpu0 = cpuMarkOf(side);
   const warm = await joiner.call<{ runs: { ms: number; openMs: number; largestMs: number; bytes: number; digest: string }[] }>(
     "join",
     { ...side.target(room, "viewer"), repeats: opts.joins, pauseMs: 100 },
     120_000
   );
   // The pauses between joins are idle for the server (a room loaded, nothing changing).
-  const warmCpuMs = ((cpuSeconds(side) - warmCpu0) * 1000) / Math.max(1, warm.runs.length);
+  const warmCpuMs = (cpuSecondsSince(warmCpu0) * 1000) / Math.max(1, warm.runs.length);
   await Promise.all([writer.call("destroy", { key: "hist-w" }), checker.call("destroy", { key: "hist-c" })]);
   const runs = warm.runs.map((r) => r.ms);
   return {
@@ -368,12 +368,11 @@ export async function history(
  */
 export async function serverIdle(side: Side, opts = { windowMs: 300, maxCpuMs: 20, timeoutMs: 20_000 }): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
-  let before = cpuSeconds(side);
+  let before = cpuMarkOf(side);
   while (Date.now() < deadline) {
     await sleep(opts.windowMs);
-    const now = cpuSeconds(side);
-    if ((now - before) * 1000 <= opts.maxCpuMs) return;
-    before = now;
+    if (cpuSecondsSince(before) * 1000 <= opts.maxCpuMs) return;
+    before = cpuMarkOf(side);
   }
 }
 

@@ -1,7 +1,7 @@
 // The two servers under test, behind one shape: how a client reaches a briefing on each.
 import { loginAs, type DemoRole } from "../../test/helpers/http";
 import { metricValue } from "../../test/helpers/yclient";
-import { METRICS_TOKEN, procStat, startOurServer, startReferenceServer, type ServerProcess } from "./processes";
+import { METRICS_TOKEN, cpuMark, startOurServer, startReferenceServer, type CpuMark, type ServerProcess } from "./processes";
 
 export interface Target {
   wsUrl: string;
@@ -69,8 +69,9 @@ export async function startReference(logFile: string): Promise<Side> {
   };
 }
 
-export function cpuSeconds(side: Side): number {
-  return procStat(side.server.pid).cpuSeconds;
+/** The server's CPU now, for `cpuSecondsSince` (processes.ts: to the nanosecond where it can be). */
+export function cpuMarkOf(side: Side): CpuMark {
+  return cpuMark(side.server.pid);
 }
 
 export const RECEIVER_ROLES: DemoRole[] = ["editor", "commenter", "viewer", "owner"];
