@@ -66,7 +66,7 @@ export const randomHistoryScenario: Scenario = {
       noteLine(r, s13)
     );
     ctx.details.push(
-      `Random-position history: the same generator as scenario 3, but every keystroke moves the cursor to a random place of a random paragraph first, so no two keystrokes share a Yjs item (realistic typing, scenario 3, makes runs of characters that merge). The reference keeps no history across its restart, so its cold join does not exist. Server CPU is utime+stime of the server process (all threads) from /proc, 10 ms ticks.`
+      `Random-position history: the same generator as scenario 3, but every keystroke moves the cursor to a random place of a random paragraph first, so no two keystrokes share a Yjs item (realistic typing, scenario 3, makes runs of characters that merge). The reference keeps no history across its restart, so its cold join does not exist. Server CPU is the sum over the server's threads of their scheduler counts in nanoseconds (ADR 0010).`
     );
   },
 };
