@@ -61,9 +61,12 @@ for (const dialect of serverDialects()) {
         for (const [needle, replacement] of pairs) made.push((await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(a.doc, needle), replacement), 201)).suggestion);
         // One more, made outdated by an edit inside its text before the accept.
         const outdated = (await json<{ suggestion: SuggestionView }>(await api.suggest(anchorFor(a.doc, "Key statements"), "Statements"), 201)).suggestion;
+        const storedBeforeEdit = await storedUpdatesBy("demo-editor");
         const at = textWith(a.doc, "Key statements");
         at.text.insert(at.index + "Key".length, " public");
         await eventually(async () => expect((await api.all()).find((x) => x.id === outdated.id)!.outdated).toBe(true));
+        // The edit is stored (group commit) before the count the accept is measured against is read.
+        await eventually(async () => expect(await storedUpdatesBy("demo-editor")).toBeGreaterThan(storedBeforeEdit), 10_000);
 
         const socket = rawSocket(server.url, viewer);
         await socket.opened;
