@@ -136,9 +136,14 @@ const scope = new AsyncLocalStorage<Scope>();
  */
 let openScopes = 0;
 
-function inScope(db: Db): boolean {
+/** The open transaction of `db` the caller runs inside, if any. */
+function openScopeOf(db: Db): Scope | undefined {
   const current = scope.getStore();
-  return current !== undefined && !current.ended && current.lock === lockOf(db);
+  return current !== undefined && !current.ended && current.lock === lockOf(db) ? current : undefined;
+}
+
+function inScope(db: Db): boolean {
+  return openScopeOf(db) !== undefined;
 }
 
 /**
@@ -194,8 +199,8 @@ export function withTransaction<T>(store: Store, fn: (tx: Store) => Promise<T>):
 
 async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: Store) => Promise<T>): Promise<T> {
   const client = store.db.$client;
-  const current = scope.getStore();
-  if (current && !current.ended && current.lock === lockOf(store.db)) {
+  const current = openScopeOf(store.db);
+  if (current) {
     const name = `sd_sp_${++current.savepoints}`;
     client.exec(`SAVEPOINT ${name}`);
     try {

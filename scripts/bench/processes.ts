@@ -74,7 +74,11 @@ export function cpuMark(pid: number): CpuMark {
  * rounding (two ticks), the ticks are the answer.
  */
 export function cpuSecondsSince(mark: CpuMark): number {
-  const now = cpuMark(mark.pid);
+  return cpuSecondsBetween(mark, cpuMark(mark.pid));
+}
+
+/** CPU seconds between two marks of one process (see `cpuSecondsSince`). */
+export function cpuSecondsBetween(mark: CpuMark, now: CpuMark): number {
   const coarse = now.ticks - mark.ticks;
   if (now.threads.size === 0 || mark.threads.size === 0) return coarse;
   for (const tid of mark.threads.keys()) if (!now.threads.has(tid)) return coarse;

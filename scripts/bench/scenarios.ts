@@ -9,7 +9,7 @@ import type { DemoRole } from "../../test/helpers/http";
 import { BRIEFINGS, historyUpdates, storedDocument, type Fixtures, type StoredCounts } from "./fixtures";
 import { gapUpdates } from "../../test/helpers/gap-updates";
 import { metricValue } from "../../test/helpers/yclient";
-import { METRICS_TOKEN, cpuSecondsSince, procStat, type ClientProcess } from "./processes";
+import { METRICS_TOKEN, cpuSecondsBetween, cpuSecondsSince, procStat, type ClientProcess } from "./processes";
 import { RECEIVER_ROLES, cpuMarkOf, type MemoryReading, type Side } from "./sides";
 import { median, nowMs, percentile, sleep } from "./util";
 
@@ -371,8 +371,9 @@ export async function serverIdle(side: Side, opts = { windowMs: 300, maxCpuMs: 2
   let before = cpuMarkOf(side);
   while (Date.now() < deadline) {
     await sleep(opts.windowMs);
-    if (cpuSecondsSince(before) * 1000 <= opts.maxCpuMs) return;
-    before = cpuMarkOf(side);
+    const now = cpuMarkOf(side);
+    if (cpuSecondsBetween(before, now) * 1000 <= opts.maxCpuMs) return;
+    before = now;
   }
 }
 
